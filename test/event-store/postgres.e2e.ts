@@ -1,0 +1,70 @@
+import pg from 'pg';
+import { randomUUID } from 'node:crypto';
+import { migrate } from '../../src/database/migrate.js';
+import { eventHash, GENESIS_HASH } from '../../src/event-store/hash-chain.js';
+import { PostgresEventStore } from '../../src/event-store/postgres/postgres-event-store.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { drain, eventStoreContract } from './contract.js';
+
+let db: TestDatabase;
+let pool: pg.Pool;
+let store: PostgresEventStore;
+
+async function setup() {
+  db = await createTestDatabase();
+  pool = new pg.Pool({ connectionString: db.url, max: 30 });
+  await migrate(pool);
+  store = new PostgresEventStore(pool, { pollMs: 50 });
+  return { store };
+}
+
+async function teardown() {
+  await pool.end();
+  await db.drop();
+}
+
+eventStoreContract('event store contract: PostgreSQL', setup, teardown);
+
+describe('PostgreSQL event store specifics', () => {
+  beforeAll(setup);
+  afterAll(teardown);
+
+  test('UPDATE, DELETE and TRUNCATE on events are refused by the database', async () => {
+    await store.append(`t-${randomUUID()}`, [{ type: 'X', data: {} }], 'no_stream');
+    await expect(pool.query(`UPDATE events SET type = 'Y'`)).rejects.toThrow(/immutable/);
+    await expect(pool.query('DELETE FROM events')).rejects.toThrow(/immutable/);
+    await expect(pool.query('TRUNCATE events')).rejects.toThrow(/immutable/);
+    const { rows } = await pool.query(`SELECT count(*)::int AS n FROM events WHERE type = 'X'`);
+    expect(rows[0].n).toBeGreaterThan(0);
+  });
+
+  test('a reader never skips an event whose transaction commits late', async () => {
+    const { cursor } = await drain(store, null);
+    // A writer holds an open transaction with an event in it...
+    const slow = await pool.connect();
+    await slow.query('BEGIN');
+    await slow.query(
+      `INSERT INTO events (event_id, stream_id, stream_position, type, schema_version, data, metadata, previous_hash, hash)
+       VALUES ($1, $2, 0, 'Late', 1, '{}', '{}', $3, 'x')`,
+      [randomUUID(), `late-${randomUUID()}`, GENESIS_HASH],
+    );
+    // ...while a later transaction commits.
+    await store.append(`early-${randomUUID()}`, [{ type: 'Early', data: {} }], 'no_stream');
+    const before = await store.readAll(cursor, 100);
+    expect(before.events.map((e) => e.type)).toEqual([]);
+    await slow.query('COMMIT');
+    slow.release();
+    const after = await store.readAll(cursor, 100);
+    expect(after.events.map((e) => e.type)).toEqual(['Late', 'Early']);
+  });
+
+  test('each event carries the hash of its predecessor and its own hash', async () => {
+    const id = `chain-${randomUUID()}`;
+    await store.append(id, [{ type: 'A', data: { n: 1 } }, { type: 'B', data: { n: 2, nested: { z: 1, a: [1, 2] } } }], 'no_stream');
+    const [a, b] = await store.readStream(id);
+    expect(a.previousHash).toBe(GENESIS_HASH);
+    expect(b.previousHash).toBe(a.hash);
+    expect(b.hash).toBe(eventHash(a.hash, b));
+    expect(a.hash).toBe(eventHash(GENESIS_HASH, a));
+  });
+});

@@ -1,0 +1,92 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { pino } from 'pino';
+import { migrate } from '../../src/database/migrate.js';
+import { PostgresEventStore } from '../../src/event-store/postgres/postgres-event-store.js';
+import { ProjectionRunner } from '../../src/projections/projection-runner.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+
+const worker = fileURLToPath(new URL('../support/projection-worker.mjs', import.meta.url));
+let db: TestDatabase;
+let pool: pg.Pool;
+let store: PostgresEventStore;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  pool = new pg.Pool({ connectionString: db.url });
+  await migrate(pool);
+  await pool.query('CREATE TABLE applied_events (event_id uuid NOT NULL)');
+  store = new PostgresEventStore(pool);
+});
+afterAll(async () => {
+  await pool.end();
+  await db.drop();
+});
+
+async function appendCounted(streamId: string, count: number) {
+  for (let i = 0; i < count; i += 50) {
+    await store.append(streamId, Array.from({ length: Math.min(50, count - i) }, (_, k) => ({ type: 'Counted', data: { n: i + k } })), 'any');
+  }
+}
+
+async function appliedCounts() {
+  const { rows } = await pool.query('SELECT count(*)::int AS total, count(DISTINCT event_id)::int AS distinct FROM applied_events');
+  return rows[0] as { total: number; distinct: number };
+}
+
+test('a runner killed in the middle of a batch, restarted, applies every event exactly once', async () => {
+  await appendCounted('counter-1', 400);
+  await store.append('other-1', [{ type: 'Ignored', data: {} }], 'no_stream');
+
+  const first = spawn(process.execPath, [worker, db.url], { stdio: 'ignore' });
+  // Wait until some batches committed, then kill without warning.
+  for (let i = 0; i < 500 && (await appliedCounts()).total < 100; i++) await new Promise((r) => setTimeout(r, 10));
+  first.kill('SIGKILL');
+  await new Promise((resolve) => first.once('exit', resolve));
+  const partial = await appliedCounts();
+  expect(partial.total).toBeGreaterThan(0);
+  expect(partial.total).toBeLessThan(400);
+  expect(partial.total).toBe(partial.distinct);
+
+  const second = spawn(process.execPath, [worker, db.url], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let output = '';
+  second.stdout.on('data', (chunk) => (output += chunk));
+  const code = await new Promise((resolve) => second.once('exit', resolve));
+  expect(code).toBe(0);
+  expect(output).toContain('caught-up');
+  expect(await appliedCounts()).toEqual({ total: 400, distinct: 400 });
+});
+
+test('a rebuild empties the read model and applies the log again from zero; status shows no lag', async () => {
+  const runner = new ProjectionRunner(pool, store, pino({ level: 'silent' }), 100);
+  runner.register({
+    name: 'applied-counter', version: 1, tables: ['applied_events'], eventTypes: ['Counted'],
+    async apply(client, events) {
+      for (const event of events) await client.query('INSERT INTO applied_events (event_id) VALUES ($1)', [event.eventId]);
+    },
+  });
+  await runner.start(false);
+  await appendCounted('counter-2', 10);
+  const before = await runner.status();
+  expect(before[0].lag).toBe(10);
+  await runner.catchUp();
+  expect(await appliedCounts()).toEqual({ total: 410, distinct: 410 });
+  await runner.rebuild('applied-counter');
+  expect(await appliedCounts()).toEqual({ total: 410, distinct: 410 });
+  expect((await runner.status())[0].lag).toBe(0);
+  await runner.stop();
+});
+
+test('a projection whose version changed is rebuilt at start', async () => {
+  const runner = new ProjectionRunner(pool, store, pino({ level: 'silent' }), 100);
+  let applied = 0;
+  runner.register({
+    name: 'applied-counter', version: 2, tables: ['applied_events'], eventTypes: ['Counted'],
+    async apply(_client, events) { applied += events.length; },
+  });
+  await runner.start(false);
+  expect(applied).toBe(410);
+  expect((await appliedCounts()).total).toBe(0);
+  await runner.stop();
+});
