@@ -98,84 +98,59 @@ export class PostgresEventStore implements EventStore {
         recordedAt: now,
       } as EventMetadata),
     }));
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [streamId]);
-      const ids = prepared.map((e) => e.eventId);
-      // One round trip for both: the ids already stored, and the stream's head.
-      const existing = await client.query<EventRow & { head_position: number | null; head_hash: string | null }>(
-        `SELECT e.*, head.stream_position AS head_position, head.hash AS head_hash
-           FROM (SELECT stream_position, hash FROM events WHERE stream_id = $2 ORDER BY stream_position DESC LIMIT 1) head
-           FULL JOIN (SELECT ${COLUMNS} FROM events WHERE event_id = ANY($1::uuid[])) e ON false
-          ORDER BY e.global_position`,
-        [ids, streamId],
-      );
-      const headRow = existing.rows.find((r) => r.head_position !== null);
-      existing.rows = existing.rows.filter((r) => r.event_id !== null);
-      const last = { rows: headRow ? [{ stream_position: headRow.head_position as number, hash: headRow.head_hash as string }] : [] };
-      const current: number | 'no_stream' = last.rows.length > 0 ? last.rows[0].stream_position : 'no_stream';
-      if (existing.rows.length > 0) {
-        await client.query('ROLLBACK');
-        // A repeat of an append already made: answer as the first time, store nothing.
-        const sameStream = existing.rows.every((r) => r.stream_id === streamId);
-        if (existing.rows.length === prepared.length && sameStream) {
-          const lastRow = existing.rows[existing.rows.length - 1];
-          return {
-            streamVersion: current as number,
-            lastGlobalPosition: encodeCursor(lastRow.transaction_text, lastRow.global_position),
-            appended: false,
-          };
-        }
-        throw new IdempotencyConflictError(streamId, existing.rows.map((r) => r.event_id));
-      }
-      if (expectedVersion === 'no_stream' ? current !== 'no_stream' : expectedVersion !== 'any' && expectedVersion !== current) {
-        await client.query('ROLLBACK');
-        throw new WrongExpectedVersionError(streamId, expectedVersion, current);
-      }
+    const ids = prepared.map((e) => e.eventId);
+    // Two round trips: read the head, then one statement that locks, checks and inserts
+    // (migrations/004_append_events.sql). A head that moved in between is retried for 'any'.
+    for (;;) {
+      const head = await this.pool.query<{ stream_position: number; hash: string }>(
+        'SELECT stream_position, hash FROM events WHERE stream_id = $1 ORDER BY stream_position DESC LIMIT 1', [streamId]);
+      const current: number | 'no_stream' = head.rows.length > 0 ? head.rows[0].stream_position : 'no_stream';
+      let previousHash = head.rows.length > 0 ? head.rows[0].hash : GENESIS_HASH;
       let position = current === 'no_stream' ? -1 : current;
-      let previousHash = last.rows.length > 0 ? last.rows[0].hash : GENESIS_HASH;
-      const positions: number[] = [];
+      // The head the insert requires: the caller's expectation, or what we saw for 'any'.
+      // A mismatch still goes to the database, which answers duplicates before conflicts.
+      const headPosition = expectedVersion === 'any' ? position : expectedVersion === 'no_stream' ? -1 : expectedVersion;
       const previousHashes: string[] = [];
       const hashes: string[] = [];
       for (const event of prepared) {
         position += 1;
         const hash = eventHash(previousHash, { streamId, streamPosition: position, ...event });
-        positions.push(position);
         previousHashes.push(previousHash);
         hashes.push(hash);
         previousHash = hash;
       }
-      const inserted = await client.query<{ transaction_id: string; global_position: number }>(
-        `WITH inserted AS (
-           INSERT INTO events (event_id, stream_id, stream_position, type, schema_version, data, metadata, previous_hash, hash)
-           SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::int[], $6::jsonb[], $7::jsonb[], $8::text[], $9::text[])
-           RETURNING transaction_id, global_position)
-         SELECT transaction_id::text AS transaction_id, global_position, pg_notify('${CHANNEL}', '') FROM inserted`,
-        [
-          ids,
-          prepared.map(() => streamId),
-          positions,
-          prepared.map((e) => e.type),
-          prepared.map((e) => e.schemaVersion),
-          prepared.map((e) => JSON.stringify(e.data)),
-          prepared.map((e) => JSON.stringify(e.metadata)),
-          previousHashes,
-          hashes,
-        ],
-      );
-      await client.query('COMMIT');
-      const lastInserted = inserted.rows.reduce((a, b) => (b.global_position > a.global_position ? b : a));
-      return { streamVersion: position, lastGlobalPosition: encodeCursor(lastInserted.transaction_id, lastInserted.global_position), appended: true };
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      if ((error as { code?: string }).code === '23505') {
-        // Another transaction stored one of these event ids under another stream's lock.
-        throw new IdempotencyConflictError(streamId, prepared.map((e) => e.eventId));
+      let rows: { status: string; stream_id: string; stream_position: number; transaction_text: string; global_position: number }[];
+      try {
+        ({ rows } = await this.pool.query(
+          'SELECT * FROM append_events($1, $2, $3::uuid[], $4::text[], $5::int[], $6::jsonb[], $7::jsonb[], $8::text[], $9::text[])',
+          [
+            streamId, headPosition, ids, prepared.map((e) => e.type), prepared.map((e) => e.schemaVersion),
+            prepared.map((e) => JSON.stringify(e.data)), prepared.map((e) => JSON.stringify(e.metadata)), previousHashes, hashes,
+          ],
+        ));
+      } catch (error) {
+        // Another stream's append stored one of these ids at the same moment.
+        if ((error as { code?: string }).code === '23505') throw new IdempotencyConflictError(streamId, ids);
+        throw error;
       }
-      throw error;
-    } finally {
-      client.release();
+      const status = rows[0]?.status;
+      if (status === 'duplicate') {
+        // A repeat of an append already made: answer as the first time, store nothing.
+        if (rows.length === prepared.length && rows.every((r) => r.stream_id === streamId)) {
+          const last = rows[rows.length - 1];
+          const stored = await this.pool.query<{ head: number }>('SELECT max(stream_position) AS head FROM events WHERE stream_id = $1', [streamId]);
+          return { streamVersion: stored.rows[0].head, lastGlobalPosition: encodeCursor(last.transaction_text, last.global_position), appended: false };
+        }
+        throw new IdempotencyConflictError(streamId, rows.map((r) => r.stream_id));
+      }
+      if (status === 'conflict' || status === undefined) {
+        const actual = rows[0]?.stream_position ?? -1;
+        const actualVersion: number | 'no_stream' = actual < 0 ? 'no_stream' : actual;
+        if (expectedVersion === 'any') continue;
+        throw new WrongExpectedVersionError(streamId, expectedVersion, actualVersion);
+      }
+      const last = rows.reduce((a, b) => (b.global_position > a.global_position ? b : a));
+      return { streamVersion: position, lastGlobalPosition: encodeCursor(last.transaction_text, last.global_position), appended: true };
     }
   }
 
