@@ -9,7 +9,11 @@ export class AppModule {
   static forRoot(deps: CoreDependencies): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(deps), CqrsModule.forRoot(), AuthModule],
+      imports: [
+        CoreModule.forRoot(deps),
+        CqrsModule.forRoot(),
+        AuthModule,
+      ],
       controllers: [HealthController],
     };
   }

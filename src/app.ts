@@ -8,13 +8,14 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express from 'express';
+import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
 import { TokenRepository } from './auth/tokens.js';
 import type { AppConfig } from './config/config.js';
 import { createLogger, PinoNestLogger } from './common/logger.js';
-import { flattenValidationErrors, ProblemException, ProblemFilter } from './common/problem.js';
+import { flattenValidationErrors, problem, ProblemException, ProblemFilter } from './common/problem.js';
 import { runWithContext } from './common/request-context.js';
 import { type Database, openDatabase } from './database/database.js';
 import type { EventStore } from './event-store/event-store.port.js';
@@ -49,6 +50,16 @@ export function configureApp(app: INestApplication, config: AppConfig, logger: L
     res.setHeader('x-correlation-id', correlationId);
     runWithContext({ correlationId, actor: { tokenId: null, role: 'anonymous' } }, () => next());
   });
+  // Per client address; generous for people, a brake on scripts gone wrong.
+  app.use(rateLimit({
+    windowMs: 60_000,
+    limit: config.rateLimitPerMinute,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    handler: (_req, res) => {
+      res.status(429).type('application/problem+json').send(JSON.stringify(problem(429, 'Too many requests; slow down and retry after a minute')));
+    },
+  }));
   app.use(express.json({ limit: JSON_BODY_LIMIT }));
   if (config.corsOrigins.length > 0) app.enableCors({ origin: config.corsOrigins });
   app.useGlobalPipes(

@@ -15,6 +15,7 @@ export interface AppConfig {
   projectionPollMs: number;
   projectionBatchSize: number;
   corsOrigins: string[];
+  rateLimitPerMinute: number;
 }
 
 export class ConfigError extends Error {
@@ -80,6 +81,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     adminToken,
     projectionPollMs: integer(env, 'PROJECTION_POLL_MS', 1000, 10, 60000),
     projectionBatchSize: integer(env, 'PROJECTION_BATCH_SIZE', 2000, 1, 100000),
+    rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 1200, 1, 1_000_000),
     corsOrigins: (env.CORS_ORIGINS || '').split(',').map((s) => s.trim()).filter(Boolean),
   };
 }
