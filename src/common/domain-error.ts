@@ -2,6 +2,8 @@
 export interface FieldError {
   field: string;
   reason: string;
+  /** For a rejected file: the 1-based line the error is on. */
+  line?: number;
 }
 
 export type DomainErrorCode = 'validation' | 'not_found' | 'conflict';
