@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AuthModule } from './auth/auth.module.js';
 import { type CoreDependencies, CoreModule } from './core.module.js';
@@ -12,6 +13,8 @@ export class AppModule {
       imports: [
         CoreModule.forRoot(deps),
         CqrsModule.forRoot(),
+        // lets the route inventory (tests, the portal) read every route's declared roles
+        DiscoveryModule,
         AuthModule,
       ],
       controllers: [HealthController],
