@@ -1,0 +1,75 @@
+import { startTestService, type TestService } from '../support/service.js';
+
+let t: TestService;
+beforeAll(async () => {
+  t = await startTestService();
+});
+afterAll(() => t.stop());
+
+function issue(body: Record<string, unknown>, as = t.admin) {
+  return t.http.post('/tokens').set(as).send(body);
+}
+
+test('a token is shown once and only its hash is stored', async () => {
+  const res = await issue({ role: 'coordinator', clusterId: 'c1', label: 'Orzesze coordinator' }).expect(201);
+  expect(res.body.token).toMatch(/^kl_/);
+  const { rows } = await t.service.database.pool.query('SELECT token_hash FROM access_tokens WHERE token_id = $1', [res.body.tokenId]);
+  expect(rows[0].token_hash).not.toContain(res.body.token);
+  const list = await t.http.get('/tokens').set(t.admin).expect(200);
+  expect(JSON.stringify(list.body)).not.toContain(res.body.token);
+});
+
+test('requests without a token, with a malformed header or an unknown token get 401', async () => {
+  await t.http.get('/tokens').expect(401);
+  const malformed = await t.http.get('/tokens').set('Authorization', 'Token abc').expect(401);
+  expect(malformed.headers['content-type']).toMatch(/problem\+json/);
+  await t.http.get('/tokens').set('Authorization', 'Bearer ').expect(401);
+  await t.http.get('/tokens').set(t.as('kl_thisisnotatokenthatexists000000')).expect(401);
+});
+
+test('a revoked token is refused at once', async () => {
+  const { body } = await issue({ role: 'coordinator', clusterId: 'c2', label: 'to revoke' }).expect(201);
+  await t.http.get('/tokens').set(t.as(body.token)).expect(200);
+  await t.http.post(`/tokens/${body.tokenId}/revocation`).set(t.admin).expect(200);
+  const res = await t.http.get('/tokens').set(t.as(body.token)).expect(401);
+  expect(res.body.detail).toMatch(/revoked/);
+});
+
+test('an expired token is refused', async () => {
+  const { body } = await issue({ role: 'coordinator', clusterId: 'c3', label: 'short', expiresAt: new Date(Date.now() + 1500).toISOString() }).expect(201);
+  await t.http.get('/tokens').set(t.as(body.token)).expect(200);
+  await new Promise((r) => setTimeout(r, 1600));
+  const res = await t.http.get('/tokens').set(t.as(body.token)).expect(401);
+  expect(res.body.detail).toMatch(/expired/);
+});
+
+test('bad token requests name every failing field', async () => {
+  const res = await issue({ role: 'member', label: 'x', extra: 1 }).expect(400);
+  expect(res.body.errors).toEqual(expect.arrayContaining([{ field: 'extra', reason: expect.any(String) }]));
+  const scoped = await issue({ role: 'member', label: 'x' }).expect(400);
+  expect(scoped.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['clusterId', 'memberId']);
+});
+
+test('a coordinator issues member tokens for its own cluster only, and no coordinator tokens', async () => {
+  const { body: coordinator } = await issue({ role: 'coordinator', clusterId: 'c4', label: 'coordinator c4' }).expect(201);
+  const as = t.as(coordinator.token);
+  await issue({ role: 'member', clusterId: 'c4', memberId: 'm1', label: 'member m1' }, as).expect(201);
+  await issue({ role: 'member', clusterId: 'other', memberId: 'm1', label: 'member' }, as).expect(404);
+  await issue({ role: 'coordinator', clusterId: 'c4', label: 'another' }, as).expect(403);
+  const list = await t.http.get('/tokens').set(as).expect(200);
+  expect(list.body.items.every((i: { clusterId: string }) => i.clusterId === 'c4')).toBe(true);
+});
+
+test('a member may not issue tokens', async () => {
+  const { body } = await issue({ role: 'member', clusterId: 'c5', memberId: 'm1', label: 'member' }).expect(201);
+  await issue({ role: 'member', clusterId: 'c5', memberId: 'm2', label: 'x' }, t.as(body.token)).expect(403);
+});
+
+test('a body over the JSON limit is refused with 413 and records nothing', async () => {
+  const before = await t.service.database.pool.query('SELECT count(*)::int AS n FROM access_tokens');
+  const res = await t.http.post('/tokens').set(t.admin).set('content-type', 'application/json')
+    .send(JSON.stringify({ role: 'admin', label: 'x'.repeat(2 * 1024 * 1024) })).expect(413);
+  expect(res.headers['content-type']).toMatch(/problem\+json/);
+  const after = await t.service.database.pool.query('SELECT count(*)::int AS n FROM access_tokens');
+  expect(after.rows[0].n).toBe(before.rows[0].n);
+});
