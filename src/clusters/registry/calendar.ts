@@ -1,0 +1,36 @@
+// Registry dates are Warsaw calendar dates; an instant belongs to the day it falls on there.
+import { DateTime } from 'luxon';
+
+export const ZONE = 'Europe/Warsaw';
+
+/** The UTC instant at which a Warsaw date (YYYY-MM-DD) begins. */
+export function startOfWarsawDay(date: string): Date {
+  return DateTime.fromISO(date, { zone: ZONE }).startOf('day').toJSDate();
+}
+
+/** The UTC bounds of a Warsaw calendar month (YYYY-MM): [start, end). */
+export function monthBounds(month: string): { start: Date; end: Date } {
+  const start = DateTime.fromISO(`${month}-01`, { zone: ZONE }).startOf('month');
+  return { start: start.toJSDate(), end: start.plus({ months: 1 }).toJSDate() };
+}
+
+export function isValidDate(date: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}$/.test(date) && DateTime.fromISO(date, { zone: ZONE }).isValid;
+}
+
+export function isValidMonth(month: string): boolean {
+  return /^\d{4}-(0[1-9]|1[0-2])$/.test(month);
+}
+
+export function monthOfInstant(instant: Date): string {
+  return DateTime.fromJSDate(instant, { zone: ZONE }).toFormat('yyyy-MM');
+}
+
+export function firstDayOfMonth(month: string): string {
+  return `${month}-01`;
+}
+
+/** True when the Warsaw month has ended at that instant. */
+export function monthHasEnded(month: string, now: Date): boolean {
+  return monthBounds(month).end.getTime() <= now.getTime();
+}

@@ -1,0 +1,19 @@
+// NIP (Polish tax id): 10 digits, the last a checksum of the first nine with the
+// official weights; a remainder of 10 is never issued.
+const WEIGHTS = [6, 5, 7, 2, 3, 4, 5, 6, 7];
+
+export function normaliseNip(raw: string): string {
+  return raw.replace(/^PL/i, '').replace(/[\s-]/g, '');
+}
+
+export function nipCheckDigit(firstNine: string): number {
+  const sum = WEIGHTS.reduce((acc, w, i) => acc + w * Number(firstNine[i]), 0);
+  return sum % 11;
+}
+
+export function isValidNip(raw: string): boolean {
+  const nip = normaliseNip(raw);
+  if (!/^\d{10}$/.test(nip)) return false;
+  const check = nipCheckDigit(nip.slice(0, 9));
+  return check !== 10 && check === Number(nip[9]);
+}

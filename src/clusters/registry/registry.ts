@@ -1,0 +1,437 @@
+// The cluster-{id} stream: who is in the cluster, their metering points and the
+// agreement versions. A pure decider: decide(command, state) → events, evolve(state,
+// event) → state. No Nest, no SQL. Dates are Warsaw calendar dates (YYYY-MM-DD),
+// months YYYY-MM. Every failing field of a command is named in one error.
+import { DomainError, type FieldError } from '../../common/domain-error.js';
+import { isValidDate, isValidMonth, startOfWarsawDay } from './calendar.js';
+import { isValidNip, normaliseNip } from './nip.js';
+
+export const MEMBER_KINDS = ['municipality', 'municipal_company', 'company', 'cooperative', 'research_unit', 'ngo', 'household', 'public_transport'] as const;
+export type MemberKind = (typeof MEMBER_KINDS)[number];
+export type PpeRole = 'consumer' | 'producer' | 'prosumer' | 'storage';
+export type Carrier = 'electricity' | 'heat';
+export type GenerationSource = 'pv' | 'wind' | 'hydro' | 'biogas' | 'biomass' | 'chp' | 'other';
+export const RENEWABLE_SOURCES: GenerationSource[] = ['pv', 'wind', 'hydro', 'biogas', 'biomass'];
+
+export type Allocation =
+  | { method: 'pro_rata' }
+  | { method: 'static'; redistribute: boolean; keys: { memberId: string; shareBp: number }[] }
+  | { method: 'priority'; tiers: string[][] };
+
+export interface AgreementTerms {
+  effectiveFrom: string;
+  intervalMinutes: 15 | 60;
+  ownNetting: boolean;
+  allocation: Allocation;
+  internalPriceGroszePerMwh: number;
+  referenceGridPriceGroszePerMwh: number;
+  feeGroszePerMwhReceived: number;
+  feeGroszePerMwhSupplied: number;
+  monthlyFeeGroszePerMember: number;
+  vatRateBp: number;
+  invoiceSeries: string;
+  thresholds: { selfSufficiencyBp?: number; renewableShareBp?: number };
+}
+
+export interface AgreementVersion extends AgreementTerms {
+  version: number;
+}
+
+export interface ClusterProfile {
+  clusterId: string;
+  name: string;
+  coordinator: { legalName: string; nip: string };
+  distributionSystemOperator: string;
+  area: { gminy?: { name: string; teryt: string }[]; powiat?: string };
+  ureRegisterEntry: string | null;
+}
+
+export interface Member {
+  memberId: string;
+  kind: MemberKind;
+  legalName: string;
+  nip: string | null;
+  address: string;
+  invoiceEmail: string;
+  vatPayer: boolean;
+  selfBillingConsent: boolean;
+  admittedOn: string;
+  withdrawnOn: string | null;
+}
+
+export interface MeteringPoint {
+  ppeCode: string;
+  role: PpeRole;
+  carrier: Carrier;
+  source: GenerationSource | null;
+  capacityW: number | null;
+  validFrom: string;
+  decommissionedFrom: string | null;
+  /** Owners over time, by date from which each holds it (ascending). */
+  assignments: { memberId: string; from: string }[];
+}
+
+export interface ClusterState {
+  profile: ClusterProfile | null;
+  members: Record<string, Member>;
+  points: Record<string, MeteringPoint>;
+  agreements: AgreementVersion[];
+}
+
+export const initialClusterState: ClusterState = { profile: null, members: {}, points: {}, agreements: [] };
+
+export type ClusterCommand =
+  | { type: 'RegisterCluster'; clusterId: string; name: string; coordinator: { legalName: string; nip: string }; distributionSystemOperator: string; area: { gminy?: { name: string; teryt: string }[]; powiat?: string }; ureRegisterEntry?: string }
+  | { type: 'AdmitMember'; memberId: string; kind: string; legalName: string; nip?: string; address: string; invoiceEmail: string; vatPayer: boolean; selfBillingConsent?: boolean; admittedOn: string }
+  | { type: 'WithdrawMember'; memberId: string; effectiveOn: string }
+  | { type: 'RegisterMeteringPoint'; ppeCode: string; memberId: string; role: PpeRole; carrier: Carrier; source?: GenerationSource; capacityKw?: number; validFrom: string }
+  | { type: 'ReassignMeteringPoint'; ppeCode: string; memberId: string; effectiveFrom: string }
+  | { type: 'DecommissionMeteringPoint'; ppeCode: string; effectiveFrom: string }
+  | { type: 'AmendAgreement'; terms: Omit<AgreementTerms, 'thresholds'> & { thresholds?: AgreementTerms['thresholds'] }; closedMonths: string[] };
+
+export type ClusterEvent =
+  | { type: 'ClusterRegistered'; data: ClusterProfile }
+  | { type: 'MemberAdmitted'; data: Omit<Member, 'withdrawnOn'> }
+  | { type: 'MemberWithdrew'; data: { memberId: string; effectiveOn: string } }
+  | { type: 'MeteringPointRegistered'; data: { ppeCode: string; memberId: string; role: PpeRole; carrier: Carrier; source: GenerationSource | null; capacityW: number | null; validFrom: string } }
+  | { type: 'MeteringPointReassigned'; data: { ppeCode: string; fromMemberId: string; memberId: string; effectiveFrom: string } }
+  | { type: 'MeteringPointDecommissioned'; data: { ppeCode: string; effectiveFrom: string } }
+  | { type: 'AgreementAmended'; data: AgreementVersion };
+
+export const CLUSTER_EVENT_TYPES = ['ClusterRegistered', 'MemberAdmitted', 'MemberWithdrew', 'MeteringPointRegistered', 'MeteringPointReassigned', 'MeteringPointDecommissioned', 'AgreementAmended'];
+
+export function clusterStreamId(clusterId: string): string {
+  return `cluster-${clusterId}`;
+}
+
+export function normalisePpeCode(code: string): string {
+  return code.replace(/\s+/g, '').toUpperCase();
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const NEEDS_SOURCE: PpeRole[] = ['producer', 'prosumer'];
+
+/** A member is active on a date from its admission until the day its withdrawal takes effect. */
+export function memberActiveOn(member: Member, date: string): boolean {
+  return member.admittedOn <= date && (member.withdrawnOn === null || date < member.withdrawnOn);
+}
+
+function requireRegistered(state: ClusterState): ClusterProfile {
+  if (!state.profile) throw DomainError.notFound('The cluster does not exist');
+  return state.profile;
+}
+
+function throwIfErrors(errors: FieldError[]): void {
+  if (errors.length > 0) throw DomainError.validation(errors);
+}
+
+function checkNip(errors: FieldError[], field: string, nip: string | undefined) {
+  if (nip !== undefined && !isValidNip(nip)) errors.push({ field, reason: 'is not a valid NIP (10 digits with the official checksum)' });
+}
+
+function checkDate(errors: FieldError[], field: string, date: string) {
+  if (!isValidDate(date)) errors.push({ field, reason: 'must be a date YYYY-MM-DD' });
+}
+
+function checkAllocation(errors: FieldError[], state: ClusterState, allocation: Allocation) {
+  const known = (id: unknown) => typeof id === 'string' && state.members[id] !== undefined;
+  if (allocation.method === 'static') {
+    if (typeof allocation.redistribute !== 'boolean') errors.push({ field: 'allocation.redistribute', reason: 'is required for static keys (true or false)' });
+    if (!Array.isArray(allocation.keys) || allocation.keys.length === 0) {
+      errors.push({ field: 'allocation.keys', reason: 'static allocation needs at least one key' });
+      return;
+    }
+    const seen = new Set<string>();
+    let sum = 0;
+    allocation.keys.forEach((key, i) => {
+      if (!known(key.memberId)) errors.push({ field: `allocation.keys[${i}].memberId`, reason: `unknown member ${key.memberId}` });
+      if (seen.has(key.memberId)) errors.push({ field: `allocation.keys[${i}].memberId`, reason: 'the member has a key already' });
+      seen.add(key.memberId);
+      if (!Number.isInteger(key.shareBp) || key.shareBp < 0) errors.push({ field: `allocation.keys[${i}].shareBp`, reason: 'must be a whole number of basis points, 0 or more' });
+      sum += key.shareBp;
+    });
+    if (sum > 10000) errors.push({ field: 'allocation.keys', reason: `keys sum to ${sum} bp, more than 10000` });
+  } else if (allocation.method === 'priority') {
+    if (!Array.isArray(allocation.tiers) || allocation.tiers.length === 0) {
+      errors.push({ field: 'allocation.tiers', reason: 'priority allocation needs at least one tier' });
+      return;
+    }
+    const seen = new Set<string>();
+    allocation.tiers.forEach((tier, t) => {
+      if (!Array.isArray(tier) || tier.length === 0) {
+        errors.push({ field: `allocation.tiers[${t}]`, reason: 'a tier lists at least one member' });
+        return;
+      }
+      tier.forEach((memberId, i) => {
+        if (!known(memberId)) errors.push({ field: `allocation.tiers[${t}][${i}]`, reason: `unknown member ${String(memberId)}` });
+        else if (seen.has(memberId)) errors.push({ field: `allocation.tiers[${t}][${i}]`, reason: `member ${memberId} is in another tier already` });
+        seen.add(memberId);
+      });
+    });
+  } else if (allocation.method !== 'pro_rata') {
+    errors.push({ field: 'allocation.method', reason: 'must be pro_rata, static or priority' });
+  }
+}
+
+export function decide(command: ClusterCommand, state: ClusterState): ClusterEvent[] {
+  switch (command.type) {
+    case 'RegisterCluster': {
+      if (state.profile) throw DomainError.conflict(`Cluster ${command.clusterId} is registered already`);
+      const errors: FieldError[] = [];
+      if (!command.name.trim()) errors.push({ field: 'name', reason: 'must not be empty' });
+      checkNip(errors, 'coordinator.nip', command.coordinator.nip);
+      const gminy = command.area.gminy ?? [];
+      if (gminy.length === 0 && !command.area.powiat) errors.push({ field: 'area', reason: 'name the gminy or the powiat the cluster covers' });
+      const teryts = new Set<string>();
+      gminy.forEach((g, i) => {
+        if (!/^\d{7}$/.test(g.teryt)) errors.push({ field: `area.gminy[${i}].teryt`, reason: 'must be a 7-digit TERYT code' });
+        if (teryts.has(g.teryt)) errors.push({ field: `area.gminy[${i}].teryt`, reason: 'listed twice' });
+        teryts.add(g.teryt);
+      });
+      throwIfErrors(errors);
+      return [{
+        type: 'ClusterRegistered',
+        data: {
+          clusterId: command.clusterId, name: command.name.trim(),
+          coordinator: { legalName: command.coordinator.legalName, nip: normaliseNip(command.coordinator.nip) },
+          distributionSystemOperator: command.distributionSystemOperator,
+          area: { ...(command.area.gminy ? { gminy: command.area.gminy } : {}), ...(command.area.powiat ? { powiat: command.area.powiat } : {}) },
+          ureRegisterEntry: command.ureRegisterEntry ?? null,
+        },
+      }];
+    }
+    case 'AdmitMember': {
+      requireRegistered(state);
+      if (state.members[command.memberId]) throw DomainError.conflict(`Member ${command.memberId} exists already`);
+      const errors: FieldError[] = [];
+      if (!(MEMBER_KINDS as readonly string[]).includes(command.kind)) errors.push({ field: 'kind', reason: `must be one of ${MEMBER_KINDS.join(', ')}` });
+      if (!command.legalName.trim()) errors.push({ field: 'legalName', reason: 'must not be empty' });
+      if (command.kind === 'household') {
+        if (command.nip) errors.push({ field: 'nip', reason: 'a household member has no NIP' });
+      } else if (!command.nip) {
+        errors.push({ field: 'nip', reason: `is required for a member of kind ${command.kind}` });
+      } else checkNip(errors, 'nip', command.nip);
+      if (!EMAIL.test(command.invoiceEmail)) errors.push({ field: 'invoiceEmail', reason: 'is not an e-mail address' });
+      checkDate(errors, 'admittedOn', command.admittedOn);
+      if (command.selfBillingConsent && !command.vatPayer) errors.push({ field: 'selfBillingConsent', reason: 'self-billing applies to VAT payers only' });
+      throwIfErrors(errors);
+      return [{
+        type: 'MemberAdmitted',
+        data: {
+          memberId: command.memberId, kind: command.kind as MemberKind, legalName: command.legalName.trim(),
+          nip: command.nip ? normaliseNip(command.nip) : null, address: command.address, invoiceEmail: command.invoiceEmail,
+          vatPayer: command.vatPayer, selfBillingConsent: command.selfBillingConsent ?? false, admittedOn: command.admittedOn,
+        },
+      }];
+    }
+    case 'WithdrawMember': {
+      requireRegistered(state);
+      const member = state.members[command.memberId];
+      if (!member) throw DomainError.notFound(`Member ${command.memberId} not found`);
+      if (member.withdrawnOn) throw DomainError.conflict(`Member ${command.memberId} has withdrawn already, effective ${member.withdrawnOn}`);
+      const errors: FieldError[] = [];
+      checkDate(errors, 'effectiveOn', command.effectiveOn);
+      if (errors.length === 0 && command.effectiveOn <= member.admittedOn) errors.push({ field: 'effectiveOn', reason: `must be after the admission on ${member.admittedOn}` });
+      throwIfErrors(errors);
+      return [{ type: 'MemberWithdrew', data: { memberId: command.memberId, effectiveOn: command.effectiveOn } }];
+    }
+    case 'RegisterMeteringPoint': {
+      requireRegistered(state);
+      const ppeCode = normalisePpeCode(command.ppeCode);
+      const errors: FieldError[] = [];
+      if (!/^[A-Z0-9]{6,40}$/.test(ppeCode)) errors.push({ field: 'ppeCode', reason: 'must be 6 to 40 letters and digits (spaces are removed)' });
+      const existing = state.points[ppeCode];
+      if (existing && existing.decommissionedFrom === null) errors.push({ field: 'ppeCode', reason: `${ppeCode} is already registered in this cluster` });
+      else if (existing) errors.push({ field: 'ppeCode', reason: `${ppeCode} was decommissioned in this cluster on ${existing.decommissionedFrom}; use a new code` });
+      checkDate(errors, 'validFrom', command.validFrom);
+      const member = state.members[command.memberId];
+      if (!member) errors.push({ field: 'memberId', reason: `unknown member ${command.memberId}` });
+      else if (isValidDate(command.validFrom) && !memberActiveOn(member, command.validFrom)) {
+        errors.push({ field: 'validFrom', reason: `member ${command.memberId} is not a member on ${command.validFrom} (admitted ${member.admittedOn}${member.withdrawnOn ? `, withdrawn ${member.withdrawnOn}` : ''})` });
+      }
+      if (NEEDS_SOURCE.includes(command.role) && !command.source) errors.push({ field: 'source', reason: `is required for a ${command.role}` });
+      if (command.role === 'producer' && command.capacityKw === undefined) errors.push({ field: 'capacityKw', reason: 'is required for a producer' });
+      if (command.role === 'consumer' && command.source) errors.push({ field: 'source', reason: 'a consumer has no generation source' });
+      if (command.capacityKw !== undefined && (command.capacityKw < 0 || !Number.isInteger(Math.round(command.capacityKw * 1000)))) errors.push({ field: 'capacityKw', reason: 'must be 0 or more with at most 3 decimals' });
+      throwIfErrors(errors);
+      return [{
+        type: 'MeteringPointRegistered',
+        data: {
+          ppeCode, memberId: command.memberId, role: command.role, carrier: command.carrier, source: command.source ?? null,
+          // kW with up to 3 decimals is a whole number of watts
+          capacityW: command.capacityKw === undefined ? null : Math.round(command.capacityKw * 1000),
+          validFrom: command.validFrom,
+        },
+      }];
+    }
+    case 'ReassignMeteringPoint': {
+      requireRegistered(state);
+      const ppeCode = normalisePpeCode(command.ppeCode);
+      const point = state.points[ppeCode];
+      if (!point) throw DomainError.notFound(`Metering point ${ppeCode} not found`);
+      const errors: FieldError[] = [];
+      checkDate(errors, 'effectiveFrom', command.effectiveFrom);
+      const current = point.assignments[point.assignments.length - 1];
+      const member = state.members[command.memberId];
+      if (!member) errors.push({ field: 'memberId', reason: `unknown member ${command.memberId}` });
+      else if (command.memberId === current.memberId) errors.push({ field: 'memberId', reason: `${ppeCode} belongs to ${command.memberId} already` });
+      else if (isValidDate(command.effectiveFrom) && !memberActiveOn(member, command.effectiveFrom)) {
+        errors.push({ field: 'effectiveFrom', reason: `member ${command.memberId} is not a member on ${command.effectiveFrom}` });
+      }
+      if (isValidDate(command.effectiveFrom)) {
+        if (command.effectiveFrom <= current.from) errors.push({ field: 'effectiveFrom', reason: `must be after ${current.from}, when the current assignment began` });
+        if (point.decommissionedFrom && command.effectiveFrom >= point.decommissionedFrom) errors.push({ field: 'effectiveFrom', reason: `${ppeCode} is decommissioned from ${point.decommissionedFrom}` });
+      }
+      throwIfErrors(errors);
+      return [{ type: 'MeteringPointReassigned', data: { ppeCode, fromMemberId: current.memberId, memberId: command.memberId, effectiveFrom: command.effectiveFrom } }];
+    }
+    case 'DecommissionMeteringPoint': {
+      requireRegistered(state);
+      const ppeCode = normalisePpeCode(command.ppeCode);
+      const point = state.points[ppeCode];
+      if (!point) throw DomainError.notFound(`Metering point ${ppeCode} not found`);
+      if (point.decommissionedFrom) throw DomainError.conflict(`${ppeCode} is decommissioned already from ${point.decommissionedFrom}`);
+      const errors: FieldError[] = [];
+      checkDate(errors, 'effectiveFrom', command.effectiveFrom);
+      if (isValidDate(command.effectiveFrom) && command.effectiveFrom <= point.validFrom) errors.push({ field: 'effectiveFrom', reason: `must be after ${point.validFrom}, when the point was registered` });
+      throwIfErrors(errors);
+      return [{ type: 'MeteringPointDecommissioned', data: { ppeCode, effectiveFrom: command.effectiveFrom } }];
+    }
+    case 'AmendAgreement': {
+      requireRegistered(state);
+      const terms = command.terms;
+      const errors: FieldError[] = [];
+      if (!isValidMonth(terms.effectiveFrom)) errors.push({ field: 'effectiveFrom', reason: 'must be a month YYYY-MM' });
+      const latest = state.agreements[state.agreements.length - 1];
+      if (latest && terms.effectiveFrom < latest.effectiveFrom) {
+        errors.push({ field: 'effectiveFrom', reason: `must not be before ${latest.effectiveFrom}, when version ${latest.version} took effect` });
+      }
+      if (terms.intervalMinutes !== 15 && terms.intervalMinutes !== 60) errors.push({ field: 'intervalMinutes', reason: 'must be 15 or 60' });
+      for (const field of ['internalPriceGroszePerMwh', 'referenceGridPriceGroszePerMwh', 'feeGroszePerMwhReceived', 'feeGroszePerMwhSupplied', 'monthlyFeeGroszePerMember', 'vatRateBp'] as const) {
+        if (!Number.isInteger(terms[field]) || terms[field] < 0) errors.push({ field, reason: 'must be a whole number, 0 or more' });
+      }
+      if (terms.vatRateBp > 10000) errors.push({ field: 'vatRateBp', reason: 'must be at most 10000 bp' });
+      checkAllocation(errors, state, terms.allocation);
+      throwIfErrors(errors);
+      const closedFromHere = command.closedMonths.filter((m) => m >= terms.effectiveFrom).sort();
+      if (closedFromHere.length > 0) throw DomainError.conflict(`Month ${closedFromHere[0]} is closed: an agreement version effective from ${terms.effectiveFrom} would change it`);
+      const allocation: Allocation =
+        terms.allocation.method === 'static'
+          ? { method: 'static', redistribute: terms.allocation.redistribute, keys: terms.allocation.keys.map((k) => ({ memberId: k.memberId, shareBp: k.shareBp })) }
+          : terms.allocation.method === 'priority'
+            ? { method: 'priority', tiers: terms.allocation.tiers.map((t) => [...t]) }
+            : { method: 'pro_rata' };
+      return [{
+        type: 'AgreementAmended',
+        data: {
+          version: (latest?.version ?? 0) + 1, effectiveFrom: terms.effectiveFrom, intervalMinutes: terms.intervalMinutes, ownNetting: terms.ownNetting, allocation,
+          internalPriceGroszePerMwh: terms.internalPriceGroszePerMwh, referenceGridPriceGroszePerMwh: terms.referenceGridPriceGroszePerMwh,
+          feeGroszePerMwhReceived: terms.feeGroszePerMwhReceived, feeGroszePerMwhSupplied: terms.feeGroszePerMwhSupplied,
+          monthlyFeeGroszePerMember: terms.monthlyFeeGroszePerMember, vatRateBp: terms.vatRateBp, invoiceSeries: terms.invoiceSeries,
+          thresholds: { ...terms.thresholds },
+        },
+      }];
+    }
+  }
+}
+
+export function evolve(state: ClusterState, event: ClusterEvent): ClusterState {
+  switch (event.type) {
+    case 'ClusterRegistered':
+      return { ...state, profile: event.data };
+    case 'MemberAdmitted':
+      return { ...state, members: { ...state.members, [event.data.memberId]: { ...event.data, withdrawnOn: null } } };
+    case 'MemberWithdrew': {
+      const member = state.members[event.data.memberId];
+      return { ...state, members: { ...state.members, [member.memberId]: { ...member, withdrawnOn: event.data.effectiveOn } } };
+    }
+    case 'MeteringPointRegistered': {
+      const { memberId, ...point } = event.data;
+      return { ...state, points: { ...state.points, [point.ppeCode]: { ...point, decommissionedFrom: null, assignments: [{ memberId, from: point.validFrom }] } } };
+    }
+    case 'MeteringPointReassigned': {
+      const point = state.points[event.data.ppeCode];
+      return { ...state, points: { ...state.points, [point.ppeCode]: { ...point, assignments: [...point.assignments, { memberId: event.data.memberId, from: event.data.effectiveFrom }] } } };
+    }
+    case 'MeteringPointDecommissioned': {
+      const point = state.points[event.data.ppeCode];
+      return { ...state, points: { ...state.points, [point.ppeCode]: { ...point, decommissionedFrom: event.data.effectiveFrom } } };
+    }
+    case 'AgreementAmended':
+      return { ...state, agreements: [...state.agreements, event.data] };
+    default:
+      return state;
+  }
+}
+
+export const clusterDecider = { initialState: initialClusterState, decide, evolve };
+
+// ---------------------------------------------------------------------------------
+// Queries the rest of the system asks of the registry.
+// ---------------------------------------------------------------------------------
+
+/** The member owning a PPE at an instant: assigned, not decommissioned, and the member active then. */
+export function ownerAt(state: ClusterState, ppeCode: string, instant: Date): string | undefined {
+  const period = ownershipPeriods(state, ppeCode).find((p) => p.fromUtc <= instant && (p.toUtc === null || instant < p.toUtc));
+  return period?.memberId;
+}
+
+export interface OwnershipPeriodOf {
+  ppeCode: string;
+  memberId: string;
+  fromUtc: Date;
+  toUtc: Date | null;
+}
+
+/** Who held a PPE when, as UTC instants, cut short by decommissioning and by a member's withdrawal. */
+export function ownershipPeriods(state: ClusterState, ppeCode: string): OwnershipPeriodOf[] {
+  const point = state.points[ppeCode];
+  if (!point) return [];
+  const end = point.decommissionedFrom ? startOfWarsawDay(point.decommissionedFrom) : null;
+  const periods: OwnershipPeriodOf[] = [];
+  point.assignments.forEach((assignment, i) => {
+    const next = point.assignments[i + 1];
+    const from = startOfWarsawDay(assignment.from);
+    let to = next ? startOfWarsawDay(next.from) : end;
+    const withdrawn = state.members[assignment.memberId]?.withdrawnOn;
+    if (withdrawn) {
+      const w = startOfWarsawDay(withdrawn);
+      if (to === null || w < to) to = w;
+    }
+    if (to !== null && to <= from) return;
+    periods.push({ ppeCode, memberId: assignment.memberId, fromUtc: from, toUtc: to });
+  });
+  return periods;
+}
+
+/** The agreement version in force for a month: the latest one effective from that month or before. */
+export function agreementForMonth(state: ClusterState, month: string): AgreementVersion | undefined {
+  let found: AgreementVersion | undefined;
+  for (const version of state.agreements) if (version.effectiveFrom <= month) found = version;
+  return found;
+}
+
+export interface ComplianceWarning {
+  code: 'no_public_party' | 'too_many_gminy' | 'ppe_of_withdrawn_member';
+  message: string;
+}
+
+/** What the coordinator should look at; warnings, not rejections. */
+export function complianceWarnings(state: ClusterState, today: string): ComplianceWarning[] {
+  const warnings: ComplianceWarning[] = [];
+  const members = Object.values(state.members);
+  if (!members.some((m) => (m.kind === 'municipality' || m.kind === 'municipal_company') && memberActiveOn(m, today))) {
+    warnings.push({ code: 'no_public_party', message: 'No active member is a municipality (JST) or a company it controls; since 2024 the law requires one' });
+  }
+  const gminy = state.profile?.area.gminy?.length ?? 0;
+  if (gminy > 5) warnings.push({ code: 'too_many_gminy', message: `The area lists ${gminy} gminy; a cluster covers one powiat or at most 5 gminy` });
+  for (const point of Object.values(state.points)) {
+    if (point.decommissionedFrom && point.decommissionedFrom <= today) continue;
+    const current = point.assignments[point.assignments.length - 1];
+    const member = state.members[current.memberId];
+    if (member?.withdrawnOn) {
+      warnings.push({ code: 'ppe_of_withdrawn_member', message: `${point.ppeCode} is still assigned to ${member.legalName}, who withdrew effective ${member.withdrawnOn}` });
+    }
+  }
+  return warnings;
+}
