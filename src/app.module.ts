@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AuthModule } from './auth/auth.module.js';
+import { ClustersModule } from './clusters/clusters.module.js';
 import { type CoreDependencies, CoreModule } from './core.module.js';
 import { HealthController } from './health/health.controller.js';
 
@@ -16,6 +17,7 @@ export class AppModule {
         // lets the route inventory (tests, the portal) read every route's declared roles
         DiscoveryModule,
         AuthModule,
+        ClustersModule,
       ],
       controllers: [HealthController],
     };

@@ -5,7 +5,7 @@ import { WrongExpectedVersionError } from './event-store.port.js';
 
 export interface DomainEvent {
   type: string;
-  data: Record<string, unknown>;
+  data: object;
 }
 
 export interface Decider<Command, Event extends DomainEvent, State> {
@@ -39,7 +39,7 @@ export async function decideAndAppend<Command, Event extends DomainEvent, State>
   streamId: string,
   decider: Decider<Command, Event, State>,
   command: Command,
-  toNewEvent: (event: Event) => NewEvent = (event) => ({ type: event.type, data: event.data }),
+  toNewEvent: (event: Event) => NewEvent = (event) => ({ type: event.type, data: event.data as Record<string, unknown> }),
 ): Promise<DecisionResult<Event>> {
   for (let attempt = 1; ; attempt++) {
     const { state, version } = await loadStream(store, streamId, decider);

@@ -42,7 +42,7 @@ const registered: ClusterEvent = {
 };
 const city: ClusterEvent = {
   type: 'MemberAdmitted',
-  data: { memberId: 'city', kind: 'municipality', legalName: 'Gmina Orzesze', nip: '6351831036', address: 'ul. Zamkowa 8, 43-180 Orzesze', invoiceEmail: 'um@orzesze.pl', vatPayer: true, selfBillingConsent: true, admittedOn: '2026-01-01' },
+  data: { memberId: 'city', kind: 'municipality', legalName: 'Gmina Orzesze', nip: '6351831037', address: 'ul. Zamkowa 8, 43-180 Orzesze', invoiceEmail: 'um@orzesze.pl', vatPayer: true, selfBillingConsent: true, admittedOn: '2026-01-01' },
 };
 const coop: ClusterEvent = {
   type: 'MemberAdmitted',

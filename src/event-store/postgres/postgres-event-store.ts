@@ -19,6 +19,7 @@ import {
   WrongExpectedVersionError,
 } from '../event-store.port.js';
 import { GENESIS_HASH, eventHash } from '../hash-chain.js';
+import { eventMetadata } from '../metadata.js';
 
 const CHANNEL = 'klaster_events';
 const COLUMNS = `global_position, transaction_id::text AS transaction_text, event_id, stream_id, stream_position,
@@ -90,13 +91,7 @@ export class PostgresEventStore implements EventStore {
       type: event.type,
       schemaVersion: event.schemaVersion ?? 1,
       data: jsonSafe(event.data),
-      metadata: jsonSafe({
-        actor: { tokenId: null, role: 'system' },
-        correlationId: randomUUID(),
-        causationId: null,
-        ...event.metadata,
-        recordedAt: now,
-      } as EventMetadata),
+      metadata: jsonSafe(eventMetadata(event.metadata, now)),
     }));
     const ids = prepared.map((e) => e.eventId);
     // Two round trips: read the head, then one statement that locks, checks and inserts

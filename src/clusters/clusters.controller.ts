@@ -1,0 +1,160 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { DateTime } from 'luxon';
+import { CurrentPrincipal } from '../auth/principal.decorator.js';
+import { CLUSTER_READERS, type Principal, Roles } from '../auth/roles.decorator.js';
+import { notFound } from '../auth/auth.guard.js';
+import {
+  AdmitMemberDto, AgreementVersionDto, DecommissionDto, ReassignmentDto, RegisterClusterDto, RegisterMeteringPointDto, WithdrawalDto,
+} from './clusters.dto.js';
+import { ClustersService } from './clusters.service.js';
+import { type Allocation, type ClusterState, complianceWarnings, type Member, type MeteringPoint, normalisePpeCode } from './registry/registry.js';
+
+function memberView(member: Member) {
+  return { ...member, status: member.withdrawnOn ? 'withdrawn' : 'active' };
+}
+
+function pointView(state: ClusterState, point: MeteringPoint) {
+  const current = point.assignments[point.assignments.length - 1];
+  return {
+    ppeCode: point.ppeCode, memberId: current.memberId, role: point.role, carrier: point.carrier, source: point.source,
+    capacityKw: point.capacityW === null ? null : point.capacityW / 1000, validFrom: point.validFrom, decommissionedFrom: point.decommissionedFrom,
+    assignments: point.assignments, ownership: ClustersService.ownership(state, point.ppeCode),
+  };
+}
+
+function today(): string {
+  return DateTime.now().setZone('Europe/Warsaw').toISODate()!;
+}
+
+@ApiTags('registry')
+@ApiBearerAuth()
+@Controller('clusters')
+export class ClustersController {
+  constructor(@Inject(ClustersService) private readonly clusters: ClustersService) {}
+
+  @Post()
+  @Roles('admin')
+  async register(@Body() body: RegisterClusterDto) {
+    const clusterId = this.clusters.newId();
+    const { events, streamVersion } = await this.clusters.execute(clusterId, { type: 'RegisterCluster', clusterId, ...body });
+    return { ...events[0].data, clusterId, streamVersion };
+  }
+
+  @Get()
+  @Roles('admin', 'coordinator', 'auditor', 'member', 'meter-data')
+  async list(@CurrentPrincipal() principal: Principal) {
+    const rows = await this.clusters.list(principal.role === 'admin' ? undefined : [principal.clusterId ?? '']);
+    return { items: rows.map(({ state }) => state.profile) };
+  }
+
+  @Get(':clusterId')
+  @Roles('admin', 'coordinator', 'auditor', 'member', 'meter-data')
+  async get(@Param('clusterId') clusterId: string) {
+    const state = await this.clusters.state(clusterId);
+    const latest = state.agreements[state.agreements.length - 1] ?? null;
+    return {
+      ...state.profile,
+      members: Object.keys(state.members).length,
+      meteringPoints: Object.keys(state.points).length,
+      latestAgreementVersion: latest ? { version: latest.version, effectiveFrom: latest.effectiveFrom } : null,
+    };
+  }
+
+  @Get(':clusterId/compliance')
+  @Roles(...CLUSTER_READERS)
+  async compliance(@Param('clusterId') clusterId: string) {
+    return { warnings: complianceWarnings(await this.clusters.state(clusterId), today()) };
+  }
+
+  @Post(':clusterId/members')
+  @Roles('coordinator')
+  async admit(@Param('clusterId') clusterId: string, @Body() body: AdmitMemberDto) {
+    const memberId = this.clusters.newId();
+    const { events, streamVersion } = await this.clusters.execute(clusterId, { type: 'AdmitMember', memberId, ...body });
+    return { ...events[0].data, memberId, streamVersion };
+  }
+
+  @Get(':clusterId/members')
+  @Roles(...CLUSTER_READERS, 'member')
+  async members(@Param('clusterId') clusterId: string, @CurrentPrincipal() principal: Principal) {
+    const state = await this.clusters.state(clusterId);
+    const members = Object.values(state.members).filter((m) => principal.role !== 'member' || m.memberId === principal.memberId);
+    return { items: members.sort((a, b) => a.legalName.localeCompare(b.legalName, 'pl') || a.memberId.localeCompare(b.memberId)).map(memberView) };
+  }
+
+  @Get(':clusterId/members/:memberId')
+  @Roles(...CLUSTER_READERS, 'member')
+  async member(@Param('clusterId') clusterId: string, @Param('memberId') memberId: string) {
+    const member = (await this.clusters.state(clusterId)).members[memberId];
+    if (!member) throw notFound('The member was not found');
+    return memberView(member);
+  }
+
+  @Post(':clusterId/members/:memberId/withdrawal')
+  @HttpCode(200)
+  @Roles('coordinator')
+  async withdraw(@Param('clusterId') clusterId: string, @Param('memberId') memberId: string, @Body() body: WithdrawalDto) {
+    const { streamVersion } = await this.clusters.execute(clusterId, { type: 'WithdrawMember', memberId, effectiveOn: body.effectiveOn });
+    return { memberId, effectiveOn: body.effectiveOn, streamVersion };
+  }
+
+  @Post(':clusterId/metering-points')
+  @Roles('coordinator')
+  async registerPoint(@Param('clusterId') clusterId: string, @Body() body: RegisterMeteringPointDto) {
+    const { events, streamVersion } = await this.clusters.execute(clusterId, { type: 'RegisterMeteringPoint', ...body });
+    const data = events[0].data as { ppeCode: string; capacityW: number | null };
+    const { capacityW, ...rest } = data;
+    return { ...rest, capacityKw: capacityW === null ? null : capacityW / 1000, streamVersion };
+  }
+
+  @Get(':clusterId/metering-points')
+  @Roles(...CLUSTER_READERS, 'member', 'meter-data')
+  async points(@Param('clusterId') clusterId: string, @CurrentPrincipal() principal: Principal) {
+    const state = await this.clusters.state(clusterId);
+    const points = Object.values(state.points)
+      .filter((p) => principal.role !== 'member' || p.assignments.some((a) => a.memberId === principal.memberId))
+      .sort((a, b) => a.ppeCode.localeCompare(b.ppeCode));
+    return { items: points.map((p) => pointView(state, p)) };
+  }
+
+  @Get(':clusterId/metering-points/:ppeCode')
+  @Roles(...CLUSTER_READERS, 'member', 'meter-data')
+  async point(@Param('clusterId') clusterId: string, @Param('ppeCode') ppeCode: string, @CurrentPrincipal() principal: Principal) {
+    const state = await this.clusters.state(clusterId);
+    const point = state.points[normalisePpeCode(ppeCode)];
+    if (!point || (principal.role === 'member' && !point.assignments.some((a) => a.memberId === principal.memberId))) throw notFound('The metering point was not found');
+    return pointView(state, point);
+  }
+
+  @Post(':clusterId/metering-points/:ppeCode/reassignment')
+  @HttpCode(200)
+  @Roles('coordinator')
+  async reassign(@Param('clusterId') clusterId: string, @Param('ppeCode') ppeCode: string, @Body() body: ReassignmentDto) {
+    const { events, streamVersion } = await this.clusters.execute(clusterId, { type: 'ReassignMeteringPoint', ppeCode, ...body });
+    return { ...events[0].data, streamVersion };
+  }
+
+  @Post(':clusterId/metering-points/:ppeCode/decommissioning')
+  @HttpCode(200)
+  @Roles('coordinator')
+  async decommission(@Param('clusterId') clusterId: string, @Param('ppeCode') ppeCode: string, @Body() body: DecommissionDto) {
+    const { events, streamVersion } = await this.clusters.execute(clusterId, { type: 'DecommissionMeteringPoint', ppeCode, ...body });
+    return { ...events[0].data, streamVersion };
+  }
+
+  @Post(':clusterId/agreement-versions')
+  @Roles('coordinator')
+  async amend(@Param('clusterId') clusterId: string, @Body() body: AgreementVersionDto) {
+    const { events, streamVersion } = await this.clusters.amendAgreement(clusterId, {
+      ...body, allocation: body.allocation as Allocation, thresholds: body.thresholds ? { ...body.thresholds } : {},
+    });
+    return { ...events[0].data, streamVersion };
+  }
+
+  @Get(':clusterId/agreement-versions')
+  @Roles(...CLUSTER_READERS, 'member')
+  async agreements(@Param('clusterId') clusterId: string) {
+    return { items: (await this.clusters.state(clusterId)).agreements };
+  }
+}

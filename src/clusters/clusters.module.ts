@@ -1,0 +1,19 @@
+import { Inject, Module, type OnModuleInit } from '@nestjs/common';
+import { ProjectionRunner } from '../projections/projection-runner.js';
+import { ClustersController } from './clusters.controller.js';
+import { CLOSED_MONTHS, ClustersService } from './clusters.service.js';
+import { registryProjection } from './registry.projection.js';
+import { ClosedMonthsReader } from './closed-months.js';
+
+@Module({
+  controllers: [ClustersController],
+  providers: [ClustersService, { provide: CLOSED_MONTHS, useClass: ClosedMonthsReader }],
+  exports: [ClustersService],
+})
+export class ClustersModule implements OnModuleInit {
+  constructor(@Inject(ProjectionRunner) private readonly runner: ProjectionRunner) {}
+
+  onModuleInit() {
+    this.runner.register(registryProjection);
+  }
+}

@@ -1,0 +1,66 @@
+// Registry commands: load the cluster stream, decide, append with the expected version,
+// wait for the read model. Reads come from registry_clusters.
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { Pool } from 'pg';
+import { DomainError } from '../common/domain-error.js';
+import { PG_POOL } from '../core.module.js';
+import { decideAndAppend } from '../event-store/command-handling.js';
+import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
+import { ProjectionRunner } from '../projections/projection-runner.js';
+import {
+  type ClusterCommand, type ClusterEvent, type ClusterState, clusterDecider, clusterStreamId, ownershipPeriods,
+} from './registry/registry.js';
+
+export interface ClosedMonthsSource {
+  closedMonths(clusterId: string): Promise<string[]>;
+}
+
+export const CLOSED_MONTHS = Symbol('CLOSED_MONTHS');
+
+@Injectable()
+export class ClustersService {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(ProjectionRunner) private readonly runner: ProjectionRunner,
+    @Inject(CLOSED_MONTHS) private readonly closed: ClosedMonthsSource,
+  ) {}
+
+  newId(): string {
+    return randomUUID();
+  }
+
+  async execute(clusterId: string, command: ClusterCommand): Promise<{ events: ClusterEvent[]; streamVersion: number }> {
+    const result = await decideAndAppend(this.store, clusterStreamId(clusterId), clusterDecider, command);
+    if (result.lastGlobalPosition) await this.runner.waitFor(result.lastGlobalPosition);
+    return { events: result.events, streamVersion: result.streamVersion };
+  }
+
+  async amendAgreement(clusterId: string, terms: Extract<ClusterCommand, { type: 'AmendAgreement' }>['terms']) {
+    return this.execute(clusterId, { type: 'AmendAgreement', terms, closedMonths: await this.closed.closedMonths(clusterId) });
+  }
+
+  /** The cluster's state from the read model; 404 when unknown. */
+  async state(clusterId: string): Promise<ClusterState> {
+    const state = await this.findState(clusterId);
+    if (!state) throw DomainError.notFound('The cluster was not found');
+    return state;
+  }
+
+  async findState(clusterId: string): Promise<ClusterState | undefined> {
+    const { rows } = await this.pool.query<{ state: ClusterState }>('SELECT state FROM registry_clusters WHERE cluster_id = $1', [clusterId]);
+    return rows[0]?.state;
+  }
+
+  async list(clusterIds?: string[]): Promise<{ clusterId: string; name: string; state: ClusterState }[]> {
+    const { rows } = clusterIds
+      ? await this.pool.query('SELECT cluster_id, name, state FROM registry_clusters WHERE cluster_id = ANY($1) ORDER BY name, cluster_id', [clusterIds])
+      : await this.pool.query('SELECT cluster_id, name, state FROM registry_clusters ORDER BY name, cluster_id');
+    return rows.map((r) => ({ clusterId: r.cluster_id, name: r.name, state: r.state }));
+  }
+
+  static ownership(state: ClusterState, ppeCode: string) {
+    return ownershipPeriods(state, ppeCode).map((p) => ({ memberId: p.memberId, from: p.fromUtc.toISOString(), to: p.toUtc?.toISOString() ?? null }));
+  }
+}
