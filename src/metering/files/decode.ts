@@ -1,0 +1,44 @@
+// DSO files come as UTF-8 (with or without BOM) or Windows-1250. Decide on the first
+// chunk: a BOM, or bytes that are valid UTF-8, mean UTF-8; anything else is cp1250.
+import iconv from 'iconv-lite';
+import { PassThrough, type Readable, Transform } from 'node:stream';
+
+export function decodeToText(input: Readable): Readable {
+  let decided: Transform | null = null;
+  const output = new PassThrough({ encoding: 'utf8' });
+  const router = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      if (!decided) {
+        let encoding = 'win1250';
+        let body = chunk;
+        if (chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) {
+          encoding = 'utf8';
+          body = chunk.subarray(3);
+        } else {
+          try {
+            new TextDecoder('utf-8', { fatal: true }).decode(chunk, { stream: true });
+            encoding = 'utf8';
+          } catch {
+            encoding = 'win1250';
+          }
+        }
+        decided = iconv.decodeStream(encoding) as unknown as Transform;
+        decided.on('error', (error) => output.destroy(error));
+        decided.pipe(output);
+        decided.write(body);
+        return callback();
+      }
+      decided.write(chunk);
+      callback();
+    },
+    flush(callback) {
+      if (decided) decided.end();
+      else output.end();
+      callback();
+    },
+  });
+  input.on('error', (error) => output.destroy(error));
+  input.pipe(router);
+  router.resume();
+  return output;
+}

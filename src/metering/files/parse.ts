@@ -1,0 +1,262 @@
+// Metering files: our generic CSV, Tauron eLicznik and Enea eBOK exports. The parse
+// streams through csv-parse; every bad line is reported with its number and reason
+// (the first 100 kept, all counted), and the caller records nothing if there is one.
+import { parse } from 'csv-parse';
+import type { Readable } from 'node:stream';
+import { decodeToText } from './decode.js';
+import { isCalendarDate, kwhToWh, warsawWallTimeInstants, whInteger } from './units.js';
+
+export type Quality = 'measured' | 'estimated' | 'substituted';
+
+export interface FileReading {
+  line: number;
+  ppeCode: string;
+  intervalStart: Date;
+  intervalMinutes: number;
+  importWh: number;
+  exportWh: number;
+  quality: Quality;
+}
+
+export interface LineError {
+  line: number;
+  field?: string;
+  reason: string;
+}
+
+export interface ParseResult {
+  readings: FileReading[];
+  errors: LineError[];
+  errorCount: number;
+  linesRead: number;
+}
+
+export interface ParseOptions {
+  format: 'generic' | 'tauron' | 'enea';
+  /** The PPE of a DSO file (one PPE per file). */
+  ppeCode?: string;
+  /** DSO files: values before (default) or after hourly balancing. */
+  balancing?: 'before' | 'after';
+  maxErrors?: number;
+  maxRows?: number;
+}
+
+export const MAX_ROWS = 5_000_000;
+
+interface Row {
+  cells: string[];
+  line: number;
+}
+
+class Collector {
+  readonly readings: FileReading[] = [];
+  readonly errors: LineError[] = [];
+  errorCount = 0;
+  constructor(private readonly maxErrors: number) {}
+  error(line: number, reason: string, field?: string) {
+    this.errorCount++;
+    if (this.errors.length < this.maxErrors) this.errors.push(field ? { line, field, reason } : { line, reason });
+  }
+}
+
+/** Header names compared without case, spaces or Polish diacritics. */
+export function headerKey(name: string): string {
+  return name.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/ł/g, 'l').replace(/Ł/g, 'l').toLowerCase().replace(/[^a-z0-9[\]/]/g, '');
+}
+
+async function* rows(input: Readable, delimiter: string): AsyncGenerator<Row> {
+  const parser = decodeToText(input).pipe(parse({ delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, info: true, bom: true }));
+  for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+    yield { cells: record, line: info.lines };
+  }
+}
+
+export async function parseMeteringFile(input: Readable, options: ParseOptions): Promise<ParseResult> {
+  const collector = new Collector(options.maxErrors ?? 100);
+  const maxRows = options.maxRows ?? MAX_ROWS;
+  let linesRead = 0;
+  const counted = async function* (source: AsyncGenerator<Row>) {
+    for await (const row of source) {
+      linesRead = row.line;
+      if (row.line > maxRows + 1) throw new Error(`the file has more than ${maxRows} rows`);
+      yield row;
+    }
+  };
+  if (options.format === 'generic') await parseGeneric(counted(rows(input, ',')), collector);
+  else if (options.format === 'tauron') await parseTauron(counted(rows(input, ';')), collector, options);
+  else await parseEnea(counted(rows(input, ';')), collector, options);
+  return { readings: collector.readings, errors: collector.errors, errorCount: collector.errorCount, linesRead };
+}
+
+// --- generic CSV ---------------------------------------------------------------------
+// ppe_code,interval_start,interval_minutes,import_wh,export_wh[,quality]
+// or with import_kwh,export_kwh (decimal point). interval_start: ISO 8601 with an offset.
+
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:?\d{2})$/;
+const QUALITIES: Quality[] = ['measured', 'estimated', 'substituted'];
+
+async function parseGeneric(source: AsyncGenerator<Row>, out: Collector) {
+  let columns: Record<string, number> | undefined;
+  let kwh = false;
+  for await (const { cells, line } of source) {
+    if (!columns) {
+      columns = Object.fromEntries(cells.map((c, i) => [c.trim().toLowerCase(), i]));
+      kwh = 'import_kwh' in columns;
+      const required = ['ppe_code', 'interval_start', 'interval_minutes', kwh ? 'import_kwh' : 'import_wh', kwh ? 'export_kwh' : 'export_wh'];
+      const missing = required.filter((c) => !(c in columns!));
+      if (missing.length > 0) {
+        out.error(line, `the header lacks ${missing.join(', ')} (expected ppe_code,interval_start,interval_minutes,import_wh,export_wh[,quality])`);
+        return;
+      }
+      continue;
+    }
+    const cell = (name: string) => (cells[columns![name]] ?? '').trim();
+    const before = out.errorCount;
+    const ppeCode = cell('ppe_code').replace(/\s+/g, '').toUpperCase();
+    if (!ppeCode) out.error(line, 'is empty', 'ppe_code');
+    const startText = cell('interval_start');
+    const start = INSTANT.test(startText) ? new Date(startText) : null;
+    if (!start || Number.isNaN(start.getTime())) out.error(line, `"${startText}" is not an ISO 8601 instant with an offset`, 'interval_start');
+    const minutesText = cell('interval_minutes');
+    const minutes = /^\d+$/.test(minutesText) ? Number(minutesText) : NaN;
+    if (![15, 60, 1440].includes(minutes)) out.error(line, `"${minutesText}" is not 15, 60 or 1440`, 'interval_minutes');
+    const importWh = kwh ? kwhToWh(cell('import_kwh')) : whInteger(cell('import_wh'));
+    const exportWh = kwh ? kwhToWh(cell('export_kwh')) : whInteger(cell('export_wh'));
+    if (typeof importWh === 'string') out.error(line, importWh, kwh ? 'import_kwh' : 'import_wh');
+    if (typeof exportWh === 'string') out.error(line, exportWh, kwh ? 'export_kwh' : 'export_wh');
+    const qualityText = 'quality' in columns ? cell('quality') || 'measured' : 'measured';
+    if (!QUALITIES.includes(qualityText as Quality)) out.error(line, `"${qualityText}" is not measured, estimated or substituted`, 'quality');
+    if (out.errorCount > before) continue;
+    out.readings.push({ line, ppeCode, intervalStart: start!, intervalMinutes: minutes, importWh: importWh as number, exportWh: exportWh as number, quality: qualityText as Quality });
+  }
+  if (!columns) out.error(1, 'the file is empty');
+}
+
+// --- hour-based DSO files ------------------------------------------------------------
+
+interface HourValue {
+  line: number;
+  start: Date;
+  importWh?: number;
+  exportWh?: number;
+}
+
+/** Resolves a local hour (date, hour 0..23) to its UTC start; the repeated autumn hour by order of appearance. */
+class HourResolver {
+  private readonly seen = new Map<string, number>();
+  resolve(kind: string, date: string, hour: number): Date | string {
+    const instants = warsawWallTimeInstants(date, hour, 0);
+    if (instants.length === 0) return `${date} ${String(hour).padStart(2, '0')}:00 does not exist in Warsaw time (the spring DST change)`;
+    const key = `${kind}|${date}|${hour}`;
+    const occurrence = this.seen.get(key) ?? 0;
+    this.seen.set(key, occurrence + 1);
+    // A further appearance is the same interval again: identical values are kept once,
+    // different ones are an error (see setValue).
+    return instants[Math.min(occurrence, instants.length - 1)];
+  }
+}
+
+function combineHours(values: Map<number, HourValue>, kinds: Set<'import' | 'export'>, ppeCode: string, out: Collector) {
+  for (const value of [...values.values()].sort((a, b) => a.start.getTime() - b.start.getTime())) {
+    // A file with both kinds must have both for every hour: a missing value is never invented.
+    if (kinds.has('import') && value.importWh === undefined) { out.error(value.line, `no import (pobór) value for the hour starting ${value.start.toISOString()}`); continue; }
+    if (kinds.has('export') && value.exportWh === undefined) { out.error(value.line, `no export (oddanie) value for the hour starting ${value.start.toISOString()}`); continue; }
+    out.readings.push({ line: value.line, ppeCode, intervalStart: value.start, intervalMinutes: 60, importWh: value.importWh ?? 0, exportWh: value.exportWh ?? 0, quality: 'measured' });
+  }
+}
+
+function setValue(values: Map<number, HourValue>, start: Date, line: number, kind: 'import' | 'export', wh: number, out: Collector) {
+  const value = values.get(start.getTime()) ?? { line, start };
+  const field = kind === 'import' ? 'importWh' : 'exportWh';
+  const previous = value[field];
+  if (previous !== undefined && previous !== wh) { out.error(line, `the hour starting ${start.toISOString()} appears twice with different values`); return; }
+  value[field] = wh;
+  values.set(start.getTime(), value);
+}
+
+// Tauron eLicznik: Data;Strefa;Wartość kWh;Rodzaj — Data is the hour ENDING at that local time (1..24).
+const TAURON_KINDS: Record<string, { kind: 'import' | 'export'; balancing: 'before' | 'after' }> = {
+  pobor: { kind: 'import', balancing: 'before' },
+  oddanie: { kind: 'export', balancing: 'before' },
+  pobranapozbilansowaniu: { kind: 'import', balancing: 'after' },
+  oddanapozbilansowaniu: { kind: 'export', balancing: 'after' },
+};
+
+async function parseTauron(source: AsyncGenerator<Row>, out: Collector, options: ParseOptions) {
+  const ppeCode = (options.ppeCode ?? '').replace(/\s+/g, '').toUpperCase();
+  const balancing = options.balancing ?? 'before';
+  let columns: { date: number; value: number; kind: number } | undefined;
+  const values = new Map<number, HourValue>();
+  const kinds = new Set<'import' | 'export'>();
+  const hours = new HourResolver();
+  for await (const { cells, line } of source) {
+    if (!columns) {
+      const keys = cells.map(headerKey);
+      const date = keys.findIndex((k) => k === 'data' || k === 'dataigodzina');
+      const value = keys.findIndex((k) => k.startsWith('wartosc'));
+      const kind = keys.findIndex((k) => k === 'rodzaj' || k === 'rodzajenergii');
+      if (date < 0 || value < 0 || kind < 0) {
+        out.error(line, 'not a Tauron eLicznik header: expected the columns Data;Strefa;Wartość kWh;Rodzaj');
+        return;
+      }
+      columns = { date, value, kind };
+      continue;
+    }
+    const kindText = headerKey(cells[columns.kind] ?? '');
+    const kind = TAURON_KINDS[kindText];
+    if (!kind) { out.error(line, `"${(cells[columns.kind] ?? '').trim()}" is not pobór, oddanie, pobrana po zbilansowaniu or oddana po zbilansowaniu`, 'Rodzaj'); continue; }
+    if (kind.balancing !== balancing) continue;
+    const match = /^(\d{4}-\d{2}-\d{2}) (\d{1,2}):(\d{2})(?::\d{2})?$/.exec((cells[columns.date] ?? '').trim());
+    if (!match || !isCalendarDate(match[1]) || match[3] !== '00' || Number(match[2]) < 1 || Number(match[2]) > 24) {
+      out.error(line, `"${(cells[columns.date] ?? '').trim()}" is not an hour-ending time like 2024-05-01 1:00 (1:00 to 24:00)`, 'Data');
+      continue;
+    }
+    const wh = kwhToWh(cells[columns.value] ?? '');
+    if (typeof wh === 'string') { out.error(line, wh, 'Wartość kWh'); continue; }
+    // hour ending H is the hour starting H-1, on the same calendar day (24:00 ends the day)
+    const start = hours.resolve(kind.kind, match[1], Number(match[2]) - 1);
+    if (typeof start === 'string') { out.error(line, start, 'Data'); continue; }
+    kinds.add(kind.kind);
+    setValue(values, start, line, kind.kind, wh, out);
+  }
+  if (!columns) { out.error(1, 'the file is empty'); return; }
+  combineHours(values, kinds, ppeCode, out);
+}
+
+// Enea eBOK: Data;pobrana przed;oddana przed;pobrana po;oddana po — Data like ="2024-05-01 10:59" is the hour 10:00–11:00.
+async function parseEnea(source: AsyncGenerator<Row>, out: Collector, options: ParseOptions) {
+  const ppeCode = (options.ppeCode ?? '').replace(/\s+/g, '').toUpperCase();
+  const balancing = options.balancing ?? 'before';
+  let columns: { date: number; import: number; export: number } | undefined;
+  const values = new Map<number, HourValue>();
+  const hours = new HourResolver();
+  for await (const { cells, line } of source) {
+    if (!columns) {
+      const keys = cells.map(headerKey);
+      const find = (direction: string, when: string) => keys.findIndex((k) => k.includes(direction) && k.includes(when));
+      const date = keys.findIndex((k) => k === 'data');
+      const imp = find('pobranej', balancing === 'before' ? 'przed' : 'pobilansowaniu');
+      const exp = find('oddanej', balancing === 'before' ? 'przed' : 'pobilansowaniu');
+      if (date < 0 || imp < 0 || exp < 0) {
+        out.error(line, 'not an Enea eBOK header: expected Data and the volumes drawn and fed in before and after hourly balancing');
+        return;
+      }
+      columns = { date, import: imp, export: exp };
+      continue;
+    }
+    const dateText = (cells[columns.date] ?? '').trim().replace(/^="?/, '').replace(/"$/, '').trim();
+    const match = /^(\d{4}-\d{2}-\d{2}) (\d{2}):59$/.exec(dateText);
+    if (!match || !isCalendarDate(match[1]) || Number(match[2]) > 23) { out.error(line, `"${dateText}" is not an hour like 2024-05-01 10:59`, 'Data'); continue; }
+    const importWh = kwhToWh((cells[columns.import] ?? '').replace(/"/g, ''));
+    const exportWh = kwhToWh((cells[columns.export] ?? '').replace(/"/g, ''));
+    if (typeof importWh === 'string') out.error(line, importWh, 'pobrana');
+    if (typeof exportWh === 'string') out.error(line, exportWh, 'oddana');
+    if (typeof importWh === 'string' || typeof exportWh === 'string') continue;
+    const start = hours.resolve('row', match[1], Number(match[2]));
+    if (typeof start === 'string') { out.error(line, start, 'Data'); continue; }
+    setValue(values, start, line, 'import', importWh, out);
+    setValue(values, start, line, 'export', exportWh, out);
+  }
+  if (!columns) { out.error(1, 'the file is empty'); return; }
+  combineHours(values, new Set(['import', 'export']), ppeCode, out);
+}
