@@ -3,6 +3,7 @@ import { DiscoveryModule } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AuthModule } from './auth/auth.module.js';
 import { ClustersModule } from './clusters/clusters.module.js';
+import { MeteringModule } from './metering/metering.module.js';
 import { type CoreDependencies, CoreModule } from './core.module.js';
 import { HealthController } from './health/health.controller.js';
 
@@ -18,6 +19,7 @@ export class AppModule {
         DiscoveryModule,
         AuthModule,
         ClustersModule,
+        MeteringModule,
       ],
       controllers: [HealthController],
     };

@@ -31,6 +31,7 @@ export interface RunningService {
 }
 
 export const JSON_BODY_LIMIT = '1mb';
+export const READINGS_BODY_LIMIT = '32mb';
 
 export async function createEventStore(config: AppConfig, database: Database): Promise<EventStore> {
   if (config.eventStore === 'kurrentdb') {
@@ -60,6 +61,8 @@ export function configureApp(app: INestApplication, config: AppConfig, logger: L
       res.status(429).type('application/problem+json').send(JSON.stringify(problem(429, 'Too many requests; slow down and retry after a minute')));
     },
   }));
+  // Readings come in large batches; everything else is small.
+  app.use('/clusters/:clusterId/readings', express.json({ limit: READINGS_BODY_LIMIT }));
   app.use(express.json({ limit: JSON_BODY_LIMIT }));
   if (config.corsOrigins.length > 0) app.enableCors({ origin: config.corsOrigins });
   app.useGlobalPipes(

@@ -1,0 +1,92 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { createHash } from 'node:crypto';
+import { Transform } from 'node:stream';
+import { problem, ProblemException } from '../common/problem.js';
+import { CurrentPrincipal } from '../auth/principal.decorator.js';
+import { type Principal, Roles } from '../auth/roles.decorator.js';
+import { MeteringService } from './metering.service.js';
+import { ReadingsBatchDto } from './readings.dto.js';
+
+/** Files up to this size are accepted; the parse streams, so memory does not grow with it. */
+export const MAX_FILE_BYTES = 64 * 1024 * 1024;
+const FORMATS = ['generic', 'tauron', 'enea'] as const;
+
+@ApiTags('metering')
+@ApiBearerAuth()
+@Controller('clusters/:clusterId')
+export class MeteringController {
+  constructor(@Inject(MeteringService) private readonly metering: MeteringService) {}
+
+  @Post('readings')
+  @HttpCode(200)
+  @Roles('coordinator', 'meter-data')
+  async recordJson(@Param('clusterId') clusterId: string, @Body() body: ReadingsBatchDto) {
+    return this.metering.recordJson(clusterId, body);
+  }
+
+  @Post('readings/files')
+  @HttpCode(200)
+  @Roles('coordinator', 'meter-data')
+  @ApiConsumes('text/csv', 'application/octet-stream')
+  @ApiBody({ description: 'the file itself as the request body (UTF-8 with or without BOM, or Windows-1250)' })
+  @ApiQuery({ name: 'format', enum: FORMATS })
+  @ApiQuery({ name: 'ppeCode', required: false, description: 'required for tauron and enea files (one PPE per file)' })
+  @ApiQuery({ name: 'balancing', required: false, enum: ['before', 'after'], description: 'DSO files: values before (default) or after hourly balancing' })
+  async recordFile(
+    @Param('clusterId') clusterId: string,
+    @Req() request: Request,
+    @Query('format') format?: string,
+    @Query('ppeCode') ppeCode?: string,
+    @Query('balancing') balancing?: string,
+  ) {
+    const errors = [];
+    if (!format || !(FORMATS as readonly string[]).includes(format)) errors.push({ field: 'format', reason: `must be one of ${FORMATS.join(', ')}` });
+    if ((format === 'tauron' || format === 'enea') && !ppeCode) errors.push({ field: 'ppeCode', reason: `is required for ${format} files (one PPE per file)` });
+    if (balancing !== undefined && balancing !== 'before' && balancing !== 'after') errors.push({ field: 'balancing', reason: 'must be before or after' });
+    const type = request.headers['content-type'] ?? '';
+    if (!/^(text\/csv|text\/plain|application\/octet-stream)/.test(type)) errors.push({ field: 'content-type', reason: 'send the file as text/csv or application/octet-stream' });
+    if (errors.length > 0) {
+      request.resume();
+      throw ProblemException.validation(errors);
+    }
+    const declared = Number(request.headers['content-length'] ?? 0);
+    if (declared > MAX_FILE_BYTES) {
+      request.resume();
+      throw new ProblemException(problem(413, `The file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MB`));
+    }
+    // Count and hash the bytes as they stream into the parser.
+    const hash = createHash('sha256');
+    let bytes = 0;
+    const meter = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        bytes += chunk.length;
+        if (bytes > MAX_FILE_BYTES) return callback(new ProblemException(problem(413, `The file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MB`)));
+        hash.update(chunk);
+        callback(null, chunk);
+      },
+    });
+    return this.metering.recordFile(clusterId, request.pipe(meter), {
+      format: format as (typeof FORMATS)[number],
+      ppeCode,
+      balancing: (balancing as 'before' | 'after' | undefined) ?? 'before',
+      digest: () => hash.digest('hex'),
+    });
+  }
+
+  @Get('metering-points/:ppeCode/readings')
+  @Roles('coordinator', 'auditor', 'member', 'admin')
+  @ApiQuery({ name: 'from', description: 'ISO 8601 instant with an offset' })
+  @ApiQuery({ name: 'to', description: 'ISO 8601 instant with an offset (exclusive)' })
+  async readings(@Param('clusterId') clusterId: string, @Param('ppeCode') ppeCode: string, @CurrentPrincipal() principal: Principal, @Query('from') from?: string, @Query('to') to?: string) {
+    return this.metering.readings(clusterId, ppeCode, from, to, principal);
+  }
+
+  @Get('completeness')
+  @Roles('coordinator', 'auditor', 'admin')
+  @ApiQuery({ name: 'month', example: '2026-05' })
+  async completeness(@Param('clusterId') clusterId: string, @Query('month') month?: string) {
+    return this.metering.completeness(clusterId, month);
+  }
+}

@@ -1,0 +1,160 @@
+// Metering use cases behind HTTP and the CLI: record JSON batches and files, read a
+// PPE's values with their correction history, report completeness per month.
+import { Inject, Injectable } from '@nestjs/common';
+import type { Pool } from 'pg';
+import type { Readable } from 'node:stream';
+import { DomainError } from '../common/domain-error.js';
+import { problem, ProblemException } from '../common/problem.js';
+import { PG_POOL } from '../core.module.js';
+import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
+import { ProjectionRunner } from '../projections/projection-runner.js';
+import { ClustersService } from '../clusters/clusters.service.js';
+import { isValidMonth, monthBounds } from '../clusters/registry/calendar.js';
+import { agreementForMonth, type ClusterState, normalisePpeCode, ownerAt, ownershipPeriods } from '../clusters/registry/registry.js';
+import type { Principal } from '../auth/roles.decorator.js';
+import { notFound } from '../auth/auth.guard.js';
+import { monthCompleteness } from './domain/completeness.js';
+import { type MeterEvent, meterStreamId, QUALITY_NAMES, warsawDayOf } from './domain/meter-stream.js';
+import { parseMeteringFile } from './files/parse.js';
+import { INSTANT_WITH_OFFSET, type ReadingsBatchDto } from './readings.dto.js';
+import { MAX_REPORTED_ERRORS, type MeteringRegistryView, MeteringRecorder, ReadingsRejected } from './readings-recorder.js';
+
+export function registryView(state: ClusterState): MeteringRegistryView {
+  return {
+    carrierOf: (ppeCode) => state.points[ppeCode]?.carrier,
+    ownerAt: (ppeCode, instant) => ownerAt(state, ppeCode, instant),
+    intervalMinutesFor: (month) => agreementForMonth(state, month)?.intervalMinutes,
+  };
+}
+
+interface DayRow {
+  ppe_code: string;
+  day: string;
+  day_start: Date;
+  interval_minutes: number;
+  import_wh: (number | null)[];
+  export_wh: (number | null)[];
+  quality: string;
+}
+
+@Injectable()
+export class MeteringService {
+  private readonly recorder: MeteringRecorder;
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(ProjectionRunner) runner: ProjectionRunner,
+    @Inject(ClustersService) private readonly clusters: ClustersService,
+  ) {
+    this.recorder = new MeteringRecorder(store, runner);
+  }
+
+  async recordJson(clusterId: string, body: ReadingsBatchDto, now = new Date()) {
+    const state = await this.clusters.state(clusterId);
+    const readings = body.readings.map((r, i) => ({
+      line: i + 1, ppeCode: normalisePpeCode(r.ppeCode), intervalStart: new Date(r.intervalStart), intervalMinutes: r.intervalMinutes,
+      importWh: r.importWh, exportWh: r.exportWh, quality: r.quality ?? 'measured',
+    }));
+    return this.recorder.record(clusterId, readings, registryView(state), {
+      source: body.source, fileSha256: null, now, lineBased: false, linesRead: readings.length, what: 'The batch',
+    });
+  }
+
+  async recordFile(
+    clusterId: string,
+    input: Readable,
+    options: { format: 'generic' | 'tauron' | 'enea'; ppeCode?: string; balancing: 'before' | 'after'; digest: () => string; source?: string },
+    now = new Date(),
+  ) {
+    const state = await this.clusters.state(clusterId);
+    let parsed;
+    try {
+      parsed = await parseMeteringFile(input, { format: options.format, ppeCode: options.ppeCode, balancing: options.balancing, maxErrors: MAX_REPORTED_ERRORS });
+    } catch (error) {
+      if (error instanceof ProblemException) throw error;
+      throw new ProblemException(problem(400, `The file could not be read: ${(error as Error).message}`));
+    }
+    if (parsed.errorCount > 0) throw new ReadingsRejected(parsed.errors.map((e) => ({ line: e.line, field: e.field ?? 'line', reason: e.reason })), parsed.errorCount, 'The file');
+    if (parsed.readings.length === 0) throw DomainError.validation([{ field: 'file', reason: 'holds no readings' }], 'The file was rejected: it holds no readings; nothing was recorded');
+    return this.recorder.record(clusterId, parsed.readings, registryView(state), {
+      source: options.source ?? `file:${options.format}`, fileSha256: options.digest(), now, lineBased: true, linesRead: parsed.linesRead, what: 'The file',
+    });
+  }
+
+  async readings(clusterId: string, ppeCodeRaw: string, from: string | undefined, to: string | undefined, principal?: Pick<Principal, 'role' | 'memberId'>) {
+    const state = await this.clusters.state(clusterId);
+    const ppeCode = normalisePpeCode(ppeCodeRaw);
+    const point = state.points[ppeCode];
+    const errors = [];
+    if (!from || !INSTANT_WITH_OFFSET.test(from)) errors.push({ field: 'from', reason: 'must be an ISO 8601 instant with an offset' });
+    if (!to || !INSTANT_WITH_OFFSET.test(to)) errors.push({ field: 'to', reason: 'must be an ISO 8601 instant with an offset' });
+    if (errors.length) throw DomainError.validation(errors);
+    const fromUtc = new Date(from!);
+    const toUtc = new Date(to!);
+    if (toUtc <= fromUtc) throw DomainError.validation([{ field: 'to', reason: 'must be after from' }]);
+    if (toUtc.getTime() - fromUtc.getTime() > 32 * 86_400_000) throw DomainError.validation([{ field: 'to', reason: 'a request covers at most 32 days' }]);
+    // A member sees its own PPE, and only the time it owned it.
+    let periods = point ? ownershipPeriods(state, ppeCode) : [];
+    if (principal?.role === 'member') periods = periods.filter((p) => p.memberId === principal.memberId);
+    if (!point || (principal?.role === 'member' && periods.length === 0)) throw notFound('The metering point was not found');
+    const visible = (t: Date) => principal?.role !== 'member' || periods.some((p) => p.fromUtc <= t && (p.toUtc === null || t < p.toUtc));
+
+    const { rows } = await this.pool.query<DayRow>(
+      `SELECT ppe_code, to_char(day, 'YYYY-MM-DD') AS day, day_start, interval_minutes, import_wh, export_wh, quality
+         FROM meter_days WHERE cluster_id = $1 AND ppe_code = $2 AND day >= $3::date - 1 AND day <= $4::date + 1 ORDER BY day`,
+      [clusterId, ppeCode, warsawDayOf(fromUtc).day, warsawDayOf(toUtc).day],
+    );
+    const history = await this.correctionHistory(clusterId, ppeCode, fromUtc, toUtc);
+    const items = [];
+    for (const row of rows) {
+      for (let j = 0; j < row.quality.length; j++) {
+        if (row.quality[j] === '-') continue;
+        const start = new Date(row.day_start.getTime() + j * row.interval_minutes * 60_000);
+        if (start < fromUtc || start >= toUtc || !visible(start)) continue;
+        const key = start.toISOString();
+        items.push({
+          intervalStart: key, intervalMinutes: row.interval_minutes, importWh: row.import_wh[j], exportWh: row.export_wh[j],
+          quality: QUALITY_NAMES[row.quality[j]], history: history.get(key) ?? [],
+        });
+      }
+    }
+    return { ppeCode, from: fromUtc.toISOString(), to: toUtc.toISOString(), items };
+  }
+
+  /** Every earlier value of each corrected interval, from the metering streams themselves. */
+  private async correctionHistory(clusterId: string, ppeCode: string, fromUtc: Date, toUtc: Date) {
+    const months = new Set([warsawDayOf(fromUtc).month, warsawDayOf(new Date(toUtc.getTime() - 1)).month]);
+    const history = new Map<string, { importWh: number; exportWh: number; quality: string; replacedAt: string; source: string }[]>();
+    for (const month of months) {
+      for (const event of await this.store.readStream(meterStreamId(clusterId, ppeCode, month))) {
+        if (event.type !== 'MeterReadingsCorrected') continue;
+        const data = (event as unknown as MeterEvent & { data: { previousImportWh: number[]; previousExportWh: number[]; previousQuality: string } }).data;
+        data.indexes.forEach((index, i) => {
+          const key = new Date(new Date(data.dayStart).getTime() + index * data.intervalMinutes * 60_000).toISOString();
+          const list = history.get(key) ?? [];
+          list.push({ importWh: data.previousImportWh[i], exportWh: data.previousExportWh[i], quality: QUALITY_NAMES[data.previousQuality[i]], replacedAt: event.recordedAt, source: data.source });
+          history.set(key, list);
+        });
+      }
+    }
+    return history;
+  }
+
+  async completeness(clusterId: string, month: string | undefined, now = new Date()) {
+    if (!month || !isValidMonth(month)) throw DomainError.validation([{ field: 'month', reason: 'must be a month YYYY-MM' }]);
+    const state = await this.clusters.state(clusterId);
+    const intervalMinutes = agreementForMonth(state, month)?.intervalMinutes ?? 60;
+    const { start, end } = monthBounds(month);
+    const activity = Object.values(state.points)
+      .filter((p) => p.carrier === 'electricity')
+      .map((p) => ({ ppeCode: p.ppeCode, periods: ownershipPeriods(state, p.ppeCode).filter((o) => o.fromUtc < end && (o.toUtc === null || o.toUtc > start)) }))
+      .filter((a) => a.periods.length > 0);
+    const { rows } = await this.pool.query<DayRow>(
+      `SELECT ppe_code, day_start, interval_minutes, quality FROM meter_days WHERE cluster_id = $1 AND day_start >= $2 AND day_start < $3`,
+      [clusterId, start, end],
+    );
+    const ppe = monthCompleteness(start, end, intervalMinutes, activity, rows.map((r) => ({ ppeCode: r.ppe_code, dayStart: r.day_start, intervalMinutes: r.interval_minutes, quality: r.quality })), now);
+    return { month, intervalMinutes, complete: ppe.every((p) => p.missing.length === 0), ppe };
+  }
+}

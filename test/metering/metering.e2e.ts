@@ -1,0 +1,133 @@
+import { AGREEMENT, clusterWithCoordinator, tokenFor } from '../support/fixtures.js';
+import { startTestService, type TestService } from '../support/service.js';
+
+let t: TestService;
+let clusterId: string;
+let coordinator: { Authorization: string };
+let cityId: string;
+let homeId: string;
+
+beforeAll(async () => {
+  t = await startTestService();
+  ({ clusterId, coordinator } = await clusterWithCoordinator(t));
+  const admit = (body: Record<string, unknown>) => t.http.post(`/clusters/${clusterId}/members`).set(coordinator).send(body).expect(201);
+  cityId = (await admit({ kind: 'municipality', legalName: 'Gmina Orzesze', nip: '6351831037', address: 'Orzesze', invoiceEmail: 'um@orzesze.pl', vatPayer: true, admittedOn: '2026-01-01' })).body.memberId;
+  homeId = (await admit({ kind: 'household', legalName: 'Anna Nowak', address: 'Orzesze', invoiceEmail: 'a@example.pl', vatPayer: false, admittedOn: '2026-01-01' })).body.memberId;
+  await t.http.post(`/clusters/${clusterId}/metering-points`).set(coordinator).send({ ppeCode: 'PLCITY0001', memberId: cityId, role: 'producer', carrier: 'electricity', source: 'pv', capacityKw: 50, validFrom: '2026-01-01' }).expect(201);
+  await t.http.post(`/clusters/${clusterId}/metering-points`).set(coordinator).send({ ppeCode: 'PLHOME0001', memberId: homeId, role: 'consumer', carrier: 'electricity', validFrom: '2026-05-01' }).expect(201);
+  await t.http.post(`/clusters/${clusterId}/agreement-versions`).set(coordinator).send({ ...AGREEMENT, intervalMinutes: 15 }).expect(201);
+});
+afterAll(() => t.stop());
+
+const quarter = (i: number) => new Date(Date.parse('2026-05-01T00:00:00+02:00') + i * 900_000).toISOString();
+const batch = (ppeCode: string, count: number, importWh: (i: number) => number, exportWh: (i: number) => number = () => 0) => ({
+  source: 'osd-api',
+  readings: Array.from({ length: count }, (_, i) => ({ ppeCode, intervalStart: quarter(i), intervalMinutes: 15, importWh: importWh(i), exportWh: exportWh(i), quality: 'measured' })),
+});
+
+async function eventCount() {
+  const { rows } = await t.service.database.pool.query('SELECT count(*)::int AS n FROM events');
+  return rows[0].n as number;
+}
+
+test('a JSON batch is recorded; the same batch again records nothing; a changed value is a correction', async () => {
+  const first = await t.http.post(`/clusters/${clusterId}/readings`).set(coordinator).send(batch('PLHOME0001', 96 * 2, (i) => 100 + i)).expect(200);
+  expect(first.body).toMatchObject({ new: 192, unchanged: 0, corrected: 0, eventsAppended: 2, status: 'recorded' });
+  const again = await t.http.post(`/clusters/${clusterId}/readings`).set(coordinator).send(batch('PLHOME0001', 96 * 2, (i) => 100 + i)).expect(200);
+  expect(again.body).toMatchObject({ new: 0, unchanged: 192, corrected: 0, eventsAppended: 0, status: 'nothing new' });
+  const corrected = await t.http.post(`/clusters/${clusterId}/readings`).set(coordinator)
+    .send({ source: 'osd-correction', readings: [{ ppeCode: 'plhome 0001', intervalStart: quarter(5), intervalMinutes: 15, importWh: 999, exportWh: 0, quality: 'substituted' }] }).expect(200);
+  expect(corrected.body).toMatchObject({ new: 0, unchanged: 0, corrected: 1 });
+
+  const read = await t.http.get(`/clusters/${clusterId}/metering-points/PLHOME0001/readings`).query({ from: '2026-05-01T01:00:00+02:00', to: '2026-05-01T02:00:00+02:00' }).set(coordinator).expect(200);
+  expect(read.body.items.map((r: { importWh: number }) => r.importWh)).toEqual([104, 999, 106, 107]);
+  expect(read.body.items[1]).toMatchObject({ quality: 'substituted', history: [{ importWh: 105, exportWh: 0, quality: 'measured', source: 'osd-correction' }] });
+});
+
+test('a batch with any bad reading is rejected whole with every reason, and records nothing', async () => {
+  const before = await eventCount();
+  const body = batch('PLCITY0001', 4, () => 0, () => 500);
+  body.readings.push({ ...body.readings[0], ppeCode: 'PLNOBODY01' });
+  body.readings.push({ ...body.readings[1], exportWh: 501 });
+  body.readings.push({ ...body.readings[2], ppeCode: 'PLHOME0001', intervalStart: '2026-04-30T12:00:00Z' });
+  body.readings.push({ ...body.readings[3], intervalStart: new Date(Date.now() + 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z').replace(/:\d\dZ$/, ':00Z').replace(/T(\d\d):\d\d/, 'T$1:00') });
+  const res = await t.http.post(`/clusters/${clusterId}/readings`).set(coordinator).send(body).expect(400);
+  expect(res.body.detail).toMatch(/nothing was recorded/);
+  expect(res.body.errors).toEqual([
+    { field: 'readings[4].ppeCode', reason: expect.stringMatching(/unknown metering point/) },
+    { field: 'readings[5].intervalStart', reason: expect.stringMatching(/twice with different values/) },
+    { field: 'readings[6].ppeCode', reason: expect.stringMatching(/not assigned to any member/) },
+    { field: 'readings[7].intervalStart', reason: expect.stringMatching(/has not ended/) },
+  ]);
+  const shape = await t.http.post(`/clusters/${clusterId}/readings`).set(coordinator).send({ source: 'x', readings: [{ ppeCode: 'PLCITY0001', intervalStart: '2026-05-01T00:00:00', intervalMinutes: 15, importWh: -1, exportWh: 1.5 }] }).expect(400);
+  expect(shape.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['readings.0.exportWh', 'readings.0.importWh', 'readings.0.intervalStart'].map((f) => f.replace('.0.', '[0].')).sort());
+  expect(await eventCount()).toBe(before);
+});
+
+test('a Tauron file is imported through the file endpoint; a bad file is rejected with line numbers', async () => {
+  const rows = ['Data;Strefa;Wartość kWh;Rodzaj'];
+  for (let h = 1; h <= 24; h++) rows.push(`2026-05-03 ${h}:00;1;${h < 7 || h > 20 ? '0' : '2,5'};oddanie`);
+  const hourly = await t.http.post(`/clusters/${clusterId}/readings/files`).query({ format: 'tauron', ppeCode: 'PLCITY0001' }).set(coordinator)
+    .set('content-type', 'text/csv').send(rows.join('\r\n')).expect(400);
+  // the agreement settles in 15 minutes: hourly readings cannot be split without inventing data
+  expect(hourly.body.errors[0]).toMatchObject({ line: 2, reason: expect.stringMatching(/cannot be settled/) });
+
+  const bad = await t.http.post(`/clusters/${clusterId}/readings/files`).query({ format: 'tauron', ppeCode: 'PLCITY0001' }).set(coordinator)
+    .set('content-type', 'text/csv').send('Data;Strefa;Wartość kWh;Rodzaj\n2026-05-03 1:00;1;x;oddanie\n2026-05-03 2:00;1;1;oddanie\n2026-05-03 27:00;1;1;oddanie\n').expect(400);
+  expect(bad.body.errors).toEqual([
+    { line: 2, field: 'Wartość kWh', reason: expect.any(String) },
+    { line: 4, field: 'Data', reason: expect.any(String) },
+  ]);
+  const missing = await t.http.post(`/clusters/${clusterId}/readings/files`).query({ format: 'tauron' }).set(coordinator).set('content-type', 'text/csv').send('x').expect(400);
+  expect(missing.body.errors).toEqual([{ field: 'ppeCode', reason: expect.any(String) }]);
+});
+
+test('a generic CSV file is recorded and its digest kept on the events', async () => {
+  const lines = ['ppe_code,interval_start,interval_minutes,import_wh,export_wh,quality'];
+  for (let i = 0; i < 8; i++) lines.push(`PLCITY0001,${quarter(96 * 3 + i)},15,0,${i * 10},measured`);
+  const res = await t.http.post(`/clusters/${clusterId}/readings/files`).query({ format: 'generic' }).set(coordinator).set('content-type', 'text/csv').send(lines.join('\n')).expect(200);
+  expect(res.body).toMatchObject({ new: 8, linesRead: 9 });
+  const { rows } = await t.service.database.pool.query(`SELECT data FROM events WHERE type = 'MeterReadingsRecorded' AND data->>'ppeCode' = 'PLCITY0001'`);
+  expect(rows[0].data.fileSha256).toMatch(/^[0-9a-f]{64}$/);
+  expect(rows[0].data.lines).toEqual([2, 3, 4, 5, 6, 7, 8, 9]);
+});
+
+test('completeness lists the missing ranges of each PPE over its membership', async () => {
+  const res = await t.http.get(`/clusters/${clusterId}/completeness`).query({ month: '2026-05' }).set(coordinator).expect(200);
+  expect(res.body).toMatchObject({ month: '2026-05', intervalMinutes: 15, complete: false });
+  const home = res.body.ppe.find((p: { ppeCode: string }) => p.ppeCode === 'PLHOME0001');
+  expect(home).toMatchObject({ expectedIntervals: 31 * 96, presentIntervals: 192, missing: [{ from: '2026-05-02T22:00:00.000Z', to: '2026-05-31T22:00:00.000Z' }] });
+  await t.http.get(`/clusters/${clusterId}/completeness`).query({ month: '2026-13' }).set(coordinator).expect(400);
+});
+
+test('a meter-data token submits readings and nothing else; a member reads only its own PPE', async () => {
+  const meter = await tokenFor(t, 'meter-data', clusterId);
+  await t.http.post(`/clusters/${clusterId}/readings`).set(meter).send(batch('PLHOME0001', 1, () => 100)).expect(200);
+  await t.http.get(`/clusters/${clusterId}/completeness`).query({ month: '2026-05' }).set(meter).expect(403);
+  const member = await tokenFor(t, 'member', clusterId, homeId);
+  const own = await t.http.get(`/clusters/${clusterId}/metering-points/PLHOME0001/readings`).query({ from: '2026-05-01T00:00:00+02:00', to: '2026-05-01T01:00:00+02:00' }).set(member).expect(200);
+  expect(own.body.items).toHaveLength(4);
+  await t.http.get(`/clusters/${clusterId}/metering-points/PLCITY0001/readings`).query({ from: '2026-05-01T00:00:00+02:00', to: '2026-05-01T01:00:00+02:00' }).set(member).expect(404);
+});
+
+test('the import CLI records a file like the endpoint, and lists the bad lines of a rejected one', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(join(tmpdir(), 'import-cli-'));
+  const good = join(dir, 'good.csv');
+  const lines = ['ppe_code,interval_start,interval_minutes,import_wh,export_wh'];
+  for (let i = 0; i < 4; i++) lines.push(`PLCITY0001,${quarter(96 * 5 + i)},15,0,${i}`);
+  writeFileSync(good, lines.join('\n'));
+  const bad = join(dir, 'bad.csv');
+  writeFileSync(bad, `${lines[0]}\nPLCITY0001,not-a-time,15,0,1\n`);
+  const env = { ...process.env, DATABASE_URL: t.db.url, LOG_LEVEL: 'silent', ADMIN_TOKEN: 'test-admin-token-0123456789abcdefghijklmnop' };
+  const run = (file: string) => spawnSync(process.execPath, ['dist/src/cli/import.js', '--cluster', clusterId, '--format', 'generic', file], { env, encoding: 'utf8' });
+  const ok = run(good);
+  expect(ok.status).toBe(0);
+  expect(JSON.parse(ok.stdout)).toMatchObject({ new: 4, status: 'recorded' });
+  const rejected = run(bad);
+  expect(rejected.status).toBe(1);
+  expect(rejected.stderr).toMatch(/line 2: "not-a-time"/);
+});
