@@ -1,0 +1,64 @@
+// Integer splits that conserve the total exactly (DOMAIN.md, Units and arithmetic):
+// floor each share, then hand out the leftover units one by one by largest remainder,
+// ties by party id (plain code-unit order). Same inputs, same split, on every machine.
+
+export interface Part {
+  id: string;
+  weight: number;
+}
+
+const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** Shares of `total` in the order of `parts`. A total weight of 0 gives everyone 0. */
+export function splitByLargestRemainder(total: number, parts: Part[]): number[] {
+  if (!Number.isSafeInteger(total) || total < 0) throw new Error(`split total must be a non-negative safe integer, got ${total}`);
+  const shares = new Array<number>(parts.length).fill(0);
+  let weightSum = 0;
+  for (const p of parts) {
+    if (!Number.isSafeInteger(p.weight) || p.weight < 0) throw new Error(`split weight must be a non-negative safe integer, got ${p.weight} for ${p.id}`);
+    weightSum += p.weight;
+  }
+  if (total === 0 || weightSum === 0) return shares;
+  const remainders = new Array<bigint>(parts.length);
+  let given = 0;
+  const bigTotal = BigInt(total);
+  const bigSum = BigInt(weightSum);
+  for (let i = 0; i < parts.length; i++) {
+    // total × weight can pass 2^53: do it in BigInt
+    const product = bigTotal * BigInt(parts[i].weight);
+    const share = product / bigSum;
+    if (share > SAFE) throw new Error('split share exceeds the safe integer range');
+    shares[i] = Number(share);
+    remainders[i] = product % bigSum;
+    given += shares[i];
+  }
+  let leftover = total - given;
+  if (leftover > 0) {
+    const order = parts.map((_, i) => i).filter((i) => parts[i].weight > 0);
+    order.sort((a, b) => (remainders[a] === remainders[b] ? (parts[a].id < parts[b].id ? -1 : parts[a].id > parts[b].id ? 1 : 0) : remainders[a] > remainders[b] ? -1 : 1));
+    for (let k = 0; leftover > 0; k++, leftover--) shares[order[k]]++;
+  }
+  return shares;
+}
+
+/** round(numerator / denominator) with halves rounded up, for non-negative integers. */
+export function roundHalfUpDivide(numerator: bigint, denominator: bigint): bigint {
+  if (numerator < 0n || denominator <= 0n) throw new Error('roundHalfUpDivide takes a non-negative numerator and a positive denominator');
+  return (numerator * 2n + denominator) / (denominator * 2n);
+}
+
+/** The value of energy: Wh × grosze per MWh / 1,000,000, rounded half up to the grosz. */
+export function priceWh(energyWh: number, priceGroszePerMwh: number): number {
+  return Number(roundHalfUpDivide(BigInt(energyWh) * BigInt(priceGroszePerMwh), 1_000_000n));
+}
+
+/** A share in basis points, rounded half up; 0 when the whole is 0. */
+export function basisPoints(part: number, whole: number): number {
+  if (whole === 0) return 0;
+  return Number(roundHalfUpDivide(BigInt(part) * 10_000n, BigInt(whole)));
+}
+
+/** An amount × a rate in basis points, rounded half up (VAT). */
+export function applyRateBp(amount: number, rateBp: number): number {
+  return Number(roundHalfUpDivide(BigInt(amount) * BigInt(rateBp), 10_000n));
+}

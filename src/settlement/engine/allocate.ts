@@ -1,0 +1,206 @@
+// Who received whose energy in one interval (DOMAIN.md, Allocation): own netting, then
+// bilateral contracts in their order, then the pool by the agreement's key, the rest to
+// and from the grid. Integer Wh; every split by largest remainder with ties by member
+// id, so totals are exact and independent of input order. Pure, no I/O.
+import { splitByLargestRemainder } from '../../common/largest-remainder.js';
+
+export type AllocationMethod =
+  | { method: 'pro_rata' }
+  | { method: 'static'; redistribute: boolean; keys: { memberId: string; shareBp: number }[] }
+  | { method: 'priority'; tiers: string[][] };
+
+export interface MemberFlow {
+  memberId: string;
+  exportWh: number;
+  importWh: number;
+}
+
+/** A contract active in the interval, with the volume it contracts for that interval. */
+export interface ActiveContract {
+  contractId: string;
+  sellerMemberId: string;
+  buyerMemberId: string;
+  contractedWh: number;
+}
+
+export interface IntervalInput {
+  members: MemberFlow[];
+  ownNetting: boolean;
+  allocation: AllocationMethod;
+  /** Taken in the order given (see sortContracts). */
+  contracts?: ActiveContract[];
+}
+
+export interface MemberIntervalResult {
+  memberId: string;
+  exportWh: number;
+  importWh: number;
+  selfConsumedWh: number;
+  contractReceivedWh: number;
+  contractSuppliedWh: number;
+  poolReceivedWh: number;
+  poolSuppliedWh: number;
+  receivedWh: number;
+  suppliedWh: number;
+  gridImportWh: number;
+  gridExportWh: number;
+}
+
+export interface ContractIntervalResult {
+  contractId: string;
+  contractedWh: number;
+  deliveredWh: number;
+  shortfallWh: number;
+}
+
+export interface IntervalResult {
+  members: MemberIntervalResult[];
+  contracts: ContractIntervalResult[];
+}
+
+/** Contracts are served by signing time, then id: the first signed is delivered first. */
+export function sortContracts<T extends { contractId: string; signedAt: string }>(contracts: T[]): T[] {
+  return [...contracts].sort((a, b) => (a.signedAt === b.signedAt ? (a.contractId < b.contractId ? -1 : 1) : a.signedAt < b.signedAt ? -1 : 1));
+}
+
+const byId = (a: { memberId: string }, b: { memberId: string }) => (a.memberId < b.memberId ? -1 : a.memberId > b.memberId ? 1 : 0);
+
+function assertWh(value: number, what: string) {
+  if (!Number.isSafeInteger(value) || value < 0) throw new Error(`${what} must be a non-negative whole number of Wh, got ${value}`);
+}
+
+/** Split `total` among members by weight (index-aligned); member ids break ties. */
+function split(total: number, ids: string[], weights: number[]): number[] {
+  return splitByLargestRemainder(total, ids.map((id, i) => ({ id, weight: weights[i] })));
+}
+
+export function allocateInterval(input: IntervalInput): IntervalResult {
+  const members = [...input.members].sort(byId);
+  const n = members.length;
+  const ids = members.map((m) => m.memberId);
+  const index = new Map(ids.map((id, i) => [id, i]));
+  if (index.size !== n) throw new Error('a member appears twice in one interval');
+  const self = new Array<number>(n);
+  const surplus = new Array<number>(n);
+  const deficit = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    const { exportWh: e, importWh: imp } = members[i];
+    assertWh(e, `exportWh of ${ids[i]}`);
+    assertWh(imp, `importWh of ${ids[i]}`);
+    // 1. own netting: the member covers its own import with its own export
+    self[i] = input.ownNetting ? Math.min(e, imp) : 0;
+    surplus[i] = e - self[i];
+    deficit[i] = imp - self[i];
+  }
+
+  // 2. bilateral contracts, in order: never more than contracted, the seller's surplus or the buyer's deficit
+  const contractReceived = new Array<number>(n).fill(0);
+  const contractSupplied = new Array<number>(n).fill(0);
+  const contracts: ContractIntervalResult[] = [];
+  for (const c of input.contracts ?? []) {
+    assertWh(c.contractedWh, `contractedWh of ${c.contractId}`);
+    const s = index.get(c.sellerMemberId);
+    const b = index.get(c.buyerMemberId);
+    const delivered = s === undefined || b === undefined || s === b ? 0 : Math.min(c.contractedWh, surplus[s], deficit[b]);
+    if (delivered > 0) {
+      surplus[s!] -= delivered;
+      deficit[b!] -= delivered;
+      contractSupplied[s!] += delivered;
+      contractReceived[b!] += delivered;
+    }
+    contracts.push({ contractId: c.contractId, contractedWh: c.contractedWh, deliveredWh: delivered, shortfallWh: c.contractedWh - delivered });
+  }
+
+  // 3. the pool over what is left
+  const poolReceived = poolShares(input.allocation, ids, surplus, deficit);
+  const delivered = poolReceived.reduce((a, b) => a + b, 0);
+  // suppliers contribute to what the pool delivered, pro rata to their surplus
+  const poolSupplied = split(delivered, ids, surplus);
+
+  // 4. the rest to and from the grid
+  const result: MemberIntervalResult[] = members.map((m, i) => {
+    const receivedWh = contractReceived[i] + poolReceived[i];
+    const suppliedWh = contractSupplied[i] + poolSupplied[i];
+    return {
+      memberId: m.memberId, exportWh: m.exportWh, importWh: m.importWh, selfConsumedWh: self[i],
+      contractReceivedWh: contractReceived[i], contractSuppliedWh: contractSupplied[i], poolReceivedWh: poolReceived[i], poolSuppliedWh: poolSupplied[i],
+      receivedWh, suppliedWh, gridImportWh: m.importWh - self[i] - receivedWh, gridExportWh: m.exportWh - self[i] - suppliedWh,
+    };
+  });
+  assertInvariants(result);
+  return { members: result, contracts };
+}
+
+/** What each member receives from the pool, given surpluses and deficits after contracts. */
+function poolShares(allocation: AllocationMethod, ids: string[], surplus: number[], deficit: number[]): number[] {
+  const n = ids.length;
+  const totalSurplus = surplus.reduce((a, b) => a + b, 0);
+  const totalDeficit = deficit.reduce((a, b) => a + b, 0);
+  const received = new Array<number>(n).fill(0);
+  if (totalSurplus === 0 || totalDeficit === 0) return received;
+
+  if (allocation.method === 'pro_rata') return split(Math.min(totalSurplus, totalDeficit), ids, deficit);
+
+  if (allocation.method === 'priority') {
+    const tierOf = new Map<string, number>();
+    allocation.tiers.forEach((tier, t) => tier.forEach((id) => tierOf.set(id, t)));
+    const lastTier = allocation.tiers.length; // members in no tier
+    let remaining = totalSurplus;
+    for (let t = 0; t <= lastTier && remaining > 0; t++) {
+      const weights = ids.map((id, i) => ((tierOf.get(id) ?? lastTier) === t ? deficit[i] : 0));
+      const tierDeficit = weights.reduce((a, b) => a + b, 0);
+      const shared = Math.min(remaining, tierDeficit);
+      const shares = split(shared, ids, weights);
+      for (let i = 0; i < n; i++) received[i] += shares[i];
+      remaining -= shared;
+    }
+    return received;
+  }
+
+  // static keys in basis points; members without a key receive nothing from the pool
+  const keyOf = new Map(allocation.keys.map((k) => [k.memberId, k.shareBp]));
+  const keys = ids.map((id) => keyOf.get(id) ?? 0);
+  const keySum = allocation.keys.reduce((a, k) => a + k.shareBp, 0);
+  if (!allocation.redistribute) {
+    // each keyed member is offered surplus × key / 10000, capped by its deficit; the
+    // unkeyed part (keys under 10000) and what capped members cannot use go to the grid
+    const offered = splitByLargestRemainder(totalSurplus, [...ids.map((id, i) => ({ id, weight: keys[i] })), { id: '\uffff unkeyed', weight: 10_000 - keySum }]);
+    for (let i = 0; i < n; i++) received[i] = Math.min(offered[i], deficit[i]);
+    return received;
+  }
+  // redistribute: the surplus goes by key ratio; what a capped member cannot use goes to
+  // the others by their key ratio, until nothing is left or every keyed deficit is covered
+  let remaining = totalSurplus;
+  const open = deficit.slice();
+  for (let round = 0; round <= n && remaining > 0; round++) {
+    const weights = keys.map((k, i) => (open[i] > 0 ? k : 0));
+    if (weights.every((w) => w === 0)) break;
+    const offered = split(remaining, ids, weights);
+    let used = 0;
+    for (let i = 0; i < n; i++) {
+      const take = Math.min(offered[i], open[i]);
+      received[i] += take;
+      open[i] -= take;
+      used += take;
+    }
+    remaining -= used;
+    if (used === 0) break;
+  }
+  return received;
+}
+
+/** The invariants of DOMAIN.md, checked on every interval (TigerBeetle style). */
+function assertInvariants(result: MemberIntervalResult[]) {
+  let received = 0;
+  let supplied = 0;
+  for (const m of result) {
+    const deficit = m.importWh - m.selfConsumedWh;
+    if (m.receivedWh < 0 || m.receivedWh > deficit) throw new Error(`invariant: ${m.memberId} received ${m.receivedWh} of a deficit of ${deficit}`);
+    if (m.exportWh !== m.selfConsumedWh + m.suppliedWh + m.gridExportWh) throw new Error(`invariant: export of ${m.memberId} does not add up`);
+    if (m.importWh !== m.selfConsumedWh + m.receivedWh + m.gridImportWh) throw new Error(`invariant: import of ${m.memberId} does not add up`);
+    if (m.gridExportWh < 0 || m.gridImportWh < 0) throw new Error(`invariant: negative grid flow for ${m.memberId}`);
+    received += m.receivedWh;
+    supplied += m.suppliedWh;
+  }
+  if (received !== supplied) throw new Error(`invariant: received ${received} differs from supplied ${supplied}`);
+}
