@@ -4,6 +4,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { AuthModule } from './auth/auth.module.js';
 import { ClustersModule } from './clusters/clusters.module.js';
 import { MeteringModule } from './metering/metering.module.js';
+import { SettlementModule } from './settlement/settlement.module.js';
 import { type CoreDependencies, CoreModule } from './core.module.js';
 import { HealthController } from './health/health.controller.js';
 
@@ -20,6 +21,7 @@ export class AppModule {
         AuthModule,
         ClustersModule,
         MeteringModule,
+        SettlementModule,
       ],
       controllers: [HealthController],
     };

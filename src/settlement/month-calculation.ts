@@ -1,0 +1,107 @@
+// One cluster month from its inputs: the registry state, the meter days and the
+// contracts. Pure: the live projection, the as-of query and the audit replay all feed
+// the same function, so they cannot disagree about the arithmetic.
+import { DateTime } from 'luxon';
+import { monthBounds } from '../clusters/registry/calendar.js';
+import { agreementForMonth, type AgreementVersion, type ClusterState, ownershipPeriods, RENEWABLE_SOURCES } from '../clusters/registry/registry.js';
+import { DomainError } from '../common/domain-error.js';
+import { type ActiveContract, allocateInterval, type MemberFlow } from './engine/allocate.js';
+import { buildStatements, type ClusterMonth, type ContractTerms, type MemberStatement, MonthAccumulator } from './engine/statement.js';
+import { buildMonthFlows, type MeterDayInput, type OwnershipPeriod } from './month-flows.js';
+
+export interface MemberDayDetail {
+  memberId: string;
+  day: string;
+  dayStart: Date;
+  intervalMinutes: number;
+  importWh: number[];
+  exportWh: number[];
+  selfConsumedWh: number[];
+  receivedWh: number[];
+  suppliedWh: number[];
+  gridImportWh: number[];
+  gridExportWh: number[];
+}
+
+export interface MonthCalculation {
+  month: string;
+  agreement: AgreementVersion;
+  statements: MemberStatement[];
+  cluster: ClusterMonth;
+}
+
+/** Contracts in force in an interval, in the order they are served. */
+export type ContractsAt = (intervalStart: Date) => ActiveContract[];
+
+/** Members who belong to the cluster on at least one day of the month. */
+export function activeMembers(state: ClusterState, month: string): string[] {
+  const first = `${month}-01`;
+  const last = DateTime.fromISO(first).endOf('month').toISODate()!;
+  return Object.values(state.members)
+    .filter((m) => m.admittedOn <= last && (m.withdrawnOn === null || m.withdrawnOn > first))
+    .map((m) => m.memberId)
+    .sort();
+}
+
+export function calculateMonth(
+  state: ClusterState,
+  month: string,
+  meterDays: Iterable<MeterDayInput>,
+  contracts: { terms: ContractTerms[]; at: ContractsAt } = { terms: [], at: () => [] },
+  onDay?: (details: MemberDayDetail[]) => void,
+): MonthCalculation {
+  const agreement = agreementForMonth(state, month);
+  if (!agreement) throw DomainError.conflict(`No agreement version is in force for ${month}: add one before settling`);
+  const { start, end } = monthBounds(month);
+  const periods: OwnershipPeriod[] = [];
+  for (const point of Object.values(state.points)) {
+    if (point.carrier !== 'electricity') continue;
+    for (const p of ownershipPeriods(state, point.ppeCode)) {
+      if (p.fromUtc >= end || (p.toUtc !== null && p.toUtc <= start)) continue;
+      periods.push({ ...p, renewable: point.source !== null && RENEWABLE_SOURCES.includes(point.source) });
+    }
+  }
+  const members = activeMembers(state, month);
+  const flows = buildMonthFlows(start, end, agreement.intervalMinutes, periods, members, meterDays);
+  const accumulator = new MonthAccumulator(members);
+  const n = flows.memberIds.length;
+  let day: MemberDayDetail[] | null = null;
+  let dayKey = '';
+  const dayFormat = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Warsaw' });
+  for (let i = 0; i < flows.intervalStarts.length; i++) {
+    const at = flows.intervalStarts[i];
+    const active: MemberFlow[] = [];
+    for (let m = 0; m < n; m++) {
+      const e = flows.exportWh[i * n + m];
+      const imp = flows.importWh[i * n + m];
+      if (e !== 0 || imp !== 0) active.push({ memberId: flows.memberIds[m], exportWh: e, importWh: imp });
+    }
+    const result = allocateInterval({ members: active, ownNetting: agreement.ownNetting, allocation: agreement.allocation, contracts: contracts.at(at) });
+    accumulator.add(result);
+    if (onDay) {
+      const key = dayFormat.format(at);
+      if (key !== dayKey) {
+        if (day) onDay(day.filter((d) => d.importWh.some((v) => v > 0) || d.exportWh.some((v) => v > 0)));
+        dayKey = key;
+        day = flows.memberIds.map((memberId) => ({
+          memberId, day: key, dayStart: at, intervalMinutes: agreement.intervalMinutes,
+          importWh: [], exportWh: [], selfConsumedWh: [], receivedWh: [], suppliedWh: [], gridImportWh: [], gridExportWh: [],
+        }));
+      }
+      const byMember = new Map(result.members.map((r) => [r.memberId, r]));
+      for (const detail of day!) {
+        const r = byMember.get(detail.memberId);
+        detail.importWh.push(r?.importWh ?? 0);
+        detail.exportWh.push(r?.exportWh ?? 0);
+        detail.selfConsumedWh.push(r?.selfConsumedWh ?? 0);
+        detail.receivedWh.push(r?.receivedWh ?? 0);
+        detail.suppliedWh.push(r?.suppliedWh ?? 0);
+        detail.gridImportWh.push(r?.gridImportWh ?? 0);
+        detail.gridExportWh.push(r?.gridExportWh ?? 0);
+      }
+    }
+  }
+  if (onDay && day) onDay(day.filter((d) => d.importWh.some((v) => v > 0) || d.exportWh.some((v) => v > 0)));
+  const { members: statements, cluster } = buildStatements(accumulator, { ...agreement }, contracts.terms, flows.renewableExportWh);
+  return { month, agreement, statements, cluster };
+}

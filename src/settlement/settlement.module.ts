@@ -1,0 +1,20 @@
+import { Inject, Module, type OnModuleInit } from '@nestjs/common';
+import { ClustersModule } from '../clusters/clusters.module.js';
+import { ProjectionRunner } from '../projections/projection-runner.js';
+import { SettlementController } from './settlement.controller.js';
+import { settlementInputsProjection } from './settlement.projection.js';
+import { SettlementService } from './settlement.service.js';
+
+@Module({
+  imports: [ClustersModule],
+  controllers: [SettlementController],
+  providers: [SettlementService],
+  exports: [SettlementService],
+})
+export class SettlementModule implements OnModuleInit {
+  constructor(@Inject(ProjectionRunner) private readonly runner: ProjectionRunner) {}
+
+  onModuleInit() {
+    this.runner.register(settlementInputsProjection);
+  }
+}

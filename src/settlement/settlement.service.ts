@@ -1,0 +1,204 @@
+// Provisional settlement: computed from the read models when first asked after its
+// inputs changed (new readings mark the month; a registry change moves the registry
+// version), stored, and served. As of an instant: the same calculation fed from the
+// events recorded up to that instant.
+import { Inject, Injectable } from '@nestjs/common';
+import type { Pool, PoolClient } from 'pg';
+import { DomainError } from '../common/domain-error.js';
+import { PG_POOL } from '../core.module.js';
+import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
+import { isValidMonth, monthBounds } from '../clusters/registry/calendar.js';
+import { type ClusterEvent, type ClusterState, clusterStreamId, evolve, initialClusterState } from '../clusters/registry/registry.js';
+import { ClustersService } from '../clusters/clusters.service.js';
+import { evolveMeterStream, intervalsInDay, type MeterEvent, type MeterStreamState, meterStreamId } from '../metering/domain/meter-stream.js';
+import type { ClusterMonth, MemberStatement } from './engine/statement.js';
+import { kpis } from './engine/statement.js';
+import { calculateMonth, type MemberDayDetail, type MonthCalculation } from './month-calculation.js';
+import type { MeterDayInput } from './month-flows.js';
+
+const LOCK_SPACE = 7_274_003;
+const pgArray = (values: number[]) => `{${values.join(',')}}`;
+
+export function checkMonth(month: string): void {
+  if (!isValidMonth(month)) throw DomainError.validation([{ field: 'month', reason: 'must be a month YYYY-MM' }]);
+}
+
+interface StoredMonth {
+  agreementVersion: number;
+  cluster: ClusterMonth;
+  computedThrough: string | null;
+  computedAt: string;
+}
+
+@Injectable()
+export class SettlementService {
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(ClustersService) private readonly clusters: ClustersService,
+  ) {}
+
+  /** The cluster month with every member's statement, computed again first if its inputs changed. */
+  async clusterMonth(clusterId: string, month: string): Promise<StoredMonth & { statements: MemberStatement[] }> {
+    checkMonth(month);
+    await this.clusters.state(clusterId);
+    await this.ensureFresh(clusterId, month);
+    const stored = await this.storedMonth(clusterId, month);
+    const { rows } = await this.pool.query<{ statement: MemberStatement }>(
+      'SELECT statement FROM settlement_member_months WHERE cluster_id = $1 AND month = $2 ORDER BY member_id', [clusterId, month]);
+    return { ...stored!, statements: rows.map((r) => r.statement) };
+  }
+
+  async memberStatement(clusterId: string, month: string, memberId: string) {
+    const monthData = await this.clusterMonth(clusterId, month);
+    const statement = monthData.statements.find((s) => s.memberId === memberId);
+    if (!statement) throw DomainError.notFound('The member has no statement for this month');
+    return { ...monthData, statement };
+  }
+
+  /** Totals and KPIs over the 12 months up to this one, from the months computed so far. */
+  async trailingYear(clusterId: string, month: string) {
+    const [y, m] = month.split('-').map(Number);
+    const from = `${m === 12 ? y : y - 1}-${String((m % 12) + 1).padStart(2, '0')}`;
+    const { rows } = await this.pool.query<{ month: string; totals: ClusterMonth }>(
+      'SELECT month, totals FROM settlement_cluster_months WHERE cluster_id = $1 AND month >= $2 AND month <= $3 ORDER BY month', [clusterId, from, month]);
+    const sum = (f: 'importWh' | 'exportWh' | 'selfConsumedWh' | 'receivedWh' | 'renewableExportWh') => rows.reduce((a, r) => a + r.totals[f], 0);
+    const totals = { importWh: sum('importWh'), exportWh: sum('exportWh'), selfConsumedWh: sum('selfConsumedWh'), receivedWh: sum('receivedWh') };
+    const latest = rows[rows.length - 1]?.totals;
+    const thresholds = { selfSufficiencyBp: latest?.selfSufficiency.thresholdBp ?? undefined, renewableShareBp: latest?.renewableShare.thresholdBp ?? undefined };
+    return { from, to: month, monthsIncluded: rows.map((r) => r.month), ...totals, renewableExportWh: sum('renewableExportWh'), ...kpis(totals, sum('renewableExportWh'), thresholds) };
+  }
+
+  async memberIntervals(clusterId: string, month: string, memberId: string, day?: string) {
+    await this.memberStatement(clusterId, month, memberId);
+    const params: unknown[] = [clusterId, month, memberId];
+    if (day !== undefined) {
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || !day.startsWith(month)) throw DomainError.validation([{ field: 'day', reason: `must be a date YYYY-MM-DD in ${month}` }]);
+      params.push(day);
+    }
+    const { rows } = await this.pool.query(
+      `SELECT to_char(day, 'YYYY-MM-DD') AS day, day_start, interval_minutes, import_wh, export_wh, self_consumed_wh, received_wh, supplied_wh, grid_import_wh, grid_export_wh
+         FROM settlement_member_days WHERE cluster_id = $1 AND month = $2 AND member_id = $3 ${day ? 'AND day = $4' : ''} ORDER BY day`, params);
+    const items = rows.flatMap((r) => (r.import_wh as number[]).map((_, j) => ({
+      intervalStart: new Date(r.day_start.getTime() + j * r.interval_minutes * 60_000).toISOString(),
+      importWh: r.import_wh[j], exportWh: r.export_wh[j], selfConsumedWh: r.self_consumed_wh[j], receivedWh: r.received_wh[j],
+      suppliedWh: r.supplied_wh[j], gridImportWh: r.grid_import_wh[j], gridExportWh: r.grid_export_wh[j],
+    })));
+    return { memberId, month, day: day ?? null, items };
+  }
+
+  /** A member's statement computed from the events recorded up to an instant. */
+  async memberStatementAsOf(clusterId: string, month: string, memberId: string, asOf: Date) {
+    checkMonth(month);
+    const calculation = await this.calculateFromEvents(clusterId, month, asOf);
+    const statement = calculation.statements.find((s) => s.memberId === memberId);
+    if (!statement) throw DomainError.notFound('The member had no statement for this month at that instant');
+    return { calculation, statement };
+  }
+
+  /** The month recomputed from the event log alone (as of an instant, or everything). */
+  async calculateFromEvents(clusterId: string, month: string, asOf?: Date): Promise<MonthCalculation> {
+    const upTo = (recordedAt: string) => asOf === undefined || new Date(recordedAt) <= asOf;
+    const clusterEvents = (await this.store.readStream(clusterStreamId(clusterId))).filter((e) => upTo(e.recordedAt));
+    if (clusterEvents.length === 0) throw DomainError.notFound('The cluster was not found (at that instant)');
+    const state = clusterEvents.reduce<ClusterState>((s, e) => evolve(s, { type: e.type, data: e.data } as ClusterEvent), initialClusterState);
+    const days: MeterDayInput[] = [];
+    for (const ppeCode of Object.keys(state.points).sort()) {
+      const events = (await this.store.readStream(meterStreamId(clusterId, ppeCode, month))).filter((e) => upTo(e.recordedAt));
+      const meter = events.reduce<MeterStreamState>((s, e) => evolveMeterStream(s, { type: e.type, data: e.data } as MeterEvent), new Map());
+      for (const [day, values] of meter) {
+        const size = intervalsInDay(day, values.intervalMinutes);
+        const importWh = new Array<number | null>(size).fill(null);
+        const exportWh = new Array<number | null>(size).fill(null);
+        for (const [index, v] of values.values) {
+          importWh[index] = v.importWh;
+          exportWh[index] = v.exportWh;
+        }
+        days.push({ ppeCode, dayStart: new Date(values.dayStart), intervalMinutes: values.intervalMinutes, importWh, exportWh });
+      }
+    }
+    return calculateMonth(state, month, days);
+  }
+
+  async ensureFresh(clusterId: string, month: string): Promise<void> {
+    if (await this.isFresh(this.pool, clusterId, month)) return;
+    await this.recompute(clusterId, month);
+  }
+
+  private async isFresh(db: Pool | PoolClient, clusterId: string, month: string): Promise<boolean> {
+    const { rows } = await db.query<{ fresh: boolean }>(
+      `SELECT (s.registry_version = r.stream_version AND s.dirty_seq >= coalesce(d.seq, 0)) AS fresh
+         FROM registry_clusters r
+         JOIN settlement_cluster_months s ON s.cluster_id = r.cluster_id AND s.month = $2
+         LEFT JOIN settlement_dirty_months d ON d.cluster_id = r.cluster_id AND d.month = $2
+        WHERE r.cluster_id = $1`, [clusterId, month]);
+    return rows[0]?.fresh === true;
+  }
+
+  /** Computes the month from the read models and replaces its stored settlement, in one transaction. */
+  async recompute(clusterId: string, month: string): Promise<MonthCalculation> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LOCK_SPACE, `${clusterId}|${month}`]);
+      const registry = await client.query<{ state: ClusterState; stream_version: number }>('SELECT state, stream_version FROM registry_clusters WHERE cluster_id = $1', [clusterId]);
+      if (!registry.rows[0]) throw DomainError.notFound('The cluster was not found');
+      const dirty = await client.query<{ seq: number }>('SELECT seq FROM settlement_dirty_months WHERE cluster_id = $1 AND month = $2', [clusterId, month]);
+      const checkpoint = await client.query<{ position: string | null }>("SELECT position FROM projection_checkpoints WHERE name = 'metering'");
+      const { start, end } = monthBounds(month);
+      const meterRows = await client.query<{ ppe_code: string; day_start: Date; interval_minutes: number; import_wh: (number | null)[]; export_wh: (number | null)[] }>(
+        'SELECT ppe_code, day_start, interval_minutes, import_wh, export_wh FROM meter_days WHERE cluster_id = $1 AND day_start >= $2 AND day_start < $3',
+        [clusterId, new Date(start.getTime() - 86_400_000), end]);
+      const details: MemberDayDetail[] = [];
+      const calculation = calculateMonth(
+        registry.rows[0].state, month,
+        meterRows.rows.map((r) => ({ ppeCode: r.ppe_code, dayStart: r.day_start, intervalMinutes: r.interval_minutes, importWh: r.import_wh, exportWh: r.export_wh })),
+        undefined,
+        (day) => details.push(...day),
+      );
+      const now = new Date();
+      const through = checkpoint.rows[0]?.position ?? null;
+      await client.query('DELETE FROM settlement_member_days WHERE cluster_id = $1 AND month = $2', [clusterId, month]);
+      await client.query('DELETE FROM settlement_member_months WHERE cluster_id = $1 AND month = $2', [clusterId, month]);
+      await client.query('DELETE FROM settlement_cluster_months WHERE cluster_id = $1 AND month = $2', [clusterId, month]);
+      await client.query(
+        `INSERT INTO settlement_cluster_months (cluster_id, month, agreement_version, registry_version, dirty_seq, totals, computed_through, computed_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        [clusterId, month, calculation.agreement.version, registry.rows[0].stream_version, dirty.rows[0]?.seq ?? 0, JSON.stringify(calculation.cluster), through, now],
+      );
+      const s = calculation.statements;
+      await client.query(
+        `INSERT INTO settlement_member_months (cluster_id, month, member_id, agreement_version, statement, computed_through, computed_at)
+         SELECT $1, $2, m, $3, st, $4, $5 FROM unnest($6::text[], $7::jsonb[]) AS t(m, st)`,
+        [clusterId, month, calculation.agreement.version, through, now, s.map((x) => x.memberId), s.map((x) => JSON.stringify(x))],
+      );
+      for (let i = 0; i < details.length; i += 5000) {
+        const chunk = details.slice(i, i + 5000);
+        await client.query(
+          `INSERT INTO settlement_member_days (cluster_id, month, member_id, day, day_start, interval_minutes, import_wh, export_wh, self_consumed_wh, received_wh, supplied_wh, grid_import_wh, grid_export_wh)
+           SELECT $1, $2, m, d, ds, im, i::bigint[], e::bigint[], sc::bigint[], r::bigint[], su::bigint[], gi::bigint[], ge::bigint[]
+             FROM unnest($3::text[], $4::date[], $5::timestamptz[], $6::smallint[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[])
+               AS t(m, d, ds, im, i, e, sc, r, su, gi, ge)`,
+          [
+            clusterId, month, chunk.map((d) => d.memberId), chunk.map((d) => d.day), chunk.map((d) => d.dayStart), chunk.map((d) => d.intervalMinutes),
+            chunk.map((d) => pgArray(d.importWh)), chunk.map((d) => pgArray(d.exportWh)), chunk.map((d) => pgArray(d.selfConsumedWh)),
+            chunk.map((d) => pgArray(d.receivedWh)), chunk.map((d) => pgArray(d.suppliedWh)), chunk.map((d) => pgArray(d.gridImportWh)), chunk.map((d) => pgArray(d.gridExportWh)),
+          ],
+        );
+      }
+      await client.query('COMMIT');
+      return calculation;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  private async storedMonth(clusterId: string, month: string): Promise<StoredMonth | undefined> {
+    const { rows } = await this.pool.query('SELECT agreement_version, totals, computed_through, computed_at FROM settlement_cluster_months WHERE cluster_id = $1 AND month = $2', [clusterId, month]);
+    if (!rows[0]) return undefined;
+    return { agreementVersion: rows[0].agreement_version, cluster: rows[0].totals, computedThrough: rows[0].computed_through, computedAt: rows[0].computed_at.toISOString() };
+  }
+}
