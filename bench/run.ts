@@ -5,10 +5,12 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { projectRoot } from '../src/database/paths.js';
 import { benchEventStore } from './event-store.bench.js';
+import { benchMetering } from './metering.bench.js';
 import { type Figure, machine, peakRssMib, startBenchServer } from './support.js';
 
 const benchmarks: Record<string, (serverUrl: string) => Promise<Figure[]>> = {
   'event-store': benchEventStore,
+  metering: benchMetering,
 };
 
 function printTable(figures: Figure[]) {

@@ -111,7 +111,7 @@ test('a meter-data token submits readings and nothing else; a member reads only 
 });
 
 test('the import CLI records a file like the endpoint, and lists the bad lines of a rejected one', async () => {
-  const { spawnSync } = await import('node:child_process');
+  const { execFile } = await import('node:child_process');
   const { mkdtempSync, writeFileSync } = await import('node:fs');
   const { join } = await import('node:path');
   const { tmpdir } = await import('node:os');
@@ -123,11 +123,16 @@ test('the import CLI records a file like the endpoint, and lists the bad lines o
   const bad = join(dir, 'bad.csv');
   writeFileSync(bad, `${lines[0]}\nPLCITY0001,not-a-time,15,0,1\n`);
   const env = { ...process.env, DATABASE_URL: t.db.url, LOG_LEVEL: 'silent', ADMIN_TOKEN: 'test-admin-token-0123456789abcdefghijklmnop' };
-  const run = (file: string) => spawnSync(process.execPath, ['dist/src/cli/import.js', '--cluster', clusterId, '--format', 'generic', file], { env, encoding: 'utf8' });
-  const ok = run(good);
+  // asynchronously: this process's own projection runner must keep running meanwhile
+  const run = (file: string) => new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+    execFile(process.execPath, ['dist/src/cli/import.js', '--cluster', clusterId, '--format', 'generic', file], { env, encoding: 'utf8' }, (error, stdout, stderr) => {
+      resolve({ status: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+    });
+  });
+  const ok = await run(good);
   expect(ok.status).toBe(0);
   expect(JSON.parse(ok.stdout)).toMatchObject({ new: 4, status: 'recorded' });
-  const rejected = run(bad);
+  const rejected = await run(bad);
   expect(rejected.status).toBe(1);
   expect(rejected.stderr).toMatch(/line 2: "not-a-time"/);
 });

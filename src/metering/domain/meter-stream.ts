@@ -57,9 +57,20 @@ export function meterStreamId(clusterId: string, ppeCode: string, month: string)
   return `meter-${clusterId}-${ppeCode}-${month}`;
 }
 
+// Warsaw's offset is a whole number of hours, so every instant of one UTC hour falls on
+// the same local day: cache by UTC hour (time-zone math is the cost of a large import).
+const dayByUtcHour = new Map<number, { day: string; dayStartMs: number; month: string }>();
+
 export function warsawDayOf(instant: Date): { day: string; dayStart: Date; month: string } {
-  const local = DateTime.fromJSDate(instant, { zone: ZONE }).startOf('day');
-  return { day: local.toISODate()!, dayStart: local.toJSDate(), month: local.toFormat('yyyy-MM') };
+  const hour = Math.floor(instant.getTime() / 3_600_000);
+  let cached = dayByUtcHour.get(hour);
+  if (!cached) {
+    const local = DateTime.fromMillis(hour * 3_600_000, { zone: ZONE }).startOf('day');
+    cached = { day: local.toISODate()!, dayStartMs: local.toMillis(), month: local.toFormat('yyyy-MM') };
+    if (dayByUtcHour.size > 200_000) dayByUtcHour.clear();
+    dayByUtcHour.set(hour, cached);
+  }
+  return { day: cached.day, dayStart: new Date(cached.dayStartMs), month: cached.month };
 }
 
 /** Number of intervals in a Warsaw day (DST days are 23 or 25 hours long). */
