@@ -6,11 +6,13 @@ import pg from 'pg';
 import { projectRoot } from '../src/database/paths.js';
 import { benchEventStore } from './event-store.bench.js';
 import { benchMetering } from './metering.bench.js';
+import { benchSettlement } from './settlement.bench.js';
 import { type Figure, machine, peakRssMib, startBenchServer } from './support.js';
 
 const benchmarks: Record<string, (serverUrl: string) => Promise<Figure[]>> = {
   'event-store': benchEventStore,
   metering: benchMetering,
+  settlement: benchSettlement,
 };
 
 function printTable(figures: Figure[]) {

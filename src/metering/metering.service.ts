@@ -10,7 +10,7 @@ import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js
 import { ProjectionRunner } from '../projections/projection-runner.js';
 import { ClustersService } from '../clusters/clusters.service.js';
 import { isValidMonth, monthBounds } from '../clusters/registry/calendar.js';
-import { agreementForMonth, type ClusterState, normalisePpeCode, ownerAt, ownershipPeriods } from '../clusters/registry/registry.js';
+import { agreementForMonth, type ClusterState, normalisePpeCode, ownershipPeriods } from '../clusters/registry/registry.js';
 import type { Principal } from '../auth/roles.decorator.js';
 import { notFound } from '../auth/auth.guard.js';
 import { monthCompleteness } from './domain/completeness.js';
@@ -20,9 +20,15 @@ import { INSTANT_WITH_OFFSET, type ReadingsBatchDto } from './readings.dto.js';
 import { MAX_REPORTED_ERRORS, type MeteringRegistryView, MeteringRecorder, ReadingsRejected } from './readings-recorder.js';
 
 export function registryView(state: ClusterState): MeteringRegistryView {
+  // ownership periods once per PPE: a large batch asks for each of its readings
+  const periods = new Map<string, ReturnType<typeof ownershipPeriods>>();
   return {
     carrierOf: (ppeCode) => state.points[ppeCode]?.carrier,
-    ownerAt: (ppeCode, instant) => ownerAt(state, ppeCode, instant),
+    ownerAt: (ppeCode, instant) => {
+      let list = periods.get(ppeCode);
+      if (!list) periods.set(ppeCode, (list = ownershipPeriods(state, ppeCode)));
+      return list.find((p) => p.fromUtc <= instant && (p.toUtc === null || instant < p.toUtc))?.memberId;
+    },
     intervalMinutesFor: (month) => agreementForMonth(state, month)?.intervalMinutes,
   };
 }
