@@ -45,7 +45,7 @@ export async function setUpCluster(store: EventStore, clusterId: string, ppeCoun
     type: 'AmendAgreement', closedMonths: [],
     terms: { effectiveFrom: month, intervalMinutes: 15, ownNetting: true, allocation: { method: 'pro_rata' }, internalPriceGroszePerMwh: 45_000, referenceGridPriceGroszePerMwh: 90_000, feeGroszePerMwhReceived: 1_000, feeGroszePerMwhSupplied: 500, monthlyFeeGroszePerMember: 2_000, vatRateBp: 2300, invoiceSeries: 'FV' },
   });
-  let state = clusterDecider.initialState;
+  let state = clusterDecider.initialState();
   const events: ClusterEvent[] = [];
   for (const command of commands) {
     for (const event of clusterDecider.decide(command, state)) {

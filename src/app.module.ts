@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
+import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { ClustersModule } from './clusters/clusters.module.js';
 import { MeteringModule } from './metering/metering.module.js';
@@ -22,6 +23,7 @@ export class AppModule {
         ClustersModule,
         MeteringModule,
         SettlementModule,
+        AuditModule,
       ],
       controllers: [HealthController],
     };

@@ -17,7 +17,7 @@ export const registryProjection: Projection = {
       let entry = states.get(clusterId);
       if (!entry) {
         const { rows } = await client.query<{ state: ClusterState; stream_version: number }>('SELECT state, stream_version FROM registry_clusters WHERE cluster_id = $1', [clusterId]);
-        entry = rows[0] ? { state: rows[0].state, version: rows[0].stream_version } : { state: initialClusterState, version: -1 };
+        entry = rows[0] ? { state: rows[0].state, version: rows[0].stream_version } : { state: initialClusterState(), version: -1 };
         states.set(clusterId, entry);
       }
       entry.state = evolve(entry.state, { type: event.type, data: event.data } as ClusterEvent);

@@ -9,7 +9,8 @@ export interface DomainEvent {
 }
 
 export interface Decider<Command, Event extends DomainEvent, State> {
-  initialState: State;
+  /** A fresh state to fold from (evolve may update the state it is given). */
+  initialState: () => State;
   evolve(state: State, event: Event): State;
   decide(command: Command, state: State): Event[];
 }
@@ -26,7 +27,7 @@ export async function loadStream<Command, Event extends DomainEvent, State>(
   decider: Decider<Command, Event, State>,
 ): Promise<LoadedStream<State>> {
   const events = await store.readStream(streamId);
-  const state = events.reduce((s, e) => decider.evolve(s, { type: e.type, data: e.data } as Event), decider.initialState);
+  const state = events.reduce((s, e) => decider.evolve(s, { type: e.type, data: e.data } as Event), decider.initialState());
   return { state, version: events.length > 0 ? events[events.length - 1].streamPosition : 'no_stream', events };
 }
 

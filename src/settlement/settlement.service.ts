@@ -101,7 +101,7 @@ export class SettlementService {
     const upTo = (recordedAt: string) => asOf === undefined || new Date(recordedAt) <= asOf;
     const clusterEvents = (await this.store.readStream(clusterStreamId(clusterId))).filter((e) => upTo(e.recordedAt));
     if (clusterEvents.length === 0) throw DomainError.notFound('The cluster was not found (at that instant)');
-    const state = clusterEvents.reduce<ClusterState>((s, e) => evolve(s, { type: e.type, data: e.data } as ClusterEvent), initialClusterState);
+    const state = clusterEvents.reduce<ClusterState>((s, e) => evolve(s, { type: e.type, data: e.data } as ClusterEvent), initialClusterState());
     const days: MeterDayInput[] = [];
     for (const ppeCode of Object.keys(state.points).sort()) {
       const events = (await this.store.readStream(meterStreamId(clusterId, ppeCode, month))).filter((e) => upTo(e.recordedAt));

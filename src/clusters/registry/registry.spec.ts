@@ -7,7 +7,7 @@ import {
 
 // given/when/then over the decider: events in, a command, events or an error out
 function given(...events: ClusterEvent[]) {
-  const state = events.reduce<ClusterState>(evolve, initialClusterState);
+  const state = events.reduce<ClusterState>(evolve, initialClusterState());
   return {
     state,
     when(command: ClusterCommand) {

@@ -1,0 +1,54 @@
+import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { once } from 'node:events';
+import { CurrentPrincipal } from '../auth/principal.decorator.js';
+import { CLUSTER_READERS, type Principal, Roles } from '../auth/roles.decorator.js';
+import { DomainError } from '../common/domain-error.js';
+import { AuditService } from './audit.service.js';
+
+export const MAX_EXPORT_LIMIT = 1_000_000;
+
+/** The export line of API.md: the event with its position and hashes. */
+export function exportLine(event: { globalPosition: string; streamId: string; streamPosition: number; type: string; schemaVersion: number; data: unknown; metadata: unknown; previousHash: string; hash: string }) {
+  const { globalPosition, streamId, streamPosition, type, schemaVersion, data, metadata, previousHash, hash } = event;
+  return JSON.stringify({ globalPosition, streamId, streamPosition, type, schemaVersion, data, metadata, previousHash, hash }) + '\n';
+}
+
+@ApiTags('audit')
+@ApiBearerAuth()
+@Controller()
+export class AuditController {
+  constructor(@Inject(AuditService) private readonly audit: AuditService) {}
+
+  @Get('audit/events')
+  @Roles('admin', 'auditor')
+  @ApiProduces('application/x-ndjson')
+  @ApiQuery({ name: 'after', required: false, description: 'the globalPosition of the last event already read' })
+  @ApiQuery({ name: 'limit', required: false, description: `at most this many events (default and maximum ${MAX_EXPORT_LIMIT})` })
+  async events(@CurrentPrincipal() principal: Principal, @Res() res: Response, @Query('after') after?: string, @Query('limit') limitText?: string) {
+    const errors = [];
+    if (after !== undefined && !/^\d+:\d+$/.test(after) && !/^\d+\/\d+$/.test(after)) errors.push({ field: 'after', reason: 'must be a globalPosition from an earlier export' });
+    const limit = limitText === undefined ? MAX_EXPORT_LIMIT : Number(limitText);
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_EXPORT_LIMIT) errors.push({ field: 'limit', reason: `must be a whole number from 1 to ${MAX_EXPORT_LIMIT}` });
+    if (errors.length) throw DomainError.validation(errors);
+    res.status(200).type('application/x-ndjson');
+    // written as read, waiting for the client when its buffer is full: memory stays bounded
+    for await (const event of this.audit.events(after ?? null, limit, principal.role === 'admin' ? undefined : principal.clusterId ?? '')) {
+      if (!res.write(exportLine(event))) await once(res, 'drain');
+    }
+    res.end();
+  }
+
+  @Get('audit/verify')
+  @Roles('admin', 'auditor')
+  async verify(@CurrentPrincipal() principal: Principal) {
+    return this.audit.verify(principal.role === 'admin' ? undefined : principal.clusterId ?? '');
+  }
+
+  @Get('clusters/:clusterId/settlements/:month/replay')
+  @Roles(...CLUSTER_READERS)
+  async replay(@Param('clusterId') clusterId: string, @Param('month') month: string) {
+    return this.audit.replay(clusterId, month);
+  }
+}
