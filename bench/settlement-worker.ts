@@ -53,9 +53,10 @@ for (let p0 = 0; p0 < points.length; p0 += 200) {
 const clusters = { state: async () => (await pool.query('SELECT state FROM registry_clusters WHERE cluster_id = $1', ['bench'])).rows[0].state } as unknown as ClustersService;
 const settlement = new SettlementService(pool, store, clusters);
 const settle = await timed(() => settlement.recompute('bench', month));
+const settleRss = peakRssMib();
 const state = (await pool.query<{ state: ClusterState }>('SELECT state FROM registry_clusters WHERE cluster_id = $1', ['bench'])).rows[0].state;
 const meterRows = (await pool.query('SELECT ppe_code, day_start, interval_minutes, import_wh, export_wh FROM meter_days WHERE cluster_id = $1', ['bench'])).rows
   .map((r) => ({ ppeCode: r.ppe_code, dayStart: r.day_start, intervalMinutes: r.interval_minutes, importWh: r.import_wh, exportWh: r.export_wh }));
-const engine = await timed(async () => calculateMonth(state, month, meterRows));
+const engine = await timed(() => calculateMonth(state, month, meterRows));
 await pool.end();
-console.log(JSON.stringify({ settleSeconds: settle.seconds, engineSeconds: engine.seconds, members: settle.result.statements.length, peakRssMib: peakRssMib() }));
+console.log(JSON.stringify({ settleSeconds: settle.seconds, engineSeconds: engine.seconds, members: settle.result.statements.length, peakRssMib: settleRss }));

@@ -7,7 +7,7 @@ import { agreementForMonth, type AgreementVersion, type ClusterState, ownershipP
 import { DomainError } from '../common/domain-error.js';
 import { type ActiveContract, allocateInterval, type MemberFlow } from './engine/allocate.js';
 import { buildStatements, type ClusterMonth, type ContractTerms, type MemberStatement, MonthAccumulator } from './engine/statement.js';
-import { buildMonthFlows, type MeterDayInput, type OwnershipPeriod } from './month-flows.js';
+import { type MeterDayInput, MonthFlowsBuilder, type OwnershipPeriod } from './month-flows.js';
 
 export interface MemberDayDetail {
   memberId: string;
@@ -43,13 +43,17 @@ export function activeMembers(state: ClusterState, month: string): string[] {
     .sort();
 }
 
-export function calculateMonth(
+/**
+ * Meter days may come in pages (an async iterable of arrays), so a month of 10,000 PPE
+ * never sits in memory as rows; per-interval detail goes out a day at a time to onDay.
+ */
+export async function calculateMonth(
   state: ClusterState,
   month: string,
-  meterDays: Iterable<MeterDayInput>,
+  meterDays: Iterable<MeterDayInput> | AsyncIterable<MeterDayInput[]>,
   contracts: { terms: ContractTerms[]; at: ContractsAt } = { terms: [], at: () => [] },
-  onDay?: (details: MemberDayDetail[]) => void,
-): MonthCalculation {
+  onDay?: (details: MemberDayDetail[]) => void | Promise<void>,
+): Promise<MonthCalculation> {
   const agreement = agreementForMonth(state, month);
   if (!agreement) throw DomainError.conflict(`No agreement version is in force for ${month}: add one before settling`);
   const { start, end } = monthBounds(month);
@@ -62,7 +66,13 @@ export function calculateMonth(
     }
   }
   const members = activeMembers(state, month);
-  const flows = buildMonthFlows(start, end, agreement.intervalMinutes, periods, members, meterDays);
+  const builder = new MonthFlowsBuilder(start, end, agreement.intervalMinutes, periods, members);
+  if (Symbol.asyncIterator in meterDays) {
+    for await (const page of meterDays as AsyncIterable<MeterDayInput[]>) for (const day of page) builder.addDay(day);
+  } else {
+    for (const day of meterDays as Iterable<MeterDayInput>) builder.addDay(day);
+  }
+  const flows = builder.build();
   const accumulator = new MonthAccumulator(members);
   const n = flows.memberIds.length;
   let day: MemberDayDetail[] | null = null;
@@ -81,7 +91,7 @@ export function calculateMonth(
     if (onDay) {
       const key = dayFormat.format(at);
       if (key !== dayKey) {
-        if (day) onDay(day.filter((d) => d.importWh.some((v) => v > 0) || d.exportWh.some((v) => v > 0)));
+        if (day) await onDay(day.filter((d) => d.importWh.some((v) => v > 0) || d.exportWh.some((v) => v > 0)));
         dayKey = key;
         day = flows.memberIds.map((memberId) => ({
           memberId, day: key, dayStart: at, intervalMinutes: agreement.intervalMinutes,
@@ -101,7 +111,7 @@ export function calculateMonth(
       }
     }
   }
-  if (onDay && day) onDay(day.filter((d) => d.importWh.some((v) => v > 0) || d.exportWh.some((v) => v > 0)));
+  if (onDay && day) await onDay(day.filter((d) => d.importWh.some((v) => v > 0) || d.exportWh.some((v) => v > 0)));
   const { members: statements, cluster } = buildStatements(accumulator, { ...agreement }, contracts.terms, flows.renewableExportWh);
   return { month, agreement, statements, cluster };
 }

@@ -30,6 +30,64 @@ export interface MonthFlows {
   renewableExportWh: Map<string, number>;
 }
 
+/** Accumulates meter days into per-member interval flows, one day at a time (bounded memory). */
+export class MonthFlowsBuilder {
+  private readonly intervalMs: number;
+  private readonly count: number;
+  private readonly members: string[];
+  private readonly memberIndex: Map<string, number>;
+  private readonly exportWh: Float64Array;
+  private readonly importWh: Float64Array;
+  private readonly renewableExportWh: Map<string, number>;
+  private readonly periodsByPpe = new Map<string, OwnershipPeriod[]>();
+
+  constructor(private readonly monthStart: Date, private readonly monthEnd: Date, private readonly intervalMinutes: number, periods: OwnershipPeriod[], memberIds: string[]) {
+    this.intervalMs = intervalMinutes * 60_000;
+    this.count = Math.round((monthEnd.getTime() - monthStart.getTime()) / this.intervalMs);
+    this.members = [...memberIds].sort();
+    this.memberIndex = new Map(this.members.map((m, i) => [m, i]));
+    this.exportWh = new Float64Array(this.count * this.members.length);
+    this.importWh = new Float64Array(this.count * this.members.length);
+    this.renewableExportWh = new Map(this.members.map((m) => [m, 0]));
+    for (const p of periods) {
+      const list = this.periodsByPpe.get(p.ppeCode) ?? [];
+      list.push(p);
+      this.periodsByPpe.set(p.ppeCode, list);
+    }
+  }
+
+  addDay(day: MeterDayInput): void {
+    const owned = this.periodsByPpe.get(day.ppeCode);
+    if (!owned) return; // not an electricity PPE of this cluster in this month
+    const n = this.members.length;
+    const start = this.monthStart.getTime();
+    const end = this.monthEnd.getTime();
+    const stepMs = day.intervalMinutes * 60_000;
+    const dayStart = day.dayStart.getTime();
+    for (let j = 0; j < day.importWh.length; j++) {
+      const imp = day.importWh[j];
+      const exp = day.exportWh[j];
+      if (imp === null || exp === null) continue;
+      const t = dayStart + j * stepMs;
+      if (t < start || t >= end) continue;
+      const period = owned.find((p) => p.fromUtc.getTime() <= t && (p.toUtc === null || t < p.toUtc.getTime()));
+      if (!period) continue;
+      const m = this.memberIndex.get(period.memberId);
+      if (m === undefined) continue;
+      const i = Math.floor((t - start) / this.intervalMs);
+      this.exportWh[i * n + m] += exp;
+      this.importWh[i * n + m] += imp;
+      if (period.renewable) this.renewableExportWh.set(period.memberId, this.renewableExportWh.get(period.memberId)! + exp);
+    }
+  }
+
+  build(): MonthFlows {
+    const start = this.monthStart.getTime();
+    const intervalStarts = Array.from({ length: this.count }, (_, i) => new Date(start + i * this.intervalMs));
+    return { intervalStarts, intervalMinutes: this.intervalMinutes, memberIds: this.members, exportWh: this.exportWh, importWh: this.importWh, renewableExportWh: this.renewableExportWh };
+  }
+}
+
 export function buildMonthFlows(
   monthStart: Date,
   monthEnd: Date,
@@ -38,41 +96,7 @@ export function buildMonthFlows(
   memberIds: string[],
   meterDays: Iterable<MeterDayInput>,
 ): MonthFlows {
-  const intervalMs = intervalMinutes * 60_000;
-  const count = Math.round((monthEnd.getTime() - monthStart.getTime()) / intervalMs);
-  const members = [...memberIds].sort();
-  const memberIndex = new Map(members.map((m, i) => [m, i]));
-  const exportWh = new Float64Array(count * members.length);
-  const importWh = new Float64Array(count * members.length);
-  const renewableExportWh = new Map<string, number>(members.map((m) => [m, 0]));
-  const periodsByPpe = new Map<string, OwnershipPeriod[]>();
-  for (const p of periods) {
-    const list = periodsByPpe.get(p.ppeCode) ?? [];
-    list.push(p);
-    periodsByPpe.set(p.ppeCode, list);
-  }
-  const start = monthStart.getTime();
-  for (const day of meterDays) {
-    const owned = periodsByPpe.get(day.ppeCode);
-    if (!owned) continue; // not an electricity PPE of this cluster in this month
-    const stepMs = day.intervalMinutes * 60_000;
-    const dayStart = day.dayStart.getTime();
-    for (let j = 0; j < day.importWh.length; j++) {
-      const imp = day.importWh[j];
-      const exp = day.exportWh[j];
-      if (imp === null || exp === null) continue;
-      const t = dayStart + j * stepMs;
-      if (t < start || t >= monthEnd.getTime()) continue;
-      const period = owned.find((p) => p.fromUtc.getTime() <= t && (p.toUtc === null || t < p.toUtc.getTime()));
-      if (!period) continue;
-      const m = memberIndex.get(period.memberId);
-      if (m === undefined) continue;
-      const i = Math.floor((t - start) / intervalMs);
-      exportWh[i * members.length + m] += exp;
-      importWh[i * members.length + m] += imp;
-      if (period.renewable) renewableExportWh.set(period.memberId, renewableExportWh.get(period.memberId)! + exp);
-    }
-  }
-  const intervalStarts = Array.from({ length: count }, (_, i) => new Date(start + i * intervalMs));
-  return { intervalStarts, intervalMinutes, memberIds: members, exportWh, importWh, renewableExportWh };
+  const builder = new MonthFlowsBuilder(monthStart, monthEnd, intervalMinutes, periods, memberIds);
+  for (const day of meterDays) builder.addDay(day);
+  return builder.build();
 }

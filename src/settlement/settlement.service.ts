@@ -19,6 +19,23 @@ import type { MeterDayInput } from './month-flows.js';
 const LOCK_SPACE = 7_274_003;
 const pgArray = (values: number[]) => `{${values.join(',')}}`;
 
+async function insertMemberDays(client: PoolClient, clusterId: string, month: string, details: MemberDayDetail[]): Promise<void> {
+  for (let i = 0; i < details.length; i += 5000) {
+    const chunk = details.slice(i, i + 5000);
+    await client.query(
+      `INSERT INTO settlement_member_days (cluster_id, month, member_id, day, day_start, interval_minutes, import_wh, export_wh, self_consumed_wh, received_wh, supplied_wh, grid_import_wh, grid_export_wh)
+       SELECT $1, $2, m, d, ds, im, i::bigint[], e::bigint[], sc::bigint[], r::bigint[], su::bigint[], gi::bigint[], ge::bigint[]
+         FROM unnest($3::text[], $4::date[], $5::timestamptz[], $6::smallint[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[])
+           AS t(m, d, ds, im, i, e, sc, r, su, gi, ge)`,
+      [
+        clusterId, month, chunk.map((d) => d.memberId), chunk.map((d) => d.day), chunk.map((d) => d.dayStart), chunk.map((d) => d.intervalMinutes),
+        chunk.map((d) => pgArray(d.importWh)), chunk.map((d) => pgArray(d.exportWh)), chunk.map((d) => pgArray(d.selfConsumedWh)),
+        chunk.map((d) => pgArray(d.receivedWh)), chunk.map((d) => pgArray(d.suppliedWh)), chunk.map((d) => pgArray(d.gridImportWh)), chunk.map((d) => pgArray(d.gridExportWh)),
+      ],
+    );
+  }
+}
+
 export function checkMonth(month: string): void {
   if (!isValidMonth(month)) throw DomainError.validation([{ field: 'month', reason: 'must be a month YYYY-MM' }]);
 }
@@ -146,21 +163,22 @@ export class SettlementService {
       const dirty = await client.query<{ seq: number }>('SELECT seq FROM settlement_dirty_months WHERE cluster_id = $1 AND month = $2', [clusterId, month]);
       const checkpoint = await client.query<{ position: string | null }>("SELECT position FROM projection_checkpoints WHERE name = 'metering'");
       const { start, end } = monthBounds(month);
-      const meterRows = await client.query<{ ppe_code: string; day_start: Date; interval_minutes: number; import_wh: (number | null)[]; export_wh: (number | null)[] }>(
-        'SELECT ppe_code, day_start, interval_minutes, import_wh, export_wh FROM meter_days WHERE cluster_id = $1 AND day_start >= $2 AND day_start < $3',
-        [clusterId, new Date(start.getTime() - 86_400_000), end]);
-      const details: MemberDayDetail[] = [];
-      const calculation = calculateMonth(
-        registry.rows[0].state, month,
-        meterRows.rows.map((r) => ({ ppeCode: r.ppe_code, dayStart: r.day_start, intervalMinutes: r.interval_minutes, importWh: r.import_wh, exportWh: r.export_wh })),
-        undefined,
-        (day) => details.push(...day),
-      );
-      const now = new Date();
-      const through = checkpoint.rows[0]?.position ?? null;
       await client.query('DELETE FROM settlement_member_days WHERE cluster_id = $1 AND month = $2', [clusterId, month]);
       await client.query('DELETE FROM settlement_member_months WHERE cluster_id = $1 AND month = $2', [clusterId, month]);
       await client.query('DELETE FROM settlement_cluster_months WHERE cluster_id = $1 AND month = $2', [clusterId, month]);
+      // meter days a day at a time, interval detail written a day at a time: bounded memory
+      const days = async function* () {
+        for (let t = start.getTime(); t < end.getTime(); t += 86_400_000) {
+          const { rows } = await client.query<{ ppe_code: string; day_start: Date; interval_minutes: number; import_wh: (number | null)[]; export_wh: (number | null)[] }>(
+            `SELECT ppe_code, day_start, interval_minutes, import_wh, export_wh FROM meter_days
+              WHERE cluster_id = $1 AND day_start >= $2 AND day_start < $3 AND day_start < $4`,
+            [clusterId, new Date(t - 3_600_000 * 2), new Date(t + 86_400_000 - 3_600_000 * 2), end]);
+          yield rows.map((r) => ({ ppeCode: r.ppe_code, dayStart: r.day_start, intervalMinutes: r.interval_minutes, importWh: r.import_wh, exportWh: r.export_wh }));
+        }
+      };
+      const calculation = await calculateMonth(registry.rows[0].state, month, days(), undefined, (details) => insertMemberDays(client, clusterId, month, details));
+      const now = new Date();
+      const through = checkpoint.rows[0]?.position ?? null;
       await client.query(
         `INSERT INTO settlement_cluster_months (cluster_id, month, agreement_version, registry_version, dirty_seq, totals, computed_through, computed_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
@@ -172,20 +190,6 @@ export class SettlementService {
          SELECT $1, $2, m, $3, st, $4, $5 FROM unnest($6::text[], $7::jsonb[]) AS t(m, st)`,
         [clusterId, month, calculation.agreement.version, through, now, s.map((x) => x.memberId), s.map((x) => JSON.stringify(x))],
       );
-      for (let i = 0; i < details.length; i += 5000) {
-        const chunk = details.slice(i, i + 5000);
-        await client.query(
-          `INSERT INTO settlement_member_days (cluster_id, month, member_id, day, day_start, interval_minutes, import_wh, export_wh, self_consumed_wh, received_wh, supplied_wh, grid_import_wh, grid_export_wh)
-           SELECT $1, $2, m, d, ds, im, i::bigint[], e::bigint[], sc::bigint[], r::bigint[], su::bigint[], gi::bigint[], ge::bigint[]
-             FROM unnest($3::text[], $4::date[], $5::timestamptz[], $6::smallint[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[])
-               AS t(m, d, ds, im, i, e, sc, r, su, gi, ge)`,
-          [
-            clusterId, month, chunk.map((d) => d.memberId), chunk.map((d) => d.day), chunk.map((d) => d.dayStart), chunk.map((d) => d.intervalMinutes),
-            chunk.map((d) => pgArray(d.importWh)), chunk.map((d) => pgArray(d.exportWh)), chunk.map((d) => pgArray(d.selfConsumedWh)),
-            chunk.map((d) => pgArray(d.receivedWh)), chunk.map((d) => pgArray(d.suppliedWh)), chunk.map((d) => pgArray(d.gridImportWh)), chunk.map((d) => pgArray(d.gridExportWh)),
-          ],
-        );
-      }
       await client.query('COMMIT');
       return calculation;
     } catch (error) {
