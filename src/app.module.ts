@@ -6,6 +6,7 @@ import { AuthModule } from './auth/auth.module.js';
 import { ClustersModule } from './clusters/clusters.module.js';
 import { MeteringModule } from './metering/metering.module.js';
 import { SettlementModule } from './settlement/settlement.module.js';
+import { TradingModule } from './trading/trading.module.js';
 import { type CoreDependencies, CoreModule } from './core.module.js';
 import { HealthController } from './health/health.controller.js';
 
@@ -23,6 +24,7 @@ export class AppModule {
         ClustersModule,
         MeteringModule,
         SettlementModule,
+        TradingModule,
         AuditModule,
       ],
       controllers: [HealthController],

@@ -4,18 +4,26 @@
 import type { PoolClient } from 'pg';
 import type { RecordedEvent } from '../event-store/event-store.port.js';
 import type { Projection } from '../projections/projection.js';
+import { contractMonths, TRADING_EVENT_TYPES } from '../trading/contracts.js';
 
 export const settlementInputsProjection: Projection = {
   name: 'settlement-inputs',
-  version: 1,
+  version: 2,
   tables: ['settlement_dirty_months'],
-  eventTypes: ['MeterReadingsRecorded', 'MeterReadingsCorrected'],
+  eventTypes: ['MeterReadingsRecorded', 'MeterReadingsCorrected', ...TRADING_EVENT_TYPES],
   async apply(client: PoolClient, events: RecordedEvent[]) {
     const months = new Map<string, { clusterId: string; month: string; position: string }>();
+    const mark = (clusterId: string, month: string, position: string) => months.set(`${clusterId}|${month}`, { clusterId, month, position });
     for (const event of events) {
+      if (event.type === 'BilateralContractSigned' || event.type === 'BilateralContractTerminated') {
+        // a contract touches every month it can deliver in
+        const data = event.data as { validFrom?: string; effectiveFrom?: string; validTo: string };
+        const clusterId = event.streamId.slice('trading-'.length);
+        for (const month of contractMonths({ validFrom: data.validFrom ?? data.effectiveFrom!, validTo: data.validTo })) mark(clusterId, month, event.globalPosition);
+        continue;
+      }
       const data = event.data as { clusterId: string; day: string };
-      const month = data.day.slice(0, 7);
-      months.set(`${data.clusterId}|${month}`, { clusterId: data.clusterId, month, position: event.globalPosition });
+      mark(data.clusterId, data.day.slice(0, 7), event.globalPosition);
     }
     const list = [...months.values()];
     await client.query(

@@ -15,6 +15,9 @@ import type { ClusterMonth, MemberStatement } from './engine/statement.js';
 import { kpis } from './engine/statement.js';
 import { calculateMonth, type MemberDayDetail, type MonthCalculation } from './month-calculation.js';
 import type { MeterDayInput } from './month-flows.js';
+import { contractsActiveAt, contractsInOrder, type TradingEvent, type TradingState, initialTradingState, evolveTrading, tradingStreamId } from '../trading/contracts.js';
+import type { ContractTerms } from './engine/statement.js';
+import type { ContractsAt } from './month-calculation.js';
 
 const LOCK_SPACE = 7_274_003;
 const pgArray = (values: number[]) => `{${values.join(',')}}`;
@@ -113,6 +116,17 @@ export class SettlementService {
     return { calculation, statement };
   }
 
+  /** The cluster's contracts from its trading stream (as of an instant), ready for the engine. */
+  async contracts(clusterId: string, asOf?: Date): Promise<{ terms: ContractTerms[]; at: ContractsAt }> {
+    const events = (await this.store.readStream(tradingStreamId(clusterId))).filter((e) => asOf === undefined || new Date(e.recordedAt) <= asOf);
+    const state = events.reduce<TradingState>((s, e) => evolveTrading(s, { type: e.type, data: e.data } as TradingEvent), initialTradingState());
+    const ordered = contractsInOrder(state);
+    return {
+      terms: ordered.map((c) => ({ contractId: c.contractId, sellerMemberId: c.sellerMemberId, buyerMemberId: c.buyerMemberId, priceGroszePerMwh: c.priceGroszePerMwh })),
+      at: ordered.length === 0 ? () => [] : (t) => contractsActiveAt(ordered, t),
+    };
+  }
+
   /** The month recomputed from the event log alone (as of an instant, or everything). */
   async calculateFromEvents(clusterId: string, month: string, asOf?: Date): Promise<MonthCalculation> {
     const upTo = (recordedAt: string) => asOf === undefined || new Date(recordedAt) <= asOf;
@@ -134,7 +148,7 @@ export class SettlementService {
         days.push({ ppeCode, dayStart: new Date(values.dayStart), intervalMinutes: values.intervalMinutes, importWh, exportWh });
       }
     }
-    return calculateMonth(state, month, days);
+    return calculateMonth(state, month, days, await this.contracts(clusterId, asOf));
   }
 
   async ensureFresh(clusterId: string, month: string): Promise<void> {
@@ -176,7 +190,7 @@ export class SettlementService {
           yield rows.map((r) => ({ ppeCode: r.ppe_code, dayStart: r.day_start, intervalMinutes: r.interval_minutes, importWh: r.import_wh, exportWh: r.export_wh }));
         }
       };
-      const calculation = await calculateMonth(registry.rows[0].state, month, days(), undefined, (details) => insertMemberDays(client, clusterId, month, details));
+      const calculation = await calculateMonth(registry.rows[0].state, month, days(), await this.contracts(clusterId), (details) => insertMemberDays(client, clusterId, month, details));
       const now = new Date();
       const through = checkpoint.rows[0]?.position ?? null;
       await client.query(

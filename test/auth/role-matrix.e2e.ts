@@ -57,6 +57,9 @@ const MATRIX: Row[] = [
   { method: 'GET', route: '/clusters/:clusterId/settlements/:month/members/:memberId/intervals', path: `${C}/settlements/2026-05/members/{own}/intervals`, expect: readers },
   { method: 'GET', route: '/clusters/:clusterId/settlements/:month/members/:memberId/intervals', path: `${C}/settlements/2026-05/members/{other}/intervals`, expect: { ...readers, member: 404 } },
   { method: 'GET', route: '/clusters/:clusterId/settlements/:month/replay', path: `${C}/settlements/2026-05/replay`, expect: all('ok', { member: 403, 'meter-data': 403, 'other-coordinator': 404 }) },
+  { method: 'POST', route: '/clusters/:clusterId/contracts', path: `${C}/contracts`, expect: coordinatorOnly },
+  { method: 'GET', route: '/clusters/:clusterId/contracts', path: `${C}/contracts`, expect: readers },
+  { method: 'POST', route: '/clusters/:clusterId/contracts/:contractId/termination', path: `${C}/contracts/nope/termination`, expect: coordinatorOnly },
   { method: 'GET', route: '/audit/events', path: '/audit/events?limit=5', expect: all(403, { admin: 'ok', auditor: 'ok' }) },
   { method: 'GET', route: '/audit/verify', path: '/audit/verify', expect: all(403, { admin: 'ok', auditor: 'ok' }) },
 ];
