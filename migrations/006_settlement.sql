@@ -33,21 +33,3 @@ CREATE TABLE settlement_member_months (
   computed_at       timestamptz NOT NULL,
   PRIMARY KEY (cluster_id, month, member_id)
 );
-
--- Per-interval allocation of one member and day, for charts and disputes.
-CREATE TABLE settlement_member_days (
-  cluster_id       text        NOT NULL,
-  month            text        NOT NULL,
-  member_id        text        NOT NULL,
-  day              date        NOT NULL,
-  day_start        timestamptz NOT NULL,
-  interval_minutes smallint    NOT NULL,
-  import_wh        bigint[]    NOT NULL,
-  export_wh        bigint[]    NOT NULL,
-  self_consumed_wh bigint[]    NOT NULL,
-  received_wh      bigint[]    NOT NULL,
-  supplied_wh      bigint[]    NOT NULL,
-  grid_import_wh   bigint[]    NOT NULL,
-  grid_export_wh   bigint[]    NOT NULL,
-  PRIMARY KEY (cluster_id, month, member_id, day)
-);

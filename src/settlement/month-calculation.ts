@@ -53,10 +53,14 @@ export async function calculateMonth(
   meterDays: Iterable<MeterDayInput> | AsyncIterable<MeterDayInput[]>,
   contracts: { terms: ContractTerms[]; at: ContractsAt } = { terms: [], at: () => [] },
   onDay?: (details: MemberDayDetail[]) => void | Promise<void>,
+  /** Only the intervals in [start, end): interval detail of one day without the whole month. */
+  range?: { start: Date; end: Date },
 ): Promise<MonthCalculation> {
   const agreement = agreementForMonth(state, month);
   if (!agreement) throw DomainError.conflict(`No agreement version is in force for ${month}: add one before settling`);
-  const { start, end } = monthBounds(month);
+  const bounds = monthBounds(month);
+  const start = range ? new Date(Math.max(range.start.getTime(), bounds.start.getTime())) : bounds.start;
+  const end = range ? new Date(Math.min(range.end.getTime(), bounds.end.getTime())) : bounds.end;
   const periods: OwnershipPeriod[] = [];
   for (const point of Object.values(state.points)) {
     if (point.carrier !== 'electricity') continue;

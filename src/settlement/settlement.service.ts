@@ -7,7 +7,8 @@ import type { Pool, PoolClient } from 'pg';
 import { DomainError } from '../common/domain-error.js';
 import { PG_POOL } from '../core.module.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
-import { isValidMonth, monthBounds } from '../clusters/registry/calendar.js';
+import { DateTime } from 'luxon';
+import { isValidDate, isValidMonth, monthBounds, startOfWarsawDay } from '../clusters/registry/calendar.js';
 import { type ClusterEvent, type ClusterState, clusterStreamId, evolve, initialClusterState } from '../clusters/registry/registry.js';
 import { ClustersService } from '../clusters/clusters.service.js';
 import { evolveMeterStream, intervalsInDay, type MeterEvent, type MeterStreamState, meterStreamId } from '../metering/domain/meter-stream.js';
@@ -20,24 +21,6 @@ import type { ContractTerms } from './engine/statement.js';
 import type { ContractsAt } from './month-calculation.js';
 
 const LOCK_SPACE = 7_274_003;
-const pgArray = (values: number[]) => `{${values.join(',')}}`;
-
-async function insertMemberDays(client: PoolClient, clusterId: string, month: string, details: MemberDayDetail[]): Promise<void> {
-  for (let i = 0; i < details.length; i += 5000) {
-    const chunk = details.slice(i, i + 5000);
-    await client.query(
-      `INSERT INTO settlement_member_days (cluster_id, month, member_id, day, day_start, interval_minutes, import_wh, export_wh, self_consumed_wh, received_wh, supplied_wh, grid_import_wh, grid_export_wh)
-       SELECT $1, $2, m, d, ds, im, i::bigint[], e::bigint[], sc::bigint[], r::bigint[], su::bigint[], gi::bigint[], ge::bigint[]
-         FROM unnest($3::text[], $4::date[], $5::timestamptz[], $6::smallint[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[])
-           AS t(m, d, ds, im, i, e, sc, r, su, gi, ge)`,
-      [
-        clusterId, month, chunk.map((d) => d.memberId), chunk.map((d) => d.day), chunk.map((d) => d.dayStart), chunk.map((d) => d.intervalMinutes),
-        chunk.map((d) => pgArray(d.importWh)), chunk.map((d) => pgArray(d.exportWh)), chunk.map((d) => pgArray(d.selfConsumedWh)),
-        chunk.map((d) => pgArray(d.receivedWh)), chunk.map((d) => pgArray(d.suppliedWh)), chunk.map((d) => pgArray(d.gridImportWh)), chunk.map((d) => pgArray(d.gridExportWh)),
-      ],
-    );
-  }
-}
 
 export function checkMonth(month: string): void {
   if (!isValidMonth(month)) throw DomainError.validation([{ field: 'month', reason: 'must be a month YYYY-MM' }]);
@@ -89,22 +72,33 @@ export class SettlementService {
     return { from, to: month, monthsIncluded: rows.map((r) => r.month), ...totals, renewableExportWh: sum('renewableExportWh'), ...kpis(totals, sum('renewableExportWh'), thresholds) };
   }
 
-  async memberIntervals(clusterId: string, month: string, memberId: string, day?: string) {
-    await this.memberStatement(clusterId, month, memberId);
-    const params: unknown[] = [clusterId, month, memberId];
-    if (day !== undefined) {
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || !day.startsWith(month)) throw DomainError.validation([{ field: 'day', reason: `must be a date YYYY-MM-DD in ${month}` }]);
-      params.push(day);
+  /**
+   * One member's allocation per interval for one day, computed on demand by the same
+   * engine over every member's flows of that day (cheaper than storing every member's
+   * every interval at each recompute).
+   */
+  async memberIntervals(clusterId: string, month: string, memberId: string, day: string | undefined) {
+    if (day === undefined || !/^\d{4}-\d{2}-\d{2}$/.test(day) || !day.startsWith(month) || !isValidDate(day)) {
+      throw DomainError.validation([{ field: 'day', reason: `give one day YYYY-MM-DD of ${month} (the detail is paged by day)` }]);
     }
-    const { rows } = await this.pool.query(
-      `SELECT to_char(day, 'YYYY-MM-DD') AS day, day_start, interval_minutes, import_wh, export_wh, self_consumed_wh, received_wh, supplied_wh, grid_import_wh, grid_export_wh
-         FROM settlement_member_days WHERE cluster_id = $1 AND month = $2 AND member_id = $3 ${day ? 'AND day = $4' : ''} ORDER BY day`, params);
-    const items = rows.flatMap((r) => (r.import_wh as number[]).map((_, j) => ({
-      intervalStart: new Date(r.day_start.getTime() + j * r.interval_minutes * 60_000).toISOString(),
-      importWh: r.import_wh[j], exportWh: r.export_wh[j], selfConsumedWh: r.self_consumed_wh[j], receivedWh: r.received_wh[j],
-      suppliedWh: r.supplied_wh[j], gridImportWh: r.grid_import_wh[j], gridExportWh: r.grid_export_wh[j],
-    })));
-    return { memberId, month, day: day ?? null, items };
+    await this.memberStatement(clusterId, month, memberId);
+    const state = await this.clusters.state(clusterId);
+    const range = { start: startOfWarsawDay(day), end: startOfWarsawDay(DateTime.fromISO(day).plus({ days: 1 }).toISODate()!) };
+    const { rows } = await this.pool.query<{ ppe_code: string; day_start: Date; interval_minutes: number; import_wh: (number | null)[]; export_wh: (number | null)[] }>(
+      'SELECT ppe_code, day_start, interval_minutes, import_wh, export_wh FROM meter_days WHERE cluster_id = $1 AND day = $2', [clusterId, day]);
+    const details: MemberDayDetail[] = [];
+    await calculateMonth(state, month, rows.map((r) => ({ ppeCode: r.ppe_code, dayStart: r.day_start, intervalMinutes: r.interval_minutes, importWh: r.import_wh, exportWh: r.export_wh })),
+      await this.contracts(clusterId), (d) => { details.push(...d.filter((x) => x.memberId === memberId)); }, range);
+    const detail = details[0];
+    const count = Math.round((range.end.getTime() - range.start.getTime()) / 60_000 / (detail?.intervalMinutes ?? 60));
+    const items = detail
+      ? detail.importWh.map((_, j) => ({
+        intervalStart: new Date(detail.dayStart.getTime() + j * detail.intervalMinutes * 60_000).toISOString(),
+        importWh: detail.importWh[j], exportWh: detail.exportWh[j], selfConsumedWh: detail.selfConsumedWh[j], receivedWh: detail.receivedWh[j],
+        suppliedWh: detail.suppliedWh[j], gridImportWh: detail.gridImportWh[j], gridExportWh: detail.gridExportWh[j],
+      }))
+      : [];
+    return { memberId, month, day, intervals: count, items };
   }
 
   /** A member's statement computed from the events recorded up to an instant. */
@@ -177,10 +171,9 @@ export class SettlementService {
       const dirty = await client.query<{ seq: number }>('SELECT seq FROM settlement_dirty_months WHERE cluster_id = $1 AND month = $2', [clusterId, month]);
       const checkpoint = await client.query<{ position: string | null }>("SELECT position FROM projection_checkpoints WHERE name = 'metering'");
       const { start, end } = monthBounds(month);
-      await client.query('DELETE FROM settlement_member_days WHERE cluster_id = $1 AND month = $2', [clusterId, month]);
       await client.query('DELETE FROM settlement_member_months WHERE cluster_id = $1 AND month = $2', [clusterId, month]);
       await client.query('DELETE FROM settlement_cluster_months WHERE cluster_id = $1 AND month = $2', [clusterId, month]);
-      // meter days a day at a time, interval detail written a day at a time: bounded memory
+      // meter days a day at a time: bounded memory
       const days = async function* () {
         for (let t = start.getTime(); t < end.getTime(); t += 86_400_000) {
           const { rows } = await client.query<{ ppe_code: string; day_start: Date; interval_minutes: number; import_wh: (number | null)[]; export_wh: (number | null)[] }>(
@@ -190,7 +183,7 @@ export class SettlementService {
           yield rows.map((r) => ({ ppeCode: r.ppe_code, dayStart: r.day_start, intervalMinutes: r.interval_minutes, importWh: r.import_wh, exportWh: r.export_wh }));
         }
       };
-      const calculation = await calculateMonth(registry.rows[0].state, month, days(), await this.contracts(clusterId), (details) => insertMemberDays(client, clusterId, month, details));
+      const calculation = await calculateMonth(registry.rows[0].state, month, days(), await this.contracts(clusterId));
       const now = new Date();
       const through = checkpoint.rows[0]?.position ?? null;
       await client.query(
