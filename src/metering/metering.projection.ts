@@ -3,19 +3,9 @@
 import type { PoolClient } from 'pg';
 import type { RecordedEvent } from '../event-store/event-store.port.js';
 import type { Projection } from '../projections/projection.js';
-import { intervalsInDay, type MeterDayEventData } from './domain/meter-stream.js';
+import { intervalsInDay, type MeterDayEventData, type MeterDayRow } from './domain/meter-stream.js';
 
-interface DayRow {
-  cluster_id: string;
-  ppe_code: string;
-  day: string;
-  day_start: Date;
-  interval_minutes: number;
-  import_wh: (number | null)[];
-  export_wh: (number | null)[];
-  quality: string;
-  corrections: number;
-}
+type DayRow = MeterDayRow;
 
 const key = (clusterId: string, ppeCode: string, day: string) => `${clusterId}\u0000${ppeCode}\u0000${day}`;
 const arrayLiteral = (values: (number | null)[]) => '{' + values.map((v) => (v === null ? 'NULL' : String(v))).join(',') + '}';

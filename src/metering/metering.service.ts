@@ -14,7 +14,7 @@ import { agreementForMonth, type ClusterState, normalisePpeCode, ownershipPeriod
 import type { Principal } from '../auth/roles.decorator.js';
 import { notFound } from '../auth/auth.guard.js';
 import { monthCompleteness } from './domain/completeness.js';
-import { type MeterEvent, meterStreamId, QUALITY_NAMES, warsawDayOf } from './domain/meter-stream.js';
+import { type MeterDayRow, type MeterEvent, meterStreamId, QUALITY_NAMES, warsawDayOf } from './domain/meter-stream.js';
 import { parseMeteringFile } from './files/parse.js';
 import { INSTANT_WITH_OFFSET, type ReadingsBatchDto } from './readings.dto.js';
 import { MAX_REPORTED_ERRORS, type MeteringRegistryView, MeteringRecorder, ReadingsRejected } from './readings-recorder.js';
@@ -33,15 +33,7 @@ export function registryView(state: ClusterState): MeteringRegistryView {
   };
 }
 
-interface DayRow {
-  ppe_code: string;
-  day: string;
-  day_start: Date;
-  interval_minutes: number;
-  import_wh: (number | null)[];
-  export_wh: (number | null)[];
-  quality: string;
-}
+type DayRow = Pick<MeterDayRow, 'ppe_code' | 'day' | 'day_start' | 'interval_minutes' | 'import_wh' | 'export_wh' | 'quality'>;
 
 @Injectable()
 export class MeteringService {

@@ -170,3 +170,16 @@ function push(data: MeterDayEventData, index: number, reading: ReadingInput, qua
   data.quality += quality;
   data.lines.push(reading.line);
 }
+
+/** A row of the interval read model (meter_days), as pg returns it. */
+export interface MeterDayRow {
+  cluster_id: string;
+  ppe_code: string;
+  day: string;
+  day_start: Date;
+  interval_minutes: number;
+  import_wh: (number | null)[];
+  export_wh: (number | null)[];
+  quality: string;
+  corrections: number;
+}

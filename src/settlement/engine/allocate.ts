@@ -4,10 +4,10 @@
 // id, so totals are exact and independent of input order. Pure, no I/O.
 import { splitByLargestRemainder } from '../../common/largest-remainder.js';
 
-export type AllocationMethod =
-  | { method: 'pro_rata' }
-  | { method: 'static'; redistribute: boolean; keys: { memberId: string; shareBp: number }[] }
-  | { method: 'priority'; tiers: string[][] };
+import type { Allocation } from '../../clusters/registry/registry.js';
+
+/** The agreement's allocation key, as the registry records it. */
+export type AllocationMethod = Allocation;
 
 export interface MemberFlow {
   memberId: string;

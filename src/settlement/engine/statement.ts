@@ -2,19 +2,15 @@
 // Monthly settlement). Sum the Wh first, then price once, rounding half up to the grosz.
 // Money: positive netAmountGrosze is what the member pays; negative, what it is paid.
 import { applyRateBp, basisPoints, priceWh } from '../../common/largest-remainder.js';
+import type { AgreementVersion } from '../../clusters/registry/registry.js';
 import type { IntervalResult } from './allocate.js';
 
-export interface PricingTerms {
-  version: number;
-  effectiveFrom: string;
-  internalPriceGroszePerMwh: number;
-  referenceGridPriceGroszePerMwh: number;
-  feeGroszePerMwhReceived: number;
-  feeGroszePerMwhSupplied: number;
-  monthlyFeeGroszePerMember: number;
-  vatRateBp: number;
-  thresholds: { selfSufficiencyBp?: number; renewableShareBp?: number };
-}
+/** The terms of the agreement version that price a month. */
+export type PricingTerms = Pick<
+  AgreementVersion,
+  'version' | 'effectiveFrom' | 'internalPriceGroszePerMwh' | 'referenceGridPriceGroszePerMwh' | 'feeGroszePerMwhReceived'
+  | 'feeGroszePerMwhSupplied' | 'monthlyFeeGroszePerMember' | 'vatRateBp' | 'thresholds'
+>;
 
 export interface ContractTerms {
   contractId: string;
