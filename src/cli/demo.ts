@@ -1,0 +1,48 @@
+// npm run demo [-- --month YYYY-MM]: starts the service on its embedded default, loads the
+// five seed clusters through the public API with a month of generated readings, prints the
+// settlement of each and where to look, and keeps serving until Ctrl-C. Running it again
+// duplicates nothing.
+import { parseArgs } from 'node:util';
+import { DateTime } from 'luxon';
+import { createService } from '../app.js';
+import { TokenRepository } from '../auth/tokens.js';
+import { loadConfig } from '../config/config.js';
+import { createLogger } from '../common/logger.js';
+import { type Api, loadScenario } from '../scenarios/load-scenario.js';
+import { SCENARIOS } from '../scenarios/scenarios.js';
+
+const { values } = parseArgs({ options: { month: { type: 'string' } } });
+const month = values.month ?? DateTime.now().setZone('Europe/Warsaw').minus({ months: 1 }).toFormat('yyyy-MM');
+if (!/^2026-(0[1-9]|1[0-2])$/.test(month)) {
+  console.error('--month must be a month of 2026 (the scenarios\' agreements start in 2026-01) that has ended');
+  process.exit(2);
+}
+const config = loadConfig({ LOG_LEVEL: 'warn', ...process.env });
+const service = await createService(config, createLogger(config.logLevel));
+await service.app.listen(config.port, config.host);
+const base = `http://${config.host}:${config.port}`;
+const { token: adminToken } = await service.app.get(TokenRepository).issue({ role: 'admin', label: 'demo admin' });
+const api: Api = async (method, path, token, body) => {
+  const res = await fetch(base + path, { method, headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+  return { status: res.status, body: await res.json() };
+};
+
+console.log(`Loading the five seed clusters for ${month} into ${base} ...`);
+for (const scenario of SCENARIOS) {
+  const loaded = await loadScenario(api, adminToken, scenario, month);
+  const settlement = (await api('GET', `/clusters/${loaded.clusterId}/settlements/${month}`, loaded.coordinatorToken)).body;
+  const t = settlement.totals;
+  console.log(`\n${scenario.cluster.name}  (${scenario.agreement.allocation.method}${scenario.contracts.length ? ', bilateral contracts' : ''})`);
+  console.log(`  readings: ${loaded.readings.new} new, ${loaded.readings.unchanged} unchanged`);
+  console.log(`  ${month}: import ${(t.importWh / 1e6).toFixed(1)} MWh, export ${(t.exportWh / 1e6).toFixed(1)} MWh, shared in the cluster ${(t.receivedWh / 1e6).toFixed(1)} MWh, self-sufficiency ${(t.selfSufficiency.valueBp / 100).toFixed(2)} %`);
+  console.log(`  ${base}/clusters/${loaded.clusterId}/settlements/${month}`);
+  console.log(`  coordinator token: ${loaded.coordinatorToken}`);
+}
+console.log(`\nOpenAPI: ${base}/docs   admin token for this demo: ${adminToken}`);
+console.log('Serving; Ctrl-C to stop.');
+const stop = async () => {
+  await service.close();
+  process.exit(0);
+};
+process.on('SIGINT', () => void stop());
+process.on('SIGTERM', () => void stop());

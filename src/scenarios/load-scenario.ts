@@ -1,0 +1,72 @@
+// Loads a scenario through the public HTTP API, idempotently: what exists (by name or
+// code) is reused, readings already recorded come back as unchanged.
+import type { Scenario } from './scenarios.js';
+import { generateReadings } from './generator.js';
+
+export type Api = (method: 'GET' | 'POST', path: string, token: string, body?: unknown) => Promise<{ status: number; body: any }>;
+
+export interface LoadedScenario {
+  clusterId: string;
+  coordinatorToken: string;
+  memberIds: Record<string, string>;
+  readings: { new: number; unchanged: number; corrected: number };
+}
+
+async function ok(api: Api, method: 'GET' | 'POST', path: string, token: string, body?: unknown) {
+  const res = await api(method, path, token, body);
+  if (res.status >= 300) throw new Error(`${method} ${path} answered ${res.status}: ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+export async function loadScenario(api: Api, adminToken: string, scenario: Scenario, month: string, seed = 2026): Promise<LoadedScenario> {
+  const clusters = await ok(api, 'GET', '/clusters', adminToken);
+  let clusterId: string = clusters.items.find((c: { name: string }) => c.name === scenario.cluster.name)?.clusterId;
+  if (!clusterId) clusterId = (await ok(api, 'POST', '/clusters', adminToken, scenario.cluster)).clusterId;
+  const coordinatorToken = (await ok(api, 'POST', '/tokens', adminToken, { role: 'coordinator', clusterId, label: `${scenario.key} coordinator (demo)` })).token;
+  const c = `/clusters/${clusterId}`;
+
+  const existing = (await ok(api, 'GET', `${c}/members`, coordinatorToken)).items as { memberId: string; legalName: string }[];
+  const memberIds: Record<string, string> = {};
+  for (const m of scenario.members) {
+    const found = existing.find((e) => e.legalName === m.legalName);
+    memberIds[m.key] = found?.memberId ?? (await ok(api, 'POST', `${c}/members`, coordinatorToken, {
+      kind: m.kind, legalName: m.legalName, ...(m.nip ? { nip: m.nip } : {}), address: scenario.cluster.name, invoiceEmail: `${m.key}@example.pl`,
+      vatPayer: m.vatPayer, selfBillingConsent: m.selfBillingConsent ?? false, admittedOn: '2026-01-01',
+    })).memberId;
+  }
+  const points = new Set(((await ok(api, 'GET', `${c}/metering-points`, coordinatorToken)).items as { ppeCode: string }[]).map((p) => p.ppeCode));
+  for (const p of scenario.points) {
+    if (points.has(p.ppeCode)) continue;
+    await ok(api, 'POST', `${c}/metering-points`, coordinatorToken, {
+      ppeCode: p.ppeCode, memberId: memberIds[p.memberKey], role: p.role, carrier: 'electricity',
+      ...(p.source ? { source: p.source } : {}), ...(p.capacityKw !== undefined ? { capacityKw: p.capacityKw } : {}), validFrom: '2026-01-01',
+    });
+  }
+  const versions = (await ok(api, 'GET', `${c}/agreement-versions`, coordinatorToken)).items as unknown[];
+  if (versions.length === 0) {
+    const a = scenario.agreement;
+    const allocation = a.allocation.method === 'static'
+      ? { method: 'static', redistribute: a.allocation.redistribute, keys: a.allocation.keys.map((k) => ({ memberId: memberIds[k.memberKey], shareBp: k.shareBp })) }
+      : a.allocation.method === 'priority' ? { method: 'priority', tiers: a.allocation.tiers.map((t) => t.map((k) => memberIds[k])) } : { method: 'pro_rata' };
+    await ok(api, 'POST', `${c}/agreement-versions`, coordinatorToken, { ...a, allocation, effectiveFrom: '2026-01' });
+  }
+  const contracts = (await ok(api, 'GET', `${c}/contracts`, coordinatorToken)).items as unknown[];
+  if (contracts.length === 0) {
+    for (const k of scenario.contracts) {
+      await ok(api, 'POST', `${c}/contracts`, coordinatorToken, { sellerMemberId: memberIds[k.sellerKey], buyerMemberId: memberIds[k.buyerKey], whPerInterval: k.whPerInterval, priceGroszePerMwh: k.priceGroszePerMwh, validFrom: '2026-01-01', validTo: '2026-12-31' });
+    }
+  }
+  const generated = generateReadings({ seed, month, intervalMinutes: scenario.agreement.intervalMinutes, points: scenario.points });
+  const readings = { new: 0, unchanged: 0, corrected: 0 };
+  for (const point of generated.points) {
+    const body = {
+      source: `scenario:${scenario.key}`,
+      readings: generated.intervalStarts.map((t, i) => ({ ppeCode: point.ppeCode, intervalStart: t.toISOString(), intervalMinutes: scenario.agreement.intervalMinutes, importWh: point.importWh[i], exportWh: point.exportWh[i], quality: 'measured' })),
+    };
+    const report = await ok(api, 'POST', `${c}/readings`, coordinatorToken, body);
+    readings.new += report.new;
+    readings.unchanged += report.unchanged;
+    readings.corrected += report.corrected;
+  }
+  return { clusterId, coordinatorToken, memberIds, readings };
+}
