@@ -7,6 +7,7 @@ import { ClustersModule } from './clusters/clusters.module.js';
 import { MeteringModule } from './metering/metering.module.js';
 import { SettlementModule } from './settlement/settlement.module.js';
 import { TradingModule } from './trading/trading.module.js';
+import { InvoicingModule } from './invoicing/invoicing.module.js';
 import { type CoreDependencies, CoreModule } from './core.module.js';
 import { HealthController } from './health/health.controller.js';
 
@@ -25,6 +26,7 @@ export class AppModule {
         MeteringModule,
         SettlementModule,
         TradingModule,
+        InvoicingModule,
         AuditModule,
       ],
       controllers: [HealthController],

@@ -4,8 +4,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { PG_POOL } from '../core.module.js';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '../event-store/event-store.port.js';
-import type { MemberStatement } from '../settlement/engine/statement.js';
 import { checkMonth, SettlementService } from '../settlement/settlement.service.js';
+import { inputDigest } from '../settlement/closing.js';
 import { ChainVerifier, streamOfCluster } from './verify-chain.js';
 
 const PAGE = 2000;
@@ -53,30 +53,38 @@ export class AuditService {
     return verifier.result();
   }
 
-  /** The month from the event log alone, compared with the live projection (and the close, once months close). */
+  /**
+   * The month from the event log alone. Open: compared with the live projection. Closed:
+   * replayed from the events the close read (up to its last position), compared with the
+   * closed statements and their input digest; the live projection's differences from the
+   * close are listed too (they are pending corrections, not errors of the close).
+   */
   async replay(clusterId: string, month: string) {
     checkMonth(month);
-    const replayed = await this.settlement.calculateFromEvents(clusterId, month);
-    const live = await this.settlement.clusterMonth(clusterId, month);
-    const closed = await this.closedStatements(clusterId, month);
+    const closedMonth = await this.settlement.closedMonth(clusterId, month);
+    const upTo = closedMonth ? (e: RecordedEvent) => this.store.isAtOrAfter(closedMonth.lastEventPosition, e.globalPosition) : () => true;
+    const replayed = await this.settlement.calculateFromEvents(clusterId, month, upTo);
+    const live = closedMonth ? undefined : await this.settlement.clusterMonth(clusterId, month);
+    const liveStatements = live?.statements ?? (await this.settlement.provisionalStatements(clusterId, month));
+    const closed = closedMonth?.statements;
     const differences: Difference[] = [];
-    const members = new Set([...replayed.statements.map((s) => s.memberId), ...live.statements.map((s) => s.memberId), ...(closed ?? []).map((s) => s.memberId)]);
+    let reproducible = true;
+    const members = new Set([...replayed.statements.map((s) => s.memberId), ...liveStatements.map((s) => s.memberId), ...(closed ?? []).map((s) => s.memberId)]);
     for (const memberId of [...members].sort()) {
       const r = replayed.statements.find((s) => s.memberId === memberId);
-      const l = live.statements.find((s) => s.memberId === memberId);
+      const l = liveStatements.find((s) => s.memberId === memberId);
       const c = closed?.find((s) => s.memberId === memberId);
       for (const field of COMPARED_FIELDS) {
         const values = { replayed: r ? (r[field] as number) : null, live: l ? (l[field] as number) : null, closed: closed ? (c ? (c[field] as number) : null) : null };
-        if (values.replayed !== values.live || (closed && values.closed !== values.replayed)) differences.push({ memberId, field, ...values });
+        const replayDiffers = closed ? values.replayed !== values.closed : values.replayed !== values.live;
+        if (replayDiffers) reproducible = false;
+        if (replayDiffers || (closed && values.live !== values.closed)) differences.push({ memberId, field, ...values });
       }
     }
-    return { clusterId, month, identical: differences.length === 0, closed: closed !== undefined, agreementVersion: replayed.agreement.version, members: members.size, differences };
-  }
-
-  /** The statements a month close recorded, when the month is closed. */
-  private async closedStatements(clusterId: string, month: string): Promise<MemberStatement[] | undefined> {
-    const events = await this.store.readStream(`settlement-${clusterId}-${month}`);
-    const close = events.find((e) => e.type === 'SettlementPeriodClosed');
-    return close ? (close.data.statements as MemberStatement[]) : undefined;
+    const digest = closedMonth ? { closed: closedMonth.inputDigest, replayed: inputDigest(replayed.inputs), matches: closedMonth.inputDigest === inputDigest(replayed.inputs) } : null;
+    return {
+      clusterId, month, identical: reproducible && (digest?.matches ?? true), closed: closedMonth !== undefined, digest,
+      agreementVersion: replayed.agreement.version, members: members.size, differences,
+    };
   }
 }

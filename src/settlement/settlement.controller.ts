@@ -1,26 +1,57 @@
-import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, IsOptional, IsString, Length } from 'class-validator';
+import { MeteringService } from '../metering/metering.service.js';
 import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
 import { CLUSTER_READERS, type Principal, Roles } from '../auth/roles.decorator.js';
 import { DomainError } from '../common/domain-error.js';
 import { checkMonth, SettlementService } from './settlement.service.js';
 
-const STATUS = 'provisional';
+export class CloseMonthDto {
+  @ApiPropertyOptional({ description: 'close although readings are missing (needs a reason)' }) @IsOptional() @IsBoolean() allowGaps?: boolean;
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 1000) reason?: string;
+}
 
 @ApiTags('settlement')
 @ApiBearerAuth()
 @Controller('clusters/:clusterId/settlements/:month')
 export class SettlementController {
-  constructor(@Inject(SettlementService) private readonly settlement: SettlementService) {}
+  constructor(
+    @Inject(SettlementService) private readonly settlement: SettlementService,
+    @Inject(MeteringService) private readonly metering: MeteringService,
+  ) {}
+
+  @Post('close')
+  @HttpCode(201)
+  @Roles('coordinator')
+  async close(@Param('clusterId') clusterId: string, @Param('month') month: string, @Body() body: CloseMonthDto) {
+    checkMonth(month);
+    if (body.allowGaps && !body.reason) throw DomainError.validation([{ field: 'reason', reason: 'is required to close a month with gaps' }]);
+    const completeness = await this.metering.completeness(clusterId, month);
+    const gaps = completeness.ppe.filter((p) => p.missing.length > 0).map((p) => ({ ppeCode: p.ppeCode, missingIntervals: p.expectedIntervals - p.presentIntervals }));
+    const closed = await this.settlement.close(clusterId, month, { allowGaps: body.allowGaps ?? false, reason: body.reason ?? null, gaps });
+    const { statements, ...rest } = closed;
+    return { ...rest, status: 'closed', members: statements.length };
+  }
 
   @Get()
   @Roles(...CLUSTER_READERS, 'member')
   async clusterMonth(@Param('clusterId') clusterId: string, @Param('month') month: string, @CurrentPrincipal() principal: Principal) {
+    checkMonth(month);
+    const closed = await this.settlement.closedMonth(clusterId, month);
+    if (closed) {
+      const members = principal.role === 'member' ? closed.statements.filter((s) => s.memberId === principal.memberId) : closed.statements;
+      return {
+        clusterId, month, status: 'closed', agreementVersion: closed.agreementVersion, closedAt: closed.closedAt, lastEventPosition: closed.lastEventPosition,
+        inputDigest: closed.inputDigest, totals: closed.totals, trailing12Months: await this.settlement.trailingYear(clusterId, month), members,
+      };
+    }
     const data = await this.settlement.clusterMonth(clusterId, month);
     // a member sees the cluster's totals and its own row, never another member's
     const members = principal.role === 'member' ? data.statements.filter((s) => s.memberId === principal.memberId) : data.statements;
     return {
-      clusterId, month, status: STATUS, agreementVersion: data.agreementVersion, computedThrough: data.computedThrough, computedAt: data.computedAt,
+      clusterId, month, status: 'provisional', agreementVersion: data.agreementVersion, computedThrough: data.computedThrough, computedAt: data.computedAt,
       totals: data.cluster, trailing12Months: await this.settlement.trailingYear(clusterId, month), members,
     };
   }
@@ -33,11 +64,17 @@ export class SettlementController {
       const instant = new Date(asOf);
       if (!/^\d{4}-\d{2}-\d{2}T/.test(asOf) || Number.isNaN(instant.getTime())) throw DomainError.validation([{ field: 'asOf', reason: 'must be an ISO 8601 instant' }]);
       const { calculation, statement } = await this.settlement.memberStatementAsOf(clusterId, month, memberId, instant);
-      return { clusterId, month, status: STATUS, asOf: instant.toISOString(), ...statement, agreementVersion: calculation.agreement.version };
+      return { clusterId, month, status: 'as_of', asOf: instant.toISOString(), ...statement, agreementVersion: calculation.agreement.version };
     }
     checkMonth(month);
+    const closed = await this.settlement.closedMonth(clusterId, month);
+    if (closed) {
+      const statement = closed.statements.find((s) => s.memberId === memberId);
+      if (!statement) throw DomainError.notFound('The member has no statement for this month');
+      return { clusterId, month, status: 'closed', closedAt: closed.closedAt, ...statement, agreementVersion: closed.agreementVersion };
+    }
     const data = await this.settlement.memberStatement(clusterId, month, memberId);
-    return { clusterId, month, status: STATUS, computedThrough: data.computedThrough, computedAt: data.computedAt, ...data.statement, agreementVersion: data.agreementVersion };
+    return { clusterId, month, status: 'provisional', computedThrough: data.computedThrough, computedAt: data.computedAt, ...data.statement, agreementVersion: data.agreementVersion };
   }
 
   @Get('members/:memberId/intervals')

@@ -6,7 +6,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Pool, PoolClient } from 'pg';
 import { DomainError } from '../common/domain-error.js';
 import { PG_POOL } from '../core.module.js';
-import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
+import { EVENT_STORE, type EventStore, type RecordedEvent } from '../event-store/event-store.port.js';
+
+export type EventFilter = (event: RecordedEvent) => boolean;
 import { DateTime } from 'luxon';
 import { isValidDate, isValidMonth, monthBounds, startOfWarsawDay } from '../clusters/registry/calendar.js';
 import { type ClusterEvent, type ClusterState, clusterStreamId, evolve, initialClusterState } from '../clusters/registry/registry.js';
@@ -16,6 +18,8 @@ import type { ClusterMonth, MemberStatement } from './engine/statement.js';
 import { kpis } from './engine/statement.js';
 import { calculateMonth, type MemberDayDetail, type MonthCalculation } from './month-calculation.js';
 import type { MeterDayInput } from './month-flows.js';
+import { closeDecider, type ClosedMonthData, inputDigest, settlementStreamId } from './closing.js';
+import { decideAndAppend } from '../event-store/command-handling.js';
 import { contractsActiveAt, contractsInOrder, type TradingEvent, type TradingState, initialTradingState, evolveTrading, tradingStreamId } from '../trading/contracts.js';
 import type { ContractTerms } from './engine/statement.js';
 import type { ContractsAt } from './month-calculation.js';
@@ -40,6 +44,45 @@ export class SettlementService {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(ClustersService) private readonly clusters: ClustersService,
   ) {}
+
+  /** The close of a month, when it is closed. */
+  async closedMonth(clusterId: string, month: string): Promise<ClosedMonthData | undefined> {
+    const events = await this.store.readStream(settlementStreamId(clusterId, month));
+    return events.find((e) => e.type === 'SettlementPeriodClosed')?.data as ClosedMonthData | undefined;
+  }
+
+  /**
+   * Closes a month after it has ended: from the event log alone (as a replay would),
+   * recording the statements, the agreement version, the last position read and the
+   * digest of the input events. Gaps need allowGaps and a reason.
+   */
+  async close(clusterId: string, month: string, options: { allowGaps: boolean; reason: string | null; gaps: { ppeCode: string; missingIntervals: number }[] }, now = new Date()) {
+    checkMonth(month);
+    await this.clusters.state(clusterId);
+    if (monthBounds(month).end > now) throw DomainError.conflict(`${month} has not ended yet in Warsaw time; it can be closed from ${monthBounds(month).end.toISOString()}`);
+    if (options.gaps.length > 0 && !options.allowGaps) {
+      const list = options.gaps.slice(0, 10).map((g) => `${g.ppeCode} (${g.missingIntervals} intervals)`).join(', ');
+      throw DomainError.conflict(`${month} has missing readings: ${list}${options.gaps.length > 10 ? ', ...' : ''}. Send allowGaps with a reason to close it anyway`);
+    }
+    if ((await this.closedMonth(clusterId, month)) !== undefined) throw DomainError.conflict(`${month} is closed already`);
+    const calculation = await this.calculateFromEvents(clusterId, month);
+    const last = calculation.inputs.reduce<string | null>((a, e) => (a === null || this.store.isAtOrAfter(e.globalPosition, a) ? e.globalPosition : a), null);
+    const data: ClosedMonthData = {
+      clusterId, month, agreementVersion: calculation.agreement.version, statements: calculation.statements, totals: calculation.cluster,
+      lastEventPosition: last ?? '', inputEvents: calculation.inputs.length, inputDigest: inputDigest(calculation.inputs),
+      allowGaps: options.allowGaps, reason: options.reason, gaps: options.gaps, closedAt: now.toISOString(),
+    };
+    const result = await decideAndAppend(this.store, settlementStreamId(clusterId, month), closeDecider, { type: 'CloseMonth', data });
+    return { ...data, streamVersion: result.streamVersion };
+  }
+
+  /** What the read models say now, closed month or not (a closed month's pending corrections). */
+  async provisionalStatements(clusterId: string, month: string): Promise<MemberStatement[]> {
+    await this.ensureFresh(clusterId, month);
+    const { rows } = await this.pool.query<{ statement: MemberStatement }>(
+      'SELECT statement FROM settlement_member_months WHERE cluster_id = $1 AND month = $2 ORDER BY member_id', [clusterId, month]);
+    return rows.map((r) => r.statement);
+  }
 
   /** The cluster month with every member's statement, computed again first if its inputs changed. */
   async clusterMonth(clusterId: string, month: string): Promise<StoredMonth & { statements: MemberStatement[] }> {
@@ -104,15 +147,16 @@ export class SettlementService {
   /** A member's statement computed from the events recorded up to an instant. */
   async memberStatementAsOf(clusterId: string, month: string, memberId: string, asOf: Date) {
     checkMonth(month);
-    const calculation = await this.calculateFromEvents(clusterId, month, asOf);
+    const calculation = await this.calculateFromEvents(clusterId, month, (e) => new Date(e.recordedAt) <= asOf);
     const statement = calculation.statements.find((s) => s.memberId === memberId);
     if (!statement) throw DomainError.notFound('The member had no statement for this month at that instant');
     return { calculation, statement };
   }
 
-  /** The cluster's contracts from its trading stream (as of an instant), ready for the engine. */
-  async contracts(clusterId: string, asOf?: Date): Promise<{ terms: ContractTerms[]; at: ContractsAt }> {
-    const events = (await this.store.readStream(tradingStreamId(clusterId))).filter((e) => asOf === undefined || new Date(e.recordedAt) <= asOf);
+  /** The cluster's contracts from its trading stream, ready for the engine. */
+  async contracts(clusterId: string, upTo: EventFilter = () => true, inputs?: RecordedEvent[]): Promise<{ terms: ContractTerms[]; at: ContractsAt }> {
+    const events = (await this.store.readStream(tradingStreamId(clusterId))).filter(upTo);
+    inputs?.push(...events);
     const state = events.reduce<TradingState>((s, e) => evolveTrading(s, { type: e.type, data: e.data } as TradingEvent), initialTradingState());
     const ordered = contractsInOrder(state);
     return {
@@ -121,15 +165,21 @@ export class SettlementService {
     };
   }
 
-  /** The month recomputed from the event log alone (as of an instant, or everything). */
-  async calculateFromEvents(clusterId: string, month: string, asOf?: Date): Promise<MonthCalculation> {
-    const upTo = (recordedAt: string) => asOf === undefined || new Date(recordedAt) <= asOf;
-    const clusterEvents = (await this.store.readStream(clusterStreamId(clusterId))).filter((e) => upTo(e.recordedAt));
+  /**
+   * The month recomputed from the event log alone: every event, or those an auditor picks
+   * (recorded up to an instant, or up to the position a close read). Returns the input
+   * events too, for the close's digest.
+   */
+  async calculateFromEvents(clusterId: string, month: string, upTo: EventFilter = () => true): Promise<MonthCalculation & { inputs: RecordedEvent[] }> {
+    const inputs: RecordedEvent[] = [];
+    const clusterEvents = (await this.store.readStream(clusterStreamId(clusterId))).filter(upTo);
     if (clusterEvents.length === 0) throw DomainError.notFound('The cluster was not found (at that instant)');
+    inputs.push(...clusterEvents);
     const state = clusterEvents.reduce<ClusterState>((s, e) => evolve(s, { type: e.type, data: e.data } as ClusterEvent), initialClusterState());
     const days: MeterDayInput[] = [];
     for (const ppeCode of Object.keys(state.points).sort()) {
-      const events = (await this.store.readStream(meterStreamId(clusterId, ppeCode, month))).filter((e) => upTo(e.recordedAt));
+      const events = (await this.store.readStream(meterStreamId(clusterId, ppeCode, month))).filter(upTo);
+      inputs.push(...events);
       const meter = events.reduce<MeterStreamState>((s, e) => evolveMeterStream(s, { type: e.type, data: e.data } as MeterEvent), new Map());
       for (const [day, values] of meter) {
         const size = intervalsInDay(day, values.intervalMinutes);
@@ -142,7 +192,8 @@ export class SettlementService {
         days.push({ ppeCode, dayStart: new Date(values.dayStart), intervalMinutes: values.intervalMinutes, importWh, exportWh });
       }
     }
-    return calculateMonth(state, month, days, await this.contracts(clusterId, asOf));
+    const calculation = await calculateMonth(state, month, days, await this.contracts(clusterId, upTo, inputs));
+    return { ...calculation, inputs };
   }
 
   async ensureFresh(clusterId: string, month: string): Promise<void> {

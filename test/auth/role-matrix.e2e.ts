@@ -60,6 +60,13 @@ const MATRIX: Row[] = [
   { method: 'POST', route: '/clusters/:clusterId/contracts', path: `${C}/contracts`, expect: coordinatorOnly },
   { method: 'GET', route: '/clusters/:clusterId/contracts', path: `${C}/contracts`, expect: readers },
   { method: 'POST', route: '/clusters/:clusterId/contracts/:contractId/termination', path: `${C}/contracts/nope/termination`, expect: coordinatorOnly },
+  { method: 'POST', route: '/clusters/:clusterId/settlements/:month/close', path: `${C}/settlements/2026-05/close`, expect: coordinatorOnly },
+  { method: 'POST', route: '/clusters/:clusterId/settlements/:month/invoices', path: `${C}/settlements/2026-05/invoices`, expect: coordinatorOnly },
+  { method: 'GET', route: '/clusters/:clusterId/settlements/:month/corrections', path: `${C}/settlements/2026-05/corrections`, expect: all('ok', { member: 403, 'meter-data': 403, 'other-coordinator': 404 }) },
+  { method: 'POST', route: '/clusters/:clusterId/settlements/:month/corrections', path: `${C}/settlements/2026-05/corrections`, expect: coordinatorOnly },
+  { method: 'GET', route: '/clusters/:clusterId/invoices', path: `${C}/invoices`, expect: readers },
+  { method: 'GET', route: '/clusters/:clusterId/invoices/:invoiceId', path: `${C}/invoices/no-such-invoice`, expect: all(404, { 'meter-data': 403 }) },
+  { method: 'GET', route: '/clusters/:clusterId/ledger', path: `${C}/ledger`, expect: all('ok', { member: 403, 'meter-data': 403, 'other-coordinator': 404 }) },
   { method: 'GET', route: '/audit/events', path: '/audit/events?limit=5', expect: all(403, { admin: 'ok', auditor: 'ok' }) },
   { method: 'GET', route: '/audit/verify', path: '/audit/verify', expect: all(403, { admin: 'ok', auditor: 'ok' }) },
 ];

@@ -1,0 +1,84 @@
+import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { IsString, Length } from 'class-validator';
+import type { Response } from 'express';
+import { CurrentPrincipal } from '../auth/principal.decorator.js';
+import { CLUSTER_READERS, type Principal, Roles } from '../auth/roles.decorator.js';
+import { notFound } from '../auth/auth.guard.js';
+import { DomainError } from '../common/domain-error.js';
+import { checkMonth } from '../settlement/settlement.service.js';
+import { InvoicingService } from './invoicing.service.js';
+import { renderInvoicePdf } from './pdf.js';
+
+export class CorrectionsDto {
+  @ApiProperty({ example: 'Korekta odczytów OSD za maj' }) @IsString() @Length(1, 500) reason!: string;
+}
+
+@ApiTags('invoicing')
+@ApiBearerAuth()
+@Controller('clusters/:clusterId')
+export class InvoicingController {
+  constructor(@Inject(InvoicingService) private readonly invoicing: InvoicingService) {}
+
+  @Post('settlements/:month/invoices')
+  @HttpCode(200)
+  @Roles('coordinator')
+  async issue(@Param('clusterId') clusterId: string, @Param('month') month: string) {
+    checkMonth(month);
+    return this.invoicing.issue(clusterId, month);
+  }
+
+  @Get('settlements/:month/corrections')
+  @Roles(...CLUSTER_READERS)
+  async pending(@Param('clusterId') clusterId: string, @Param('month') month: string) {
+    checkMonth(month);
+    return this.invoicing.pendingCorrections(clusterId, month);
+  }
+
+  @Post('settlements/:month/corrections')
+  @HttpCode(200)
+  @Roles('coordinator')
+  async corrections(@Param('clusterId') clusterId: string, @Param('month') month: string, @Body() body: CorrectionsDto) {
+    checkMonth(month);
+    return this.invoicing.issueCorrections(clusterId, month, body.reason);
+  }
+
+  @Get('invoices')
+  @Roles(...CLUSTER_READERS, 'member')
+  async list(@Param('clusterId') clusterId: string, @CurrentPrincipal() principal: Principal) {
+    const documents = (await this.invoicing.documents(clusterId)).filter((d) => principal.role !== 'member' || d.memberId === principal.memberId);
+    return {
+      items: documents.map((d) => ({
+        invoiceId: d.invoiceId, number: d.number, kind: d.kind, memberId: d.memberId, month: d.month, issueDate: d.issueDate,
+        totalNetGrosze: d.totalNetGrosze, totalVatGrosze: d.totalVatGrosze, totalGrossGrosze: d.totalGrossGrosze,
+        ...(d.correctedInvoiceNumber ? { correctedInvoiceNumber: d.correctedInvoiceNumber } : {}),
+      })),
+    };
+  }
+
+  /** JSON, or the PDF with Accept: application/pdf or a .pdf suffix. */
+  @Get('invoices/:invoiceId')
+  @Roles(...CLUSTER_READERS, 'member')
+  async get(@Param('clusterId') clusterId: string, @Param('invoiceId') invoiceId: string, @CurrentPrincipal() principal: Principal, @Headers('accept') accept: string | undefined, @Res() res: Response) {
+    const pdf = invoiceId.endsWith('.pdf') || (accept ?? '').includes('application/pdf');
+    const id = invoiceId.replace(/\.pdf$/, '');
+    const document = (await this.invoicing.documents(clusterId)).find((d) => d.invoiceId === id || d.number === id);
+    if (!document || (principal.role === 'member' && document.memberId !== principal.memberId)) throw notFound('The document was not found');
+    if (!pdf) {
+      res.json(document);
+      return;
+    }
+    const bytes = await renderInvoicePdf(document);
+    res.status(200).type('application/pdf').setHeader('content-disposition', `inline; filename="${document.number.replace(/\//g, '-')}.pdf"`);
+    res.end(bytes);
+  }
+
+  @Get('ledger')
+  @Roles(...CLUSTER_READERS)
+  async ledger(@Param('clusterId') clusterId: string, @Query('month') month?: string) {
+    if (month !== undefined) checkMonth(month);
+    const ledger = await this.invoicing.ledger(clusterId, month);
+    if (!ledger.balanced) throw new DomainError('conflict', 'The ledger is not balanced'); // asserted per posting; never expected
+    return ledger;
+  }
+}

@@ -1,0 +1,8 @@
+import { Module } from '@nestjs/common';
+import { ClustersModule } from '../clusters/clusters.module.js';
+import { SettlementModule } from '../settlement/settlement.module.js';
+import { InvoicingController } from './invoicing.controller.js';
+import { InvoicingService } from './invoicing.service.js';
+
+@Module({ imports: [ClustersModule, SettlementModule], controllers: [InvoicingController], providers: [InvoicingService] })
+export class InvoicingModule {}
