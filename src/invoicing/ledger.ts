@@ -29,8 +29,8 @@ function signedEntries(kind: InvoiceDocument['kind'], memberId: string, lines: I
     add('coordinator_fee_income', -fees);
     add('output_vat', -vat);
   } else {
-    // the cluster owes the member for the energy it supplied (with VAT on a self-billing invoice)
-    add('cluster_clearing', energy);
+    // the cluster owes the member for what it supplied (energy; with VAT on a self-billing invoice)
+    add('cluster_clearing', energy + fees);
     add('input_vat', vat);
     add(`member_payable:${memberId}`, -gross);
   }
