@@ -20,6 +20,7 @@ import { runWithContext } from './common/request-context.js';
 import { type Database, openDatabase } from './database/database.js';
 import type { EventStore } from './event-store/event-store.port.js';
 import { PostgresEventStore } from './event-store/postgres/postgres-event-store.js';
+import { KurrentDbEventStore } from './event-store/kurrentdb/kurrentdb-event-store.js';
 import { ProjectionRunner } from './projections/projection-runner.js';
 
 export interface RunningService {
@@ -35,7 +36,14 @@ export const READINGS_BODY_LIMIT = '32mb';
 
 export async function createEventStore(config: AppConfig, database: Database): Promise<EventStore> {
   if (config.eventStore === 'kurrentdb') {
-    throw new Error('EVENT_STORE=kurrentdb is not available in this build');
+    const store = new KurrentDbEventStore(config.kurrentDbUrl!, config.projectionPollMs);
+    try {
+      await store.checkReachable();
+    } catch (error) {
+      await store.dispose().catch(() => undefined);
+      throw new Error(`KURRENTDB_URL (${config.kurrentDbUrl}) is unreachable: ${(error as Error).message}. Start KurrentDB or set EVENT_STORE=postgres.`);
+    }
+    return store;
   }
   return new PostgresEventStore(database.pool, { pollMs: config.projectionPollMs });
 }
@@ -110,6 +118,7 @@ export async function createService(config: AppConfig, logger = createLogger(con
         closed = true;
         await runner.stop();
         await app.close();
+        if (eventStore instanceof KurrentDbEventStore) await eventStore.dispose();
         await database.close();
       },
     };

@@ -3,7 +3,7 @@ import { ProjectionRunner } from '../projections/projection-runner.js';
 import { ClustersController } from './clusters.controller.js';
 import { CLOSED_MONTHS, ClustersService } from './clusters.service.js';
 import { registryProjection } from './registry.projection.js';
-import { ClosedMonthsReader } from './closed-months.js';
+import { closedMonthsProjection, ClosedMonthsReader } from './closed-months.js';
 
 @Module({
   controllers: [ClustersController],
@@ -15,5 +15,6 @@ export class ClustersModule implements OnModuleInit {
 
   onModuleInit() {
     this.runner.register(registryProjection);
+    this.runner.register(closedMonthsProjection);
   }
 }

@@ -6,6 +6,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Pool, PoolClient } from 'pg';
 import { DomainError } from '../common/domain-error.js';
 import { PG_POOL } from '../core.module.js';
+import { ProjectionRunner } from '../projections/projection-runner.js';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '../event-store/event-store.port.js';
 
 export type EventFilter = (event: RecordedEvent) => boolean;
@@ -43,6 +44,7 @@ export class SettlementService {
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(ClustersService) private readonly clusters: ClustersService,
+    @Inject(ProjectionRunner) private readonly runner?: ProjectionRunner,
   ) {}
 
   /** The close of a month, when it is closed. */
@@ -73,6 +75,7 @@ export class SettlementService {
       allowGaps: options.allowGaps, reason: options.reason, gaps: options.gaps, closedAt: now.toISOString(),
     };
     const result = await decideAndAppend(this.store, settlementStreamId(clusterId, month), closeDecider, { type: 'CloseMonth', data });
+    if (result.lastGlobalPosition) await this.runner?.waitFor(result.lastGlobalPosition);
     return { ...data, streamVersion: result.streamVersion };
   }
 
