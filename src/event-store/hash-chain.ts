@@ -12,6 +12,8 @@ export function canonicalJson(value: unknown): string {
     if (typeof value === 'number' && !Number.isFinite(value)) throw new Error('non-finite number in event');
     return JSON.stringify(value) ?? 'null';
   }
+  const withToJson = value as { toJSON?: () => unknown };
+  if (typeof withToJson.toJSON === 'function') return canonicalJson(withToJson.toJSON()); // a Date, as JSON would
   if (Array.isArray(value)) return '[' + value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',') + ']';
   const entries = Object.keys(value as object)
     .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
@@ -38,5 +40,15 @@ export function eventHash(previousHash: string, content: HashedContent): string 
     data: content.data,
     metadata: content.metadata,
   });
+  return createHash('sha256').update(previousHash).update('\n').update(body).digest('hex');
+}
+
+/**
+ * The same hash from data and metadata already in canonical JSON (the append computes
+ * them once, stores them, and hashes them without serialising again). The body's keys
+ * are in canonical (sorted) order: data, metadata, schemaVersion, streamId, streamPosition, type.
+ */
+export function eventHashOfCanonical(previousHash: string, streamId: string, streamPosition: number, type: string, schemaVersion: number, dataJson: string, metadataJson: string): string {
+  const body = `{"data":${dataJson},"metadata":${metadataJson},"schemaVersion":${schemaVersion},"streamId":${JSON.stringify(streamId)},"streamPosition":${streamPosition},"type":${JSON.stringify(type)}}`;
   return createHash('sha256').update(previousHash).update('\n').update(body).digest('hex');
 }

@@ -18,7 +18,7 @@ import {
   IdempotencyConflictError,
   WrongExpectedVersionError,
 } from '../event-store.port.js';
-import { GENESIS_HASH, eventHash } from '../hash-chain.js';
+import { canonicalJson, eventHashOfCanonical, GENESIS_HASH } from '../hash-chain.js';
 import { eventMetadata } from '../metadata.js';
 
 const CHANNEL = 'klaster_events';
@@ -67,11 +67,6 @@ function toRecorded(row: EventRow): RecordedEvent {
   };
 }
 
-/** What is hashed must be what jsonb gives back: drop undefined, turn dates into strings. */
-function jsonSafe<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value)) as T;
-}
-
 export interface PostgresEventStoreOptions {
   pollMs?: number;
 }
@@ -86,12 +81,13 @@ export class PostgresEventStore implements EventStore {
   async append(streamId: string, events: NewEvent[], expectedVersion: ExpectedVersion): Promise<AppendResult> {
     if (events.length === 0) throw new Error('append needs at least one event');
     const now = new Date().toISOString();
+    // canonical JSON once: it is what is stored, and what the chain hashes
     const prepared = events.map((event) => ({
       eventId: event.eventId ?? randomUUID(),
       type: event.type,
       schemaVersion: event.schemaVersion ?? 1,
-      data: jsonSafe(event.data),
-      metadata: jsonSafe(eventMetadata(event.metadata, now)),
+      dataJson: canonicalJson(event.data),
+      metadataJson: canonicalJson(eventMetadata(event.metadata, now)),
     }));
     const ids = prepared.map((e) => e.eventId);
     // Two round trips: read the head, then one statement that locks, checks and inserts
@@ -109,7 +105,7 @@ export class PostgresEventStore implements EventStore {
       const hashes: string[] = [];
       for (const event of prepared) {
         position += 1;
-        const hash = eventHash(previousHash, { streamId, streamPosition: position, ...event });
+        const hash = eventHashOfCanonical(previousHash, streamId, position, event.type, event.schemaVersion, event.dataJson, event.metadataJson);
         previousHashes.push(previousHash);
         hashes.push(hash);
         previousHash = hash;
@@ -120,33 +116,38 @@ export class PostgresEventStore implements EventStore {
           'SELECT * FROM append_events($1, $2, $3::uuid[], $4::text[], $5::int[], $6::jsonb[], $7::jsonb[], $8::text[], $9::text[])',
           [
             streamId, headPosition, ids, prepared.map((e) => e.type), prepared.map((e) => e.schemaVersion),
-            prepared.map((e) => JSON.stringify(e.data)), prepared.map((e) => JSON.stringify(e.metadata)), previousHashes, hashes,
+            prepared.map((e) => e.dataJson), prepared.map((e) => e.metadataJson), previousHashes, hashes,
           ],
         ));
       } catch (error) {
-        // Another stream's append stored one of these ids at the same moment.
-        if ((error as { code?: string }).code === '23505') throw new IdempotencyConflictError(streamId, ids);
+        // The unique index refused an event id already stored: a repeat, or a conflict.
+        if ((error as { code?: string; constraint?: string }).code === '23505') return this.repeatOrConflict(streamId, ids);
         throw error;
       }
       const status = rows[0]?.status;
-      if (status === 'duplicate') {
-        // A repeat of an append already made: answer as the first time, store nothing.
-        if (rows.length === prepared.length && rows.every((r) => r.stream_id === streamId)) {
-          const last = rows[rows.length - 1];
-          const stored = await this.pool.query<{ head: number }>('SELECT max(stream_position) AS head FROM events WHERE stream_id = $1', [streamId]);
-          return { streamVersion: stored.rows[0].head, lastGlobalPosition: encodeCursor(last.transaction_text, last.global_position), appended: false };
-        }
-        throw new IdempotencyConflictError(streamId, rows.map((r) => r.stream_id));
-      }
       if (status === 'conflict' || status === undefined) {
         const actual = rows[0]?.stream_position ?? -1;
         const actualVersion: number | 'no_stream' = actual < 0 ? 'no_stream' : actual;
+        // the head moved: perhaps by this very append, made before and repeated now
+        const stored = await this.pool.query('SELECT 1 FROM events WHERE event_id = ANY($1::uuid[]) LIMIT 1', [ids]);
+        if (stored.rows.length > 0) return this.repeatOrConflict(streamId, ids);
         if (expectedVersion === 'any') continue;
         throw new WrongExpectedVersionError(streamId, expectedVersion, actualVersion);
       }
       const last = rows.reduce((a, b) => (b.global_position > a.global_position ? b : a));
       return { streamVersion: position, lastGlobalPosition: encodeCursor(last.transaction_text, last.global_position), appended: true };
     }
+  }
+
+  /** A repeat of an append already made answers as the first time and stores nothing. */
+  private async repeatOrConflict(streamId: string, ids: string[]): Promise<AppendResult> {
+    const { rows } = await this.pool.query<EventRow>(`SELECT ${COLUMNS} FROM events WHERE event_id = ANY($1::uuid[]) ORDER BY global_position`, [ids]);
+    if (rows.length === ids.length && rows.every((r) => r.stream_id === streamId)) {
+      const last = rows[rows.length - 1];
+      const stored = await this.pool.query<{ head: number }>('SELECT max(stream_position) AS head FROM events WHERE stream_id = $1', [streamId]);
+      return { streamVersion: stored.rows[0].head, lastGlobalPosition: encodeCursor(last.transaction_text, last.global_position), appended: false };
+    }
+    throw new IdempotencyConflictError(streamId, rows.map((r) => r.event_id));
   }
 
   async readStream(streamId: string, fromPosition = 0): Promise<RecordedEvent[]> {
