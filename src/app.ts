@@ -20,7 +20,7 @@ import { runWithContext } from './common/request-context.js';
 import { type Database, openDatabase } from './database/database.js';
 import type { EventStore } from './event-store/event-store.port.js';
 import { PostgresEventStore } from './event-store/postgres/postgres-event-store.js';
-import { KurrentDbEventStore } from './event-store/kurrentdb/kurrentdb-event-store.js';
+import { KurrentDbEventStore } from './event-store/kurrent/kurrentdb-event-store.js';
 import { ProjectionRunner } from './projections/projection-runner.js';
 
 export interface RunningService {

@@ -9,7 +9,7 @@ import { TokenRepository } from '../auth/tokens.js';
 import { loadConfig } from '../config/config.js';
 import { createLogger } from '../common/logger.js';
 import { type Api, loadScenario } from '../scenarios/load-scenario.js';
-import { SCENARIOS } from '../scenarios/scenarios.js';
+import { SCENARIOS } from '../scenarios/seed-clusters.js';
 
 const { values } = parseArgs({ options: { month: { type: 'string' } } });
 const month = values.month ?? DateTime.now().setZone('Europe/Warsaw').minus({ months: 1 }).toFormat('yyyy-MM');

@@ -1,7 +1,7 @@
 // Loads a scenario through the public HTTP API, idempotently: what exists (by name or
 // code) is reused, readings already recorded come back as unchanged.
-import type { Scenario } from './scenarios.js';
-import { generateReadings } from './generator.js';
+import type { Scenario } from './seed-clusters.js';
+import { generateReadings } from './readings-generator.js';
 
 export type Api = (method: 'GET' | 'POST', path: string, token: string, body?: unknown) => Promise<{ status: number; body: any }>;
 

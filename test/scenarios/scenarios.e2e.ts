@@ -3,9 +3,9 @@
 // same generated data.
 import { allocateInterval, type AllocationMethod, type MemberFlow } from '../../src/settlement/engine/allocate.js';
 import { buildStatements, MonthAccumulator } from '../../src/settlement/engine/statement.js';
-import { generateReadings } from '../../src/scenarios/generator.js';
+import { generateReadings } from '../../src/scenarios/readings-generator.js';
 import { type Api, loadScenario } from '../../src/scenarios/load-scenario.js';
-import { SCENARIOS, type Scenario } from '../../src/scenarios/scenarios.js';
+import { SCENARIOS, type Scenario } from '../../src/scenarios/seed-clusters.js';
 import { ADMIN_TOKEN, startTestService, type TestService } from '../support/service.js';
 
 const MONTH = '2026-06';

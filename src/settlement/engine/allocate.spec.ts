@@ -45,6 +45,14 @@ describe('examples', () => {
     expect(off).toMatchObject({ selfConsumedWh: 0, receivedWh: 300, suppliedWh: 300, gridExportWh: 400, gridImportWh: 0 });
   });
 
+  test('static keys without redistribution: a keyed member absent from the interval leaves its share to the grid', () => {
+    const allocation = { method: 'static' as const, redistribute: false, keys: [{ memberId: 'A', shareBp: 5000 }, { memberId: 'Z', shareBp: 5000 }] };
+    const result = allocateInterval({ members: [{ memberId: 'A', exportWh: 0, importWh: 9000 }, { memberId: 'S', exportWh: 6000, importWh: 0 }], ownNetting: false, allocation });
+    // A is offered 6000 × 50% = 3000, not the whole surplus; Z's half goes to the grid
+    expect(result.members.find((m) => m.memberId === 'A')!.receivedWh).toBe(3000);
+    expect(result.members.find((m) => m.memberId === 'S')!.gridExportWh).toBe(3000);
+  });
+
   test('priority tiers: tier 1 first, pro rata inside a tier, members in no tier last', () => {
     const r = received({ members: example(6000), ownNetting: false, allocation: { method: 'priority', tiers: [['C'], ['A', 'B']] } });
     expect(r).toEqual({ C: 2000, A: 2500, B: 1500, S: 0 });

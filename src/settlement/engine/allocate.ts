@@ -160,11 +160,12 @@ function poolShares(allocation: AllocationMethod, ids: string[], surplus: number
   // static keys in basis points; members without a key receive nothing from the pool
   const keyOf = new Map(allocation.keys.map((k) => [k.memberId, k.shareBp]));
   const keys = ids.map((id) => keyOf.get(id) ?? 0);
-  const keySum = allocation.keys.reduce((a, k) => a + k.shareBp, 0);
   if (!allocation.redistribute) {
     // each keyed member is offered surplus × key / 10000, capped by its deficit; the
-    // unkeyed part (keys under 10000) and what capped members cannot use go to the grid
-    const offered = splitByLargestRemainder(totalSurplus, [...ids.map((id, i) => ({ id, weight: keys[i] })), { id: '\uffff unkeyed', weight: 10_000 - keySum }]);
+    // unkeyed part (keys under 10000, keys of members absent from the interval) and what
+    // capped members cannot use go to the grid
+    const presentKeys = keys.reduce((a, k) => a + k, 0);
+    const offered = splitByLargestRemainder(totalSurplus, [...ids.map((id, i) => ({ id, weight: keys[i] })), { id: '\uffff unkeyed', weight: 10_000 - presentKeys }]);
     for (let i = 0; i < n; i++) received[i] = Math.min(offered[i], deficit[i]);
     return received;
   }

@@ -1,7 +1,7 @@
 // The five clusters of the seed articles as runnable scenarios. Members named and typed
 // as in the articles; households and firms added where the agreement is open to them.
 // NIPs are fictitious but pass the checksum; TERYT codes are the gminy's where known.
-import type { GeneratorPoint } from './generator.js';
+import type { GeneratorPoint } from './readings-generator.js';
 
 export interface ScenarioMember {
   key: string;

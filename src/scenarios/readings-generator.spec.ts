@@ -1,5 +1,5 @@
-import { generateReadings, monthIntervalStarts, polishHolidays } from './generator.js';
-import { SCENARIOS } from './scenarios.js';
+import { generateReadings, monthIntervalStarts, polishHolidays } from './readings-generator.js';
+import { SCENARIOS } from './seed-clusters.js';
 import { isValidNip } from '../clusters/registry/nip.js';
 
 const points = [

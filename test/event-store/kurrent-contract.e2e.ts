@@ -3,7 +3,7 @@
 // suite is NOT run and says so; the one test here checks the refusal to start.
 import { loadConfig } from '../../src/config/config.js';
 import { createEventStore } from '../../src/app.js';
-import { KurrentDbEventStore } from '../../src/event-store/kurrentdb/kurrentdb-event-store.js';
+import { KurrentDbEventStore } from '../../src/event-store/kurrent/kurrentdb-event-store.js';
 import type { Database } from '../../src/database/database.js';
 import { eventStoreContract } from './contract.js';
 
