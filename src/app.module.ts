@@ -8,6 +8,7 @@ import { MeteringModule } from './metering/metering.module.js';
 import { SettlementModule } from './settlement/settlement.module.js';
 import { TradingModule } from './trading/trading.module.js';
 import { InvoicingModule } from './invoicing/invoicing.module.js';
+import { PortalModule } from './portal/portal.module.js';
 import { type CoreDependencies, CoreModule } from './core.module.js';
 import { HealthController } from './health/health.controller.js';
 
@@ -28,6 +29,7 @@ export class AppModule {
         TradingModule,
         InvoicingModule,
         AuditModule,
+        PortalModule,
       ],
       controllers: [HealthController],
     };

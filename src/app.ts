@@ -72,6 +72,7 @@ export function configureApp(app: INestApplication, config: AppConfig, logger: L
   // Readings come in large batches; everything else is small.
   app.use('/clusters/:clusterId/readings', express.json({ limit: READINGS_BODY_LIMIT }));
   app.use(express.json({ limit: JSON_BODY_LIMIT }));
+  app.use('/portal', express.urlencoded({ extended: false, limit: '16kb' }));
   if (config.corsOrigins.length > 0) app.enableCors({ origin: config.corsOrigins });
   app.useGlobalPipes(
     new ValidationPipe({

@@ -4,5 +4,5 @@ import { SettlementModule } from '../settlement/settlement.module.js';
 import { InvoicingController } from './invoicing.controller.js';
 import { InvoicingService } from './invoicing.service.js';
 
-@Module({ imports: [ClustersModule, SettlementModule], controllers: [InvoicingController], providers: [InvoicingService] })
+@Module({ imports: [ClustersModule, SettlementModule], controllers: [InvoicingController], providers: [InvoicingService], exports: [InvoicingService] })
 export class InvoicingModule {}

@@ -147,6 +147,29 @@ export class SettlementService {
     return { memberId, month, day, intervals: count, items };
   }
 
+  /** A member's month day by day (own netting, cluster, grid), for the portal's chart. */
+  async memberDaily(clusterId: string, month: string, memberId: string) {
+    checkMonth(month);
+    const state = await this.clusters.state(clusterId);
+    const { start, end } = monthBounds(month);
+    const { rows } = await this.pool.query<{ ppe_code: string; day_start: Date; interval_minutes: number; import_wh: (number | null)[]; export_wh: (number | null)[] }>(
+      'SELECT ppe_code, day_start, interval_minutes, import_wh, export_wh FROM meter_days WHERE cluster_id = $1 AND day_start >= $2 AND day_start < $3', [clusterId, start, end]);
+    const days: { day: string; selfConsumedWh: number; receivedWh: number; gridImportWh: number; suppliedWh: number; gridExportWh: number }[] = [];
+    const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+    await calculateMonth(state, month, rows.map((r) => ({ ppeCode: r.ppe_code, dayStart: r.day_start, intervalMinutes: r.interval_minutes, importWh: r.import_wh, exportWh: r.export_wh })),
+      await this.contracts(clusterId), (details) => {
+        const d = details.find((x) => x.memberId === memberId);
+        if (d) days.push({ day: d.day, selfConsumedWh: sum(d.selfConsumedWh), receivedWh: sum(d.receivedWh), gridImportWh: sum(d.gridImportWh), suppliedWh: sum(d.suppliedWh), gridExportWh: sum(d.gridExportWh) });
+      });
+    return days;
+  }
+
+  /** The months of a cluster that have a stored settlement, with their totals. */
+  async months(clusterId: string) {
+    const { rows } = await this.pool.query<{ month: string; totals: ClusterMonth }>('SELECT month, totals FROM settlement_cluster_months WHERE cluster_id = $1 ORDER BY month', [clusterId]);
+    return rows;
+  }
+
   /** A member's statement computed from the events recorded up to an instant. */
   async memberStatementAsOf(clusterId: string, month: string, memberId: string, asOf: Date) {
     checkMonth(month);

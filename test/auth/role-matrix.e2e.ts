@@ -6,7 +6,7 @@ import { listRoutes } from '../support/routes.js';
 import { AGREEMENT, clusterWithCoordinator, tokenFor } from '../support/fixtures.js';
 import { startTestService, type TestService } from '../support/service.js';
 
-type Expect = 'ok' | 403 | 404;
+type Expect = 'ok' | 401 | 403 | 404;
 type RoleName = 'admin' | 'coordinator' | 'member' | 'auditor' | 'meter-data' | 'other-coordinator';
 const ROLES: RoleName[] = ['admin', 'coordinator', 'member', 'auditor', 'meter-data', 'other-coordinator'];
 
@@ -67,6 +67,13 @@ const MATRIX: Row[] = [
   { method: 'GET', route: '/clusters/:clusterId/invoices', path: `${C}/invoices`, expect: readers },
   { method: 'GET', route: '/clusters/:clusterId/invoices/:invoiceId', path: `${C}/invoices/no-such-invoice`, expect: all(404, { 'meter-data': 403 }) },
   { method: 'GET', route: '/clusters/:clusterId/ledger', path: `${C}/ledger`, expect: all('ok', { member: 403, 'meter-data': 403, 'other-coordinator': 404 }) },
+  // the portal authenticates by its own session cookie, not by bearer tokens: without a cookie it redirects to sign-in
+  ...['/portal', '/portal/home', '/portal/months/:month', '/portal/invoices/:file', '/portal/cluster/:month', '/portal/audit', '/portal/audit/export', '/portal/assets/chart.umd.min.js']
+    .map((route) => ({ method: 'GET', route, path: route.replace(':month', '2026-05').replace(':file', 'x.pdf'), expect: all('ok') })),
+  // a sign-in without a token in the form is refused whatever bearer header comes with it
+  { method: 'POST', route: '/portal/sign-in', path: '/portal/sign-in', expect: all(401) },
+  ...['/portal/sign-out', '/portal/import', '/portal/cluster/:month/:action']
+    .map((route) => ({ method: 'POST', route, path: route.replace(':month', '2026-05').replace(':action', 'close'), expect: all('ok') })),
   { method: 'GET', route: '/audit/events', path: '/audit/events?limit=5', expect: all(403, { admin: 'ok', auditor: 'ok' }) },
   { method: 'GET', route: '/audit/verify', path: '/audit/verify', expect: all(403, { admin: 'ok', auditor: 'ok' }) },
 ];
