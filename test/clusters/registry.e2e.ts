@@ -94,3 +94,15 @@ test('a cluster registration with a bad coordinator NIP is refused', async () =>
   const res = await t.http.post('/clusters').set(t.admin).send({ ...ORZESZE, coordinator: { legalName: 'X', nip: '1111111112' } }).expect(400);
   expect(res.body.errors).toEqual([{ field: 'coordinator.nip', reason: expect.any(String) }]);
 });
+
+test('a write repeated with the same Idempotency-Key returns the first answer; another body with that key is 409', async () => {
+  const { clusterId, coordinator } = await clusterWithCoordinator(t);
+  const body = { kind: 'household', legalName: 'Jan Idempotentny', address: 'x', invoiceEmail: 'j@example.pl', vatPayer: false, admittedOn: '2026-01-01' };
+  const first = await t.http.post(`/clusters/${clusterId}/members`).set(coordinator).set('Idempotency-Key', 'admit-jan-1').send(body).expect(201);
+  const again = await t.http.post(`/clusters/${clusterId}/members`).set(coordinator).set('Idempotency-Key', 'admit-jan-1').send(body).expect(201);
+  expect(again.body).toEqual(first.body);
+  const members = await t.http.get(`/clusters/${clusterId}/members`).set(coordinator).expect(200);
+  expect(members.body.items.filter((m: { legalName: string }) => m.legalName === 'Jan Idempotentny')).toHaveLength(1);
+  const other = await t.http.post(`/clusters/${clusterId}/members`).set(coordinator).set('Idempotency-Key', 'admit-jan-1').send({ ...body, legalName: 'Kto inny' }).expect(409);
+  expect(other.headers['content-type']).toMatch(/problem\+json/);
+});
