@@ -73,6 +73,8 @@ export interface PostgresEventStoreOptions {
 
 export class PostgresEventStore implements EventStore {
   private readonly pollMs: number;
+  /** Heads this process appended last, per stream: a cache the append statement verifies. */
+  private readonly heads = new Map<string, { position: number; hash: string }>();
 
   constructor(private readonly pool: pg.Pool, options: PostgresEventStoreOptions = {}) {
     this.pollMs = options.pollMs ?? 1000;
@@ -90,11 +92,15 @@ export class PostgresEventStore implements EventStore {
       metadataJson: canonicalJson(eventMetadata(event.metadata, now)),
     }));
     const ids = prepared.map((e) => e.eventId);
-    // Two round trips: read the head, then one statement that locks, checks and inserts
-    // (migrations/004_append_events.sql). A head that moved in between is retried for 'any'.
-    for (;;) {
-      const head = await this.pool.query<{ stream_position: number; hash: string }>(
-        'SELECT stream_position, hash FROM events WHERE stream_id = $1 ORDER BY stream_position DESC LIMIT 1', [streamId]);
+    // Read the head, then one statement that locks, checks and inserts
+    // (migrations/008_append_without_probe.sql). The head is known without a read for a new
+    // stream, or when this process made the expected version itself; the statement checks
+    // it either way. A head that moved in between is retried for 'any'.
+    for (let attempt = 0; ; attempt++) {
+      const known = attempt > 0 ? undefined : expectedVersion === 'no_stream' ? { position: -1, hash: GENESIS_HASH }
+        : typeof expectedVersion === 'number' && this.heads.get(streamId)?.position === expectedVersion ? this.heads.get(streamId) : undefined;
+      const head = known ? { rows: known.position < 0 ? [] : [{ stream_position: known.position, hash: known.hash }] }
+        : await this.pool.query<{ stream_position: number; hash: string }>('SELECT stream_position, hash FROM events WHERE stream_id = $1 ORDER BY stream_position DESC LIMIT 1', [streamId]);
       const current: number | 'no_stream' = head.rows.length > 0 ? head.rows[0].stream_position : 'no_stream';
       let previousHash = head.rows.length > 0 ? head.rows[0].hash : GENESIS_HASH;
       let position = current === 'no_stream' ? -1 : current;
@@ -128,6 +134,7 @@ export class PostgresEventStore implements EventStore {
       if (status === 'conflict' || status === undefined) {
         const actual = rows[0]?.stream_position ?? -1;
         const actualVersion: number | 'no_stream' = actual < 0 ? 'no_stream' : actual;
+        this.heads.delete(streamId);
         // the head moved: perhaps by this very append, made before and repeated now
         const stored = await this.pool.query('SELECT 1 FROM events WHERE event_id = ANY($1::uuid[]) LIMIT 1', [ids]);
         if (stored.rows.length > 0) return this.repeatOrConflict(streamId, ids);
@@ -135,8 +142,14 @@ export class PostgresEventStore implements EventStore {
         throw new WrongExpectedVersionError(streamId, expectedVersion, actualVersion);
       }
       const last = rows.reduce((a, b) => (b.global_position > a.global_position ? b : a));
+      this.rememberHead(streamId, position, previousHash);
       return { streamVersion: position, lastGlobalPosition: encodeCursor(last.transaction_text, last.global_position), appended: true };
     }
+  }
+
+  private rememberHead(streamId: string, position: number, hash: string): void {
+    if (this.heads.size >= 50_000) this.heads.clear(); // bounded: it is only a shortcut
+    this.heads.set(streamId, { position, hash });
   }
 
   /** A repeat of an append already made answers as the first time and stores nothing. */
