@@ -255,7 +255,8 @@ export function decide(command: ClusterCommand, state: ClusterState): ClusterEve
       if (NEEDS_SOURCE.includes(command.role) && !command.source) errors.push({ field: 'source', reason: `is required for a ${command.role}` });
       if (command.role === 'producer' && command.capacityKw === undefined) errors.push({ field: 'capacityKw', reason: 'is required for a producer' });
       if (command.role === 'consumer' && command.source) errors.push({ field: 'source', reason: 'a consumer has no generation source' });
-      if (command.capacityKw !== undefined && (command.capacityKw < 0 || !Number.isInteger(Math.round(command.capacityKw * 1000)))) errors.push({ field: 'capacityKw', reason: 'must be 0 or more with at most 3 decimals' });
+      // kW arrive as a JSON number; with at most 3 decimals it is a whole number of watts
+      if (command.capacityKw !== undefined && (command.capacityKw < 0 || !/^\d+(\.\d{1,3})?$/.test(String(command.capacityKw)))) errors.push({ field: 'capacityKw', reason: 'must be 0 or more with at most 3 decimals' });
       throwIfErrors(errors);
       return [{
         type: 'MeteringPointRegistered',
