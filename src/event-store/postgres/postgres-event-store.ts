@@ -83,13 +83,15 @@ export class PostgresEventStore implements EventStore {
   async append(streamId: string, events: NewEvent[], expectedVersion: ExpectedVersion): Promise<AppendResult> {
     if (events.length === 0) throw new Error('append needs at least one event');
     const now = new Date().toISOString();
-    // canonical JSON once: it is what is stored, and what the chain hashes
+    // canonical JSON once: it is what is stored, and what the chain hashes. One batch
+    // shares one actor, correlation id and time unless an event brings its own.
+    const batchMetadata = canonicalJson(eventMetadata(undefined, now));
     const prepared = events.map((event) => ({
       eventId: event.eventId ?? randomUUID(),
       type: event.type,
       schemaVersion: event.schemaVersion ?? 1,
       dataJson: canonicalJson(event.data),
-      metadataJson: canonicalJson(eventMetadata(event.metadata, now)),
+      metadataJson: event.metadata ? canonicalJson(eventMetadata(event.metadata, now)) : batchMetadata,
     }));
     const ids = prepared.map((e) => e.eventId);
     // Read the head, then one statement that locks, checks and inserts
