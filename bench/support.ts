@@ -5,6 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { createServer } from 'node:net';
 import { migrate } from '../src/database/migrate.js';
 import '../src/database/pg-types.js';
 
@@ -24,9 +25,20 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
 export async function startBenchServer(): Promise<BenchServer> {
   if (process.env.BENCH_DATABASE_URL) return { url: process.env.BENCH_DATABASE_URL, stop: async () => undefined };
-  const port = 55000 + Math.floor(Math.random() * 5000);
+  const port = await freePort();
   const server = new EmbeddedPostgres({
     databaseDir: mkdtempSync(join(tmpdir(), 'klaster-bench-pg-')),
     port, user: 'postgres', password: 'postgres', persistent: false, createPostgresUser: true,
@@ -47,6 +59,7 @@ export async function freshDatabase(serverUrl: string, name: string): Promise<{ 
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   const pool = new pg.Pool({ connectionString: url.toString(), max: 20 });
+  pool.on('error', () => undefined); // an idle connection closed by the server is not a benchmark failure
   await migrate(pool);
   return { url: url.toString(), pool };
 }
