@@ -62,6 +62,13 @@ export interface Subscription {
 
 export interface EventStore extends AppendWatcher {
   append(streamId: string, events: NewEvent[], expectedVersion: ExpectedVersion): Promise<AppendResult>;
+  /**
+   * Appends to several streams in one transaction: all or none (optional; a store without
+   * it is used stream by stream). A version conflict on any stream rejects the whole call.
+   */
+  appendMany?(batches: { streamId: string; events: NewEvent[]; expectedVersion: ExpectedVersion }[]): Promise<AppendResult[]>;
+  /** Several whole streams in one read (optional; otherwise readStream each). */
+  readStreams?(streamIds: string[]): Promise<Map<string, RecordedEvent[]>>;
   /** Events of one stream in order, from a stream position (inclusive). Empty when the stream does not exist. */
   readStream(streamId: string, fromPosition?: number): Promise<RecordedEvent[]>;
   /** Events in global order strictly after the cursor (null: from the start). */

@@ -1,7 +1,7 @@
 // Recording readings: check every reading against the registry, then split them into
 // per-PPE, per-month streams and append what is new or corrected. All or nothing at the
 // validation step: one bad reading rejects the whole batch and nothing is recorded.
-import type { EventStore } from '../event-store/event-store.port.js';
+import type { EventStore, RecordedEvent } from '../event-store/event-store.port.js';
 import { WrongExpectedVersionError } from '../event-store/event-store.port.js';
 import { DomainError, type FieldError } from '../common/domain-error.js';
 import type { ProjectionRunner } from '../projections/projection-runner.js';
@@ -107,6 +107,11 @@ async function inParallel<T>(items: T[], limit: number, fn: (item: T) => Promise
   }));
 }
 
+function fold(recorded: RecordedEvent[]): { state: MeterStreamState; version: number | 'no_stream' } {
+  const state = recorded.reduce((s, e) => evolveMeterStream(s, { type: e.type, data: e.data } as MeterEvent), new Map() as MeterStreamState);
+  return { state, version: recorded.length > 0 ? recorded[recorded.length - 1].streamPosition : 'no_stream' };
+}
+
 export class MeteringRecorder {
   constructor(private readonly store: EventStore, private readonly runner: ProjectionRunner) {}
 
@@ -127,18 +132,24 @@ export class MeteringRecorder {
       groups.set(streamId, group);
     }
     // Plan every stream before appending any, so a plan error still rejects the whole batch.
-    const plans: { streamId: string; version: number | 'no_stream'; events: MeterEvent[]; ppeCode: string; readings: ReadingRecord[] }[] = [];
-    const counts: PlanCounts = { new: 0, unchanged: 0, corrected: 0 };
-    const planErrors: FieldError[] = [];
-    await inParallel([...groups.entries()], APPEND_CONCURRENCY, async ([streamId, group]) => {
-      const { state, version } = await this.load(streamId);
-      const plan = planMeterEvents(state, group.readings, { clusterId, ppeCode: group.ppeCode, source: options.source, fileSha256: options.fileSha256 });
-      planErrors.push(...plan.errors.map((e) => (options.lineBased ? { line: e.line, field: 'intervalMinutes', reason: e.reason } : { field: `readings[${e.line - 1}].intervalMinutes`, reason: e.reason })));
-      counts.new += plan.counts.new;
-      counts.unchanged += plan.counts.unchanged;
-      counts.corrected += plan.counts.corrected;
-      plans.push({ streamId, version, events: plan.events, ppeCode: group.ppeCode, readings: group.readings });
-    });
+    const context = (ppeCode: string) => ({ clusterId, ppeCode, source: options.source, fileSha256: options.fileSha256 });
+    const plan = async () => {
+      const loaded = await this.loadMany([...groups.keys()]);
+      const plans: { streamId: string; version: number | 'no_stream'; events: MeterEvent[]; ppeCode: string; readings: ReadingRecord[] }[] = [];
+      const counts: PlanCounts = { new: 0, unchanged: 0, corrected: 0 };
+      const errors: FieldError[] = [];
+      for (const [streamId, group] of groups) {
+        const { state, version } = loaded.get(streamId)!;
+        const result = planMeterEvents(state, group.readings, context(group.ppeCode));
+        errors.push(...result.errors.map((e) => (options.lineBased ? { line: e.line, field: 'intervalMinutes', reason: e.reason } : { field: `readings[${e.line - 1}].intervalMinutes`, reason: e.reason })));
+        counts.new += result.counts.new;
+        counts.unchanged += result.counts.unchanged;
+        counts.corrected += result.counts.corrected;
+        plans.push({ streamId, version, events: result.events, ppeCode: group.ppeCode, readings: group.readings });
+      }
+      return { plans, counts, errors };
+    };
+    let { plans, counts, errors: planErrors } = await plan();
     if (planErrors.length > 0) {
       planErrors.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
       throw new ReadingsRejected(planErrors.slice(0, MAX_REPORTED_ERRORS), planErrors.length, options.what);
@@ -146,24 +157,42 @@ export class MeteringRecorder {
 
     let eventsAppended = 0;
     let lastPosition: string | null = null;
-    await inParallel(plans.filter((p) => p.events.length > 0), APPEND_CONCURRENCY, async (plan) => {
-      let { version, events } = plan;
+    const noteAppended = (result: { lastGlobalPosition: string }, events: number) => {
+      eventsAppended += events;
+      if (lastPosition === null || this.store.isAtOrAfter(result.lastGlobalPosition, lastPosition)) lastPosition = result.lastGlobalPosition;
+    };
+    if (this.store.appendMany) {
+      // every PPE-month of the batch in one transaction: recorded whole or not at all
       for (let attempt = 1; ; attempt++) {
+        const toAppend = plans.filter((p) => p.events.length > 0);
+        if (toAppend.length === 0) break;
         try {
-          const result = await this.store.append(plan.streamId, events.map((e) => ({ type: e.type, data: e.data })), version);
-          eventsAppended += events.length;
-          if (lastPosition === null || this.store.isAtOrAfter(result.lastGlobalPosition, lastPosition)) lastPosition = result.lastGlobalPosition;
-          return;
+          const results = await this.store.appendMany(toAppend.map((p) => ({ streamId: p.streamId, events: p.events.map((e) => ({ type: e.type, data: e.data })), expectedVersion: p.version })));
+          results.forEach((r, i) => noteAppended(r, toAppend[i].events.length));
+          break;
         } catch (error) {
-          if (!(error instanceof WrongExpectedVersionError) || attempt >= 2) throw error;
-          // Another import wrote to this PPE-month meanwhile: plan again on the fresh stream.
-          const fresh = await this.load(plan.streamId);
-          version = fresh.version;
-          events = planMeterEvents(fresh.state, plan.readings, { clusterId, ppeCode: plan.ppeCode, source: options.source, fileSha256: options.fileSha256 }).events;
-          if (events.length === 0) return;
+          if (!(error instanceof WrongExpectedVersionError) || attempt >= 3) throw error;
+          // another import wrote to one of these PPE-months meanwhile: plan again on fresh streams
+          ({ plans, counts } = await plan());
         }
       }
-    });
+    } else {
+      await inParallel(plans.filter((p) => p.events.length > 0), APPEND_CONCURRENCY, async (p) => {
+        let { version, events } = p;
+        for (let attempt = 1; ; attempt++) {
+          try {
+            noteAppended(await this.store.append(p.streamId, events.map((e) => ({ type: e.type, data: e.data })), version), events.length);
+            return;
+          } catch (error) {
+            if (!(error instanceof WrongExpectedVersionError) || attempt >= 2) throw error;
+            const fresh = await this.load(p.streamId);
+            version = fresh.version;
+            events = planMeterEvents(fresh.state, p.readings, context(p.ppeCode)).events;
+            if (events.length === 0) return;
+          }
+        }
+      });
+    }
     if (lastPosition !== null) await this.runner.waitFor(lastPosition, 60_000);
     return {
       linesRead: options.linesRead, readings: readings.length, ...counts, eventsAppended,
@@ -171,10 +200,19 @@ export class MeteringRecorder {
     };
   }
 
+  /** Many streams at once when the store can, else one by one (a few in parallel). */
+  private async loadMany(streamIds: string[]): Promise<Map<string, { state: MeterStreamState; version: number | 'no_stream' }>> {
+    const result = new Map<string, { state: MeterStreamState; version: number | 'no_stream' }>();
+    if (this.store.readStreams) {
+      for (const [streamId, recorded] of await this.store.readStreams(streamIds)) result.set(streamId, fold(recorded));
+    } else {
+      await inParallel(streamIds, APPEND_CONCURRENCY, async (id) => { result.set(id, await this.load(id)); });
+    }
+    return result;
+  }
+
   async load(streamId: string): Promise<{ state: MeterStreamState; version: number | 'no_stream'; history: MeterEvent[] }> {
     const recorded = await this.store.readStream(streamId);
-    const history = recorded.map((e) => ({ type: e.type, data: e.data }) as MeterEvent);
-    const state = history.reduce(evolveMeterStream, new Map() as MeterStreamState);
-    return { state, version: recorded.length > 0 ? recorded[recorded.length - 1].streamPosition : 'no_stream', history };
+    return { ...fold(recorded), history: recorded.map((e) => ({ type: e.type, data: e.data }) as MeterEvent) };
   }
 }

@@ -67,4 +67,26 @@ describe('PostgreSQL event store specifics', () => {
     expect(b.hash).toBe(eventHash(a.hash, b));
     expect(a.hash).toBe(eventHash(GENESIS_HASH, a));
   });
+
+  test('appendMany writes several streams in one transaction: a conflict on one leaves all unwritten', async () => {
+    const a = `many-a-${randomUUID()}`;
+    const b = `many-b-${randomUUID()}`;
+    await store.append(b, [{ type: 'X', data: { n: 0 } }], 'no_stream');
+    await expect(store.appendMany([
+      { streamId: a, events: [{ type: 'X', data: { n: 1 } }], expectedVersion: 'no_stream' },
+      { streamId: b, events: [{ type: 'X', data: { n: 2 } }], expectedVersion: 'no_stream' },
+    ])).rejects.toThrow(/expected version no_stream/);
+    expect(await store.readStream(a)).toEqual([]);
+    const results = await store.appendMany([
+      { streamId: a, events: [{ type: 'X', data: { n: 1 } }, { type: 'X', data: { n: 2 } }], expectedVersion: 'no_stream' },
+      { streamId: b, events: [{ type: 'X', data: { n: 3 } }], expectedVersion: 0 },
+    ]);
+    expect(results.map((r) => r.streamVersion)).toEqual([1, 1]);
+    const [b0, b1] = await store.readStream(b);
+    expect(b1.previousHash).toBe(b0.hash);
+    expect(b1.hash).toBe(eventHash(b0.hash, b1));
+    const streams = await store.readStreams([a, b, 'nothing-here']);
+    expect(streams.get(a)!.map((e) => e.data.n)).toEqual([1, 2]);
+    expect(streams.get('nothing-here')).toEqual([]);
+  });
 });
