@@ -20,7 +20,8 @@ import { runWithContext } from './common/request-context.js';
 import { type Database, openDatabase } from './database/database.js';
 import type { EventStore } from './event-store/event-store.port.js';
 import { PostgresEventStore } from './event-store/postgres/postgres-event-store.js';
-import { KurrentDbEventStore } from './event-store/kurrent/kurrentdb-event-store.js';
+import { KurrentDbEventStore } from './event-store/kurrentdb/kurrentdb-event-store.js';
+import { redactConnectionString } from './event-store/kurrentdb/mapping.js';
 import { ProjectionRunner } from './projections/projection-runner.js';
 
 export interface RunningService {
@@ -36,14 +37,17 @@ export const READINGS_BODY_LIMIT = '32mb';
 
 export async function createEventStore(config: AppConfig, database: Database): Promise<EventStore> {
   if (config.eventStore === 'kurrentdb') {
-    const store = new KurrentDbEventStore(config.kurrentDbUrl!, config.projectionPollMs);
+    // Fail at start, not at the first request: a short read of $all with a deadline.
+    const url = config.kurrentDbUrl!;
+    let store: KurrentDbEventStore | undefined;
     try {
-      await store.checkReachable();
+      store = new KurrentDbEventStore(url, { pollMs: config.projectionPollMs });
+      await store.checkReachable(5000);
+      return store;
     } catch (error) {
-      await store.dispose().catch(() => undefined);
-      throw new Error(`KURRENTDB_URL (${config.kurrentDbUrl}) is unreachable: ${(error as Error).message}. Start KurrentDB or set EVENT_STORE=postgres.`);
+      await store?.dispose().catch(() => undefined);
+      throw new Error(`KURRENTDB_URL (${redactConnectionString(url)}) is unreachable: ${(error as Error).message}. Start KurrentDB or set EVENT_STORE=postgres.`);
     }
-    return store;
   }
   return new PostgresEventStore(database.pool, { pollMs: config.projectionPollMs });
 }
