@@ -30,3 +30,7 @@ test('the service refuses to start when KurrentDB is selected and unreachable, n
   await expect(refused).rejects.not.toThrow(/secret/);
   expect(Date.now() - started).toBeLessThan(10_000);
 });
+
+test('configuration names KURRENTDB_URL when KurrentDB is selected without it', () => {
+  expect(() => loadConfig({ EVENT_STORE: 'kurrentdb' })).toThrow(/KURRENTDB_URL is required/);
+});
