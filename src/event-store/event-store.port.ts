@@ -99,3 +99,17 @@ export class IdempotencyConflictError extends Error {
 export interface AppendWatcher {
   watch(listener: () => void): Subscription;
 }
+
+/** Several whole streams: in one read where the store has it, else a few at a time. */
+export async function readManyStreams(store: EventStore, streamIds: string[]): Promise<Map<string, RecordedEvent[]>> {
+  if (store.readStreams) return store.readStreams(streamIds);
+  const result = new Map<string, RecordedEvent[]>();
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(8, streamIds.length) }, async () => {
+    while (next < streamIds.length) {
+      const id = streamIds[next++];
+      result.set(id, await store.readStream(id));
+    }
+  }));
+  return new Map(streamIds.map((id) => [id, result.get(id)!]));
+}

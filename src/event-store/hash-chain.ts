@@ -7,6 +7,8 @@ import { createHash } from 'node:crypto';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
+const isPlainScalar = (v: unknown) => v === null || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
+
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') {
     if (typeof value === 'number' && !Number.isFinite(value)) throw new Error('non-finite number in event');
@@ -14,7 +16,8 @@ export function canonicalJson(value: unknown): string {
   }
   const withToJson = value as { toJSON?: () => unknown };
   if (typeof withToJson.toJSON === 'function') return canonicalJson(withToJson.toJSON()); // a Date, as JSON would
-  if (Array.isArray(value)) return '[' + value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',') + ']';
+  // arrays of plain values (a day's readings) print as JSON prints them: one native call
+  if (Array.isArray(value)) return value.every(isPlainScalar) ? JSON.stringify(value) : '[' + value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',') + ']';
   const entries = Object.keys(value as object)
     .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
     .sort()

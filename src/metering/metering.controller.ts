@@ -7,7 +7,7 @@ import { problem, ProblemException } from '../common/problem.js';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
 import { type Principal, Roles } from '../auth/roles.decorator.js';
 import { MeteringService } from './metering.service.js';
-import { ReadingsBatchDto } from './readings.dto.js';
+import { parseReadingsBatch, ReadingsBatchDto } from './readings.dto.js';
 
 /** Files up to this size are accepted; the parse streams, so memory does not grow with it. */
 export const MAX_FILE_BYTES = 64 * 1024 * 1024;
@@ -22,8 +22,9 @@ export class MeteringController {
   @Post('readings')
   @HttpCode(200)
   @Roles('coordinator', 'meter-data')
-  async recordJson(@Param('clusterId') clusterId: string, @Body() body: ReadingsBatchDto) {
-    return this.metering.recordJson(clusterId, body);
+  @ApiBody({ type: ReadingsBatchDto })
+  async recordJson(@Param('clusterId') clusterId: string, @Body() body: unknown) {
+    return this.metering.recordJson(clusterId, parseReadingsBatch(body));
   }
 
   @Post('readings/files')

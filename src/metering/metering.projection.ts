@@ -3,7 +3,7 @@
 import type { PoolClient } from 'pg';
 import type { RecordedEvent } from '../event-store/event-store.port.js';
 import type { Projection } from '../projections/projection.js';
-import { intervalsInDay, type MeterDayEventData, type MeterDayRow } from './domain/meter-stream.js';
+import { intervalsInDay, type MeterDayEventData, type MeterDayRow, positionsOf } from './domain/meter-stream.js';
 
 type DayRow = MeterDayRow;
 
@@ -40,13 +40,14 @@ export const meteringProjection: Projection = {
         days.set(k, row);
       }
       const quality = row.quality.split('');
-      data.indexes.forEach((index, i) => {
+      const positions = positionsOf(data);
+      positions.forEach((index, i) => {
         row.import_wh[index] = data.importWh[i];
         row.export_wh[index] = data.exportWh[i];
         quality[index] = data.quality[i];
       });
       row.quality = quality.join('');
-      if (corrected) row.corrections += data.indexes.length;
+      if (corrected) row.corrections += positions.length;
     }
     const all = [...days.values()];
     await client.query(

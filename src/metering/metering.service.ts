@@ -6,7 +6,7 @@ import type { Readable } from 'node:stream';
 import { DomainError } from '../common/domain-error.js';
 import { problem, ProblemException } from '../common/problem.js';
 import { PG_POOL } from '../core.module.js';
-import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
+import { EVENT_STORE, type EventStore, readManyStreams } from '../event-store/event-store.port.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
 import { ClustersService } from '../clusters/clusters.service.js';
 import { isValidMonth, monthBounds } from '../clusters/registry/calendar.js';
@@ -14,7 +14,7 @@ import { agreementForMonth, type ClusterState, normalisePpeCode, ownershipPeriod
 import type { Principal } from '../auth/roles.decorator.js';
 import { notFound } from '../auth/auth.guard.js';
 import { monthCompleteness } from './domain/completeness.js';
-import { type MeterDayRow, type MeterEvent, meterStreamId, QUALITY_NAMES, warsawDayOf } from './domain/meter-stream.js';
+import { type MeterDayRow, type MeterEvent, meterStreamId, positionsOf, QUALITY_NAMES, warsawDayOf, warsawDayOfMs } from './domain/meter-stream.js';
 import { parseMeteringFile } from './files/parse.js';
 import { INSTANT_WITH_OFFSET, type ReadingsBatchDto } from './readings.dto.js';
 import { MAX_REPORTED_ERRORS, type MeteringRegistryView, MeteringRecorder, ReadingsRejected } from './readings-recorder.js';
@@ -122,13 +122,18 @@ export class MeteringService {
 
   /** Every earlier value of each corrected interval, from the metering streams themselves. */
   private async correctionHistory(clusterId: string, ppeCode: string, fromUtc: Date, toUtc: Date) {
-    const months = new Set([warsawDayOf(fromUtc).month, warsawDayOf(new Date(toUtc.getTime() - 1)).month]);
+    const days: string[] = [];
+    // from day start to day start: 25 hours on is always within the next day
+    for (let t = warsawDayOfMs(fromUtc.getTime()).dayStartMs; t < toUtc.getTime(); t = warsawDayOfMs(t + 25 * 3_600_000).dayStartMs) {
+      days.push(warsawDayOfMs(t).day);
+    }
     const history = new Map<string, { importWh: number; exportWh: number; quality: string; replacedAt: string; source: string }[]>();
-    for (const month of months) {
-      for (const event of await this.store.readStream(meterStreamId(clusterId, ppeCode, month))) {
+    const streams = await readManyStreams(this.store, days.map((day) => meterStreamId(clusterId, ppeCode, day)));
+    for (const events of streams.values()) {
+      for (const event of events) {
         if (event.type !== 'MeterReadingsCorrected') continue;
         const data = (event as unknown as MeterEvent & { data: { previousImportWh: number[]; previousExportWh: number[]; previousQuality: string } }).data;
-        data.indexes.forEach((index, i) => {
+        positionsOf(data).forEach((index, i) => {
           const key = new Date(new Date(data.dayStart).getTime() + index * data.intervalMinutes * 60_000).toISOString();
           const list = history.get(key) ?? [];
           list.push({ importWh: data.previousImportWh[i], exportWh: data.previousExportWh[i], quality: QUALITY_NAMES[data.previousQuality[i]], replacedAt: event.recordedAt, source: data.source });

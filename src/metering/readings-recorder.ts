@@ -1,19 +1,20 @@
 // Recording readings: check every reading against the registry, then split them into
-// per-PPE, per-month streams and append what is new or corrected. All or nothing at the
+// per-PPE, per-day streams and append what is new or corrected. All or nothing at the
 // validation step: one bad reading rejects the whole batch and nothing is recorded.
-import type { EventStore, RecordedEvent } from '../event-store/event-store.port.js';
+import { type AppendResult, type EventStore, readManyStreams, type RecordedEvent } from '../event-store/event-store.port.js';
 import { WrongExpectedVersionError } from '../event-store/event-store.port.js';
 import { DomainError, type FieldError } from '../common/domain-error.js';
 import type { ProjectionRunner } from '../projections/projection-runner.js';
 import {
   evolveMeterStream,
+  METER_EVENT_SCHEMA_VERSION,
   type MeterEvent,
   type MeterStreamState,
   meterStreamId,
   type PlanCounts,
   planMeterEvents,
   type ReadingInput,
-  warsawDayOf,
+  warsawDayOfMs,
 } from './domain/meter-stream.js';
 
 export interface MeteringRegistryView {
@@ -40,6 +41,12 @@ export interface ImportReport {
 }
 
 export const MAX_REPORTED_ERRORS = 100;
+
+interface StreamPlan {
+  streamId: string;
+  version: number | 'no_stream';
+  events: MeterEvent[];
+}
 const ALLOWED_MINUTES = { electricity: [15, 60], heat: [15, 60, 1440] } as const;
 const APPEND_CONCURRENCY = 8;
 
@@ -53,51 +60,66 @@ function describe(reading: ReadingRecord, field: string, reason: string, lineBas
   return lineBased ? { line: reading.line, field, reason } : { field: `readings[${reading.line - 1}].${field}`, reason };
 }
 
-/** Registry and calendar checks of every reading; returns the errors (all of them). */
-export function checkReadings(readings: ReadingRecord[], registry: MeteringRegistryView, now: Date, lineBased: boolean): { errors: FieldError[]; unique: ReadingRecord[] } {
+/**
+ * Registry and calendar checks of every reading; returns the errors (all of them) and the
+ * readings grouped by PPE, each interval once. Per-PPE and per-month facts are looked up
+ * once: a large batch asks the same questions for every one of its readings.
+ */
+export function checkReadings(readings: ReadingRecord[], registry: MeteringRegistryView, now: Date, lineBased: boolean): { errors: FieldError[]; byPpe: Map<string, ReadingRecord[]> } {
   const errors: FieldError[] = [];
-  const seen = new Map<string, ReadingRecord>();
+  const byPpe = new Map<string, { readings: ReadingRecord[]; seen: Map<number, ReadingRecord> } | null>();
+  const settlementMinutes = new Map<string, number | undefined>();
+  const nowMs = now.getTime();
   for (const reading of readings) {
-    const carrier = registry.carrierOf(reading.ppeCode);
-    if (!carrier) {
+    let ppe = byPpe.get(reading.ppeCode);
+    if (ppe === undefined) {
+      ppe = registry.carrierOf(reading.ppeCode) ? { readings: [], seen: new Map() } : null;
+      byPpe.set(reading.ppeCode, ppe);
+    }
+    if (ppe === null) {
       errors.push(describe(reading, 'ppeCode', `unknown metering point ${reading.ppeCode} in this cluster`, lineBased));
       continue;
     }
-    const start = reading.intervalStart;
+    const carrier = registry.carrierOf(reading.ppeCode)!;
+    const startMs = reading.intervalStart.getTime();
     const allowed: readonly number[] = ALLOWED_MINUTES[carrier];
     if (!allowed.includes(reading.intervalMinutes)) {
       errors.push(describe(reading, 'intervalMinutes', `${reading.intervalMinutes} minutes is not an interval for ${carrier} (allowed: ${allowed.join(', ')})`, lineBased));
       continue;
     }
-    const { dayStart, month } = warsawDayOf(start);
-    if ((start.getTime() - dayStart.getTime()) % (reading.intervalMinutes * 60_000) !== 0) {
-      errors.push(describe(reading, 'intervalStart', `${start.toISOString()} is not on the ${reading.intervalMinutes}-minute grid`, lineBased));
+    const { dayStartMs, month } = warsawDayOfMs(startMs);
+    const intervalMs = reading.intervalMinutes * 60_000;
+    if ((startMs - dayStartMs) % intervalMs !== 0) {
+      errors.push(describe(reading, 'intervalStart', `${reading.intervalStart.toISOString()} is not on the ${reading.intervalMinutes}-minute grid`, lineBased));
       continue;
     }
-    if (start.getTime() + reading.intervalMinutes * 60_000 > now.getTime()) {
-      errors.push(describe(reading, 'intervalStart', `the interval starting ${start.toISOString()} has not ended yet`, lineBased));
+    if (startMs + intervalMs > nowMs) {
+      errors.push(describe(reading, 'intervalStart', `the interval starting ${reading.intervalStart.toISOString()} has not ended yet`, lineBased));
       continue;
     }
-    const settlementMinutes = registry.intervalMinutesFor(month);
-    if (carrier === 'electricity' && settlementMinutes !== undefined && settlementMinutes % reading.intervalMinutes !== 0) {
-      errors.push(describe(reading, 'intervalMinutes', `${reading.intervalMinutes}-minute readings cannot be settled in the agreement's ${settlementMinutes}-minute intervals of ${month}`, lineBased));
+    if (!settlementMinutes.has(month)) settlementMinutes.set(month, registry.intervalMinutesFor(month));
+    const settlement = settlementMinutes.get(month);
+    if (carrier === 'electricity' && settlement !== undefined && settlement % reading.intervalMinutes !== 0) {
+      errors.push(describe(reading, 'intervalMinutes', `${reading.intervalMinutes}-minute readings cannot be settled in the agreement's ${settlement}-minute intervals of ${month}`, lineBased));
       continue;
     }
-    if (!registry.ownerAt(reading.ppeCode, start)) {
-      errors.push(describe(reading, 'ppeCode', `${reading.ppeCode} is not assigned to any member at ${start.toISOString()}`, lineBased));
+    if (!registry.ownerAt(reading.ppeCode, reading.intervalStart)) {
+      errors.push(describe(reading, 'ppeCode', `${reading.ppeCode} is not assigned to any member at ${reading.intervalStart.toISOString()}`, lineBased));
       continue;
     }
-    const key = `${reading.ppeCode}@${start.getTime()}`;
-    const twin = seen.get(key);
+    const twin = ppe.seen.get(startMs);
     if (twin) {
       if (twin.importWh !== reading.importWh || twin.exportWh !== reading.exportWh || twin.quality !== reading.quality || twin.intervalMinutes !== reading.intervalMinutes) {
-        errors.push(describe(reading, 'intervalStart', `the interval ${start.toISOString()} of ${reading.ppeCode} appears twice with different values (first at ${lineBased ? 'line' : 'entry'} ${twin.line})`, lineBased));
+        errors.push(describe(reading, 'intervalStart', `the interval ${reading.intervalStart.toISOString()} of ${reading.ppeCode} appears twice with different values (first at ${lineBased ? 'line' : 'entry'} ${twin.line})`, lineBased));
       }
       continue;
     }
-    seen.set(key, reading);
+    ppe.seen.set(startMs, reading);
+    ppe.readings.push(reading);
   }
-  return { errors, unique: [...seen.values()] };
+  const grouped = new Map<string, ReadingRecord[]>();
+  for (const [ppeCode, ppe] of byPpe) if (ppe && ppe.readings.length > 0) grouped.set(ppeCode, ppe.readings);
+  return { errors, byPpe: grouped };
 }
 
 async function inParallel<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
@@ -121,78 +143,73 @@ export class MeteringRecorder {
     registry: MeteringRegistryView,
     options: { source: string; fileSha256: string | null; now: Date; lineBased: boolean; linesRead: number; what: string },
   ): Promise<ImportReport> {
-    const { errors, unique } = checkReadings(readings, registry, options.now, options.lineBased);
+    const { errors, byPpe } = checkReadings(readings, registry, options.now, options.lineBased);
     if (errors.length > 0) throw new ReadingsRejected(errors.slice(0, MAX_REPORTED_ERRORS), errors.length, options.what);
 
-    const groups = new Map<string, { ppeCode: string; readings: ReadingRecord[] }>();
-    for (const reading of unique) {
-      const streamId = meterStreamId(clusterId, reading.ppeCode, warsawDayOf(reading.intervalStart).month);
-      const group = groups.get(streamId) ?? { ppeCode: reading.ppeCode, readings: [] };
-      group.readings.push(reading);
-      groups.set(streamId, group);
-    }
-    // Plan every stream before appending any, so a plan error still rejects the whole batch.
+    // Plan every PPE before appending any, so a plan error still rejects the whole batch.
+    // Each PPE's days are read together (one stream per day) and planned as one state.
     const context = (ppeCode: string) => ({ clusterId, ppeCode, source: options.source, fileSha256: options.fileSha256 });
     const plan = async () => {
-      const loaded = await this.loadMany([...groups.keys()]);
-      const plans: { streamId: string; version: number | 'no_stream'; events: MeterEvent[]; ppeCode: string; readings: ReadingRecord[] }[] = [];
-      const counts: PlanCounts = { new: 0, unchanged: 0, corrected: 0 };
-      const errors: FieldError[] = [];
-      for (const [streamId, group] of groups) {
-        const { state, version } = loaded.get(streamId)!;
-        const result = planMeterEvents(state, group.readings, context(group.ppeCode));
-        errors.push(...result.errors.map((e) => (options.lineBased ? { line: e.line, field: 'intervalMinutes', reason: e.reason } : { field: `readings[${e.line - 1}].intervalMinutes`, reason: e.reason })));
-        counts.new += result.counts.new;
-        counts.unchanged += result.counts.unchanged;
-        counts.corrected += result.counts.corrected;
-        plans.push({ streamId, version, events: result.events, ppeCode: group.ppeCode, readings: group.readings });
+      const daysOf = new Map<string, string[]>();
+      for (const [ppeCode, list] of byPpe) {
+        const days = new Set<string>();
+        for (const reading of list) days.add(warsawDayOfMs(reading.intervalStart.getTime()).day);
+        daysOf.set(ppeCode, [...days]);
       }
-      return { plans, counts, errors };
+      const loaded = await this.loadMany([...daysOf].flatMap(([ppeCode, days]) => days.map((day) => meterStreamId(clusterId, ppeCode, day))));
+      const plans: StreamPlan[] = [];
+      const errors: FieldError[] = [];
+      for (const [ppeCode, list] of byPpe) {
+        const state: MeterStreamState = new Map();
+        const versions = new Map<string, number | 'no_stream'>();
+        for (const day of daysOf.get(ppeCode)!) {
+          const streamId = meterStreamId(clusterId, ppeCode, day);
+          const { state: dayState, version } = loaded.get(streamId)!;
+          for (const [d, values] of dayState) state.set(d, values);
+          versions.set(streamId, version);
+        }
+        const result = planMeterEvents(state, list, context(ppeCode));
+        errors.push(...result.errors.map((e) => (options.lineBased ? { line: e.line, field: 'intervalMinutes', reason: e.reason } : { field: `readings[${e.line - 1}].intervalMinutes`, reason: e.reason })));
+        const byStream = new Map<string, MeterEvent[]>();
+        for (const event of result.events) {
+          const streamId = meterStreamId(clusterId, ppeCode, event.data.day);
+          byStream.set(streamId, [...(byStream.get(streamId) ?? []), event]);
+        }
+        for (const [streamId, events] of byStream) plans.push({ streamId, version: versions.get(streamId)!, events });
+      }
+      return { plans, errors };
     };
-    let { plans, counts, errors: planErrors } = await plan();
+    let { plans, errors: planErrors } = await plan();
     if (planErrors.length > 0) {
       planErrors.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
       throw new ReadingsRejected(planErrors.slice(0, MAX_REPORTED_ERRORS), planErrors.length, options.what);
     }
 
+    // Counted from what is appended, so a plan made again after a conflict counts right.
+    const counts: PlanCounts = { new: 0, unchanged: 0, corrected: 0 };
     let eventsAppended = 0;
     let lastPosition: string | null = null;
-    const noteAppended = (result: { lastGlobalPosition: string }, events: number) => {
-      eventsAppended += events;
+    const noteAppended = (plan: StreamPlan, result: AppendResult) => {
+      if (!result.appended) return;
+      eventsAppended += plan.events.length;
+      for (const event of plan.events) counts[event.type === 'MeterReadingsCorrected' ? 'corrected' : 'new'] += event.data.importWh.length;
       if (lastPosition === null || this.store.isAtOrAfter(result.lastGlobalPosition, lastPosition)) lastPosition = result.lastGlobalPosition;
     };
-    if (this.store.appendMany) {
-      // every PPE-month of the batch in one transaction: recorded whole or not at all
-      for (let attempt = 1; ; attempt++) {
-        const toAppend = plans.filter((p) => p.events.length > 0);
-        if (toAppend.length === 0) break;
-        try {
-          const results = await this.store.appendMany(toAppend.map((p) => ({ streamId: p.streamId, events: p.events.map((e) => ({ type: e.type, data: e.data })), expectedVersion: p.version })));
-          results.forEach((r, i) => noteAppended(r, toAppend[i].events.length));
-          break;
-        } catch (error) {
-          if (!(error instanceof WrongExpectedVersionError) || attempt >= 3) throw error;
-          // another import wrote to one of these PPE-months meanwhile: plan again on fresh streams
-          ({ plans, counts } = await plan());
-        }
+    for (let attempt = 1; ; attempt++) {
+      const toAppend = plans.filter((p) => p.events.length > 0);
+      if (toAppend.length === 0) break;
+      try {
+        await this.append(toAppend, noteAppended);
+        break;
+      } catch (error) {
+        if (!(error instanceof WrongExpectedVersionError) || attempt >= 3) throw error;
+        // another import wrote to one of these PPE-days meanwhile: plan again on fresh streams
+        ({ plans } = await plan());
       }
-    } else {
-      await inParallel(plans.filter((p) => p.events.length > 0), APPEND_CONCURRENCY, async (p) => {
-        let { version, events } = p;
-        for (let attempt = 1; ; attempt++) {
-          try {
-            noteAppended(await this.store.append(p.streamId, events.map((e) => ({ type: e.type, data: e.data })), version), events.length);
-            return;
-          } catch (error) {
-            if (!(error instanceof WrongExpectedVersionError) || attempt >= 2) throw error;
-            const fresh = await this.load(p.streamId);
-            version = fresh.version;
-            events = planMeterEvents(fresh.state, p.readings, context(p.ppeCode)).events;
-            if (events.length === 0) return;
-          }
-        }
-      });
     }
+    let unique = 0;
+    for (const list of byPpe.values()) unique += list.length;
+    counts.unchanged = unique - counts.new - counts.corrected;
     if (lastPosition !== null) await this.runner.waitFor(lastPosition, 60_000);
     return {
       linesRead: options.linesRead, readings: readings.length, ...counts, eventsAppended,
@@ -200,19 +217,32 @@ export class MeteringRecorder {
     };
   }
 
-  /** Many streams at once when the store can, else one by one (a few in parallel). */
-  private async loadMany(streamIds: string[]): Promise<Map<string, { state: MeterStreamState; version: number | 'no_stream' }>> {
-    const result = new Map<string, { state: MeterStreamState; version: number | 'no_stream' }>();
-    if (this.store.readStreams) {
-      for (const [streamId, recorded] of await this.store.readStreams(streamIds)) result.set(streamId, fold(recorded));
-    } else {
-      await inParallel(streamIds, APPEND_CONCURRENCY, async (id) => { result.set(id, await this.load(id)); });
+  /**
+   * Every PPE-day of the batch in one transaction when the store can (recorded whole or
+   * not at all); otherwise stream by stream, a few in parallel, all settled before a
+   * conflict is reported so that a new plan sees every append made.
+   */
+  private async append(plans: StreamPlan[], noteAppended: (plan: StreamPlan, result: AppendResult) => void): Promise<void> {
+    const newEvents = (plan: StreamPlan) => plan.events.map((e) => ({ type: e.type, data: e.data, schemaVersion: METER_EVENT_SCHEMA_VERSION }));
+    if (this.store.appendMany) {
+      const results = await this.store.appendMany(plans.map((p) => ({ streamId: p.streamId, events: newEvents(p), expectedVersion: p.version })));
+      results.forEach((result, i) => noteAppended(plans[i], result));
+      return;
     }
-    return result;
+    const failures: unknown[] = [];
+    await inParallel(plans, APPEND_CONCURRENCY, async (p) => {
+      try {
+        noteAppended(p, await this.store.append(p.streamId, newEvents(p), p.version));
+      } catch (error) {
+        failures.push(error);
+      }
+    });
+    if (failures.length > 0) throw failures.find((e) => !(e instanceof WrongExpectedVersionError)) ?? failures[0];
   }
 
-  async load(streamId: string): Promise<{ state: MeterStreamState; version: number | 'no_stream'; history: MeterEvent[] }> {
-    const recorded = await this.store.readStream(streamId);
-    return { ...fold(recorded), history: recorded.map((e) => ({ type: e.type, data: e.data }) as MeterEvent) };
+  private async loadMany(streamIds: string[]): Promise<Map<string, { state: MeterStreamState; version: number | 'no_stream' }>> {
+    const result = new Map<string, { state: MeterStreamState; version: number | 'no_stream' }>();
+    for (const [streamId, recorded] of await readManyStreams(this.store, streamIds)) result.set(streamId, fold(recorded));
+    return result;
   }
 }

@@ -7,14 +7,14 @@ import type { Pool, PoolClient } from 'pg';
 import { DomainError } from '../common/domain-error.js';
 import { PG_POOL } from '../core.module.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
-import { EVENT_STORE, type EventStore, type RecordedEvent } from '../event-store/event-store.port.js';
+import { EVENT_STORE, type EventStore, readManyStreams, type RecordedEvent } from '../event-store/event-store.port.js';
 
 export type EventFilter = (event: RecordedEvent) => boolean;
 import { DateTime } from 'luxon';
 import { isValidDate, isValidMonth, monthBounds, startOfWarsawDay } from '../clusters/registry/calendar.js';
 import { type ClusterEvent, type ClusterState, clusterStreamId, evolve, initialClusterState } from '../clusters/registry/registry.js';
 import { ClustersService } from '../clusters/clusters.service.js';
-import { evolveMeterStream, intervalsInDay, type MeterEvent, type MeterStreamState, meterStreamId } from '../metering/domain/meter-stream.js';
+import { daysOfMonth, evolveMeterStream, intervalsInDay, type MeterEvent, type MeterStreamState, meterStreamId } from '../metering/domain/meter-stream.js';
 import type { ClusterMonth, MemberStatement } from './engine/statement.js';
 import { kpis } from './engine/statement.js';
 import { calculateMonth, type MemberDayDetail, type MonthCalculation } from './month-calculation.js';
@@ -203,8 +203,10 @@ export class SettlementService {
     inputs.push(...clusterEvents);
     const state = clusterEvents.reduce<ClusterState>((s, e) => evolve(s, { type: e.type, data: e.data } as ClusterEvent), initialClusterState());
     const days: MeterDayInput[] = [];
+    const monthDays = daysOfMonth(month);
     for (const ppeCode of Object.keys(state.points).sort()) {
-      const events = (await this.store.readStream(meterStreamId(clusterId, ppeCode, month))).filter(upTo);
+      const streams = await readManyStreams(this.store, monthDays.map((day) => meterStreamId(clusterId, ppeCode, day)));
+      const events = [...streams.values()].flat().filter(upTo);
       inputs.push(...events);
       const meter = events.reduce<MeterStreamState>((s, e) => evolveMeterStream(s, { type: e.type, data: e.data } as MeterEvent), new Map());
       for (const [day, values] of meter) {

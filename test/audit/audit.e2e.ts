@@ -87,7 +87,7 @@ test('verify answers intact; an event changed in the database behind the trigger
   const { rows } = await pool.query(`SELECT stream_id, stream_position, hash FROM events WHERE type = 'MeterReadingsRecorded' AND stream_id LIKE $1 ORDER BY global_position LIMIT 1`, [`meter-${clusterId}-%`]);
   // the superuser can switch the trigger off: the chain still tells
   await pool.query('ALTER TABLE events DISABLE TRIGGER events_no_update');
-  await pool.query(`UPDATE events SET data = jsonb_set(data, '{importWh,0}', '9999') WHERE stream_id = $1 AND stream_position = $2`, [rows[0].stream_id, rows[0].stream_position]);
+  await pool.query(`UPDATE events SET data = jsonb_set(data::jsonb, '{importWh,0}', '9999')::json WHERE stream_id = $1 AND stream_position = $2`, [rows[0].stream_id, rows[0].stream_position]);
   await pool.query('ALTER TABLE events ENABLE TRIGGER events_no_update');
   const broken = await t.http.get('/audit/verify').set(auditor).expect(200);
   expect(broken.body.intact).toBe(false);

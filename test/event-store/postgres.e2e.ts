@@ -2,6 +2,7 @@ import pg from 'pg';
 import { randomUUID } from 'node:crypto';
 import { migrate } from '../../src/database/migrate.js';
 import { eventHash, GENESIS_HASH } from '../../src/event-store/hash-chain.js';
+import { IdempotencyConflictError, WrongExpectedVersionError } from '../../src/event-store/event-store.port.js';
 import { PostgresEventStore } from '../../src/event-store/postgres/postgres-event-store.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { drain, eventStoreContract } from './contract.js';
@@ -88,5 +89,40 @@ describe('PostgreSQL event store specifics', () => {
     const streams = await store.readStreams([a, b, 'nothing-here']);
     expect(streams.get(a)!.map((e) => e.data.n)).toEqual([1, 2]);
     expect(streams.get('nothing-here')).toEqual([]);
+  });
+
+  test('appendMany: a head another writer moved is a version conflict, even when this process remembers the old one', async () => {
+    const a = `many-stale-${randomUUID()}`;
+    const other = new PostgresEventStore(pool);
+    await store.appendMany([{ streamId: a, events: [{ type: 'X', data: { n: 0 } }], expectedVersion: 'no_stream' }]);
+    await other.append(a, [{ type: 'X', data: { n: 1 } }], 0);
+    // store still remembers head 0: the unique (stream, position) index refuses position 1
+    await expect(store.appendMany([{ streamId: a, events: [{ type: 'X', data: { n: 2 } }], expectedVersion: 0 }])).rejects.toThrow(WrongExpectedVersionError);
+    await expect(store.appendMany([{ streamId: a, events: [{ type: 'X', data: { n: 2 } }], expectedVersion: 5 }])).rejects.toThrow(/expected version 5, actual 1/);
+    expect((await store.readStream(a)).map((e) => e.data.n)).toEqual([0, 1]);
+  });
+
+  test('appendMany: of twenty writers creating the same streams at once, one wins and the others get a version conflict', async () => {
+    const streams = [`race-a-${randomUUID()}`, `race-b-${randomUUID()}`];
+    const writers = Array.from({ length: 20 }, (_, i) => new PostgresEventStore(pool).appendMany(
+      (i % 2 === 0 ? streams : [...streams].reverse()).map((streamId) => ({ streamId, events: [{ type: 'X', data: { writer: i } }], expectedVersion: 'no_stream' as const })),
+    ));
+    const outcomes = await Promise.allSettled(writers);
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    for (const o of outcomes) if (o.status === 'rejected') expect(o.reason).toBeInstanceOf(WrongExpectedVersionError);
+    const [a, b] = await Promise.all(streams.map((id) => store.readStream(id)));
+    expect(a).toHaveLength(1);
+    expect(b.map((e) => e.data.writer)).toEqual(a.map((e) => e.data.writer));
+  });
+
+  test('appendMany: an event id stored before is an idempotency conflict, and nothing of the batch is written', async () => {
+    const eventId = randomUUID();
+    await store.append(`id-${randomUUID()}`, [{ eventId, type: 'X', data: {} }], 'no_stream');
+    const fresh = `id-fresh-${randomUUID()}`;
+    await expect(store.appendMany([
+      { streamId: fresh, events: [{ type: 'X', data: {} }], expectedVersion: 'no_stream' },
+      { streamId: `id-again-${randomUUID()}`, events: [{ eventId, type: 'X', data: {} }], expectedVersion: 'no_stream' },
+    ])).rejects.toThrow(IdempotencyConflictError);
+    expect(await store.readStream(fresh)).toEqual([]);
   });
 });

@@ -60,7 +60,22 @@ test('a batch with any bad reading is rejected whole with every reason, and reco
     { field: 'readings[7].intervalStart', reason: expect.stringMatching(/has not ended/) },
   ]);
   const shape = await t.http.post(`/clusters/${clusterId}/readings`).set(coordinator).send({ source: 'x', readings: [{ ppeCode: 'PLCITY0001', intervalStart: '2026-05-01T00:00:00', intervalMinutes: 15, importWh: -1, exportWh: 1.5 }] }).expect(400);
-  expect(shape.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['readings.0.exportWh', 'readings.0.importWh', 'readings.0.intervalStart'].map((f) => f.replace('.0.', '[0].')).sort());
+  expect(shape.headers['content-type']).toMatch(/application\/problem\+json/);
+  expect(shape.body.errors).toEqual(expect.arrayContaining([
+    { field: 'readings[0].intervalStart', reason: 'must be an ISO 8601 instant with an offset' },
+    { field: 'readings[0].importWh', reason: 'must be at least 0' },
+    { field: 'readings[0].exportWh', reason: 'must be integer' },
+  ]));
+  expect(shape.body.errors).toHaveLength(3);
+  const fields = await t.http.post(`/clusters/${clusterId}/readings`).set(coordinator)
+    .send({ readings: [{ ppeCode: 'PLCITY0001', intervalStart: quarter(0), intervalMinutes: 5, importWh: 1, kWh: 1 }] }).expect(400);
+  expect(fields.body.errors).toEqual(expect.arrayContaining([
+    { field: 'source', reason: 'is required' },
+    { field: 'readings[0].exportWh', reason: 'is required' },
+    { field: 'readings[0].kWh', reason: 'is not a field of this request' },
+    { field: 'readings[0].intervalMinutes', reason: 'must be one of 15, 60, 1440' },
+  ]));
+  await t.http.post(`/clusters/${clusterId}/readings`).set(coordinator).send({ source: 'x', readings: [] }).expect(400);
   expect(await eventCount()).toBe(before);
 });
 
@@ -89,7 +104,7 @@ test('a generic CSV file is recorded and its digest kept on the events', async (
   expect(res.body).toMatchObject({ new: 8, linesRead: 9 });
   const { rows } = await t.service.database.pool.query(`SELECT data FROM events WHERE type = 'MeterReadingsRecorded' AND data->>'ppeCode' = 'PLCITY0001'`);
   expect(rows[0].data.fileSha256).toMatch(/^[0-9a-f]{64}$/);
-  expect(rows[0].data.lines).toEqual([2, 3, 4, 5, 6, 7, 8, 9]);
+  expect(rows[0].data.lineRanges).toEqual([[2, 9]]);
 });
 
 test('completeness lists the missing ranges of each PPE over its membership', async () => {

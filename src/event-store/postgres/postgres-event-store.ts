@@ -121,15 +121,22 @@ export class PostgresEventStore implements EventStore {
       let rows: { status: string; stream_id: string; stream_position: number; transaction_text: string; global_position: number }[];
       try {
         ({ rows } = await this.pool.query(
-          'SELECT * FROM append_events($1, $2, $3::uuid[], $4::text[], $5::int[], $6::jsonb[], $7::jsonb[], $8::text[], $9::text[])',
+          'SELECT * FROM append_events($1, $2, $3::uuid[], $4::text[], $5::int[], $6::json[], $7::json[], $8::text[], $9::text[])',
           [
             streamId, headPosition, ids, prepared.map((e) => e.type), prepared.map((e) => e.schemaVersion),
             prepared.map((e) => e.dataJson), prepared.map((e) => e.metadataJson), previousHashes, hashes,
           ],
         ));
       } catch (error) {
+        const { code, constraint } = error as { code?: string; constraint?: string };
+        if (code === '23505' && constraint === 'events_stream_id_stream_position_key') {
+          // a batch append (appendMany takes no lock) took the position between check and insert
+          this.heads.delete(streamId);
+          if (expectedVersion === 'any') continue;
+          throw this.uniqueViolation(error, streamId, expectedVersion, ids);
+        }
         // The unique index refused an event id already stored: a repeat, or a conflict.
-        if ((error as { code?: string; constraint?: string }).code === '23505') return this.repeatOrConflict(streamId, ids);
+        if (code === '23505') return this.repeatOrConflict(streamId, ids);
         throw error;
       }
       const status = rows[0]?.status;
@@ -166,78 +173,89 @@ export class PostgresEventStore implements EventStore {
   }
 
   /**
-   * Several streams in one transaction, a few dozen per statement: one round trip per
-   * chunk instead of two per stream. Streams are locked in id order, so two such calls
-   * cannot deadlock. Any conflict rolls everything back.
+   * Several streams in one statement, so one transaction: all or none. No lock and no
+   * per-stream call: the heads come from the expectation, this process's last append or
+   * one query, and the unique (stream, position) index refuses an event at a position
+   * another writer took meanwhile (it waits for that writer to commit, then fails): a
+   * version conflict. Rows go in stream order so two such statements cannot deadlock.
    */
   async appendMany(batches: { streamId: string; events: NewEvent[]; expectedVersion: ExpectedVersion }[]): Promise<AppendResult[]> {
     const ordered = [...batches].sort((a, b) => (a.streamId < b.streamId ? -1 : a.streamId > b.streamId ? 1 : 0));
     if (new Set(ordered.map((b) => b.streamId)).size !== ordered.length) throw new Error('appendMany takes each stream once');
+    if (ordered.some((b) => b.events.length === 0)) throw new Error('append needs at least one event');
     const now = new Date().toISOString();
     const batchMetadata = canonicalJson(eventMetadata(undefined, now));
-    // heads not known from the expectation or this process's last append: one query for all
-    const unknown = ordered.filter((b) => b.expectedVersion !== 'no_stream' && !(typeof b.expectedVersion === 'number' && this.heads.get(b.streamId)?.position === b.expectedVersion));
+    const known = (b: { streamId: string; expectedVersion: ExpectedVersion }) =>
+      b.expectedVersion === 'no_stream' || (typeof b.expectedVersion === 'number' && this.heads.get(b.streamId)?.position === b.expectedVersion);
+    const unknown = ordered.filter((b) => !known(b)).map((b) => b.streamId);
     const heads = new Map<string, { position: number; hash: string }>();
     if (unknown.length > 0) {
       const { rows } = await this.pool.query<{ stream_id: string; stream_position: number; hash: string }>(
         'SELECT DISTINCT ON (stream_id) stream_id, stream_position, hash FROM events WHERE stream_id = ANY($1) ORDER BY stream_id, stream_position DESC',
-        [unknown.map((b) => b.streamId)]);
+        [unknown]);
       for (const r of rows) heads.set(r.stream_id, { position: r.stream_position, hash: r.hash });
     }
-    const calls = ordered.map((batch) => {
+    const columns = { ids: [] as string[], streams: [] as string[], positions: [] as number[], types: [] as string[], schemaVersions: [] as number[], data: [] as string[], metadata: [] as string[], previousHashes: [] as string[], hashes: [] as string[] };
+    const lastOf = new Map<string, { position: number; hash: string }>();
+    for (const batch of ordered) {
       const head = batch.expectedVersion === 'no_stream' ? undefined : heads.get(batch.streamId) ?? this.heads.get(batch.streamId);
-      let position = head ? head.position : -1;
+      const headPosition = head ? head.position : -1;
+      if (batch.expectedVersion !== 'any' && headPosition !== (batch.expectedVersion === 'no_stream' ? -1 : batch.expectedVersion)) {
+        throw new WrongExpectedVersionError(batch.streamId, batch.expectedVersion, headPosition < 0 ? 'no_stream' : headPosition);
+      }
+      let position = headPosition;
       let previousHash = head ? head.hash : GENESIS_HASH;
-      const expectedHead = batch.expectedVersion === 'any' ? position : batch.expectedVersion === 'no_stream' ? -1 : batch.expectedVersion;
-      const events = batch.events.map((e) => ({
-        eventId: e.eventId ?? randomUUID(), type: e.type, schemaVersion: e.schemaVersion ?? 1,
-        dataJson: canonicalJson(e.data), metadataJson: e.metadata ? canonicalJson(eventMetadata(e.metadata, now)) : batchMetadata,
-      }));
-      const previousHashes: string[] = [];
-      const hashes: string[] = [];
-      for (const e of events) {
+      for (const event of batch.events) {
         position += 1;
-        const hash = eventHashOfCanonical(previousHash, batch.streamId, position, e.type, e.schemaVersion, e.dataJson, e.metadataJson);
-        previousHashes.push(previousHash);
-        hashes.push(hash);
+        const type = event.type;
+        const schemaVersion = event.schemaVersion ?? 1;
+        const dataJson = canonicalJson(event.data);
+        const metadataJson = event.metadata ? canonicalJson(eventMetadata(event.metadata, now)) : batchMetadata;
+        const hash = eventHashOfCanonical(previousHash, batch.streamId, position, type, schemaVersion, dataJson, metadataJson);
+        columns.ids.push(event.eventId ?? randomUUID());
+        columns.streams.push(batch.streamId);
+        columns.positions.push(position);
+        columns.types.push(type);
+        columns.schemaVersions.push(schemaVersion);
+        columns.data.push(dataJson);
+        columns.metadata.push(metadataJson);
+        columns.previousHashes.push(previousHash);
+        columns.hashes.push(hash);
         previousHash = hash;
       }
-      return { batch, expectedHead, events, previousHashes, hashes, position, lastHash: previousHash };
-    });
-    const client = await this.pool.connect();
-    const results = new Map<string, AppendResult>();
-    try {
-      await client.query('BEGIN');
-      for (let i = 0; i < calls.length; i += 40) {
-        const chunk = calls.slice(i, i + 40);
-        const params: unknown[] = [];
-        const selects = chunk.map((c) => {
-          const o = params.length;
-          params.push(c.batch.streamId, c.expectedHead, c.events.map((e) => e.eventId), c.events.map((e) => e.type), c.events.map((e) => e.schemaVersion),
-            c.events.map((e) => e.dataJson), c.events.map((e) => e.metadataJson), c.previousHashes, c.hashes);
-          return `SELECT * FROM append_events($${o + 1}, $${o + 2}, $${o + 3}::uuid[], $${o + 4}::text[], $${o + 5}::int[], $${o + 6}::jsonb[], $${o + 7}::jsonb[], $${o + 8}::text[], $${o + 9}::text[])`;
-        });
-        const { rows } = await client.query<{ status: string; stream_id: string; stream_position: number; transaction_text: string; global_position: number }>(
-          selects.map((q) => `(${q})`).join(' UNION ALL '), params);
-        for (const row of rows) {
-          if (row.status !== 'appended') {
-            this.heads.delete(row.stream_id);
-            const call = chunk.find((c) => c.batch.streamId === row.stream_id)!;
-            throw new WrongExpectedVersionError(row.stream_id, call.batch.expectedVersion, row.stream_position < 0 ? 'no_stream' : row.stream_position);
-          }
-          results.set(row.stream_id, { streamVersion: row.stream_position, lastGlobalPosition: encodeCursor(row.transaction_text, row.global_position), appended: true });
-        }
-      }
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      if ((error as { code?: string }).code === '23505') throw new IdempotencyConflictError(ordered[0].streamId, calls.flatMap((c) => c.events.map((e) => e.eventId)));
-      throw error;
-    } finally {
-      client.release();
+      lastOf.set(batch.streamId, { position, hash: previousHash });
     }
-    for (const c of calls) this.rememberHead(c.batch.streamId, c.position, c.lastHash);
+    let rows: { stream_id: string; stream_position: number; transaction_text: string; global_position: number }[];
+    try {
+      ({ rows } = await this.pool.query(
+        `WITH inserted AS (
+           INSERT INTO events (event_id, stream_id, stream_position, type, schema_version, data, metadata, previous_hash, hash)
+           SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::int[], $6::json[], $7::json[], $8::text[], $9::text[])
+           RETURNING stream_id, stream_position, transaction_id, global_position)
+         SELECT stream_id, max(stream_position) AS stream_position, max(transaction_id::text) AS transaction_text,
+                max(global_position) AS global_position, pg_notify('${CHANNEL}', '') IS NULL AS notified
+           FROM inserted GROUP BY stream_id`,
+        [columns.ids, columns.streams, columns.positions, columns.types, columns.schemaVersions, columns.data, columns.metadata, columns.previousHashes, columns.hashes],
+      ));
+    } catch (error) {
+      for (const batch of ordered) this.heads.delete(batch.streamId);
+      throw this.uniqueViolation(error, ordered[0].streamId, ordered[0].expectedVersion, columns.ids) ?? error;
+    }
+    const results = new Map(rows.map((row) => [row.stream_id, { streamVersion: row.stream_position, lastGlobalPosition: encodeCursor(row.transaction_text, row.global_position), appended: true }]));
+    for (const [streamId, head] of lastOf) this.rememberHead(streamId, head.position, head.hash);
     return batches.map((b) => results.get(b.streamId)!);
+  }
+
+  /** A refused duplicate: of a (stream, position), a version conflict; of an event id, an idempotency conflict. */
+  private uniqueViolation(error: unknown, streamId: string, expectedVersion: ExpectedVersion, ids: string[]): Error | undefined {
+    const { code, constraint, detail } = error as { code?: string; constraint?: string; detail?: string };
+    if (code !== '23505') return undefined;
+    if (constraint === 'events_stream_id_stream_position_key') {
+      // detail: Key (stream_id, stream_position)=(meter-..., 0) already exists.
+      const match = /=\((.*), (\d+)\) already exists/.exec(detail ?? '');
+      return new WrongExpectedVersionError(match?.[1] ?? streamId, expectedVersion, match ? Number(match[2]) : 'no_stream');
+    }
+    return new IdempotencyConflictError(streamId, ids);
   }
 
   async readStreams(streamIds: string[]): Promise<Map<string, RecordedEvent[]>> {

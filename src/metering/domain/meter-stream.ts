@@ -1,7 +1,8 @@
 // The metering stream of one PPE and one Warsaw month: what is recorded per day, and
 // how a new batch of readings becomes events (new values, unchanged, corrections).
-// Pure: no I/O. One event per PPE and day keeps events small (<= 100 intervals) and
-// a month's stream short (about 31 events plus corrections).
+// Pure: no I/O. One stream per PPE and Warsaw day, one event per batch and day: events
+// stay small (<= 100 intervals) and recording a day reads only that day's stream (about
+// one event plus corrections), however much of the month is already recorded.
 import { DateTime } from 'luxon';
 
 export type QualityCode = 'm' | 'e' | 's';
@@ -19,6 +20,13 @@ export interface ReadingInput {
   quality: 'measured' | 'estimated' | 'substituted';
 }
 
+/**
+ * A day's values (schema version 2). Positions and lines are runs of consecutive numbers,
+ * [first, last] inclusive, in the order of the values: a whole day is one run, and the
+ * event stays small (numbers stored in the log cost more than anything else in an append).
+ * Version 1 events, written before, carry plain `indexes` and `lines`: read both through
+ * positionsOf and linesOf.
+ */
 export interface MeterDayEventData extends Record<string, unknown> {
   clusterId: string;
   ppeCode: string;
@@ -27,12 +35,40 @@ export interface MeterDayEventData extends Record<string, unknown> {
   intervalMinutes: number;
   source: string;
   fileSha256: string | null;
-  /** Position of each interval in the day (0-based). */
-  indexes: number[];
+  /** Positions of the intervals in the day (0-based), as runs. */
+  indexRanges: [number, number][];
   importWh: number[];
   exportWh: number[];
   quality: string;
-  lines: number[];
+  /** The file's line (or the batch's entry, 1-based) of each value, as runs. */
+  lineRanges: [number, number][];
+}
+
+export const METER_EVENT_SCHEMA_VERSION = 2;
+
+type AnyDayData = Pick<MeterDayEventData, 'importWh'> & { indexRanges?: [number, number][]; indexes?: number[]; lineRanges?: [number, number][]; lines?: number[] };
+
+function expandRuns(runs: [number, number][]): number[] {
+  const result: number[] = [];
+  for (const [first, last] of runs) for (let n = first; n <= last; n++) result.push(n);
+  return result;
+}
+
+/** Adds n to runs: extends the last run when n follows it. */
+export function addToRuns(runs: [number, number][], n: number): void {
+  const last = runs[runs.length - 1];
+  if (last && last[1] === n - 1) last[1] = n;
+  else runs.push([n, n]);
+}
+
+/** The day positions of an event's values, in order, from either schema version. */
+export function positionsOf(data: AnyDayData): number[] {
+  return data.indexes ?? expandRuns(data.indexRanges ?? []);
+}
+
+/** The source line (or batch entry) of each of an event's values, from either schema version. */
+export function linesOf(data: AnyDayData): number[] {
+  return data.lines ?? expandRuns(data.lineRanges ?? []);
 }
 
 export interface MeterCorrectionData extends MeterDayEventData {
@@ -53,16 +89,25 @@ export interface MeterDay {
 
 export type MeterStreamState = Map<string, MeterDay>;
 
-export function meterStreamId(clusterId: string, ppeCode: string, month: string): string {
-  return `meter-${clusterId}-${ppeCode}-${month}`;
+/** The stream of one PPE and one Warsaw day (YYYY-MM-DD). */
+export function meterStreamId(clusterId: string, ppeCode: string, day: string): string {
+  return `meter-${clusterId}-${ppeCode}-${day}`;
+}
+
+/** The Warsaw days of a month YYYY-MM, as YYYY-MM-DD. */
+export function daysOfMonth(month: string): string[] {
+  const [year, monthNumber] = month.split('-').map(Number);
+  const count = new Date(Date.UTC(year, monthNumber, 0)).getUTCDate();
+  return Array.from({ length: count }, (_, i) => `${month}-${String(i + 1).padStart(2, '0')}`);
 }
 
 // Warsaw's offset is a whole number of hours, so every instant of one UTC hour falls on
 // the same local day: cache by UTC hour (time-zone math is the cost of a large import).
 const dayByUtcHour = new Map<number, { day: string; dayStartMs: number; month: string }>();
 
-export function warsawDayOf(instant: Date): { day: string; dayStart: Date; month: string } {
-  const hour = Math.floor(instant.getTime() / 3_600_000);
+/** The Warsaw day of an instant in milliseconds: shared, do not modify. */
+export function warsawDayOfMs(ms: number): { readonly day: string; readonly dayStartMs: number; readonly month: string } {
+  const hour = Math.floor(ms / 3_600_000);
   let cached = dayByUtcHour.get(hour);
   if (!cached) {
     const local = DateTime.fromMillis(hour * 3_600_000, { zone: ZONE }).startOf('day');
@@ -70,20 +115,32 @@ export function warsawDayOf(instant: Date): { day: string; dayStart: Date; month
     if (dayByUtcHour.size > 200_000) dayByUtcHour.clear();
     dayByUtcHour.set(hour, cached);
   }
-  return { day: cached.day, dayStart: new Date(cached.dayStartMs), month: cached.month };
+  return cached;
 }
+
+export function warsawDayOf(instant: Date): { day: string; dayStart: Date; month: string } {
+  const { day, dayStartMs, month } = warsawDayOfMs(instant.getTime());
+  return { day, dayStart: new Date(dayStartMs), month };
+}
+
+const minutesInDay = new Map<string, number>();
 
 /** Number of intervals in a Warsaw day (DST days are 23 or 25 hours long). */
 export function intervalsInDay(day: string, intervalMinutes: number): number {
-  const start = DateTime.fromISO(day, { zone: ZONE }).startOf('day');
-  const minutes = start.plus({ days: 1 }).diff(start, 'minutes').minutes;
+  let minutes = minutesInDay.get(day);
+  if (minutes === undefined) {
+    const start = DateTime.fromISO(day, { zone: ZONE }).startOf('day');
+    minutes = start.plus({ days: 1 }).diff(start, 'minutes').minutes;
+    if (minutesInDay.size > 100_000) minutesInDay.clear();
+    minutesInDay.set(day, minutes);
+  }
   return Math.floor(minutes / intervalMinutes);
 }
 
 export function evolveMeterStream(state: MeterStreamState, event: MeterEvent): MeterStreamState {
-  const { day, dayStart, intervalMinutes, indexes, importWh, exportWh, quality } = event.data;
+  const { day, dayStart, intervalMinutes, importWh, exportWh, quality } = event.data;
   const current = state.get(day) ?? { dayStart, intervalMinutes, values: new Map() };
-  indexes.forEach((index, i) => current.values.set(index, { importWh: importWh[i], exportWh: exportWh[i], quality: quality[i] }));
+  positionsOf(event.data).forEach((index, i) => current.values.set(index, { importWh: importWh[i], exportWh: exportWh[i], quality: quality[i] }));
   state.set(day, current);
   return state;
 }
@@ -113,10 +170,10 @@ export function planMeterEvents(
   const errors: PlanError[] = [];
   const byDay = new Map<string, { dayStart: Date; readings: ReadingInput[] }>();
   for (const reading of readings) {
-    const { day, dayStart } = warsawDayOf(reading.intervalStart);
-    const entry = byDay.get(day) ?? { dayStart, readings: [] };
+    const { day, dayStartMs } = warsawDayOfMs(reading.intervalStart.getTime());
+    let entry = byDay.get(day);
+    if (!entry) byDay.set(day, (entry = { dayStart: new Date(dayStartMs), readings: [] }));
     entry.readings.push(reading);
-    byDay.set(day, entry);
   }
   const events: MeterEvent[] = [];
   for (const [day, { dayStart, readings: dayReadings }] of [...byDay.entries()].sort(([a], [b]) => a.localeCompare(b))) {
@@ -145,8 +202,8 @@ export function planMeterEvents(
         counts.corrected++;
       }
     }
-    if (fresh.indexes.length > 0) events.push({ type: 'MeterReadingsRecorded', data: fresh });
-    if (corrected.indexes.length > 0) events.push({ type: 'MeterReadingsCorrected', data: corrected });
+    if (fresh.importWh.length > 0) events.push({ type: 'MeterReadingsRecorded', data: fresh });
+    if (corrected.importWh.length > 0) events.push({ type: 'MeterReadingsCorrected', data: corrected });
   }
   return { events, counts, errors };
 }
@@ -159,16 +216,16 @@ function newDayData(
 ): MeterDayEventData {
   return {
     clusterId: context.clusterId, ppeCode: context.ppeCode, day, dayStart: dayStart.toISOString(), intervalMinutes,
-    source: context.source, fileSha256: context.fileSha256, indexes: [], importWh: [], exportWh: [], quality: '', lines: [],
+    source: context.source, fileSha256: context.fileSha256, indexRanges: [], importWh: [], exportWh: [], quality: '', lineRanges: [],
   };
 }
 
 function push(data: MeterDayEventData, index: number, reading: ReadingInput, quality: string) {
-  data.indexes.push(index);
+  addToRuns(data.indexRanges, index);
   data.importWh.push(reading.importWh);
   data.exportWh.push(reading.exportWh);
   data.quality += quality;
-  data.lines.push(reading.line);
+  addToRuns(data.lineRanges, reading.line);
 }
 
 /** A row of the interval read model (meter_days), as pg returns it. */
