@@ -54,7 +54,7 @@ export const meteringProjection: Projection = {
       `INSERT INTO meter_days (cluster_id, ppe_code, day, day_start, interval_minutes, import_wh, export_wh, quality, present, corrections)
        SELECT cluster_id, ppe_code, day, day_start, interval_minutes, import_wh::bigint[], export_wh::bigint[], quality,
               length(replace(quality, '-', '')), corrections
-         FROM unnest($1::text[], $2::text[], $3::date[], $4::timestamptz[], $5::smallint[], $6::text[], $7::text[], $8::text[], $9::int[])
+         FROM unnest($1::text[], $2::text[], $3::date[], $4::timestamptz[], $5::int[], $6::text[], $7::text[], $8::text[], $9::int[])
            AS t(cluster_id, ppe_code, day, day_start, interval_minutes, import_wh, export_wh, quality, corrections)
        ON CONFLICT (cluster_id, ppe_code, day) DO UPDATE SET
          import_wh = EXCLUDED.import_wh, export_wh = EXCLUDED.export_wh, quality = EXCLUDED.quality,

@@ -20,14 +20,11 @@ import { INSTANT_WITH_OFFSET, type ReadingsBatchDto } from './readings.dto.js';
 import { MAX_REPORTED_ERRORS, type MeteringRegistryView, MeteringRecorder, ReadingsRejected } from './readings-recorder.js';
 
 export function registryView(state: ClusterState): MeteringRegistryView {
-  // ownership periods once per PPE: a large batch asks for each of its readings
-  const periods = new Map<string, ReturnType<typeof ownershipPeriods>>();
   return {
-    carrierOf: (ppeCode) => state.points[ppeCode]?.carrier,
-    ownerAt: (ppeCode, instant) => {
-      let list = periods.get(ppeCode);
-      if (!list) periods.set(ppeCode, (list = ownershipPeriods(state, ppeCode)));
-      return list.find((p) => p.fromUtc <= instant && (p.toUtc === null || instant < p.toUtc))?.memberId;
+    point: (ppeCode) => {
+      const point = state.points[ppeCode];
+      if (!point) return undefined;
+      return { carrier: point.carrier, held: ownershipPeriods(state, ppeCode).map((p) => ({ fromMs: p.fromUtc.getTime(), toMs: p.toUtc?.getTime() ?? null })) };
     },
     intervalMinutesFor: (month) => agreementForMonth(state, month)?.intervalMinutes,
   };
@@ -50,10 +47,16 @@ export class MeteringService {
 
   async recordJson(clusterId: string, body: ReadingsBatchDto, now = new Date()) {
     const state = await this.clusters.state(clusterId);
-    const readings = body.readings.map((r, i) => ({
-      line: i + 1, ppeCode: normalisePpeCode(r.ppeCode), intervalStart: new Date(r.intervalStart), intervalMinutes: r.intervalMinutes,
-      importWh: r.importWh, exportWh: r.exportWh, quality: r.quality ?? 'measured',
-    }));
+    // A batch repeats a few PPE codes and instants many times: each is read once.
+    const codes = new Map<string, string>();
+    const instants = new Map<string, Date>();
+    const readings = body.readings.map((r, i) => {
+      let ppeCode = codes.get(r.ppeCode);
+      if (ppeCode === undefined) codes.set(r.ppeCode, (ppeCode = normalisePpeCode(r.ppeCode)));
+      let intervalStart = instants.get(r.intervalStart);
+      if (intervalStart === undefined) instants.set(r.intervalStart, (intervalStart = new Date(r.intervalStart)));
+      return { line: i + 1, ppeCode, intervalStart, intervalMinutes: r.intervalMinutes, importWh: r.importWh, exportWh: r.exportWh, quality: r.quality ?? 'measured' };
+    });
     return this.recorder.record(clusterId, readings, registryView(state), {
       source: body.source, fileSha256: null, now, lineBased: false, linesRead: readings.length, what: 'The batch',
     });

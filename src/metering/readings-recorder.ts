@@ -8,6 +8,7 @@ import type { ProjectionRunner } from '../projections/projection-runner.js';
 import {
   evolveMeterStream,
   METER_EVENT_SCHEMA_VERSION,
+  minutesOfMonthStartingAt,
   type MeterEvent,
   type MeterStreamState,
   meterStreamId,
@@ -18,10 +19,11 @@ import {
 } from './domain/meter-stream.js';
 
 export interface MeteringRegistryView {
-  /** The carrier of a PPE registered in the cluster, or undefined when unknown. */
-  carrierOf(ppeCode: string): 'electricity' | 'heat' | undefined;
-  /** The member owning the PPE at that instant (active, not decommissioned), or undefined. */
-  ownerAt(ppeCode: string, instant: Date): string | undefined;
+  /**
+   * A PPE registered in the cluster: its carrier and the periods a member holds it (UTC
+   * milliseconds, the end exclusive or null); undefined when unknown.
+   */
+  point(ppeCode: string): { carrier: 'electricity' | 'heat'; held: { fromMs: number; toMs: number | null }[] } | undefined;
   /** The settlement interval of the agreement in force for a month, if any. */
   intervalMinutesFor(month: string): number | undefined;
 }
@@ -67,29 +69,43 @@ function describe(reading: ReadingRecord, field: string, reason: string, lineBas
  */
 export function checkReadings(readings: ReadingRecord[], registry: MeteringRegistryView, now: Date, lineBased: boolean): { errors: FieldError[]; byPpe: Map<string, ReadingRecord[]> } {
   const errors: FieldError[] = [];
-  const byPpe = new Map<string, { readings: ReadingRecord[]; seen: Map<number, ReadingRecord> } | null>();
+  type Point = NonNullable<ReturnType<MeteringRegistryView['point']>> & { readings: ReadingRecord[]; seen: Map<number, ReadingRecord> };
+  const byPpe = new Map<string, Point | null>();
   const settlementMinutes = new Map<string, number | undefined>();
   const nowMs = now.getTime();
   for (const reading of readings) {
     let ppe = byPpe.get(reading.ppeCode);
     if (ppe === undefined) {
-      ppe = registry.carrierOf(reading.ppeCode) ? { readings: [], seen: new Map() } : null;
+      const point = registry.point(reading.ppeCode);
+      ppe = point ? { ...point, readings: [], seen: new Map() } : null;
       byPpe.set(reading.ppeCode, ppe);
     }
     if (ppe === null) {
       errors.push(describe(reading, 'ppeCode', `unknown metering point ${reading.ppeCode} in this cluster`, lineBased));
       continue;
     }
-    const carrier = registry.carrierOf(reading.ppeCode)!;
+    const carrier = ppe.carrier;
     const startMs = reading.intervalStart.getTime();
     const allowed: readonly number[] = ALLOWED_MINUTES[carrier];
-    if (!allowed.includes(reading.intervalMinutes)) {
-      errors.push(describe(reading, 'intervalMinutes', `${reading.intervalMinutes} minutes is not an interval for ${carrier} (allowed: ${allowed.join(', ')})`, lineBased));
+    if (carrier === 'heat' && reading.intervalMinutes > 1440) {
+      // a heat meter read once a month: the interval is the whole Warsaw month
+      const monthMinutes = minutesOfMonthStartingAt(startMs);
+      if (monthMinutes === undefined) {
+        errors.push(describe(reading, 'intervalStart', `a month-long reading must start at the beginning of a month in Warsaw, not at ${reading.intervalStart.toISOString()}`, lineBased));
+        continue;
+      }
+      if (monthMinutes !== reading.intervalMinutes) {
+        errors.push(describe(reading, 'intervalMinutes', `the month starting ${reading.intervalStart.toISOString()} is ${monthMinutes} minutes long, not ${reading.intervalMinutes}`, lineBased));
+        continue;
+      }
+    } else if (!allowed.includes(reading.intervalMinutes)) {
+      const heatMonth = carrier === 'heat' ? ', or the whole month in minutes' : '';
+      errors.push(describe(reading, 'intervalMinutes', `${reading.intervalMinutes} minutes is not an interval for ${carrier} (allowed: ${allowed.join(', ')}${heatMonth})`, lineBased));
       continue;
     }
     const { dayStartMs, month } = warsawDayOfMs(startMs);
     const intervalMs = reading.intervalMinutes * 60_000;
-    if ((startMs - dayStartMs) % intervalMs !== 0) {
+    if ((startMs - dayStartMs) % Math.min(intervalMs, 86_400_000) !== 0) {
       errors.push(describe(reading, 'intervalStart', `${reading.intervalStart.toISOString()} is not on the ${reading.intervalMinutes}-minute grid`, lineBased));
       continue;
     }
@@ -103,7 +119,7 @@ export function checkReadings(readings: ReadingRecord[], registry: MeteringRegis
       errors.push(describe(reading, 'intervalMinutes', `${reading.intervalMinutes}-minute readings cannot be settled in the agreement's ${settlement}-minute intervals of ${month}`, lineBased));
       continue;
     }
-    if (!registry.ownerAt(reading.ppeCode, reading.intervalStart)) {
+    if (!ppe.held.some((p) => p.fromMs <= startMs && (p.toMs === null || startMs < p.toMs))) {
       errors.push(describe(reading, 'ppeCode', `${reading.ppeCode} is not assigned to any member at ${reading.intervalStart.toISOString()}`, lineBased));
       continue;
     }

@@ -10,13 +10,15 @@ const MAX_WH = 1e12;
 export const MAX_READINGS_PER_BATCH = 200_000;
 const QUALITIES = ['measured', 'estimated', 'substituted'] as const;
 const INTERVAL_MINUTES = [15, 60, 1440];
+/** A heat meter may report a whole month: its length in minutes (28 days to 31 days and an hour). */
+const MONTH_MINUTES = { minimum: 28 * 1440, maximum: 31 * 1440 + 60 };
 /** An instant with an explicit offset: a local time without one is ambiguous on DST days. */
 export const INSTANT_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 export class ReadingDto {
   @ApiProperty({ example: 'PL0037580000000001' }) ppeCode!: string;
   @ApiProperty({ example: '2026-05-01T00:00:00+02:00', description: 'ISO 8601 instant with an offset' }) intervalStart!: string;
-  @ApiProperty({ enum: INTERVAL_MINUTES }) intervalMinutes!: number;
+  @ApiProperty({ description: '15 or 60; heat also 1440 or a whole Warsaw month in minutes (e.g. 44640 for May)', example: 15 }) intervalMinutes!: number;
   @ApiProperty({ description: 'energy drawn from the grid (pobór), Wh', minimum: 0, maximum: MAX_WH }) importWh!: number;
   @ApiProperty({ description: 'energy fed into the grid (oddanie), Wh', minimum: 0, maximum: MAX_WH }) exportWh!: number;
   @ApiPropertyOptional({ enum: QUALITIES, default: 'measured' }) quality?: (typeof QUALITIES)[number];
@@ -44,7 +46,7 @@ const schema = {
         properties: {
           ppeCode: { type: 'string', minLength: 1, maxLength: 64 },
           intervalStart: { type: 'string', pattern: INSTANT_WITH_OFFSET.source },
-          intervalMinutes: { enum: INTERVAL_MINUTES },
+          intervalMinutes: { anyOf: [{ enum: INTERVAL_MINUTES }, { type: 'integer', ...MONTH_MINUTES }] },
           importWh: { type: 'integer', minimum: 0, maximum: MAX_WH },
           exportWh: { type: 'integer', minimum: 0, maximum: MAX_WH },
           quality: { enum: QUALITIES },
@@ -83,6 +85,15 @@ function fieldError(error: ErrorObject): FieldError {
 /** The body as a batch, or a 400 naming every bad field (the first 100). */
 export function parseReadingsBatch(body: unknown): ReadingsBatchDto {
   if (validate(body)) return body;
-  const errors = (validate.errors ?? []).map(fieldError);
+  const errors: FieldError[] = [];
+  for (const error of validate.errors ?? []) {
+    // anyOf reports each branch; the one line that matters says what intervalMinutes may be
+    if (error.schemaPath.includes('/intervalMinutes/anyOf/')) continue;
+    if (error.keyword === 'anyOf' && error.instancePath.endsWith('/intervalMinutes')) {
+      errors.push({ field: fieldError(error).field, reason: `must be one of ${INTERVAL_MINUTES.join(', ')}, or a whole month (${MONTH_MINUTES.minimum} to ${MONTH_MINUTES.maximum}) for heat` });
+      continue;
+    }
+    errors.push(fieldError(error));
+  }
   throw ProblemException.validation(errors.slice(0, 100), `The batch was rejected: ${errors.length} bad ${errors.length === 1 ? 'field' : 'fields'}${errors.length > 100 ? ' (first 100 listed)' : ''}; nothing was recorded`);
 }

@@ -55,9 +55,7 @@ export class ProjectionRunner {
   /** Runs every projection to the end of the log. Calls are serialised within the process. */
   catchUp(): Promise<void> {
     const run = this.chain.then(async () => {
-      for (const projection of this.projections.values()) {
-        while (!this.stopped && (await this.runBatch(projection)) === 'applied');
-      }
+      while (!this.stopped && (await this.runBatch()) === 'applied');
     });
     this.chain = run.catch(() => undefined);
     return run;
@@ -127,26 +125,53 @@ export class ProjectionRunner {
     }
   }
 
-  private async runBatch(projection: Projection): Promise<'applied' | 'idle' | 'busy'> {
+  /**
+   * One batch of the log, read once for every projection this process can lock (another
+   * instance may hold some): each applies the events after its own checkpoint, in one
+   * transaction, each behind a savepoint so that a failing projection stays where it was
+   * while the others move on; the failure is thrown after the commit.
+   */
+  private async runBatch(): Promise<'applied' | 'idle' | 'busy'> {
     const client = await this.pool.connect();
     try {
-      await client.query('BEGIN');
-      const lock = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock($1, hashtext($2)) AS locked', [PROJECTION_LOCK_SPACE, projection.name]);
-      if (!lock.rows[0].locked) {
+      // A read model is derived: its commit need not wait for the disk. A crash loses the
+      // last batches and their checkpoint together, and they are applied again.
+      await client.query('BEGIN; SET LOCAL synchronous_commit = off');
+      const { rows } = await client.query<{ name: string; position: string | null }>(
+        // OFFSET 0 keeps the filter on names inside: only our projections are locked
+        `SELECT name, position FROM (SELECT name, position FROM projection_checkpoints WHERE name = ANY($2) ORDER BY name OFFSET 0) ours
+          WHERE pg_try_advisory_xact_lock($1, hashtext(name))`,
+        [PROJECTION_LOCK_SPACE, [...this.projections.keys()]],
+      );
+      if (rows.length === 0) {
         await client.query('ROLLBACK');
         return 'busy';
       }
-      const checkpoint = await client.query<{ position: string | null }>('SELECT position FROM projection_checkpoints WHERE name = $1', [projection.name]);
-      const position = checkpoint.rows[0]?.position ?? null;
-      const { events, cursor } = await this.store.readAll(position, this.batchSize);
+      const from = rows.reduce<string | null>((earliest, r) => (this.store.isAtOrAfter(r.position, earliest) ? earliest : r.position), rows[0].position);
+      const { events, cursor } = await this.store.readAll(from, this.batchSize);
       if (events.length === 0) {
         await client.query('ROLLBACK');
         return 'idle';
       }
-      const relevant = events.filter((e) => projection.eventTypes.includes(e.type));
-      if (relevant.length > 0) await projection.apply(client, relevant);
-      await client.query('UPDATE projection_checkpoints SET position = $2, updated_at = now() WHERE name = $1', [projection.name, cursor]);
+      let failure: unknown;
+      for (const { name, position } of rows) {
+        if (position !== null && this.store.isAtOrAfter(position, cursor)) continue; // ahead of this batch
+        const projection = this.projections.get(name)!;
+        const unseen = position === from ? events : events.filter((e) => !this.store.isAtOrAfter(position, e.globalPosition));
+        const relevant = unseen.filter((e) => projection.eventTypes.includes(e.type));
+        await client.query('SAVEPOINT projection');
+        try {
+          if (relevant.length > 0) await projection.apply(client, relevant);
+          await client.query('UPDATE projection_checkpoints SET position = $2, updated_at = now() WHERE name = $1', [name, cursor]);
+          await client.query('RELEASE SAVEPOINT projection');
+        } catch (error) {
+          await client.query('ROLLBACK TO SAVEPOINT projection');
+          this.logger.error({ err: error, projection: name }, 'projection failed on a batch; it stays at its checkpoint');
+          failure ??= error;
+        }
+      }
       await client.query('COMMIT');
+      if (failure) throw failure;
       return 'applied';
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);

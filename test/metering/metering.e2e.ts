@@ -73,7 +73,7 @@ test('a batch with any bad reading is rejected whole with every reason, and reco
     { field: 'source', reason: 'is required' },
     { field: 'readings[0].exportWh', reason: 'is required' },
     { field: 'readings[0].kWh', reason: 'is not a field of this request' },
-    { field: 'readings[0].intervalMinutes', reason: 'must be one of 15, 60, 1440' },
+    { field: 'readings[0].intervalMinutes', reason: 'must be one of 15, 60, 1440, or a whole month (40320 to 44700) for heat' },
   ]));
   await t.http.post(`/clusters/${clusterId}/readings`).set(coordinator).send({ source: 'x', readings: [] }).expect(400);
   expect(await eventCount()).toBe(before);
@@ -150,4 +150,26 @@ test('the import CLI records a file like the endpoint, and lists the bad lines o
   const rejected = await run(bad);
   expect(rejected.status).toBe(1);
   expect(rejected.stderr).toMatch(/line 2: "not-a-time"/);
+});
+
+test('a heat meter may report a whole Warsaw month, as its length in minutes; a month that is not one is refused', async () => {
+  await t.http.post(`/clusters/${clusterId}/metering-points`).set(coordinator).send({ ppeCode: 'PLHEAT0001', memberId: cityId, role: 'consumer', carrier: 'heat', validFrom: '2026-01-01' }).expect(201);
+  const month = (intervalStart: string, intervalMinutes: number, importWh = 5_400_000) => ({ source: 'heat-meter', readings: [{ ppeCode: 'PLHEAT0001', intervalStart, intervalMinutes, importWh, exportWh: 0 }] });
+  // March 2026 has 31 days less the hour of the spring change: 44,580 minutes
+  const march = await t.http.post(`/clusters/${clusterId}/readings`).set(coordinator).send(month('2026-03-01T00:00:00+01:00', 44_580)).expect(200);
+  expect(march.body).toMatchObject({ new: 1, eventsAppended: 1 });
+  const wrongLength = await t.http.post(`/clusters/${clusterId}/readings`).set(coordinator).send(month('2026-04-01T00:00:00+02:00', 44_640)).expect(400);
+  expect(wrongLength.body.errors).toEqual([{ field: 'readings[0].intervalMinutes', reason: 'the month starting 2026-03-31T22:00:00.000Z is 43200 minutes long, not 44640' }]);
+  const midMonth = await t.http.post(`/clusters/${clusterId}/readings`).set(coordinator).send(month('2026-04-02T00:00:00+02:00', 43_200)).expect(400);
+  expect(midMonth.body.errors[0]).toMatchObject({ field: 'readings[0].intervalStart', reason: expect.stringMatching(/beginning of a month/) });
+  // electricity is never read by the month
+  const electricity = await t.http.post(`/clusters/${clusterId}/readings`).set(coordinator)
+    .send({ source: 'x', readings: [{ ppeCode: 'PLCITY0001', intervalStart: '2026-04-01T00:00:00+02:00', intervalMinutes: 43_200, importWh: 1, exportWh: 0 }] }).expect(400);
+  expect(electricity.body.errors[0]).toMatchObject({ field: 'readings[0].intervalMinutes', reason: expect.stringMatching(/not an interval for electricity/) });
+
+  const read = await t.http.get(`/clusters/${clusterId}/metering-points/PLHEAT0001/readings`).query({ from: '2026-03-01T00:00:00+01:00', to: '2026-03-02T00:00:00+01:00' }).set(coordinator).expect(200);
+  expect(read.body.items).toEqual([{ intervalStart: '2026-02-28T23:00:00.000Z', intervalMinutes: 44_580, importWh: 5_400_000, exportWh: 0, quality: 'measured', history: [] }]);
+  // the same month again records nothing
+  const again = await t.http.post(`/clusters/${clusterId}/readings`).set(coordinator).send(month('2026-03-01T00:00:00+01:00', 44_580)).expect(200);
+  expect(again.body).toMatchObject({ new: 0, unchanged: 1, status: 'nothing new' });
 });

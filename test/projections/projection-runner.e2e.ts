@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -88,5 +89,45 @@ test('a projection whose version changed is rebuilt at start', async () => {
   await runner.start(false);
   expect(applied).toBe(410);
   expect((await appliedCounts()).total).toBe(0);
+  await runner.stop();
+});
+
+test('projections read each batch once; one that fails stays at its checkpoint while the others move on', async () => {
+  await pool.query('CREATE TABLE IF NOT EXISTS seen_by_healthy (event_id uuid NOT NULL)');
+  const runner = new ProjectionRunner(pool, store, pino({ level: 'silent' }), 100);
+  let failing = true;
+  runner.register({
+    name: 'healthy', version: 1, tables: ['seen_by_healthy'], eventTypes: ['Counted'],
+    async apply(client, events) {
+      for (const event of events) await client.query('INSERT INTO seen_by_healthy (event_id) VALUES ($1)', [event.eventId]);
+    },
+  });
+  runner.register({
+    name: 'fragile', version: 1, tables: [], eventTypes: ['Counted'],
+    async apply(client) {
+      await client.query('SELECT 1'); // a write that the savepoint must undo would go here
+      if (failing) throw new Error('fragile projection broke');
+    },
+  });
+  const reads = jest.spyOn(store, 'readAll');
+  await runner.start(false).catch(() => undefined);
+  await expect(runner.catchUp()).rejects.toThrow('fragile projection broke');
+  const positions = async () => new Map((await pool.query<{ name: string; position: string | null }>(`SELECT name, position FROM projection_checkpoints WHERE name IN ('healthy', 'fragile')`)).rows.map((r) => [r.name, r.position]));
+  let checkpoints = await positions();
+  expect(checkpoints.get('fragile')).toBeNull();
+  expect(checkpoints.get('healthy')).not.toBeNull();
+  const seen = async () => (await pool.query('SELECT count(*)::int AS n, count(DISTINCT event_id)::int AS d FROM seen_by_healthy')).rows[0];
+  expect((await seen()).n).toBeGreaterThan(0);
+
+  failing = false;
+  reads.mockClear();
+  await runner.catchUp();
+  checkpoints = await positions();
+  expect(checkpoints.get('fragile')).toBe(checkpoints.get('healthy'));
+  // the healthy one skipped what it had, so every event was applied to it once
+  expect(await seen()).toEqual({ n: 410, d: 410 });
+  // one read per batch for both projections (410 events and the last, empty read)
+  expect(reads.mock.calls.length).toBeLessThanOrEqual(Math.ceil(411 / 100) + 1);
+  reads.mockRestore();
   await runner.stop();
 });

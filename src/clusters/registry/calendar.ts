@@ -3,9 +3,18 @@ import { DateTime } from 'luxon';
 
 export const ZONE = 'Europe/Warsaw';
 
+const dayStarts = new Map<string, number>();
+
 /** The UTC instant at which a Warsaw date (YYYY-MM-DD) begins. */
 export function startOfWarsawDay(date: string): Date {
-  return DateTime.fromISO(date, { zone: ZONE }).startOf('day').toJSDate();
+  // asked for every PPE of a cluster on every batch: time-zone math once per date
+  let ms = dayStarts.get(date);
+  if (ms === undefined) {
+    ms = DateTime.fromISO(date, { zone: ZONE }).startOf('day').toMillis();
+    if (dayStarts.size > 100_000) dayStarts.clear();
+    dayStarts.set(date, ms);
+  }
+  return new Date(ms);
 }
 
 /** The UTC bounds of a Warsaw calendar month (YYYY-MM): [start, end). */

@@ -106,8 +106,12 @@ export function daysOfMonth(month: string): string[] {
 const dayByUtcHour = new Map<number, { day: string; dayStartMs: number; month: string }>();
 
 /** The Warsaw day of an instant in milliseconds: shared, do not modify. */
+let lastHour = NaN;
+let lastDay: { readonly day: string; readonly dayStartMs: number; readonly month: string } | undefined;
+
 export function warsawDayOfMs(ms: number): { readonly day: string; readonly dayStartMs: number; readonly month: string } {
   const hour = Math.floor(ms / 3_600_000);
+  if (hour === lastHour) return lastDay!; // readings come in time order: mostly the same hour as the last
   let cached = dayByUtcHour.get(hour);
   if (!cached) {
     const local = DateTime.fromMillis(hour * 3_600_000, { zone: ZONE }).startOf('day');
@@ -115,6 +119,8 @@ export function warsawDayOfMs(ms: number): { readonly day: string; readonly dayS
     if (dayByUtcHour.size > 200_000) dayByUtcHour.clear();
     dayByUtcHour.set(hour, cached);
   }
+  lastHour = hour;
+  lastDay = cached;
   return cached;
 }
 
@@ -125,7 +131,17 @@ export function warsawDayOf(instant: Date): { day: string; dayStart: Date; month
 
 const minutesInDay = new Map<string, number>();
 
-/** Number of intervals in a Warsaw day (DST days are 23 or 25 hours long). */
+/** Minutes in the Warsaw month that starts at this instant, or undefined when no month starts there. */
+export function minutesOfMonthStartingAt(ms: number): number | undefined {
+  const start = DateTime.fromMillis(ms, { zone: ZONE });
+  if (start.day !== 1 || start.hour !== 0 || start.minute !== 0 || start.second !== 0 || start.millisecond !== 0) return undefined;
+  return start.plus({ months: 1 }).diff(start, 'minutes').minutes;
+}
+
+/**
+ * Number of intervals in a Warsaw day (DST days are 23 or 25 hours long). A reading
+ * longer than the day (a heat meter's month) is one interval, held by its first day.
+ */
 export function intervalsInDay(day: string, intervalMinutes: number): number {
   let minutes = minutesInDay.get(day);
   if (minutes === undefined) {
@@ -134,7 +150,7 @@ export function intervalsInDay(day: string, intervalMinutes: number): number {
     if (minutesInDay.size > 100_000) minutesInDay.clear();
     minutesInDay.set(day, minutes);
   }
-  return Math.floor(minutes / intervalMinutes);
+  return intervalMinutes > minutes ? 1 : Math.floor(minutes / intervalMinutes);
 }
 
 export function evolveMeterStream(state: MeterStreamState, event: MeterEvent): MeterStreamState {

@@ -119,7 +119,10 @@ async function parseGeneric(source: AsyncGenerator<Row>, out: Collector) {
     if (!start || Number.isNaN(start.getTime())) out.error(line, `"${startText}" is not an ISO 8601 instant with an offset`, 'interval_start');
     const minutesText = cell('interval_minutes');
     const minutes = /^\d+$/.test(minutesText) ? Number(minutesText) : NaN;
-    if (![15, 60, 1440].includes(minutes)) out.error(line, `"${minutesText}" is not 15, 60 or 1440`, 'interval_minutes');
+    // a month (heat) is checked against the calendar with the registry checks
+    if (![15, 60, 1440].includes(minutes) && !(Number.isInteger(minutes) && minutes >= 28 * 1440 && minutes <= 31 * 1440 + 60)) {
+      out.error(line, `"${minutesText}" is not 15, 60, 1440 or a whole month in minutes`, 'interval_minutes');
+    }
     const importWh = kwh ? kwhToWh(cell('import_kwh')) : whInteger(cell('import_wh'));
     const exportWh = kwh ? kwhToWh(cell('export_kwh')) : whInteger(cell('export_wh'));
     if (typeof importWh === 'string') out.error(line, importWh, kwh ? 'import_kwh' : 'import_wh');
