@@ -2,7 +2,8 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req } from
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { createHash } from 'node:crypto';
-import { Transform } from 'node:stream';
+import { type Readable, Transform } from 'node:stream';
+import busboy from 'busboy';
 import { problem, ProblemException } from '../common/problem.js';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
 import { type Principal, Roles } from '../auth/roles.decorator.js';
@@ -30,8 +31,8 @@ export class MeteringController {
   @Post('readings/files')
   @HttpCode(200)
   @Roles('coordinator', 'meter-data')
-  @ApiConsumes('text/csv', 'application/octet-stream')
-  @ApiBody({ description: 'the file itself as the request body (UTF-8 with or without BOM, or Windows-1250)' })
+  @ApiConsumes('text/csv', 'application/octet-stream', 'multipart/form-data')
+  @ApiBody({ description: 'the file (UTF-8 with or without BOM, or Windows-1250) as the request body, or as the one file part of a multipart form' })
   @ApiQuery({ name: 'format', enum: FORMATS })
   @ApiQuery({ name: 'ppeCode', required: false, description: 'required for tauron and enea files (one PPE per file)' })
   @ApiQuery({ name: 'balancing', required: false, enum: ['before', 'after'], description: 'DSO files: values before (default) or after hourly balancing' })
@@ -47,7 +48,10 @@ export class MeteringController {
     if ((format === 'tauron' || format === 'enea') && !ppeCode) errors.push({ field: 'ppeCode', reason: `is required for ${format} files (one PPE per file)` });
     if (balancing !== undefined && balancing !== 'before' && balancing !== 'after') errors.push({ field: 'balancing', reason: 'must be before or after' });
     const type = request.headers['content-type'] ?? '';
-    if (!/^(text\/csv|text\/plain|application\/octet-stream)/.test(type)) errors.push({ field: 'content-type', reason: 'send the file as text/csv or application/octet-stream' });
+    const multipart = /^multipart\/form-data/i.test(type);
+    if (!multipart && !/^(text\/csv|text\/plain|application\/octet-stream)/.test(type)) {
+      errors.push({ field: 'content-type', reason: 'send the file as text/csv, application/octet-stream or one part of multipart/form-data' });
+    }
     if (errors.length > 0) {
       request.resume();
       throw ProblemException.validation(errors);
@@ -68,7 +72,8 @@ export class MeteringController {
         callback(null, chunk);
       },
     });
-    return this.metering.recordFile(clusterId, request.pipe(meter), {
+    const file = multipart ? await filePart(request) : request;
+    return this.metering.recordFile(clusterId, file.pipe(meter), {
       format: format as (typeof FORMATS)[number],
       ppeCode,
       balancing: (balancing as 'before' | 'after' | undefined) ?? 'before',
@@ -90,4 +95,31 @@ export class MeteringController {
   async completeness(@Param('clusterId') clusterId: string, @Query('month') month?: string) {
     return this.metering.completeness(clusterId, month);
   }
+}
+
+/**
+ * The one file part of a multipart upload, as a stream (busboy: nothing is buffered).
+ * Other fields are ignored; a second file, or none, is a 400.
+ */
+function filePart(request: Request): Promise<Readable> {
+  return new Promise((resolve, reject) => {
+    let parser: busboy.Busboy;
+    try {
+      parser = busboy({ headers: request.headers, limits: { files: 1, fields: 20, fileSize: MAX_FILE_BYTES + 1 } });
+    } catch (error) {
+      request.resume();
+      return reject(ProblemException.validation([{ field: 'content-type', reason: (error as Error).message }]));
+    }
+    let found = false;
+    parser.on('file', (_name, stream) => {
+      found = true;
+      resolve(stream);
+    });
+    parser.on('filesLimit', () => reject(ProblemException.validation([{ field: 'file', reason: 'send one file per request' }])));
+    parser.on('error', (error) => reject(ProblemException.validation([{ field: 'file', reason: `the multipart body could not be read: ${(error as Error).message}` }])));
+    parser.on('close', () => {
+      if (!found) reject(ProblemException.validation([{ field: 'file', reason: 'the multipart body holds no file part' }]));
+    });
+    request.pipe(parser);
+  });
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { AGREEMENT, clusterWithCoordinator, tokenFor } from '../support/fixtures.js';
 import { startTestService, type TestService } from '../support/service.js';
 
@@ -172,4 +173,21 @@ test('a heat meter may report a whole Warsaw month, as its length in minutes; a 
   // the same month again records nothing
   const again = await t.http.post(`/clusters/${clusterId}/readings`).set(coordinator).send(month('2026-03-01T00:00:00+01:00', 44_580)).expect(200);
   expect(again.body).toMatchObject({ new: 0, unchanged: 1, status: 'nothing new' });
+});
+
+test('a file may come as the one part of a multipart form; a form without a file is refused', async () => {
+  const lines = ['ppe_code,interval_start,interval_minutes,import_wh,export_wh,quality'];
+  for (let i = 0; i < 4; i++) lines.push(`PLCITY0001,${quarter(96 * 20 + i)},15,0,${i * 7},measured`);
+  const res = await t.http.post(`/clusters/${clusterId}/readings/files`).query({ format: 'generic' }).set(coordinator)
+    .field('note', 'ignored').attach('file', Buffer.from(lines.join('\r\n')), { filename: 'odczyty.csv', contentType: 'text/csv' }).expect(200);
+  expect(res.body).toMatchObject({ new: 4, linesRead: 5, status: 'recorded' });
+  const { rows } = await t.service.database.pool.query(`SELECT data FROM events WHERE type = 'MeterReadingsRecorded' AND data->>'source' = 'file:generic' AND data->>'day' = $1`, ['2026-05-21']);
+  // the digest is of the file, not of the form around it
+  expect(rows[0].data.fileSha256).toBe(createHash('sha256').update(lines.join('\r\n')).digest('hex'));
+
+  const none = await t.http.post(`/clusters/${clusterId}/readings/files`).query({ format: 'generic' }).set(coordinator).field('note', 'no file').expect(400);
+  expect(none.body.errors).toEqual([{ field: 'file', reason: 'the multipart body holds no file part' }]);
+  const bad = await t.http.post(`/clusters/${clusterId}/readings/files`).query({ format: 'generic' }).set(coordinator)
+    .attach('file', Buffer.from(`${lines[0]}\nPLCITY0001,${quarter(96 * 21)},15,-5,0,measured\n`), 'bad.csv').expect(400);
+  expect(bad.body.errors).toEqual([{ line: 2, field: 'import_wh', reason: expect.any(String) }]);
 });
