@@ -15,7 +15,7 @@ import { createLogger } from '../src/common/logger.js';
 import { TokenRepository } from '../src/auth/tokens.js';
 import { ProjectionRunner } from '../src/projections/projection-runner.js';
 import { monthIntervals, setUpCluster, syntheticReading } from './cluster-setup.js';
-import { type Figure, freshDatabase, peakRssMib, processCpuSeconds, size, startCpuProfile, timed } from './support.js';
+import { type Figure, freePort, freshDatabase, peakRssMib, processCpuSeconds, size, startCpuProfile, timed } from './support.js';
 
 export const BENCH_MONTH = '2026-05';
 
@@ -64,16 +64,19 @@ export async function benchMetering(serverUrl: string): Promise<Figure[]> {
   }
   closeSync(copyOut);
 
+  // BENCH_SERVICES=n: n service processes on the one database (this one and n - 1 more)
+  const extra = await startServiceProcesses(size('BENCH_SERVICES', 1) - 1, url);
   const client = fileURLToPath(new URL('./metering-client.js', import.meta.url));
   const profiler = process.env.BENCH_CPU_PROFILE ? await startCpuProfile() : undefined;
   const cpuBefore = { service: process.cpuUsage(), postgres: processCpuSeconds('postgres') };
   const ingest = await timed(async () => {
-    const child = spawn(process.execPath, [client, base, token, String(size('BENCH_CONCURRENCY', 2)), ...requests], { stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = spawn(process.execPath, [client, [base, ...extra.urls].join(','), token, String(size('BENCH_CONCURRENCY', 2)), ...requests], { stdio: ['ignore', 'inherit', 'inherit'] });
     const code = await new Promise((resolve) => child.once('exit', resolve));
     if (code !== 0) throw new Error(`the load generator exited with ${code}`);
   });
   const { rows } = await service.database.pool.query('SELECT sum(present)::bigint AS n FROM meter_days');
   if (rows[0].n !== values) throw new Error(`read model holds ${rows[0].n} values, expected ${values}`);
+  await extra.stop();
   const serviceCpu = process.cpuUsage(cpuBefore.service);
   if (profiler) await profiler.stop(process.env.BENCH_CPU_PROFILE!);
   const cpu = { service: (serviceCpu.user + serviceCpu.system) / 1e6, postgres: processCpuSeconds('postgres') - cpuBefore.postgres };
@@ -115,4 +118,36 @@ export async function benchMetering(serverUrl: string): Promise<Figure[]> {
       baseline: Number(ingest.seconds.toFixed(1)), ratio: rebuild.seconds / ingest.seconds, target: '<= 2x the ingest time', met: rebuild.seconds <= 2 * ingest.seconds,
     },
   ];
+}
+
+/** More service processes (npm start's entry point) on the same database, listening on free ports. */
+async function startServiceProcesses(count: number, databaseUrl: string): Promise<{ urls: string[]; stop(): Promise<void> }> {
+  const main = fileURLToPath(new URL('../src/main.js', import.meta.url));
+  const children: ReturnType<typeof spawn>[] = [];
+  const urls: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const port = await freePort();
+    children.push(spawn(process.execPath, [...process.execArgv, main], {
+      env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '1000000' },
+      stdio: 'inherit',
+    }));
+    urls.push(`http://127.0.0.1:${port}`);
+  }
+  for (const url of urls) {
+    for (let attempt = 0; ; attempt++) {
+      const up = await fetch(`${url}/health`).then((r) => r.ok, () => false);
+      if (up) break;
+      if (attempt > 300) throw new Error(`service at ${url} did not start`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  return {
+    urls,
+    async stop() {
+      await Promise.all(children.map((child) => new Promise((resolve) => {
+        child.once('exit', resolve);
+        child.kill('SIGTERM');
+      })));
+    },
+  };
 }

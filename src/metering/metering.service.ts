@@ -14,10 +14,11 @@ import { agreementForMonth, type ClusterState, normalisePpeCode, ownershipPeriod
 import type { Principal } from '../auth/roles.decorator.js';
 import { notFound } from '../auth/auth.guard.js';
 import { monthCompleteness } from './domain/completeness.js';
-import { type MeterDayRow, type MeterEvent, meterStreamId, positionsOf, QUALITY_NAMES, warsawDayOf, warsawDayOfMs } from './domain/meter-stream.js';
+import { type MeterDayRow, type MeterEvent, meterStreamId, positionsOf, QUALITY_CODES, QUALITY_NAMES, warsawDayOf, warsawDayOfMs } from './domain/meter-stream.js';
 import { parseMeteringFile } from './files/parse.js';
 import { INSTANT_WITH_OFFSET, type ReadingsBatchDto } from './readings.dto.js';
-import { MAX_REPORTED_ERRORS, type MeteringRegistryView, MeteringRecorder, ReadingsRejected } from './readings-recorder.js';
+import { MAX_REPORTED_ERRORS, MeteringRecorder, ReadingsRejected } from './readings-recorder.js';
+import { type MeteringRegistryView, ReadingsBatch } from './domain/readings-batch.js';
 
 export function registryView(state: ClusterState): MeteringRegistryView {
   return {
@@ -46,20 +47,20 @@ export class MeteringService {
   }
 
   async recordJson(clusterId: string, body: ReadingsBatchDto, now = new Date()) {
-    const state = await this.clusters.state(clusterId);
+    const batch = new ReadingsBatch(registryView(await this.clusters.state(clusterId)), now.getTime(), 'entry');
     // A batch repeats a few PPE codes and instants many times: each is read once.
     const codes = new Map<string, string>();
-    const instants = new Map<string, Date>();
-    const readings = body.readings.map((r, i) => {
+    const instants = new Map<string, number>();
+    const readings = body.readings;
+    for (let i = 0; i < readings.length; i++) {
+      const r = readings[i];
       let ppeCode = codes.get(r.ppeCode);
       if (ppeCode === undefined) codes.set(r.ppeCode, (ppeCode = normalisePpeCode(r.ppeCode)));
-      let intervalStart = instants.get(r.intervalStart);
-      if (intervalStart === undefined) instants.set(r.intervalStart, (intervalStart = new Date(r.intervalStart)));
-      return { line: i + 1, ppeCode, intervalStart, intervalMinutes: r.intervalMinutes, importWh: r.importWh, exportWh: r.exportWh, quality: r.quality ?? 'measured' };
-    });
-    return this.recorder.record(clusterId, readings, registryView(state), {
-      source: body.source, fileSha256: null, now, lineBased: false, linesRead: readings.length, what: 'The batch',
-    });
+      let startMs = instants.get(r.intervalStart);
+      if (startMs === undefined) instants.set(r.intervalStart, (startMs = Date.parse(r.intervalStart)));
+      batch.add(i + 1, ppeCode, startMs, r.intervalMinutes, r.importWh, r.exportWh, QUALITY_CODES[r.quality ?? 'measured']);
+    }
+    return this.recorder.record(clusterId, batch, { source: body.source, fileSha256: null, lineBased: false, linesRead: readings.length, what: 'The batch' });
   }
 
   async recordFile(
@@ -78,8 +79,10 @@ export class MeteringService {
     }
     if (parsed.errorCount > 0) throw new ReadingsRejected(parsed.errors.map((e) => ({ line: e.line, field: e.field ?? 'line', reason: e.reason })), parsed.errorCount, 'The file');
     if (parsed.readings.length === 0) throw DomainError.validation([{ field: 'file', reason: 'holds no readings' }], 'The file was rejected: it holds no readings; nothing was recorded');
-    return this.recorder.record(clusterId, parsed.readings, registryView(state), {
-      source: options.source ?? `file:${options.format}`, fileSha256: options.digest(), now, lineBased: true, linesRead: parsed.linesRead, what: 'The file',
+    const batch = new ReadingsBatch(registryView(state), now.getTime(), 'line');
+    for (const r of parsed.readings) batch.add(r.line, normalisePpeCode(r.ppeCode), r.intervalStart.getTime(), r.intervalMinutes, r.importWh, r.exportWh, QUALITY_CODES[r.quality]);
+    return this.recorder.record(clusterId, batch, {
+      source: options.source ?? `file:${options.format}`, fileSha256: options.digest(), lineBased: true, linesRead: parsed.linesRead, what: 'The file',
     });
   }
 

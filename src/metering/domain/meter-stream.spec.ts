@@ -1,37 +1,91 @@
 import fc from 'fast-check';
-import { addToRuns, daysOfMonth, evolveMeterStream, linesOf, type MeterEvent, type MeterStreamState, planMeterEvents, positionsOf, type ReadingInput, intervalsInDay, warsawDayOf } from './meter-stream.js';
+import { addToRuns, daysOfMonth, evolveMeterStream, linesOf, type MeterEvent, type MeterStreamState, positionsOf, intervalsInDay, warsawDayOf } from './meter-stream.js';
+import { type MeteringRegistryView, planDay, ReadingsBatch } from './readings-batch.js';
 import { monthCompleteness } from './completeness.js';
 
-const context = { clusterId: 'c1', ppeCode: 'PPE1', source: 'test', fileSha256: null };
-const reading = (iso: string, importWh: number, exportWh = 0, line = 1): ReadingInput => ({
-  line, intervalStart: new Date(iso), intervalMinutes: 15, importWh, exportWh, quality: 'measured',
-});
+const context = { clusterId: 'c1', source: 'test', fileSha256: null };
+const registry: MeteringRegistryView = {
+  point: (ppeCode) => (ppeCode.startsWith('PPE') ? { carrier: 'electricity', held: [{ fromMs: Date.parse('2026-01-01T00:00:00Z'), toMs: null }] } : undefined),
+  intervalMinutesFor: () => 15,
+};
+const NOW = Date.parse('2026-06-01T00:00:00Z');
+type Reading = [iso: string, importWh: number, exportWh?: number, line?: number, minutes?: number];
+function batchOf(readings: Reading[], view = registry) {
+  const batch = new ReadingsBatch(view, NOW, 'line');
+  readings.forEach(([iso, importWh, exportWh = 0, line, minutes = 15], i) => batch.add(line ?? i + 1, 'PPE1', Date.parse(iso), minutes, importWh, exportWh, 'm'));
+  return batch;
+}
+/** Plans every day of a batch against a state, as the recorder does stream by stream. */
+function plan(state: MeterStreamState, batch: ReadingsBatch) {
+  const planned = batch.days().map((values) => planDay(state.get(values.day), values, context));
+  return { events: planned.flatMap((p) => p.events), errors: planned.flatMap((p) => p.errors) };
+}
 
-describe('planning meter events', () => {
+describe('checking a batch and planning meter events', () => {
   test('new values make one Recorded event per Warsaw day, with positions in the day', () => {
-    const plan = planMeterEvents(new Map(), [reading('2026-05-01T22:00:00Z', 5), reading('2026-05-01T21:45:00Z', 4), reading('2026-05-01T00:00:00Z', 3)], context);
-    expect(plan.counts).toEqual({ new: 3, unchanged: 0, corrected: 0 });
-    expect(plan.events.map((e) => [e.type, e.data.day, positionsOf(e.data)])).toEqual([
-      ['MeterReadingsRecorded', '2026-05-01', [8, 95]],
-      ['MeterReadingsRecorded', '2026-05-02', [0]],
+    const { events } = plan(new Map(), batchOf([['2026-05-01T22:00:00Z', 5], ['2026-05-01T21:45:00Z', 4], ['2026-05-01T00:00:00Z', 3]]));
+    expect(events.map((e) => [e.type, e.data.day, positionsOf(e.data), e.data.importWh])).toEqual([
+      ['MeterReadingsRecorded', '2026-05-01', [8, 95], [3, 4]],
+      ['MeterReadingsRecorded', '2026-05-02', [0], [5]],
     ]);
   });
 
   test('the same values again are unchanged; other values are corrections carrying the previous ones', () => {
-    const first = planMeterEvents(new Map(), [reading('2026-05-01T10:00:00Z', 5), reading('2026-05-01T10:15:00Z', 6)], context);
+    const first = plan(new Map(), batchOf([['2026-05-01T10:00:00Z', 5], ['2026-05-01T10:15:00Z', 6]]));
     const state = first.events.reduce(evolveMeterStream, new Map() as MeterStreamState);
-    const again = planMeterEvents(state, [reading('2026-05-01T10:00:00Z', 5), reading('2026-05-01T10:15:00Z', 7)], context);
-    expect(again.counts).toEqual({ new: 0, unchanged: 1, corrected: 1 });
+    const again = plan(state, batchOf([['2026-05-01T10:00:00Z', 5], ['2026-05-01T10:15:00Z', 7]]));
     expect(again.events).toHaveLength(1);
     expect(again.events[0].type).toBe('MeterReadingsCorrected');
-    expect(again.events[0].data).toMatchObject({ importWh: [7], previousImportWh: [6] });
+    expect(again.events[0].data).toMatchObject({ importWh: [7], previousImportWh: [6], lineRanges: [[2, 2]] });
   });
 
   test('a reading in another interval length than the day already holds is an error', () => {
-    const first = planMeterEvents(new Map(), [reading('2026-05-01T10:00:00Z', 5)], context);
+    const first = plan(new Map(), batchOf([['2026-05-01T10:00:00Z', 5]]));
     const state = first.events.reduce(evolveMeterStream, new Map() as MeterStreamState);
-    const hourly = { ...reading('2026-05-01T11:00:00Z', 5, 0, 7), intervalMinutes: 60 };
-    expect(planMeterEvents(state, [hourly], context).errors).toEqual([{ line: 7, reason: expect.stringMatching(/60 minutes/) }]);
+    const hourlySettlement = { ...registry, intervalMinutesFor: () => 60 };
+    expect(plan(state, batchOf([['2026-05-01T11:00:00Z', 5, 0, 7, 60]], hourlySettlement)).errors).toEqual([{ line: 7, reason: expect.stringMatching(/60 minutes/) }]);
+  });
+
+  test('every bad reading is named with its line and field, in input order; the rest is kept', () => {
+    const batch = new ReadingsBatch(registry, NOW, 'line');
+    batch.add(2, 'PPE1', Date.parse('2026-05-01T10:00:00Z'), 15, 1, 0, 'm');
+    batch.add(3, 'NOPE', Date.parse('2026-05-01T10:00:00Z'), 15, 1, 0, 'm');
+    batch.add(4, 'PPE1', Date.parse('2026-05-01T10:00:00Z'), 15, 2, 0, 'm'); // same interval, another value
+    batch.add(5, 'PPE1', Date.parse('2026-05-01T10:00:00Z'), 15, 1, 0, 'm'); // same interval, same value: fine
+    batch.add(6, 'PPE1', Date.parse('2026-05-01T10:05:00Z'), 15, 1, 0, 'm');
+    batch.add(7, 'PPE1', Date.parse('2026-06-01T10:00:00Z'), 15, 1, 0, 'm');
+    batch.add(8, 'PPE1', Date.parse('2025-12-31T10:00:00Z'), 15, 1, 0, 'm');
+    batch.add(9, 'PPE1', Date.parse('2026-05-01T11:00:00Z'), 60, 1, 0, 'm');
+    expect(batch.errors.map((e) => [e.line, e.field])).toEqual([[3, 'ppeCode'], [4, 'intervalStart'], [6, 'intervalStart'], [7, 'intervalStart'], [8, 'ppeCode'], [9, 'intervalMinutes']]);
+    expect(batch.errors[1].reason).toMatch(/twice with different values \(first at line 2\)/);
+    expect(batch).toMatchObject({ errorCount: 6, readingCount: 8, uniqueCount: 1 });
+  });
+
+  test('a batch keeps its first 100 errors and counts them all', () => {
+    const batch = new ReadingsBatch(registry, NOW, 'entry');
+    for (let i = 1; i <= 250; i++) batch.add(i, 'NOPE', Date.parse('2026-05-01T10:00:00Z'), 15, 1, 0, 'm');
+    expect(batch.errors).toHaveLength(100);
+    expect(batch.errorCount).toBe(250);
+    expect(batch.errors[99].line).toBe(100);
+  });
+
+  test('planning conserves every value: new, unchanged and corrected add up to the distinct readings', () => {
+    const day = fc.integer({ min: 0, max: 95 });
+    fc.assert(fc.property(fc.array(fc.tuple(day, fc.integer({ min: 0, max: 3 })), { maxLength: 60 }), fc.array(fc.tuple(day, fc.integer({ min: 0, max: 3 })), { maxLength: 60 }), (before, after) => {
+      const at = (q: number) => new Date(Date.parse('2026-04-30T22:00:00Z') + q * 900_000).toISOString();
+      const unique = (list: [number, number][]) => [...new Map(list).entries()];
+      const first = plan(new Map(), batchOf(unique(before).map(([q, v]) => [at(q), v])));
+      const state = first.events.reduce(evolveMeterStream, new Map() as MeterStreamState);
+      const second = unique(after);
+      const next = plan(state, batchOf(second.map(([q, v]) => [at(q), v])));
+      const count = (type: string) => next.events.filter((e) => e.type === type).reduce((n, e) => n + e.data.importWh.length, 0);
+      const had = new Map(unique(before));
+      expect(count('MeterReadingsRecorded')).toBe(second.filter(([q]) => !had.has(q)).length);
+      expect(count('MeterReadingsCorrected')).toBe(second.filter(([q, v]) => had.has(q) && had.get(q) !== v).length);
+      // folding both plans gives the latest value of every interval
+      const final = next.events.reduce(evolveMeterStream, state).get('2026-05-01');
+      for (const [q, v] of second) expect(final?.values.get(q)?.importWh).toBe(v);
+    }));
   });
 
   test('Warsaw days around DST have 92 and 100 quarter-hours', () => {
@@ -72,8 +126,8 @@ describe('positions and lines as runs', () => {
   });
 
   test('a whole day is one run', () => {
-    const plan = planMeterEvents(new Map(), Array.from({ length: 96 }, (_, i) => reading(new Date(Date.parse('2026-04-30T22:00:00Z') + i * 900_000).toISOString(), i, 0, 10 + i)), context);
-    expect(plan.events[0].data).toMatchObject({ indexRanges: [[0, 95]], lineRanges: [[10, 105]] });
+    const { events } = plan(new Map(), batchOf(Array.from({ length: 96 }, (_, i): Reading => [new Date(Date.parse('2026-04-30T22:00:00Z') + i * 900_000).toISOString(), i, 0, 10 + i])));
+    expect(events[0].data).toMatchObject({ indexRanges: [[0, 95]], lineRanges: [[10, 105]] });
   });
 
   test('a version 1 event (plain indexes and lines) folds as its version 2 equal does', () => {

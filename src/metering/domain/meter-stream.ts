@@ -1,6 +1,5 @@
-// The metering stream of one PPE and one Warsaw month: what is recorded per day, and
-// how a new batch of readings becomes events (new values, unchanged, corrections).
-// Pure: no I/O. One stream per PPE and Warsaw day, one event per batch and day: events
+// The metering stream of one PPE and one Warsaw day: its events and their fold, and the
+// Warsaw calendar of days and intervals. Pure: no I/O. One stream per PPE and Warsaw day, one event per batch and day: events
 // stay small (<= 100 intervals) and recording a day reads only that day's stream (about
 // one event plus corrections), however much of the month is already recorded.
 import { DateTime } from 'luxon';
@@ -10,15 +9,6 @@ export const QUALITY_CODES: Record<string, QualityCode> = { measured: 'm', estim
 export const QUALITY_NAMES: Record<string, string> = { m: 'measured', e: 'estimated', s: 'substituted' };
 
 const ZONE = 'Europe/Warsaw';
-
-export interface ReadingInput {
-  line: number;
-  intervalStart: Date;
-  intervalMinutes: number;
-  importWh: number;
-  exportWh: number;
-  quality: 'measured' | 'estimated' | 'substituted';
-}
 
 /**
  * A day's values (schema version 2). Positions and lines are runs of consecutive numbers,
@@ -159,89 +149,6 @@ export function evolveMeterStream(state: MeterStreamState, event: MeterEvent): M
   positionsOf(event.data).forEach((index, i) => current.values.set(index, { importWh: importWh[i], exportWh: exportWh[i], quality: quality[i] }));
   state.set(day, current);
   return state;
-}
-
-export interface PlanCounts {
-  new: number;
-  unchanged: number;
-  corrected: number;
-}
-
-export interface PlanError {
-  line: number;
-  reason: string;
-}
-
-/**
- * Splits readings of one PPE and month into per-day events against what the stream
- * already holds: a value for an empty interval is new, the same value is unchanged,
- * another value is a correction. Readings must already be validated and unique.
- */
-export function planMeterEvents(
-  state: MeterStreamState,
-  readings: ReadingInput[],
-  context: { clusterId: string; ppeCode: string; source: string; fileSha256: string | null },
-): { events: MeterEvent[]; counts: PlanCounts; errors: PlanError[] } {
-  const counts: PlanCounts = { new: 0, unchanged: 0, corrected: 0 };
-  const errors: PlanError[] = [];
-  const byDay = new Map<string, { dayStart: Date; readings: ReadingInput[] }>();
-  for (const reading of readings) {
-    const { day, dayStartMs } = warsawDayOfMs(reading.intervalStart.getTime());
-    let entry = byDay.get(day);
-    if (!entry) byDay.set(day, (entry = { dayStart: new Date(dayStartMs), readings: [] }));
-    entry.readings.push(reading);
-  }
-  const events: MeterEvent[] = [];
-  for (const [day, { dayStart, readings: dayReadings }] of [...byDay.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-    const existing = state.get(day);
-    const intervalMinutes = existing?.intervalMinutes ?? dayReadings[0].intervalMinutes;
-    const fresh: MeterDayEventData = newDayData(context, day, dayStart, intervalMinutes);
-    const corrected: MeterCorrectionData = { ...newDayData(context, day, dayStart, intervalMinutes), previousImportWh: [], previousExportWh: [], previousQuality: '' };
-    for (const reading of [...dayReadings].sort((a, b) => a.intervalStart.getTime() - b.intervalStart.getTime())) {
-      if (reading.intervalMinutes !== intervalMinutes) {
-        errors.push({ line: reading.line, reason: `interval of ${reading.intervalMinutes} minutes, but ${day} is recorded in ${intervalMinutes}-minute intervals` });
-        continue;
-      }
-      const index = Math.round((reading.intervalStart.getTime() - dayStart.getTime()) / 60_000 / intervalMinutes);
-      const quality = QUALITY_CODES[reading.quality];
-      const before = existing?.values.get(index);
-      if (!before) {
-        push(fresh, index, reading, quality);
-        counts.new++;
-      } else if (before.importWh === reading.importWh && before.exportWh === reading.exportWh && before.quality === quality) {
-        counts.unchanged++;
-      } else {
-        push(corrected, index, reading, quality);
-        corrected.previousImportWh.push(before.importWh);
-        corrected.previousExportWh.push(before.exportWh);
-        corrected.previousQuality += before.quality;
-        counts.corrected++;
-      }
-    }
-    if (fresh.importWh.length > 0) events.push({ type: 'MeterReadingsRecorded', data: fresh });
-    if (corrected.importWh.length > 0) events.push({ type: 'MeterReadingsCorrected', data: corrected });
-  }
-  return { events, counts, errors };
-}
-
-function newDayData(
-  context: { clusterId: string; ppeCode: string; source: string; fileSha256: string | null },
-  day: string,
-  dayStart: Date,
-  intervalMinutes: number,
-): MeterDayEventData {
-  return {
-    clusterId: context.clusterId, ppeCode: context.ppeCode, day, dayStart: dayStart.toISOString(), intervalMinutes,
-    source: context.source, fileSha256: context.fileSha256, indexRanges: [], importWh: [], exportWh: [], quality: '', lineRanges: [],
-  };
-}
-
-function push(data: MeterDayEventData, index: number, reading: ReadingInput, quality: string) {
-  addToRuns(data.indexRanges, index);
-  data.importWh.push(reading.importWh);
-  data.exportWh.push(reading.exportWh);
-  data.quality += quality;
-  addToRuns(data.lineRanges, reading.line);
 }
 
 /** A row of the interval read model (meter_days), as pg returns it. */

@@ -1,0 +1,190 @@
+// One batch of readings (a JSON batch or a file), checked and placed as it is read: each
+// reading is checked against the registry and the calendar and put at its position in
+// its PPE's Warsaw day. One pass, no object per reading: a batch holds up to millions of
+// them. Then each day is planned against what its stream already holds. Pure: no I/O.
+import {
+  addToRuns,
+  intervalsInDay,
+  type MeterCorrectionData,
+  type MeterDay,
+  type MeterDayEventData,
+  type MeterEvent,
+  minutesOfMonthStartingAt,
+  type QualityCode,
+  warsawDayOfMs,
+} from './meter-stream.js';
+
+export interface MeteringRegistryView {
+  /**
+   * A PPE registered in the cluster: its carrier and the periods a member holds it (UTC
+   * milliseconds, the end exclusive or null); undefined when unknown.
+   */
+  point(ppeCode: string): { carrier: 'electricity' | 'heat'; held: { fromMs: number; toMs: number | null }[] } | undefined;
+  /** The settlement interval of the agreement in force for a month, if any. */
+  intervalMinutesFor(month: string): number | undefined;
+}
+
+/** A bad reading: its line in the file, or its entry in the batch (1-based), the field and why. */
+export interface ReadingError {
+  line: number;
+  field: 'ppeCode' | 'intervalStart' | 'intervalMinutes';
+  reason: string;
+}
+
+/** The values a batch gives for one PPE and day, by position in the day. */
+export interface DayValues {
+  ppeCode: string;
+  day: string;
+  dayStartMs: number;
+  intervalMinutes: number;
+  /** The line (or entry) of each position's value; 0 where the batch has none. */
+  lines: Int32Array;
+  importWh: Float64Array;
+  exportWh: Float64Array;
+  quality: string[];
+}
+
+export const MAX_KEPT_ERRORS = 100;
+const ALLOWED_MINUTES = { electricity: [15, 60], heat: [15, 60, 1440] } as const;
+
+interface PointEntry {
+  carrier: 'electricity' | 'heat';
+  held: { fromMs: number; toMs: number | null }[];
+  days: Map<string, DayValues>;
+  last?: DayValues;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export class ReadingsBatch {
+  /** The first MAX_KEPT_ERRORS errors, in the order of the input. */
+  readonly errors: ReadingError[] = [];
+  errorCount = 0;
+  /** Readings given, and distinct intervals among those accepted. */
+  readingCount = 0;
+  uniqueCount = 0;
+  private readonly points = new Map<string, PointEntry | null>();
+  private readonly settlementMinutes = new Map<string, number | undefined>();
+
+  constructor(private readonly registry: MeteringRegistryView, private readonly nowMs: number, private readonly lineWord: 'line' | 'entry') {}
+
+  private error(line: number, field: ReadingError['field'], reason: string): void {
+    this.errorCount++;
+    if (this.errors.length < MAX_KEPT_ERRORS) this.errors.push({ line, field, reason });
+  }
+
+  add(line: number, ppeCode: string, startMs: number, intervalMinutes: number, importWh: number, exportWh: number, quality: QualityCode): void {
+    this.readingCount++;
+    let point = this.points.get(ppeCode);
+    if (point === undefined) {
+      const found = this.registry.point(ppeCode);
+      point = found ? { carrier: found.carrier, held: found.held, days: new Map() } : null;
+      this.points.set(ppeCode, point);
+    }
+    if (point === null) return this.error(line, 'ppeCode', `unknown metering point ${ppeCode} in this cluster`);
+    const carrier = point.carrier;
+    const allowed: readonly number[] = ALLOWED_MINUTES[carrier];
+    if (carrier === 'heat' && intervalMinutes > 1440) {
+      // a heat meter read once a month: the interval is the whole Warsaw month
+      const monthMinutes = minutesOfMonthStartingAt(startMs);
+      if (monthMinutes === undefined) return this.error(line, 'intervalStart', `a month-long reading must start at the beginning of a month in Warsaw, not at ${iso(startMs)}`);
+      if (monthMinutes !== intervalMinutes) return this.error(line, 'intervalMinutes', `the month starting ${iso(startMs)} is ${monthMinutes} minutes long, not ${intervalMinutes}`);
+    } else if (!allowed.includes(intervalMinutes)) {
+      const heatMonth = carrier === 'heat' ? ', or the whole month in minutes' : '';
+      return this.error(line, 'intervalMinutes', `${intervalMinutes} minutes is not an interval for ${carrier} (allowed: ${allowed.join(', ')}${heatMonth})`);
+    }
+    const { day, dayStartMs, month } = warsawDayOfMs(startMs);
+    const intervalMs = intervalMinutes * 60_000;
+    if ((startMs - dayStartMs) % Math.min(intervalMs, 86_400_000) !== 0) return this.error(line, 'intervalStart', `${iso(startMs)} is not on the ${intervalMinutes}-minute grid`);
+    if (startMs + intervalMs > this.nowMs) return this.error(line, 'intervalStart', `the interval starting ${iso(startMs)} has not ended yet`);
+    if (!this.settlementMinutes.has(month)) this.settlementMinutes.set(month, this.registry.intervalMinutesFor(month));
+    const settlement = this.settlementMinutes.get(month);
+    if (carrier === 'electricity' && settlement !== undefined && settlement % intervalMinutes !== 0) {
+      return this.error(line, 'intervalMinutes', `${intervalMinutes}-minute readings cannot be settled in the agreement's ${settlement}-minute intervals of ${month}`);
+    }
+    if (!point.held.some((p) => p.fromMs <= startMs && (p.toMs === null || startMs < p.toMs))) {
+      return this.error(line, 'ppeCode', `${ppeCode} is not assigned to any member at ${iso(startMs)}`);
+    }
+    let values = point.last?.day === day ? point.last : point.days.get(day);
+    if (!values) {
+      const size = intervalsInDay(day, intervalMinutes);
+      values = { ppeCode, day, dayStartMs, intervalMinutes, lines: new Int32Array(size), importWh: new Float64Array(size), exportWh: new Float64Array(size), quality: new Array<string>(size).fill('') };
+      point.days.set(day, values);
+    } else if (values.intervalMinutes !== intervalMinutes) {
+      return this.error(line, 'intervalMinutes', `interval of ${intervalMinutes} minutes, but ${day} is given in ${values.intervalMinutes}-minute intervals`);
+    }
+    point.last = values;
+    const position = intervalMinutes > 1440 ? 0 : (startMs - dayStartMs) / intervalMs;
+    const twin = values.lines[position];
+    if (twin !== 0) {
+      if (values.importWh[position] !== importWh || values.exportWh[position] !== exportWh || values.quality[position] !== quality) {
+        this.error(line, 'intervalStart', `the interval ${iso(startMs)} of ${ppeCode} appears twice with different values (first at ${this.lineWord} ${twin})`);
+      }
+      return;
+    }
+    values.lines[position] = line;
+    values.importWh[position] = importWh;
+    values.exportWh[position] = exportWh;
+    values.quality[position] = quality;
+    this.uniqueCount++;
+  }
+
+  /** Every PPE-day given, PPE by PPE, days in calendar order. */
+  days(): DayValues[] {
+    const result: DayValues[] = [];
+    for (const point of this.points.values()) {
+      if (point) result.push(...[...point.days.values()].sort((a, b) => a.dayStartMs - b.dayStartMs));
+    }
+    return result;
+  }
+}
+
+export interface EventContext {
+  clusterId: string;
+  source: string;
+  fileSha256: string | null;
+}
+
+/**
+ * A day's values against what its stream already holds: a value for an empty interval is
+ * new (one Recorded event), the same value is unchanged, another value is a correction
+ * (one Corrected event carrying the previous values). A day already recorded in another
+ * interval length refuses every value given for it.
+ */
+export function planDay(existing: MeterDay | undefined, values: DayValues, context: EventContext): { events: MeterEvent[]; errors: { line: number; reason: string }[] } {
+  const { day, dayStartMs, intervalMinutes } = values;
+  if (existing && existing.intervalMinutes !== intervalMinutes) {
+    const errors = [];
+    for (const line of values.lines) if (line !== 0) errors.push({ line, reason: `interval of ${intervalMinutes} minutes, but ${day} is recorded in ${existing.intervalMinutes}-minute intervals` });
+    return { events: [], errors };
+  }
+  const base = (): MeterDayEventData => ({
+    clusterId: context.clusterId, ppeCode: values.ppeCode, day, dayStart: iso(dayStartMs), intervalMinutes,
+    source: context.source, fileSha256: context.fileSha256, indexRanges: [], importWh: [], exportWh: [], quality: '', lineRanges: [],
+  });
+  const fresh = base();
+  const corrected: MeterCorrectionData = { ...base(), previousImportWh: [], previousExportWh: [], previousQuality: '' };
+  const add = (data: MeterDayEventData, position: number) => {
+    addToRuns(data.indexRanges, position);
+    data.importWh.push(values.importWh[position]);
+    data.exportWh.push(values.exportWh[position]);
+    data.quality += values.quality[position];
+    addToRuns(data.lineRanges, values.lines[position]);
+  };
+  for (let position = 0; position < values.lines.length; position++) {
+    if (values.lines[position] === 0) continue;
+    const before = existing?.values.get(position);
+    if (!before) {
+      add(fresh, position);
+    } else if (before.importWh !== values.importWh[position] || before.exportWh !== values.exportWh[position] || before.quality !== values.quality[position]) {
+      add(corrected, position);
+      corrected.previousImportWh.push(before.importWh);
+      corrected.previousExportWh.push(before.exportWh);
+      corrected.previousQuality += before.quality;
+    }
+  }
+  const events: MeterEvent[] = [];
+  if (fresh.importWh.length > 0) events.push({ type: 'MeterReadingsRecorded', data: fresh });
+  if (corrected.importWh.length > 0) events.push({ type: 'MeterReadingsCorrected', data: corrected });
+  return { events, errors: [] };
+}
