@@ -1,7 +1,9 @@
 // Ingest one month of 15-minute readings for N PPE through the public HTTP path (JSON
 // batches) until the interval read model has them all; COPY of the same rows into a bare
 // table in the same run is the physical baseline. The load generator is a child process. Sizes: BENCH_PPE, BENCH_DAYS, and
-// BENCH_BATCH_PPE (PPE per request, one day each) with BENCH_CONCURRENCY requests in flight.
+// BENCH_BATCH_PPE (PPE per request, one day each, default 250) with BENCH_CONCURRENCY
+// requests in flight (4), to BENCH_SERVICES service processes on the one database (2: one
+// per core of our 2-core machines, as it would be deployed).
 import { from as copyFrom } from 'pg-copy-streams';
 import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { spawn } from 'node:child_process';
@@ -33,7 +35,7 @@ export async function benchMetering(serverUrl: string): Promise<Figure[]> {
 
   const intervals = monthIntervals(BENCH_MONTH).slice(0, days * 96);
   const perDay = 96;
-  const batchPpe = size('BENCH_BATCH_PPE', 100);
+  const batchPpe = size('BENCH_BATCH_PPE', 250);
   const values = points.length * intervals.length;
   // The client's work is not the service's: request bodies and the COPY text are written
   // to files before either is timed, and both timings read their input from those files.
@@ -65,21 +67,24 @@ export async function benchMetering(serverUrl: string): Promise<Figure[]> {
   closeSync(copyOut);
 
   // BENCH_SERVICES=n: n service processes on the one database (this one and n - 1 more)
-  const extra = await startServiceProcesses(size('BENCH_SERVICES', 1) - 1, url);
+  const services = size('BENCH_SERVICES', 2);
+  const concurrency = size('BENCH_CONCURRENCY', 4);
+  const extra = await startServiceProcesses(services - 1, url);
   const client = fileURLToPath(new URL('./metering-client.js', import.meta.url));
   const profiler = process.env.BENCH_CPU_PROFILE ? await startCpuProfile() : undefined;
   const cpuBefore = { service: process.cpuUsage(), postgres: processCpuSeconds('postgres') };
   const ingest = await timed(async () => {
-    const child = spawn(process.execPath, [client, [base, ...extra.urls].join(','), token, String(size('BENCH_CONCURRENCY', 2)), ...requests], { stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = spawn(process.execPath, [client, [base, ...extra.urls].join(','), token, String(concurrency), ...requests], { stdio: ['ignore', 'inherit', 'inherit'] });
     const code = await new Promise((resolve) => child.once('exit', resolve));
     if (code !== 0) throw new Error(`the load generator exited with ${code}`);
   });
   const { rows } = await service.database.pool.query('SELECT sum(present)::bigint AS n FROM meter_days');
   if (rows[0].n !== values) throw new Error(`read model holds ${rows[0].n} values, expected ${values}`);
-  await extra.stop();
   const serviceCpu = process.cpuUsage(cpuBefore.service);
   if (profiler) await profiler.stop(process.env.BENCH_CPU_PROFILE!);
+  // before the other services stop: their connections' backends end with them
   const cpu = { service: (serviceCpu.user + serviceCpu.system) / 1e6, postgres: processCpuSeconds('postgres') - cpuBefore.postgres };
+  await extra.stop();
   const ingestRss = peakRssMib();
   const stored = (await service.database.pool.query(`SELECT pg_total_relation_size('events') AS events_bytes, pg_total_relation_size('meter_days') AS days_bytes,
       (SELECT avg(octet_length(data::text))::int FROM events WHERE type = 'MeterReadingsRecorded') AS event_bytes`)).rows[0];
@@ -107,7 +112,7 @@ export async function benchMetering(serverUrl: string): Promise<Figure[]> {
   return [
     { benchmark: 'metering ingest', figure: `COPY into a bare table, ${points.length} PPE × ${intervals.length} intervals`, value: Math.round(copyRate), unit: 'values/s' },
     {
-      benchmark: 'metering ingest', figure: `HTTP JSON batches → events → interval read model (${values.toLocaleString('en-US')} values, ${ingest.seconds.toFixed(1)} s)`,
+      benchmark: 'metering ingest', figure: `HTTP JSON batches → events → interval read model (${values.toLocaleString('en-US')} values, ${ingest.seconds.toFixed(1)} s; ${services} service processes, ${concurrency} requests in flight)`,
       value: Math.round(ingestRate), unit: 'values/s', baseline: Math.round(copyRate), ratio: ingestRate / copyRate, target: '>= 0.50 of COPY', met: ingestRate / copyRate >= 0.5,
     },
     { benchmark: 'metering ingest', figure: 'peak RSS of the service after ingest (the load generator is another process)', value: ingestRss, unit: 'MiB' },
