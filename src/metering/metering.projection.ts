@@ -1,6 +1,11 @@
 // meter_days from MeterReadingsRecorded/Corrected: for each batch, read the touched day
-// rows once, merge in memory, write them back with one unnest upsert.
+// rows once, merge in memory, COPY the merged rows into a staging table and upsert them
+// in one statement. COPY, not unnest: the arrays are parsed once, not as text elements
+// of a text array first.
 import type { PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { RecordedEvent } from '../event-store/event-store.port.js';
 import type { Projection } from '../projections/projection.js';
 import { intervalsInDay, type MeterDayEventData, type MeterDayRow, positionsOf } from './domain/meter-stream.js';
@@ -9,6 +14,8 @@ type DayRow = MeterDayRow;
 
 const key = (clusterId: string, ppeCode: string, day: string) => `${clusterId}\u0000${ppeCode}\u0000${day}`;
 const arrayLiteral = (values: (number | null)[]) => '{' + values.map((v) => (v === null ? 'NULL' : String(v))).join(',') + '}';
+/** COPY text format: a backslash, tab or line break in a value is escaped. */
+const copyText = (value: string) => (/[\\\t\n\r]/.test(value) ? value.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r') : value);
 
 export const meteringProjection: Projection = {
   name: 'metering',
@@ -49,21 +56,21 @@ export const meteringProjection: Projection = {
       row.quality = quality.join('');
       if (corrected) row.corrections += positions.length;
     }
-    const all = [...days.values()];
+    let text = '';
+    for (const r of days.values()) {
+      const present = r.quality.length - (r.quality.match(/-/g)?.length ?? 0);
+      text += `${copyText(r.cluster_id)}\t${copyText(r.ppe_code)}\t${r.day}\t${r.day_start.toISOString()}\t${r.interval_minutes}\t${arrayLiteral(r.import_wh)}\t${arrayLiteral(r.export_wh)}\t${r.quality}\t${present}\t${r.corrections}\n`;
+    }
+    // emptied at every commit, and by the runner's savepoint if this batch fails
+    await client.query('CREATE TEMP TABLE IF NOT EXISTS meter_days_staging (LIKE meter_days) ON COMMIT DELETE ROWS');
+    await pipeline(Readable.from([text]), client.query(copyFrom(
+      'COPY meter_days_staging (cluster_id, ppe_code, day, day_start, interval_minutes, import_wh, export_wh, quality, present, corrections) FROM STDIN',
+    )));
     await client.query(
-      `INSERT INTO meter_days (cluster_id, ppe_code, day, day_start, interval_minutes, import_wh, export_wh, quality, present, corrections)
-       SELECT cluster_id, ppe_code, day, day_start, interval_minutes, import_wh::bigint[], export_wh::bigint[], quality,
-              length(replace(quality, '-', '')), corrections
-         FROM unnest($1::text[], $2::text[], $3::date[], $4::timestamptz[], $5::int[], $6::text[], $7::text[], $8::text[], $9::int[])
-           AS t(cluster_id, ppe_code, day, day_start, interval_minutes, import_wh, export_wh, quality, corrections)
+      `INSERT INTO meter_days SELECT * FROM meter_days_staging
        ON CONFLICT (cluster_id, ppe_code, day) DO UPDATE SET
          import_wh = EXCLUDED.import_wh, export_wh = EXCLUDED.export_wh, quality = EXCLUDED.quality,
          present = EXCLUDED.present, corrections = EXCLUDED.corrections`,
-      [
-        all.map((r) => r.cluster_id), all.map((r) => r.ppe_code), all.map((r) => r.day), all.map((r) => r.day_start),
-        all.map((r) => r.interval_minutes), all.map((r) => arrayLiteral(r.import_wh)), all.map((r) => arrayLiteral(r.export_wh)),
-        all.map((r) => r.quality), all.map((r) => r.corrections),
-      ],
     );
   },
 };
