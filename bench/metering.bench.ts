@@ -5,7 +5,8 @@
 // requests in flight (4), to BENCH_SERVICES service processes on the one database (2: one
 // per core of our 2-core machines, as it would be deployed).
 import { from as copyFrom } from 'pg-copy-streams';
-import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { Readable } from 'node:stream';
 import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,6 +72,8 @@ export async function benchMetering(serverUrl: string): Promise<Figure[]> {
   const concurrency = size('BENCH_CONCURRENCY', 4);
   const extra = await startServiceProcesses(services - 1, url);
   const client = fileURLToPath(new URL('./metering-client.js', import.meta.url));
+  // both timed phases start from a checkpoint: neither pays for the other's dirty pages
+  await service.database.pool.query('CHECKPOINT');
   const profiler = process.env.BENCH_CPU_PROFILE ? await startCpuProfile() : undefined;
   const cpuBefore = { service: process.cpuUsage(), postgres: processCpuSeconds('postgres') };
   const ingest = await timed(async () => {
@@ -97,6 +100,7 @@ export async function benchMetering(serverUrl: string): Promise<Figure[]> {
 
   // the physical floor: COPY the same rows into a bare table
   await service.database.pool.query('CREATE TABLE bench_copy (ppe_code text, interval_start timestamptz, import_wh bigint, export_wh bigint, quality text)');
+  await service.database.pool.query('CHECKPOINT');
   const copy = await timed(async () => {
     const client = await service.database.pool.connect();
     try {
@@ -105,6 +109,8 @@ export async function benchMetering(serverUrl: string): Promise<Figure[]> {
       client.release();
     }
   });
+  rmSync(copyFile);
+  const file = await benchFileImport(base, token, points, dir);
   rmSync(dir, { recursive: true, force: true });
   await service.close();
   const ingestRate = values / ingest.seconds;
@@ -118,6 +124,10 @@ export async function benchMetering(serverUrl: string): Promise<Figure[]> {
     { benchmark: 'metering ingest', figure: 'peak RSS of the service after ingest (the load generator is another process)', value: ingestRss, unit: 'MiB' },
     { benchmark: 'metering ingest', figure: 'CPU during ingest: the service / PostgreSQL', value: Number(cpu.service.toFixed(1)), unit: `s / ${cpu.postgres.toFixed(1)} s` },
     { benchmark: 'metering ingest', figure: `stored: events table (a day's event ${stored.event_bytes} B of JSON) / interval read model`, value: Math.round(stored.events_bytes / 1048576), unit: `MiB / ${Math.round(stored.days_bytes / 1048576)} MiB` },
+    {
+      benchmark: 'metering file', figure: `one generic CSV of ${file.megabytes.toFixed(0)} MB (${file.lines.toLocaleString('en-US')} lines) through the file endpoint, into the read model`,
+      value: Math.round(file.lines / file.seconds), unit: `lines/s (${file.seconds.toFixed(1)} s; the service's RSS rose ${file.rssRiseMib} MiB)`,
+    },
     {
       benchmark: 'audit', figure: `rebuild every projection from the log (${values.toLocaleString('en-US')} values)`, value: Number(rebuild.seconds.toFixed(1)), unit: 's',
       baseline: Number(ingest.seconds.toFixed(1)), ratio: rebuild.seconds / ingest.seconds, target: '<= 2x the ingest time', met: rebuild.seconds <= 2 * ingest.seconds,
@@ -155,4 +165,38 @@ async function startServiceProcesses(count: number, databaseUrl: string): Promis
       })));
     },
   };
+}
+
+/**
+ * The file path: one generic CSV of a month of 15-minute values for BENCH_FILE_PPE PPE (a
+ * month the JSON ingest did not touch), streamed to the file endpoint. The parse streams,
+ * so the service's memory should not grow with the file: its RSS is sampled meanwhile.
+ */
+async function benchFileImport(base: string, token: string, points: { ppeCode: string }[], dir: string) {
+  const count = Math.min(size('BENCH_FILE_PPE', 300), points.length);
+  const intervals = monthIntervals('2026-06');
+  const path = join(dir, 'readings.csv');
+  const out = openSync(path, 'w');
+  writeSync(out, 'ppe_code,interval_start,interval_minutes,import_wh,export_wh,quality\n');
+  for (let p = 0; p < count; p++) {
+    let chunk = '';
+    for (let i = 0; i < intervals.length; i++) {
+      const r = syntheticReading(points[p] as Parameters<typeof syntheticReading>[0], p, i, 96);
+      chunk += `${points[p].ppeCode},${intervals[i].toISOString()},15,${r.importWh},${r.exportWh},measured\n`;
+    }
+    writeSync(out, chunk);
+  }
+  closeSync(out);
+  const before = process.memoryUsage().rss;
+  let highest = before;
+  const sampler = setInterval(() => { highest = Math.max(highest, process.memoryUsage().rss); }, 50);
+  const upload = await timed(async () => {
+    const res = await fetch(`${base}/clusters/bench/readings/files?format=generic`, {
+      method: 'POST', headers: { 'content-type': 'text/csv', authorization: `Bearer ${token}` },
+      body: Readable.toWeb(createReadStream(path)) as ReadableStream, duplex: 'half',
+    } as RequestInit);
+    if (res.status !== 200) throw new Error(`file import failed: ${res.status} ${await res.text()}`);
+  });
+  clearInterval(sampler);
+  return { lines: count * intervals.length, megabytes: statSync(path).size / 1e6, seconds: upload.seconds, rssRiseMib: Math.round((highest - before) / 1048576) };
 }

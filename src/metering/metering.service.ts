@@ -15,7 +15,7 @@ import type { Principal } from '../auth/roles.decorator.js';
 import { notFound } from '../auth/auth.guard.js';
 import { monthCompleteness } from './domain/completeness.js';
 import { type MeterDayRow, type MeterEvent, meterStreamId, positionsOf, QUALITY_CODES, QUALITY_NAMES, warsawDayOf, warsawDayOfMs } from './domain/meter-stream.js';
-import { parseMeteringFile } from './files/parse.js';
+import { type FileReading, parseMeteringFile } from './files/parse.js';
 import { INSTANT_WITH_OFFSET, type ReadingsBatchDto } from './readings.dto.js';
 import { MAX_REPORTED_ERRORS, MeteringRecorder, ReadingsRejected } from './readings-recorder.js';
 import { type MeteringRegistryView, ReadingsBatch } from './domain/readings-batch.js';
@@ -69,18 +69,18 @@ export class MeteringService {
     options: { format: 'generic' | 'tauron' | 'enea'; ppeCode?: string; balancing: 'before' | 'after'; digest: () => string; source?: string },
     now = new Date(),
   ) {
-    const state = await this.clusters.state(clusterId);
+    // Readings go into the batch as they are parsed: no list of a file's readings is kept.
+    const batch = new ReadingsBatch(registryView(await this.clusters.state(clusterId)), now.getTime(), 'line');
+    const onReading = (r: FileReading) => batch.add(r.line, normalisePpeCode(r.ppeCode), r.intervalStart.getTime(), r.intervalMinutes, r.importWh, r.exportWh, QUALITY_CODES[r.quality]);
     let parsed;
     try {
-      parsed = await parseMeteringFile(input, { format: options.format, ppeCode: options.ppeCode, balancing: options.balancing, maxErrors: MAX_REPORTED_ERRORS });
+      parsed = await parseMeteringFile(input, { format: options.format, ppeCode: options.ppeCode, balancing: options.balancing, maxErrors: MAX_REPORTED_ERRORS, onReading });
     } catch (error) {
       if (error instanceof ProblemException) throw error;
       throw new ProblemException(problem(400, `The file could not be read: ${(error as Error).message}`));
     }
     if (parsed.errorCount > 0) throw new ReadingsRejected(parsed.errors.map((e) => ({ line: e.line, field: e.field ?? 'line', reason: e.reason })), parsed.errorCount, 'The file');
-    if (parsed.readings.length === 0) throw DomainError.validation([{ field: 'file', reason: 'holds no readings' }], 'The file was rejected: it holds no readings; nothing was recorded');
-    const batch = new ReadingsBatch(registryView(state), now.getTime(), 'line');
-    for (const r of parsed.readings) batch.add(r.line, normalisePpeCode(r.ppeCode), r.intervalStart.getTime(), r.intervalMinutes, r.importWh, r.exportWh, QUALITY_CODES[r.quality]);
+    if (parsed.readingCount === 0) throw DomainError.validation([{ field: 'file', reason: 'holds no readings' }], 'The file was rejected: it holds no readings; nothing was recorded');
     return this.recorder.record(clusterId, batch, {
       source: options.source ?? `file:${options.format}`, fileSha256: options.digest(), lineBased: true, linesRead: parsed.linesRead, what: 'The file',
     });

@@ -34,6 +34,16 @@ describe('Tauron eLicznik', () => {
     expect(result.readings[23].intervalStart).toEqual(new Date('2026-05-01T21:00:00Z'));
   });
 
+  test('readings may be taken one by one as they are parsed, none kept in the result', async () => {
+    const labels = Array.from({ length: 24 }, (_, i) => i + 1);
+    const taken: number[] = [];
+    const result = await parseText(tauronDay('2026-05-01', labels), { format: 'tauron', ppeCode: 'PL0001', onReading: (r) => taken.push(r.intervalStart.getTime()) });
+    expect(result.readings).toEqual([]);
+    expect(result.readingCount).toBe(24);
+    expect(taken).toHaveLength(24);
+    expect(taken[0]).toBe(Date.parse('2026-04-30T22:00:00Z'));
+  });
+
   test.each([
     ['2025-03-30', 23],
     ['2026-03-29', 23],

@@ -25,7 +25,9 @@ export interface LineError {
 }
 
 export interface ParseResult {
+  /** Empty when the caller took them one by one (onReading). */
   readings: FileReading[];
+  readingCount: number;
   errors: LineError[];
   errorCount: number;
   linesRead: number;
@@ -39,6 +41,8 @@ export interface ParseOptions {
   balancing?: 'before' | 'after';
   maxErrors?: number;
   maxRows?: number;
+  /** Each good reading as it is read, instead of all of them in the result: memory stays flat. */
+  onReading?: (reading: FileReading) => void;
 }
 
 export const MAX_ROWS = 5_000_000;
@@ -52,7 +56,13 @@ class Collector {
   readonly readings: FileReading[] = [];
   readonly errors: LineError[] = [];
   errorCount = 0;
-  constructor(private readonly maxErrors: number) {}
+  readingCount = 0;
+  constructor(private readonly maxErrors: number, private readonly onReading?: (reading: FileReading) => void) {}
+  emit(reading: FileReading) {
+    this.readingCount++;
+    if (this.onReading) this.onReading(reading);
+    else this.readings.push(reading);
+  }
   error(line: number, reason: string, field?: string) {
     this.errorCount++;
     if (this.errors.length < this.maxErrors) this.errors.push(field ? { line, field, reason } : { line, reason });
@@ -72,7 +82,7 @@ async function* rows(input: Readable, delimiter: string): AsyncGenerator<Row> {
 }
 
 export async function parseMeteringFile(input: Readable, options: ParseOptions): Promise<ParseResult> {
-  const collector = new Collector(options.maxErrors ?? 100);
+  const collector = new Collector(options.maxErrors ?? 100, options.onReading);
   const maxRows = options.maxRows ?? MAX_ROWS;
   let linesRead = 0;
   const counted = async function* (source: AsyncGenerator<Row>) {
@@ -85,7 +95,7 @@ export async function parseMeteringFile(input: Readable, options: ParseOptions):
   if (options.format === 'generic') await parseGeneric(counted(rows(input, ',')), collector);
   else if (options.format === 'tauron') await parseTauron(counted(rows(input, ';')), collector, options);
   else await parseEnea(counted(rows(input, ';')), collector, options);
-  return { readings: collector.readings, errors: collector.errors, errorCount: collector.errorCount, linesRead };
+  return { readings: collector.readings, readingCount: collector.readingCount, errors: collector.errors, errorCount: collector.errorCount, linesRead };
 }
 
 // --- generic CSV ---------------------------------------------------------------------
@@ -130,7 +140,7 @@ async function parseGeneric(source: AsyncGenerator<Row>, out: Collector) {
     const qualityText = 'quality' in columns ? cell('quality') || 'measured' : 'measured';
     if (!QUALITIES.includes(qualityText as Quality)) out.error(line, `"${qualityText}" is not measured, estimated or substituted`, 'quality');
     if (out.errorCount > before) continue;
-    out.readings.push({ line, ppeCode, intervalStart: start!, intervalMinutes: minutes, importWh: importWh as number, exportWh: exportWh as number, quality: qualityText as Quality });
+    out.emit({ line, ppeCode, intervalStart: start!, intervalMinutes: minutes, importWh: importWh as number, exportWh: exportWh as number, quality: qualityText as Quality });
   }
   if (!columns) out.error(1, 'the file is empty');
 }
@@ -164,7 +174,7 @@ function combineHours(values: Map<number, HourValue>, kinds: Set<'import' | 'exp
     // A file with both kinds must have both for every hour: a missing value is never invented.
     if (kinds.has('import') && value.importWh === undefined) { out.error(value.line, `no import (pobór) value for the hour starting ${value.start.toISOString()}`); continue; }
     if (kinds.has('export') && value.exportWh === undefined) { out.error(value.line, `no export (oddanie) value for the hour starting ${value.start.toISOString()}`); continue; }
-    out.readings.push({ line: value.line, ppeCode, intervalStart: value.start, intervalMinutes: 60, importWh: value.importWh ?? 0, exportWh: value.exportWh ?? 0, quality: 'measured' });
+    out.emit({ line: value.line, ppeCode, intervalStart: value.start, intervalMinutes: 60, importWh: value.importWh ?? 0, exportWh: value.exportWh ?? 0, quality: 'measured' });
   }
 }
 
