@@ -1,6 +1,6 @@
 import { DomainError } from '../common/domain-error.js';
 import { type ClusterState, initialClusterState } from '../clusters/registry/registry.js';
-import { type Contract, contractMonths, contractsActiveAt, decideTrading, evolveTrading, initialTradingState, type TradingState } from './contracts.js';
+import { type Contract, contractMonths, contractsActiveAt, decideTrading, evolveTrading, initialTradingState, isWorkingDay, type TradingState } from './contracts.js';
 
 const registry: ClusterState = initialClusterState();
 for (const [memberId, admittedOn, withdrawnOn] of [['plant', '2026-01-01', null], ['city', '2026-01-01', null], ['late', '2026-06-01', null], ['gone', '2026-01-01', '2026-07-01']] as const) {
@@ -57,4 +57,14 @@ test('local-time windows on working days, validity inclusive of its last day', (
   expect(contractsActiveAt([{ ...contract, terminatedFrom: null }], new Date('2026-12-31T22:59:00Z'))).toHaveLength(1);
   expect(contractsActiveAt([{ ...contract, terminatedFrom: null }], new Date('2026-12-31T23:00:00Z'))).toHaveLength(0);
   expect(contractMonths(contract)).toEqual(['2026-05', '2026-06', '2026-07', '2026-08', '2026-09', '2026-10', '2026-11', '2026-12']);
+});
+
+test('working days are Monday to Friday except Polish public holidays, Wigilia included from 2025', () => {
+  for (const holiday of ['2025-12-24', '2026-01-06', '2026-04-06', '2026-06-04', '2026-11-11']) expect(isWorkingDay(holiday)).toBe(false);
+  for (const working of ['2026-06-03', '2026-06-05', '2026-11-12', '2026-04-07']) expect(isWorkingDay(working)).toBe(true);
+  expect(isWorkingDay('2026-05-09')).toBe(false); // a Saturday
+  const windowed = { ...contract, window: { from: '06:00', to: '22:00', workingDaysOnly: true }, terminatedFrom: null };
+  // Corpus Christi, Thursday 2026-06-04, at noon: no delivery; the day after: delivery
+  expect(contractsActiveAt([windowed], new Date('2026-06-04T10:00:00Z'))).toHaveLength(0);
+  expect(contractsActiveAt([windowed], new Date('2026-06-05T10:00:00Z'))).toHaveLength(1);
 });

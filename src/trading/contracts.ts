@@ -1,6 +1,8 @@
 // Bilateral contracts between members (the trading-{cluster} stream): a seller delivers a
 // flat volume per settlement interval to a buyer at a price, inside a validity window and
-// optionally only in local-time windows on working days. Pure decider and queries.
+// optionally only in local-time windows on working days (Monday to Friday, Polish public
+// holidays excluded). Pure decider and queries.
+import Holidays from 'date-holidays';
 import { DateTime } from 'luxon';
 import { DomainError, type FieldError } from '../common/domain-error.js';
 import { isValidDate } from '../clusters/registry/calendar.js';
@@ -114,6 +116,23 @@ export function contractsInOrder(state: TradingState): Contract[] {
   return Object.values(state.contracts).sort((a, b) => (a.signedAt === b.signedAt ? (a.contractId < b.contractId ? -1 : 1) : a.signedAt < b.signedAt ? -1 : 1));
 }
 
+const polishHolidays = new Holidays('PL');
+const workingDays = new Map<string, boolean>();
+
+/** Monday to Friday, and not a Polish public holiday (Wigilia included from 2025). */
+export function isWorkingDay(date: string): boolean {
+  let working = workingDays.get(date);
+  if (working === undefined) {
+    const weekday = DateTime.fromISO(date, { zone: ZONE }).weekday;
+    // noon: the library reads the date in its own zone, and noon is that day in any
+    const holiday = (polishHolidays.isHoliday(new Date(`${date}T12:00:00Z`)) || []).some((h) => h.type === 'public');
+    working = weekday <= 5 && !holiday;
+    if (workingDays.size > 10_000) workingDays.clear();
+    workingDays.set(date, working);
+  }
+  return working;
+}
+
 /** The contracts delivering in the interval starting at an instant, in serving order. */
 export function contractsActiveAt(ordered: Contract[], intervalStart: Date): ActiveContract[] {
   const local = DateTime.fromJSDate(intervalStart, { zone: ZONE });
@@ -124,7 +143,7 @@ export function contractsActiveAt(ordered: Contract[], intervalStart: Date): Act
     if (day < c.validFrom || day > c.validTo) continue;
     if (c.terminatedFrom && day >= c.terminatedFrom) continue;
     if (c.window) {
-      if (c.window.workingDaysOnly && local.weekday > 5) continue;
+      if (c.window.workingDaysOnly && !isWorkingDay(day)) continue;
       if (time < c.window.from || time >= c.window.to) continue;
     }
     result.push({ contractId: c.contractId, sellerMemberId: c.sellerMemberId, buyerMemberId: c.buyerMemberId, contractedWh: c.whPerInterval });

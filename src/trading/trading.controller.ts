@@ -17,7 +17,7 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 export class DeliveryWindowDto {
   @ApiProperty({ example: '06:00' }) @Matches(/^\d{2}:\d{2}$/, { message: 'must be a local time HH:MM' }) from!: string;
   @ApiProperty({ example: '22:00' }) @Matches(/^\d{2}:\d{2}$/, { message: 'must be a local time HH:MM' }) to!: string;
-  @ApiProperty({ description: 'Monday to Friday only' }) @IsBoolean() workingDaysOnly!: boolean;
+  @ApiProperty({ description: 'Monday to Friday only, Polish public holidays excluded' }) @IsBoolean() workingDaysOnly!: boolean;
 }
 
 export class SignContractDto {
