@@ -1,11 +1,11 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Put } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DateTime } from 'luxon';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
 import { CLUSTER_READERS, type Principal, Roles } from '../auth/roles.decorator.js';
 import { notFound } from '../auth/auth.guard.js';
 import {
-  AdmitMemberDto, AgreementVersionDto, DecommissionDto, ReassignmentDto, RegisterClusterDto, RegisterMeteringPointDto, WithdrawalDto,
+  AdmitMemberDto, AgreementVersionDto, DecommissionDto, PartyDto, ReassignmentDto, RegisterClusterDto, RegisterMeteringPointDto, WithdrawalDto,
 } from './clusters.dto.js';
 import { ClustersService } from './clusters.service.js';
 import { type Allocation, type ClusterState, complianceWarnings, type Member, type MeteringPoint, normalisePpeCode } from './registry/registry.js';
@@ -39,6 +39,14 @@ export class ClustersController {
     const clusterId = this.clusters.newId();
     const { events, streamVersion } = await this.clusters.execute(clusterId, { type: 'RegisterCluster', clusterId, ...body });
     return { ...events[0].data, clusterId, streamVersion };
+  }
+
+  @Put(':clusterId/coordinator')
+  @Roles('admin')
+  @ApiOperation({ summary: "Change the coordinator's name, NIP or address; later invoices show them" })
+  async changeCoordinator(@Param('clusterId') clusterId: string, @Body() body: PartyDto) {
+    const { events, streamVersion } = await this.clusters.execute(clusterId, { type: 'ChangeCoordinator', coordinator: body });
+    return { ...events[0].data, streamVersion };
   }
 
   @Get()

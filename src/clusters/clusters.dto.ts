@@ -19,6 +19,8 @@ export const SOURCES = ['pv', 'wind', 'hydro', 'biogas', 'biomass', 'chp', 'othe
 export class PartyDto {
   @ApiProperty() @IsString() @Length(1, 300) legalName!: string;
   @ApiProperty({ example: '5261040828' }) @IsString() @Length(10, 13) nip!: string;
+  @ApiPropertyOptional({ example: 'ul. Gliwicka 8, 43-180 Orzesze', description: "printed as the seller's address on the coordinator's invoices" })
+  @IsOptional() @IsString() @Length(1, 300) address?: string;
 }
 
 export class GminaDto {

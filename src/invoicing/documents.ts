@@ -124,7 +124,8 @@ export function decideIssue(input: IssueInput, state: InvoicingState): Invoicing
   if (state.documents.some((d) => d.month === input.month && d.kind !== 'correction')) return [];
   const sequences = { ...state.sequences };
   const year = input.issueDate.slice(0, 4);
-  const coordinator: Party = { name: input.cluster.coordinator.legalName, nip: input.cluster.coordinator.nip, address: input.cluster.name };
+  // a cluster registered without the coordinator's address shows its name there (a compliance warning says so)
+  const coordinator: Party = { name: input.cluster.coordinator.legalName, nip: input.cluster.coordinator.nip, address: input.cluster.coordinator.address ?? input.cluster.name };
   const names = (id: string) => input.members[id]?.legalName ?? id;
   const documents: InvoiceDocument[] = [];
   const add = (kind: DocumentKind, memberId: string, seller: Party, buyer: Party, lines: InvoiceLine[], vatRateBp: number) => {

@@ -32,6 +32,7 @@ const MATRIX: Row[] = [
   { method: 'POST', route: '/clusters', path: '/clusters', expect: all(403, { admin: 'ok' }) },
   { method: 'GET', route: '/clusters', path: '/clusters', expect: all('ok') },
   { method: 'GET', route: '/clusters/:clusterId', path: C, expect: all('ok', { 'other-coordinator': 404 }) },
+  { method: 'PUT', route: '/clusters/:clusterId/coordinator', path: `${C}/coordinator`, expect: all(403, { admin: 'ok' }) },
   { method: 'GET', route: '/clusters/:clusterId/compliance', path: `${C}/compliance`, expect: all('ok', { member: 403, 'meter-data': 403, 'other-coordinator': 404 }) },
   { method: 'POST', route: '/clusters/:clusterId/members', path: `${C}/members`, expect: coordinatorOnly },
   { method: 'GET', route: '/clusters/:clusterId/members', path: `${C}/members`, expect: readers },
@@ -117,7 +118,7 @@ test.each(cases)('%s %s as %s → %s', async (method, pathTemplate, role, expect
   // a throwaway member token of this cluster to revoke, so revocations change nothing else
   const throwaway = pathTemplate.includes('{token}') ? (await t.http.post('/tokens').set(t.admin).send({ role: 'member', clusterId, memberId: other, label: 'throwaway' }).expect(201)).body.tokenId : randomUUID();
   const path = pathTemplate.replace('{cluster}', clusterId).replace('{own}', own).replace('{other}', other).replace('{token}', throwaway);
-  let request = method === 'GET' ? t.http.get(path) : t.http.post(path);
+  let request = method === 'GET' ? t.http.get(path) : method === 'PUT' ? t.http.put(path) : t.http.post(path);
   request = request.set(tokens[role]);
   // writes get a body that fails validation: passing access control is shown by a 400, and nothing is written
   const res = method === 'GET' ? await request : await (path.includes('/readings/files') ? request.set('content-type', 'text/csv').send('') : request.send({ unknownField: true }));

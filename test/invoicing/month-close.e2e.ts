@@ -64,6 +64,10 @@ test('a month with gaps closes only with allowGaps and a reason; the close is re
 });
 
 test('20 concurrent requests give one set of documents numbered without a gap; the PDF reads like an invoice', async () => {
+  // the admin records the coordinator's address: the seller's address on every invoice
+  const changed = await t.http.put(`/clusters/${clusterId}/coordinator`).set(t.admin).send({ legalName: 'Klastry Energii sp. z o.o.', nip: '5261040828', address: 'ul. Gliwicka 8, 43-180 Orzesze' }).expect(200);
+  expect(changed.body).toMatchObject({ address: 'ul. Gliwicka 8, 43-180 Orzesze' });
+  await t.http.put(`/clusters/${clusterId}/coordinator`).set(coordinator).send({ legalName: 'X', nip: '5261040828' }).expect(403);
   const responses = await Promise.all(Array.from({ length: 20 }, () => t.http.post(`/clusters/${clusterId}/settlements/2026-05/invoices`).set(coordinator)));
   for (const r of responses) expect(r.status).toBe(200);
   const sets = new Set(responses.map((r) => r.body.documents.map((d: { invoiceId: string }) => d.invoiceId).sort().join(',')));
@@ -88,6 +92,7 @@ test('20 concurrent requests give one set of documents numbered without a gap; t
   expect(text).toContain(firmInvoice.number);
   expect(text).toContain('7770001111');
   expect(text).toContain('Spółdzielnia Socjalna Zielone Śląskie');
+  expect(text).toContain('ul. Gliwicka 8, 43-180 Orzesze');
   expect(text).toMatch(/Do zapłaty: [\d\s\u00a0]+,\d\d zł/);
   const json = await t.http.get(`/clusters/${clusterId}/invoices/${firmInvoice.invoiceId}`).set(coordinator).expect(200);
   expect(json.body).toMatchObject({ number: firmInvoice.number, seller: { nip: '5261040828' }, buyer: { nip: '7770001111' }, vatRateBp: 2300 });

@@ -3,7 +3,7 @@ import type { TestService } from './service.js';
 
 export const ORZESZE = {
   name: 'Orzeski Klaster Energii',
-  coordinator: { legalName: 'Orzeska Energia Sp. z o.o.', nip: '5261040828' },
+  coordinator: { legalName: 'Orzeska Energia Sp. z o.o.', nip: '5261040828', address: 'ul. Zamkowa 8, 43-180 Orzesze' },
   distributionSystemOperator: 'Tauron Dystrybucja S.A.',
   area: { gminy: [{ name: 'Orzesze', teryt: '2408031' }] },
 };

@@ -74,6 +74,20 @@ describe('registering a cluster', () => {
       .thenRejects('validation', ['area']);
   });
 
+  test("the coordinator's address is kept when given, trimmed; an empty one is refused", () => {
+    given().when({ type: 'RegisterCluster', clusterId: 'x', name: 'K', coordinator: { legalName: 'C', nip: '5261040828', address: ' ul. Gliwicka 8, Orzesze ' }, distributionSystemOperator: 'T', area: { powiat: 'p' } })
+      .then([{ type: 'ClusterRegistered', data: { clusterId: 'x', name: 'K', coordinator: { legalName: 'C', nip: '5261040828', address: 'ul. Gliwicka 8, Orzesze' }, distributionSystemOperator: 'T', area: { powiat: 'p' }, ureRegisterEntry: null } }]);
+    given().when({ type: 'RegisterCluster', clusterId: 'x', name: 'K', coordinator: { legalName: 'C', nip: '5261040828', address: '  ' }, distributionSystemOperator: 'T', area: { powiat: 'p' } })
+      .thenRejects('validation', ['coordinator.address']);
+  });
+
+  test('the coordinator may change (name, NIP, address); a bad NIP is refused; no cluster, not found', () => {
+    given(registered).when({ type: 'ChangeCoordinator', coordinator: { legalName: 'Nowy Koordynator Sp. z o.o.', nip: '635-183-10-37', address: 'ul. Nowa 1, Orzesze' } })
+      .then([{ type: 'CoordinatorChanged', data: { legalName: 'Nowy Koordynator Sp. z o.o.', nip: '6351831037', address: 'ul. Nowa 1, Orzesze' } }]);
+    given(registered).when({ type: 'ChangeCoordinator', coordinator: { legalName: 'X', nip: '6351831038' } }).thenRejects('validation', ['coordinator.nip']);
+    given().when({ type: 'ChangeCoordinator', coordinator: { legalName: 'X', nip: '6351831037' } }).thenRejects('not_found');
+  });
+
   test('a second registration of the same stream is a conflict', () =>
     given(registered).when({ type: 'RegisterCluster', clusterId: 'orzesze', name: 'K', coordinator: { legalName: 'C', nip: '5261040828' }, distributionSystemOperator: 'T', area: { powiat: 'p' } })
       .thenRejects('conflict'));
@@ -168,7 +182,12 @@ describe('compliance view', () => {
   test('warns of no public party, too many gminy and PPE of withdrawn members', () => {
     const wide: ClusterEvent = { type: 'ClusterRegistered', data: { ...registered.data, area: { gminy: ['1', '2', '3', '4', '5', '6'].map((n) => ({ name: `G${n}`, teryt: `240800${n}` })) } } as never };
     const { state } = given(wide, coop, { ...pv, data: { ...pv.data, memberId: 'coop' } }, { type: 'MemberWithdrew', data: { memberId: 'coop', effectiveOn: '2026-03-01' } });
-    expect(complianceWarnings(state, '2026-05-01').map((w) => w.code).sort()).toEqual(['no_public_party', 'ppe_of_withdrawn_member', 'too_many_gminy']);
+    expect(complianceWarnings(state, '2026-05-01').map((w) => w.code).sort()).toEqual(['coordinator_address_missing', 'no_public_party', 'ppe_of_withdrawn_member', 'too_many_gminy']);
+  });
+
+  test('no warning about the coordinator once its address is recorded', () => {
+    const { state } = given(registered, city, { type: 'CoordinatorChanged', data: { ...registered.data.coordinator, address: 'ul. Gliwicka 8, 43-180 Orzesze' } });
+    expect(complianceWarnings(state, '2026-05-01')).toEqual([]);
   });
 });
 

@@ -37,10 +37,17 @@ export interface AgreementVersion extends AgreementTerms {
   version: number;
 }
 
+export interface Coordinator {
+  legalName: string;
+  nip: string;
+  address?: string;
+}
+
 export interface ClusterProfile {
   clusterId: string;
   name: string;
-  coordinator: { legalName: string; nip: string };
+  /** The address is on every invoice the coordinator issues (clusters registered before it was asked may lack it). */
+  coordinator: Coordinator;
   distributionSystemOperator: string;
   area: { gminy?: { name: string; teryt: string }[]; powiat?: string };
   ureRegisterEntry: string | null;
@@ -84,7 +91,8 @@ export function initialClusterState(): ClusterState {
 }
 
 export type ClusterCommand =
-  | { type: 'RegisterCluster'; clusterId: string; name: string; coordinator: { legalName: string; nip: string }; distributionSystemOperator: string; area: { gminy?: { name: string; teryt: string }[]; powiat?: string }; ureRegisterEntry?: string }
+  | { type: 'RegisterCluster'; clusterId: string; name: string; coordinator: Coordinator; distributionSystemOperator: string; area: { gminy?: { name: string; teryt: string }[]; powiat?: string }; ureRegisterEntry?: string }
+  | { type: 'ChangeCoordinator'; coordinator: Coordinator }
   | { type: 'AdmitMember'; memberId: string; kind: string; legalName: string; nip?: string; address: string; invoiceEmail: string; vatPayer: boolean; selfBillingConsent?: boolean; admittedOn: string }
   | { type: 'WithdrawMember'; memberId: string; effectiveOn: string }
   | { type: 'RegisterMeteringPoint'; ppeCode: string; memberId: string; role: PpeRole; carrier: Carrier; source?: GenerationSource; capacityKw?: number; validFrom: string }
@@ -94,6 +102,7 @@ export type ClusterCommand =
 
 export type ClusterEvent =
   | { type: 'ClusterRegistered'; data: ClusterProfile }
+  | { type: 'CoordinatorChanged'; data: Coordinator }
   | { type: 'MemberAdmitted'; data: Omit<Member, 'withdrawnOn'> }
   | { type: 'MemberWithdrew'; data: { memberId: string; effectiveOn: string } }
   | { type: 'MeteringPointRegistered'; data: { ppeCode: string; memberId: string; role: PpeRole; carrier: Carrier; source: GenerationSource | null; capacityW: number | null; validFrom: string } }
@@ -101,7 +110,7 @@ export type ClusterEvent =
   | { type: 'MeteringPointDecommissioned'; data: { ppeCode: string; effectiveFrom: string } }
   | { type: 'AgreementAmended'; data: AgreementVersion };
 
-export const CLUSTER_EVENT_TYPES = ['ClusterRegistered', 'MemberAdmitted', 'MemberWithdrew', 'MeteringPointRegistered', 'MeteringPointReassigned', 'MeteringPointDecommissioned', 'AgreementAmended'];
+export const CLUSTER_EVENT_TYPES = ['ClusterRegistered', 'CoordinatorChanged', 'MemberAdmitted', 'MemberWithdrew', 'MeteringPointRegistered', 'MeteringPointReassigned', 'MeteringPointDecommissioned', 'AgreementAmended'];
 
 export function clusterStreamId(clusterId: string): string {
   return `cluster-${clusterId}`;
@@ -117,6 +126,17 @@ const NEEDS_SOURCE: PpeRole[] = ['producer', 'prosumer'];
 /** A member is active on a date from its admission until the day its withdrawal takes effect. */
 export function memberActiveOn(member: Member, date: string): boolean {
   return member.admittedOn <= date && (member.withdrawnOn === null || date < member.withdrawnOn);
+}
+
+function checkCoordinator(errors: FieldError[], coordinator: Coordinator): void {
+  if (!coordinator.legalName.trim()) errors.push({ field: 'coordinator.legalName', reason: 'must not be empty' });
+  checkNip(errors, 'coordinator.nip', coordinator.nip);
+  if (coordinator.address !== undefined && !coordinator.address.trim()) errors.push({ field: 'coordinator.address', reason: 'must not be empty when given' });
+}
+
+/** The coordinator as recorded: NIP normalised, the address only when given. */
+function coordinatorOf(coordinator: Coordinator): Coordinator {
+  return { legalName: coordinator.legalName.trim(), nip: normaliseNip(coordinator.nip), ...(coordinator.address ? { address: coordinator.address.trim() } : {}) };
 }
 
 function requireRegistered(state: ClusterState): ClusterProfile {
@@ -182,7 +202,7 @@ export function decide(command: ClusterCommand, state: ClusterState): ClusterEve
       if (state.profile) throw DomainError.conflict(`Cluster ${command.clusterId} is registered already`);
       const errors: FieldError[] = [];
       if (!command.name.trim()) errors.push({ field: 'name', reason: 'must not be empty' });
-      checkNip(errors, 'coordinator.nip', command.coordinator.nip);
+      checkCoordinator(errors, command.coordinator);
       const gminy = command.area.gminy ?? [];
       if (gminy.length === 0 && !command.area.powiat) errors.push({ field: 'area', reason: 'name the gminy or the powiat the cluster covers' });
       const teryts = new Set<string>();
@@ -196,12 +216,19 @@ export function decide(command: ClusterCommand, state: ClusterState): ClusterEve
         type: 'ClusterRegistered',
         data: {
           clusterId: command.clusterId, name: command.name.trim(),
-          coordinator: { legalName: command.coordinator.legalName, nip: normaliseNip(command.coordinator.nip) },
+          coordinator: coordinatorOf(command.coordinator),
           distributionSystemOperator: command.distributionSystemOperator,
           area: { ...(command.area.gminy ? { gminy: command.area.gminy } : {}), ...(command.area.powiat ? { powiat: command.area.powiat } : {}) },
           ureRegisterEntry: command.ureRegisterEntry ?? null,
         },
       }];
+    }
+    case 'ChangeCoordinator': {
+      requireRegistered(state);
+      const errors: FieldError[] = [];
+      checkCoordinator(errors, command.coordinator);
+      throwIfErrors(errors);
+      return [{ type: 'CoordinatorChanged', data: coordinatorOf(command.coordinator) }];
     }
     case 'AdmitMember': {
       requireRegistered(state);
@@ -349,6 +376,9 @@ export function evolve(state: ClusterState, event: ClusterEvent): ClusterState {
     case 'ClusterRegistered':
       state.profile = event.data;
       break;
+    case 'CoordinatorChanged':
+      if (state.profile) state.profile = { ...state.profile, coordinator: event.data };
+      break;
     case 'MemberAdmitted':
       state.members[event.data.memberId] = { ...event.data, withdrawnOn: null };
       break;
@@ -423,7 +453,7 @@ export function agreementForMonth(state: ClusterState, month: string): Agreement
 }
 
 export interface ComplianceWarning {
-  code: 'no_public_party' | 'too_many_gminy' | 'ppe_of_withdrawn_member';
+  code: 'no_public_party' | 'too_many_gminy' | 'ppe_of_withdrawn_member' | 'coordinator_address_missing';
   message: string;
 }
 
@@ -433,6 +463,9 @@ export function complianceWarnings(state: ClusterState, today: string): Complian
   const members = Object.values(state.members);
   if (!members.some((m) => (m.kind === 'municipality' || m.kind === 'municipal_company') && memberActiveOn(m, today))) {
     warnings.push({ code: 'no_public_party', message: 'No active member is a municipality (JST) or a company it controls; since 2024 the law requires one' });
+  }
+  if (state.profile && !state.profile.coordinator.address) {
+    warnings.push({ code: 'coordinator_address_missing', message: "The coordinator's address is not in the registry: a VAT invoice needs the seller's address, and invoices show the cluster's name in its place until it is given (PUT /clusters/{id}/coordinator)" });
   }
   const gminy = state.profile?.area.gminy?.length ?? 0;
   if (gminy > 5) warnings.push({ code: 'too_many_gminy', message: `The area lists ${gminy} gminy; a cluster covers one powiat or at most 5 gminy` });
