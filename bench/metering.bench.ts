@@ -1,9 +1,9 @@
 // Ingest one month of 15-minute readings for N PPE through the public HTTP path (JSON
-// batches) until the interval read model has them all; COPY of the same rows into a bare
-// table in the same run is the physical baseline. The load generator is a child process. Sizes: BENCH_PPE, BENCH_DAYS, and
-// BENCH_BATCH_PPE (PPE per request, one day each, default 250) with BENCH_CONCURRENCY
-// requests in flight (4), to BENCH_SERVICES service processes on the one database (2: one
-// per core of our 2-core machines, as it would be deployed).
+// batches, as one object per reading and as series) until the interval read model has them
+// all; COPY of the same rows into a bare table in the same run is the physical baseline.
+// Sizes: BENCH_PPE, BENCH_DAYS, BENCH_BATCH_PPE (PPE per request, one day each, default
+// 250), BENCH_CONCURRENCY requests in flight (4), BENCH_SERVICES service processes on the
+// one database (2: one per core of our 2-core machines, as it would be deployed).
 import { from as copyFrom } from 'pg-copy-streams';
 import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { Readable } from 'node:stream';
@@ -18,77 +18,35 @@ import { createLogger } from '../src/common/logger.js';
 import { TokenRepository } from '../src/auth/tokens.js';
 import { ProjectionRunner } from '../src/projections/projection-runner.js';
 import { monthIntervals, setUpCluster, syntheticReading } from './cluster-setup.js';
-import { type Figure, freePort, freshDatabase, peakRssMib, processCpuSeconds, size, startCpuProfile, timed } from './support.js';
+import { type Figure, freePort, freshDatabase, peakRssMib, processCpuSeconds, processCpuSecondsOf, size, startCpuProfile, timed } from './support.js';
 
 export const BENCH_MONTH = '2026-05';
 
+/** How a request carries readings: one object per interval, or a series (arrays) per PPE-day. */
+type BodyForm = 'readings' | 'series';
+
+interface IngestRun {
+  form: BodyForm;
+  seconds: number;
+  cpu: { service: number; postgres: number };
+  rssMib: number;
+}
+
+/**
+ * One month for BENCH_PPE PPE into a fresh database through HTTP JSON, both body forms
+ * in turn (BENCH_FORMS); then, on the last database, the rebuild, the COPY baseline and
+ * the file endpoint.
+ */
 export async function benchMetering(serverUrl: string): Promise<Figure[]> {
-  const ppeCount = size('BENCH_PPE', 1000);
-  const days = size('BENCH_DAYS', 31);
-  const { url, pool: setupPool } = await freshDatabase(serverUrl, 'bench_metering');
-  await setupPool.end();
-  const service = await createService(loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '1000000' }), createLogger('silent'));
-  await service.app.listen(0, '127.0.0.1');
-  const base = await service.app.getUrl();
-  const { token } = await service.app.get(TokenRepository).issue({ role: 'meter-data', clusterId: 'bench', label: 'bench' });
-  const { points, lastPosition } = await setUpCluster(service.eventStore, 'bench', ppeCount, BENCH_MONTH);
-  await service.app.get(ProjectionRunner).waitFor(lastPosition, 120_000);
-
-  const intervals = monthIntervals(BENCH_MONTH).slice(0, days * 96);
-  const perDay = 96;
-  const batchPpe = size('BENCH_BATCH_PPE', 250);
-  const values = points.length * intervals.length;
-  // The client's work is not the service's: request bodies and the COPY text are written
-  // to files before either is timed, and both timings read their input from those files.
-  const dir = mkdtempSync(join(tmpdir(), 'bench-metering-'));
-  const requests: string[] = [];
-  for (let d = 0; d * perDay < intervals.length; d++) {
-    for (let from = 0; from < points.length; from += batchPpe) {
-      const readings = [];
-      for (let p = from; p < Math.min(from + batchPpe, points.length); p++) {
-        for (let i = d * perDay; i < Math.min((d + 1) * perDay, intervals.length); i++) {
-          readings.push({ ppeCode: points[p].ppeCode, intervalStart: intervals[i].toISOString(), intervalMinutes: 15, ...syntheticReading(points[p], p, i, perDay), quality: 'measured' });
-        }
-      }
-      const file = join(dir, `request-${requests.length}.json`);
-      writeFileSync(file, JSON.stringify({ source: 'bench', readings }));
-      requests.push(file);
-    }
+  const forms = (process.env.BENCH_FORMS ?? 'readings,series').split(',') as BodyForm[];
+  const runs: IngestRun[] = [];
+  let context: Awaited<ReturnType<typeof prepare>> | undefined;
+  for (const form of forms) {
+    await context?.close();
+    context = await prepare(serverUrl, `bench_metering_${form}`);
+    runs.push(await ingest(context, form));
   }
-  const copyFile = join(dir, 'copy.tsv');
-  const copyOut = openSync(copyFile, 'w');
-  for (let p = 0; p < points.length; p++) {
-    let chunk = '';
-    for (let i = 0; i < intervals.length; i++) {
-      const r = syntheticReading(points[p], p, i, perDay);
-      chunk += `${points[p].ppeCode}\t${intervals[i].toISOString()}\t${r.importWh}\t${r.exportWh}\tmeasured\n`;
-    }
-    writeSync(copyOut, chunk);
-  }
-  closeSync(copyOut);
-
-  // BENCH_SERVICES=n: n service processes on the one database (this one and n - 1 more)
-  const services = size('BENCH_SERVICES', 2);
-  const concurrency = size('BENCH_CONCURRENCY', 4);
-  const extra = await startServiceProcesses(services - 1, url);
-  const client = fileURLToPath(new URL('./metering-client.js', import.meta.url));
-  // both timed phases start from a checkpoint: neither pays for the other's dirty pages
-  await service.database.pool.query('CHECKPOINT');
-  const profiler = process.env.BENCH_CPU_PROFILE ? await startCpuProfile() : undefined;
-  const cpuBefore = { service: process.cpuUsage(), postgres: processCpuSeconds('postgres') };
-  const ingest = await timed(async () => {
-    const child = spawn(process.execPath, [client, [base, ...extra.urls].join(','), token, String(concurrency), ...requests], { stdio: ['ignore', 'inherit', 'inherit'] });
-    const code = await new Promise((resolve) => child.once('exit', resolve));
-    if (code !== 0) throw new Error(`the load generator exited with ${code}`);
-  });
-  const { rows } = await service.database.pool.query('SELECT sum(present)::bigint AS n FROM meter_days');
-  if (rows[0].n !== values) throw new Error(`read model holds ${rows[0].n} values, expected ${values}`);
-  const serviceCpu = process.cpuUsage(cpuBefore.service);
-  if (profiler) await profiler.stop(process.env.BENCH_CPU_PROFILE!);
-  // before the other services stop: their connections' backends end with them
-  const cpu = { service: (serviceCpu.user + serviceCpu.system) / 1e6, postgres: processCpuSeconds('postgres') - cpuBefore.postgres };
-  await extra.stop();
-  const ingestRss = peakRssMib();
+  const { service, base, token, points, intervals, values, dir } = context!;
   const stored = (await service.database.pool.query(`SELECT pg_total_relation_size('events') AS events_bytes, pg_total_relation_size('meter_days') AS days_bytes,
       (SELECT avg(octet_length(data::text))::int FROM events WHERE type = 'MeterReadingsRecorded') AS event_bytes`)).rows[0];
 
@@ -98,7 +56,18 @@ export async function benchMetering(serverUrl: string): Promise<Figure[]> {
     for (const projection of runner.list()) await runner.rebuild(projection.name);
   });
 
-  // the physical floor: COPY the same rows into a bare table
+  // the physical floor: COPY the same rows into a bare table, the text written beforehand
+  const copyFile = join(dir, 'copy.tsv');
+  const copyOut = openSync(copyFile, 'w');
+  for (let p = 0; p < points.length; p++) {
+    let chunk = '';
+    for (let i = 0; i < intervals.length; i++) {
+      const r = syntheticReading(points[p], p, i, 96);
+      chunk += `${points[p].ppeCode}\t${intervals[i].toISOString()}\t${r.importWh}\t${r.exportWh}\tmeasured\n`;
+    }
+    writeSync(copyOut, chunk);
+  }
+  closeSync(copyOut);
   await service.database.pool.query('CREATE TABLE bench_copy (ppe_code text, interval_start timestamptz, import_wh bigint, export_wh bigint, quality text)');
   await service.database.pool.query('CHECKPOINT');
   const copy = await timed(async () => {
@@ -111,18 +80,21 @@ export async function benchMetering(serverUrl: string): Promise<Figure[]> {
   });
   rmSync(copyFile);
   const file = await benchFileImport(base, token, points, dir);
-  rmSync(dir, { recursive: true, force: true });
-  await service.close();
-  const ingestRate = values / ingest.seconds;
+  await context!.close();
+
   const copyRate = values / copy.seconds;
+  const services = size('BENCH_SERVICES', 2);
+  const concurrency = size('BENCH_CONCURRENCY', 4);
+  const described = { readings: 'one object per reading', series: 'a series (arrays) per PPE-day' };
   return [
     { benchmark: 'metering ingest', figure: `COPY into a bare table, ${points.length} PPE × ${intervals.length} intervals`, value: Math.round(copyRate), unit: 'values/s' },
-    {
-      benchmark: 'metering ingest', figure: `HTTP JSON batches → events → interval read model (${values.toLocaleString('en-US')} values, ${ingest.seconds.toFixed(1)} s; ${services} service processes, ${concurrency} requests in flight)`,
-      value: Math.round(ingestRate), unit: 'values/s', baseline: Math.round(copyRate), ratio: ingestRate / copyRate, target: '>= 0.50 of COPY', met: ingestRate / copyRate >= 0.5,
-    },
-    { benchmark: 'metering ingest', figure: 'peak RSS of the service after ingest (the load generator is another process)', value: ingestRss, unit: 'MiB' },
-    { benchmark: 'metering ingest', figure: 'CPU during ingest: the service / PostgreSQL', value: Number(cpu.service.toFixed(1)), unit: `s / ${cpu.postgres.toFixed(1)} s` },
+    ...runs.flatMap((run): Figure[] => [
+      {
+        benchmark: 'metering ingest', figure: `HTTP JSON, ${described[run.form]} → events → interval read model (${values.toLocaleString('en-US')} values, ${run.seconds.toFixed(1)} s; ${services} service processes, ${concurrency} requests in flight)`,
+        value: Math.round(values / run.seconds), unit: 'values/s', baseline: Math.round(copyRate), ratio: values / run.seconds / copyRate, target: '>= 0.50 of COPY', met: values / run.seconds / copyRate >= 0.5,
+      },
+      { benchmark: 'metering ingest', figure: `${run.form}: CPU during ingest, the services / PostgreSQL; peak RSS of a service`, value: Number(run.cpu.service.toFixed(1)), unit: `s / ${run.cpu.postgres.toFixed(1)} s; ${run.rssMib} MiB` },
+    ]),
     { benchmark: 'metering ingest', figure: `stored: events table (a day's event ${stored.event_bytes} B of JSON) / interval read model`, value: Math.round(stored.events_bytes / 1048576), unit: `MiB / ${Math.round(stored.days_bytes / 1048576)} MiB` },
     {
       benchmark: 'metering file', figure: `one generic CSV of ${file.megabytes.toFixed(0)} MB (${file.lines.toLocaleString('en-US')} lines) through the file endpoint, into the read model`,
@@ -130,13 +102,85 @@ export async function benchMetering(serverUrl: string): Promise<Figure[]> {
     },
     {
       benchmark: 'audit', figure: `rebuild every projection from the log (${values.toLocaleString('en-US')} values)`, value: Number(rebuild.seconds.toFixed(1)), unit: 's',
-      baseline: Number(ingest.seconds.toFixed(1)), ratio: rebuild.seconds / ingest.seconds, target: '<= 2x the ingest time', met: rebuild.seconds <= 2 * ingest.seconds,
+      baseline: Number(runs[runs.length - 1].seconds.toFixed(1)), ratio: rebuild.seconds / runs[runs.length - 1].seconds, target: '<= 2x the ingest time', met: rebuild.seconds <= 2 * runs[runs.length - 1].seconds,
     },
   ];
 }
 
+/** A fresh database with the service on it, the cluster set up, a token for the readings. */
+async function prepare(serverUrl: string, name: string) {
+  const { url, pool: setupPool } = await freshDatabase(serverUrl, name);
+  await setupPool.end();
+  const service = await createService(loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '1000000' }), createLogger('silent'));
+  await service.app.listen(0, '127.0.0.1');
+  const base = await service.app.getUrl();
+  const { token } = await service.app.get(TokenRepository).issue({ role: 'meter-data', clusterId: 'bench', label: 'bench' });
+  const { points, lastPosition } = await setUpCluster(service.eventStore, 'bench', size('BENCH_PPE', 1000), BENCH_MONTH);
+  await service.app.get(ProjectionRunner).waitFor(lastPosition, 120_000);
+  const intervals = monthIntervals(BENCH_MONTH).slice(0, size('BENCH_DAYS', 31) * 96);
+  const dir = mkdtempSync(join(tmpdir(), 'bench-metering-'));
+  return {
+    url, service, base, token, points, intervals, dir, values: points.length * intervals.length,
+    async close() {
+      rmSync(dir, { recursive: true, force: true });
+      await service.close();
+    },
+  };
+}
+
+/**
+ * The timed ingest: request bodies (BENCH_BATCH_PPE PPE, one day each) are written to files
+ * first, then a load generator in its own process sends them, BENCH_CONCURRENCY at a time,
+ * to BENCH_SERVICES service processes (this one and more on the same database), until the
+ * interval read model holds every value.
+ */
+async function ingest(context: Awaited<ReturnType<typeof prepare>>, form: BodyForm): Promise<IngestRun> {
+  const { service, base, token, points, intervals, dir, values, url } = context;
+  const batchPpe = size('BENCH_BATCH_PPE', 250);
+  const requests: string[] = [];
+  for (let d = 0; d * 96 < intervals.length; d++) {
+    const dayIntervals = intervals.slice(d * 96, (d + 1) * 96);
+    for (let from = 0; from < points.length; from += batchPpe) {
+      const body: { source: string; readings?: unknown[]; series?: unknown[] } = { source: 'bench' };
+      for (let p = from; p < Math.min(from + batchPpe, points.length); p++) {
+        const day = dayIntervals.map((_, k) => syntheticReading(points[p], p, d * 96 + k, 96));
+        if (form === 'series') {
+          (body.series ??= []).push({ ppeCode: points[p].ppeCode, intervalStart: dayIntervals[0].toISOString(), intervalMinutes: 15, importWh: day.map((r) => r.importWh), exportWh: day.map((r) => r.exportWh), quality: 'measured' });
+        } else {
+          (body.readings ??= []).push(...day.map((r, k) => ({ ppeCode: points[p].ppeCode, intervalStart: dayIntervals[k].toISOString(), intervalMinutes: 15, ...r, quality: 'measured' })));
+        }
+      }
+      const file = join(dir, `${form}-${requests.length}.json`);
+      writeFileSync(file, JSON.stringify(body));
+      requests.push(file);
+    }
+  }
+  const extra = await startServiceProcesses(size('BENCH_SERVICES', 2) - 1, url);
+  const client = fileURLToPath(new URL('./metering-client.js', import.meta.url));
+  await service.database.pool.query('CHECKPOINT'); // the timed phases start from a checkpoint
+  const profiler = process.env.BENCH_CPU_PROFILE ? await startCpuProfile() : undefined;
+  const cpuBefore = { service: process.cpuUsage(), postgres: processCpuSeconds('postgres'), others: extra.cpuSeconds() };
+  const run = await timed(async () => {
+    const child = spawn(process.execPath, [client, [base, ...extra.urls].join(','), token, String(size('BENCH_CONCURRENCY', 4)), ...requests], { stdio: ['ignore', 'inherit', 'inherit'] });
+    const code = await new Promise((resolve) => child.once('exit', resolve));
+    if (code !== 0) throw new Error(`the load generator exited with ${code}`);
+  });
+  const { rows } = await service.database.pool.query('SELECT sum(present)::bigint AS n FROM meter_days');
+  if (rows[0].n !== values) throw new Error(`read model holds ${rows[0].n} values, expected ${values}`);
+  const serviceCpu = process.cpuUsage(cpuBefore.service);
+  if (profiler) await profiler.stop(process.env.BENCH_CPU_PROFILE!.replace(/(\.cpuprofile)?$/, `-${form}.cpuprofile`));
+  // before the other services stop: their connections' backends end with them
+  const cpu = {
+    service: (serviceCpu.user + serviceCpu.system) / 1e6 + extra.cpuSeconds() - cpuBefore.others,
+    postgres: processCpuSeconds('postgres') - cpuBefore.postgres,
+  };
+  await extra.stop();
+  for (const file of requests) rmSync(file);
+  return { form, seconds: run.seconds, cpu, rssMib: peakRssMib() };
+}
+
 /** More service processes (npm start's entry point) on the same database, listening on free ports. */
-async function startServiceProcesses(count: number, databaseUrl: string): Promise<{ urls: string[]; stop(): Promise<void> }> {
+async function startServiceProcesses(count: number, databaseUrl: string): Promise<{ urls: string[]; cpuSeconds(): number; stop(): Promise<void> }> {
   const main = fileURLToPath(new URL('../src/main.js', import.meta.url));
   const children: ReturnType<typeof spawn>[] = [];
   const urls: string[] = [];
@@ -158,6 +202,8 @@ async function startServiceProcesses(count: number, databaseUrl: string): Promis
   }
   return {
     urls,
+    /** CPU seconds the other services have used (Linux /proc; 0 elsewhere). */
+    cpuSeconds: () => children.reduce((sum, child) => sum + (child.pid ? processCpuSecondsOf(child.pid) : 0), 0),
     async stop() {
       await Promise.all(children.map((child) => new Promise((resolve) => {
         child.once('exit', resolve);

@@ -85,24 +85,34 @@ export function size(name: string, fallback: number): number {
   return raw && /^\d+$/.test(raw) ? Number(raw) : fallback;
 }
 
-/** CPU seconds (user + system) used so far by running processes of that name: Linux /proc, else NaN. */
+/** A process's name and CPU ticks (user + system) from /proc, or undefined when gone. */
+function procStat(pid: number | string): { name: string; ticks: number } | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), ticks: Number(fields[11]) + Number(fields[12]) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU seconds used so far by running processes of that name: Linux /proc, else NaN. */
 export function processCpuSeconds(name: string): number {
   try {
     let ticks = 0;
     for (const pid of readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
-      try {
-        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-        if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== name) continue;
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
-      } catch {
-        // the process ended meanwhile
-      }
+      const stat = procStat(pid);
+      if (stat?.name === name) ticks += stat.ticks;
     }
     return ticks / 100; // USER_HZ
   } catch {
     return Number.NaN;
   }
+}
+
+/** CPU seconds used so far by one process (0 when unknown). */
+export function processCpuSecondsOf(pid: number): number {
+  return (procStat(pid)?.ticks ?? 0) / 100;
 }
 
 /** A V8 CPU profile of this process from now until stop(file) (BENCH_CPU_PROFILE=file.cpuprofile). */

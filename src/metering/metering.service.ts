@@ -3,7 +3,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Pool } from 'pg';
 import type { Readable } from 'node:stream';
-import { DomainError } from '../common/domain-error.js';
+import { DomainError, type FieldError } from '../common/domain-error.js';
 import { problem, ProblemException } from '../common/problem.js';
 import { PG_POOL } from '../core.module.js';
 import { EVENT_STORE, type EventStore, readManyStreams } from '../event-store/event-store.port.js';
@@ -17,8 +17,8 @@ import { monthCompleteness } from './domain/completeness.js';
 import { type MeterDayRow, type MeterEvent, meterStreamId, positionsOf, QUALITY_CODES, QUALITY_NAMES, warsawDayOf, warsawDayOfMs } from './domain/meter-stream.js';
 import { type FileReading, parseMeteringFile } from './files/parse.js';
 import { INSTANT_WITH_OFFSET, type ReadingsBatchDto } from './readings.dto.js';
-import { MAX_REPORTED_ERRORS, MeteringRecorder, ReadingsRejected } from './readings-recorder.js';
-import { type MeteringRegistryView, ReadingsBatch } from './domain/readings-batch.js';
+import { describeLine, MAX_REPORTED_ERRORS, MeteringRecorder, ReadingsRejected } from './readings-recorder.js';
+import { type MeteringRegistryView, type ReadingError, ReadingsBatch } from './domain/readings-batch.js';
 
 export function registryView(state: ClusterState): MeteringRegistryView {
   return {
@@ -50,17 +50,39 @@ export class MeteringService {
     const batch = new ReadingsBatch(registryView(await this.clusters.state(clusterId)), now.getTime(), 'entry');
     // A batch repeats a few PPE codes and instants many times: each is read once.
     const codes = new Map<string, string>();
+    const code = (raw: string) => {
+      let ppeCode = codes.get(raw);
+      if (ppeCode === undefined) codes.set(raw, (ppeCode = normalisePpeCode(raw)));
+      return ppeCode;
+    };
     const instants = new Map<string, number>();
-    const readings = body.readings;
+    const readings = body.readings ?? [];
     for (let i = 0; i < readings.length; i++) {
       const r = readings[i];
-      let ppeCode = codes.get(r.ppeCode);
-      if (ppeCode === undefined) codes.set(r.ppeCode, (ppeCode = normalisePpeCode(r.ppeCode)));
       let startMs = instants.get(r.intervalStart);
       if (startMs === undefined) instants.set(r.intervalStart, (startMs = Date.parse(r.intervalStart)));
-      batch.add(i + 1, ppeCode, startMs, r.intervalMinutes, r.importWh, r.exportWh, QUALITY_CODES[r.quality ?? 'measured']);
+      batch.add(i + 1, code(r.ppeCode), startMs, r.intervalMinutes, r.importWh, r.exportWh, QUALITY_CODES[r.quality ?? 'measured']);
     }
-    return this.recorder.record(clusterId, batch, { source: body.source, fileSha256: null, lineBased: false, linesRead: readings.length, what: 'The batch' });
+    // A series' values are numbered on after the readings: entry n is value n - first of its series.
+    const series = body.series ?? [];
+    const firsts: number[] = [];
+    let entry = readings.length;
+    for (const s of series) {
+      firsts.push(entry + 1);
+      const ppeCode = code(s.ppeCode);
+      const startMs = Date.parse(s.intervalStart);
+      const stepMs = s.intervalMinutes * 60_000;
+      const quality = QUALITY_CODES[s.quality ?? 'measured'];
+      for (let j = 0; j < s.importWh.length; j++) batch.add(++entry, ppeCode, startMs + j * stepMs, s.intervalMinutes, s.importWh[j], s.exportWh[j], quality);
+    }
+    const describe = (error: ReadingError): FieldError => {
+      if (error.line <= readings.length) return { field: `readings[${error.line - 1}].${error.field}`, reason: error.reason };
+      let i = firsts.length - 1;
+      while (firsts[i] > error.line) i--;
+      // an interval's fault is its value's; the PPE's, the series'
+      return { field: error.field === 'ppeCode' ? `series[${i}].ppeCode` : `series[${i}].importWh[${error.line - firsts[i]}]`, reason: error.reason };
+    };
+    return this.recorder.record(clusterId, batch, { source: body.source, fileSha256: null, describe, linesRead: entry, what: 'The batch' });
   }
 
   async recordFile(
@@ -82,7 +104,7 @@ export class MeteringService {
     if (parsed.errorCount > 0) throw new ReadingsRejected(parsed.errors.map((e) => ({ line: e.line, field: e.field ?? 'line', reason: e.reason })), parsed.errorCount, 'The file');
     if (parsed.readingCount === 0) throw DomainError.validation([{ field: 'file', reason: 'holds no readings' }], 'The file was rejected: it holds no readings; nothing was recorded');
     return this.recorder.record(clusterId, batch, {
-      source: options.source ?? `file:${options.format}`, fileSha256: options.digest(), lineBased: true, linesRead: parsed.linesRead, what: 'The file',
+      source: options.source ?? `file:${options.format}`, fileSha256: options.digest(), describe: describeLine, linesRead: parsed.linesRead, what: 'The file',
     });
   }
 

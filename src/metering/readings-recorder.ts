@@ -32,9 +32,21 @@ export class ReadingsRejected extends DomainError {
   }
 }
 
-/** A file's errors name the line; a JSON batch's the entry, as readings[i].field. */
-function describe(error: Pick<ReadingError, 'line' | 'field' | 'reason'>, lineBased: boolean): FieldError {
-  return lineBased ? { line: error.line, field: error.field, reason: error.reason } : { field: `readings[${error.line - 1}].${error.field}`, reason: error.reason };
+/** A file's errors name the line. */
+export function describeLine(error: ReadingError): FieldError {
+  return { line: error.line, field: error.field, reason: error.reason };
+}
+
+/** Errors as the caller names them; the same field and reason twice in a row once. */
+function describeAll(errors: ReadingError[], describe: (error: ReadingError) => FieldError): FieldError[] {
+  const result: FieldError[] = [];
+  for (const error of errors) {
+    const described = describe(error);
+    const last = result[result.length - 1];
+    if (last && last.field === described.field && last.reason === described.reason && last.line === described.line) continue;
+    result.push(described);
+  }
+  return result;
 }
 
 async function inParallel<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
@@ -55,9 +67,9 @@ export class MeteringRecorder {
   async record(
     clusterId: string,
     batch: ReadingsBatch,
-    options: { source: string; fileSha256: string | null; lineBased: boolean; linesRead: number; what: string },
+    options: { source: string; fileSha256: string | null; describe: (error: ReadingError) => FieldError; linesRead: number; what: string },
   ): Promise<ImportReport> {
-    if (batch.errorCount > 0) throw new ReadingsRejected(batch.errors.map((e) => describe(e, options.lineBased)), batch.errorCount, options.what);
+    if (batch.errorCount > 0) throw new ReadingsRejected(describeAll(batch.errors, options.describe), batch.errorCount, options.what);
     const days = batch.days();
     const context = { clusterId, source: options.source, fileSha256: options.fileSha256 };
     // Plan every day before appending any, so a plan error still rejects the whole batch.
@@ -77,7 +89,7 @@ export class MeteringRecorder {
     let { plans, errors } = await plan();
     if (errors.length > 0) {
       errors.sort((a, b) => a.line - b.line);
-      throw new ReadingsRejected(errors.slice(0, MAX_REPORTED_ERRORS).map((e) => describe({ ...e, field: 'intervalMinutes' }, options.lineBased)), errors.length, options.what);
+      throw new ReadingsRejected(describeAll(errors.slice(0, MAX_REPORTED_ERRORS).map((e) => ({ ...e, field: 'intervalMinutes' })), options.describe), errors.length, options.what);
     }
 
     // Counted from what is appended, so a plan made again after a conflict counts right.

@@ -8,6 +8,8 @@ import { ProblemException } from '../common/problem.js';
 
 const MAX_WH = 1e12;
 export const MAX_READINGS_PER_BATCH = 200_000;
+/** Values in one batch, objects and series together. */
+export const MAX_VALUES_PER_BATCH = 1_000_000;
 const QUALITIES = ['measured', 'estimated', 'substituted'] as const;
 const INTERVAL_MINUTES = [15, 60, 1440];
 /** A heat meter may report a whole month: its length in minutes (28 days to 31 days and an hour). */
@@ -24,20 +26,48 @@ export class ReadingDto {
   @ApiPropertyOptional({ enum: QUALITIES, default: 'measured' }) quality?: (typeof QUALITIES)[number];
 }
 
-export class ReadingsBatchDto {
-  @ApiProperty({ example: 'osd-api', minLength: 1, maxLength: 200 }) source!: string;
-  @ApiProperty({ type: [ReadingDto], minItems: 1, maxItems: MAX_READINGS_PER_BATCH }) readings!: ReadingDto[];
+/** Consecutive intervals of one PPE: value j covers intervalStart + j × intervalMinutes. */
+export class SeriesDto {
+  @ApiProperty({ example: 'PL0037580000000001' }) ppeCode!: string;
+  @ApiProperty({ example: '2026-05-01T00:00:00+02:00', description: 'ISO 8601 instant with an offset: the start of the first value' }) intervalStart!: string;
+  @ApiProperty({ enum: INTERVAL_MINUTES }) intervalMinutes!: number;
+  @ApiProperty({ type: [Number], description: 'energy drawn from the grid (pobór), Wh, one per interval' }) importWh!: number[];
+  @ApiProperty({ type: [Number], description: 'energy fed into the grid (oddanie), Wh, as many as importWh' }) exportWh!: number[];
+  @ApiPropertyOptional({ enum: QUALITIES, default: 'measured', description: 'of every value of the series' }) quality?: (typeof QUALITIES)[number];
 }
 
+export class ReadingsBatchDto {
+  @ApiProperty({ example: 'osd-api', minLength: 1, maxLength: 200 }) source!: string;
+  @ApiPropertyOptional({ type: [ReadingDto], maxItems: MAX_READINGS_PER_BATCH, description: 'one object per interval' }) readings?: ReadingDto[];
+  @ApiPropertyOptional({ type: [SeriesDto], description: 'or profiles: consecutive intervals of a PPE as arrays (the compact form: about a tenth of the bytes)' }) series?: SeriesDto[];
+}
+
+const whValue = { type: 'integer', minimum: 0, maximum: MAX_WH };
 const schema = {
   type: 'object',
-  required: ['source', 'readings'],
+  required: ['source'],
   additionalProperties: false,
   properties: {
     source: { type: 'string', minLength: 1, maxLength: 200 },
+    series: {
+      type: 'array',
+      maxItems: MAX_READINGS_PER_BATCH,
+      items: {
+        type: 'object',
+        required: ['ppeCode', 'intervalStart', 'intervalMinutes', 'importWh', 'exportWh'],
+        additionalProperties: false,
+        properties: {
+          ppeCode: { type: 'string', minLength: 1, maxLength: 64 },
+          intervalStart: { type: 'string', pattern: INSTANT_WITH_OFFSET.source },
+          intervalMinutes: { enum: INTERVAL_MINUTES },
+          importWh: { type: 'array', minItems: 1, maxItems: MAX_VALUES_PER_BATCH, items: whValue },
+          exportWh: { type: 'array', minItems: 1, maxItems: MAX_VALUES_PER_BATCH, items: whValue },
+          quality: { enum: QUALITIES },
+        },
+      },
+    },
     readings: {
       type: 'array',
-      minItems: 1,
       maxItems: MAX_READINGS_PER_BATCH,
       items: {
         type: 'object',
@@ -47,8 +77,8 @@ const schema = {
           ppeCode: { type: 'string', minLength: 1, maxLength: 64 },
           intervalStart: { type: 'string', pattern: INSTANT_WITH_OFFSET.source },
           intervalMinutes: { anyOf: [{ enum: INTERVAL_MINUTES }, { type: 'integer', ...MONTH_MINUTES }] },
-          importWh: { type: 'integer', minimum: 0, maximum: MAX_WH },
-          exportWh: { type: 'integer', minimum: 0, maximum: MAX_WH },
+          importWh: whValue,
+          exportWh: whValue,
           quality: { enum: QUALITIES },
         },
       },
@@ -82,11 +112,27 @@ function fieldError(error: ErrorObject): FieldError {
   }
 }
 
+/** What the schema cannot say: something to record, series of equal lengths, a bounded total. */
+function batchErrors(batch: ReadingsBatchDto): FieldError[] {
+  const errors: FieldError[] = [];
+  let values = batch.readings?.length ?? 0;
+  batch.series?.forEach((series, i) => {
+    values += series.importWh.length;
+    if (series.exportWh.length !== series.importWh.length) errors.push({ field: `series[${i}].exportWh`, reason: `must hold as many values as importWh (${series.importWh.length}), not ${series.exportWh.length}` });
+  });
+  if (values === 0) errors.push({ field: 'readings', reason: 'the batch holds no readings: give readings, series, or both' });
+  if (values > MAX_VALUES_PER_BATCH) errors.push({ field: 'series', reason: `a batch holds at most ${MAX_VALUES_PER_BATCH} values, this one ${values}` });
+  return errors;
+}
+
 /** The body as a batch, or a 400 naming every bad field (the first 100). */
 export function parseReadingsBatch(body: unknown): ReadingsBatchDto {
-  if (validate(body)) return body;
   const errors: FieldError[] = [];
-  for (const error of validate.errors ?? []) {
+  if (validate(body)) {
+    errors.push(...batchErrors(body));
+    if (errors.length === 0) return body;
+  }
+  for (const error of errors.length > 0 ? [] : validate.errors ?? []) {
     // anyOf reports each branch; the one line that matters says what intervalMinutes may be
     if (error.schemaPath.includes('/intervalMinutes/anyOf/')) continue;
     if (error.keyword === 'anyOf' && error.instancePath.endsWith('/intervalMinutes')) {

@@ -191,3 +191,41 @@ test('a file may come as the one part of a multipart form; a form without a file
     .attach('file', Buffer.from(`${lines[0]}\nPLCITY0001,${quarter(96 * 21)},15,-5,0,measured\n`), 'bad.csv').expect(400);
   expect(bad.body.errors).toEqual([{ line: 2, field: 'import_wh', reason: expect.any(String) }]);
 });
+
+test('series: consecutive intervals of a PPE as arrays record the same as one object per reading; errors name the value', async () => {
+  const day = 96 * 12; // 2026-05-13
+  const importWh = Array.from({ length: 96 }, (_, i) => 40 + i);
+  const exportWh = Array.from({ length: 96 }, (_, i) => (i % 4 === 0 ? 3 : 0));
+  const res = await t.http.post(`/clusters/${clusterId}/readings`).set(coordinator)
+    .send({ source: 'osd-profile', series: [{ ppeCode: 'plhome 0001', intervalStart: quarter(day), intervalMinutes: 15, importWh, exportWh }] }).expect(200);
+  expect(res.body).toMatchObject({ new: 96, unchanged: 0, corrected: 0, eventsAppended: 1, readings: 96 });
+  const read = await t.http.get(`/clusters/${clusterId}/metering-points/PLHOME0001/readings`).query({ from: quarter(day), to: quarter(day + 96) }).set(coordinator).expect(200);
+  expect(read.body.items.map((r: { importWh: number }) => r.importWh)).toEqual(importWh);
+  expect(read.body.items.map((r: { exportWh: number }) => r.exportWh)).toEqual(exportWh);
+  // the same values as objects are unchanged; objects and series may share a batch
+  const asObjects = importWh.map((v, i) => ({ ppeCode: 'PLHOME0001', intervalStart: quarter(day + i), intervalMinutes: 15, importWh: v, exportWh: exportWh[i] }));
+  const mixed = await t.http.post(`/clusters/${clusterId}/readings`).set(coordinator)
+    .send({ source: 'osd', readings: asObjects, series: [{ ppeCode: 'PLHOME0001', intervalStart: quarter(day + 96), intervalMinutes: 15, importWh: [1, 2], exportWh: [0, 0], quality: 'estimated' }] }).expect(200);
+  expect(mixed.body).toMatchObject({ new: 2, unchanged: 96 });
+
+  const before = await eventCount();
+  const shape = await t.http.post(`/clusters/${clusterId}/readings`).set(coordinator)
+    .send({ source: 'x', series: [{ ppeCode: 'PLHOME0001', intervalStart: quarter(day), intervalMinutes: 15, importWh: [1, 2, 3, -4], exportWh: [0, 0, 0, 0] }, { ppeCode: 'PLHOME0001', intervalStart: quarter(day), intervalMinutes: 15, importWh: [1, 2], exportWh: [0] }] }).expect(400);
+  expect(shape.body.errors).toEqual([{ field: 'series[0].importWh[3]', reason: 'must be at least 0' }]);
+  const lengths = await t.http.post(`/clusters/${clusterId}/readings`).set(coordinator)
+    .send({ source: 'x', series: [{ ppeCode: 'PLHOME0001', intervalStart: quarter(day), intervalMinutes: 15, importWh: [1, 2], exportWh: [0] }] }).expect(400);
+  expect(lengths.body.errors).toEqual([{ field: 'series[0].exportWh', reason: 'must hold as many values as importWh (2), not 1' }]);
+  const registry = await t.http.post(`/clusters/${clusterId}/readings`).set(coordinator)
+    .send({ source: 'x', readings: [asObjects[0]], series: [
+      { ppeCode: 'PLNOBODY01', intervalStart: quarter(day), intervalMinutes: 15, importWh: [1, 2, 3], exportWh: [0, 0, 0] },
+      { ppeCode: 'PLHOME0001', intervalStart: quarter(day), intervalMinutes: 15, importWh: [41, 99], exportWh: [3, 0] },
+    ] }).expect(400);
+  // one line for the unknown PPE, not one per value; the value in conflict by its index
+  expect(registry.body.errors).toEqual([
+    { field: 'series[0].ppeCode', reason: 'unknown metering point PLNOBODY01 in this cluster' },
+    { field: 'series[1].importWh[0]', reason: expect.stringMatching(/^the interval .* appears twice with different values \(first at entry /) },
+  ]);
+  expect(registry.body.detail).toMatch(/4 bad entries/);
+  await t.http.post(`/clusters/${clusterId}/readings`).set(coordinator).send({ source: 'x', series: [] }).expect(400);
+  expect(await eventCount()).toBe(before);
+});
