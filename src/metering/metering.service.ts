@@ -21,11 +21,14 @@ import { describeLine, MAX_REPORTED_ERRORS, MeteringRecorder, ReadingsRejected }
 import { type MeteringRegistryView, type ReadingError, ReadingsBatch } from './domain/readings-batch.js';
 
 export function registryView(state: ClusterState): MeteringRegistryView {
+  const points = new Map<string, ReturnType<MeteringRegistryView['point']>>();
   return {
     point: (ppeCode) => {
-      const point = state.points[ppeCode];
-      if (!point) return undefined;
-      return { carrier: point.carrier, held: ownershipPeriods(state, ppeCode).map((p) => ({ fromMs: p.fromUtc.getTime(), toMs: p.toUtc?.getTime() ?? null })) };
+      if (!points.has(ppeCode)) {
+        const point = state.points[ppeCode];
+        points.set(ppeCode, point && { carrier: point.carrier, held: ownershipPeriods(state, ppeCode).map((p) => ({ fromMs: p.fromUtc.getTime(), toMs: p.toUtc?.getTime() ?? null })) });
+      }
+      return points.get(ppeCode);
     },
     intervalMinutesFor: (month) => agreementForMonth(state, month)?.intervalMinutes,
   };
@@ -36,6 +39,7 @@ type DayRow = Pick<MeterDayRow, 'ppe_code' | 'day' | 'day_start' | 'interval_min
 @Injectable()
 export class MeteringService {
   private readonly recorder: MeteringRecorder;
+  private readonly views = new Map<string, { version: number; view: MeteringRegistryView }>();
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -46,8 +50,23 @@ export class MeteringService {
     this.recorder = new MeteringRecorder(store, runner);
   }
 
+  /**
+   * The registry as the checks need it, kept while the cluster's stream version stands:
+   * a large import sends many batches, and the cluster's whole state is large to read.
+   */
+  private async registryOf(clusterId: string): Promise<MeteringRegistryView> {
+    const { rows } = await this.pool.query<{ stream_version: number }>('SELECT stream_version FROM registry_clusters WHERE cluster_id = $1', [clusterId]);
+    if (rows.length === 0) throw DomainError.notFound('The cluster was not found');
+    const cached = this.views.get(clusterId);
+    if (cached?.version === rows[0].stream_version) return cached.view;
+    const view = registryView(await this.clusters.state(clusterId));
+    if (this.views.size >= 100) this.views.clear();
+    this.views.set(clusterId, { version: rows[0].stream_version, view });
+    return view;
+  }
+
   async recordJson(clusterId: string, body: ReadingsBatchDto, now = new Date()) {
-    const batch = new ReadingsBatch(registryView(await this.clusters.state(clusterId)), now.getTime(), 'entry');
+    const batch = new ReadingsBatch(await this.registryOf(clusterId), now.getTime(), 'entry');
     // A batch repeats a few PPE codes and instants many times: each is read once.
     const codes = new Map<string, string>();
     const code = (raw: string) => {
@@ -92,7 +111,7 @@ export class MeteringService {
     now = new Date(),
   ) {
     // Readings go into the batch as they are parsed: no list of a file's readings is kept.
-    const batch = new ReadingsBatch(registryView(await this.clusters.state(clusterId)), now.getTime(), 'line');
+    const batch = new ReadingsBatch(await this.registryOf(clusterId), now.getTime(), 'line');
     const onReading = (r: FileReading) => batch.add(r.line, normalisePpeCode(r.ppeCode), r.intervalStart.getTime(), r.intervalMinutes, r.importWh, r.exportWh, QUALITY_CODES[r.quality]);
     let parsed;
     try {

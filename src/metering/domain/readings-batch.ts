@@ -158,9 +158,10 @@ export function planDay(existing: MeterDay | undefined, values: DayValues, conte
     for (const line of values.lines) if (line !== 0) errors.push({ line, reason: `interval of ${intervalMinutes} minutes, but ${day} is recorded in ${existing.intervalMinutes}-minute intervals` });
     return { events: [], errors };
   }
+  // keys in canonical order: the event store then prints the data with one JSON.stringify
   const base = (): MeterDayEventData => ({
-    clusterId: context.clusterId, ppeCode: values.ppeCode, day, dayStart: iso(dayStartMs), intervalMinutes,
-    source: context.source, fileSha256: context.fileSha256, indexRanges: [], importWh: [], exportWh: [], quality: '', lineRanges: [],
+    clusterId: context.clusterId, day, dayStart: iso(dayStartMs), exportWh: [], fileSha256: context.fileSha256, importWh: [],
+    indexRanges: [], intervalMinutes, lineRanges: [], ppeCode: values.ppeCode, quality: '', source: context.source,
   });
   const fresh = base();
   const corrected: MeterCorrectionData = { ...base(), previousImportWh: [], previousExportWh: [], previousQuality: '' };
