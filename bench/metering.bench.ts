@@ -1,9 +1,10 @@
 // Ingest one month of 15-minute readings for N PPE through the public HTTP path (JSON
 // batches, as one object per reading and as series) until the interval read model has them
 // all; COPY of the same rows into a bare table in the same run is the physical baseline.
-// Sizes: BENCH_PPE, BENCH_DAYS, BENCH_BATCH_PPE (PPE per request, one day each, default
-// 250), BENCH_CONCURRENCY requests in flight (4), BENCH_SERVICES service processes on the
-// one database (2: one per core of our 2-core machines, as it would be deployed).
+// Sizes: BENCH_PPE, BENCH_DAYS; BENCH_BATCH_PPE PPE per request, one day each (1000: a day
+// of the whole cluster, as a DSO delivers it); BENCH_CONCURRENCY requests in flight (4);
+// BENCH_SERVICES service processes on the one database (2: one per core of our 2-core
+// machines, as it would be deployed); BENCH_FORMS which body forms (readings,series).
 import { from as copyFrom } from 'pg-copy-streams';
 import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { Readable } from 'node:stream';
@@ -136,7 +137,7 @@ async function prepare(serverUrl: string, name: string) {
  */
 async function ingest(context: Awaited<ReturnType<typeof prepare>>, form: BodyForm): Promise<IngestRun> {
   const { service, base, token, points, intervals, dir, values, url } = context;
-  const batchPpe = size('BENCH_BATCH_PPE', 250);
+  const batchPpe = size('BENCH_BATCH_PPE', 1000);
   const requests: string[] = [];
   for (let d = 0; d * 96 < intervals.length; d++) {
     const dayIntervals = intervals.slice(d * 96, (d + 1) * 96);
