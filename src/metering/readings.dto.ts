@@ -43,45 +43,34 @@ export class ReadingsBatchDto {
 }
 
 const whValue = { type: 'integer', minimum: 0, maximum: MAX_WH };
+/** A reading object and a series share their shape; they differ in what intervalMinutes and the values may be. */
+const entry = (intervalMinutes: object, wh: object) => ({
+  type: 'object',
+  required: ['ppeCode', 'intervalStart', 'intervalMinutes', 'importWh', 'exportWh'],
+  additionalProperties: false,
+  properties: {
+    ppeCode: { type: 'string', minLength: 1, maxLength: 64 },
+    intervalStart: { type: 'string', pattern: INSTANT_WITH_OFFSET.source },
+    intervalMinutes,
+    importWh: wh,
+    exportWh: wh,
+    quality: { enum: QUALITIES },
+  },
+});
 const schema = {
   type: 'object',
   required: ['source'],
   additionalProperties: false,
   properties: {
     source: { type: 'string', minLength: 1, maxLength: 200 },
-    series: {
-      type: 'array',
-      maxItems: MAX_READINGS_PER_BATCH,
-      items: {
-        type: 'object',
-        required: ['ppeCode', 'intervalStart', 'intervalMinutes', 'importWh', 'exportWh'],
-        additionalProperties: false,
-        properties: {
-          ppeCode: { type: 'string', minLength: 1, maxLength: 64 },
-          intervalStart: { type: 'string', pattern: INSTANT_WITH_OFFSET.source },
-          intervalMinutes: { enum: INTERVAL_MINUTES },
-          importWh: { type: 'array', minItems: 1, maxItems: MAX_VALUES_PER_BATCH, items: whValue },
-          exportWh: { type: 'array', minItems: 1, maxItems: MAX_VALUES_PER_BATCH, items: whValue },
-          quality: { enum: QUALITIES },
-        },
-      },
-    },
     readings: {
-      type: 'array',
-      maxItems: MAX_READINGS_PER_BATCH,
-      items: {
-        type: 'object',
-        required: ['ppeCode', 'intervalStart', 'intervalMinutes', 'importWh', 'exportWh'],
-        additionalProperties: false,
-        properties: {
-          ppeCode: { type: 'string', minLength: 1, maxLength: 64 },
-          intervalStart: { type: 'string', pattern: INSTANT_WITH_OFFSET.source },
-          intervalMinutes: { anyOf: [{ enum: INTERVAL_MINUTES }, { type: 'integer', ...MONTH_MINUTES }] },
-          importWh: whValue,
-          exportWh: whValue,
-          quality: { enum: QUALITIES },
-        },
-      },
+      type: 'array', maxItems: MAX_READINGS_PER_BATCH,
+      items: entry({ anyOf: [{ enum: INTERVAL_MINUTES }, { type: 'integer', ...MONTH_MINUTES }] }, whValue),
+    },
+    // a heat month's length varies: a series of months is not consecutive by fixed minutes
+    series: {
+      type: 'array', maxItems: MAX_READINGS_PER_BATCH,
+      items: entry({ enum: INTERVAL_MINUTES }, { type: 'array', minItems: 1, maxItems: MAX_VALUES_PER_BATCH, items: whValue }),
     },
   },
 };
