@@ -1,6 +1,7 @@
 // Metering use cases behind HTTP and the CLI: record JSON batches and files, read a
 // PPE's values with their correction history, report completeness per month.
 import { Inject, Injectable } from '@nestjs/common';
+import { DateTime } from 'luxon';
 import type { Pool } from 'pg';
 import type { Readable } from 'node:stream';
 import { DomainError, type FieldError } from '../common/domain-error.js';
@@ -90,9 +91,13 @@ export class MeteringService {
       firsts.push(entry + 1);
       const ppeCode = code(s.ppeCode);
       const startMs = Date.parse(s.intervalStart);
-      const stepMs = s.intervalMinutes * 60_000;
       const quality = QUALITY_CODES[s.quality ?? 'measured'];
-      for (let j = 0; j < s.importWh.length; j++) batch.add(++entry, ppeCode, startMs + j * stepMs, s.intervalMinutes, s.importWh[j], s.exportWh[j], quality);
+      // quarter-hours and hours follow each other in absolute time (an autumn day has 100
+      // quarter-hours); days follow the Warsaw calendar (a 23- or 25-hour day is one day)
+      const startOf = s.intervalMinutes === 1440
+        ? (j: number) => DateTime.fromMillis(startMs, { zone: 'Europe/Warsaw' }).plus({ days: j }).toMillis()
+        : (j: number) => startMs + j * s.intervalMinutes * 60_000;
+      for (let j = 0; j < s.importWh.length; j++) batch.add(++entry, ppeCode, startOf(j), s.intervalMinutes, s.importWh[j], s.exportWh[j], quality);
     }
     const describe = (error: ReadingError): FieldError => {
       if (error.line <= readings.length) return { field: `readings[${error.line - 1}].${error.field}`, reason: error.reason };

@@ -26,7 +26,10 @@ export class ReadingDto {
   @ApiPropertyOptional({ enum: QUALITIES, default: 'measured' }) quality?: (typeof QUALITIES)[number];
 }
 
-/** Consecutive intervals of one PPE: value j covers intervalStart + j × intervalMinutes. */
+/**
+ * Consecutive intervals of one PPE: value j covers intervalStart + j × intervalMinutes
+ * (quarter-hours and hours in absolute time; days, for heat, day after Warsaw day).
+ */
 export class SeriesDto {
   @ApiProperty({ example: 'PL0037580000000001' }) ppeCode!: string;
   @ApiProperty({ example: '2026-05-01T00:00:00+02:00', description: 'ISO 8601 instant with an offset: the start of the first value' }) intervalStart!: string;

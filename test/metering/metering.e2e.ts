@@ -168,6 +168,14 @@ test('a heat meter may report a whole Warsaw month, as its length in minutes; a 
     .send({ source: 'x', readings: [{ ppeCode: 'PLCITY0001', intervalStart: '2026-04-01T00:00:00+02:00', intervalMinutes: 43_200, importWh: 1, exportWh: 0 }] }).expect(400);
   expect(electricity.body.errors[0]).toMatchObject({ field: 'readings[0].intervalMinutes', reason: expect.stringMatching(/not an interval for electricity/) });
 
+  // days in a series follow the Warsaw calendar across the autumn change (the 25th has 25 hours)
+  const days = await t.http.post(`/clusters/${clusterId}/readings`).set(coordinator)
+    .send({ source: 'heat-meter', series: [{ ppeCode: 'PLHEAT0001', intervalStart: '2026-10-24T00:00:00+02:00', intervalMinutes: 1440, importWh: [100, 200, 300], exportWh: [0, 0, 0] }] }).expect(200);
+  expect(days.body).toMatchObject({ new: 3, eventsAppended: 3 });
+  const october = await t.http.get(`/clusters/${clusterId}/metering-points/PLHEAT0001/readings`).query({ from: '2026-10-24T00:00:00+02:00', to: '2026-10-27T00:00:00+01:00' }).set(coordinator).expect(200);
+  expect(october.body.items.map((r: { intervalStart: string; importWh: number }) => [r.intervalStart, r.importWh])).toEqual([
+    ['2026-10-23T22:00:00.000Z', 100], ['2026-10-24T22:00:00.000Z', 200], ['2026-10-25T23:00:00.000Z', 300],
+  ]);
   const read = await t.http.get(`/clusters/${clusterId}/metering-points/PLHEAT0001/readings`).query({ from: '2026-03-01T00:00:00+01:00', to: '2026-03-02T00:00:00+01:00' }).set(coordinator).expect(200);
   expect(read.body.items).toEqual([{ intervalStart: '2026-02-28T23:00:00.000Z', intervalMinutes: 44_580, importWh: 5_400_000, exportWh: 0, quality: 'measured', history: [] }]);
   // the same month again records nothing
