@@ -15,7 +15,7 @@ import { agreementForMonth, type ClusterState, normalisePpeCode, ownershipPeriod
 import type { Principal } from '../auth/roles.decorator.js';
 import { notFound } from '../auth/auth.guard.js';
 import { monthCompleteness } from './domain/completeness.js';
-import { type MeterDayRow, type MeterEvent, meterStreamId, positionsOf, QUALITY_CODES, QUALITY_NAMES, warsawDayOf, warsawDayOfMs } from './domain/meter-stream.js';
+import { legacyMeterStreamId, type MeterDayRow, type MeterEvent, meterStreamId, positionsOf, QUALITY_CODES, QUALITY_NAMES, warsawDayOf, warsawDayOfMs } from './domain/meter-stream.js';
 import { type FileReading, parseMeteringFile } from './files/parse.js';
 import { INSTANT_WITH_OFFSET, type ReadingsBatchDto } from './readings.dto.js';
 import { describeLine, MAX_REPORTED_ERRORS, MeteringRecorder, ReadingsRejected } from './readings-recorder.js';
@@ -180,7 +180,8 @@ export class MeteringService {
       days.push(warsawDayOfMs(t).day);
     }
     const history = new Map<string, { importWh: number; exportWh: number; quality: string; replacedAt: string; source: string }[]>();
-    const streams = await readManyStreams(this.store, days.map((day) => meterStreamId(clusterId, ppeCode, day)));
+    const legacy = [...new Set(days.map((day) => legacyMeterStreamId(clusterId, ppeCode, day.slice(0, 7))))];
+    const streams = await readManyStreams(this.store, [...legacy, ...days.map((day) => meterStreamId(clusterId, ppeCode, day))]);
     for (const events of streams.values()) {
       for (const event of events) {
         if (event.type !== 'MeterReadingsCorrected') continue;

@@ -4,7 +4,7 @@
 import { type AppendResult, type EventStore, readManyStreams, type RecordedEvent, WrongExpectedVersionError } from '../event-store/event-store.port.js';
 import { DomainError, type FieldError } from '../common/domain-error.js';
 import type { ProjectionRunner } from '../projections/projection-runner.js';
-import { evolveMeterStream, METER_EVENT_SCHEMA_VERSION, type MeterDay, type MeterEvent, type MeterStreamState, meterStreamId } from './domain/meter-stream.js';
+import { evolveMeterStream, legacyMeterStreamId, METER_EVENT_SCHEMA_VERSION, type MeterDay, type MeterEvent, type MeterStreamState, meterStreamId } from './domain/meter-stream.js';
 import { type DayValues, planDay, type ReadingError, type ReadingsBatch } from './domain/readings-batch.js';
 
 export interface ImportReport {
@@ -56,9 +56,12 @@ async function inParallel<T>(items: T[], limit: number, fn: (item: T) => Promise
   }));
 }
 
-function fold(recorded: RecordedEvent[]): { day: MeterDay | undefined; version: number | 'no_stream' } {
-  const state = recorded.reduce((s, e) => evolveMeterStream(s, { type: e.type, data: e.data } as MeterEvent), new Map() as MeterStreamState);
-  return { day: [...state.values()][0], version: recorded.length > 0 ? recorded[recorded.length - 1].streamPosition : 'no_stream' };
+/** A day from its month stream of the first version (its events of that day) and its own stream; the version is its own. */
+function fold(day: string, legacy: RecordedEvent[], recorded: RecordedEvent[]): { day: MeterDay | undefined; version: number | 'no_stream' } {
+  const state: MeterStreamState = new Map();
+  for (const e of legacy) if ((e.data as { day?: string }).day === day) evolveMeterStream(state, { type: e.type, data: e.data } as MeterEvent);
+  for (const e of recorded) evolveMeterStream(state, { type: e.type, data: e.data } as MeterEvent);
+  return { day: state.get(day), version: recorded.length > 0 ? recorded[recorded.length - 1].streamPosition : 'no_stream' };
 }
 
 export class MeteringRecorder {
@@ -75,11 +78,12 @@ export class MeteringRecorder {
     // Plan every day before appending any, so a plan error still rejects the whole batch.
     const plan = async () => {
       const streamIds = days.map((d) => meterStreamId(clusterId, d.ppeCode, d.day));
-      const streams = await readManyStreams(this.store, streamIds);
+      const legacyIds = days.map((d) => legacyMeterStreamId(clusterId, d.ppeCode, d.day.slice(0, 7)));
+      const streams = await readManyStreams(this.store, [...streamIds, ...new Set(legacyIds)]);
       const plans: StreamPlan[] = [];
       const errors: { line: number; reason: string }[] = [];
       days.forEach((values: DayValues, i) => {
-        const { day, version } = fold(streams.get(streamIds[i])!);
+        const { day, version } = fold(values.day, streams.get(legacyIds[i])!, streams.get(streamIds[i])!);
         const planned = planDay(day, values, context);
         errors.push(...planned.errors);
         if (planned.events.length > 0) plans.push({ streamId: streamIds[i], version, events: planned.events });

@@ -14,7 +14,7 @@ import { DateTime } from 'luxon';
 import { isValidDate, isValidMonth, monthBounds, startOfWarsawDay } from '../clusters/registry/calendar.js';
 import { type ClusterEvent, type ClusterState, clusterStreamId, evolve, initialClusterState } from '../clusters/registry/registry.js';
 import { ClustersService } from '../clusters/clusters.service.js';
-import { daysOfMonth, evolveMeterStream, intervalsInDay, type MeterEvent, type MeterStreamState, meterStreamId } from '../metering/domain/meter-stream.js';
+import { daysOfMonth, evolveMeterStream, intervalsInDay, legacyMeterStreamId, type MeterEvent, type MeterStreamState, meterStreamId } from '../metering/domain/meter-stream.js';
 import type { ClusterMonth, MemberStatement } from './engine/statement.js';
 import { kpis } from './engine/statement.js';
 import { calculateMonth, type MemberDayDetail, type MonthCalculation } from './month-calculation.js';
@@ -205,7 +205,8 @@ export class SettlementService {
     const days: MeterDayInput[] = [];
     const monthDays = daysOfMonth(month);
     for (const ppeCode of Object.keys(state.points).sort()) {
-      const streams = await readManyStreams(this.store, monthDays.map((day) => meterStreamId(clusterId, ppeCode, day)));
+      // the month stream of the first version first, then the day streams
+      const streams = await readManyStreams(this.store, [legacyMeterStreamId(clusterId, ppeCode, month), ...monthDays.map((day) => meterStreamId(clusterId, ppeCode, day))]);
       const events = [...streams.values()].flat().filter(upTo);
       inputs.push(...events);
       const meter = events.reduce<MeterStreamState>((s, e) => evolveMeterStream(s, { type: e.type, data: e.data } as MeterEvent), new Map());

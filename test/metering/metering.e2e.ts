@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { ProjectionRunner } from '../../src/projections/projection-runner.js';
 import { AGREEMENT, clusterWithCoordinator, tokenFor } from '../support/fixtures.js';
 import { startTestService, type TestService } from '../support/service.js';
 
@@ -236,4 +237,22 @@ test('series: consecutive intervals of a PPE as arrays record the same as one ob
   expect(registry.body.detail).toMatch(/4 bad entries/);
   await t.http.post(`/clusters/${clusterId}/readings`).set(coordinator).send({ source: 'x', series: [] }).expect(400);
   expect(await eventCount()).toBe(before);
+});
+
+test('a month stream of the first version (version 1 events) still counts: a repeat is unchanged, a new value a correction with history', async () => {
+  const day = 96 * 25; // 2026-05-26, in the PPE-month stream the first version wrote
+  const legacy = {
+    clusterId, ppeCode: 'PLCITY0001', day: '2026-05-26', dayStart: quarter(day), intervalMinutes: 15, source: 'osd-2025', fileSha256: null,
+    indexes: [0, 1, 2], importWh: [0, 0, 0], exportWh: [700, 710, 720], quality: 'mmm', lines: [1, 2, 3],
+  };
+  const written = await t.service.eventStore.append(`meter-${clusterId}-PLCITY0001-2026-05`, [{ type: 'MeterReadingsRecorded', data: legacy }], 'no_stream');
+  await t.service.app.get(ProjectionRunner).waitFor(written.lastGlobalPosition);
+  const values = (exportWh: number[]) => ({ source: 'osd', series: [{ ppeCode: 'PLCITY0001', intervalStart: quarter(day), intervalMinutes: 15, importWh: [0, 0, 0], exportWh }] });
+  const again = await t.http.post(`/clusters/${clusterId}/readings`).set(coordinator).send(values([700, 710, 720])).expect(200);
+  expect(again.body).toMatchObject({ new: 0, unchanged: 3, corrected: 0, status: 'nothing new' });
+  const corrected = await t.http.post(`/clusters/${clusterId}/readings`).set(coordinator).send(values([700, 715, 720])).expect(200);
+  expect(corrected.body).toMatchObject({ new: 0, unchanged: 2, corrected: 1 });
+  const read = await t.http.get(`/clusters/${clusterId}/metering-points/PLCITY0001/readings`).query({ from: quarter(day), to: quarter(day + 3) }).set(coordinator).expect(200);
+  expect(read.body.items.map((r: { exportWh: number }) => r.exportWh)).toEqual([700, 715, 720]);
+  expect(read.body.items[1].history).toEqual([expect.objectContaining({ exportWh: 710, source: 'osd' })]);
 });

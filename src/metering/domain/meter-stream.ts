@@ -84,6 +84,15 @@ export function meterStreamId(clusterId: string, ppeCode: string, day: string): 
   return `meter-${clusterId}-${ppeCode}-${day}`;
 }
 
+/**
+ * The stream of one PPE and one Warsaw month (YYYY-MM) that the first version wrote,
+ * before streams were per day. Nothing is appended to it any more; it is still read, its
+ * events first, wherever a day's stream is.
+ */
+export function legacyMeterStreamId(clusterId: string, ppeCode: string, month: string): string {
+  return `meter-${clusterId}-${ppeCode}-${month}`;
+}
+
 /** The Warsaw days of a month YYYY-MM, as YYYY-MM-DD. */
 export function daysOfMonth(month: string): string[] {
   const [year, monthNumber] = month.split('-').map(Number);
