@@ -61,6 +61,15 @@ describe('checking a batch and planning meter events', () => {
     expect(batch).toMatchObject({ errorCount: 6, readingCount: 8, uniqueCount: 1 });
   });
 
+  test('a batch spans a bounded number of PPE-days, said once', () => {
+    const batch = new ReadingsBatch(registry, NOW, 'entry', 3);
+    for (let d = 1; d <= 5; d++) batch.add(d, 'PPE1', Date.parse(`2026-05-0${d}T10:00:00Z`), 15, 1, 0, 'm');
+    batch.add(6, 'PPE1', Date.parse('2026-05-02T10:15:00Z'), 15, 1, 0, 'm'); // a day it holds already: fine
+    expect(batch.errors).toEqual([{ line: 4, field: 'intervalStart', reason: 'the batch spans more than 3 PPE-days; send it in parts' }]);
+    expect(batch.errorCount).toBe(2);
+    expect(batch.uniqueCount).toBe(4);
+  });
+
   test('a batch keeps its first 100 errors and counts them all', () => {
     const batch = new ReadingsBatch(registry, NOW, 'entry');
     for (let i = 1; i <= 250; i++) batch.add(i, 'NOPE', Date.parse('2026-05-01T10:00:00Z'), 15, 1, 0, 'm');

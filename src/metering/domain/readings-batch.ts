@@ -41,10 +41,13 @@ export interface DayValues {
   lines: Int32Array;
   importWh: Float64Array;
   exportWh: Float64Array;
-  quality: string[];
+  /** The quality code's character code (m, e, s) of each position's value. */
+  quality: Uint8Array;
 }
 
 export const MAX_KEPT_ERRORS = 100;
+/** A batch spans at most this many PPE-days: each is held whole (about 2 KB) until recorded. */
+export const MAX_DAYS_PER_BATCH = 50_000;
 const ALLOWED_MINUTES = { electricity: [15, 60], heat: [15, 60, 1440] } as const;
 
 interface PointEntry {
@@ -63,10 +66,17 @@ export class ReadingsBatch {
   /** Readings given, and distinct intervals among those accepted. */
   readingCount = 0;
   uniqueCount = 0;
+  private dayCount = 0;
+  private tooManyDays = false;
   private readonly points = new Map<string, PointEntry | null>();
   private readonly settlementMinutes = new Map<string, number | undefined>();
 
-  constructor(private readonly registry: MeteringRegistryView, private readonly nowMs: number, private readonly lineWord: 'line' | 'entry') {}
+  constructor(
+    private readonly registry: MeteringRegistryView,
+    private readonly nowMs: number,
+    private readonly lineWord: 'line' | 'entry',
+    private readonly maxDays = MAX_DAYS_PER_BATCH,
+  ) {}
 
   private error(line: number, field: ReadingError['field'], reason: string): void {
     this.errorCount++;
@@ -107,9 +117,17 @@ export class ReadingsBatch {
     }
     let values = point.last?.day === day ? point.last : point.days.get(day);
     if (!values) {
+      if (this.dayCount >= this.maxDays) {
+        // said once, counted for every reading it refuses
+        if (this.tooManyDays) this.errorCount++;
+        else this.error(line, 'intervalStart', `the batch spans more than ${this.maxDays} PPE-days; send it in parts`);
+        this.tooManyDays = true;
+        return;
+      }
       const size = intervalsInDay(day, intervalMinutes);
-      values = { ppeCode, day, dayStartMs, intervalMinutes, lines: new Int32Array(size), importWh: new Float64Array(size), exportWh: new Float64Array(size), quality: new Array<string>(size).fill('') };
+      values = { ppeCode, day, dayStartMs, intervalMinutes, lines: new Int32Array(size), importWh: new Float64Array(size), exportWh: new Float64Array(size), quality: new Uint8Array(size) };
       point.days.set(day, values);
+      this.dayCount++;
     } else if (values.intervalMinutes !== intervalMinutes) {
       return this.error(line, 'intervalMinutes', `interval of ${intervalMinutes} minutes, but ${day} is given in ${values.intervalMinutes}-minute intervals`);
     }
@@ -117,7 +135,7 @@ export class ReadingsBatch {
     const position = intervalMinutes > 1440 ? 0 : (startMs - dayStartMs) / intervalMs;
     const twin = values.lines[position];
     if (twin !== 0) {
-      if (values.importWh[position] !== importWh || values.exportWh[position] !== exportWh || values.quality[position] !== quality) {
+      if (values.importWh[position] !== importWh || values.exportWh[position] !== exportWh || values.quality[position] !== quality.charCodeAt(0)) {
         this.error(line, 'intervalStart', `the interval ${iso(startMs)} of ${ppeCode} appears twice with different values (first at ${this.lineWord} ${twin})`);
       }
       return;
@@ -125,7 +143,7 @@ export class ReadingsBatch {
     values.lines[position] = line;
     values.importWh[position] = importWh;
     values.exportWh[position] = exportWh;
-    values.quality[position] = quality;
+    values.quality[position] = quality.charCodeAt(0);
     this.uniqueCount++;
   }
 
@@ -169,7 +187,7 @@ export function planDay(existing: MeterDay | undefined, values: DayValues, conte
     addToRuns(data.indexRanges, position);
     data.importWh.push(values.importWh[position]);
     data.exportWh.push(values.exportWh[position]);
-    data.quality += values.quality[position];
+    data.quality += String.fromCharCode(values.quality[position]);
     addToRuns(data.lineRanges, values.lines[position]);
   };
   for (let position = 0; position < values.lines.length; position++) {
@@ -177,7 +195,7 @@ export function planDay(existing: MeterDay | undefined, values: DayValues, conte
     const before = existing?.values.get(position);
     if (!before) {
       add(fresh, position);
-    } else if (before.importWh !== values.importWh[position] || before.exportWh !== values.exportWh[position] || before.quality !== values.quality[position]) {
+    } else if (before.importWh !== values.importWh[position] || before.exportWh !== values.exportWh[position] || before.quality !== String.fromCharCode(values.quality[position])) {
       add(corrected, position);
       corrected.previousImportWh.push(before.importWh);
       corrected.previousExportWh.push(before.exportWh);
