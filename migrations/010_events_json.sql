@@ -6,6 +6,8 @@
 ALTER TABLE events ALTER COLUMN data TYPE json USING data::json,
                    ALTER COLUMN metadata TYPE json USING metadata::json;
 
+-- The append function takes json[] now. A function's parameter types cannot be altered,
+-- so it is dropped and created again: the body is 009's, unchanged.
 DROP FUNCTION append_events(text, integer, uuid[], text[], integer[], jsonb[], jsonb[], text[], text[]);
 CREATE FUNCTION append_events(
   p_stream text, p_expected_head integer, p_event_ids uuid[], p_types text[], p_schema_versions integer[],

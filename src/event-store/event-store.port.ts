@@ -1,5 +1,6 @@
 // The event store port: what every adapter (PostgreSQL, KurrentDB) must do.
 // The contract suite in test/event-store/contract.ts runs the same cases on each.
+import { inParallel } from '../common/in-parallel.js';
 
 export type ExpectedVersion = number | 'no_stream' | 'any';
 
@@ -104,12 +105,8 @@ export interface AppendWatcher {
 export async function readManyStreams(store: EventStore, streamIds: string[]): Promise<Map<string, RecordedEvent[]>> {
   if (store.readStreams) return store.readStreams(streamIds);
   const result = new Map<string, RecordedEvent[]>();
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(8, streamIds.length) }, async () => {
-    while (next < streamIds.length) {
-      const id = streamIds[next++];
-      result.set(id, await store.readStream(id));
-    }
-  }));
+  await inParallel(streamIds, 8, async (id) => {
+    result.set(id, await store.readStream(id));
+  });
   return new Map(streamIds.map((id) => [id, result.get(id)!]));
 }

@@ -3,6 +3,7 @@
 // reading rejects the whole batch and nothing is recorded.
 import { type AppendResult, type EventStore, readManyStreams, type RecordedEvent, WrongExpectedVersionError } from '../event-store/event-store.port.js';
 import { DomainError, type FieldError } from '../common/domain-error.js';
+import { inParallel } from '../common/in-parallel.js';
 import type { ProjectionRunner } from '../projections/projection-runner.js';
 import { evolveMeterStream, legacyMeterStreamId, METER_EVENT_SCHEMA_VERSION, type MeterDay, type MeterEvent, type MeterStreamState, meterStreamId } from './domain/meter-stream.js';
 import { type DayValues, planDay, type ReadingError, type ReadingsBatch } from './domain/readings-batch.js';
@@ -47,13 +48,6 @@ function describeAll(errors: ReadingError[], describe: (error: ReadingError) => 
     result.push(described);
   }
   return result;
-}
-
-async function inParallel<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++]);
-  }));
 }
 
 /** A day from its month stream of the first version (its events of that day) and its own stream; the version is its own. */

@@ -1,7 +1,8 @@
 // The metering stream of one PPE and one Warsaw day: its events and their fold, and the
-// Warsaw calendar of days and intervals. Pure: no I/O. One stream per PPE and Warsaw day, one event per batch and day: events
-// stay small (<= 100 intervals) and recording a day reads only that day's stream (about
-// one event plus corrections), however much of the month is already recorded.
+// Warsaw calendar of days and intervals. Pure: no I/O. One stream per PPE and day, one
+// event per batch and day: events stay small (<= 100 intervals) and recording a day reads
+// only that day's stream (about one event plus corrections), however much of the month
+// is already recorded.
 import { DateTime } from 'luxon';
 
 export type QualityCode = 'm' | 'e' | 's';
@@ -104,10 +105,10 @@ export function daysOfMonth(month: string): string[] {
 // the same local day: cache by UTC hour (time-zone math is the cost of a large import).
 const dayByUtcHour = new Map<number, { day: string; dayStartMs: number; month: string }>();
 
-/** The Warsaw day of an instant in milliseconds: shared, do not modify. */
 let lastHour = NaN;
 let lastDay: { readonly day: string; readonly dayStartMs: number; readonly month: string } | undefined;
 
+/** The Warsaw day of an instant in milliseconds: shared, do not modify. */
 export function warsawDayOfMs(ms: number): { readonly day: string; readonly dayStartMs: number; readonly month: string } {
   const hour = Math.floor(ms / 3_600_000);
   if (hour === lastHour) return lastDay!; // readings come in time order: mostly the same hour as the last
@@ -128,14 +129,14 @@ export function warsawDayOf(instant: Date): { day: string; dayStart: Date; month
   return { day, dayStart: new Date(dayStartMs), month };
 }
 
-const minutesInDay = new Map<string, number>();
-
 /** Minutes in the Warsaw month that starts at this instant, or undefined when no month starts there. */
 export function minutesOfMonthStartingAt(ms: number): number | undefined {
   const start = DateTime.fromMillis(ms, { zone: ZONE });
   if (start.day !== 1 || start.hour !== 0 || start.minute !== 0 || start.second !== 0 || start.millisecond !== 0) return undefined;
   return start.plus({ months: 1 }).diff(start, 'minutes').minutes;
 }
+
+const minutesInDay = new Map<string, number>();
 
 /**
  * Number of intervals in a Warsaw day (DST days are 23 or 25 hours long). A reading
