@@ -7,6 +7,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { createServer } from 'node:net';
+import { ensureReachableByPostgresUser } from '../src/database/embedded.js';
 import { migrate } from '../src/database/migrate.js';
 import '../src/database/pg-types.js';
 
@@ -39,6 +40,7 @@ export async function freePort(): Promise<number> {
 
 export async function startBenchServer(): Promise<BenchServer> {
   if (process.env.BENCH_DATABASE_URL) return { url: process.env.BENCH_DATABASE_URL, stop: async () => undefined };
+  ensureReachableByPostgresUser();
   const port = await freePort();
   const server = new EmbeddedPostgres({
     databaseDir: mkdtempSync(join(tmpdir(), 'klaster-bench-pg-')),

