@@ -8,6 +8,8 @@ let coordinator: { Authorization: string };
 const ids: Record<string, string> = {};
 const contracts: Record<string, string> = {};
 
+// Termination dates must lie in the future whenever the suite runs.
+const daysFromNow = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 const quarter = (i: number) => new Date(Date.parse('2026-05-04T00:00:00+02:00') + i * 900_000).toISOString();
 
 beforeAll(async () => {
@@ -22,9 +24,9 @@ beforeAll(async () => {
   await t.http.post(`/clusters/${clusterId}/agreement-versions`).set(coordinator).send({ ...AGREEMENT, effectiveFrom: '2026-05', intervalMinutes: 15 }).expect(201);
   // signed in this order: the school's contract is served first
   contracts.school = (await t.http.post(`/clusters/${clusterId}/contracts`).set(coordinator)
-    .send({ sellerMemberId: ids.plant, buyerMemberId: ids.school, whPerInterval: 700, priceGroszePerMwh: 30_000, validFrom: '2026-05-01', validTo: '2026-12-31' }).expect(201)).body.contractId;
+    .send({ sellerMemberId: ids.plant, buyerMemberId: ids.school, whPerInterval: 700, priceGroszePerMwh: 30_000, validFrom: '2026-05-01', validTo: '2030-12-31' }).expect(201)).body.contractId;
   contracts.water = (await t.http.post(`/clusters/${clusterId}/contracts`).set(coordinator)
-    .send({ sellerMemberId: ids.plant, buyerMemberId: ids.water, whPerInterval: 500, priceGroszePerMwh: 35_000, validFrom: '2026-05-01', validTo: '2026-12-31' }).expect(201)).body.contractId;
+    .send({ sellerMemberId: ids.plant, buyerMemberId: ids.water, whPerInterval: 500, priceGroszePerMwh: 35_000, validFrom: '2026-05-01', validTo: '2030-12-31' }).expect(201)).body.contractId;
   // one day (Monday 2026-05-04): the plant exports 1000 Wh a quarter-hour, school and water draw 800 each
   const readings = Array.from({ length: 96 }, (_, i) => [
     { ppeCode: 'PLPLANT001', intervalStart: quarter(i), intervalMinutes: 15, importWh: 0, exportWh: 1000 },
@@ -69,7 +71,7 @@ test('contracts are listed; a member sees its own; bad contracts are 400 and cha
 
 test('a termination from a later date leaves what was delivered; a past one is refused', async () => {
   await t.http.post(`/clusters/${clusterId}/contracts/${contracts.water}/termination`).set(coordinator).send({ effectiveFrom: '2026-05-02' }).expect(400);
-  await t.http.post(`/clusters/${clusterId}/contracts/${contracts.water}/termination`).set(coordinator).send({ effectiveFrom: '2026-12-01' }).expect(200);
-  await t.http.post(`/clusters/${clusterId}/contracts/${contracts.water}/termination`).set(coordinator).send({ effectiveFrom: '2026-12-15' }).expect(409);
+  await t.http.post(`/clusters/${clusterId}/contracts/${contracts.water}/termination`).set(coordinator).send({ effectiveFrom: daysFromNow(30) }).expect(200);
+  await t.http.post(`/clusters/${clusterId}/contracts/${contracts.water}/termination`).set(coordinator).send({ effectiveFrom: daysFromNow(60) }).expect(409);
   expect((await statement('water')).contracts[0].deliveredWh).toBe(96 * 300);
 });
