@@ -6,6 +6,7 @@ import { PG_POOL } from '../core.module.js';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '../event-store/event-store.port.js';
 import { checkMonth, SettlementService } from '../settlement/settlement.service.js';
 import { inputDigest } from '../settlement/closing.js';
+import { type Anchor } from './anchor.js';
 import { ChainVerifier, streamOfCluster } from './verify-chain.js';
 
 const PAGE = 2000;
@@ -47,10 +48,20 @@ export class AuditService {
     }
   }
 
-  async verify(clusterId?: string) {
-    const verifier = new ChainVerifier();
+  /**
+   * Every chain in scope recomputed, with the digest over the stream heads; given an
+   * anchor kept earlier, the streams whose history changed since (only those in scope).
+   */
+  async verify(clusterId?: string, anchor?: Anchor) {
+    return (await this.verifyWithHeads(clusterId, anchor)).result();
+  }
+
+  /** The verifier after the whole pass: its result and the heads (GET /audit/heads). */
+  async verifyWithHeads(clusterId?: string, anchor?: Anchor): Promise<ChainVerifier> {
+    const scoped = anchor?.heads && clusterId ? { ...anchor, heads: new Map([...anchor.heads].filter(([id]) => streamOfCluster(id, clusterId))) } : anchor;
+    const verifier = new ChainVerifier(scoped, (a, b) => this.store.isAtOrAfter(a, b));
     for await (const event of this.events(null, Number.MAX_SAFE_INTEGER, clusterId)) verifier.add(event);
-    return verifier.result();
+    return verifier;
   }
 
   /**

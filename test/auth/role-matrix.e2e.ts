@@ -77,6 +77,8 @@ const MATRIX: Row[] = [
     .map((route) => ({ method: 'POST', route, path: route.replace(':month', '2026-05').replace(':action', 'close'), expect: all('ok') })),
   { method: 'GET', route: '/audit/events', path: '/audit/events?limit=5', expect: all(403, { admin: 'ok', auditor: 'ok' }) },
   { method: 'GET', route: '/audit/verify', path: '/audit/verify', expect: all(403, { admin: 'ok', auditor: 'ok' }) },
+  { method: 'POST', route: '/audit/verify', path: '/audit/verify', expect: all(403, { admin: 'ok', auditor: 'ok' }) },
+  { method: 'GET', route: '/audit/heads', path: '/audit/heads', expect: all(403, { admin: 'ok', auditor: 'ok' }) },
 ];
 
 let t: TestService;
