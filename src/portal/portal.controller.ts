@@ -346,7 +346,7 @@ ${jsonBlock('cluster-month-data', { months: months.map((r) => r.month), selfSuff
         replay = `<p data-testid="replay">${month}: <strong class="${result.identical ? 'ok' : 'bad'}">${t(lang, result.identical ? 'identical' : 'differences')}</strong>${result.digest ? ` · digest ${result.digest.matches ? '✓' : '✗'}` : ''}</p>`
           + (result.differences.length ? table(lang, ['', 'field', 'live', 'closed', 'replayed'], result.differences.slice(0, 50).map((d) => [escapeHtml(d.memberId), escapeHtml(d.field), String(d.live), String(d.closed), String(d.replayed)])) : '');
       }
-      const body = `<section><h2>${t(lang, 'chain')}</h2><p data-testid="chain" class="${verify.intact ? 'ok' : 'bad'}">${t(lang, verify.intact ? 'intact' : 'broken')} (${verify.events} / ${verify.streams})</p></section>
+      const body = `<section><h2>${t(lang, 'chain')}</h2><p data-testid="chain" class="${verify.intact ? 'ok' : 'bad'}">${t(lang, verify.intact ? 'intact' : 'broken')} (${verify.events} / ${verify.streams})</p><p>headsDigest: <code data-testid="heads-digest">${escapeHtml(verify.headsDigest)}</code></p></section>
 <section><h2>${t(lang, 'replay')}</h2><form class="inline" method="get"><label for="month">${t(lang, 'month')}</label><input id="month" name="month" value="${escapeHtml(month ?? '')}" placeholder="2026-05" pattern="\\d{4}-\\d{2}"><button type="submit">${t(lang, 'show')}</button></form>${replay}</section>
 <section><h2>${t(lang, 'exportLog')}</h2><p><a href="/portal/audit/export">${t(lang, 'exportLog')}</a></p></section>`;
       this.send(response, lang, p, t(lang, 'audit'), body);
