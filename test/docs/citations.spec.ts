@@ -96,7 +96,7 @@ describe('citations of repository files', () => {
     expect(files).toContain('docs/DOMAIN.md');
     const citations = files.filter((f) => f !== relative(ROOT, join(ROOT, 'test/docs/citations.spec.ts'))).flatMap((f) => citationsIn(f, readFileSync(join(ROOT, f), 'utf8')));
     expect(citations.length).toBeGreaterThan(50);
-    expect(missing(citations).map((c) => `${c.file}:${c.line} cites ${c.cited}`)).toEqual([]);
+    expect(missing(citations).map((c) => `${c.file}:${String(c.line)} cites ${c.cited}`)).toEqual([]);
   });
 
   test('the design documents are in docs/, where the code cites them', () => {
