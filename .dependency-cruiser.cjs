@@ -22,7 +22,12 @@ module.exports = {
       from: { path: DOMAIN },
       to: {
         path: [
-          '^@nestjs/', 'node_modules/@nestjs/', '^pg$', 'node_modules/pg/', '^pg-copy-streams$', 'node_modules/pg-copy-streams/',
+          '^@nestjs/',
+          'node_modules/@nestjs/',
+          '^pg$',
+          'node_modules/pg/',
+          '^pg-copy-streams$',
+          'node_modules/pg-copy-streams/',
           '^(node:)?(fs|fs/promises|net|http|https|http2|dgram|child_process|cluster|tls)$',
         ],
       },

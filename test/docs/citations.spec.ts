@@ -78,13 +78,20 @@ function filesUnder(path: string): string[] {
 
 describe('citations of repository files', () => {
   test('the scan finds paths, bare Markdown names and links, and flags the missing ones', () => {
-    const found = citationsIn('docs/x.md', [
-      'see docs/DOMAIN.md, `src/common/largest-remainder.ts` and [the ADRs](adr/README.md).',
-      'imports ../../src/app.js and runs dist/src/main.js; streams meter-{id}; globs src/**/*.ts',
-      'and NOPE.md, src/does-not-exist.ts, [gone](adr/0000-gone.md), https://example.org/a.md',
-    ].join('\n'));
+    const found = citationsIn(
+      'docs/x.md',
+      [
+        'see docs/DOMAIN.md, `src/common/largest-remainder.ts` and [the ADRs](adr/README.md).',
+        'imports ../../src/app.js and runs dist/src/main.js; streams meter-{id}; globs src/**/*.ts',
+        'and NOPE.md, src/does-not-exist.ts, [gone](adr/0000-gone.md), https://example.org/a.md',
+      ].join('\n'),
+    );
     expect(found.map((c) => c.cited).sort()).toEqual(['NOPE.md', 'adr/0000-gone.md', 'adr/README.md', 'docs/DOMAIN.md', 'src/common/largest-remainder.ts', 'src/does-not-exist.ts']);
-    expect(missing(found).map((c) => c.cited).sort()).toEqual(['NOPE.md', 'adr/0000-gone.md', 'src/does-not-exist.ts']);
+    expect(
+      missing(found)
+        .map((c) => c.cited)
+        .sort(),
+    ).toEqual(['NOPE.md', 'adr/0000-gone.md', 'src/does-not-exist.ts']);
     // a compiled path stands for its source; a route is not a file
     expect(missing(citationsIn('src/x.ts', '// built as src/app.js'))).toEqual([]);
     expect(citationsIn('src/x.ts', "  @Get('assets/chart.umd.min.js')")).toEqual([]);
