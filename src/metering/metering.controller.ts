@@ -9,6 +9,7 @@ import { CurrentPrincipal } from '../auth/principal.decorator.js';
 import { type Principal, Roles } from '../auth/roles.decorator.js';
 import { MeteringService } from './metering.service.js';
 import { parseReadingsBatch, ReadingsBatchDto } from './readings.dto.js';
+import { HOURLY_SPLIT_RULES, type HourlySplitRule } from './domain/hourly-split.js';
 
 /** Files up to this size are accepted; the parse streams, so memory does not grow with it. */
 export const MAX_FILE_BYTES = 64 * 1024 * 1024;
@@ -36,17 +37,20 @@ export class MeteringController {
   @ApiQuery({ name: 'format', enum: FORMATS })
   @ApiQuery({ name: 'ppeCode', required: false, description: 'required for tauron and enea files (one PPE per file)' })
   @ApiQuery({ name: 'balancing', required: false, enum: ['before', 'after'], description: 'DSO files: values before (default) or after hourly balancing' })
+  @ApiQuery({ name: 'hourlySplit', required: false, enum: HOURLY_SPLIT_RULES, description: 'hours in a quarter-hour agreement: divided evenly (default) or by the cluster profile' })
   async recordFile(
     @Param('clusterId') clusterId: string,
     @Req() request: Request,
     @Query('format') format?: string,
     @Query('ppeCode') ppeCode?: string,
     @Query('balancing') balancing?: string,
+    @Query('hourlySplit') hourlySplit?: string,
   ) {
     const errors = [];
     if (!format || !(FORMATS as readonly string[]).includes(format)) errors.push({ field: 'format', reason: `must be one of ${FORMATS.join(', ')}` });
     if ((format === 'tauron' || format === 'enea') && !ppeCode) errors.push({ field: 'ppeCode', reason: `is required for ${format} files (one PPE per file)` });
     if (balancing !== undefined && balancing !== 'before' && balancing !== 'after') errors.push({ field: 'balancing', reason: 'must be before or after' });
+    if (hourlySplit !== undefined && !(HOURLY_SPLIT_RULES as readonly string[]).includes(hourlySplit)) errors.push({ field: 'hourlySplit', reason: `must be one of ${HOURLY_SPLIT_RULES.join(', ')}` });
     const type = request.headers['content-type'] ?? '';
     const multipart = /^multipart\/form-data/i.test(type);
     if (!multipart && !/^(text\/csv|text\/plain|application\/octet-stream)/.test(type)) {
@@ -77,6 +81,7 @@ export class MeteringController {
       format: format as (typeof FORMATS)[number],
       ppeCode,
       balancing: (balancing as 'before' | 'after' | undefined) ?? 'before',
+      hourlySplit: hourlySplit as HourlySplitRule | undefined,
       digest: () => hash.digest('hex'),
     });
   }

@@ -16,6 +16,8 @@ export interface ImportReport {
   corrected: number;
   eventsAppended: number;
   status: 'recorded' | 'nothing new';
+  /** Hours given where the agreement settles quarter-hours, each split into four by the rule. */
+  hourlySplit?: { hours: number; quarterHours: number; rule: string };
 }
 
 export const MAX_REPORTED_ERRORS = 100;
@@ -64,7 +66,7 @@ export class MeteringRecorder {
   async record(
     clusterId: string,
     batch: ReadingsBatch,
-    options: { source: string; fileSha256: string | null; describe: (error: ReadingError) => FieldError; linesRead: number; what: string },
+    options: { source: string; fileSha256: string | null; describe: (error: ReadingError) => FieldError; linesRead: number; what: string; hourlySplit?: string },
   ): Promise<ImportReport> {
     if (batch.errorCount > 0) throw new ReadingsRejected(describeAll(batch.errors, options.describe), batch.errorCount, options.what);
     const days = batch.days();
@@ -115,6 +117,7 @@ export class MeteringRecorder {
     return {
       linesRead: options.linesRead, readings: batch.readingCount, ...counts, eventsAppended,
       status: eventsAppended > 0 ? 'recorded' : 'nothing new',
+      ...(batch.hourCount > 0 ? { hourlySplit: { hours: batch.hourCount, quarterHours: batch.hourCount * 4, rule: options.hourlySplit ?? 'even' } } : {}),
     };
   }
 
