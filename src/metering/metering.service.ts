@@ -128,7 +128,7 @@ export class MeteringService {
       if (error instanceof ProblemException) throw error;
       throw new ProblemException(problem(400, `The file could not be read: ${(error as Error).message}`));
     }
-    if (parsed.errorCount > 0) throw new ReadingsRejected(parsed.errors.map((e) => ({ line: e.line, field: e.field ?? 'line', reason: e.reason })), parsed.errorCount, 'The file');
+    if (parsed.errorCount > 0) throw ReadingsRejected.ofFile(parsed.tally, parsed.errorCount);
     if (parsed.readingCount === 0) throw DomainError.validation([{ field: 'file', reason: 'holds no readings' }], 'The file was rejected: it holds no readings; nothing was recorded');
     const rule = options.hourlySplit ?? 'even';
     await this.splitHours(clusterId, batch, rule);

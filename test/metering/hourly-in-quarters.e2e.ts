@@ -84,3 +84,19 @@ test('by the cluster profile: an hour follows the quarter-hours the other PPE me
   const read = await t.http.get(`/clusters/${clusterId}/metering-points/PLHOURLY01/readings`).query({ from: '2026-05-04T10:00:00+02:00', to: '2026-05-04T11:00:00+02:00' }).set(coordinator).expect(200);
   expect(read.body.items.map((i: { importWh: number }) => i.importWh)).toEqual([250, 0, 0, 750]);
 });
+
+test('a file failing for one reason says it once, with the count and the line range, then the lines that fail otherwise', async () => {
+  const rows = ['Data;Strefa;Wartość kWh;Rodzaj'];
+  // December 2025: the PPE belongs to no member before 2026
+  for (let h = 1; h <= 24; h++) rows.push(`2025-12-20 ${h}:00;1;1,000;pobór`);
+  rows.push('2030-01-01 1:00;1;1,000;pobór');
+  const res = await upload(rows.join('\n')).expect(400);
+  expect(res.body.detail).toMatch(/25 bad lines; nothing was recorded/);
+  expect(res.body.errors).toEqual([
+    { line: 2, lastLine: 25, count: 24, field: 'ppeCode', reason: expect.stringMatching(/PLHOURLY01 is not assigned to any member at 2025-12-19T23:00:00.000Z/) },
+    { line: 26, field: 'intervalStart', reason: expect.stringMatching(/has not ended yet/) },
+  ]);
+  const one = await upload(rows.slice(0, 25).join('\n')).expect(400);
+  expect(one.body.detail).toMatch(/all 24 bad lines \(2 to 25\) fail for one reason: PLHOURLY01 is not assigned/);
+  expect(one.body.errors).toHaveLength(1);
+});

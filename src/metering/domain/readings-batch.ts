@@ -16,6 +16,7 @@ import {
 import { HOURLY_SPLIT_QUALITY, splitHour } from './hourly-split.js';
 
 import { MAX_WH_PER_VALUE } from './limits.js';
+import { FaultTally } from './error-summary.js';
 
 export interface MeteringRegistryView {
   /**
@@ -72,6 +73,8 @@ const isWh = (wh: number) => Number.isInteger(wh) && wh >= 0 && wh <= MAX_WH_PER
 export class ReadingsBatch {
   /** The first MAX_KEPT_ERRORS errors, in the order of the input. */
   readonly errors: ReadingError[] = [];
+  /** Every error by reason, for a file's report. */
+  readonly tally = new FaultTally();
   errorCount = 0;
   /** Readings given, and distinct intervals among those accepted. */
   readingCount = 0;
@@ -92,6 +95,7 @@ export class ReadingsBatch {
 
   private error(line: number, field: ReadingError['field'], reason: string): void {
     this.errorCount++;
+    this.tally.add({ line, field, reason });
     if (this.errors.length < MAX_KEPT_ERRORS) this.errors.push({ line, field, reason });
   }
 

@@ -4,6 +4,8 @@
 import { parse } from 'csv-parse';
 import type { Readable } from 'node:stream';
 import { decodeToText } from './decode.js';
+import { FaultTally } from '../domain/error-summary.js';
+import { INSTANT_ACCEPTED, parseInstant } from '../domain/instant.js';
 import { isCalendarDate, kwhToWh, warsawWallTimeInstants, whInteger } from './units.js';
 
 export type Quality = 'measured' | 'estimated' | 'substituted';
@@ -30,6 +32,8 @@ export interface ParseResult {
   readingCount: number;
   errors: LineError[];
   errorCount: number;
+  /** Every error, by reason: for a report that says a shared reason once. */
+  tally: FaultTally;
   linesRead: number;
 }
 
@@ -55,6 +59,7 @@ interface Row {
 class Collector {
   readonly readings: FileReading[] = [];
   readonly errors: LineError[] = [];
+  readonly tally = new FaultTally();
   errorCount = 0;
   readingCount = 0;
   constructor(private readonly maxErrors: number, private readonly onReading?: (reading: FileReading) => void) {}
@@ -65,6 +70,7 @@ class Collector {
   }
   error(line: number, reason: string, field?: string) {
     this.errorCount++;
+    this.tally.add(field ? { line, field, reason } : { line, reason });
     if (this.errors.length < this.maxErrors) this.errors.push(field ? { line, field, reason } : { line, reason });
   }
 }
@@ -95,15 +101,16 @@ export async function parseMeteringFile(input: Readable, options: ParseOptions):
   if (options.format === 'generic') await parseGeneric(counted(rows(input, ',')), collector);
   else if (options.format === 'tauron') await parseTauron(counted(rows(input, ';')), collector, options);
   else await parseEnea(counted(rows(input, ';')), collector, options);
-  return { readings: collector.readings, readingCount: collector.readingCount, errors: collector.errors, errorCount: collector.errorCount, linesRead };
+  return { readings: collector.readings, readingCount: collector.readingCount, errors: collector.errors, errorCount: collector.errorCount, tally: collector.tally, linesRead };
 }
 
 // --- generic CSV ---------------------------------------------------------------------
 // ppe_code,interval_start,interval_minutes,import_wh,export_wh[,quality]
 // or with import_kwh,export_kwh (decimal point). interval_start: ISO 8601 with an offset.
 
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:?\d{2})$/;
 const QUALITIES: Quality[] = ['measured', 'estimated', 'substituted'];
+/** What the generic format accepts, said in its errors as in the README. */
+export const GENERIC_ACCEPTS = `the generic CSV is comma-separated with the header ppe_code,interval_start,interval_minutes,import_wh,export_wh[,quality] (or import_kwh,export_kwh with a decimal point and at most 3 decimals); interval_start is ${INSTANT_ACCEPTED}`;
 
 async function parseGeneric(source: AsyncGenerator<Row>, out: Collector) {
   let columns: Record<string, number> | undefined;
@@ -115,7 +122,7 @@ async function parseGeneric(source: AsyncGenerator<Row>, out: Collector) {
       const required = ['ppe_code', 'interval_start', 'interval_minutes', kwh ? 'import_kwh' : 'import_wh', kwh ? 'export_kwh' : 'export_wh'];
       const missing = required.filter((c) => !(c in columns!));
       if (missing.length > 0) {
-        out.error(line, `the header lacks ${missing.join(', ')} (expected ppe_code,interval_start,interval_minutes,import_wh,export_wh[,quality])`);
+        out.error(line, `the header lacks ${missing.join(', ')}: ${GENERIC_ACCEPTS}`);
         return;
       }
       continue;
@@ -125,8 +132,9 @@ async function parseGeneric(source: AsyncGenerator<Row>, out: Collector) {
     const ppeCode = cell('ppe_code').replace(/\s+/g, '').toUpperCase();
     if (!ppeCode) out.error(line, 'is empty', 'ppe_code');
     const startText = cell('interval_start');
-    const start = INSTANT.test(startText) ? new Date(startText) : null;
-    if (!start || Number.isNaN(start.getTime())) out.error(line, `"${startText}" is not an ISO 8601 instant with an offset`, 'interval_start');
+    const startMs = parseInstant(startText);
+    const start = typeof startMs === 'number' ? new Date(startMs) : null;
+    if (typeof startMs === 'string') out.error(line, startMs, 'interval_start');
     const minutesText = cell('interval_minutes');
     const minutes = /^\d+$/.test(minutesText) ? Number(minutesText) : NaN;
     // a month (heat) is checked against the calendar with the registry checks
@@ -188,6 +196,7 @@ function setValue(values: Map<number, HourValue>, start: Date, line: number, kin
 }
 
 // Tauron eLicznik: Data;Strefa;Wartość kWh;Rodzaj — Data is the hour ENDING at that local time (1..24).
+export const TAURON_ACCEPTS = 'a Tauron eLicznik export is ;-separated with the columns Data (or Data i godzina), Strefa, Wartość kWh (or Wartosc[kWh/kvar]) and Rodzaj (or Rodzaj energii); Data is the hour ending at that local time, 2024-05-01 1:00 to 2024-05-01 24:00';
 const TAURON_KINDS: Record<string, { kind: 'import' | 'export'; balancing: 'before' | 'after' }> = {
   pobor: { kind: 'import', balancing: 'before' },
   oddanie: { kind: 'export', balancing: 'before' },
@@ -209,7 +218,7 @@ async function parseTauron(source: AsyncGenerator<Row>, out: Collector, options:
       const value = keys.findIndex((k) => k.startsWith('wartosc'));
       const kind = keys.findIndex((k) => k === 'rodzaj' || k === 'rodzajenergii');
       if (date < 0 || value < 0 || kind < 0) {
-        out.error(line, 'not a Tauron eLicznik header: expected the columns Data;Strefa;Wartość kWh;Rodzaj');
+        out.error(line, `not a Tauron eLicznik header: ${TAURON_ACCEPTS}`);
         return;
       }
       columns = { date, value, kind };
@@ -221,7 +230,7 @@ async function parseTauron(source: AsyncGenerator<Row>, out: Collector, options:
     if (kind.balancing !== balancing) continue;
     const match = /^(\d{4}-\d{2}-\d{2}) (\d{1,2}):(\d{2})(?::\d{2})?$/.exec((cells[columns.date] ?? '').trim());
     if (!match || !isCalendarDate(match[1]) || match[3] !== '00' || Number(match[2]) < 1 || Number(match[2]) > 24) {
-      out.error(line, `"${(cells[columns.date] ?? '').trim()}" is not an hour-ending time like 2024-05-01 1:00 (1:00 to 24:00)`, 'Data');
+      out.error(line, `"${(cells[columns.date] ?? '').trim()}" is not an hour-ending time like 2024-05-01 1:00 (1:00 to 24:00 of a day of the calendar)`, 'Data');
       continue;
     }
     const wh = kwhToWh(cells[columns.value] ?? '');
@@ -237,6 +246,11 @@ async function parseTauron(source: AsyncGenerator<Row>, out: Collector, options:
 }
 
 // Enea eBOK: Data;pobrana przed;oddana przed;pobrana po;oddana po — Data like ="2024-05-01 10:59" is the hour 10:00–11:00.
+export const ENEA_ACCEPTS = 'an Enea eBOK export is ;-separated with the column Data and a column for energy drawn and one for energy fed in, '
+  + 'before and after hourly balancing; accepted headers: "Wolumen energii elektrycznej pobranej z sieci przed bilansowaniem godzinowym", '
+  + '"... oddanej do sieci przed bilansowaniem godzinowym", "... pobranej z sieci po bilansowaniu godzinowym", "... oddanej do sieci po bilansowaniu godzinowym", '
+  + 'with or without "Wolumen energii", with "pobrana"/"oddana" in place of "pobranej"/"oddanej" (e.g. "Energia pobrana przed bilansowaniem"); '
+  + 'Data like ="2024-05-01 10:59" is the hour 10:00 to 11:00';
 async function parseEnea(source: AsyncGenerator<Row>, out: Collector, options: ParseOptions) {
   const ppeCode = (options.ppeCode ?? '').replace(/\s+/g, '').toUpperCase();
   const balancing = options.balancing ?? 'before';
@@ -246,12 +260,14 @@ async function parseEnea(source: AsyncGenerator<Row>, out: Collector, options: P
   for await (const { cells, line } of source) {
     if (!columns) {
       const keys = cells.map(headerKey);
-      const find = (direction: string, when: string) => keys.findIndex((k) => k.includes(direction) && k.includes(when));
+      // "pobranej" or "pobrana", "oddanej" or "oddana"; "przed" or "po (z)bilansowaniu"; "Wolumen energii ..." or not
+      const when = (k: string) => (k.includes('przed') ? 'before' : k.includes('pobilansowaniu') || k.includes('pozbilansowaniu') ? 'after' : undefined);
+      const find = (direction: string) => keys.findIndex((k) => k.includes(direction) && when(k) === balancing);
       const date = keys.findIndex((k) => k === 'data');
-      const imp = find('pobranej', balancing === 'before' ? 'przed' : 'pobilansowaniu');
-      const exp = find('oddanej', balancing === 'before' ? 'przed' : 'pobilansowaniu');
+      const imp = find('pobran');
+      const exp = find('oddan');
       if (date < 0 || imp < 0 || exp < 0) {
-        out.error(line, 'not an Enea eBOK header: expected Data and the volumes drawn and fed in before and after hourly balancing');
+        out.error(line, `not an Enea eBOK header (${cells.map((c) => c.trim()).join(';').slice(0, 300)}): ${ENEA_ACCEPTS}`);
         return;
       }
       columns = { date, import: imp, export: exp };
@@ -259,7 +275,7 @@ async function parseEnea(source: AsyncGenerator<Row>, out: Collector, options: P
     }
     const dateText = (cells[columns.date] ?? '').trim().replace(/^="?/, '').replace(/"$/, '').trim();
     const match = /^(\d{4}-\d{2}-\d{2}) (\d{2}):59$/.exec(dateText);
-    if (!match || !isCalendarDate(match[1]) || Number(match[2]) > 23) { out.error(line, `"${dateText}" is not an hour like 2024-05-01 10:59`, 'Data'); continue; }
+    if (!match || !isCalendarDate(match[1]) || Number(match[2]) > 23) { out.error(line, `"${dateText}" is not an hour like 2024-05-01 10:59 (00:59 to 23:59 of a day of the calendar)`, 'Data'); continue; }
     const importWh = kwhToWh((cells[columns.import] ?? '').replace(/"/g, ''));
     const exportWh = kwhToWh((cells[columns.export] ?? '').replace(/"/g, ''));
     if (typeof importWh === 'string') out.error(line, importWh, 'pobrana');
