@@ -17,6 +17,7 @@ import { notFound } from '../auth/auth.guard.js';
 import { monthCompleteness } from './domain/completeness.js';
 import { legacyMeterStreamId, type MeterDayRow, type MeterEvent, meterStreamId, positionsOf, QUALITY_CODES, QUALITY_NAMES, warsawDayOf, warsawDayOfMs } from './domain/meter-stream.js';
 import { type FileReading, parseMeteringFile } from './files/parse.js';
+import type { ImportProfile } from './files/profile.js';
 import { INSTANT_WITH_OFFSET, type ReadingsBatchDto } from './readings.dto.js';
 import { describeLine, MAX_REPORTED_ERRORS, MeteringRecorder, ReadingsRejected } from './readings-recorder.js';
 import { type DayValues, type MeteringRegistryView, type ReadingError, ReadingsBatch } from './domain/readings-batch.js';
@@ -115,7 +116,7 @@ export class MeteringService {
   async recordFile(
     clusterId: string,
     input: Readable,
-    options: { format: 'generic' | 'tauron' | 'enea'; ppeCode?: string; balancing: 'before' | 'after'; digest: () => string; source?: string; hourlySplit?: HourlySplitRule },
+    options: { format: 'generic' | 'tauron' | 'enea' | 'profile'; profile?: ImportProfile; ppeCode?: string; balancing: 'before' | 'after'; digest: () => string; source?: string; hourlySplit?: HourlySplitRule },
     now = new Date(),
   ) {
     // Readings go into the batch as they are parsed: no list of a file's readings is kept.
@@ -123,7 +124,7 @@ export class MeteringService {
     const onReading = (r: FileReading) => batch.add(r.line, normalisePpeCode(r.ppeCode), r.intervalStart.getTime(), r.intervalMinutes, r.importWh, r.exportWh, QUALITY_CODES[r.quality]);
     let parsed;
     try {
-      parsed = await parseMeteringFile(input, { format: options.format, ppeCode: options.ppeCode, balancing: options.balancing, maxErrors: MAX_REPORTED_ERRORS, onReading });
+      parsed = await parseMeteringFile(input, { format: options.format, profile: options.profile, ppeCode: options.ppeCode, balancing: options.balancing, maxErrors: MAX_REPORTED_ERRORS, onReading });
     } catch (error) {
       if (error instanceof ProblemException) throw error;
       throw new ProblemException(problem(400, `The file could not be read: ${(error as Error).message}`));
@@ -133,7 +134,7 @@ export class MeteringService {
     const rule = options.hourlySplit ?? 'even';
     await this.splitHours(clusterId, batch, rule);
     return this.recorder.record(clusterId, batch, {
-      source: options.source ?? `file:${options.format}`, fileSha256: options.digest(), describe: describeLine, linesRead: parsed.linesRead, what: 'The file', hourlySplit: rule,
+      source: options.source ?? (options.profile ? `file:profile:${options.profile.name}` : `file:${options.format}`), fileSha256: options.digest(), describe: describeLine, linesRead: parsed.linesRead, what: 'The file', hourlySplit: rule,
     });
   }
 

@@ -7,6 +7,7 @@ import { decodeToText } from './decode.js';
 import { FaultTally } from '../domain/error-summary.js';
 import { INSTANT_ACCEPTED, parseInstant } from '../domain/instant.js';
 import { isCalendarDate, kwhToWh, warsawWallTimeInstants, whInteger } from './units.js';
+import { type ColumnRef, describeProfile, type ImportProfile } from './profile.js';
 
 export type Quality = 'measured' | 'estimated' | 'substituted';
 
@@ -38,7 +39,9 @@ export interface ParseResult {
 }
 
 export interface ParseOptions {
-  format: 'generic' | 'tauron' | 'enea';
+  format: 'generic' | 'tauron' | 'enea' | 'profile';
+  /** The import profile of a `profile` file. */
+  profile?: ImportProfile;
   /** The PPE of a DSO file (one PPE per file). */
   ppeCode?: string;
   /** DSO files: values before (default) or after hourly balancing. */
@@ -80,8 +83,8 @@ export function headerKey(name: string): string {
   return name.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/ł/g, 'l').replace(/Ł/g, 'l').toLowerCase().replace(/[^a-z0-9[\]/]/g, '');
 }
 
-async function* rows(input: Readable, delimiter: string): AsyncGenerator<Row> {
-  const parser = decodeToText(input).pipe(parse({ delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, info: true, bom: true }));
+async function* rows(input: Readable, delimiter: string, encoding?: 'utf8' | 'win1250'): AsyncGenerator<Row> {
+  const parser = decodeToText(input, encoding).pipe(parse({ delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, info: true, bom: true }));
   for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
     yield { cells: record, line: info.lines };
   }
@@ -100,6 +103,11 @@ export async function parseMeteringFile(input: Readable, options: ParseOptions):
   };
   if (options.format === 'generic') await parseGeneric(counted(rows(input, ',')), collector);
   else if (options.format === 'tauron') await parseTauron(counted(rows(input, ';')), collector, options);
+  else if (options.format === 'profile') {
+    const profile = options.profile!;
+    const encoding = profile.encoding === 'utf-8' ? 'utf8' : profile.encoding === 'windows-1250' ? 'win1250' : undefined;
+    await parseProfile(counted(rows(input, profile.delimiter, encoding)), collector, profile, options);
+  }
   else await parseEnea(counted(rows(input, ';')), collector, options);
   return { readings: collector.readings, readingCount: collector.readingCount, errors: collector.errors, errorCount: collector.errorCount, tally: collector.tally, linesRead };
 }
@@ -165,10 +173,10 @@ interface HourValue {
 /** Resolves a local hour (date, hour 0..23) to its UTC start; the repeated autumn hour by order of appearance. */
 class HourResolver {
   private readonly seen = new Map<string, number>();
-  resolve(kind: string, date: string, hour: number): Date | string {
-    const instants = warsawWallTimeInstants(date, hour, 0);
-    if (instants.length === 0) return `${date} ${String(hour).padStart(2, '0')}:00 does not exist in Warsaw time (the spring DST change)`;
-    const key = `${kind}|${date}|${hour}`;
+  resolve(kind: string, date: string, hour: number, minute = 0): Date | string {
+    const instants = warsawWallTimeInstants(date, hour, minute);
+    if (instants.length === 0) return `${date} ${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')} does not exist in Warsaw time (the spring DST change)`;
+    const key = `${kind}|${date}|${hour}|${minute}`;
     const occurrence = this.seen.get(key) ?? 0;
     this.seen.set(key, occurrence + 1);
     // A further appearance is the same interval again: identical values are kept once,
@@ -288,4 +296,102 @@ async function parseEnea(source: AsyncGenerator<Row>, out: Collector, options: P
   }
   if (!columns) { out.error(1, 'the file is empty'); return; }
   combineHours(values, new Set(['import', 'export']), ppeCode, out);
+}
+
+// --- import profiles -----------------------------------------------------------------
+
+const DATE_PATTERNS: Record<ImportProfile['time']['dateFormat'], RegExp> = {
+  'YYYY-MM-DD': /^(?<y>\d{4})-(?<m>\d{2})-(?<d>\d{2})$/,
+  'DD.MM.YYYY': /^(?<d>\d{2})\.(?<m>\d{2})\.(?<y>\d{4})$/,
+  'DD-MM-YYYY': /^(?<d>\d{2})-(?<m>\d{2})-(?<y>\d{4})$/,
+  'DD/MM/YYYY': /^(?<d>\d{2})\/(?<m>\d{2})\/(?<y>\d{4})$/,
+  'YYYY.MM.DD': /^(?<y>\d{4})\.(?<m>\d{2})\.(?<d>\d{2})$/,
+};
+const TIME = /^(\d{1,2})(?::(\d{2})(?::(\d{2}))?)?$/;
+const RANGE = /^(\d{1,2}:\d{2})(?::\d{2})?\s*-\s*(\d{1,2}:\d{2})(?::\d{2})?$/;
+/** A profile's column names compared without case, blanks or Polish diacritics (signs such as A+ and A- kept). */
+const columnKey = (name: string) => name.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[łŁ]/g, 'l').toLowerCase().replace(/\s+/g, '');
+/** A cell without Excel's ="..." quoting and surrounding blanks. */
+const bare = (cell: string | undefined) => (cell ?? '').trim().replace(/^="?/, '').replace(/"$/, '').trim();
+
+function profileDate(text: string, format: ImportProfile['time']['dateFormat']): string | undefined {
+  const m = DATE_PATTERNS[format].exec(text);
+  if (!m?.groups) return undefined;
+  const iso = `${m.groups.y}-${m.groups.m}-${m.groups.d}`;
+  return isCalendarDate(iso) ? iso : undefined;
+}
+
+function profileWh(text: string, profile: ImportProfile): number | string {
+  const value = bare(text).replace(/\s/g, '');
+  if (value === '') return 'is empty (a missing value is never invented)';
+  if (profile.unit === 'Wh') return whInteger(value);
+  const other = profile.decimalSeparator === ',' ? '.' : ',';
+  if (value.includes(other)) return `"${value}": the decimal separator of this profile is "${profile.decimalSeparator}"`;
+  return kwhToWh(value);
+}
+
+async function parseProfile(source: AsyncGenerator<Row>, out: Collector, profile: ImportProfile, options: ParseOptions) {
+  const interval = profile.time.intervalMinutes;
+  const fixedPpe = (options.ppeCode ?? '').replace(/\s+/g, '').toUpperCase();
+  const hours = new HourResolver();
+  let index: ((ref: ColumnRef) => number) | undefined = profile.headerRow === 0 ? (ref) => (ref as number) - 1 : undefined;
+  let rowsSeen = 0;
+  const name = (ref: ColumnRef) => (typeof ref === 'number' ? `column ${ref}` : ref);
+  for await (const { cells, line } of source) {
+    rowsSeen++;
+    if (!index) {
+      if (line < profile.headerRow) continue;
+      const keys = cells.map((c) => columnKey(bare(c)));
+      const find = (ref: ColumnRef) => (typeof ref === 'number' ? ref - 1 : keys.indexOf(columnKey(ref)));
+      const refs = [profile.time.timeColumn, ...(profile.time.dateColumn !== undefined ? [profile.time.dateColumn] : []), ...(profile.ppeColumn !== undefined ? [profile.ppeColumn] : []), ...profile.values.map((v) => v.column)];
+      const missing = refs.filter((ref) => find(ref) < 0 || find(ref) >= cells.length);
+      if (missing.length > 0) {
+        out.error(line, `the header (${cells.map(bare).join(profile.delimiter).slice(0, 300)}) lacks ${missing.map((m) => `"${name(m)}"`).join(', ')}: ${describeProfile(profile)}`);
+        return;
+      }
+      index = find;
+      continue;
+    }
+    const timeText = bare(cells[index(profile.time.timeColumn)]);
+    let dateText: string;
+    let clock: string;
+    if (profile.time.dateColumn !== undefined) {
+      dateText = bare(cells[index(profile.time.dateColumn)]);
+      clock = timeText;
+    } else {
+      const split = /^(\S+)[ T](.+)$/.exec(timeText);
+      dateText = split?.[1] ?? timeText;
+      clock = split?.[2]?.trim() ?? '';
+    }
+    const date = profileDate(dateText, profile.time.dateFormat);
+    const timeField = name(profile.time.dateColumn ?? profile.time.timeColumn);
+    if (!date) { out.error(line, `"${dateText}" is not a day of the calendar written ${profile.time.dateFormat}`, timeField); continue; }
+    // a range "10:00-11:00" gives its start whatever the convention
+    const range = RANGE.exec(clock);
+    const time = TIME.exec(range ? range[1] : clock);
+    const hour = time ? Number(time[1]) : NaN;
+    const minute = time ? Number(time[2] ?? '0') : NaN;
+    const endsInterval = profile.time.convention === 'hour-ending' && !range;
+    const startMinutes = hour * 60 + minute - (endsInterval ? interval : 0);
+    const lastStart = 24 * 60 - interval;
+    if (!time || minute > 59 || (time[3] !== undefined && time[3] !== '00') || minute % interval !== 0 || startMinutes < 0 || startMinutes > lastStart) {
+      const accepted = endsInterval ? `${Math.floor(interval / 60)}:${String(interval % 60).padStart(2, '0')} to 24:00, the end of the interval` : `0:00 to ${Math.floor(lastStart / 60)}:${String(lastStart % 60).padStart(2, '0')}, the start of the interval`;
+      out.error(line, `"${clock}" is not a time of this profile (${interval}-minute intervals, ${accepted})`, name(profile.time.timeColumn));
+      continue;
+    }
+    const ppeCode = profile.ppeColumn !== undefined ? bare(cells[index(profile.ppeColumn)]).replace(/\s+/g, '').toUpperCase() : fixedPpe;
+    if (!ppeCode) { out.error(line, 'is empty', name(profile.ppeColumn!)); continue; }
+    const whs = { import: 0, export: 0 };
+    let bad = false;
+    for (const v of profile.values) {
+      const wh = profileWh(cells[index(v.column)] ?? '', profile);
+      if (typeof wh === 'string') { out.error(line, wh, name(v.column)); bad = true; } else whs[v.direction] = wh;
+    }
+    if (bad) continue;
+    const start = hours.resolve(ppeCode, date, Math.floor(startMinutes / 60), startMinutes % 60);
+    if (typeof start === 'string') { out.error(line, start, timeField); continue; }
+    out.emit({ line, ppeCode, intervalStart: start, intervalMinutes: interval, importWh: whs.import, exportWh: whs.export, quality: 'measured' });
+  }
+  if (rowsSeen === 0) out.error(1, 'the file is empty');
+  else if (!index) out.error(1, `the file has fewer than ${profile.headerRow} lines: no header: ${describeProfile(profile)}`);
 }
