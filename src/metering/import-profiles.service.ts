@@ -9,7 +9,7 @@ import { DomainError, type FieldError } from '../common/domain-error.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
 import { ClustersService } from '../clusters/clusters.service.js';
 import { BUILTIN_PROFILES } from './files/builtin-profiles.js';
-import { checkProfile, type ImportProfile, MAX_SAMPLE_BYTES } from './files/profile.js';
+import { checkProfile, type ImportProfile, MAX_SAMPLE_BYTES, PROFILE_NAME } from './files/profile.js';
 import { parseMeteringFile } from './files/parse.js';
 import { MAX_REPORTED_ERRORS } from './readings-recorder.js';
 
@@ -58,8 +58,10 @@ export class ImportProfilesService {
 
   /** The profile of that name in this cluster, or a built-in one; an unknown name is a 400 naming the field. */
   async resolve(clusterId: string, name: string, field = 'profile'): Promise<ImportProfile> {
+    if (!PROFILE_NAME.test(name)) throw DomainError.validation([{ field, reason: 'must name an import profile: 1 to 40 lower-case letters, digits or hyphens' }]);
     const builtIn = BUILTIN_PROFILES.find((p) => p.name === name);
     if (builtIn) return builtIn;
+    await this.clusters.state(clusterId);
     const { byName } = await this.saved(clusterId);
     const found = byName.get(name);
     if (found) return found.data.profile;

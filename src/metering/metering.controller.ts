@@ -61,7 +61,10 @@ export class MeteringController {
       try {
         profile = await this.profiles.resolve(clusterId, named, profileName !== undefined ? 'profile' : 'format');
       } catch (error) {
-        if (!isDomainError(error)) throw error;
+        if (!isDomainError(error) || error.code !== 'validation') {
+          request.resume();
+          throw error;
+        }
         errors.push(...error.errors);
       }
       if (profile && profile.ppeColumn === undefined && !ppeCode) errors.push({ field: 'ppeCode', reason: `is required: profile ${profile.name} reads one PPE a file` });
