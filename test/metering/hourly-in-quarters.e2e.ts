@@ -17,6 +17,7 @@ beforeAll(async () => {
   const schoolId = (await admit({ kind: 'municipality', legalName: 'Gmina Orzesze', nip: '6351831037', address: 'Orzesze', invoiceEmail: 'um@orzesze.pl', vatPayer: true, admittedOn: '2026-01-01' })).body.memberId;
   await t.http.post(`/clusters/${clusterId}/metering-points`).set(coordinator).send({ ppeCode: 'PLHOURLY01', memberId: homeId, role: 'consumer', carrier: 'electricity', validFrom: '2026-01-01' }).expect(201);
   await t.http.post(`/clusters/${clusterId}/metering-points`).set(coordinator).send({ ppeCode: 'PLAMI00001', memberId: schoolId, role: 'consumer', carrier: 'electricity', validFrom: '2026-01-01' }).expect(201);
+  await t.http.post(`/clusters/${clusterId}/metering-points`).set(coordinator).send({ ppeCode: 'PLPV000001', memberId: schoolId, role: 'producer', carrier: 'electricity', source: 'pv', capacityKw: 50, validFrom: '2026-01-01' }).expect(201);
   await t.http.post(`/clusters/${clusterId}/agreement-versions`).set(coordinator).send({ ...AGREEMENT, intervalMinutes: 15 }).expect(201);
 });
 afterAll(() => t.stop());
@@ -99,4 +100,21 @@ test('a file failing for one reason says it once, with the count and the line ra
   const one = await upload(rows.slice(0, 25).join('\n')).expect(400);
   expect(one.body.detail).toMatch(/all 24 bad lines \(2 to 25\) fail for one reason: PLHOURLY01 is not assigned/);
   expect(one.body.errors).toHaveLength(1);
+});
+
+test('after a close, quarter-hours replacing split hours are a pending correction; the closed statement keeps naming the hourly PPE', async () => {
+  // the school's PV feeds the cluster on 29 March: what the household receives depends on its quarter-hours
+  const pv = Array.from({ length: 92 }, () => 500);
+  await t.http.post(`/clusters/${clusterId}/readings`).set(coordinator)
+    .send({ source: 'ami', series: [{ ppeCode: 'PLPV000001', intervalStart: '2026-03-29T00:00:00+01:00', intervalMinutes: 15, importWh: pv.map(() => 0), exportWh: pv }] }).expect(200);
+  await t.http.post(`/clusters/${clusterId}/settlements/2026-03/close`).set(coordinator).send({ allowGaps: true, reason: 'Dane godzinowe OSD, brak innych' }).expect(201);
+  await t.http.post(`/clusters/${clusterId}/settlements/2026-03/invoices`).set(coordinator).send({}).expect((r) => expect(r.status).toBeLessThan(300));
+  const importWh = Array.from({ length: 92 }, (_, i) => 1 + i);
+  const res = await t.http.post(`/clusters/${clusterId}/readings`).set(coordinator)
+    .send({ source: 'ami', series: [{ ppeCode: 'PLHOURLY01', intervalStart: '2026-03-29T00:00:00+01:00', intervalMinutes: 15, importWh, exportWh: importWh.map(() => 0) }] }).expect(200);
+  expect(res.body).toMatchObject({ corrected: 92 });
+  const pending = await t.http.get(`/clusters/${clusterId}/settlements/2026-03/corrections`).set(coordinator).expect(200);
+  expect(pending.body.pending.map((p: { memberId: string }) => p.memberId)).toContain(homeId);
+  const closed = await t.http.get(`/clusters/${clusterId}/settlements/2026-03/members/${homeId}`).set(coordinator).expect(200);
+  expect(closed.body).toMatchObject({ status: 'closed', ppeSettledFromHourlyData: [{ ppeCode: 'PLHOURLY01', quarterHours: 92 }] });
 });
