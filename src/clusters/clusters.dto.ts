@@ -106,4 +106,6 @@ export class AgreementVersionDto {
   @ApiProperty({ example: 2300 }) @IsInt() @Min(0) @Max(10000) vatRateBp!: number;
   @ApiProperty({ example: 'FV' }) @Matches(/^[A-Z0-9]{1,10}$/, { message: 'must be 1 to 10 capital letters or digits' }) invoiceSeries!: string;
   @ApiPropertyOptional({ type: ThresholdsDto }) @IsOptional() @ValidateNested() @Type(() => ThresholdsDto) thresholds?: ThresholdsDto;
+  @ApiPropertyOptional({ description: 'the version in force from effectiveFrom that this one replaces; required when that month already has a version (otherwise 409)' })
+  @IsOptional() @IsInt() @Min(1) supersedesVersion?: number;
 }

@@ -47,6 +47,8 @@ const MATRIX: Row[] = [
   { method: 'POST', route: '/clusters/:clusterId/metering-points/:ppeCode/decommissioning', path: `${C}/metering-points/PLOTHER001/decommissioning`, expect: coordinatorOnly },
   { method: 'POST', route: '/clusters/:clusterId/agreement-versions', path: `${C}/agreement-versions`, expect: coordinatorOnly },
   { method: 'GET', route: '/clusters/:clusterId/agreement-versions', path: `${C}/agreement-versions`, expect: readers },
+  { method: 'POST', route: '/clusters/:clusterId/import-profiles', path: `${C}/import-profiles`, expect: coordinatorOnly },
+  { method: 'GET', route: '/clusters/:clusterId/import-profiles', path: `${C}/import-profiles`, expect: all('ok', { member: 403, 'other-coordinator': 404 }) },
   { method: 'POST', route: '/clusters/:clusterId/readings', path: `${C}/readings`, expect: all(403, { coordinator: 'ok', 'meter-data': 'ok', 'other-coordinator': 404 }) },
   { method: 'POST', route: '/clusters/:clusterId/readings/files', path: `${C}/readings/files?format=generic`, expect: all(403, { coordinator: 'ok', 'meter-data': 'ok', 'other-coordinator': 404 }) },
   { method: 'GET', route: '/clusters/:clusterId/metering-points/:ppeCode/readings', path: `${C}/metering-points/PLOWN00001/readings?from=2026-05-01T00:00:00Z&to=2026-05-02T00:00:00Z`, expect: readers },

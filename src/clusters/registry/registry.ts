@@ -35,6 +35,8 @@ export interface AgreementTerms {
 
 export interface AgreementVersion extends AgreementTerms {
   version: number;
+  /** The version in force from effectiveFrom that this one replaces (required when that month already has one); null or absent otherwise. */
+  supersedesVersion?: number | null;
 }
 
 export interface Coordinator {
@@ -99,7 +101,7 @@ export type ClusterCommand =
   | { type: 'RegisterMeteringPoint'; ppeCode: string; memberId: string; role: PpeRole; carrier: Carrier; source?: GenerationSource; capacityKw?: number; validFrom: string; closedMonths?: string[] }
   | { type: 'ReassignMeteringPoint'; ppeCode: string; memberId: string; effectiveFrom: string; closedMonths?: string[] }
   | { type: 'DecommissionMeteringPoint'; ppeCode: string; effectiveFrom: string; closedMonths?: string[] }
-  | { type: 'AmendAgreement'; terms: Omit<AgreementTerms, 'thresholds'> & { thresholds?: AgreementTerms['thresholds'] }; closedMonths: string[] };
+  | { type: 'AmendAgreement'; terms: Omit<AgreementTerms, 'thresholds'> & { thresholds?: AgreementTerms['thresholds'] }; supersedesVersion?: number; closedMonths: string[] };
 
 export type ClusterEvent =
   | { type: 'ClusterRegistered'; data: ClusterProfile }
@@ -370,6 +372,18 @@ export function decide(command: ClusterCommand, state: ClusterState): ClusterEve
       if (terms.vatRateBp > 10000) errors.push({ field: 'vatRateBp', reason: 'must be at most 10000 bp' });
       checkAllocation(errors, state, terms.allocation);
       throwIfErrors(errors);
+      // A month that already has a version gets another only by naming the one it replaces:
+      // an agreement changed by mistake is a conflict, not a silent replacement.
+      const sameMonth = state.agreements.filter((v) => v.effectiveFrom === terms.effectiveFrom).at(-1);
+      const inForce = agreementForMonth(state, terms.effectiveFrom);
+      if (sameMonth && command.supersedesVersion === undefined) {
+        throw DomainError.conflict(`Version ${sameMonth.version} already takes effect from ${terms.effectiveFrom}: to replace it, name it in supersedesVersion`);
+      }
+      if (command.supersedesVersion !== undefined && command.supersedesVersion !== inForce?.version) {
+        throw DomainError.conflict(inForce
+          ? `supersedesVersion ${command.supersedesVersion} is not the version in force from ${terms.effectiveFrom}: that is version ${inForce.version}`
+          : `supersedesVersion ${command.supersedesVersion}: no version is in force from ${terms.effectiveFrom}`);
+      }
       refuseClosedMonths(command.closedMonths, terms.effectiveFrom, 'an agreement version effective');
       const allocation: Allocation =
         terms.allocation.method === 'static'
@@ -384,7 +398,7 @@ export function decide(command: ClusterCommand, state: ClusterState): ClusterEve
           internalPriceGroszePerMwh: terms.internalPriceGroszePerMwh, referenceGridPriceGroszePerMwh: terms.referenceGridPriceGroszePerMwh,
           feeGroszePerMwhReceived: terms.feeGroszePerMwhReceived, feeGroszePerMwhSupplied: terms.feeGroszePerMwhSupplied,
           monthlyFeeGroszePerMember: terms.monthlyFeeGroszePerMember, vatRateBp: terms.vatRateBp, invoiceSeries: terms.invoiceSeries,
-          thresholds: { ...terms.thresholds },
+          thresholds: { ...terms.thresholds }, supersedesVersion: command.supersedesVersion ?? null,
         },
       }];
     }
