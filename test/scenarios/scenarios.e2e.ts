@@ -6,6 +6,7 @@ import { buildStatements, MonthAccumulator } from '../../src/settlement/engine/s
 import { generateReadings } from '../../src/scenarios/readings-generator.js';
 import { type Api, loadScenario } from '../../src/scenarios/load-scenario.js';
 import { SCENARIOS, type Scenario } from '../../src/scenarios/seed-clusters.js';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { fa3Schema } from '../../src/common/xml-schema.js';
 import { ADMIN_TOKEN, startTestService, type TestService } from '../support/service.js';
 
@@ -82,6 +83,18 @@ test.each(SCENARIOS.map((s) => [s.key, s] as const))('%s: conservation in every 
   for (const d of issued.filter((x) => x.kind !== 'settlement_statement')) {
     const xml = (await t.http.get(`${c}/invoices/${d.invoiceId}.xml`).set(auth).expect(200)).text;
     expect([d.number, fa3Schema().validate(xml)]).toEqual([d.number, { valid: true }]);
+  }
+  // one PDF of each kind, left to be looked at
+  mkdirSync('test-output/pdf', { recursive: true });
+  for (const kind of ['invoice', 'self_billing', 'settlement_statement']) {
+    const d = issued.find((x) => x.kind === kind);
+    if (!d) continue;
+    const pdf = await t.http.get(`${c}/invoices/${d.invoiceId}.pdf`).set(auth).buffer(true).parse((res, cb) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => cb(null, Buffer.concat(chunks)));
+    }).expect(200);
+    writeFileSync(`test-output/pdf/${scenario.key}-${kind}.pdf`, pdf.body as Buffer);
   }
   // loading again duplicates nothing
   const again = await loadScenario(api, ADMIN_TOKEN, scenario, MONTH);
