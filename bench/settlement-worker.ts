@@ -111,6 +111,6 @@ if (reference && reference.result !== monthEngine.result.totals.receivedWh.reduc
 await pool.end();
 console.log(JSON.stringify({
   settleSeconds: settle.seconds, engineSeconds: engine.seconds, members: settle.result.statements.length, peakRssMib: settleRss,
-  copySeconds: copy.seconds, copyBytes: copy.result, values: meterRows.length * 96 * 2,
+  copySeconds: copy.seconds, copyBytes: copy.result, readings: meterRows.length * 96,
   flowsSeconds: build.seconds, monthEngineSeconds: monthEngine.seconds, referenceEngineSeconds: reference?.seconds ?? null,
 }));
