@@ -14,7 +14,7 @@ import { monthBounds } from '../src/clusters/registry/calendar.js';
 import { to as copyTo } from 'pg-copy-streams';
 import type { ClustersService } from '../src/clusters/clusters.service.js';
 import type { ClusterState } from '../src/clusters/registry/registry.js';
-import { monthIntervals, setUpCluster, syntheticReading } from './cluster-setup.js';
+import { fillMeterDays, setUpCluster } from './cluster-setup.js';
 import { freshDatabase, peakRssMib, timed } from './support.js';
 
 const [serverUrl, ppeText, daysText] = process.argv.slice(2);
@@ -29,33 +29,7 @@ await runner.start(false);
 const { points, lastPosition } = await setUpCluster(store, 'bench', ppe, month);
 await runner.waitFor(lastPosition, 300_000);
 
-const intervals = monthIntervals(month).slice(0, days * 96);
-const dayCount = Math.ceil(intervals.length / 96);
-for (let p0 = 0; p0 < points.length; p0 += 200) {
-  const rows: unknown[][] = [[], [], [], [], [], [], [], []];
-  for (let p = p0; p < Math.min(p0 + 200, points.length); p++) {
-    for (let d = 0; d < dayCount; d++) {
-      const imp: number[] = [];
-      const exp: number[] = [];
-      for (let i = d * 96; i < Math.min((d + 1) * 96, intervals.length); i++) {
-        const r = syntheticReading(points[p], p, i, 96);
-        imp.push(r.importWh);
-        exp.push(r.exportWh);
-      }
-      rows[0].push(points[p].ppeCode);
-      rows[1].push(intervals[d * 96].toISOString().slice(0, 10));
-      rows[2].push(intervals[d * 96]);
-      rows[3].push(`{${imp.join(',')}}`);
-      rows[4].push(`{${exp.join(',')}}`);
-      rows[5].push('m'.repeat(imp.length));
-    }
-  }
-  await pool.query(
-    `INSERT INTO meter_days (cluster_id, ppe_code, day, day_start, interval_minutes, import_wh, export_wh, quality, present)
-     SELECT 'bench', p, d::date + 1, ds, 15, i::bigint[], e::bigint[], q, length(q) FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[]) AS t(p, d, ds, i, e, q)`,
-    rows.slice(0, 6),
-  );
-}
+await fillMeterDays(pool, 'bench', points, month, days);
 const clusters = { state: async () => (await pool.query('SELECT state FROM registry_clusters WHERE cluster_id = $1', ['bench'])).rows[0].state } as unknown as ClustersService;
 const settlement = new SettlementService(pool, store, clusters);
 const settle = await timed(() => settlement.recompute('bench', month));

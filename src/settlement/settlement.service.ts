@@ -26,6 +26,9 @@ import type { ContractTerms } from './engine/statement.js';
 import type { ContractsAt } from './month-calculation.js';
 import { readMeterDays } from '../metering/queries/meter-days.js';
 
+/** How many closes a process keeps in memory (each holds every member's statement). */
+const CLOSES_KEPT = 64;
+
 /** The first and last Warsaw day of a month, YYYY-MM-DD. */
 function monthDays(month: string): [string, string] {
   const first = DateTime.fromISO(`${month}-01`);
@@ -54,10 +57,22 @@ export class SettlementService {
     @Inject(ProjectionRunner) private readonly runner?: ProjectionRunner,
   ) {}
 
+  /** Closes already read: a close never changes, so it is read from the log once a process. */
+  private readonly closes = new Map<string, ClosedMonthData>();
+
   /** The close of a month, when it is closed. */
   async closedMonth(clusterId: string, month: string): Promise<ClosedMonthData | undefined> {
+    const key = `${clusterId}|${month}`;
+    const known = this.closes.get(key);
+    if (known) return known;
     const events = await this.store.readStream(settlementStreamId(clusterId, month));
-    return events.find((e) => e.type === 'SettlementPeriodClosed')?.data as ClosedMonthData | undefined;
+    const closed = events.find((e) => e.type === 'SettlementPeriodClosed')?.data as ClosedMonthData | undefined;
+    if (closed) {
+      // bounded: the oldest read close leaves first
+      if (this.closes.size >= CLOSES_KEPT) this.closes.delete(this.closes.keys().next().value!);
+      this.closes.set(key, closed);
+    }
+    return closed;
   }
 
   /**
@@ -105,11 +120,15 @@ export class SettlementService {
     return { ...stored!, statements: rows.map((r) => r.statement) };
   }
 
+  /** One member's provisional statement: its own row, not the month's (hundreds read it at once). */
   async memberStatement(clusterId: string, month: string, memberId: string) {
-    const monthData = await this.clusterMonth(clusterId, month);
-    const statement = monthData.statements.find((s) => s.memberId === memberId);
-    if (!statement) throw DomainError.notFound('The member has no statement for this month');
-    return { ...monthData, statement };
+    checkMonth(month);
+    await this.ensureFresh(clusterId, month); // an unknown cluster is 404 there
+    const stored = await this.storedMonth(clusterId, month);
+    const { rows } = await this.pool.query<{ statement: MemberStatement }>(
+      'SELECT statement FROM settlement_member_months WHERE cluster_id = $1 AND month = $2 AND member_id = $3', [clusterId, month, memberId]);
+    if (!stored || !rows[0]) throw DomainError.notFound('The member has no statement for this month');
+    return { ...stored, statement: rows[0].statement };
   }
 
   /** Totals and KPIs over the 12 months up to this one, from the months computed so far. */
