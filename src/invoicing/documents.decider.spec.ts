@@ -114,7 +114,11 @@ const correct = (month: string, statements: MemberStatement[], reason = 'Korekta
   reason,
 });
 /** The events a command gives on a history: to build the next given. */
-const decided = (history: InvoicingEvent[], command: InvoicingCommand) => invoicingDecider.decide(command, history.reduce(invoicingDecider.evolve, invoicingDecider.initialState()));
+const decided = (history: InvoicingEvent[], command: InvoicingCommand) =>
+  invoicingDecider.decide(
+    command,
+    history.reduce((s, e) => invoicingDecider.evolve(s, e), invoicingDecider.initialState()),
+  );
 const documentsOf = (events: InvoicingEvent[]) => events.flatMap((e) => e.data.documents);
 const summary = (d: InvoiceDocument) => ({ number: d.number, kind: d.kind, memberId: d.memberId });
 
