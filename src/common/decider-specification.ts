@@ -3,6 +3,8 @@
 // emmett's DeciderSpecification (event-driven-io/emmett), written for this project's
 // Decider and DomainError. Pure and framework-free: a mismatch throws an AssertionError
 // (node:assert), which jest and node:test both report with a diff.
+// `when(...)` has a `then` method, so never return or await it: JavaScript would take it
+// for a promise. Call one of then / thenThrows / thenNothing in a test body with braces.
 import { AssertionError, deepStrictEqual } from 'node:assert';
 import type { Decider, DomainEvent } from '../event-store/command-handling.js';
 import { type DomainErrorCode, isDomainError } from './domain-error.js';
