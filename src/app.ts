@@ -17,6 +17,7 @@ import type { AppConfig } from './config/config.js';
 import { createLogger, PinoNestLogger } from './common/logger.js';
 import { flattenValidationErrors, problem, ProblemException, ProblemFilter } from './common/problem.js';
 import { runWithContext } from './common/request-context.js';
+import { RecordedAnswerInterceptor } from './common/recorded-answer.js';
 import { type Database, openDatabase } from './database/database.js';
 import type { EventStore } from './event-store/event-store.port.js';
 import { PostgresEventStore } from './event-store/postgres/postgres-event-store.js';
@@ -87,6 +88,7 @@ export function configureApp(app: INestApplication, config: AppConfig, logger: L
     }),
   );
   app.useGlobalFilters(new ProblemFilter(logger));
+  app.useGlobalInterceptors(new RecordedAnswerInterceptor());
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
