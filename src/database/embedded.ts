@@ -111,10 +111,11 @@ function reachableBinaries(nativeDir: string, user: PostgresUser | undefined, lo
   for (const base of [REACHABLE_ROOT, join(tmpdir(), 'klaster-ledger')]) {
     const target = join(base, `postgres-${version}`);
     if (existsSync(join(target, '.complete'))) return target;
+    let partial: string | undefined;
     try {
       mkdirSync(base, { recursive: true, mode: 0o755 });
       chmodSync(base, 0o755);
-      const partial = mkdtempSync(join(base, '.copy-'));
+      partial = mkdtempSync(join(base, '.copy-'));
       cpSync(realpathSync(nativeDir), partial, { recursive: true, verbatimSymlinks: true });
       chmodSync(partial, 0o755);
       writeFileSync(join(partial, '.complete'), `${nativeDir}\n`);
@@ -127,6 +128,7 @@ function reachableBinaries(nativeDir: string, user: PostgresUser | undefined, lo
       logger.info({ from: nativeDir, to: target }, 'the user "postgres" cannot reach the PostgreSQL binaries: using a copy');
       return target;
     } catch (error) {
+      if (partial) rmSync(partial, { recursive: true, force: true });
       logger.warn({ err: error, base }, 'could not copy the PostgreSQL binaries here');
     }
   }
@@ -418,6 +420,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     password = await migrateLegacyPassword(dataDir, databaseDir, port, logger, password);
   }
   const admin = new pg.Client({ connectionString: urlFor(password, port, 'postgres') });
+  admin.on('error', () => undefined);
   await admin.connect();
   try {
     const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);

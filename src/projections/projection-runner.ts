@@ -55,6 +55,7 @@ export class ProjectionRunner {
   private stopped = false;
   private readonly failures = new Map<string, ProjectionFailure>();
   private retryTimer?: NodeJS.Timeout;
+  private databaseLost = false;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -76,7 +77,7 @@ export class ProjectionRunner {
   async start(follow = true): Promise<void> {
     for (const projection of this.projections.values()) await this.prepare(projection);
     if (follow) {
-      this.watcher = this.store.watch(() => void this.catchUp().catch((error) => this.logger.error({ err: error }, 'projection catch-up failed')));
+      this.watcher = this.store.watch(() => void this.catchUp().catch((error) => this.catchUpFailed(error)));
     }
     await this.catchUp();
   }
@@ -86,6 +87,16 @@ export class ProjectionRunner {
     clearTimeout(this.retryTimer);
     await this.watcher?.close();
     await this.chain.catch(() => undefined);
+  }
+
+  /** A lost database is said once per outage, not at every poll; anything else every time. */
+  private catchUpFailed(error: unknown): void {
+    if (!isDatabaseUnavailable(error)) {
+      this.logger.error({ err: error }, 'projection catch-up failed');
+    } else if (!this.databaseLost) {
+      this.databaseLost = true;
+      this.logger.warn({ err: error }, 'the database is unavailable: projections wait for it');
+    }
   }
 
   /** Runs every projection to the end of the log. Calls are serialised within the process. */
@@ -200,7 +211,7 @@ export class ProjectionRunner {
     clearTimeout(this.retryTimer);
     if (this.stopped || this.failures.size === 0) return;
     const next = Math.min(...[...this.failures.values()].map((f) => Date.parse(f.nextRetryAt)));
-    this.retryTimer = setTimeout(() => void this.catchUp().catch((error) => this.logger.error({ err: error }, 'projection retry failed')), Math.max(0, next - Date.now()));
+    this.retryTimer = setTimeout(() => void this.catchUp().catch((error) => this.catchUpFailed(error)), Math.max(0, next - Date.now()));
     this.retryTimer.unref();
   }
 
@@ -307,6 +318,10 @@ export class ProjectionRunner {
         }
       }
       await client.query('COMMIT');
+      if (this.databaseLost) {
+        this.databaseLost = false;
+        this.logger.info('the database is back: projections resume');
+      }
       for (const name of recovered) {
         this.failures.delete(name);
         this.logger.info({ projection: name }, 'projection recovered');
