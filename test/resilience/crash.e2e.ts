@@ -183,27 +183,28 @@ test('kill -9 of PostgreSQL during an ingest: 503 problem+json and /health datab
   let load: Ingest | undefined;
   try {
     const { clusterId, coordinator } = await setUpCluster(service.url, 'B');
-    load = ingest(service.url, 'B', clusterId, coordinator, 3, 0);
-    await until(() => load.acknowledged.length >= 10, 'some batches to be acknowledged');
+    const writes = ingest(service.url, 'B', clusterId, coordinator, 3, 0);
+    load = writes;
+    await until(() => writes.acknowledged.length >= 10, 'some batches to be acknowledged');
     const healthSeen: string[] = [];
     const killed = postmasterPid(copy.project);
     process.kill(killed, 'SIGKILL');
-    const acknowledgedAtKill = load.acknowledged.length;
+    const acknowledgedAtKill = writes.acknowledged.length;
     // while it is gone /health says so
     await until(async () => {
       const health = await call(service.url, 'GET', '/health', {});
       healthSeen.push(`${health.status} ${health.body.database}`);
       return health.status === 503 && health.body.database === 'down';
     }, '/health to say the database is down', 10_000);
-    await until(() => (load.statuses.get(503) ?? 0) > 0, 'a write to be refused with 503', 10_000);
+    await until(() => (writes.statuses.get(503) ?? 0) > 0, 'a write to be refused with 503', 10_000);
     // the watchdog starts it again; the pool reconnects; writes are acknowledged again
-    await until(() => load.acknowledged.length >= acknowledgedAtKill + 10, 'writes to be acknowledged again', 40_000);
-    await load.stop();
+    await until(() => writes.acknowledged.length >= acknowledgedAtKill + 10, 'writes to be acknowledged again', 40_000);
+    await writes.stop();
     expect(postmasterPid(copy.project)).not.toBe(killed);
-    expect(load.unexpected).toEqual([]);
-    expect(load.statuses.get(500)).toBeUndefined();
+    expect(writes.unexpected).toEqual([]);
+    expect(writes.statuses.get(500)).toBeUndefined();
     await caughtUp(service.url);
-    await checkAfterRecovery(load.acknowledged);
+    await checkAfterRecovery(writes.acknowledged);
   } finally {
     await load?.stop();
     service.child.kill('SIGTERM');
