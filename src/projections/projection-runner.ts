@@ -45,6 +45,8 @@ export function publicErrorMessage(error: unknown): string {
   return message
     .replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s]+/gi, '[url]')
     .replace(/\b(password|passwd|pwd|secret|token)\s*[=:]\s*\S+/gi, '$1=[hidden]')
+    // a value quoted after a colon (invalid input syntax for type uuid: "...") is data, not the reason
+    .replace(/:\s*"[^"]*"/g, ': [value]')
     .slice(0, 300);
 }
 

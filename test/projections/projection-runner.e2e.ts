@@ -154,7 +154,7 @@ test('a projection that cannot apply one event moves up to it, names it, is retr
       for (const event of events) {
         const n = (event.data as { n: number }).n;
         await client.query('INSERT INTO picky_seen (n) VALUES ($1)', [n]);
-        if (!accepts(n)) throw Object.assign(new Error('cannot take a negative n; see postgres://user:secret@host/db password=hunter2'), { code: '22023' });
+        if (!accepts(n)) throw Object.assign(new Error('cannot take a negative n: "Jan Kowalski"; see postgres://user:secret@host/db password=hunter2'), { code: '22023' });
       }
     },
   });
@@ -162,7 +162,7 @@ test('a projection that cannot apply one event moves up to it, names it, is retr
   const failure = runner.failed().get('picky')!;
   expect(failure.event).toMatchObject({ globalPosition: poison.lastGlobalPosition, streamId: 'picky-1', streamPosition: 3, type: 'Picky' });
   expect(failure.code).toBe('22023');
-  expect(failure.error).toBe('cannot take a negative n; see [url] password=[hidden]');
+  expect(failure.error).toBe('cannot take a negative n: [value]; see [url] password=[hidden]');
   // what came before the poisoned event is applied; its writes and what came after are not
   expect((await pool.query('SELECT n FROM picky_seen ORDER BY n')).rows.map((r) => r.n)).toEqual([1, 2, 3]);
   const firstDelay = Date.parse(failure.nextRetryAt) - Date.now();
