@@ -125,7 +125,9 @@ export class ProjectionRunner {
       if (behind.length === 0) return { status: 'current', projections: [] };
       if (behind.every((name) => this.failures.has(name)) || Date.now() > deadline) {
         const projections = behind.map((name) => ({ name, position: statuses.get(name) ?? null, failed: this.failures.has(name) }));
-        this.logger.warn({ cursor, projections }, 'answering before the read models applied the events');
+        // a failed projection is reported by /health and its retries; a slow one is news
+        const level = projections.every((p) => p.failed) ? 'debug' : 'warn';
+        this.logger[level]({ cursor, projections }, 'answering before the read models applied the events');
         noteReadModelLag(projections);
         return { status: 'lagging', projections };
       }
