@@ -53,7 +53,11 @@ export class HealthController {
   private async databaseUp(): Promise<boolean> {
     let timer: NodeJS.Timeout | undefined;
     try {
-      const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), DATABASE_CHECK_MS)));
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          reject(new Error('timeout'));
+        }, DATABASE_CHECK_MS);
+      });
       await Promise.race([this.pool.query('SELECT 1'), timeout]);
       return true;
     } catch {

@@ -3,7 +3,6 @@
 // (exactly once), under an advisory lock so one instance at a time runs a projection.
 import type pg from 'pg';
 import type { Logger } from 'pino';
-import { type LaggingProjection, noteReadModelLag } from '../common/request-context.js';
 import { isDatabaseUnavailable } from '../database/unavailable.js';
 import type { EventStore, RecordedEvent, Subscription } from '../event-store/event-store.port.js';
 import type { Projection } from './projection.js';
@@ -34,6 +33,14 @@ export interface ProjectionStatus {
   failure?: ProjectionFailure;
 }
 
+/** A projection that had not applied a command's events when it answered. */
+export interface LaggingProjection {
+  name: string;
+  /** Its checkpoint: the cursor of the last event it applied (null: none). */
+  position: string | null;
+  failed: boolean;
+}
+
 export interface ReadModelWait {
   status: 'current' | 'lagging';
   projections: LaggingProjection[];
@@ -58,6 +65,8 @@ export class ProjectionRunner {
   private readonly failures = new Map<string, ProjectionFailure>();
   private retryTimer?: NodeJS.Timeout;
   private databaseLost = false;
+  /** Told which projections lag when a wait ends before they applied the events (app.ts: the request's answer becomes 202). */
+  onLag?: (projections: LaggingProjection[]) => void;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -113,7 +122,7 @@ export class ProjectionRunner {
   /**
    * Waits, at most timeoutMs, until every projection has applied the event at this cursor
    * (read-your-writes for commands). It never throws for a projection that lags: it says
-   * which lag (and notes them for the request's answer: 202, see app.ts); a failed
+   * which lag (and tells onLag, which makes the request's answer 202); a failed
    * projection is not waited for.
    */
   async waitFor(cursor: string, timeoutMs = 10_000): Promise<ReadModelWait> {
@@ -128,7 +137,7 @@ export class ProjectionRunner {
         // a failed projection is reported by /health and its retries; a slow one is news
         const level = projections.every((p) => p.failed) ? 'debug' : 'warn';
         this.logger[level]({ cursor, projections }, 'answering before the read models applied the events');
-        noteReadModelLag(projections);
+        this.onLag?.(projections);
         return { status: 'lagging', projections };
       }
       await new Promise((resolve) => setTimeout(resolve, 20));
