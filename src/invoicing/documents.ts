@@ -16,6 +16,8 @@ export interface Party {
   name: string;
   nip: string | null;
   address: string;
+  /** The municipality's subordinate unit the invoice concerns (FA(3): JST 1, Podmiot3 role 8). */
+  jstUnit?: { name: string; nip: string; address?: string } | null;
 }
 
 export interface InvoiceLine {
@@ -25,6 +27,8 @@ export interface InvoiceLine {
   quantityWh: number | null;
   unitPriceGroszePerMwh: number | null;
   netGrosze: number;
+  /** The line's VAT rate when it differs from the document's. */
+  vatRateBp?: number;
 }
 
 export interface InvoiceDocument {
@@ -55,6 +59,34 @@ export interface InvoiceDocument {
   totalNetBeforeGrosze?: number;
   totalVatBeforeGrosze?: number;
   totalGrossBeforeGrosze?: number;
+  /** Corrections of corrections: the document whose figures are the "before" (the original or the last correction). */
+  beforeDocumentNumber?: string;
+  /** The instant the document was issued (ISO, UTC): FA(3) DataWytworzeniaFa. Older documents have only the date. */
+  issuedAt?: string;
+  /** When the buyer pays, and to which account of the seller (IBAN). */
+  dueDate?: string;
+  sellerBankAccount?: string | null;
+}
+
+/** The instant the document was made, without fractions of a second; a document without one: noon UTC of its issue date. */
+export function documentIssuedAt(document: Pick<InvoiceDocument, 'issuedAt' | 'issueDate'>): string {
+  if (document.issuedAt) return `${document.issuedAt.slice(0, 19)}Z`;
+  return `${document.issueDate}T12:00:00Z`;
+}
+
+export const lineRateBp = (line: InvoiceLine, documentRateBp: number): number => line.vatRateBp ?? documentRateBp;
+
+export interface RateTotal {
+  rateBp: number;
+  netGrosze: number;
+  vatGrosze: number;
+}
+
+/** Per VAT rate (highest first): the sum of the net values and the VAT on that sum, rounded half up. */
+export function rateTotals(lines: InvoiceLine[], documentRateBp: number): RateTotal[] {
+  const nets = new Map<number, number>();
+  for (const l of lines) nets.set(lineRateBp(l, documentRateBp), (nets.get(lineRateBp(l, documentRateBp)) ?? 0) + l.netGrosze);
+  return [...nets.entries()].sort(([a], [b]) => b - a).map(([rateBp, netGrosze]) => ({ rateBp, netGrosze, vatGrosze: applyRateBp(netGrosze, rateBp) }));
 }
 
 export interface InvoicingState {
@@ -79,10 +111,11 @@ export function seriesOf(prefix: string, kind: DocumentKind): string {
   return kind === 'invoice' ? prefix : `${prefix}${kind === 'self_billing' ? 'S' : kind === 'settlement_statement' ? 'R' : 'K'}`;
 }
 
-/** VAT from the sum of the net values at the document's one rate, rounded half up. */
-function totals(lines: InvoiceLine[], vatRateBp: number) {
-  const net = lines.reduce((a, l) => a + l.netGrosze, 0);
-  const vat = applyRateBp(net, vatRateBp);
+/** VAT per rate from the sum of the net values at that rate, rounded half up; the totals sum the rates. */
+export function totals(lines: InvoiceLine[], vatRateBp: number) {
+  const perRate = rateTotals(lines, vatRateBp);
+  const net = perRate.reduce((a, t) => a + t.netGrosze, 0);
+  const vat = perRate.reduce((a, t) => a + t.vatGrosze, 0);
   return { totalNetGrosze: net, totalVatGrosze: vat, totalGrossGrosze: net + vat };
 }
 
