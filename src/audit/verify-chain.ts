@@ -42,5 +42,6 @@ export class ChainVerifier {
 /** Streams that belong to one cluster: its registry stream, its metering and settlement streams. */
 export function streamOfCluster(streamId: string, clusterId: string): boolean {
   return streamId === `cluster-${clusterId}` || streamId.startsWith(`meter-${clusterId}-`) || streamId.startsWith(`settlement-${clusterId}-`)
-    || streamId.startsWith(`trading-${clusterId}-`) || streamId.startsWith(`invoicing-${clusterId}-`);
+    || streamId.startsWith(`trading-${clusterId}-`) || streamId.startsWith(`invoicing-${clusterId}-`)
+    || streamId === `ksef-${clusterId}`;
 }
