@@ -9,6 +9,12 @@ import { DomainError } from '../common/domain-error.js';
 import { checkMonth } from '../settlement/settlement.service.js';
 import { InvoicingService } from './invoicing.service.js';
 import { renderInvoicePdf } from './pdf.js';
+import { isFa3Document } from './fa3/render.js';
+import { settlementOf, type InvoiceDocument } from './documents.js';
+import { problem, ProblemException } from '../common/problem.js';
+
+/** The JSON of a document: whether it has an FA(3) form, and who pays whom. */
+const view = (d: InvoiceDocument) => ({ ...d, fa3: isFa3Document(d), settlement: settlementOf(d) });
 
 export class CorrectionsDto {
   @ApiProperty({ example: 'Korekta odczytów OSD za maj' }) @IsString() @Length(1, 500) reason!: string;
@@ -50,22 +56,33 @@ export class InvoicingController {
     return {
       items: documents.map((d) => ({
         invoiceId: d.invoiceId, number: d.number, kind: d.kind, memberId: d.memberId, month: d.month, issueDate: d.issueDate,
-        totalNetGrosze: d.totalNetGrosze, totalVatGrosze: d.totalVatGrosze, totalGrossGrosze: d.totalGrossGrosze,
+        totalNetGrosze: d.totalNetGrosze, totalVatGrosze: d.totalVatGrosze, totalGrossGrosze: d.totalGrossGrosze, fa3: isFa3Document(d),
+        ...(d.correctedKind ? { correctedKind: d.correctedKind } : {}),
         ...(d.correctedInvoiceNumber ? { correctedInvoiceNumber: d.correctedInvoiceNumber } : {}),
       })),
     };
   }
 
-  /** JSON, or the PDF with Accept: application/pdf or a .pdf suffix. */
+  /** JSON; the PDF with Accept: application/pdf or a .pdf suffix; the FA(3) XML with Accept: application/xml or a .xml suffix. */
   @Get('invoices/:invoiceId')
   @Roles(...CLUSTER_READERS, 'member')
   async get(@Param('clusterId') clusterId: string, @Param('invoiceId') invoiceId: string, @CurrentPrincipal() principal: Principal, @Headers('accept') accept: string | undefined, @Res() res: Response) {
-    const pdf = invoiceId.endsWith('.pdf') || (accept ?? '').includes('application/pdf');
-    const id = invoiceId.replace(/\.pdf$/, '');
+    const suffix = /\.(pdf|xml)$/.exec(invoiceId)?.[1];
+    const wanted = suffix ?? (/application\/pdf/.test(accept ?? '') ? 'pdf' : /(application|text)\/xml/.test(accept ?? '') ? 'xml' : 'json');
+    const id = suffix ? invoiceId.slice(0, -4) : invoiceId;
     const document = (await this.invoicing.documents(clusterId)).find((d) => d.invoiceId === id || d.number === id);
     if (!document || (principal.role === 'member' && document.memberId !== principal.memberId)) throw notFound('The document was not found');
-    if (!pdf) {
-      res.json(document);
+    if (wanted === 'json') {
+      res.json(view(document));
+      return;
+    }
+    if (wanted === 'xml') {
+      if (!isFa3Document(document)) {
+        const detail = `${document.number} is a settlement statement, not an invoice: it has no FA(3) form (JSON and PDF only)`;
+        throw suffix ? notFound(detail) : new ProblemException(problem(406, detail));
+      }
+      res.status(200).type('application/xml; charset=utf-8').setHeader('content-disposition', `inline; filename="${document.number.replace(/\//g, '-')}.xml"`);
+      res.end(this.invoicing.xml(document));
       return;
     }
     const bytes = await renderInvoicePdf(document);

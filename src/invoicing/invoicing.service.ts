@@ -17,6 +17,9 @@ import {
   decideCorrections, decideIssue, evolveInvoicing, initialInvoicingState, type InvoiceDocument, type InvoicingEvent, type InvoicingState, invoicingStreamId, linesOf,
 } from './documents.js';
 import { balances, postingFor } from './ledger.js';
+import { isFa3Document, renderFa3 } from './fa3/render.js';
+import { fa3Schema } from '../common/xml-schema.js';
+import { problem, ProblemException } from '../common/problem.js';
 
 const MAX_ATTEMPTS = 100;
 const decider = { initialState: initialInvoicingState, evolve: evolveInvoicing, decide: () => [] as InvoicingEvent[] };
@@ -63,6 +66,8 @@ export class InvoicingService {
       const { state, version } = await loadStream(this.store, stream, decider);
       const events = decide(state);
       if (events.length === 0) return { documents: existing(state), issued: false };
+      // an e-invoice exists only once it validates: one that would not is not issued, and nothing is recorded
+      assertValidFa3(events.flatMap((e) => e.data.documents));
       try {
         const result = await this.store.append(stream, events.map((e) => ({ type: e.type, data: e.data as unknown as Record<string, unknown> })), version);
         await this.runner.waitFor(result.lastGlobalPosition);
@@ -79,9 +84,10 @@ export class InvoicingService {
     const { closed, state, agreement } = await this.inputs(clusterId, month);
     const earlier = (await this.documents(clusterId)).filter((d) => d.month === month && d.kind !== 'correction');
     if (earlier.length > 0) return { month, issued: false, documents: earlier };
-    const issueDate = this.today();
+    const now = new Date();
+    const issueDate = this.today(now);
     const saleDate = DateTime.fromJSDate(new Date(monthBounds(month).end.getTime() - 1), { zone: 'Europe/Warsaw' }).toISODate()!;
-    const input = { clusterId, month, issueDate, saleDate, cluster: state.profile!, members: state.members, agreement, statements: closed.statements, newId: randomUUID };
+    const input = { clusterId, month, issueDate, issuedAt: now.toISOString(), saleDate, cluster: state.profile!, members: state.members, agreement, statements: closed.statements, newId: randomUUID };
     const result = await this.append(clusterId, (s) => decideIssue(input, s), (s) => s.documents.filter((d) => d.month === month && d.kind !== 'correction'));
     return { month, ...result };
   }
@@ -111,16 +117,43 @@ export class InvoicingService {
   async issueCorrections(clusterId: string, month: string, reason: string) {
     const { state, agreement } = await this.inputs(clusterId, month);
     const now = await this.settlement.provisionalStatements(clusterId, month);
-    const issueDate = this.today();
+    const instant = new Date();
+    const issueDate = this.today(instant);
+    const saleDate = DateTime.fromJSDate(new Date(monthBounds(month).end.getTime() - 1), { zone: 'Europe/Warsaw' }).toISODate()!;
+    // a month's documents may sit in last year's stream (December's, corrected in January)
+    const year = issueDate.slice(0, 4);
+    const earlier = (await loadStream(this.store, invoicingStreamId(clusterId, String(Number(year) - 1)), decider)).state.documents.filter((d) => d.month === month);
     const result = await this.append(clusterId, (s) => {
-      const latest = s.documents.filter((d) => d.month === month);
-      return latest.length === 0 ? [] : decideCorrections({ clusterId, month, issueDate, saleDate: '', cluster: state.profile!, members: state.members, agreement, statements: now, newId: randomUUID, reason, latest }, s);
+      const latest = [...earlier, ...s.documents.filter((d) => d.month === month)];
+      return latest.length === 0 ? [] : decideCorrections({ clusterId, month, issueDate, issuedAt: instant.toISOString(), saleDate, cluster: state.profile!, members: state.members, agreement, statements: now, newId: randomUUID, reason, latest }, s);
     }, () => []);
     return { month, issued: result.issued, documents: result.documents };
+  }
+
+  /** The FA(3) XML of a document; the KSeF number of the invoice it corrects once that has one. */
+  xml(document: InvoiceDocument, correctedKsefNumber: string | null = null): string {
+    return renderFa3(document, { correctedKsefNumber });
   }
 
   async ledger(clusterId: string, month?: string) {
     const documents = (await this.documents(clusterId)).filter((d) => month === undefined || d.month === month);
     return { month: month ?? null, ...balances(documents.map(postingFor)) };
+  }
+}
+
+/** Renders and validates every FA(3) document of a set; the first that fails answers 422 with the schema's findings. */
+export function assertValidFa3(documents: InvoiceDocument[]): void {
+  for (const document of documents.filter(isFa3Document)) {
+    let xml: string;
+    try {
+      xml = renderFa3(document, { correctedKsefNumber: null });
+    } catch (error) {
+      throw new ProblemException(problem(422, `${document.number} could not be written as FA(3): ${error instanceof Error ? error.message : String(error)}`));
+    }
+    const result = fa3Schema().validate(xml);
+    if (!result.valid) {
+      const errors = result.errors.map((e) => ({ field: e.element ?? 'Faktura', reason: e.reason, line: e.line, document: document.number }));
+      throw new ProblemException(problem(422, `${document.number} (${document.kind}, member ${document.memberId}) would not be a valid FA(3) e-invoice, so nothing was issued: ${errors.map((e) => `${e.field}: ${e.reason}`).join('; ')}`, errors));
+    }
   }
 }

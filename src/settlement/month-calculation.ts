@@ -116,6 +116,7 @@ export async function calculateMonth(
     }
   }
   if (onDay && day) await onDay(day.filter((d) => d.importWh.some((v) => v > 0) || d.exportWh.some((v) => v > 0)));
-  const { members: statements, cluster } = buildStatements(accumulator, { ...agreement }, contracts.terms, flows.renewableExportWh);
+  const vatPayers = new Set(Object.values(state.members).filter((m) => m.vatPayer).map((m) => m.memberId));
+  const { members: statements, cluster } = buildStatements(accumulator, { ...agreement }, contracts.terms, flows.renewableExportWh, vatPayers);
   return { month, agreement, statements, cluster };
 }

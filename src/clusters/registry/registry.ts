@@ -5,6 +5,7 @@
 import { DomainError, type FieldError } from '../../common/domain-error.js';
 import { isValidDate, isValidMonth, startOfWarsawDay } from './calendar.js';
 import { isValidNip, normaliseNip } from './nip.js';
+import { checkIban, normaliseIban } from './iban.js';
 
 export const MEMBER_KINDS = ['municipality', 'municipal_company', 'company', 'cooperative', 'research_unit', 'ngo', 'household', 'public_transport'] as const;
 export type MemberKind = (typeof MEMBER_KINDS)[number];
@@ -31,6 +32,8 @@ export interface AgreementTerms {
   vatRateBp: number;
   invoiceSeries: string;
   thresholds: { selfSufficiencyBp?: number; renewableShareBp?: number };
+  /** Days from an invoice's issue to its due date (versions recorded before it was asked: 14). */
+  paymentTermDays?: number;
 }
 
 export interface AgreementVersion extends AgreementTerms {
@@ -41,6 +44,8 @@ export interface Coordinator {
   legalName: string;
   nip: string;
   address?: string;
+  /** IBAN (electronic format) members pay their invoices into. */
+  bankAccount?: string;
 }
 
 export interface ClusterProfile {
@@ -64,6 +69,14 @@ export interface Member {
   selfBillingConsent: boolean;
   admittedOn: string;
   withdrawnOn: string | null;
+  /** A municipality's subordinate unit (a school, an office) its invoices concern: FA(3) JST. */
+  jstUnit?: JstUnit;
+}
+
+export interface JstUnit {
+  name: string;
+  nip: string;
+  address?: string;
 }
 
 export interface MeteringPoint {
@@ -93,7 +106,7 @@ export function initialClusterState(): ClusterState {
 export type ClusterCommand =
   | { type: 'RegisterCluster'; clusterId: string; name: string; coordinator: Coordinator; distributionSystemOperator: string; area: { gminy?: { name: string; teryt: string }[]; powiat?: string }; ureRegisterEntry?: string }
   | { type: 'ChangeCoordinator'; coordinator: Coordinator }
-  | { type: 'AdmitMember'; memberId: string; kind: string; legalName: string; nip?: string; address: string; invoiceEmail: string; vatPayer: boolean; selfBillingConsent?: boolean; admittedOn: string }
+  | { type: 'AdmitMember'; memberId: string; kind: string; legalName: string; nip?: string; address: string; invoiceEmail: string; vatPayer: boolean; selfBillingConsent?: boolean; admittedOn: string; jstUnit?: JstUnit }
   | { type: 'WithdrawMember'; memberId: string; effectiveOn: string }
   | { type: 'RegisterMeteringPoint'; ppeCode: string; memberId: string; role: PpeRole; carrier: Carrier; source?: GenerationSource; capacityKw?: number; validFrom: string }
   | { type: 'ReassignMeteringPoint'; ppeCode: string; memberId: string; effectiveFrom: string }
@@ -120,6 +133,9 @@ export function normalisePpeCode(code: string): string {
   return code.replace(/\s+/g, '').toUpperCase();
 }
 
+/** An agreement that names no payment term: 14 days from the issue date. */
+export const DEFAULT_PAYMENT_TERM_DAYS = 14;
+
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const NEEDS_SOURCE: PpeRole[] = ['producer', 'prosumer'];
 
@@ -132,11 +148,15 @@ function checkCoordinator(errors: FieldError[], coordinator: Coordinator): void 
   if (!coordinator.legalName.trim()) errors.push({ field: 'coordinator.legalName', reason: 'must not be empty' });
   checkNip(errors, 'coordinator.nip', coordinator.nip);
   if (coordinator.address !== undefined && !coordinator.address.trim()) errors.push({ field: 'coordinator.address', reason: 'must not be empty when given' });
+  if (coordinator.bankAccount !== undefined) checkIban(errors, 'coordinator.bankAccount', coordinator.bankAccount);
 }
 
 /** The coordinator as recorded: NIP normalised, the address only when given. */
 function coordinatorOf(coordinator: Coordinator): Coordinator {
-  return { legalName: coordinator.legalName.trim(), nip: normaliseNip(coordinator.nip), ...(coordinator.address ? { address: coordinator.address.trim() } : {}) };
+  return {
+    legalName: coordinator.legalName.trim(), nip: normaliseNip(coordinator.nip), ...(coordinator.address ? { address: coordinator.address.trim() } : {}),
+    ...(coordinator.bankAccount ? { bankAccount: normaliseIban(coordinator.bankAccount) } : {}),
+  };
 }
 
 function requireRegistered(state: ClusterState): ClusterProfile {
@@ -244,6 +264,11 @@ export function decide(command: ClusterCommand, state: ClusterState): ClusterEve
       if (!EMAIL.test(command.invoiceEmail)) errors.push({ field: 'invoiceEmail', reason: 'is not an e-mail address' });
       checkDate(errors, 'admittedOn', command.admittedOn);
       if (command.selfBillingConsent && !command.vatPayer) errors.push({ field: 'selfBillingConsent', reason: 'self-billing applies to VAT payers only' });
+      if (command.jstUnit) {
+        if (command.kind !== 'municipality') errors.push({ field: 'jstUnit', reason: 'only a municipality has subordinate units' });
+        if (!command.jstUnit.name.trim()) errors.push({ field: 'jstUnit.name', reason: 'must not be empty' });
+        if (!isValidNip(command.jstUnit.nip)) errors.push({ field: 'jstUnit.nip', reason: 'is not a valid NIP (10 digits with the official checksum)' });
+      }
       throwIfErrors(errors);
       return [{
         type: 'MemberAdmitted',
@@ -251,6 +276,7 @@ export function decide(command: ClusterCommand, state: ClusterState): ClusterEve
           memberId: command.memberId, kind: command.kind as MemberKind, legalName: command.legalName.trim(),
           nip: command.nip ? normaliseNip(command.nip) : null, address: command.address, invoiceEmail: command.invoiceEmail,
           vatPayer: command.vatPayer, selfBillingConsent: command.selfBillingConsent ?? false, admittedOn: command.admittedOn,
+          ...(command.jstUnit ? { jstUnit: { name: command.jstUnit.name.trim(), nip: normaliseNip(command.jstUnit.nip), ...(command.jstUnit.address ? { address: command.jstUnit.address.trim() } : {}) } } : {}),
         },
       }];
     }
@@ -342,6 +368,9 @@ export function decide(command: ClusterCommand, state: ClusterState): ClusterEve
         if (!Number.isInteger(terms[field]) || terms[field] < 0) errors.push({ field, reason: 'must be a whole number, 0 or more' });
       }
       if (terms.vatRateBp > 10000) errors.push({ field: 'vatRateBp', reason: 'must be at most 10000 bp' });
+      if (terms.paymentTermDays !== undefined && (!Number.isInteger(terms.paymentTermDays) || terms.paymentTermDays < 0 || terms.paymentTermDays > 365)) {
+        errors.push({ field: 'paymentTermDays', reason: 'must be a whole number of days from 0 to 365' });
+      }
       checkAllocation(errors, state, terms.allocation);
       throwIfErrors(errors);
       const closedFromHere = command.closedMonths.filter((m) => m >= terms.effectiveFrom).sort();
@@ -359,7 +388,7 @@ export function decide(command: ClusterCommand, state: ClusterState): ClusterEve
           internalPriceGroszePerMwh: terms.internalPriceGroszePerMwh, referenceGridPriceGroszePerMwh: terms.referenceGridPriceGroszePerMwh,
           feeGroszePerMwhReceived: terms.feeGroszePerMwhReceived, feeGroszePerMwhSupplied: terms.feeGroszePerMwhSupplied,
           monthlyFeeGroszePerMember: terms.monthlyFeeGroszePerMember, vatRateBp: terms.vatRateBp, invoiceSeries: terms.invoiceSeries,
-          thresholds: { ...terms.thresholds },
+          thresholds: { ...terms.thresholds }, paymentTermDays: terms.paymentTermDays ?? DEFAULT_PAYMENT_TERM_DAYS,
         },
       }];
     }
