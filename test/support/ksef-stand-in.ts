@@ -68,14 +68,24 @@ ajv.addFormat('int32', { type: 'number', validate: (n: number) => Number.isInteg
 ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isInteger(n) });
 ajv.addFormat('date-time', /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/);
 ajv.addFormat('uri', /^https?:\/\/\S+$/);
-ajv.addSchema({ $id: 'ksef', components: OPENAPI.components }, 'ksef');
+/** OpenAPI 3.0 `nullable` as JSON Schema: a null is allowed beside the type (or the allOf). */
+function jsonSchemaOf(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(jsonSchemaOf);
+  if (node === null || typeof node !== 'object') return node;
+  const { nullable, ...rest } = node as Record<string, unknown>;
+  const converted = Object.fromEntries(Object.entries(rest).map(([k, v]) => [k, k === 'example' || k === 'examples' ? v : jsonSchemaOf(v)]));
+  if (nullable !== true) return converted;
+  if (typeof converted.type === 'string' && !converted.enum) return { ...converted, type: [converted.type, 'null'] };
+  return { anyOf: [converted, { type: 'null' }] };
+}
+ajv.addSchema({ $id: 'ksef', components: jsonSchemaOf(OPENAPI.components) }, 'ksef');
 const compiled = new Map<unknown, ValidateFunction>();
 function validatorOf(schema: unknown): ValidateFunction {
   let v = compiled.get(schema);
   if (!v) {
     // $refs of the document point into its components
-    const rewritten = JSON.parse(JSON.stringify(schema).replace(/"#\/components\//g, '"ksef#/components/'));
-    v = ajv.compile(rewritten);
+    const rewritten = jsonSchemaOf(JSON.parse(JSON.stringify(schema).replace(/"#\/components\//g, '"ksef#/components/')));
+    v = ajv.compile(rewritten as object);
     compiled.set(schema, v);
   }
   return v;
@@ -128,6 +138,7 @@ export class KsefStandIn {
 
   static async start(options: StandInOptions = {}): Promise<KsefStandIn> {
     const standIn = new KsefStandIn(options);
+    fa3Schema(); // compiled once before the first invoice, so its first answer is as quick as the rest
     const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
     standIn.privateKey = pair.privateKey;
     const pems = await generate([{ name: 'commonName', value: 'Ministerstwo Finansów (stand-in)' }], {
@@ -152,10 +163,10 @@ export class KsefStandIn {
   }
 
   /** How many times an invoice (seller, kind, number) was taken into processing while an earlier copy was not refused. */
-  doubleSends(): string[] {
+  doubleSends(since = 0): string[] {
     const seen = new Map<string, ReceivedInvoice>();
     const doubles: string[] = [];
-    for (const r of this.received) {
+    for (const r of this.received.slice(since)) {
       const key = `${r.sellerNip}|${r.kind}|${r.invoiceNumber}`;
       const earlier = seen.get(key);
       if (earlier && (earlier.final.code === 200 || earlier.final.code === 440)) doubles.push(key);
@@ -265,13 +276,16 @@ export class KsefStandIn {
         if (operation.requestBody?.required !== false) problems.push('the request body is missing');
       } else {
         if (!(req.headers['content-type'] ?? '').startsWith('application/json')) problems.push(`content-type ${req.headers['content-type']} is not application/json`);
+        let body: unknown;
         try {
-          const body = JSON.parse(raw);
+          body = JSON.parse(raw);
+        } catch {
+          problems.push('the body is not JSON');
+        }
+        if (body !== undefined) {
           const v = validatorOf(content['application/json']!.schema);
           if (!v(body)) problems.push(`body: ${ajv.errorsText(v.errors)}`);
           setBody(body);
-        } catch {
-          problems.push('the body is not JSON');
         }
       }
     } else if (raw) {
@@ -307,12 +321,14 @@ export class KsefStandIn {
         if (timestampMs === undefined) throw Object.assign(new Error('Nieprawidłowe wyzwanie autoryzacyjne'), { status: 400 });
         this.challenges.delete(body.challenge);
         const plain = privateDecrypt({ key: this.privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, Buffer.from(body.encryptedToken, 'base64')).toString('utf8');
-        const [token, ts] = plain.split('|');
-        const contextNip = this.tokens.get(token!);
+        // a KSeF token has '|' of its own (ref|nip-...|secret): the timestamp is after the last one
+        const token = plain.slice(0, plain.lastIndexOf('|'));
+        const ts = plain.slice(plain.lastIndexOf('|') + 1);
+        const contextNip = this.tokens.get(token);
         const ok = contextNip !== undefined && contextNip === body.contextIdentifier.value && Number(ts) === timestampMs;
         const ref = referenceNumber('AU');
         const authToken = `auth.${hex(16)}`;
-        this.authOps.set(authToken, { token: token!, contextNip: body.contextIdentifier.value, code: ok ? 200 : 450, redeemed: false, polls: 0 });
+        this.authOps.set(authToken, { token, contextNip: body.contextIdentifier.value, code: ok ? 200 : 450, redeemed: false, polls: 0 });
         return [202, { referenceNumber: ref, authenticationToken: { token: authToken, validUntil: validUntil(10) } }, 'json'];
       }
       case 'get /auth/{referenceNumber}': {

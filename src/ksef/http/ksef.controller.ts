@@ -1,8 +1,11 @@
 // The coordinator's KSeF settings and the outbox, over HTTP. The token goes in, never out.
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { CurrentPrincipal } from '../../auth/principal.decorator.js';
+import { notFound } from '../../auth/auth.guard.js';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
-import { CLUSTER_READERS, Roles } from '../../auth/roles.decorator.js';
+import { CLUSTER_READERS, type Principal, Roles } from '../../auth/roles.decorator.js';
 import { ClustersService } from '../../clusters/clusters.service.js';
 import { InvoicingService } from '../../invoicing/invoicing.service.js';
 import { isFa3Document } from '../../invoicing/fa3/render.js';
@@ -100,5 +103,17 @@ export class KsefController {
     await this.commands.retry(clusterId, invoiceId);
     const state = await this.reader.state(clusterId);
     return { invoiceId, ksef: viewOf(state, invoiceId, true) };
+  }
+
+  /** The UPO (Urzędowe Poświadczenie Odbioru) KSeF gave for an accepted document, as XML. */
+  @Get('invoices/:invoiceId/upo')
+  @Roles(...CLUSTER_READERS, 'member')
+  async upo(@Param('clusterId') clusterId: string, @Param('invoiceId') invoiceId: string, @CurrentPrincipal() principal: Principal, @Res() res: Response) {
+    const document = (await this.invoicing.documents(clusterId)).find((d) => d.invoiceId === invoiceId || d.number === invoiceId);
+    if (!document || (principal.role === 'member' && document.memberId !== principal.memberId)) throw notFound('The document was not found');
+    const upo = await this.reader.upo(clusterId, document.invoiceId);
+    if (!upo) throw notFound(`${document.number} has no UPO: KSeF has not accepted it yet`);
+    res.status(200).type('application/xml; charset=utf-8').setHeader('content-disposition', `attachment; filename="UPO-${document.number.replace(/\//g, '-')}.xml"`);
+    res.end(upo);
   }
 }
