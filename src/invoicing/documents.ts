@@ -128,11 +128,12 @@ export function seriesOf(prefix: string, kind: DocumentKind, options: { correcte
   }
 }
 
-/** The member's place in the registry (admission order, from 1): its self-billing series. */
+/** The member's number in the registry (admission order, from 1): its self-billing series. */
 export function memberNumber(members: Record<string, Member>, memberId: string): number {
-  const index = Object.keys(members).indexOf(memberId);
-  if (index < 0) throw DomainError.conflict(`member ${memberId} is not in the registry`);
-  return index + 1;
+  const member = members[memberId];
+  if (!member) throw DomainError.conflict(`member ${memberId} is not in the registry`);
+  // a state folded before members were numbered: the admission order of its keys
+  return member.number ?? Object.keys(members).indexOf(memberId) + 1;
 }
 
 /** The kind of the original a document stands for: itself, or what a correction corrects. */

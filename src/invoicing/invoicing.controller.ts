@@ -50,6 +50,18 @@ export class InvoicingController {
     return this.invoicing.issueCorrections(clusterId, month, body.reason);
   }
 
+  /**
+   * A member's month in documents: each with its signed gross (positive the member pays), their
+   * sum (the amount due, corrections included), and the statement it must equal.
+   */
+  @Get('settlements/:month/members/:memberId/documents')
+  @Roles(...CLUSTER_READERS, 'member')
+  async memberDocuments(@Param('clusterId') clusterId: string, @Param('month') month: string, @Param('memberId') memberId: string, @CurrentPrincipal() principal: Principal) {
+    checkMonth(month);
+    if (principal.role === 'member' && principal.memberId !== memberId) throw notFound('The member was not found');
+    return this.invoicing.memberDocuments(clusterId, month, memberId);
+  }
+
   @Get('invoices')
   @Roles(...CLUSTER_READERS, 'member')
   async list(@Param('clusterId') clusterId: string, @CurrentPrincipal() principal: Principal) {

@@ -14,7 +14,7 @@ import { agreementForMonth } from '../clusters/registry/registry.js';
 import { SettlementService } from '../settlement/settlement.service.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
 import {
-  decideCorrections, decideIssue, evolveInvoicing, initialInvoicingState, type InvoiceDocument, type InvoicingEvent, type InvoicingState, invoicingStreamId, linesOf,
+  decideCorrections, decideIssue, evolveInvoicing, initialInvoicingState, type InvoiceDocument, type InvoicingEvent, type InvoicingState, invoicingStreamId, linesOf, memberMonthDocuments,
 } from './documents.js';
 import { balances, postingFor } from './ledger.js';
 import { isFa3Document, renderFa3 } from './fa3/render.js';
@@ -128,6 +128,22 @@ export class InvoicingService {
       return latest.length === 0 ? [] : decideCorrections({ clusterId, month, issueDate, issuedAt: instant.toISOString(), saleDate, cluster: state.profile!, members: state.members, agreement, statements: now, newId: randomUUID, reason, latest }, s);
     }, () => []);
     return { month, issued: result.issued, documents: result.documents };
+  }
+
+  /** The member's documents of the month against its statements: closed, and as the data stands now. */
+  async memberDocuments(clusterId: string, month: string, memberId: string) {
+    const state = await this.clusters.state(clusterId);
+    if (!state.members[memberId]) throw DomainError.notFound('The member was not found');
+    const { items, amountDueGrosze } = memberMonthDocuments(await this.documents(clusterId), memberId, month);
+    const closed = (await this.settlement.closedMonth(clusterId, month))?.statements.find((s) => s.memberId === memberId) ?? null;
+    const current = items.length === 0 ? null : (await this.settlement.provisionalStatements(clusterId, month)).find((s) => s.memberId === memberId) ?? null;
+    return {
+      clusterId, month, memberId, documents: items, amountDueGrosze,
+      closedStatementAmountGrosze: closed?.netAmountGrosze ?? null,
+      currentStatementAmountGrosze: current?.netAmountGrosze ?? null,
+      // what corrections still have to move: the data now against the documents issued
+      pendingCorrectionGrosze: current ? current.netAmountGrosze - amountDueGrosze : null,
+    };
   }
 
   /** The FA(3) XML of a document; the KSeF number of the invoice it corrects once that has one. */

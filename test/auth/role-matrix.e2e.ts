@@ -57,6 +57,8 @@ const MATRIX: Row[] = [
   { method: 'GET', route: '/clusters/:clusterId/settlements/:month/members/:memberId', path: `${C}/settlements/2026-05/members/{other}`, expect: { ...readers, member: 404 } },
   { method: 'GET', route: '/clusters/:clusterId/settlements/:month/members/:memberId/intervals', path: `${C}/settlements/2026-05/members/{own}/intervals`, expect: readers },
   { method: 'GET', route: '/clusters/:clusterId/settlements/:month/members/:memberId/intervals', path: `${C}/settlements/2026-05/members/{other}/intervals`, expect: { ...readers, member: 404 } },
+  { method: 'GET', route: '/clusters/:clusterId/settlements/:month/members/:memberId/documents', path: `${C}/settlements/2026-05/members/{own}/documents`, expect: readers },
+  { method: 'GET', route: '/clusters/:clusterId/settlements/:month/members/:memberId/documents', path: `${C}/settlements/2026-05/members/{other}/documents`, expect: { ...readers, member: 404 } },
   { method: 'GET', route: '/clusters/:clusterId/settlements/:month/replay', path: `${C}/settlements/2026-05/replay`, expect: all('ok', { member: 403, 'meter-data': 403, 'other-coordinator': 404 }) },
   { method: 'POST', route: '/clusters/:clusterId/contracts', path: `${C}/contracts`, expect: coordinatorOnly },
   { method: 'GET', route: '/clusters/:clusterId/contracts', path: `${C}/contracts`, expect: readers },

@@ -69,6 +69,8 @@ export interface Member {
   selfBillingConsent: boolean;
   admittedOn: string;
   withdrawnOn: string | null;
+  /** 1 for the first member admitted, and so on (folded from the event order, not recorded). */
+  number?: number;
   /** A municipality's subordinate unit (a school, an office) its invoices concern: FA(3) JST. */
   jstUnit?: JstUnit;
 }
@@ -409,7 +411,8 @@ export function evolve(state: ClusterState, event: ClusterEvent): ClusterState {
       if (state.profile) state.profile = { ...state.profile, coordinator: event.data };
       break;
     case 'MemberAdmitted':
-      state.members[event.data.memberId] = { ...event.data, withdrawnOn: null };
+      // the member's number in the cluster, by admission order: its own self-billing series
+      state.members[event.data.memberId] = { ...event.data, withdrawnOn: null, number: Object.keys(state.members).length + 1 };
       break;
     case 'MemberWithdrew':
       state.members[event.data.memberId] = { ...state.members[event.data.memberId], withdrawnOn: event.data.effectiveOn };

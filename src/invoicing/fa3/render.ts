@@ -8,6 +8,12 @@ import type { InvoiceDocument, InvoiceLine, Party } from '../documents.js';
 import { documentIssuedAt, lineRateBp, rateTotals, type RateTotal } from '../documents.js';
 import { grosze, kwh, monthPeriod, unitPricePerKwh } from './amounts.js';
 
+/**
+ * xmlbuilder2 escapes <, > and a bare &, but passes what looks like an entity reference
+ * ("&Z;", "&amp;") through as markup: every & is written as &amp; first, so text is text.
+ */
+const esc = (text: string): string => text.replace(/&/g, '&amp;');
+
 export const FA3_NAMESPACE = 'http://crd.gov.pl/wzor/2025/06/25/13775/';
 
 /** Settlement statements of members who are not VAT payers (and their corrections) are not invoices. */
@@ -37,15 +43,15 @@ function rateGroup(rateBp: number): { net: string; vat: string | null; order: nu
 
 function ident(parent: XMLBuilder, party: Party, buyer: boolean) {
   const id = parent.ele('DaneIdentyfikacyjne');
-  if (party.nip) id.ele('NIP').txt(party.nip);
+  if (party.nip) id.ele('NIP').txt(esc(party.nip));
   else if (buyer) id.ele('BrakID').txt('1'); // a household: no tax id (art. 106e ust. 5 pkt 2)
-  id.ele('Nazwa').txt(party.name);
+  id.ele('Nazwa').txt(esc(party.name));
 }
 
 function address(parent: XMLBuilder, text: string, name = 'Adres') {
   const a = parent.ele(name);
   a.ele('KodKraju').txt('PL');
-  a.ele('AdresL1').txt(text);
+  a.ele('AdresL1').txt(esc(text));
 }
 
 function totalsElements(fa: XMLBuilder, totals: RateTotal[]) {
@@ -60,27 +66,27 @@ function totalsElements(fa: XMLBuilder, totals: RateTotal[]) {
     groups.set(group.net, g);
   }
   for (const g of [...groups.values()].sort((a, b) => a.group.order - b.group.order)) {
-    fa.ele(g.group.net).txt(grosze(g.net));
-    if (g.group.vat) fa.ele(g.group.vat).txt(grosze(g.vat));
+    fa.ele(g.group.net).txt(esc(grosze(g.net)));
+    if (g.group.vat) fa.ele(g.group.vat).txt(esc(grosze(g.vat)));
   }
 }
 
 function line(fa: XMLBuilder, number: number, l: InvoiceLine, rateBp: number, before: boolean) {
   const w = fa.ele('FaWiersz');
-  w.ele('NrWierszaFa').txt(String(number));
-  w.ele('P_7').txt(l.description);
+  w.ele('NrWierszaFa').txt(esc(String(number)));
+  w.ele('P_7').txt(esc(l.description));
   if (l.quantityWh !== null && l.unitPriceGroszePerMwh !== null) {
     w.ele('P_8A').txt('kWh');
-    w.ele('P_8B').txt(kwh(l.quantityWh));
-    w.ele('P_9A').txt(unitPricePerKwh(l.unitPriceGroszePerMwh));
+    w.ele('P_8B').txt(esc(kwh(l.quantityWh)));
+    w.ele('P_9A').txt(esc(unitPricePerKwh(l.unitPriceGroszePerMwh)));
   } else {
     // a flat fee (the monthly fee): one service at its price
     w.ele('P_8A').txt('usł.');
     w.ele('P_8B').txt('1');
-    w.ele('P_9A').txt(grosze(l.netGrosze));
+    w.ele('P_9A').txt(esc(grosze(l.netGrosze)));
   }
-  w.ele('P_11').txt(grosze(l.netGrosze));
-  w.ele('P_12').txt(fa3Rate(rateBp));
+  w.ele('P_11').txt(esc(grosze(l.netGrosze)));
+  w.ele('P_12').txt(esc(fa3Rate(rateBp)));
   if (before) w.ele('StanPrzed').txt('1');
 }
 
@@ -98,7 +104,7 @@ export function renderFa3(document: InvoiceDocument, options: { correctedKsefNum
   const header = root.ele('Naglowek');
   header.ele('KodFormularza', { kodSystemowy: 'FA (3)', wersjaSchemy: '1-0E' }).txt('FA');
   header.ele('WariantFormularza').txt('3');
-  header.ele('DataWytworzeniaFa').txt(documentIssuedAt(document));
+  header.ele('DataWytworzeniaFa').txt(esc(documentIssuedAt(document)));
   header.ele('SystemInfo').txt('Klaster Ledger');
 
   const seller = root.ele('Podmiot1');
@@ -110,26 +116,26 @@ export function renderFa3(document: InvoiceDocument, options: { correctedKsefNum
   if (document.buyer.address) address(buyer, document.buyer.address);
   // JST 1 only when the invoice concerns a municipality's subordinate unit, named in Podmiot3 (role 8)
   const unit = document.buyer.jstUnit ?? null;
-  buyer.ele('JST').txt(unit ? '1' : '2');
+  buyer.ele('JST').txt(esc(unit ? '1' : '2'));
   // GV 1 only for a member of a VAT group; the registry knows of none
   buyer.ele('GV').txt('2');
   if (unit) {
     const third = root.ele('Podmiot3');
     const id = third.ele('DaneIdentyfikacyjne');
-    id.ele('NIP').txt(unit.nip);
-    id.ele('Nazwa').txt(unit.name);
+    id.ele('NIP').txt(esc(unit.nip));
+    id.ele('Nazwa').txt(esc(unit.name));
     if (unit.address) address(third, unit.address);
     third.ele('Rola').txt('8');
   }
 
   const fa = root.ele('Fa');
   fa.ele('KodWaluty').txt('PLN');
-  fa.ele('P_1').txt(document.issueDate);
-  fa.ele('P_2').txt(document.number);
+  fa.ele('P_1').txt(esc(document.issueDate));
+  fa.ele('P_2').txt(esc(document.number));
   const period = monthPeriod(document.month);
   const okres = fa.ele('OkresFa');
-  okres.ele('P_6_Od').txt(period.from);
-  okres.ele('P_6_Do').txt(period.to);
+  okres.ele('P_6_Od').txt(esc(period.from));
+  okres.ele('P_6_Do').txt(esc(period.to));
 
   const after = rateTotals(document.lines, document.vatRateBp);
   let payable: number;
@@ -148,11 +154,11 @@ export function renderFa3(document: InvoiceDocument, options: { correctedKsefNum
     totalsElements(fa, after);
     payable = after.reduce((s, t) => s + t.netGrosze + t.vatGrosze, 0);
   }
-  fa.ele('P_15').txt(grosze(payable));
+  fa.ele('P_15').txt(esc(grosze(payable)));
 
   const notes = fa.ele('Adnotacje');
   notes.ele('P_16').txt('2');
-  notes.ele('P_17').txt(selfBilling ? '1' : '2');
+  notes.ele('P_17').txt(esc(selfBilling ? '1' : '2'));
   notes.ele('P_18').txt('2');
   notes.ele('P_18A').txt('2');
   notes.ele('Zwolnienie').ele('P_19N').txt('1');
@@ -160,24 +166,24 @@ export function renderFa3(document: InvoiceDocument, options: { correctedKsefNum
   notes.ele('P_23').txt('2');
   notes.ele('PMarzy').ele('P_PMarzyN').txt('1');
 
-  fa.ele('RodzajFaktury').txt(correction ? 'KOR' : 'VAT');
+  fa.ele('RodzajFaktury').txt(esc(correction ? 'KOR' : 'VAT'));
   if (correction) {
-    if (document.reason) fa.ele('PrzyczynaKorekty').txt(document.reason);
+    if (document.reason) fa.ele('PrzyczynaKorekty').txt(esc(document.reason));
     fa.ele('TypKorekty').txt(String(correctionType(document)));
     const corrected = fa.ele('DaneFaKorygowanej');
-    corrected.ele('DataWystFaKorygowanej').txt(document.correctedIssueDate ?? document.issueDate);
-    corrected.ele('NrFaKorygowanej').txt(document.correctedInvoiceNumber ?? '');
+    corrected.ele('DataWystFaKorygowanej').txt(esc(document.correctedIssueDate ?? document.issueDate));
+    corrected.ele('NrFaKorygowanej').txt(esc(document.correctedInvoiceNumber ?? ''));
     if (options.correctedKsefNumber) {
       corrected.ele('NrKSeF').txt('1');
-      corrected.ele('NrKSeFFaKorygowanej').txt(options.correctedKsefNumber);
+      corrected.ele('NrKSeFFaKorygowanej').txt(esc(options.correctedKsefNumber));
     } else {
       corrected.ele('NrKSeFN').txt('1');
     }
   }
   const described = (key: string, value: string) => {
     const d = fa.ele('DodatkowyOpis');
-    d.ele('Klucz').txt(key);
-    d.ele('Wartosc').txt(value);
+    d.ele('Klucz').txt(esc(key));
+    d.ele('Wartosc').txt(esc(value));
   };
   described('Klaster energii', document.clusterId);
   if (correction && document.beforeDocumentNumber && document.beforeDocumentNumber !== document.correctedInvoiceNumber) {
@@ -190,9 +196,9 @@ export function renderFa3(document: InvoiceDocument, options: { correctedKsefNum
 
   if (document.dueDate && payable > 0) {
     const payment = fa.ele('Platnosc');
-    payment.ele('TerminPlatnosci').ele('Termin').txt(document.dueDate);
+    payment.ele('TerminPlatnosci').ele('Termin').txt(esc(document.dueDate));
     payment.ele('FormaPlatnosci').txt('6'); // przelew
-    if (document.sellerBankAccount) payment.ele('RachunekBankowy').ele('NrRB').txt(document.sellerBankAccount);
+    if (document.sellerBankAccount) payment.ele('RachunekBankowy').ele('NrRB').txt(esc(document.sellerBankAccount));
   }
   return root.end({ prettyPrint: true });
 }
