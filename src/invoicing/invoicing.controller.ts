@@ -96,10 +96,10 @@ export class InvoicingController {
         throw suffix ? notFound(detail) : new ProblemException(problem(406, detail));
       }
       res.status(200).type('application/xml; charset=utf-8').setHeader('content-disposition', `inline; filename="${document.number.replace(/\//g, '-')}.xml"`);
-      res.end(this.invoicing.xml(document));
+      res.end(this.invoicing.xml(document, await this.ksef.correctedKsefNumber(clusterId, document)));
       return;
     }
-    const bytes = await renderInvoicePdf(document);
+    const bytes = await renderInvoicePdf(document, await this.ksef.pdfMark(clusterId, document));
     res.status(200).type('application/pdf').setHeader('content-disposition', `inline; filename="${document.number.replace(/\//g, '-')}.pdf"`);
     res.end(bytes);
   }

@@ -4,6 +4,7 @@ import PDFDocument from 'pdfkit';
 import { join } from 'node:path';
 import { projectRoot } from '../database/paths.js';
 import { applyRateBp } from '../common/largest-remainder.js';
+import { drawKsefMark, type KsefPdfMark } from '../ksef/pdf-mark.js';
 import type { InvoiceDocument, InvoiceLine } from './documents.js';
 
 const TITLES: Record<InvoiceDocument['kind'], string> = {
@@ -32,7 +33,7 @@ export function formatUnitPrice(groszePerMwh: number): string {
   return `${text.slice(0, -5)},${text.slice(-5)} zł/kWh`;
 }
 
-export function renderInvoicePdf(document: InvoiceDocument): Promise<Buffer> {
+export function renderInvoicePdf(document: InvoiceDocument, ksef: KsefPdfMark | null = null): Promise<Buffer> {
   const fonts = join(projectRoot(), 'assets', 'fonts');
   const pdf = new PDFDocument({ size: 'A4', margin: 40, info: { Title: `${TITLES[document.kind]} ${document.number}`, CreationDate: new Date(`${document.issueDate}T12:00:00Z`) } });
   pdf.registerFont('regular', join(fonts, 'DejaVuSans.ttf'));
@@ -97,6 +98,7 @@ export function renderInvoicePdf(document: InvoiceDocument): Promise<Buffer> {
   } else {
     pdf.fontSize(11).text(`${document.kind === 'invoice' ? 'Do zapłaty' : 'Należność dla członka klastra'}: ${formatZloty(document.totalGrossGrosze)}`);
   }
+  if (ksef) drawKsefMark(pdf.moveDown(), ksef);
   pdf.font('regular').fontSize(8).moveDown().text(`Dokument wygenerowany przez Klaster Ledger, klaster ${document.clusterId}, identyfikator ${document.invoiceId}.`);
   pdf.end();
   return done;

@@ -121,7 +121,7 @@ export class KsefSender {
       const token = await this.accessToken(clusterId, connection, client);
       await this.settleInFlight(outbox, client, token);
       await this.sendQueued(outbox, client, token, byId, report);
-      await this.pollSent(outbox, client, token, byId, report);
+      await this.pollSent(outbox, client, token, connection.environment, report);
       await this.fetchUpos(outbox, client, token);
     } catch (error) {
       if (!(error instanceof KsefUnavailable) && !(error instanceof KsefRefusal)) throw error;
@@ -248,7 +248,7 @@ export class KsefSender {
 
   // --- statuses of what was sent
 
-  private async pollSent(outbox: OutboxStream, client: KsefClient, token: string, byId: Map<string, InvoiceDocument>, report: PassReport) {
+  private async pollSent(outbox: OutboxStream, client: KsefClient, token: string, environment: KsefEnvironment, report: PassReport) {
     const polls = this.deps.statusPolls ?? 10;
     for (let round = 1; round <= polls; round++) {
       const sent = outbox.state.order.map((id) => outbox.state.documents[id]!).filter((d) => d.status === 'sent');
@@ -257,18 +257,17 @@ export class KsefSender {
         const status = await client.invoiceStatus(token, d.sessionReference!, d.invoiceReference!);
         const code = status.status.code;
         if (code === 200 && status.ksefNumber) {
-          await outbox.execute({ type: 'Accept', invoiceId: d.invoiceId, ksefNumber: status.ksefNumber, acceptedAt: status.acquisitionDate ?? iso(this.now()), sessionReference: d.sessionReference!, duplicateOf: null });
+          await outbox.execute({ type: 'Accept', invoiceId: d.invoiceId, ksefNumber: status.ksefNumber, acceptedAt: status.acquisitionDate ?? iso(this.now()), sessionReference: d.sessionReference!, duplicateOf: null, environment });
           report.accepted++;
         } else if (code === 440 && status.status.extensions?.originalKsefNumber) {
           // KSeF has this invoice already (sent before, maybe by a run that died): it is accepted under that number
           const original = status.status.extensions;
-          await outbox.execute({ type: 'Accept', invoiceId: d.invoiceId, ksefNumber: original.originalKsefNumber!, acceptedAt: status.acquisitionDate ?? status.invoicingDate, sessionReference: original.originalSessionReferenceNumber ?? d.sessionReference!, duplicateOf: original.originalSessionReferenceNumber ?? null });
+          await outbox.execute({ type: 'Accept', invoiceId: d.invoiceId, ksefNumber: original.originalKsefNumber!, acceptedAt: status.acquisitionDate ?? status.invoicingDate, sessionReference: original.originalSessionReferenceNumber ?? d.sessionReference!, duplicateOf: original.originalSessionReferenceNumber ?? null, environment });
           report.accepted++;
         } else if (code >= 400) {
           await outbox.execute({ type: 'Refuse', invoiceId: d.invoiceId, ...plainRefusal(d, code, status.status.description, status.status.details ?? []), now: iso(this.now()) });
           report.refused++;
         }
-        void byId;
       }
       if (round < polls && outbox.state.order.some((id) => outbox.state.documents[id]!.status === 'sent')) await this.sleep((this.deps.statusPollDelayMs ?? 1000) * round);
     }

@@ -28,7 +28,7 @@ test('queued once, sending before sent, accepted with its number; the token is n
     { type: 'Enqueue', documents: [doc('1')], now: at },
     { type: 'StartSending', invoiceId: '1', contentHash: 'h', sessionReference: 's', now: at },
     { type: 'MarkSent', invoiceId: '1', contentHash: 'h', sessionReference: 's', invoiceReference: 'r', now: at },
-    { type: 'Accept', invoiceId: '1', ksefNumber: '5261040828-20260602-0100001AF629-AF', acceptedAt: at, sessionReference: 's', duplicateOf: null },
+    { type: 'Accept', invoiceId: '1', ksefNumber: '5261040828-20260602-0100001AF629-AF', acceptedAt: at, sessionReference: 's', duplicateOf: null, environment: 'test' },
   ]);
   expect(state.order).toEqual(['1']);
   expect(viewOf(state, '1', true)).toEqual({ status: 'accepted', ksefNumber: '5261040828-20260602-0100001AF629-AF', acceptedAt: at, upo: false });
@@ -75,7 +75,7 @@ const commandArb: fc.Arbitrary<KsefCommand> = fc.oneof(
   fc.record({ id: fc.constantFrom(...ids), h: fc.constantFrom('h1', 'h2') }).map(({ id, h }): KsefCommand => ({ type: 'StartSending', invoiceId: id, contentHash: h, sessionReference: 's', now: at })),
   fc.record({ id: fc.constantFrom(...ids), h: fc.constantFrom('h1', 'h2') }).map(({ id, h }): KsefCommand => ({ type: 'MarkSent', invoiceId: id, contentHash: h, sessionReference: 's', invoiceReference: 'r', now: at })),
   fc.constantFrom(...ids).map((id): KsefCommand => ({ type: 'ReturnToQueue', invoiceId: id, reason: 'not in KSeF', now: at })),
-  fc.constantFrom(...ids).map((id): KsefCommand => ({ type: 'Accept', invoiceId: id, ksefNumber: '5261040828-20260602-0100001AF629-AF', acceptedAt: at, sessionReference: 's', duplicateOf: null })),
+  fc.constantFrom(...ids).map((id): KsefCommand => ({ type: 'Accept', invoiceId: id, ksefNumber: '5261040828-20260602-0100001AF629-AF', acceptedAt: at, sessionReference: 's', duplicateOf: null, environment: 'test' })),
   fc.constantFrom(...ids).map((id): KsefCommand => ({ type: 'Refuse', invoiceId: id, code: 450, reason: 'semantics', details: [], now: at })),
   fc.constantFrom(...ids).map((id): KsefCommand => ({ type: 'RequestRetry', invoiceId: id, now: at })),
   fc.constantFrom(...ids).map((id): KsefCommand => ({ type: 'RecordFailure', invoiceIds: [id], error: 'timeout', now: at, nextAttemptAt: at })),

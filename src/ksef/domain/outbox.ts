@@ -45,6 +45,8 @@ export interface OutboxDocument extends QueuedDocument {
   sentAt: string | null;
   ksefNumber: string | null;
   acceptedAt: string | null;
+  /** The KSeF environment that accepted it (its QR code links there). */
+  environment: KsefEnvironment | null;
   upo: boolean;
   refusal: { code: number; reason: string; details: string[] } | null;
   /** Transient failures since the last progress, and when to try again. */
@@ -71,7 +73,7 @@ export type KsefEvent =
   | { type: 'KsefDocumentSending'; data: { invoiceId: string; contentHash: string; sessionReference: string; at: string } }
   | { type: 'KsefDocumentSent'; data: { invoiceId: string; contentHash: string; sessionReference: string; invoiceReference: string; at: string } }
   | { type: 'KsefDocumentReturnedToQueue'; data: { invoiceId: string; reason: string; at: string } }
-  | { type: 'KsefDocumentAccepted'; data: { invoiceId: string; ksefNumber: string; acceptedAt: string; sessionReference: string; duplicateOf: string | null } }
+  | { type: 'KsefDocumentAccepted'; data: { invoiceId: string; ksefNumber: string; acceptedAt: string; sessionReference: string; duplicateOf: string | null; environment: KsefEnvironment } }
   | { type: 'KsefUpoReceived'; data: { invoiceId: string; upo: string; at: string } }
   | { type: 'KsefDocumentRefused'; data: { invoiceId: string; code: number; reason: string; details: string[]; at: string } }
   | { type: 'KsefSendFailed'; data: { invoiceIds: string[]; error: string; at: string; nextAttemptAt: string } }
@@ -91,7 +93,7 @@ export type KsefCommand =
   | { type: 'StartSending'; invoiceId: string; contentHash: string; sessionReference: string; now: string }
   | { type: 'MarkSent'; invoiceId: string; contentHash: string; sessionReference: string; invoiceReference: string; now: string }
   | { type: 'ReturnToQueue'; invoiceId: string; reason: string; now: string }
-  | { type: 'Accept'; invoiceId: string; ksefNumber: string; acceptedAt: string; sessionReference: string; duplicateOf: string | null }
+  | { type: 'Accept'; invoiceId: string; ksefNumber: string; acceptedAt: string; sessionReference: string; duplicateOf: string | null; environment: KsefEnvironment }
   | { type: 'RecordUpo'; invoiceId: string; upo: string; now: string }
   | { type: 'Refuse'; invoiceId: string; code: number; reason: string; details: string[]; now: string }
   | { type: 'RecordFailure'; invoiceIds: string[]; error: string; now: string; nextAttemptAt: string }
@@ -163,7 +165,7 @@ export function decide(command: KsefCommand, state: KsefState): KsefEvent[] {
       const d = document(state, command.invoiceId);
       if (d.status === 'accepted' && d.ksefNumber === command.ksefNumber) return [];
       inStatus(d, ['sending', 'sent'], 'record it as accepted');
-      return [{ type: 'KsefDocumentAccepted', data: { invoiceId: d.invoiceId, ksefNumber: command.ksefNumber, acceptedAt: command.acceptedAt, sessionReference: command.sessionReference, duplicateOf: command.duplicateOf } }];
+      return [{ type: 'KsefDocumentAccepted', data: { invoiceId: d.invoiceId, ksefNumber: command.ksefNumber, acceptedAt: command.acceptedAt, sessionReference: command.sessionReference, duplicateOf: command.duplicateOf, environment: command.environment } }];
     }
     case 'RecordUpo': {
       const d = document(state, command.invoiceId);
@@ -214,7 +216,7 @@ export function evolve(state: KsefState, event: KsefEvent): KsefState {
         if (state.documents[q.invoiceId]) continue;
         state.documents[q.invoiceId] = {
           ...q, status: 'queued', queuedAt: event.data.queuedAt, contentHash: null, sessionReference: null, invoiceReference: null, sentAt: null,
-          ksefNumber: null, acceptedAt: null, upo: false, refusal: null, ...progress,
+          ksefNumber: null, acceptedAt: null, environment: null, upo: false, refusal: null, ...progress,
         };
         state.order.push(q.invoiceId);
       }
@@ -229,7 +231,7 @@ export function evolve(state: KsefState, event: KsefEvent): KsefState {
       update(event.data.invoiceId, { status: 'queued', sessionReference: null, invoiceReference: null, lastError: event.data.reason });
       break;
     case 'KsefDocumentAccepted':
-      update(event.data.invoiceId, { status: 'accepted', ksefNumber: event.data.ksefNumber, acceptedAt: event.data.acceptedAt, sessionReference: event.data.sessionReference, ...progress });
+      update(event.data.invoiceId, { status: 'accepted', ksefNumber: event.data.ksefNumber, acceptedAt: event.data.acceptedAt, sessionReference: event.data.sessionReference, environment: event.data.environment, ...progress });
       break;
     case 'KsefUpoReceived':
       update(event.data.invoiceId, { upo: true });

@@ -4,6 +4,7 @@ import { loadStream } from '../../event-store/command-handling.js';
 import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port.js';
 import type { InvoiceDocument } from '../../invoicing/documents.js';
 import { isFa3Document } from '../../invoicing/fa3/render.js';
+import { type KsefPdfMark, ksefMarkOf } from '../pdf-mark.js';
 import { ksefDecider, type KsefState, ksefStreamId, type KsefView, viewOf } from '../domain/outbox.js';
 
 @Injectable()
@@ -18,6 +19,17 @@ export class KsefReader {
   async views(clusterId: string): Promise<(document: InvoiceDocument) => KsefView> {
     const state = await this.state(clusterId);
     return (document) => viewOf(state, document.invoiceId, isFa3Document(document));
+  }
+
+  /** The KSeF number and KOD I for the PDF of an accepted document, else null. */
+  async pdfMark(clusterId: string, document: InvoiceDocument): Promise<KsefPdfMark | null> {
+    return ksefMarkOf(await this.state(clusterId), document.invoiceId, document.seller.nip, document.issueDate);
+  }
+
+  /** The KSeF number of the document a correction corrects, once KSeF accepted it (NrKSeFFaKorygowanej). */
+  async correctedKsefNumber(clusterId: string, document: InvoiceDocument): Promise<string | null> {
+    if (!document.correctedInvoiceId) return null;
+    return (await this.state(clusterId)).documents[document.correctedInvoiceId]?.ksefNumber ?? null;
   }
 
   async upo(clusterId: string, invoiceId: string): Promise<string | null> {
