@@ -1,5 +1,5 @@
 // The coordinator's KSeF settings and the outbox, over HTTP. The token goes in, never out.
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Put, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { CurrentPrincipal } from '../../auth/principal.decorator.js';
 import { notFound } from '../../auth/auth.guard.js';
@@ -68,7 +68,9 @@ export class KsefController {
     return this.status(clusterId);
   }
 
-  @Delete('ksef')
+  /** Stops sending: documents issued from now on stay not sent; what is in flight stays recorded. */
+  @Post('ksef/disconnection')
+  @HttpCode(200)
   @Roles('coordinator')
   async disconnect(@Param('clusterId') clusterId: string) {
     await this.commands.disconnect(clusterId);
