@@ -28,7 +28,7 @@ export function drawKsefMark(pdf: InstanceType<typeof PDFDocument>, mark: KsefPd
   const x = 40;
   const y = pdf.y + 6;
   pdf.image(mark.png, x, y, { width: size, height: size });
-  pdf.font('regular').fontSize(7).text(mark.ksefNumber, x - 10, y + size + 2, { width: size + 20, align: 'center' });
+  pdf.font('regular').fontSize(6.5).text(mark.ksefNumber, x - 20, y + size + 2, { width: size + 40, align: 'center', lineBreak: false });
   pdf.font('bold').fontSize(9).text(`Numer KSeF: ${mark.ksefNumber}`, x + size + 14, y + 10, { width: 400 });
   pdf.font('regular').fontSize(8).text('Faktura przyjęta w Krajowym Systemie e-Faktur. Zeskanuj kod, aby ją sprawdzić:', x + size + 14, undefined, { width: 400 })
     .text(mark.url, { width: 400, link: mark.url });
