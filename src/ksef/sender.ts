@@ -125,6 +125,7 @@ export class KsefSender {
       await this.fetchUpos(outbox, client, token);
     } catch (error) {
       if (!(error instanceof KsefUnavailable) && !(error instanceof KsefRefusal)) throw error;
+      if (error instanceof KsefRefusal && (error.status === 401 || error.status === 403)) this.access.delete(clusterId);
       report.failed = error.message;
       const left = work.filter((id) => !['accepted', 'refused'].includes(outbox.state.documents[id]!.status) || !outbox.state.documents[id]!.upo);
       const failures = Math.max(0, ...left.map((id) => outbox.state.documents[id]!.failures)) + 1;
@@ -230,6 +231,11 @@ export class KsefSender {
           await outbox.execute({ type: 'MarkSent', invoiceId: d.invoiceId, contentHash, sessionReference: session.referenceNumber, invoiceReference: sent.referenceNumber, now: iso(this.now()) });
           report.sent++;
         } catch (error) {
+          if (error instanceof KsefRefusal && (error.status === 401 || error.status === 403)) {
+            // the access, not the document: KSeF did not take it; it goes again after a new authentication
+            await outbox.execute({ type: 'ReturnToQueue', invoiceId: d.invoiceId, reason: error.message, now: iso(this.now()) });
+            throw error;
+          }
           if (error instanceof KsefRefusal) {
             await outbox.execute({ type: 'Refuse', invoiceId: d.invoiceId, ...plainRefusal(d, error.code, error.reason, error.details), now: iso(this.now()) });
             report.refused++;

@@ -22,6 +22,8 @@ import { AuditService } from '../audit/audit.service.js';
 import { exportLine } from '../audit/audit.controller.js';
 import type { MemberStatement } from '../settlement/engine/statement.js';
 import { escapeHtml, kwh, local, page, percentBp, table, zl } from './html.js';
+import { KsefReader } from '../ksef/queries/ksef-reader.js';
+import type { KsefView } from '../ksef/domain/outbox.js';
 import { type Lang, t, type TextKey } from './i18n.js';
 
 const SESSION = 'kl_session';
@@ -55,6 +57,7 @@ export class PortalController {
     @Inject(SettlementService) private readonly settlement: SettlementService,
     @Inject(InvoicingService) private readonly invoicing: InvoicingService,
     @Inject(AuditService) private readonly audit: AuditService,
+    @Inject(KsefReader) private readonly ksef: KsefReader,
   ) {}
 
   private lang(request: Request, response: Response): Lang {
@@ -179,6 +182,7 @@ export class PortalController {
       const chosen = day && /^\d{4}-\d{2}-\d{2}$/.test(day) && day.startsWith(month) ? day : daily[0]?.day ?? `${month}-01`;
       const curve = await this.settlement.memberIntervals(clusterId, month, memberId, chosen);
       const invoices = (await this.invoicing.documents(clusterId)).filter((d) => d.memberId === memberId && d.month === month);
+      const ksefOf = await this.ksef.views(clusterId);
       const chartData = JSON.stringify({
         days: daily.map((d) => d.day.slice(8)),
         own: daily.map((d) => d.selfConsumedWh / 1000), cluster: daily.map((d) => d.receivedWh / 1000), grid: daily.map((d) => d.gridImportWh / 1000),
@@ -190,7 +194,7 @@ export class PortalController {
 ${this.statementSections(lang, statement, names)}
 <section><h2>${t(lang, 'daily')}</h2><canvas id="daily" role="img" aria-label="${t(lang, 'daily')}"></canvas></section>
 <section><h2>${t(lang, 'dayCurve')}</h2><form class="inline" method="get"><label for="day">${t(lang, 'day')}</label><input id="day" name="day" type="date" value="${chosen}" min="${month}-01" max="${month}-31">${p.role !== 'member' ? `<input type="hidden" name="member" value="${escapeHtml(memberId)}">` : ''}<button type="submit">${t(lang, 'show')}</button></form><canvas id="curve" role="img" aria-label="${t(lang, 'dayCurve')}"></canvas></section>
-<section><h2>${t(lang, 'invoices')}</h2>${table(lang, ['number', 'kind', 'gross', ''], invoices.map((d) => [escapeHtml(d.number), escapeHtml(d.kind), zl(d.totalGrossGrosze), `<a href="/portal/invoices/${d.invoiceId}.pdf">${t(lang, 'download')}</a>`]), [false, false, true, false])}</section>
+<section><h2>${t(lang, 'invoices')}</h2>${table(lang, ['number', 'kind', 'gross', 'ksef', ''], invoices.map((d) => [escapeHtml(d.number), escapeHtml(d.kind), zl(d.totalGrossGrosze), ksefLabel(lang, ksefOf(d)), `<a href="/portal/invoices/${d.invoiceId}.pdf">${t(lang, 'download')}</a>`]), [false, false, true, false, false])}</section>
 <script>const d=${chartData};const l=${labels};
 new Chart(document.getElementById('daily'),{type:'bar',data:{labels:d.days,datasets:[{label:l[0],data:d.own,stack:'c'},{label:l[1],data:d.cluster,stack:'c'},{label:l[2],data:d.grid,stack:'c'},{label:l[3],data:d.supplied.map(v=>-v),stack:'p'},{label:l[4],data:d.fedIn.map(v=>-v),stack:'p'}]},options:{animation:false,scales:{y:{title:{display:true,text:'kWh'}}}}});
 new Chart(document.getElementById('curve'),{type:'line',data:{labels:d.times,datasets:[{label:l[5],data:d.curveImport},{label:l[1],data:d.curveReceived},{label:l[6],data:d.curveExport}]},options:{animation:false,scales:{y:{title:{display:true,text:'Wh'}}}}});</script>`;
@@ -206,7 +210,7 @@ new Chart(document.getElementById('curve'),{type:'line',data:{labels:d.times,dat
       const document = (await this.invoicing.documents(p.clusterId!)).find((d) => d.invoiceId === id);
       if (!document || (p.role === 'member' && document.memberId !== p.memberId)) throw new PortalError(404, t(lang, 'notFound'));
       response.status(200).type('application/pdf').setHeader('content-disposition', `attachment; filename="${document.number.replace(/\//g, '-')}.pdf"`);
-      response.end(await renderInvoicePdf(document));
+      response.end(await renderInvoicePdf(document, await this.ksef.pdfMark(p.clusterId!, document)));
     });
   }
 
@@ -322,5 +326,21 @@ const r=await fetch('/portal/import?'+q,{method:'POST',headers:{'content-type':'
       for await (const event of this.audit.events(null, Number.MAX_SAFE_INTEGER, p.clusterId!)) response.write(exportLine(event));
       response.end();
     });
+  }
+}
+
+/** A document's KSeF state in the people's words (the reason of a refusal as KSeF gave it). */
+function ksefLabel(lang: Lang, view: KsefView): string {
+  switch (view.status) {
+    case 'not_sent':
+      return escapeHtml(view.reason.startsWith('KSeF is not connected') ? `${t(lang, 'ksefNotSent')}: ${t(lang, 'ksefNotConnected')}` : t(lang, 'ksefNotSent'));
+    case 'queued':
+      return escapeHtml(t(lang, 'ksefQueued'));
+    case 'sent':
+      return escapeHtml(t(lang, 'ksefSent'));
+    case 'accepted':
+      return `${escapeHtml(t(lang, 'ksefAccepted'))} <span data-testid="ksef-number">${escapeHtml(view.ksefNumber)}</span>`;
+    case 'refused':
+      return `<span class="bad">${escapeHtml(t(lang, 'ksefRefused'))} (${view.code}): ${escapeHtml(view.reason)}</span>`;
   }
 }

@@ -55,7 +55,10 @@ const list = async () => (await t.http.get(`/clusters/${clusterId}/invoices`).se
 test('without a connection every document is not sent, and the list says why', async () => {
   const items = await list();
   expect(items.length).toBeGreaterThanOrEqual(2);
-  for (const d of items) expect(d.ksef).toEqual({ status: 'not_sent', reason: 'KSeF is not connected for this cluster' });
+  for (const d of items.filter((x) => x.kind !== 'settlement_statement')) expect(d.ksef).toEqual({ status: 'not_sent', reason: 'KSeF is not connected for this cluster' });
+  const home = await tokenFor(t, 'member', clusterId, ids.home);
+  const portal = await t.http.get('/portal/months/2026-05').set('Cookie', `kl_session=${home.Authorization.slice('Bearer '.length)}`).expect(200);
+  expect(portal.text).toContain('nie wysłano: klaster nie jest połączony z KSeF');
   expect(await worker().round()).toEqual({});
 });
 
@@ -126,6 +129,10 @@ test('the worker sends the month: accepted with KSeF numbers in the list and the
   const shot = await parser.getScreenshot({ scale: 1.5 });
   writeFileSync('test-output/invoice-with-ksef.png', Buffer.from(shot.pages[0]!.data));
   await parser.destroy();
+
+  // the portal: the member's month shows its invoice accepted with the KSeF number
+  const portal = await t.http.get('/portal/months/2026-05').set('Cookie', `kl_session=${home.Authorization.slice('Bearer '.length)}`).expect(200);
+  expect(portal.text).toContain(`przyjęto, nr KSeF <span data-testid="ksef-number">${invoice.ksef.ksefNumber}</span>`);
 
   // nothing is sent again by later rounds
   const count = standIn.received.length;
