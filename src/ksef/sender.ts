@@ -255,7 +255,7 @@ export class KsefSender {
   // --- statuses of what was sent
 
   private async pollSent(outbox: OutboxStream, client: KsefClient, token: string, environment: KsefEnvironment, report: PassReport) {
-    const polls = this.deps.statusPolls ?? 10;
+    const polls = this.deps.statusPolls ?? 5;
     for (let round = 1; round <= polls; round++) {
       const sent = outbox.state.order.map((id) => outbox.state.documents[id]!).filter((d) => d.status === 'sent');
       if (sent.length === 0) return;

@@ -139,6 +139,7 @@ test('the worker sends the month: accepted with KSeF numbers in the list and the
   await worker().round();
   expect(standIn.received.length).toBe(count);
   expect(standIn.violations).toEqual([]);
+  expect(standIn.responseViolations).toEqual([]);
 });
 
 test('a statement is never sent; retry only of a refused document; rotating the token; disconnecting', async () => {
