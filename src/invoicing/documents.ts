@@ -67,6 +67,10 @@ export interface InvoiceDocument {
   /** When the buyer pays, and to which account of the seller (IBAN). */
   dueDate?: string;
   sellerBankAccount?: string | null;
+  /** The coordinator's account, where a member pays what it owes on any document (a refund of a self-billing correction too). */
+  coordinatorBankAccount?: string | null;
+  /** A statement's seller: a VAT payer (issues its own invoice), exempt (art. 113), or not a taxpayer at all (a household). */
+  sellerVat?: 'payer' | 'exempt' | 'not_taxpayer';
 }
 
 /** The instant the document was made, without fractions of a second; a document without one: noon UTC of its issue date. */
@@ -261,6 +265,8 @@ function original(input: IssueInput, numbering: Numbering, kind: DocumentKind, m
     dueDate: dueDateOf(input.issueDate, input.agreement.paymentTermDays ?? DEFAULT_PAYMENT_TERM_DAYS),
     // the member pays into the coordinator's account; what the coordinator pays goes to the member's account, which the registry does not hold
     sellerBankAccount: buying ? input.cluster.coordinator.bankAccount ?? null : null,
+    coordinatorBankAccount: input.cluster.coordinator.bankAccount ?? null,
+    ...(kind === 'settlement_statement' ? { sellerVat: member.vatPayer ? 'payer' as const : member.kind === 'household' ? 'not_taxpayer' as const : 'exempt' as const } : {}),
   };
 }
 
@@ -318,6 +324,8 @@ export function decideCorrections(input: IssueInput & { reason: string; latest: 
         beforeDocumentNumber: previous.number,
         dueDate: dueDateOf(input.issueDate, input.agreement.paymentTermDays ?? DEFAULT_PAYMENT_TERM_DAYS),
         sellerBankAccount: first?.sellerBankAccount ?? previous.sellerBankAccount ?? null,
+        coordinatorBankAccount: input.cluster.coordinator.bankAccount ?? null,
+        ...(previous.sellerVat ? { sellerVat: previous.sellerVat } : {}),
       });
     }
   }

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiProduces, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
 import type { Response } from 'express';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
@@ -79,6 +79,7 @@ export class InvoicingController {
 
   /** JSON; the PDF with Accept: application/pdf or a .pdf suffix; the FA(3) XML with Accept: application/xml or a .xml suffix. */
   @Get('invoices/:invoiceId')
+  @ApiProduces('application/json', 'application/pdf', 'application/xml')
   @Roles(...CLUSTER_READERS, 'member')
   async get(@Param('clusterId') clusterId: string, @Param('invoiceId') invoiceId: string, @CurrentPrincipal() principal: Principal, @Headers('accept') accept: string | undefined, @Res() res: Response) {
     const suffix = /\.(pdf|xml)$/.exec(invoiceId)?.[1];
@@ -99,7 +100,7 @@ export class InvoicingController {
       res.end(this.invoicing.xml(document, await this.ksef.correctedKsefNumber(clusterId, document)));
       return;
     }
-    const bytes = await renderInvoicePdf(document, await this.ksef.pdfMark(clusterId, document));
+    const bytes = await renderInvoicePdf(document, await this.ksef.pdfOptions(clusterId, document));
     res.status(200).type('application/pdf').setHeader('content-disposition', `inline; filename="${document.number.replace(/\//g, '-')}.pdf"`);
     res.end(bytes);
   }

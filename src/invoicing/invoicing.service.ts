@@ -14,7 +14,7 @@ import { agreementForMonth } from '../clusters/registry/registry.js';
 import { SettlementService } from '../settlement/settlement.service.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
 import {
-  decideCorrections, decideIssue, evolveInvoicing, initialInvoicingState, type InvoiceDocument, type InvoicingEvent, type InvoicingState, invoicingStreamId, linesOf, memberMonthDocuments,
+  decideCorrections, decideIssue, evolveInvoicing, initialInvoicingState, type InvoiceDocument, type InvoicingEvent, type InvoicingState, invoicingStreamId, linesOf, memberMonthDocuments, originalKind,
 } from './documents.js';
 import { balances, postingFor } from './ledger.js';
 import { isFa3Document, renderFa3 } from './fa3/render.js';
@@ -102,10 +102,15 @@ export class InvoicingService {
     const pending = [];
     for (const statement of now) {
       const { bought, sold } = linesOf(statement, agreement, names);
-      for (const [kind, lines] of [['invoice', bought], ['supply', sold]] as const) {
-        const latest = [...documents].reverse().find((d) => d.memberId === statement.memberId && (kind === 'invoice' ? d.kind === 'invoice' || d.correctedKind === 'invoice' : (d.kind !== 'invoice' && d.correctedKind !== 'invoice')));
-        if (!latest) continue;
+      for (const [side, lines] of [['buying', bought], ['supplying', sold]] as const) {
+        // the latest document of the side: the original or its last correction (the one a correction would correct)
+        const latest = [...documents].reverse().find((d) => d.memberId === statement.memberId && (originalKind(d) === 'invoice') === (side === 'buying'));
         const recomputedNet = lines.reduce((a, l) => a + l.netGrosze, 0);
+        if (!latest) {
+          // nothing on this side at the close, something now: its original document is due
+          if (lines.length > 0) pending.push({ memberId: statement.memberId, document: null, originalNetGrosze: 0, recomputedNetGrosze: recomputedNet, differenceNetGrosze: recomputedNet });
+          continue;
+        }
         if (recomputedNet !== latest.totalNetGrosze || canonicalJson(lines) !== canonicalJson(latest.lines)) {
           pending.push({ memberId: statement.memberId, document: latest.number, originalNetGrosze: latest.totalNetGrosze, recomputedNetGrosze: recomputedNet, differenceNetGrosze: recomputedNet - latest.totalNetGrosze });
         }

@@ -210,7 +210,7 @@ new Chart(document.getElementById('curve'),{type:'line',data:{labels:d.times,dat
       const document = (await this.invoicing.documents(p.clusterId!)).find((d) => d.invoiceId === id);
       if (!document || (p.role === 'member' && document.memberId !== p.memberId)) throw new PortalError(404, t(lang, 'notFound'));
       response.status(200).type('application/pdf').setHeader('content-disposition', `attachment; filename="${document.number.replace(/\//g, '-')}.pdf"`);
-      response.end(await renderInvoicePdf(document, await this.ksef.pdfMark(p.clusterId!, document)));
+      response.end(await renderInvoicePdf(document, await this.ksef.pdfOptions(p.clusterId!, document)));
     });
   }
 
@@ -230,7 +230,7 @@ new Chart(document.getElementById('curve'),{type:'line',data:{labels:d.times,dat
       const months = await this.settlement.months(clusterId);
       const completeness = await this.metering.completeness(clusterId, month);
       const gaps = completeness.ppe.filter((x) => x.missing.length > 0);
-      let pending: { memberId: string; document: string; differenceNetGrosze: number }[] = [];
+      let pending: { memberId: string; document: string | null; differenceNetGrosze: number }[] = [];
       if (closed) pending = await this.invoicing.pendingCorrections(clusterId, month).then((r) => r.pending, () => []);
       const memberRows = data.statements.map((s) => [`<a href="/portal/months/${month}?member=${encodeURIComponent(s.memberId)}">${escapeHtml(names(s.memberId))}</a>`, kwh(s.importWh), kwh(s.exportWh), kwh(s.receivedWh), kwh(s.suppliedWh), zl(s.netAmountGrosze)]);
       const body = `<p>${t(lang, 'status')}: <strong data-testid="status">${t(lang, closed ? 'closed' : 'provisional')}</strong></p>
@@ -244,7 +244,7 @@ new Chart(document.getElementById('curve'),{type:'line',data:{labels:d.times,dat
 <div><label for="ppe">${t(lang, 'ppeCode')}</label><input id="ppe" name="ppeCode"></div><div><label for="file">${t(lang, 'file')}</label><input id="file" name="file" type="file" accept=".csv,text/csv" required></div><button type="submit">${t(lang, 'send')}</button></form><pre id="import-result" role="status" aria-live="polite"></pre></section>
 ${closed ? '' : `<section><h2>${t(lang, 'closeMonth')}</h2><form method="post" action="/portal/cluster/${month}/close" class="inline"><label><input type="checkbox" name="allowGaps" value="1"> ${t(lang, 'allowGaps')}</label><div><label for="reason">${t(lang, 'reason')}</label><input id="reason" name="reason" size="40"></div><button type="submit">${t(lang, 'closeMonth')}</button></form></section>`}
 ${closed ? `<section><h2>${t(lang, 'invoices')}</h2><form method="post" action="/portal/cluster/${month}/invoices"><button type="submit">${t(lang, 'issueInvoices')}</button></form></section>
-<section><h2>${t(lang, 'corrections')}</h2>${table(lang, ['', 'number', 'differenceNetGrosze'], pending.map((x) => [escapeHtml(names(x.memberId)), escapeHtml(x.document), zl(x.differenceNetGrosze)]), [false, false, true])}
+<section><h2>${t(lang, 'corrections')}</h2>${table(lang, ['', 'number', 'differenceNetGrosze'], pending.map((x) => [escapeHtml(names(x.memberId)), escapeHtml(x.document ?? '—'), zl(x.differenceNetGrosze)]), [false, false, true])}
 ${pending.length ? `<form method="post" action="/portal/cluster/${month}/corrections" class="inline"><div><label for="creason">${t(lang, 'reason')}</label><input id="creason" name="reason" required size="40"></div><button type="submit">${t(lang, 'issueCorrections')}</button></form>` : ''}</section>` : ''}
 <script>const m=${JSON.stringify(months.map((r) => r.month))};const s=${JSON.stringify(months.map((r) => r.totals.selfSufficiency.valueBp / 100))};
 new Chart(document.getElementById('trend'),{type:'line',data:{labels:m,datasets:[{label:${JSON.stringify(t(lang, 'selfSufficiency'))},data:s}]},options:{animation:false,scales:{y:{min:0,max:100,title:{display:true,text:'%'}}}}});

@@ -26,6 +26,12 @@ export class KsefReader {
     return ksefMarkOf(await this.state(clusterId), document.invoiceId, document.seller.nip, document.issueDate);
   }
 
+  /** What the PDF's KSeF box shows: nothing until KSeF accepted the document. */
+  async pdfOptions(clusterId: string, document: InvoiceDocument): Promise<{ ksefNumber?: string; qrCodePng?: Buffer }> {
+    const mark = await this.pdfMark(clusterId, document);
+    return mark ? { ksefNumber: mark.ksefNumber, qrCodePng: mark.png } : {};
+  }
+
   /** The KSeF number of the document a correction corrects, once KSeF accepted it (NrKSeFFaKorygowanej). */
   async correctedKsefNumber(clusterId: string, document: InvoiceDocument): Promise<string | null> {
     if (!document.correctedInvoiceId) return null;
