@@ -214,6 +214,28 @@ test('without a connection nothing is queued; an unknown token fails the pass an
   expect((await state(clusterId)).documents[c.documents[0]!.invoiceId]).toMatchObject({ status: 'accepted' });
 });
 
+test('one authentication serves later passes; once the access token is near its end the refresh token renews it', async () => {
+  const c = await connectedCluster();
+  const s = sender(c);
+  const count = (path: string, from: number) => standIn.requests.slice(from).filter((r) => r.path === path).length;
+  let from = standIn.requests.length;
+  c.documents.push(invoice(number()));
+  await s.pass(c.clusterId);
+  expect(count('/auth/challenge', from)).toBe(1);
+  expect(count('/auth/token/redeem', from)).toBe(1);
+  from = standIn.requests.length;
+  c.documents.push(invoice(number()));
+  await s.pass(c.clusterId);
+  expect(count('/auth/challenge', from) + count('/auth/token/refresh', from)).toBe(0);
+  from = standIn.requests.length;
+  clockOffsetMs += 20 * 60_000; // past the access token's 15 minutes, within the refresh token's 7 days
+  c.documents.push(invoice(number()));
+  await s.pass(c.clusterId);
+  expect(count('/auth/token/refresh', from)).toBe(1);
+  expect(count('/auth/challenge', from)).toBe(0);
+  expect(Object.values((await state(c.clusterId)).documents).map((d) => d.status)).toEqual(['accepted', 'accepted', 'accepted']);
+});
+
 // --- properties over fault sequences, kills included
 
 const faultArb: fc.Arbitrary<Fault> = fc.oneof(
