@@ -46,10 +46,17 @@ export interface PassReport {
 
 /** The outbox stream of one cluster, folded, with its version: decide, append, evolve. */
 class OutboxStream {
-  private constructor(private readonly store: EventStore, readonly streamId: string, public state: KsefState, private version: number | 'no_stream') {}
+  private constructor(private readonly store: EventStore, readonly streamId: string, public state: KsefState, public version: number | 'no_stream') {}
 
-  static async load(store: EventStore, clusterId: string): Promise<OutboxStream> {
+  /** Folds the stream; from a folded state kept from the last pass, only the events after it are read. */
+  static async load(store: EventStore, clusterId: string, kept?: { state: KsefState; version: number | 'no_stream' }): Promise<OutboxStream> {
     const streamId = ksefStreamId(clusterId);
+    if (kept && kept.version !== 'no_stream') {
+      const events = await store.readStream(streamId, kept.version + 1);
+      let state = kept.state;
+      for (const e of events) state = ksefDecider.evolve(state, { type: e.type, data: e.data } as unknown as KsefEvent);
+      return new OutboxStream(store, streamId, state, events.length > 0 ? events[events.length - 1]!.streamPosition : kept.version);
+    }
     const { state, version } = await loadStream(store, streamId, ksefDecider);
     return new OutboxStream(store, streamId, state, version);
   }
@@ -86,6 +93,8 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 export class KsefSender {
   private readonly access = new Map<string, Access>();
+  /** Each cluster's outbox as the last pass left it (a pass reads only what came after). */
+  private readonly kept = new Map<string, OutboxStream>();
   private readonly now: () => number;
   private readonly random: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
@@ -102,8 +111,16 @@ export class KsefSender {
   }
 
   async pass(clusterId: string): Promise<PassReport> {
+    const kept = this.kept.get(clusterId);
+    this.kept.delete(clusterId); // kept again only when the pass ends with its state known
+    const outbox = await OutboxStream.load(this.deps.store, clusterId, kept);
+    const report = await this.run(clusterId, outbox);
+    this.kept.set(clusterId, outbox);
+    return report;
+  }
+
+  private async run(clusterId: string, outbox: OutboxStream): Promise<PassReport> {
     const report: PassReport = { queued: 0, sent: 0, accepted: 0, refused: 0, failed: null };
-    const outbox = await OutboxStream.load(this.deps.store, clusterId);
     const connection = outbox.state.connection;
     if (!connection) return report;
     const issued = await this.deps.documents(clusterId);
