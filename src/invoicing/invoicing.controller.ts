@@ -8,14 +8,14 @@ import { notFound } from '../auth/auth.guard.js';
 import { DomainError } from '../common/domain-error.js';
 import { checkMonth } from '../settlement/settlement.service.js';
 import { InvoicingService } from './invoicing.service.js';
-import { renderInvoicePdf } from './pdf.js';
+import { documentTitle, renderInvoicePdf } from './pdf.js';
 import { isFa3Document } from './fa3/render.js';
 import { settlementOf, type InvoiceDocument } from './documents.js';
 import { problem, ProblemException } from '../common/problem.js';
 import { KsefReader } from '../ksef/queries/ksef-reader.js';
 
 /** The JSON of a document: whether it has an FA(3) form, and who pays whom. */
-const view = (d: InvoiceDocument) => ({ ...d, fa3: isFa3Document(d), settlement: settlementOf(d) });
+const view = (d: InvoiceDocument) => ({ ...d, title: documentTitle(d), fa3: isFa3Document(d), settlement: settlementOf(d) });
 
 export class CorrectionsDto {
   @ApiProperty({ example: 'Korekta odczytów OSD za maj' }) @IsString() @Length(1, 500) reason!: string;

@@ -16,7 +16,8 @@ const LEFT = 40;
 const RIGHT = 555;
 const WIDTH = RIGHT - LEFT;
 
-function title(document: InvoiceDocument): string {
+/** The document's title as printed (a statement is never called an invoice). */
+export function documentTitle(document: InvoiceDocument): string {
   switch (document.kind) {
     case 'invoice': return 'Faktura VAT';
     case 'self_billing': return 'Faktura VAT – samofakturowanie';
@@ -94,7 +95,7 @@ const COLUMNS = [
 
 export function renderInvoicePdf(document: InvoiceDocument, options: PdfOptions = {}): Promise<Buffer> {
   const fonts = join(projectRoot(), 'assets', 'fonts');
-  const pdf = new PDFDocument({ size: 'A4', margin: LEFT, info: { Title: `${title(document)} ${document.number}`, CreationDate: new Date(`${document.issueDate}T12:00:00Z`) } });
+  const pdf = new PDFDocument({ size: 'A4', margin: LEFT, info: { Title: `${documentTitle(document)} ${document.number}`, CreationDate: new Date(`${document.issueDate}T12:00:00Z`) } });
   pdf.registerFont('regular', join(fonts, 'DejaVuSans.ttf'));
   pdf.registerFont('bold', join(fonts, 'DejaVuSans-Bold.ttf'));
   const chunks: Buffer[] = [];
@@ -106,7 +107,7 @@ export function renderInvoicePdf(document: InvoiceDocument, options: PdfOptions 
   const textWidth = KSEF_BOX.x - LEFT - 12;
 
   // header: title and dates at the left, the KSeF box at the right
-  pdf.font('bold').fontSize(15).text(title(document), LEFT, 40, { width: textWidth });
+  pdf.font('bold').fontSize(15).text(documentTitle(document), LEFT, 40, { width: textWidth });
   pdf.fontSize(11).text(`nr ${document.number}`, { width: textWidth });
   pdf.font('regular').fontSize(8.5).moveDown(0.4);
   const facts: [string, string][] = [

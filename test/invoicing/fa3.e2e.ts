@@ -100,7 +100,7 @@ test('May: invoices and a self-billing invoice as FA(3) XML; the household\'s st
   const statement = items.find((i) => i.kind === 'settlement_statement')!;
   await t.http.get(`/clusters/${clusterId}/invoices/${statement.invoiceId}.xml`).set(coordinator).expect(404);
   await t.http.get(`/clusters/${clusterId}/invoices/${statement.invoiceId}`).set(coordinator).set('Accept', 'application/xml').expect(406);
-  expect((await t.http.get(`/clusters/${clusterId}/invoices/${statement.invoiceId}`).set(coordinator).expect(200)).body).toMatchObject({ fa3: false, vatRateBp: 0 });
+  expect((await t.http.get(`/clusters/${clusterId}/invoices/${statement.invoiceId}`).set(coordinator).expect(200)).body).toMatchObject({ fa3: false, vatRateBp: 0, title: 'Informacja o rozliczeniu energii', sellerVat: 'not_taxpayer' });
   expect(issued.body.documents).toHaveLength(5);
 });
 
