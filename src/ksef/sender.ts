@@ -236,7 +236,15 @@ export class KsefSender {
       for (const d of ready) {
         const document = byId.get(d.invoiceId)!;
         const original = d.correctedInvoiceId ? outbox.state.documents[d.correctedInvoiceId] : undefined;
-        const xml = Buffer.from(this.deps.renderer.render(document, { correctedKsefNumber: original?.ksefNumber ?? null }), 'utf8');
+        let xml: Buffer;
+        try {
+          xml = Buffer.from(this.deps.renderer.render(document, { correctedKsefNumber: original?.ksefNumber ?? null }), 'utf8');
+        } catch (error) {
+          // never expected (a document is validated before it is issued); one that cannot be written must not hold up the rest
+          await outbox.execute({ type: 'Refuse', invoiceId: d.invoiceId, code: 0, reason: `not sent: its FA(3) XML could not be made (${(error as Error).message})`, details: [], now: iso(this.now()) });
+          report.refused++;
+          continue;
+        }
         const encrypted = aesCbcEncrypt(sessionKey, xml);
         const contentHash = sha256Base64(xml);
         await outbox.execute({ type: 'StartSending', invoiceId: d.invoiceId, contentHash, sessionReference: session.referenceNumber, now: iso(this.now()) });
