@@ -236,6 +236,22 @@ test('one authentication serves later passes; once the access token is near its 
   expect(Object.values((await state(c.clusterId)).documents).map((d) => d.status)).toEqual(['accepted', 'accepted', 'accepted']);
 });
 
+test('a document whose XML cannot be made is recorded as not sent with the reason; the others still go', async () => {
+  const c = await connectedCluster();
+  const broken = invoice(number());
+  const fine = invoice(number());
+  c.documents.push(broken, fine);
+  const s = new KsefSender({
+    store, secrets, documents: async () => c.documents, now, sleep: fastSleep, statusPolls: 3, statusPollDelayMs: 1,
+    renderer: { isFa3: isFa3Document, render: (d, o) => { if (d.invoiceId === broken.invoiceId) throw new Error('no P_2'); return renderFa3(d, o); } },
+    client: () => new KsefClient({ baseUrl: standIn.url, timeoutMs: 1000, sleep: fastSleep }),
+  });
+  await s.pass(c.clusterId);
+  const after = await state(c.clusterId);
+  expect(viewOf(after, broken.invoiceId, true)).toMatchObject({ status: 'refused', code: 0, reason: expect.stringContaining('no P_2') });
+  expect(after.documents[fine.invoiceId]!.status).toBe('accepted');
+});
+
 // --- properties over fault sequences, kills included
 
 const faultArb: fc.Arbitrary<Fault> = fc.oneof(
