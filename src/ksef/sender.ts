@@ -144,7 +144,8 @@ export class KsefSender {
       if (!(error instanceof KsefUnavailable) && !(error instanceof KsefRefusal)) throw error;
       if (error instanceof KsefRefusal && (error.status === 401 || error.status === 403)) this.access.delete(clusterId);
       report.failed = error.message;
-      const left = work.filter((id) => !['accepted', 'refused'].includes(outbox.state.documents[id]!.status) || !outbox.state.documents[id]!.upo);
+      // what this pass did not settle waits; an accepted document whose UPO is missing is asked again next pass
+      const left = work.filter((id) => !['accepted', 'refused'].includes(outbox.state.documents[id]!.status));
       const failures = Math.max(0, ...left.map((id) => outbox.state.documents[id]!.failures)) + 1;
       const waitMs = Math.max(error instanceof KsefUnavailable ? error.retryAfterMs ?? 0 : 0, backoffMs(failures, this.passRetry.baseDelayMs, this.passRetry.maxDelayMs, this.random));
       await outbox.execute({ type: 'RecordFailure', invoiceIds: left, error: error.message, now: iso(this.now()), nextAttemptAt: iso(this.now() + waitMs) });
