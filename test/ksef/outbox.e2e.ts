@@ -265,6 +265,7 @@ test('property: whatever the faults and wherever the worker is killed, every doc
       fc.record({
         invoices: fc.integer({ min: 1, max: 3 }),
         withCorrection: fc.boolean(),
+        withSelfBilling: fc.boolean(),
         refused: fc.option(fc.nat(2), { nil: null }),
         duplicate: fc.option(fc.nat(2), { nil: null }),
         faults: fc.dictionary(fc.nat(40).map(String), faultArb, { maxKeys: 12 }),
@@ -275,6 +276,13 @@ test('property: whatever the faults and wherever the worker is killed, every doc
         const invoices = Array.from({ length: plan.invoices }, () => invoice(number()));
         c.documents.push(...invoices);
         if (plan.withCorrection) c.documents.push(correctionOf(invoices[0]!, number('FVK')));
+        if (plan.withSelfBilling) {
+          // the member's self-billing invoice, sent in its name under the permission it granted
+          const self = selfBilling(number('FVS'));
+          c.documents.push(self);
+          standIn.selfInvoicing.add(MEMBER_NIP);
+          await command(c.clusterId, { type: 'RecordSelfInvoicing', memberId: self.memberId, granted: true, knownMember: true, now: new Date().toISOString() });
+        }
         const refusedNumber = plan.refused !== null && plan.refused < invoices.length ? invoices[plan.refused]!.number : null;
         if (refusedNumber) standIn.refuse.set(refusedNumber, { code: 450, description: 'Błąd weryfikacji semantyki dokumentu faktury' });
         const duplicate = plan.duplicate !== null && plan.duplicate < invoices.length && invoices[plan.duplicate]!.number !== refusedNumber ? standIn.preload(COORDINATOR_NIP, 'VAT', invoices[plan.duplicate]!.number) : null;
