@@ -6,7 +6,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
+import { PassThrough, pipeline, type Readable } from 'node:stream';
 import type { Pool } from 'pg';
 import { Public, type Principal } from '../auth/roles.decorator.js';
 import { TokenRepository } from '../auth/tokens.js';
@@ -264,7 +264,10 @@ const r=await fetch('/portal/import?'+q,{method:'POST',headers:{'content-type':'
       return;
     }
     try {
-      const report = await this.metering.recordFile(principal.clusterId!, request as unknown as Readable, { format, ppeCode: ppeCode || undefined, balancing: 'before', digest: () => '', source: `portal:${format}` });
+      // pipeline: a client that goes away mid-upload fails the parse, not the process
+      const body = new PassThrough();
+      pipeline(request as unknown as Readable, body, () => undefined);
+      const report = await this.metering.recordFile(principal.clusterId!, body, { format, ppeCode: ppeCode || undefined, balancing: 'before', digest: () => '', source: `portal:${format}` });
       response.status(200).type('text').send(JSON.stringify(report, null, 2));
     } catch (error) {
       if (!isDomainError(error)) throw error;
