@@ -5,8 +5,11 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Ajv, type ErrorObject } from 'ajv';
 import type { FieldError } from '../common/domain-error.js';
 import { ProblemException } from '../common/problem.js';
+import { INSTANT_ACCEPTED, parseInstant } from '../common/instant.js';
+import { MAX_WH_PER_VALUE } from '../common/limits.js';
 
-const MAX_WH = 1e12;
+/** One maximum on every path: src/common/limits.ts. */
+const MAX_WH = MAX_WH_PER_VALUE;
 export const MAX_READINGS_PER_BATCH = 200_000;
 /** Values in one batch, objects and series together. */
 export const MAX_VALUES_PER_BATCH = 1_000_000;
@@ -53,7 +56,7 @@ const entry = (intervalMinutes: object, wh: object) => ({
   additionalProperties: false,
   properties: {
     ppeCode: { type: 'string', minLength: 1, maxLength: 64 },
-    intervalStart: { type: 'string', pattern: INSTANT_WITH_OFFSET.source },
+    intervalStart: { type: 'string', format: 'instant' },
     intervalMinutes,
     importWh: wh,
     exportWh: wh,
@@ -78,7 +81,10 @@ const schema = {
   },
 };
 
-const validate = new Ajv({ allErrors: true }).compile<ReadingsBatchDto>(schema);
+// instants on the calendar (src/common/instant.ts): a pattern alone let 2026-02-30 roll into March
+const ajv = new Ajv({ allErrors: true, verbose: true });
+ajv.addFormat('instant', { type: 'string', validate: (text: string) => typeof parseInstant(text) === 'number' });
+const validate = ajv.compile<ReadingsBatchDto>(schema);
 
 /** ajv's "/readings/3/importWh" as "readings[3].importWh", with the reason in words. */
 function fieldError(error: ErrorObject): FieldError {
@@ -94,8 +100,10 @@ function fieldError(error: ErrorObject): FieldError {
       return { field: join(String(params.additionalProperty)), reason: 'is not a field of this request' };
     case 'enum':
       return { field, reason: `must be one of ${(params.allowedValues as unknown[]).join(', ')}` };
-    case 'pattern':
-      return { field, reason: 'must be an ISO 8601 instant with an offset' };
+    case 'format': {
+      const reason = typeof error.data === 'string' ? parseInstant(error.data) : undefined;
+      return { field, reason: typeof reason === 'string' ? reason : `must be ${INSTANT_ACCEPTED}` };
+    }
     case 'maximum':
     case 'minimum':
       return { field, reason: `must be ${error.keyword === 'minimum' ? 'at least' : 'at most'} ${params.limit}` };
