@@ -36,6 +36,13 @@ beforeAll(async () => {
     auditor: await tokenFor(t, 'auditor', clusterId), 'meter-data': await tokenFor(t, 'meter-data', clusterId),
   };
   routes = listRoutes(t.service.app).filter((r) => !r.path.startsWith('/docs'));
+  // the portal's pages and forms, signed in as the coordinator and as the member
+  const session = async (token: { Authorization: string }) => {
+    const res = await t.http.post('/portal/sign-in').type('form').send({ token: token.Authorization.slice('Bearer '.length) });
+    return { Cookie: ([] as string[]).concat(res.headers['set-cookie'] ?? []).map((c) => c.split(';')[0]).join('; ') } as unknown as { Authorization: string };
+  };
+  tokens.portal = await session(tokens.coordinator);
+  tokens['portal-member'] = await session(tokens.member);
 });
 afterAll(() => t.stop());
 
@@ -61,6 +68,7 @@ function validBody(route: RouteInfo): Record<string, unknown> {
   if (p.endsWith('/contracts')) return { sellerMemberId: memberId, buyerMemberId: buyerId, whPerInterval: 1000, priceGroszePerMwh: 40000, validFrom: '2026-05-01', validTo: '2026-12-31', window: { from: '06:00', to: '22:00', workingDaysOnly: true } };
   if (p.endsWith('/termination')) return { effectiveFrom: '2027-01-01' };
   if (p.endsWith('/close')) return { allowGaps: true, reason: 'fuzz' };
+  if (p.startsWith('/portal/cluster')) return { allowGaps: '1', reason: 'fuzz' };
   if (p.endsWith('/corrections')) return { reason: 'fuzz' };
   return {};
 }
@@ -75,7 +83,9 @@ const dates = fc.oneof(
   fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
 );
 const numbers = fc.oneof(fc.integer(), fc.double(), fc.constantFrom(0, -0, -1, 2 ** 53, 2 ** 53 + 2, 1e308, -1e308, 1e-300, 250_000_001, 1_000_000_001), fc.bigInt({ min: -(2n ** 70n), max: 2n ** 70n }).map((n) => Number(n)));
+const longText = fc.tuple(fc.constantFrom(1, 63, 64, 65, 199, 200, 201, 299, 300, 301, 500, 501, 1000, 1001, 20_000), fc.constantFrom('a', 'ż', '😀', ' ')).map(([n, ch]) => ch.repeat(n));
 const wild: fc.Arbitrary<unknown> = fc.oneof(
+  { weight: 2, arbitrary: longText },
   { weight: 3, arbitrary: anyText }, { weight: 3, arbitrary: dates }, { weight: 3, arbitrary: numbers },
   fc.boolean(), fc.constant(null), fc.jsonValue({ maxDepth: 3 }), fc.array(anyText, { maxLength: 3 }),
 );
@@ -91,12 +101,24 @@ function bodies(route: RouteInfo) {
     else if (v && typeof v === 'object') for (const k of Object.keys(v)) walk((v as Record<string, unknown>)[k], [...path, k]);
   };
   walk(valid, []);
-  const mutated = paths.length === 0 ? fc.constant(valid) : fc.tuple(fc.constantFrom(...paths), wild, fc.boolean()).map(([path, value, remove]) => {
+  // a valid text with a character added keeps most of its shape: it reaches the deciders
+  const nearly = (value: unknown) => typeof value === 'string'
+    ? fc.tuple(fc.nat(), fc.oneof(fc.constantFrom(' ', '-', '😀', 'ż', '\u00a0', '/', '.', '0', 'Z', '+25:00', 'T24:00'), anyText)).map(([i, ch]) => value.slice(0, i % (value.length + 1)) + ch + value.slice(i % (value.length + 1)))
+    : typeof value === 'number' ? fc.constantFrom(value + 1, value - 1, -value, value * 1000, value + 0.5) : wild;
+  const mutation = fc.constantFrom(...(paths.length > 0 ? paths : [['x']])).chain((path) => {
+    let at: unknown = valid;
+    for (const k of path) at = (at as Record<string | number, unknown> | undefined)?.[k];
+    return fc.tuple(fc.constant(path), fc.oneof(wild, nearly(at)), fc.boolean());
+  });
+  const mutated = fc.array(mutation, { minLength: 1, maxLength: 2 }).map((changes) => {
     const copy = structuredClone(valid) as Record<string | number, unknown>;
-    let at = copy;
-    for (const k of path.slice(0, -1)) at = at[k] as Record<string | number, unknown>;
-    if (remove && !Array.isArray(at)) delete at[path[path.length - 1]];
-    else at[path[path.length - 1]] = value;
+    for (const [path, value, remove] of changes) {
+      let at = copy;
+      for (const k of path.slice(0, -1)) at = (at?.[k] ?? {}) as Record<string | number, unknown>;
+      if (at === null || typeof at !== 'object') continue; // an earlier change replaced the parent
+      if (remove && !Array.isArray(at)) delete at[path[path.length - 1]];
+      else at[path[path.length - 1]] = value;
+    }
     return copy;
   });
   return fc.oneof(
@@ -127,7 +149,7 @@ const cases = () => fc.constantFrom(...routes).chain((route) => fc.record({
     let i = 0;
     return route.path.replace(/:\w+/g, () => values[i++]);
   }),
-  role: fc.oneof({ weight: 4, arbitrary: fc.constant(route.roles?.includes('coordinator') ? 'coordinator' : route.roles?.[0] ?? 'admin') }, { weight: 1, arbitrary: fc.constantFrom('admin', 'coordinator', 'member', 'auditor', 'meter-data', 'none') }),
+  role: fc.oneof({ weight: 4, arbitrary: route.path.startsWith('/portal') ? fc.constantFrom('portal', 'portal-member') : fc.constant(route.roles?.includes('coordinator') ? 'coordinator' : route.roles?.[0] ?? 'admin') }, { weight: 1, arbitrary: fc.constantFrom('admin', 'coordinator', 'member', 'auditor', 'meter-data', 'none') }),
   query: fc.oneof(fc.constant(''), queries),
   body: bodies(route),
   idempotencyKey: fc.option(fc.oneof(fc.uuid(), anyText.map((s) => s.replace(/[^\x21-\x7e]/g, '').slice(0, 250)))),
@@ -146,13 +168,21 @@ test(`the fuzz suite: ${RUNS} generated requests over every route (seed printed)
     const before = await logHead();
     const url = c.query ? `${c.path}?${c.query}` : c.path;
     const method = c.route.method.toLowerCase() as 'get' | 'post' | 'put';
-    let req = t.http[method](url);
+    // an answer that never comes is a finding too (a wedged request), not a hung suite
+    let req = t.http[method](url).timeout(20_000);
     if (c.role !== 'none') req = req.set(tokens[c.role]);
     if (c.idempotencyKey) req = req.set('Idempotency-Key', c.idempotencyKey);
     if (c.accept) req = req.set('Accept', c.accept);
     let res: Response;
-    if (method === 'get') res = await req;
-    else if (c.body.kind === 'json') res = await req.set('content-type', 'application/json').send(c.body.text);
+    const where0 = `${c.route.method} ${url} as ${c.role}`;
+    req = req.on('error', () => undefined) as typeof req;
+    if (method === 'get') res = await req.catch((e: Error) => { throw new Error(`${where0}: ${e.message}`); });
+    else if (c.body.kind === 'json' && c.route.path.startsWith('/portal/cluster')) {
+      const fields = (() => { try { return JSON.parse(c.body.text) as unknown; } catch { return {}; } })();
+      const form = fields && typeof fields === 'object' && !Array.isArray(fields)
+        ? Object.entries(fields).map(([k, v]) => `${encodeURIComponent(k.replace(/[\ud800-\udfff]/g, ''))}=${encodeURIComponent(String(v).replace(/[\ud800-\udfff]/g, ''))}`).join('&') : '';
+      res = await req.set('content-type', 'application/x-www-form-urlencoded').send(form);
+    } else if (c.body.kind === 'json') res = await req.set('content-type', 'application/json').send(c.body.text);
     else res = await req.set('content-type', c.body.type).send(c.body.text);
     seen.set(`${c.route.method} ${c.route.path} ${res.status}`, (seen.get(`${c.route.method} ${c.route.path} ${res.status}`) ?? 0) + 1);
     const where = `${c.route.method} ${url} as ${c.role}: ${res.status} ${res.text.slice(0, 300)}`;
@@ -170,4 +200,4 @@ test(`the fuzz suite: ${RUNS} generated requests over every route (seed printed)
   console.log(`fuzz: ${RUNS} cases over ${new Set([...seen.keys()].map((k) => k.split(' ').slice(0, 2).join(' '))).size} routes; statuses ${JSON.stringify(statuses)}`);
   // still serving
   await t.http.get(`/clusters/${clusterId}`).set(tokens.coordinator).expect(200);
-});
+}, Math.max(60_000, RUNS * 60));
