@@ -63,7 +63,7 @@ export class TokensController {
   @Post(':tokenId/revocation')
   @HttpCode(200)
   @Roles('admin', 'coordinator')
-  async revoke(@Param('tokenId', new ParseUUIDPipe()) tokenId: string, @CurrentPrincipal() principal: Principal) {
+  async revoke(@Param('tokenId', new ParseUUIDPipe({ exceptionFactory: () => ProblemException.validation([{ field: 'tokenId', reason: 'must be a token id (a UUID)' }]) })) tokenId: string, @CurrentPrincipal() principal: Principal) {
     const token = await this.tokens.get(tokenId);
     if (!token || (principal.role === 'coordinator' && (token.clusterId !== principal.clusterId || token.role === 'coordinator' || token.role === 'admin'))) {
       throw notFound('The token was not found');

@@ -2,14 +2,14 @@
 // field made wild, any JSON, truncated JSON), query strings and path parameters of any
 // bytes, headers. Properties: never a 5xx; every 4xx of the API is problem+json, a 400
 // naming a field or line; nothing in the event log changes on a 4xx.
-// FUZZ_RUNS cases (default 250), FUZZ_SEED to replay a failure (the seed is printed).
+// FUZZ_RUNS cases (default 600), FUZZ_SEED to replay a failure (the seed is printed).
 import fc from 'fast-check';
 import type { Response } from 'supertest';
 import { AGREEMENT, clusterWithCoordinator, ORZESZE, tokenFor } from '../support/fixtures.js';
 import { listRoutes, type RouteInfo } from '../support/routes.js';
 import { startTestService, type TestService } from '../support/service.js';
 
-const RUNS = Number(process.env.FUZZ_RUNS ?? 250);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 600);
 const SEED = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
 
 let t: TestService;
@@ -154,6 +154,10 @@ const cases = () => fc.constantFrom(...routes).chain((route) => fc.record({
   body: bodies(route),
   idempotencyKey: fc.option(fc.oneof(fc.uuid(), anyText.map((s) => s.replace(/[^\x21-\x7e]/g, '').slice(0, 250)))),
   accept: fc.option(fc.constantFrom('application/pdf', 'text/html', '*/*', 'application/json')),
+  // header values: anything an HTTP client can send (visible ASCII, spaces, Latin-1)
+  correlationId: fc.option(fc.string({ unit: fc.integer({ min: 0x20, max: 0xff }).filter((c) => c !== 0x7f).map((c) => String.fromCharCode(c)), maxLength: 120 })),
+  // now and then a broken Authorization instead of the role's token
+  authorization: fc.oneof({ weight: 9, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.oneof(fc.constant('Bearer '), fc.string({ unit: fc.integer({ min: 0x21, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 60 }).map((x) => `Bearer ${x}`)) }),
 }));
 
 async function logHead() {
@@ -173,6 +177,8 @@ test(`the fuzz suite: ${RUNS} generated requests over every route (seed printed)
     if (c.role !== 'none') req = req.set(tokens[c.role]);
     if (c.idempotencyKey) req = req.set('Idempotency-Key', c.idempotencyKey);
     if (c.accept) req = req.set('Accept', c.accept);
+    if (c.correlationId) req = req.set('X-Correlation-Id', c.correlationId);
+    if (c.authorization) req = req.set('Authorization', c.authorization);
     let res: Response;
     const where0 = `${c.route.method} ${url} as ${c.role}`;
     req = req.on('error', () => undefined) as typeof req;
