@@ -4,6 +4,8 @@ import { createService, type RunningService } from '../../src/app.js';
 import { loadConfig } from '../../src/config/config.js';
 import { createLogger } from '../../src/common/logger.js';
 import request from 'supertest';
+import { ChainVerifier } from '../../src/audit/verify-chain.js';
+import { WrongExpectedVersionError } from '../../src/event-store/event-store.port.js';
 import { AGREEMENT, clusterWithCoordinator, ORZESZE, tokenFor } from '../support/fixtures.js';
 import { ADMIN_TOKEN, startTestService, type TestService } from '../support/service.js';
 
@@ -217,5 +219,34 @@ describe('concurrency', () => {
     expect(new Set(versions).size).toBe(versions.length);
     const verify = await t.http.get('/audit/verify').set(t.admin).expect(200);
     expect(verify.body.intact).toBe(true);
+  });
+
+  test('16 writers on one stream through the event store port of two processes, each retrying on a conflict: every event once, in contiguous versions', async () => {
+    const streamId = `writers-${clusterId}`;
+    const stores = [t.service.eventStore, second.eventStore];
+    await Promise.all(Array.from({ length: 16 }, async (_, writer) => {
+      const store = stores[writer % 2];
+      for (let n = 0; n < 5; n++) {
+        const eventId = `00000000-0000-4000-8000-${String(writer * 100 + n).padStart(12, '0')}`;
+        for (;;) {
+          const events = await store.readStream(streamId);
+          const expected = events.length === 0 ? 'no_stream' as const : events[events.length - 1].streamPosition;
+          try {
+            await store.append(streamId, [{ eventId, type: 'WriterWrote', data: { writer, n } }], expected);
+            break;
+          } catch (error) {
+            if (!(error instanceof WrongExpectedVersionError)) throw error;
+          }
+        }
+      }
+    }));
+    const events = await t.service.eventStore.readStream(streamId);
+    expect(events.map((e) => e.streamPosition)).toEqual(Array.from({ length: 80 }, (_, i) => i));
+    expect(new Set(events.map((e) => `${e.data.writer}/${e.data.n}`)).size).toBe(80);
+    // each writer's events in its own order
+    for (let writer = 0; writer < 16; writer++) expect(events.filter((e) => e.data.writer === writer).map((e) => e.data.n)).toEqual([0, 1, 2, 3, 4]);
+    const verifier = new ChainVerifier();
+    for (const event of events) verifier.add(event);
+    expect(verifier.result().intact).toBe(true);
   });
 });
