@@ -7,7 +7,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
+import { type Readable } from 'node:stream';
 import type { Pool } from 'pg';
 import { Public, type Principal } from '../auth/roles.decorator.js';
 import { TokenRepository } from '../auth/tokens.js';
