@@ -8,6 +8,9 @@ import { DomainError } from '../common/domain-error.js';
 import { type ActiveContract, allocateInterval, type MemberFlow } from './engine/allocate.js';
 import { buildStatements, type ClusterMonth, type ContractTerms, type MemberStatement, MonthAccumulator } from './engine/statement.js';
 import { type MeterDayInput, MonthFlowsBuilder, type OwnershipPeriod } from './month-flows.js';
+import { type Transfer, TransferAccumulator } from './engine/transfers.js';
+import { type HourlyFlows, HourlyFlowsBuilder, type SupportMonth, supportLedger } from '../support/domain/hourly-ledger.js';
+import type { LegalParametersState } from '../support/domain/legal-parameters.js';
 
 export interface MemberDayDetail {
   memberId: string;
@@ -28,6 +31,22 @@ export interface MonthCalculation {
   agreement: AgreementVersion;
   statements: MemberStatement[];
   cluster: ClusterMonth;
+  /** The hourly support ledger, when legal parameters were given. */
+  support?: SupportMonth;
+  /** The hourly flows behind it (with PPE detail when asked for). */
+  hourly?: HourlyFlows;
+  /** The transfer matrix, when asked for. */
+  transfers?: Transfer[];
+}
+
+/** What a calculation computes beside the statements (each costs a pass of its own). */
+export interface CalculationExtras {
+  /** Compute the hourly support ledger with these parameters, and show it on the statements. */
+  parameters?: LegalParametersState;
+  /** Keep the PPE hours (the per-PPE export). */
+  perPpe?: boolean;
+  /** Compute the transfer matrix. */
+  transfers?: boolean;
 }
 
 /** Contracts in force in an interval, in the order they are served. */
@@ -55,6 +74,7 @@ export async function calculateMonth(
   onDay?: (details: MemberDayDetail[]) => void | Promise<void>,
   /** Only the intervals in [start, end): interval detail of one day without the whole month. */
   range?: { start: Date; end: Date },
+  extras: CalculationExtras = {},
 ): Promise<MonthCalculation> {
   const agreement = agreementForMonth(state, month);
   if (!agreement) throw DomainError.conflict(`No agreement version is in force for ${month}: add one before settling`);
@@ -71,13 +91,20 @@ export async function calculateMonth(
   }
   const members = activeMembers(state, month);
   const builder = new MonthFlowsBuilder(start, end, agreement.intervalMinutes, periods, members);
+  // the hourly ledger is the law's: its own hours from the same readings, whatever the agreement's interval
+  const hourlyBuilder = extras.parameters ? new HourlyFlowsBuilder(start, end, periods, members, { perPpe: extras.perPpe }) : null;
+  const add = (day: MeterDayInput) => {
+    builder.addDay(day);
+    hourlyBuilder?.addDay(day);
+  };
   if (Symbol.asyncIterator in meterDays) {
-    for await (const page of meterDays as AsyncIterable<MeterDayInput[]>) for (const day of page) builder.addDay(day);
+    for await (const page of meterDays as AsyncIterable<MeterDayInput[]>) for (const day of page) add(day);
   } else {
-    for (const day of meterDays as Iterable<MeterDayInput>) builder.addDay(day);
+    for (const day of meterDays as Iterable<MeterDayInput>) add(day);
   }
   const flows = builder.build();
   const accumulator = new MonthAccumulator(members);
+  const transfers = extras.transfers ? new TransferAccumulator() : null;
   const n = flows.memberIds.length;
   let day: MemberDayDetail[] | null = null;
   let dayKey = '';
@@ -90,8 +117,10 @@ export async function calculateMonth(
       const imp = flows.importWh[i * n + m];
       if (e !== 0 || imp !== 0) active.push({ memberId: flows.memberIds[m], exportWh: e, importWh: imp });
     }
-    const result = allocateInterval({ members: active, ownNetting: agreement.ownNetting, allocation: agreement.allocation, contracts: contracts.at(at) });
+    const activeContracts = contracts.at(at);
+    const result = allocateInterval({ members: active, ownNetting: agreement.ownNetting, allocation: agreement.allocation, contracts: activeContracts });
     accumulator.add(result);
+    transfers?.add(result, activeContracts);
     if (onDay) {
       const key = dayFormat.format(at);
       if (key !== dayKey) {
@@ -117,5 +146,22 @@ export async function calculateMonth(
   }
   if (onDay && day) await onDay(day.filter((d) => d.importWh.some((v) => v > 0) || d.exportWh.some((v) => v > 0)));
   const { members: statements, cluster } = buildStatements(accumulator, { ...agreement }, contracts.terms, flows.renewableExportWh);
-  return { month, agreement, statements, cluster };
+  const calculation: MonthCalculation = { month, agreement, statements, cluster };
+  if (transfers) calculation.transfers = transfers.transfers();
+  if (hourlyBuilder && extras.parameters) {
+    const hourly = hourlyBuilder.build();
+    const support = supportLedger(hourly, month, extras.parameters);
+    calculation.support = support;
+    calculation.hourly = hourly;
+    // information on each statement: the DSO and the seller apply the exemption, not the cluster
+    const rows = new Map(support.members.map((r) => [r.memberId, r]));
+    for (const s of statements) {
+      const r = rows.get(s.memberId);
+      s.support = {
+        renewableMatchedWh: r?.renewableMatchedWh ?? 0, exemptWh: r?.exemptWh ?? 0,
+        waivedOzeGrosze: r?.waivedOzeGrosze ?? 0, waivedCogenerationGrosze: r?.waivedCogenerationGrosze ?? 0, waivedFeesGrosze: r?.waivedFeesGrosze ?? 0,
+      };
+    }
+  }
+  return calculation;
 }

@@ -19,11 +19,14 @@ import type { ClusterMonth, MemberStatement } from './engine/statement.js';
 import { kpis } from './engine/statement.js';
 import { calculateMonth, type MemberDayDetail, type MonthCalculation } from './month-calculation.js';
 import type { MeterDayInput } from './month-flows.js';
-import { closeDecider, type ClosedMonthData, inputDigest, settlementStreamId } from './closing.js';
+import { closeDecider, type ClosedMonthData, type ClosedSupportData, inputDigest, settlementStreamId } from './closing.js';
 import { decideAndAppend } from '../event-store/command-handling.js';
 import { contractsActiveAt, contractsInOrder, type TradingEvent, type TradingState, initialTradingState, evolveTrading, tradingStreamId } from '../trading/contracts.js';
 import type { ContractTerms } from './engine/statement.js';
-import type { ContractsAt } from './month-calculation.js';
+import type { CalculationExtras, ContractsAt } from './month-calculation.js';
+import { fromTuples, type Transfer, toTuples } from './engine/transfers.js';
+import { defaultLegalParameters, evolveLegalParameters, LEGAL_PARAMETERS_STREAM, type LegalParametersEvent, type LegalParametersState } from '../support/domain/legal-parameters.js';
+import type { SupportMonth } from '../support/domain/hourly-ledger.js';
 
 const LOCK_SPACE = 7_274_003;
 
@@ -53,6 +56,45 @@ export class SettlementService {
     return events.find((e) => e.type === 'SettlementPeriodClosed')?.data as ClosedMonthData | undefined;
   }
 
+  /** The support ledger frozen in a close (absent for months closed before it existed). */
+  async closedSupport(clusterId: string, month: string): Promise<ClosedSupportData | undefined> {
+    const events = await this.store.readStream(settlementStreamId(clusterId, month));
+    return events.find((e) => e.type === 'SupportLedgerClosed')?.data as ClosedSupportData | undefined;
+  }
+
+  /** The legal parameters recorded up to a point (the shipped defaults before any event). A small global stream. */
+  async legalParameters(upTo: EventFilter = () => true, inputs?: RecordedEvent[]): Promise<LegalParametersState> {
+    const events = (await this.store.readStream(LEGAL_PARAMETERS_STREAM)).filter(upTo);
+    inputs?.push(...events);
+    return events.reduce<LegalParametersState>((s, e) => evolveLegalParameters(s, { type: e.type, data: e.data } as unknown as LegalParametersEvent), defaultLegalParameters());
+  }
+
+  /** The stored provisional support ledger of a month, computed again first if its inputs changed. */
+  async supportMonth(clusterId: string, month: string): Promise<{ support: SupportMonth; computedThrough: string | null; computedAt: string }> {
+    checkMonth(month);
+    await this.clusters.state(clusterId);
+    await this.ensureFresh(clusterId, month);
+    const { rows } = await this.pool.query<{ support: SupportMonth; computed_through: string | null; computed_at: Date }>(
+      'SELECT support, computed_through, computed_at FROM settlement_cluster_months WHERE cluster_id = $1 AND month = $2', [clusterId, month]);
+    return { support: rows[0].support, computedThrough: rows[0].computed_through, computedAt: rows[0].computed_at.toISOString() };
+  }
+
+  /**
+   * The month from the read models with what a plain settlement does not compute: the
+   * transfer matrix, the per-PPE hours; of one day when a range is given.
+   */
+  async calculateWith(clusterId: string, month: string, extras: Omit<CalculationExtras, 'parameters'>, range?: { start: Date; end: Date }) {
+    checkMonth(month);
+    const state = await this.clusters.state(clusterId);
+    const { start, end } = range ?? monthBounds(month);
+    const { rows } = await this.pool.query<{ ppe_code: string; day_start: Date; interval_minutes: number; import_wh: (number | null)[]; export_wh: (number | null)[] }>(
+      'SELECT ppe_code, day_start, interval_minutes, import_wh, export_wh FROM meter_days WHERE cluster_id = $1 AND day_start >= $2 AND day_start < $3',
+      [clusterId, start, end]);
+    const parameters = extras.perPpe ? await this.legalParameters() : undefined;
+    return calculateMonth(state, month, rows.map((r) => ({ ppeCode: r.ppe_code, dayStart: r.day_start, intervalMinutes: r.interval_minutes, importWh: r.import_wh, exportWh: r.export_wh })),
+      await this.contracts(clusterId), undefined, range, { ...extras, parameters });
+  }
+
   /**
    * Closes a month after it has ended: from the event log alone (as a replay would),
    * recording the statements, the agreement version, the last position read and the
@@ -67,16 +109,37 @@ export class SettlementService {
       throw DomainError.conflict(`${month} has missing readings: ${list}${options.gaps.length > 10 ? ', ...' : ''}. Send allowGaps with a reason to close it anyway`);
     }
     if ((await this.closedMonth(clusterId, month)) !== undefined) throw DomainError.conflict(`${month} is closed already`);
-    const calculation = await this.calculateFromEvents(clusterId, month);
+    const calculation = await this.calculateFromEvents(clusterId, month, () => true, { transfers: true });
     const last = calculation.inputs.reduce<string | null>((a, e) => (a === null || this.store.isAtOrAfter(e.globalPosition, a) ? e.globalPosition : a), null);
     const data: ClosedMonthData = {
       clusterId, month, agreementVersion: calculation.agreement.version, statements: calculation.statements, totals: calculation.cluster,
       lastEventPosition: last ?? '', inputEvents: calculation.inputs.length, inputDigest: inputDigest(calculation.inputs),
       allowGaps: options.allowGaps, reason: options.reason, gaps: options.gaps, closedAt: now.toISOString(),
+      transfers: toTuples(calculation.transfers ?? []),
     };
-    const result = await decideAndAppend(this.store, settlementStreamId(clusterId, month), closeDecider, { type: 'CloseMonth', data });
+    const support = { clusterId, month, ledger: calculation.support!, parametersVersion: calculation.parametersVersion, closedAt: now.toISOString() };
+    const result = await decideAndAppend(this.store, settlementStreamId(clusterId, month), closeDecider, { type: 'CloseMonth', data, support });
     if (result.lastGlobalPosition) await this.runner?.waitFor(result.lastGlobalPosition);
     return { ...data, streamVersion: result.streamVersion };
+  }
+
+  /**
+   * The transfer matrix of a month, or of one day of it. Closed: the matrix frozen in the
+   * close; a day of a closed month, or a month closed before the matrix existed, from the
+   * events the close read. Open: from the read models, computed when asked.
+   */
+  async transfers(clusterId: string, month: string, range?: { start: Date; end: Date }): Promise<{ status: 'closed' | 'provisional'; transfers: Transfer[] }> {
+    checkMonth(month);
+    await this.clusters.state(clusterId);
+    const closed = await this.closedMonth(clusterId, month);
+    if (closed) {
+      if (!range && closed.transfers) return { status: 'closed', transfers: fromTuples(closed.transfers) };
+      const upTo = (e: RecordedEvent) => closed.lastEventPosition !== '' && this.store.isAtOrAfter(closed.lastEventPosition, e.globalPosition);
+      const replayed = await this.calculateFromEvents(clusterId, month, upTo, { transfers: true }, range);
+      return { status: 'closed', transfers: replayed.transfers ?? [] };
+    }
+    const calculation = await this.calculateWith(clusterId, month, { transfers: true }, range);
+    return { status: 'provisional', transfers: calculation.transfers ?? [] };
   }
 
   /** What the read models say now, closed month or not (a closed month's pending corrections). */
@@ -196,7 +259,7 @@ export class SettlementService {
    * (recorded up to an instant, or up to the position a close read). Returns the input
    * events too, for the close's digest.
    */
-  async calculateFromEvents(clusterId: string, month: string, upTo: EventFilter = () => true): Promise<MonthCalculation & { inputs: RecordedEvent[] }> {
+  async calculateFromEvents(clusterId: string, month: string, upTo: EventFilter = () => true, extras: Omit<CalculationExtras, 'parameters'> = {}, range?: { start: Date; end: Date }): Promise<MonthCalculation & { inputs: RecordedEvent[]; parametersVersion: number }> {
     const inputs: RecordedEvent[] = [];
     const clusterEvents = (await this.store.readStream(clusterStreamId(clusterId))).filter(upTo);
     if (clusterEvents.length === 0) throw DomainError.notFound('The cluster was not found (at that instant)');
@@ -221,8 +284,11 @@ export class SettlementService {
         days.push({ ppeCode, dayStart: new Date(values.dayStart), intervalMinutes: values.intervalMinutes, importWh, exportWh });
       }
     }
-    const calculation = await calculateMonth(state, month, days, await this.contracts(clusterId, upTo, inputs));
-    return { ...calculation, inputs };
+    const contracts = await this.contracts(clusterId, upTo, inputs);
+    // the law in force, as recorded up to the same point: part of the inputs and of the digest
+    const parameters = await this.legalParameters(upTo, inputs);
+    const calculation = await calculateMonth(state, month, days, contracts, undefined, range, { ...extras, parameters });
+    return { ...calculation, inputs, parametersVersion: parameters.version };
   }
 
   async ensureFresh(clusterId: string, month: string): Promise<void> {
@@ -231,12 +297,13 @@ export class SettlementService {
   }
 
   private async isFresh(db: Pool | PoolClient, clusterId: string, month: string): Promise<boolean> {
+    const parametersVersion = (await this.legalParameters()).version;
     const { rows } = await db.query<{ fresh: boolean }>(
-      `SELECT (s.registry_version = r.stream_version AND s.dirty_seq >= coalesce(d.seq, 0)) AS fresh
+      `SELECT (s.registry_version = r.stream_version AND s.dirty_seq >= coalesce(d.seq, 0) AND s.parameters_version = $3 AND s.support IS NOT NULL) AS fresh
          FROM registry_clusters r
          JOIN settlement_cluster_months s ON s.cluster_id = r.cluster_id AND s.month = $2
          LEFT JOIN settlement_dirty_months d ON d.cluster_id = r.cluster_id AND d.month = $2
-        WHERE r.cluster_id = $1`, [clusterId, month]);
+        WHERE r.cluster_id = $1`, [clusterId, month, parametersVersion]);
     return rows[0]?.fresh === true;
   }
 
@@ -263,13 +330,14 @@ export class SettlementService {
           yield rows.map((r) => ({ ppeCode: r.ppe_code, dayStart: r.day_start, intervalMinutes: r.interval_minutes, importWh: r.import_wh, exportWh: r.export_wh }));
         }
       };
-      const calculation = await calculateMonth(registry.rows[0].state, month, days(), await this.contracts(clusterId));
+      const parameters = await this.legalParameters();
+      const calculation = await calculateMonth(registry.rows[0].state, month, days(), await this.contracts(clusterId), undefined, undefined, { parameters });
       const now = new Date();
       const through = checkpoint.rows[0]?.position ?? null;
       await client.query(
-        `INSERT INTO settlement_cluster_months (cluster_id, month, agreement_version, registry_version, dirty_seq, totals, computed_through, computed_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        [clusterId, month, calculation.agreement.version, registry.rows[0].stream_version, dirty.rows[0]?.seq ?? 0, JSON.stringify(calculation.cluster), through, now],
+        `INSERT INTO settlement_cluster_months (cluster_id, month, agreement_version, registry_version, dirty_seq, totals, computed_through, computed_at, parameters_version, support)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+        [clusterId, month, calculation.agreement.version, registry.rows[0].stream_version, dirty.rows[0]?.seq ?? 0, JSON.stringify(calculation.cluster), through, now, parameters.version, JSON.stringify(calculation.support)],
       );
       const s = calculation.statements;
       await client.query(
