@@ -163,22 +163,49 @@ export interface SupportMonth {
   parameters: ReturnType<typeof parametersForMonth>;
 }
 
+const offsetText = (minutes: number) => `${minutes < 0 ? '-' : '+'}${String(Math.floor(Math.abs(minutes) / 60)).padStart(2, '0')}:${String(Math.abs(minutes) % 60).padStart(2, '0')}`;
+
+/**
+ * The Warsaw date and wall-clock start (with its offset) of every hour from `start`. Time
+ * zone arithmetic once a day, and hour by hour only on the two days a year the clock moves.
+ */
+export function warsawHours(start: Date, hours: number): { dates: string[]; localStarts: string[] } {
+  const dates: string[] = [];
+  const localStarts: string[] = [];
+  let day = DateTime.fromMillis(start.getTime(), { zone: ZONE }).startOf('day');
+  while (dates.length < hours) {
+    const next = day.plus({ days: 1 });
+    const date = day.toISODate()!;
+    const regular = next.toMillis() - day.toMillis() === 24 * HOUR_MS && next.offset === day.offset;
+    for (let t = Math.max(day.toMillis(), start.getTime()); t < next.toMillis() && dates.length < hours; t += HOUR_MS) {
+      dates.push(date);
+      if (regular) {
+        const local = new Date(t + day.offset * 60_000).toISOString().slice(0, 19);
+        localStarts.push(`${local}${offsetText(day.offset)}`);
+      } else {
+        localStarts.push(DateTime.fromMillis(t, { zone: ZONE }).toISO({ suppressMilliseconds: true })!);
+      }
+    }
+    day = next;
+  }
+  return { dates, localStarts };
+}
+
 /** The Warsaw date of every hour, and the fee rates and support flag in force then. */
 function hourCalendar(start: Date, hours: number, params: LegalParametersState) {
-  const dates: string[] = [];
+  const { dates, localStarts } = warsawHours(start, hours);
   const rateIndex = new Int32Array(hours);
   const supported = new Uint8Array(hours);
   const days: string[] = [];
   for (let h = 0; h < hours; h++) {
-    const date = DateTime.fromMillis(start.getTime() + h * HOUR_MS, { zone: ZONE }).toISODate()!;
-    dates.push(date);
+    const date = dates[h];
     if (days[days.length - 1] !== date) days.push(date);
     const rate = inForce(params.feeRates, date);
     rateIndex[h] = rate ? params.feeRates.indexOf(rate) : -1;
     const period = inForce(params.supportPeriods, date);
     supported[h] = period && period.supportFrom <= date && date <= period.supportTo ? 1 : 0;
   }
-  return { dates, rateIndex, supported, days };
+  return { dates, localStarts, rateIndex, supported, days };
 }
 
 /**
@@ -218,7 +245,7 @@ export function supportLedger(flows: HourlyFlows, month: string, params: LegalPa
   const totals = { fedInWh: 0, takenWh: 0, renewableFedInWh: 0, matchedWh: 0, renewableMatchedWh: 0, exemptWh: 0 };
   eachHour(flows, (h, hour, shares) => {
     const startMs = flows.start.getTime() + h * HOUR_MS;
-    hours.push({ hourStart: new Date(startMs).toISOString(), localStart: DateTime.fromMillis(startMs, { zone: ZONE }).toISO({ suppressMilliseconds: true })!, ...hour });
+    hours.push({ hourStart: new Date(startMs).toISOString(), localStart: cal.localStarts[h], ...hour });
     totals.fedInWh += hour.fedInWh;
     totals.takenWh += hour.takenWh;
     totals.renewableFedInWh += hour.renewableFedInWh;
@@ -296,10 +323,10 @@ export function ppeHourRows(flows: HourlyFlows): PpeHourRow[] {
   const rows: PpeHourRow[] = [];
   const weights = new Float64Array(ppes.length);
   const parts = new Float64Array(ppes.length);
+  const { localStarts } = warsawHours(flows.start, flows.hours);
   eachHour(flows, (h, _hour, shares) => {
-    const startMs = flows.start.getTime() + h * HOUR_MS;
-    const hourStart = new Date(startMs).toISOString();
-    const localStart = DateTime.fromMillis(startMs, { zone: ZONE }).toISO({ suppressMilliseconds: true })!;
+    const hourStart = new Date(flows.start.getTime() + h * HOUR_MS).toISOString();
+    const localStart = localStarts[h];
     const matched = new Float64Array(ppes.length);
     // each member's share split over its own PPE of the hour
     const owners = new Set<number>();
