@@ -6,6 +6,8 @@ import { PG_POOL } from '../core.module.js';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '../event-store/event-store.port.js';
 import { checkMonth, SettlementService } from '../settlement/settlement.service.js';
 import { inputDigest } from '../settlement/closing.js';
+import { toTuples } from '../settlement/engine/transfers.js';
+import { canonicalJson } from '../event-store/hash-chain.js';
 import { ChainVerifier, streamOfCluster } from './verify-chain.js';
 
 const PAGE = 2000;
@@ -63,7 +65,7 @@ export class AuditService {
     checkMonth(month);
     const closedMonth = await this.settlement.closedMonth(clusterId, month);
     const upTo = closedMonth ? (e: RecordedEvent) => this.store.isAtOrAfter(closedMonth.lastEventPosition, e.globalPosition) : () => true;
-    const replayed = await this.settlement.calculateFromEvents(clusterId, month, upTo);
+    const replayed = await this.settlement.calculateFromEvents(clusterId, month, upTo, { transfers: closedMonth !== undefined });
     const live = closedMonth ? undefined : await this.settlement.clusterMonth(clusterId, month);
     const liveStatements = live?.statements ?? (await this.settlement.provisionalStatements(clusterId, month));
     const closed = closedMonth?.statements;
@@ -82,8 +84,15 @@ export class AuditService {
       }
     }
     const digest = closedMonth ? { closed: closedMonth.inputDigest, replayed: inputDigest(replayed.inputs), matches: closedMonth.inputDigest === inputDigest(replayed.inputs) } : null;
+    // the transfer matrix and the support ledger frozen in the close, recomputed (absent from closes before them: null)
+    const closedSupport = closedMonth ? await this.settlement.closedSupport(clusterId, month) : undefined;
+    const transfers = closedMonth?.transfers
+      ? { identical: canonicalJson(closedMonth.transfers) === canonicalJson(toTuples(replayed.transfers ?? [])), closedRows: closedMonth.transfers.length, replayedRows: replayed.transfers?.length ?? 0 }
+      : null;
+    const support = closedSupport ? { identical: canonicalJson(closedSupport.ledger) === canonicalJson(replayed.support) } : null;
     return {
-      clusterId, month, identical: reproducible && (digest?.matches ?? true), closed: closedMonth !== undefined, digest,
+      clusterId, month, identical: reproducible && (digest?.matches ?? true) && (transfers?.identical ?? true) && (support?.identical ?? true), closed: closedMonth !== undefined, digest,
+      transfers, support,
       agreementVersion: replayed.agreement.version, members: members.size, differences,
     };
   }
