@@ -6,6 +6,7 @@ import { ProjectionRunner } from '../src/projections/projection-runner.js';
 import { registryProjection } from '../src/clusters/registry.projection.js';
 import { SettlementService } from '../src/settlement/settlement.service.js';
 import { calculateMonth } from '../src/settlement/month-calculation.js';
+import { defaultLegalParameters } from '../src/support/domain/legal-parameters.js';
 import type { ClustersService } from '../src/clusters/clusters.service.js';
 import type { ClusterState } from '../src/clusters/registry/registry.js';
 import { monthIntervals, setUpCluster, syntheticReading } from './cluster-setup.js';
@@ -58,5 +59,11 @@ const state = (await pool.query<{ state: ClusterState }>('SELECT state FROM regi
 const meterRows = (await pool.query('SELECT ppe_code, day_start, interval_minutes, import_wh, export_wh FROM meter_days WHERE cluster_id = $1', ['bench'])).rows
   .map((r) => ({ ppeCode: r.ppe_code, dayStart: r.day_start, intervalMinutes: r.interval_minutes, importWh: r.import_wh, exportWh: r.export_wh }));
 const engine = await timed(() => calculateMonth(state, month, meterRows));
+// the passes beside the engine: the hourly support ledger (every recompute), the transfer matrix (on demand and at the close)
+const withLedger = await timed(() => calculateMonth(state, month, meterRows, undefined, undefined, undefined, { parameters: defaultLegalParameters() }));
+const withMatrix = process.env.BENCH_SETTLE_MATRIX === '0' ? null : await timed(() => calculateMonth(state, month, meterRows, undefined, undefined, undefined, { transfers: true }));
 await pool.end();
-console.log(JSON.stringify({ settleSeconds: settle.seconds, engineSeconds: engine.seconds, members: settle.result.statements.length, peakRssMib: settleRss }));
+console.log(JSON.stringify({
+  settleSeconds: settle.seconds, engineSeconds: engine.seconds, ledgerSeconds: withLedger.seconds, matrixSeconds: withMatrix?.seconds ?? null,
+  matrixRows: withMatrix?.result.transfers?.length ?? null, members: settle.result.statements.length, peakRssMib: settleRss,
+}));

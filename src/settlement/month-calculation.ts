@@ -104,7 +104,7 @@ export async function calculateMonth(
   }
   const flows = builder.build();
   const accumulator = new MonthAccumulator(members);
-  const transfers = extras.transfers ? new TransferAccumulator() : null;
+  const transfers = extras.transfers ? new TransferAccumulator(members) : null;
   const n = flows.memberIds.length;
   let day: MemberDayDetail[] | null = null;
   let dayKey = '';

@@ -17,7 +17,7 @@ import { ClustersService } from '../clusters/clusters.service.js';
 import { daysOfMonth, evolveMeterStream, intervalsInDay, legacyMeterStreamId, type MeterEvent, type MeterStreamState, meterStreamId } from '../metering/domain/meter-stream.js';
 import type { ClusterMonth, MemberStatement } from './engine/statement.js';
 import { kpis } from './engine/statement.js';
-import { calculateMonth, type MemberDayDetail, type MonthCalculation } from './month-calculation.js';
+import { activeMembers, calculateMonth, type MemberDayDetail, type MonthCalculation } from './month-calculation.js';
 import type { MeterDayInput } from './month-flows.js';
 import { closeDecider, type ClosedMonthData, type ClosedSupportData, inputDigest, settlementStreamId } from './closing.js';
 import { decideAndAppend } from '../event-store/command-handling.js';
@@ -29,6 +29,8 @@ import { defaultLegalParameters, evolveLegalParameters, LEGAL_PARAMETERS_STREAM,
 import type { SupportMonth } from '../support/domain/hourly-ledger.js';
 
 const LOCK_SPACE = 7_274_003;
+/** Members up to which the close freezes the transfer matrix (about 10 s for 419 members on 2 cores). */
+export const MATRIX_CLOSE_MEMBERS = 1000;
 
 export function checkMonth(month: string): void {
   if (!isValidMonth(month)) throw DomainError.validation([{ field: 'month', reason: 'must be a month YYYY-MM' }]);
@@ -109,13 +111,18 @@ export class SettlementService {
       throw DomainError.conflict(`${month} has missing readings: ${list}${options.gaps.length > 10 ? ', ...' : ''}. Send allowGaps with a reason to close it anyway`);
     }
     if ((await this.closedMonth(clusterId, month)) !== undefined) throw DomainError.conflict(`${month} is closed already`);
-    const calculation = await this.calculateFromEvents(clusterId, month, () => true, { transfers: true });
+    // the matrix is dense by nature (pro rata: every supplier in every receiver's column), its
+    // cost suppliers × receivers per interval: frozen up to MATRIX_CLOSE_MEMBERS members;
+    // above, it is computed from the events the close read when asked (the same numbers)
+    const state = await this.clusters.state(clusterId);
+    const withMatrix = activeMembers(state, month).length <= MATRIX_CLOSE_MEMBERS;
+    const calculation = await this.calculateFromEvents(clusterId, month, () => true, { transfers: withMatrix });
     const last = calculation.inputs.reduce<string | null>((a, e) => (a === null || this.store.isAtOrAfter(e.globalPosition, a) ? e.globalPosition : a), null);
     const data: ClosedMonthData = {
       clusterId, month, agreementVersion: calculation.agreement.version, statements: calculation.statements, totals: calculation.cluster,
       lastEventPosition: last ?? '', inputEvents: calculation.inputs.length, inputDigest: inputDigest(calculation.inputs),
       allowGaps: options.allowGaps, reason: options.reason, gaps: options.gaps, closedAt: now.toISOString(),
-      transfers: toTuples(calculation.transfers ?? []),
+      ...(calculation.transfers ? { transfers: toTuples(calculation.transfers) } : {}),
     };
     const support = { clusterId, month, ledger: calculation.support!, parametersVersion: calculation.parametersVersion, closedAt: now.toISOString() };
     const result = await decideAndAppend(this.store, settlementStreamId(clusterId, month), closeDecider, { type: 'CloseMonth', data, support });

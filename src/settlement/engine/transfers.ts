@@ -25,40 +25,65 @@ export type TransferTuple = [string, string, TransferKind, number];
 /**
  * Divides one interval's pool among suppliers and receivers. `ids` sorted ascending;
  * suppliedWh and receivedWh index-aligned and with equal sums. Calls emit(s, r, wh) for
- * every positive cell.
+ * every positive cell. Runs for every receiver of every interval, so it allocates per
+ * interval, not per receiver, and ranks remainders with a native numeric sort.
  */
 export function poolTransfers(ids: readonly string[], suppliedWh: ArrayLike<number>, receivedWh: ArrayLike<number>, emit: (supplier: number, receiver: number, wh: number) => void): void {
-  const supplierIds: string[] = [];
-  const supplierIndex: number[] = [];
-  const left: number[] = [];
+  let count = 0;
   let leftTotal = 0;
   let receivedTotal = 0;
   for (let i = 0; i < ids.length; i++) {
     if (suppliedWh[i] > 0) {
-      supplierIds.push(ids[i]);
-      supplierIndex.push(i);
-      left.push(suppliedWh[i]);
+      count++;
       leftTotal += suppliedWh[i];
     }
     receivedTotal += receivedWh[i];
   }
   if (leftTotal !== receivedTotal) throw new Error(`pool transfers: supplied ${leftTotal} differs from received ${receivedTotal}`);
   if (leftTotal === 0) return;
-  const shares = new Array<number>(supplierIds.length);
+  const supplierIndex = new Int32Array(count);
+  const left = new Float64Array(count);
+  for (let i = 0, k = 0; i < ids.length; i++) {
+    if (suppliedWh[i] > 0) {
+      supplierIndex[k] = i;
+      left[k++] = suppliedWh[i];
+    }
+  }
+  const shares = new Float64Array(count);
+  const keys = new Float64Array(count);
+  const supplierIds = Array.from(supplierIndex, (i) => ids[i]);
   for (let r = 0; r < ids.length; r++) {
     const amount = receivedWh[r];
     if (amount === 0) continue;
     if (amount === leftTotal) {
       // the last receiver: exactly what is left
-      for (let k = 0; k < left.length; k++) {
+      for (let k = 0; k < count; k++) {
         if (left[k] > 0) emit(supplierIndex[k], r, left[k]);
         left[k] = 0;
       }
       leftTotal = 0;
       break;
     }
-    splitSorted(amount, supplierIds, left, shares);
-    for (let k = 0; k < left.length; k++) {
+    if (amount * leftTotal * count > Number.MAX_SAFE_INTEGER) {
+      splitSorted(amount, supplierIds, left, shares, count); // beyond plain numbers: the BigInt split
+    } else {
+      // floor each share; rank the remainders (desc), ties by the lower index (= member id)
+      let given = 0;
+      let ranked = 0;
+      for (let k = 0; k < count; k++) {
+        const product = amount * left[k];
+        const share = Math.floor(product / leftTotal);
+        shares[k] = share;
+        given += share;
+        if (left[k] > 0) keys[ranked++] = (product - share * leftTotal) * count + (count - 1 - k);
+      }
+      const leftover = amount - given;
+      if (leftover > 0) {
+        const ordered = keys.subarray(0, ranked).sort();
+        for (let j = 0; j < leftover; j++) shares[count - 1 - (ordered[ranked - 1 - j] % count)]++;
+      }
+    }
+    for (let k = 0; k < count; k++) {
       if (shares[k] === 0) continue;
       emit(supplierIndex[k], r, shares[k]);
       left[k] -= shares[k];
@@ -67,35 +92,99 @@ export function poolTransfers(ids: readonly string[], suppliedWh: ArrayLike<numb
   }
 }
 
+/** Above this many members the month's matrix is kept in a map, not a dense array. */
+const DENSE_MEMBERS = 2500;
+
 /** Sums the matrix over intervals, keyed by pair, holding no interval. */
 export class TransferAccumulator {
-  private readonly pool = new Map<string, number>();
-  private readonly contract = new Map<string, number>();
+  private readonly ids: string[];
+  private readonly index: Map<string, number>;
+  private readonly dense: Float64Array | null;
+  private readonly pool = new Map<number, number>();
+  private readonly contract = new Map<number, number>();
+
+  /** `memberIds`: every member that can appear (others are added as they come). */
+  constructor(memberIds: Iterable<string> = []) {
+    this.ids = [...new Set(memberIds)].sort();
+    this.index = new Map(this.ids.map((id, i) => [id, i]));
+    this.dense = this.ids.length > 0 && this.ids.length <= DENSE_MEMBERS ? new Float64Array(this.ids.length * this.ids.length) : null;
+  }
+
+  private indexOf(id: string): number {
+    let i = this.index.get(id);
+    if (i === undefined) {
+      i = this.ids.length;
+      this.ids.push(id);
+      this.index.set(id, i);
+    }
+    return i;
+  }
+
+  // keys of pairs: s * 2^21 + r (at most 2 million members)
+  private static key(s: number, r: number) {
+    return s * 2_097_152 + r;
+  }
 
   add(result: IntervalResult, contracts: readonly ActiveContract[] = []): void {
     const members = result.members;
-    const ids = members.map((m) => m.memberId);
-    poolTransfers(ids, members.map((m) => m.poolSuppliedWh), members.map((m) => m.poolReceivedWh), (s, r, wh) => {
-      const key = `${ids[s]}\u0000${ids[r]}`;
-      this.pool.set(key, (this.pool.get(key) ?? 0) + wh);
-    });
+    const n = members.length;
+    const ids = new Array<string>(n);
+    const global = new Int32Array(n);
+    const supplied = new Float64Array(n);
+    const received = new Float64Array(n);
+    let any = false;
+    for (let i = 0; i < n; i++) {
+      const m = members[i];
+      ids[i] = m.memberId;
+      supplied[i] = m.poolSuppliedWh;
+      received[i] = m.poolReceivedWh;
+      if (m.poolSuppliedWh > 0 || m.poolReceivedWh > 0) {
+        any = true;
+        global[i] = this.indexOf(m.memberId);
+      }
+    }
+    if (any) {
+      const dense = this.dense;
+      const size = this.ids.length;
+      const inDense = dense !== null && size * size <= dense.length;
+      const width = inDense ? Math.sqrt(dense!.length) : 0;
+      poolTransfers(ids, supplied, received, (s, r, wh) => {
+        if (inDense && global[s] < width && global[r] < width) {
+          dense![global[s] * width + global[r]] += wh;
+        } else {
+          const key = TransferAccumulator.key(global[s], global[r]);
+          this.pool.set(key, (this.pool.get(key) ?? 0) + wh);
+        }
+      });
+    }
     if (result.contracts.length === 0) return;
     const byId = new Map(contracts.map((c) => [c.contractId, c]));
     for (const c of result.contracts) {
       const terms = byId.get(c.contractId);
       if (!terms || c.deliveredWh === 0) continue;
-      const key = `${terms.sellerMemberId}\u0000${terms.buyerMemberId}`;
+      const key = TransferAccumulator.key(this.indexOf(terms.sellerMemberId), this.indexOf(terms.buyerMemberId));
       this.contract.set(key, (this.contract.get(key) ?? 0) + c.deliveredWh);
     }
   }
 
   /** Sorted by supplier, receiver, kind (contract before pool). */
   transfers(): Transfer[] {
+    const pool = new Map(this.pool);
+    if (this.dense) {
+      const width = Math.sqrt(this.dense.length);
+      for (let s = 0; s < width; s++) {
+        for (let r = 0; r < width; r++) {
+          const wh = this.dense[s * width + r];
+          if (wh === 0) continue;
+          const key = TransferAccumulator.key(s, r);
+          pool.set(key, (pool.get(key) ?? 0) + wh);
+        }
+      }
+    }
     const rows: Transfer[] = [];
-    for (const [kind, map] of [['contract', this.contract], ['pool', this.pool]] as const) {
+    for (const [kind, map] of [['contract', this.contract], ['pool', pool]] as const) {
       for (const [key, wh] of map) {
-        const [fromMemberId, toMemberId] = key.split('\u0000');
-        rows.push({ fromMemberId, toMemberId, kind, wh });
+        rows.push({ fromMemberId: this.ids[Math.floor(key / 2_097_152)], toMemberId: this.ids[key % 2_097_152], kind, wh });
       }
     }
     return sortTransfers(rows);

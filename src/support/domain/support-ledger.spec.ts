@@ -221,6 +221,26 @@ const intervals = fc.uniqueArray(fc.stringMatching(/^[a-z]{1,5}$/), { minLength:
   contracts: fc.array(fc.record({ s: fc.nat(ids.length - 1), b: fc.nat(ids.length - 1), contractedWh: wh }), { maxLength: 3 }),
 }));
 
+test('property: the pool\'s division is receiver by receiver the common split over what suppliers still have', () => {
+  fc.assert(fc.property(fc.array(fc.tuple(wh, wh), { minLength: 1, maxLength: 15 }), (pairs) => {
+    const ids = pairs.map((_, i) => `m${String(i).padStart(2, '0')}`);
+    // a pool where the totals agree: receivers take the suppliers' total pro rata
+    const supplied = pairs.map(([s]) => s);
+    const total = supplied.reduce((a, b) => a + b, 0);
+    const received = splitByLargestRemainder(total, pairs.map(([, r], i) => ({ id: ids[i], weight: r + 1 })));
+    const fast: string[] = [];
+    poolTransfers(ids, supplied, received, (s, r, x) => fast.push(`${s}>${r}:${x}`));
+    const reference: string[] = [];
+    const left = supplied.slice();
+    for (let r = 0; r < ids.length; r++) {
+      if (received[r] === 0) continue;
+      const shares = splitByLargestRemainder(received[r], ids.map((id, k) => ({ id, weight: left[k] })));
+      shares.forEach((x, k) => { if (x > 0) { reference.push(`${k}>${r}:${x}`); left[k] -= x; } });
+    }
+    expect(fast).toEqual(reference);
+  }));
+});
+
 test('property: every matrix row sums to the supplier\'s suppliedWh and every column to the receiver\'s receivedWh', () => {
   fc.assert(fc.property(intervals, ({ ids, ownNetting, allocation, flows, contracts }) => {
     const active = contracts.map((c, k) => ({ contractId: `k${k}`, sellerMemberId: ids[c.s], buyerMemberId: ids[c.b], contractedWh: c.contractedWh }));
