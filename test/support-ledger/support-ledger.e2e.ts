@@ -53,6 +53,11 @@ test('the provisional support ledger of example 1: hour by hour, members pro rat
   const statement = await t.http.get(`/clusters/${clusterId}/settlements/2026-05/members/${ids.B}`).set(memberB).expect(200);
   expect(statement.body).toMatchObject({ receivedWh: 20_000, importWh: 320_000, support: { renewableMatchedWh: 95_001, exemptWh: 95_001, waivedOzeGrosze: 69, waivedCogenerationGrosze: 29, waivedFeesGrosze: 98 } });
   await t.http.get(`/clusters/${clusterId}/support/2026-13`).set(coordinator).expect(400);
+  // the law's hours whatever the agreement's interval: October has 745, with the repeated hour twice
+  const october = await t.http.get(`/clusters/${clusterId}/support/2026-10`).set(coordinator).expect(200);
+  expect(october.body.hourCount).toBe(745);
+  expect(october.body.hours.filter((h: { localStart: string }) => h.localStart.startsWith('2026-10-25T02:00')).map((h: { localStart: string }) => h.localStart))
+    .toEqual(['2026-10-25T02:00:00+02:00', '2026-10-25T02:00:00+01:00']);
 });
 
 test('the transfer matrix: JSON, per day, CSV; rows and columns meet the statements; a member sees its own', async () => {
