@@ -2,6 +2,9 @@
 // docs/support-ledger-examples.md in a quarter-hour cluster, the member's view, CSV,
 // the close freezing both, the legal parameters as events, the compliance monitor.
 import fc from 'fast-check';
+import { EVENT_STORE, type EventStore } from '../../src/event-store/event-store.port.js';
+import { inputDigest, settlementStreamId } from '../../src/settlement/closing.js';
+import { SettlementService } from '../../src/settlement/settlement.service.js';
 import { AGREEMENT, clusterWithCoordinator, tokenFor } from '../support/fixtures.js';
 import { startTestService, type TestService } from '../support/service.js';
 
@@ -151,4 +154,31 @@ test('property: the ledger and the matrix of a closed month never change, whatev
   // the replay recomputes the close from the events it read: the same matrix and ledger
   const replay = await t.http.get(`/clusters/${clusterId}/settlements/2026-05/replay`).set(coordinator).expect(200);
   expect(replay.body).toMatchObject({ identical: true, transfers: { identical: true }, support: { identical: true } });
+});
+
+test('a month closed before the ledger existed: its ledger and matrix come from the events the close read, and stay', async () => {
+  const april = (local: string, ppeCode: string, exportWh: number, importWh: number) => ({ ppeCode, intervalStart: new Date(`2026-04-06T${local}:00+02:00`).toISOString(), intervalMinutes: 15, exportWh, importWh });
+  await t.http.post(`/clusters/${clusterId}/readings`).set(coordinator).send({ source: 'osd', readings: [april('10:00', 'PLA0000001', 5000, 0), april('10:00', 'PLB0000001', 0, 3000), april('10:30', 'PLC0000001', 0, 4000)] }).expect(200);
+  const before = (await t.http.get(`/clusters/${clusterId}/support/2026-04`).set(coordinator).expect(200)).body;
+  const matrixBefore = (await t.http.get(`/clusters/${clusterId}/settlements/2026-04/transfers`).set(coordinator).expect(200)).body;
+  expect(before.totals).toMatchObject({ fedInWh: 5000, takenWh: 7000, matchedWh: 5000, renewableMatchedWh: 5000 });
+  // the close as the first version wrote it: the statements, no matrix, no SupportLedgerClosed
+  const settlement = t.service.app.get(SettlementService);
+  const store = t.service.app.get<EventStore>(EVENT_STORE);
+  const calculation = await settlement.calculateFromEvents(clusterId, '2026-04');
+  const last = calculation.inputs.reduce<string | null>((a, e) => (a === null || store.isAtOrAfter(e.globalPosition, a) ? e.globalPosition : a), null)!;
+  await store.append(settlementStreamId(clusterId, '2026-04'), [{ type: 'SettlementPeriodClosed', data: {
+    clusterId, month: '2026-04', agreementVersion: 1, statements: calculation.statements.map(({ support: _s, ...rest }) => rest), totals: calculation.cluster,
+    lastEventPosition: last, inputEvents: calculation.inputs.length, inputDigest: inputDigest(calculation.inputs), allowGaps: true, reason: 'first version', gaps: [], closedAt: new Date().toISOString(),
+  } }], 'no_stream');
+  // later readings of April change nothing of the closed month
+  await t.http.post(`/clusters/${clusterId}/readings`).set(coordinator).send({ source: 'osd', readings: [april('10:00', 'PLA0000001', 9000, 0), april('11:00', 'PLC0000001', 0, 4000)] }).expect(200);
+  const after = (await t.http.get(`/clusters/${clusterId}/support/2026-04`).set(coordinator).expect(200)).body;
+  expect(after.status).toBe('closed');
+  expect(after.totals).toEqual(before.totals);
+  expect(after.members).toEqual(before.members);
+  const matrixAfter = (await t.http.get(`/clusters/${clusterId}/settlements/2026-04/transfers`).set(coordinator).expect(200)).body;
+  expect(matrixAfter).toEqual({ ...matrixBefore, status: 'closed' });
+  const replay = (await t.http.get(`/clusters/${clusterId}/settlements/2026-04/replay`).set(coordinator).expect(200)).body;
+  expect(replay).toMatchObject({ identical: true, transfers: null, support: null });
 });
