@@ -108,7 +108,8 @@ export function complianceReport(today: string, months: MonthFigures[], params: 
       for (const name of ['renewableShare', 'selfConsumption'] as const) {
         const requiredBp = name === 'renewableShare' ? entry.renewableShareBp : entry.selfConsumptionBp;
         const trailing = value(inWindow, name);
-        const met = trailing === null ? null : trailing >= requiredBp;
+        // at least the renewable share; above the self-consumption ("above 60%")
+        const met = trailing === null ? null : name === 'renewableShare' ? trailing >= requiredBp : trailing > requiredBp;
         checks.push({
           threshold: name, from, requiredBp, trailing12MonthsBp: trailing, yearToDateBp: value(ytd, name), met, status, basis: entry.basis,
           warning: met === false && status !== 'past' ? warningFor(name, status, from, requiredBp, trailing!) : null,

@@ -285,22 +285,24 @@ export function supportLedger(flows: HourlyFlows, month: string, params: LegalPa
   const firstDay = cal.days[0] ?? `${month}-01`;
   const threshold = inForce(params.thresholds, firstDay);
   const brackets = inForce(params.discountBrackets, firstDay)?.brackets ?? [];
-  const bracket = [...brackets].reverse().find((b) => selfConsumptionBp >= b.fromSelfConsumptionBp) ?? null;
+  // "above 60%": a bracket applies above its lower bound
+  const bracket = [...brackets].reverse().find((b) => selfConsumptionBp > b.fromSelfConsumptionBp) ?? null;
   return {
     month,
     hourCount: flows.hours,
     hours,
     totals: { ...totals, selfConsumptionBp, renewableShareBp, waivedOzeGrosze, waivedCogenerationGrosze, waivedFeesGrosze: waivedOzeGrosze + waivedCogenerationGrosze },
     renewableShare: check(renewableShareBp, threshold?.renewableShareBp),
-    selfConsumption: check(selfConsumptionBp, threshold?.selfConsumptionBp),
+    selfConsumption: check(selfConsumptionBp, threshold?.selfConsumptionBp, true),
     networkDiscount: { eligible: bracket !== null, bracket },
     members: memberRows,
     parameters: parametersForMonth(params, month, cal.days),
   };
 }
 
-function check(valueBp: number, thresholdBp: number | undefined): ThresholdCheck {
-  return { valueBp, thresholdBp: thresholdBp ?? null, met: thresholdBp === undefined ? null : valueBp >= thresholdBp };
+/** The renewable share must be at least its threshold; the self-consumption above its own (strictly). */
+function check(valueBp: number, thresholdBp: number | undefined, strictly = false): ThresholdCheck {
+  return { valueBp, thresholdBp: thresholdBp ?? null, met: thresholdBp === undefined ? null : strictly ? valueBp > thresholdBp : valueBp >= thresholdBp };
 }
 
 export interface PpeHourRow {

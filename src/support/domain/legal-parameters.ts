@@ -18,7 +18,7 @@ export interface FeeRates {
 }
 
 export interface DiscountBracket {
-  /** The bracket applies from this self-consumption share (ΣM / ΣI) up. */
+  /** The bracket applies to a self-consumption share (ΣM / ΣI) above this. */
   fromSelfConsumptionBp: number;
   /** Discount on the variable network rate and the quality fee; null: set by the DSO's tariff, not by the act. */
   discountBp: number | null;
@@ -34,7 +34,7 @@ export interface Thresholds {
   validFrom: string;
   /** Least share of the cluster's generation from renewable sources (ΣEres / ΣE). */
   renewableShareBp: number;
-  /** Self-consumption (ΣM / ΣI) above which the network discount applies. */
+  /** Self-consumption (ΣM / ΣI) above which (strictly) the network discount applies. */
   selfConsumptionBp: number;
   basis: string;
 }

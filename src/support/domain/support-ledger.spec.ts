@@ -309,3 +309,11 @@ test('property: Mres ≤ M ≤ min(E, I) every hour; the shares sum to Mres and 
     expect(ledger.hours.filter((_, h) => h % 97 === 0 || ledger.hours[h].hourStart.startsWith(date)).every((row) => DateTime.fromISO(row.hourStart, { zone: 'Europe/Warsaw' }).toISO({ suppressMilliseconds: true }) === row.localStart)).toBe(true);
   }), { numRuns: 60 });
 });
+
+test('the renewable share must be at least its threshold, the self-consumption above its own', () => {
+  const report = (renewableFedInWh: number, matchedWh: number) => complianceReport('2026-12-02', [{ month: '2026-11', fedInWh: 10_000, renewableFedInWh, takenWh: 10_000, matchedWh }], defaultLegalParameters()).years[0].checks;
+  const at = report(3000, 6000);
+  expect(at.find((c) => c.threshold === 'renewableShare')!.met).toBe(true);
+  expect(at.find((c) => c.threshold === 'selfConsumption')!.met).toBe(false);
+  expect(report(2999, 6001).map((c) => [c.threshold, c.met])).toEqual([['renewableShare', false], ['selfConsumption', true]]);
+});
