@@ -55,7 +55,9 @@ export async function createEventStore(config: AppConfig, database: Database): P
 export function configureApp(app: INestApplication, config: AppConfig, logger: Logger): void {
   const express_ = app as NestExpressApplication;
   express_.disable('x-powered-by');
-  express_.set('trust proxy', false);
+  // behind a TLS proxy (TRUST_PROXY): req.ip is the client's (the rate limit's key) and
+  // req.secure follows X-Forwarded-Proto (the portal's cookies are Secure)
+  express_.set('trust proxy', config.trustProxy);
   app.use(helmet({ contentSecurityPolicy: false }));
   app.use((req: express.Request, res: express.Response, next: express.NextFunction) => {
     const header = req.header('x-correlation-id');

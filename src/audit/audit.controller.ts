@@ -1,7 +1,9 @@
-import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import { Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
 import { once } from 'node:events';
+import { anchorFromJson, linesOf, readAnchor } from './anchor.js';
+import { headLine } from './verify-chain.js';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
 import { CLUSTER_READERS, type Principal, Roles } from '../auth/roles.decorator.js';
 import { DomainError } from '../common/domain-error.js';
@@ -42,8 +44,46 @@ export class AuditController {
 
   @Get('audit/verify')
   @Roles('admin', 'auditor')
+  @ApiOperation({ summary: 'Every hash chain recomputed; headsDigest is the SHA-256 over the stream heads (keep it, or GET /audit/heads, as an anchor)' })
   async verify(@CurrentPrincipal() principal: Principal) {
     return this.audit.verify(principal.role === 'admin' ? undefined : principal.clusterId ?? '');
+  }
+
+  @Get('audit/heads')
+  @Roles('admin', 'auditor')
+  @ApiProduces('text/tab-separated-values')
+  @ApiOperation({ summary: 'The head of every stream in scope, `streamId TAB streamPosition TAB hash` a line sorted by stream id: its SHA-256 is headsDigest' })
+  async heads(@CurrentPrincipal() principal: Principal, @Res() res: Response) {
+    const verifier = await this.audit.verifyWithHeads(principal.role === 'admin' ? undefined : principal.clusterId ?? '');
+    const result = verifier.result();
+    res.status(200).type('text/tab-separated-values; charset=utf-8')
+      .setHeader('x-heads-digest', result.headsDigest).setHeader('x-chain-intact', String(result.intact)).setHeader('x-through', result.through ?? '')
+      .setHeader('content-disposition', 'attachment; filename="heads.tsv"');
+    for (const head of verifier.currentHeads()) if (!res.write(headLine(head))) await once(res, 'drain');
+    res.end();
+  }
+
+  @Post('audit/verify')
+  @HttpCode(200)
+  @Roles('admin', 'auditor')
+  @ApiConsumes('application/json', 'text/tab-separated-values', 'application/x-ndjson')
+  @ApiBody({ description: 'an anchor kept earlier: a heads file (GET /audit/heads) or an export (GET /audit/events) as the body, or JSON { heads: [{ streamId, streamPosition, hash }] } or { headsDigest, through } as verify printed them' })
+  @ApiOperation({ summary: 'Verify, and compare with an anchor: names every stream whose history changed since (rewritten, shorter, missing); new events are growth' })
+  async verifyAgainst(@CurrentPrincipal() principal: Principal, @Req() req: Request) {
+    const type = req.headers['content-type'] ?? '';
+    let anchor;
+    if (/^application\/json/i.test(type)) {
+      anchor = anchorFromJson(req.body);
+    } else if (/^(text\/tab-separated-values|text\/plain|application\/x-ndjson)/i.test(type)) {
+      anchor = await readAnchor(linesOf(req)).catch((error: unknown) => {
+        req.resume(); // the rest of a refused body is read and dropped
+        throw error;
+      });
+    } else {
+      req.resume();
+      throw DomainError.validation([{ field: 'content-type', reason: 'send the anchor as application/json, text/tab-separated-values (a heads file) or application/x-ndjson (an export)' }]);
+    }
+    return this.audit.verify(principal.role === 'admin' ? undefined : principal.clusterId ?? '', anchor);
   }
 
   @Get('clusters/:clusterId/settlements/:month/replay')

@@ -8,6 +8,7 @@ import { checkMonth, SettlementService } from '../settlement/settlement.service.
 import { inputDigest } from '../settlement/closing.js';
 import { toTuples } from '../settlement/engine/transfers.js';
 import { canonicalJson } from '../event-store/hash-chain.js';
+import { type Anchor } from './anchor.js';
 import { ChainVerifier, streamOfCluster } from './verify-chain.js';
 
 const PAGE = 2000;
@@ -49,10 +50,20 @@ export class AuditService {
     }
   }
 
-  async verify(clusterId?: string) {
-    const verifier = new ChainVerifier();
+  /**
+   * Every chain in scope recomputed, with the digest over the stream heads; given an
+   * anchor kept earlier, the streams whose history changed since (only those in scope).
+   */
+  async verify(clusterId?: string, anchor?: Anchor) {
+    return (await this.verifyWithHeads(clusterId, anchor)).result();
+  }
+
+  /** The verifier after the whole pass: its result and the heads (GET /audit/heads). */
+  async verifyWithHeads(clusterId?: string, anchor?: Anchor): Promise<ChainVerifier> {
+    const scoped = anchor?.heads && clusterId ? { ...anchor, heads: new Map([...anchor.heads].filter(([id]) => streamOfCluster(id, clusterId))) } : anchor;
+    const verifier = new ChainVerifier(scoped, (a, b) => this.store.isAtOrAfter(a, b));
     for await (const event of this.events(null, Number.MAX_SAFE_INTEGER, clusterId)) verifier.add(event);
-    return verifier.result();
+    return verifier;
   }
 
   /**
@@ -60,6 +71,8 @@ export class AuditService {
    * replayed from the events the close read (up to its last position), compared with the
    * closed statements and their input digest; the live projection's differences from the
    * close are listed too (they are pending corrections, not errors of the close).
+   * replayedIdentical: the replay reproduces the close (or, open, the live view);
+   * liveIdentical: the live view equals the close (open: the replay); identical: both.
    */
   async replay(clusterId: string, month: string) {
     checkMonth(month);
@@ -70,7 +83,8 @@ export class AuditService {
     const liveStatements = live?.statements ?? (await this.settlement.provisionalStatements(clusterId, month));
     const closed = closedMonth?.statements;
     const differences: Difference[] = [];
-    let reproducible = true;
+    let replayedIdentical = true;
+    let liveIdentical = true;
     const members = new Set([...replayed.statements.map((s) => s.memberId), ...liveStatements.map((s) => s.memberId), ...(closed ?? []).map((s) => s.memberId)]);
     for (const memberId of [...members].sort()) {
       const r = replayed.statements.find((s) => s.memberId === memberId);
@@ -78,21 +92,29 @@ export class AuditService {
       const c = closed?.find((s) => s.memberId === memberId);
       for (const field of COMPARED_FIELDS) {
         const values = { replayed: r ? (r[field] as number) : null, live: l ? (l[field] as number) : null, closed: closed ? (c ? (c[field] as number) : null) : null };
+        // closed: the replay is checked against the close, the live view against the close
+        // (its differences are pending corrections); open: the replay against the live view
         const replayDiffers = closed ? values.replayed !== values.closed : values.replayed !== values.live;
-        if (replayDiffers) reproducible = false;
-        if (replayDiffers || (closed && values.live !== values.closed)) differences.push({ memberId, field, ...values });
+        const liveDiffers = closed ? values.live !== values.closed : replayDiffers;
+        if (replayDiffers) replayedIdentical = false;
+        if (liveDiffers) liveIdentical = false;
+        if (replayDiffers || liveDiffers) differences.push({ memberId, field, ...values });
       }
     }
     const digest = closedMonth ? { closed: closedMonth.inputDigest, replayed: inputDigest(replayed.inputs), matches: closedMonth.inputDigest === inputDigest(replayed.inputs) } : null;
+    if (digest && !digest.matches) replayedIdentical = false;
     // the transfer matrix and the support ledger frozen in the close, recomputed (absent from closes before them: null)
     const closedSupport = closedMonth ? await this.settlement.closedSupport(clusterId, month) : undefined;
     const transfers = closedMonth?.transfers
       ? { identical: canonicalJson(closedMonth.transfers) === canonicalJson(toTuples(replayed.transfers ?? [])), closedRows: closedMonth.transfers.length, replayedRows: replayed.transfers?.length ?? 0 }
       : null;
     const support = closedSupport ? { identical: canonicalJson(closedSupport.ledger) === canonicalJson(replayed.support) } : null;
+    if (transfers?.identical === false || support?.identical === false) replayedIdentical = false;
     return {
-      clusterId, month, identical: reproducible && (digest?.matches ?? true) && (transfers?.identical ?? true) && (support?.identical ?? true), closed: closedMonth !== undefined, digest,
-      transfers, support,
+      clusterId, month,
+      // identical only when nothing differs: a listed difference never comes with true
+      identical: replayedIdentical && liveIdentical && differences.length === 0,
+      replayedIdentical, liveIdentical, closed: closedMonth !== undefined, digest, transfers, support,
       agreementVersion: replayed.agreement.version, members: members.size, differences,
     };
   }

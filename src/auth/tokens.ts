@@ -62,6 +62,16 @@ export class TokenRepository {
     return { principal: { tokenId, role, clusterId, memberId, label } };
   }
 
+  /** The principal of a token by its id, while it is valid (a portal session's token). */
+  async principalById(tokenId: string, now = new Date()): Promise<{ principal?: Principal; reason?: string }> {
+    const record = await this.get(tokenId);
+    if (!record) return { reason: 'unknown token' };
+    if (record.revokedAt) return { reason: 'token revoked' };
+    if (record.expiresAt && new Date(record.expiresAt) <= now) return { reason: 'token expired' };
+    const { role, clusterId, memberId, label } = record;
+    return { principal: { tokenId, role, clusterId, memberId, label } };
+  }
+
   async list(clusterId?: string): Promise<TokenRecord[]> {
     const { rows } = clusterId
       ? await this.pool.query<TokenRow>('SELECT * FROM access_tokens WHERE cluster_id = $1 ORDER BY created_at, token_id', [clusterId])

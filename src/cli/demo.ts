@@ -1,14 +1,15 @@
 // npm run demo [-- --month YYYY-MM]: starts the service on its embedded default, loads the
-// five seed clusters through the public API with a month of generated readings, prints the
-// settlement of each and where to look, and keeps serving until Ctrl-C. Running it again
-// duplicates nothing.
+// five seed clusters through the public API with a month of generated readings, closes the
+// month and issues its documents, prints the settlement of each, the portal's address and a
+// sign-in token for each role, and keeps serving until Ctrl-C. Running it again duplicates
+// nothing: a month already closed stays as it was, its documents are the same.
 import { parseArgs } from 'node:util';
 import { DateTime } from 'luxon';
 import { createService } from '../app.js';
 import { TokenRepository } from '../auth/tokens.js';
 import { loadConfig } from '../config/config.js';
 import { createLogger } from '../common/logger.js';
-import { type Api, loadScenario } from '../scenarios/load-scenario.js';
+import { type Api, closeAndIssue, issueToken, loadScenario } from '../scenarios/load-scenario.js';
 import { SCENARIOS } from '../scenarios/seed-clusters.js';
 
 const { values } = parseArgs({ options: { month: { type: 'string' } } });
@@ -35,10 +36,18 @@ for (const scenario of SCENARIOS) {
   console.log(`\n${scenario.cluster.name}  (${scenario.agreement.allocation.method}${scenario.contracts.length ? ', bilateral contracts' : ''})`);
   console.log(`  readings: ${loaded.readings.new} new, ${loaded.readings.unchanged} unchanged`);
   console.log(`  ${month}: import ${(t.importWh / 1e6).toFixed(1)} MWh, export ${(t.exportWh / 1e6).toFixed(1)} MWh, shared in the cluster ${(t.receivedWh / 1e6).toFixed(1)} MWh, self-sufficiency ${(t.selfSufficiency.valueBp / 100).toFixed(2)} %`);
-  console.log(`  ${base}/clusters/${loaded.clusterId}/settlements/${month}`);
-  console.log(`  coordinator token: ${loaded.coordinatorToken}`);
+  const issued = await closeAndIssue(api, loaded.coordinatorToken, loaded.clusterId, month);
+  console.log(`  ${month} closed, ${issued} documents issued`);
+  console.log(`  API: ${base}/clusters/${loaded.clusterId}/settlements/${month}`);
+  const firstMember = scenario.members[0]!;
+  const memberToken = await issueToken(api, loaded.coordinatorToken, { role: 'member', clusterId: loaded.clusterId, memberId: loaded.memberIds[firstMember.key], label: `${scenario.key} member (demo)` });
+  const auditorToken = await issueToken(api, loaded.coordinatorToken, { role: 'auditor', clusterId: loaded.clusterId, label: `${scenario.key} auditor (demo)` });
+  console.log(`  sign in at ${base}/portal with one of these tokens:`);
+  console.log(`    coordinator:             ${loaded.coordinatorToken}`);
+  console.log(`    member (${firstMember.legalName}): ${memberToken}`);
+  console.log(`    auditor:                 ${auditorToken}`);
 }
-console.log(`\nOpenAPI: ${base}/docs   admin token for this demo: ${adminToken}`);
+console.log(`\nPortal: ${base}/portal   OpenAPI: ${base}/docs   admin token for this demo: ${adminToken}`);
 console.log('Serving; Ctrl-C to stop.');
 const stop = async () => {
   await service.close();

@@ -31,14 +31,21 @@ export class ClustersService {
     return randomUUID();
   }
 
+  /** Every change that takes effect from a date is checked against the closed months (409). */
   async execute(clusterId: string, command: ClusterCommand): Promise<{ events: ClusterEvent[]; streamVersion: number }> {
-    const result = await decideAndAppend(this.store, clusterStreamId(clusterId), clusterDecider, command);
+    const full = command.type === 'RegisterCluster' || command.type === 'ChangeCoordinator' ? command : { ...command, closedMonths: await this.closed.closedMonths(clusterId) };
+    const result = await decideAndAppend(this.store, clusterStreamId(clusterId), clusterDecider, full);
     if (result.lastGlobalPosition) await this.runner.waitFor(result.lastGlobalPosition);
     return { events: result.events, streamVersion: result.streamVersion };
   }
 
   async amendAgreement(clusterId: string, terms: Extract<ClusterCommand, { type: 'AmendAgreement' }>['terms']) {
-    return this.execute(clusterId, { type: 'AmendAgreement', terms, closedMonths: await this.closed.closedMonths(clusterId) });
+    return this.execute(clusterId, { type: 'AmendAgreement', terms, closedMonths: [] });
+  }
+
+  /** The cluster's closed months (YYYY-MM), for changes that must not reach into them. */
+  closedMonths(clusterId: string): Promise<string[]> {
+    return this.closed.closedMonths(clusterId);
   }
 
   /** The cluster's state from the read model; 404 when unknown. */

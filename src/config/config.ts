@@ -1,5 +1,6 @@
 // Typed configuration from the environment, validated once at start.
 // A bad setting stops the service with a message naming the variable.
+import { isIP } from 'node:net';
 
 export interface AppConfig {
   port: number;
@@ -16,6 +17,8 @@ export interface AppConfig {
   projectionBatchSize: number;
   corsOrigins: string[];
   rateLimitPerMinute: number;
+  /** Express's trust proxy: false, a number of proxy hops, or the proxies' addresses/subnets. */
+  trustProxy: false | number | string[];
 }
 
 export class ConfigError extends Error {
@@ -59,6 +62,32 @@ function url(env: Env, name: string, protocols: string[]): string | undefined {
   return raw;
 }
 
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/**
+ * TRUST_PROXY: unset or false (the default: the client's address is the socket's), a
+ * number of proxy hops in front of the service, or comma-separated proxy addresses or
+ * subnets (`loopback`, `10.0.0.0/8`). Not `true`: trusting every hop lets any client
+ * pick its address by X-Forwarded-For, and with it its rate limit.
+ */
+function trustProxy(env: Env): false | number | string[] {
+  const raw = (env.TRUST_PROXY ?? '').trim();
+  if (raw === '' || raw === 'false' || raw === '0') return false;
+  if (/^\d+$/.test(raw)) {
+    const hops = Number(raw);
+    if (hops > 10) throw new ConfigError('TRUST_PROXY', `must be at most 10 proxy hops, got ${hops}`);
+    return hops;
+  }
+  if (raw === 'true') throw new ConfigError('TRUST_PROXY', 'must be a number of proxy hops or the proxies\' addresses, not true (any client could then choose its address)');
+  const entries = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const entry of entries) {
+    const [address, prefix, extra] = entry.split('/');
+    const ok = extra === undefined && (PROXY_NAMES.includes(entry) || (isIP(address) !== 0 && (prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (isIP(address) === 4 ? 32 : 128)))));
+    if (!ok) throw new ConfigError('TRUST_PROXY', `must be false, a number of hops, or addresses/subnets (loopback, 10.0.0.0/8); "${entry}" is none of them`);
+  }
+  return entries;
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const eventStore = oneOf(env, 'EVENT_STORE', ['postgres', 'kurrentdb'] as const, 'postgres');
   const kurrentDbUrl = url(env, 'KURRENTDB_URL', ['kurrentdb:', 'esdb:', 'kurrentdb+discover:', 'esdb+discover:']);
@@ -83,5 +112,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     projectionBatchSize: integer(env, 'PROJECTION_BATCH_SIZE', 2000, 1, 100000),
     rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 1200, 1, 1_000_000),
     corsOrigins: (env.CORS_ORIGINS || '').split(',').map((s) => s.trim()).filter(Boolean),
+    trustProxy: trustProxy(env),
   };
 }

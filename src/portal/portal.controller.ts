@@ -1,6 +1,7 @@
 // The web portal: members see their month, the coordinator runs the cluster's month, the
-// auditor checks the log. Server-rendered; the session is the access token in an
-// httpOnly, SameSite=Strict cookie; every page checks it like the API's guard does.
+// auditor checks the log. Server-rendered; the session (security.ts: a server-side
+// session id in an httpOnly, SameSite=Strict cookie, CSRF-checked POSTs, a CSP without
+// inline scripts) is bound to the access token, checked at every page like the API's guard.
 import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
@@ -22,21 +23,23 @@ import { AuditService } from '../audit/audit.service.js';
 import { exportLine } from '../audit/audit.controller.js';
 import type { MemberStatement } from '../settlement/engine/statement.js';
 import { escapeHtml, kwh, local, page, percentBp, table, zl } from './html.js';
+import { cookieOptions, cookies, CSRF_COOKIE, portalState, PortalSessions, SESSION_COOKIE, SESSION_HOURS, withCsrf } from './security.js';
+import { MAX_FILE_BYTES } from '../metering/metering.controller.js';
+import { problem, ProblemException } from '../common/problem.js';
+import { pipeline, Transform } from 'node:stream';
+import { createHash } from 'node:crypto';
 import { type Lang, t, type TextKey } from './i18n.js';
 
-const SESSION = 'kl_session';
 const LANG = 'kl_lang';
+/** The portal's own scripts (assets/portal/), served by name: nothing inline (CSP). */
+const SCRIPTS = ['member-month.js', 'cluster-month.js'];
+
+/** Data for a page's script, as a JSON block the script reads (not executed, so CSP allows it). */
+function jsonBlock(id: string, value: unknown): string {
+  return `<script type="application/json" id="${id}">${JSON.stringify(value).replace(/</g, '\\u003c')}</script>`;
+}
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 const LOCAL_TIME = new Intl.DateTimeFormat('pl-PL', { timeZone: 'Europe/Warsaw', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-
-function cookies(request: Request): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const part of (request.headers.cookie ?? '').split(';')) {
-    const [name, ...rest] = part.trim().split('=');
-    if (name) result[name] = decodeURIComponent(rest.join('='));
-  }
-  return result;
-}
 
 class PortalError extends Error {
   constructor(readonly status: number, message: string) {
@@ -55,6 +58,7 @@ export class PortalController {
     @Inject(SettlementService) private readonly settlement: SettlementService,
     @Inject(InvoicingService) private readonly invoicing: InvoicingService,
     @Inject(AuditService) private readonly audit: AuditService,
+    @Inject(PortalSessions) private readonly sessions: PortalSessions,
   ) {}
 
   private lang(request: Request, response: Response): Lang {
@@ -66,20 +70,23 @@ export class PortalController {
     return cookies(request)[LANG] === 'en' ? 'en' : 'pl';
   }
 
-  /** The signed-in principal, or a redirect to sign-in with the reason. */
+  /** The signed-in principal (the session's token, still valid), or a redirect to sign-in with the reason. */
   private async principal(request: Request, response: Response): Promise<Principal | undefined> {
-    const token = cookies(request)[SESSION];
-    const { principal } = token ? await this.tokens.authenticate(token) : { principal: undefined };
+    const { session, staleSession } = portalState(request);
+    const { principal } = session ? await this.tokens.principalById(session.tokenId) : { principal: undefined };
     if (!principal) {
-      response.clearCookie(SESSION, { path: '/portal' });
-      response.redirect(303, `/portal?${token ? 'ended=1' : ''}`);
+      if (session) await this.sessions.delete(session.sessionId); // its token was revoked or expired
+      response.clearCookie(SESSION_COOKIE, cookieOptions(request));
+      response.redirect(303, `/portal?${session || staleSession ? 'ended=1' : ''}`);
       return undefined;
     }
     return principal;
   }
 
+  /** Every page goes out through here: the CSRF token goes into its POST forms. */
   private send(response: Response, lang: Lang, principal: Principal | undefined, title: string, body: string, extra: { message?: string; charts?: boolean; status?: number } = {}) {
-    response.status(extra.status ?? 200).type('html').send(page({ lang, title, body, signedIn: principal ? { label: principal.label, role: principal.role } : undefined, message: extra.message, charts: extra.charts }));
+    const html = page({ lang, title, body, signedIn: principal ? { label: principal.label, role: principal.role } : undefined, message: extra.message, charts: extra.charts });
+    response.status(extra.status ?? 200).type('html').send(withCsrf(html, portalState(response.req).csrfToken));
   }
 
   private async guarded(request: Request, response: Response, roles: Principal['role'][], render: (p: Principal, lang: Lang) => Promise<void>) {
@@ -103,6 +110,17 @@ export class PortalController {
     createReadStream(join(projectRoot(), 'node_modules', 'chart.js', 'dist', 'chart.umd.min.js')).pipe(response);
   }
 
+  @Get('assets/app/:file')
+  @Public()
+  script(@Param('file') file: string, @Res() response: Response) {
+    if (!SCRIPTS.includes(file)) {
+      response.status(404).type('text').send('not found');
+      return;
+    }
+    response.type('application/javascript').setHeader('cache-control', 'no-cache');
+    createReadStream(join(projectRoot(), 'assets', 'portal', file)).pipe(response);
+  }
+
   @Get()
   @Public()
   async signInPage(@Req() request: Request, @Res() response: Response, @Query('ended') ended?: string) {
@@ -123,14 +141,21 @@ export class PortalController {
       this.send(response, lang, undefined, t(lang, 'signIn'), `<section><form method="post" action="/portal/sign-in"><label for="token">${t(lang, 'token')}</label><input id="token" name="token" type="password" required size="50"><p><button type="submit">${t(lang, 'signIn')}</button></p></form></section>`, { message: t(lang, 'badToken'), status: 401 });
       return;
     }
-    response.cookie(SESSION, token, { httpOnly: true, sameSite: 'strict', path: '/portal', secure: request.secure });
+    // a new session at every sign-in (never one a page was served under before)
+    const previous = portalState(request).session;
+    if (previous) await this.sessions.delete(previous.sessionId);
+    const session = await this.sessions.create(principal.tokenId);
+    response.cookie(SESSION_COOKIE, session.sessionId, cookieOptions(request, SESSION_HOURS * 3_600_000));
+    response.clearCookie(CSRF_COOKIE, cookieOptions(request));
     response.redirect(303, '/portal/home');
   }
 
   @Post('sign-out')
   @Public()
-  signOut(@Res() response: Response) {
-    response.clearCookie(SESSION, { path: '/portal' });
+  async signOut(@Req() request: Request, @Res() response: Response) {
+    const { session } = portalState(request);
+    if (session) await this.sessions.delete(session.sessionId);
+    response.clearCookie(SESSION_COOKIE, cookieOptions(request));
     response.redirect(303, '/portal');
   }
 
@@ -184,21 +209,19 @@ export class PortalController {
       const chosen = day && /^\d{4}-\d{2}-\d{2}$/.test(day) && day.startsWith(month) ? day : daily[0]?.day ?? `${month}-01`;
       const curve = await this.settlement.memberIntervals(clusterId, month, memberId, chosen);
       const invoices = (await this.invoicing.documents(clusterId)).filter((d) => d.memberId === memberId && d.month === month);
-      const chartData = JSON.stringify({
+      const chartData = ({
         days: daily.map((d) => d.day.slice(8)),
         own: daily.map((d) => d.selfConsumedWh / 1000), cluster: daily.map((d) => d.receivedWh / 1000), grid: daily.map((d) => d.gridImportWh / 1000),
         supplied: daily.map((d) => d.suppliedWh / 1000), fedIn: daily.map((d) => d.gridExportWh / 1000),
         times: curve.items.map((i) => LOCAL_TIME.format(new Date(i.intervalStart))), curveImport: curve.items.map((i) => i.importWh), curveReceived: curve.items.map((i) => i.receivedWh), curveExport: curve.items.map((i) => i.exportWh),
-      }).replace(/</g, '\\u003c');
-      const labels = JSON.stringify([t(lang, 'selfConsumedWh'), t(lang, 'receivedWh'), t(lang, 'gridImportWh'), t(lang, 'suppliedWh'), t(lang, 'gridExportWh'), t(lang, 'importWh'), t(lang, 'exportWh')]);
+      });
+      const labels = [t(lang, 'selfConsumedWh'), t(lang, 'receivedWh'), t(lang, 'gridImportWh'), t(lang, 'suppliedWh'), t(lang, 'gridExportWh'), t(lang, 'importWh'), t(lang, 'exportWh')];
       const body = `<p>${t(lang, 'status')}: <strong data-testid="status">${t(lang, closed ? 'closed' : 'provisional')}</strong> · ${escapeHtml(names(memberId))}</p>
 ${this.statementSections(lang, statement, names)}
 <section><h2>${t(lang, 'daily')}</h2><canvas id="daily" role="img" aria-label="${t(lang, 'daily')}"></canvas></section>
 <section><h2>${t(lang, 'dayCurve')}</h2><form class="inline" method="get"><label for="day">${t(lang, 'day')}</label><input id="day" name="day" type="date" value="${chosen}" min="${month}-01" max="${month}-31">${p.role !== 'member' ? `<input type="hidden" name="member" value="${escapeHtml(memberId)}">` : ''}<button type="submit">${t(lang, 'show')}</button></form><canvas id="curve" role="img" aria-label="${t(lang, 'dayCurve')}"></canvas></section>
 <section><h2>${t(lang, 'invoices')}</h2>${table(lang, ['number', 'kind', 'gross', ''], invoices.map((d) => [escapeHtml(d.number), escapeHtml(d.kind), zl(d.totalGrossGrosze), `<a href="/portal/invoices/${d.invoiceId}.pdf">${t(lang, 'download')}</a>`]), [false, false, true, false])}</section>
-<script>const d=${chartData};const l=${labels};
-new Chart(document.getElementById('daily'),{type:'bar',data:{labels:d.days,datasets:[{label:l[0],data:d.own,stack:'c'},{label:l[1],data:d.cluster,stack:'c'},{label:l[2],data:d.grid,stack:'c'},{label:l[3],data:d.supplied.map(v=>-v),stack:'p'},{label:l[4],data:d.fedIn.map(v=>-v),stack:'p'}]},options:{animation:false,scales:{y:{title:{display:true,text:'kWh'}}}}});
-new Chart(document.getElementById('curve'),{type:'line',data:{labels:d.times,datasets:[{label:l[5],data:d.curveImport},{label:l[1],data:d.curveReceived},{label:l[6],data:d.curveExport}]},options:{animation:false,scales:{y:{title:{display:true,text:'Wh'}}}}});</script>`;
+${jsonBlock('member-month-data', { chart: chartData, labels })}<script src="/portal/assets/app/member-month.js" defer></script>`;
       this.send(response, lang, p, `${t(lang, 'statement')} ${month}`, body, { charts: true });
     });
   }
@@ -247,10 +270,7 @@ ${closed ? '' : `<section><h2>${t(lang, 'closeMonth')}</h2><form method="post" a
 ${closed ? `<section><h2>${t(lang, 'invoices')}</h2><form method="post" action="/portal/cluster/${month}/invoices"><button type="submit">${t(lang, 'issueInvoices')}</button></form></section>
 <section><h2>${t(lang, 'corrections')}</h2>${table(lang, ['', 'number', 'differenceNetGrosze'], pending.map((x) => [escapeHtml(names(x.memberId)), escapeHtml(x.document), zl(x.differenceNetGrosze)]), [false, false, true])}
 ${pending.length ? `<form method="post" action="/portal/cluster/${month}/corrections" class="inline"><div><label for="creason">${t(lang, 'reason')}</label><input id="creason" name="reason" required size="40"></div><button type="submit">${t(lang, 'issueCorrections')}</button></form>` : ''}</section>` : ''}
-<script>const m=${JSON.stringify(months.map((r) => r.month))};const s=${JSON.stringify(months.map((r) => r.totals.selfSufficiency.valueBp / 100))};
-new Chart(document.getElementById('trend'),{type:'line',data:{labels:m,datasets:[{label:${JSON.stringify(t(lang, 'selfSufficiency'))},data:s}]},options:{animation:false,scales:{y:{min:0,max:100,title:{display:true,text:'%'}}}}});
-document.getElementById('import').addEventListener('submit',async(e)=>{e.preventDefault();const f=e.target;const q=new URLSearchParams({format:f.format.value});if(f.ppeCode.value)q.set('ppeCode',f.ppeCode.value);
-const r=await fetch('/portal/import?'+q,{method:'POST',headers:{'content-type':'text/csv'},body:f.file.files[0]});document.getElementById('import-result').textContent=await r.text();});</script>`;
+${jsonBlock('cluster-month-data', { months: months.map((r) => r.month), selfSufficiency: months.map((r) => r.totals.selfSufficiency.valueBp / 100), label: t(lang, 'selfSufficiency') })}<script src="/portal/assets/app/cluster-month.js" defer></script>`;
       this.send(response, lang, p, `${t(lang, 'clusterMonth')} ${month}`, body, { charts: true, message: done ? t(lang, 'done') : undefined });
     });
   }
@@ -268,10 +288,29 @@ const r=await fetch('/portal/import?'+q,{method:'POST',headers:{'content-type':'
       response.status(400).type('text').send('format: tauron, enea or generic');
       return;
     }
+    // the API's limit on a file, declared or streamed
+    const tooLarge = () => new ProblemException(problem(413, `The file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MB`));
+    if (Number(request.headers['content-length'] ?? 0) > MAX_FILE_BYTES) {
+      request.resume();
+      throw tooLarge();
+    }
+    const hash = createHash('sha256');
+    let bytes = 0;
+    const meter = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        bytes += chunk.length;
+        if (bytes > MAX_FILE_BYTES) return callback(tooLarge());
+        hash.update(chunk);
+        callback(null, chunk);
+      },
+    });
+    // pipeline: an aborted upload ends the parse with an error instead of leaving it waiting
+    const file = pipeline(request, meter, () => undefined) as unknown as Readable;
     try {
-      const report = await this.metering.recordFile(principal.clusterId!, request as unknown as Readable, { format, ppeCode: ppeCode || undefined, balancing: 'before', digest: () => '', source: `portal:${format}` });
+      const report = await this.metering.recordFile(principal.clusterId!, file, { format, ppeCode: ppeCode || undefined, balancing: 'before', digest: () => hash.digest('hex'), source: `portal:${format}` });
       response.status(200).type('text').send(JSON.stringify(report, null, 2));
     } catch (error) {
+      if (error instanceof ProblemException) request.resume();
       if (!isDomainError(error)) throw error;
       const lines = [error.message, ...error.errors.map((e) => `  ${e.line !== undefined ? `line ${e.line}` : e.field}: ${e.reason}`)];
       response.status(400).type('text').send(lines.join('\n'));
@@ -312,7 +351,7 @@ const r=await fetch('/portal/import?'+q,{method:'POST',headers:{'content-type':'
         replay = `<p data-testid="replay">${month}: <strong class="${result.identical ? 'ok' : 'bad'}">${t(lang, result.identical ? 'identical' : 'differences')}</strong>${result.digest ? ` · digest ${result.digest.matches ? '✓' : '✗'}` : ''}</p>`
           + (result.differences.length ? table(lang, ['', 'field', 'live', 'closed', 'replayed'], result.differences.slice(0, 50).map((d) => [escapeHtml(d.memberId), escapeHtml(d.field), String(d.live), String(d.closed), String(d.replayed)])) : '');
       }
-      const body = `<section><h2>${t(lang, 'chain')}</h2><p data-testid="chain" class="${verify.intact ? 'ok' : 'bad'}">${t(lang, verify.intact ? 'intact' : 'broken')} (${verify.events} / ${verify.streams})</p></section>
+      const body = `<section><h2>${t(lang, 'chain')}</h2><p data-testid="chain" class="${verify.intact ? 'ok' : 'bad'}">${t(lang, verify.intact ? 'intact' : 'broken')} (${verify.events} / ${verify.streams})</p><p>headsDigest: <code data-testid="heads-digest">${escapeHtml(verify.headsDigest)}</code></p></section>
 <section><h2>${t(lang, 'replay')}</h2><form class="inline" method="get"><label for="month">${t(lang, 'month')}</label><input id="month" name="month" value="${escapeHtml(month ?? '')}" placeholder="2026-05" pattern="\\d{4}-\\d{2}"><button type="submit">${t(lang, 'show')}</button></form>${replay}</section>
 <section><h2>${t(lang, 'exportLog')}</h2><p><a href="/portal/audit/export">${t(lang, 'exportLog')}</a></p></section>`;
       this.send(response, lang, p, t(lang, 'audit'), body);

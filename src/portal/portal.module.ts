@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module.js';
 import { AuthModule } from '../auth/auth.module.js';
 import { ClustersModule } from '../clusters/clusters.module.js';
@@ -6,6 +6,12 @@ import { InvoicingModule } from '../invoicing/invoicing.module.js';
 import { MeteringModule } from '../metering/metering.module.js';
 import { SettlementModule } from '../settlement/settlement.module.js';
 import { PortalController } from './portal.controller.js';
+import { PortalSecurityMiddleware, PortalSessions } from './security.js';
 
-@Module({ imports: [AuthModule, ClustersModule, MeteringModule, SettlementModule, InvoicingModule, AuditModule], controllers: [PortalController] })
-export class PortalModule {}
+@Module({ imports: [AuthModule, ClustersModule, MeteringModule, SettlementModule, InvoicingModule, AuditModule], controllers: [PortalController], providers: [PortalSessions] })
+export class PortalModule implements NestModule {
+  // sessions, the CSRF and origin checks and the CSP for every portal route, whatever its page
+  configure(consumer: MiddlewareConsumer) {
+    consumer.apply(PortalSecurityMiddleware).forRoutes(PortalController);
+  }
+}

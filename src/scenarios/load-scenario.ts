@@ -70,3 +70,16 @@ export async function loadScenario(api: Api, adminToken: string, scenario: Scena
   }
   return { clusterId, coordinatorToken, memberIds, readings };
 }
+
+/** Closes a month that has ended (gaps allowed: a demo's generated data has none, a real one may) and issues its documents; both repeatable. */
+export async function closeAndIssue(api: Api, coordinatorToken: string, clusterId: string, month: string): Promise<number> {
+  const c = `/clusters/${clusterId}/settlements/${month}`;
+  const closed = await api('POST', `${c}/close`, coordinatorToken, { allowGaps: true, reason: 'demo: generated readings' });
+  if (closed.status >= 300 && closed.status !== 409) throw new Error(`POST ${c}/close answered ${closed.status}: ${JSON.stringify(closed.body)}`);
+  const issued = await ok(api, 'POST', `${c}/invoices`, coordinatorToken, {});
+  return (issued.documents as unknown[]).length;
+}
+
+export async function issueToken(api: Api, token: string, body: { role: string; clusterId: string; memberId?: string; label: string }): Promise<string> {
+  return (await ok(api, 'POST', '/tokens', token, body)).token;
+}

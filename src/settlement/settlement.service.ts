@@ -12,7 +12,7 @@ import { EVENT_STORE, type EventStore, readManyStreams, type RecordedEvent } fro
 export type EventFilter = (event: RecordedEvent) => boolean;
 import { DateTime } from 'luxon';
 import { isValidDate, isValidMonth, monthBounds, startOfWarsawDay } from '../clusters/registry/calendar.js';
-import { type ClusterEvent, type ClusterState, clusterStreamId, evolve, initialClusterState } from '../clusters/registry/registry.js';
+import { agreementForMonth, type ClusterEvent, type ClusterState, clusterStreamId, evolve, initialClusterState } from '../clusters/registry/registry.js';
 import { ClustersService } from '../clusters/clusters.service.js';
 import { daysOfMonth, evolveMeterStream, intervalsInDay, legacyMeterStreamId, type MeterEvent, type MeterStreamState, meterStreamId } from '../metering/domain/meter-stream.js';
 import type { ClusterMonth, MemberStatement } from './engine/statement.js';
@@ -175,12 +175,32 @@ export class SettlementService {
     return { ...monthData, statement };
   }
 
-  /** Totals and KPIs over the 12 months up to this one, from the months computed so far. */
+  /**
+   * Totals and KPIs over the 12 months up to this one. The same for every reader, live or
+   * after a rebuild: each month with readings and an agreement in force counts, a closed
+   * month with its closed totals, an open one computed from the read models first if its
+   * inputs changed (never "whatever months happen to have been read before").
+   */
   async trailingYear(clusterId: string, month: string) {
     const [y, m] = month.split('-').map(Number);
     const from = `${m === 12 ? y : y - 1}-${String((m % 12) + 1).padStart(2, '0')}`;
-    const { rows } = await this.pool.query<{ month: string; totals: ClusterMonth }>(
-      'SELECT month, totals FROM settlement_cluster_months WHERE cluster_id = $1 AND month >= $2 AND month <= $3 ORDER BY month', [clusterId, from, month]);
+    const state = await this.clusters.state(clusterId);
+    const withReadings = await this.pool.query<{ month: string }>(
+      `SELECT DISTINCT to_char(day, 'YYYY-MM') AS month FROM meter_days WHERE cluster_id = $1 AND day >= $2::date AND day < ($3::date + interval '1 month') ORDER BY month`,
+      [clusterId, `${from}-01`, `${month}-01`]);
+    const closed = new Set(await this.clusters.closedMonths(clusterId));
+    const rows: { month: string; totals: ClusterMonth }[] = [];
+    for (const { month: each } of withReadings.rows) {
+      if (!agreementForMonth(state, each)) continue;
+      const close = closed.has(each) ? await this.closedMonth(clusterId, each) : undefined;
+      if (close) {
+        rows.push({ month: each, totals: close.totals });
+        continue;
+      }
+      await this.ensureFresh(clusterId, each);
+      const stored = await this.storedMonth(clusterId, each);
+      if (stored) rows.push({ month: each, totals: stored.cluster });
+    }
     const sum = (f: 'importWh' | 'exportWh' | 'selfConsumedWh' | 'receivedWh' | 'renewableExportWh') => rows.reduce((a, r) => a + r.totals[f], 0);
     const totals = { importWh: sum('importWh'), exportWh: sum('exportWh'), selfConsumedWh: sum('selfConsumedWh'), receivedWh: sum('receivedWh') };
     const latest = rows[rows.length - 1]?.totals;

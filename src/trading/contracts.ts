@@ -6,7 +6,7 @@ import Holidays from 'date-holidays';
 import { DateTime } from 'luxon';
 import { DomainError, type FieldError } from '../common/domain-error.js';
 import { isValidDate } from '../clusters/registry/calendar.js';
-import { type ClusterState, memberActiveOn } from '../clusters/registry/registry.js';
+import { type ClusterState, memberActiveOn, refuseClosedMonths } from '../clusters/registry/registry.js';
 import type { ActiveContract } from '../settlement/engine/allocate.js';
 
 const ZONE = 'Europe/Warsaw';
@@ -41,7 +41,7 @@ export interface TradingState {
 export const initialTradingState = (): TradingState => ({ contracts: {} });
 
 export type TradingCommand =
-  | { type: 'SignContract'; contract: Omit<Contract, 'terminatedFrom'>; registry: ClusterState }
+  | { type: 'SignContract'; contract: Omit<Contract, 'terminatedFrom'>; registry: ClusterState; closedMonths?: string[] }
   | { type: 'TerminateContract'; contractId: string; effectiveFrom: string; today: string };
 
 export type TradingEvent =
@@ -89,6 +89,8 @@ export function decideTrading(command: TradingCommand, state: TradingState): Tra
       }
     }
     if (errors.length) throw DomainError.validation(errors);
+    // a contract delivers from validFrom: it would change a closed month's allocation
+    refuseClosedMonths(command.closedMonths, c.validFrom, 'a contract delivering');
     return [{ type: 'BilateralContractSigned', data: { ...c } }];
   }
   const contract = state.contracts[command.contractId];

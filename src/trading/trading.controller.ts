@@ -55,7 +55,7 @@ export class TradingController {
   async sign(@Param('clusterId') clusterId: string, @Body() body: SignContractDto) {
     const registry = await this.clusters.state(clusterId);
     const contract = { contractId: randomUUID(), ...body, window: body.window ? { ...body.window } : null, signedAt: new Date().toISOString() };
-    const { streamVersion } = await this.execute(clusterId, { type: 'SignContract', contract, registry });
+    const { streamVersion } = await this.execute(clusterId, { type: 'SignContract', contract, registry, closedMonths: await this.clusters.closedMonths(clusterId) });
     return { ...contract, terminatedFrom: null, streamVersion };
   }
 

@@ -69,12 +69,11 @@ const MATRIX: Row[] = [
   { method: 'GET', route: '/clusters/:clusterId/invoices/:invoiceId', path: `${C}/invoices/no-such-invoice`, expect: all(404, { 'meter-data': 403 }) },
   { method: 'GET', route: '/clusters/:clusterId/ledger', path: `${C}/ledger`, expect: all('ok', { member: 403, 'meter-data': 403, 'other-coordinator': 404 }) },
   // the portal authenticates by its own session cookie, not by bearer tokens: without a cookie it redirects to sign-in
-  ...['/portal', '/portal/home', '/portal/months/:month', '/portal/invoices/:file', '/portal/cluster/:month', '/portal/audit', '/portal/audit/export', '/portal/assets/chart.umd.min.js']
-    .map((route) => ({ method: 'GET', route, path: route.replace(':month', '2026-05').replace(':file', 'x.pdf'), expect: all('ok') })),
-  // a sign-in without a token in the form is refused whatever bearer header comes with it
-  { method: 'POST', route: '/portal/sign-in', path: '/portal/sign-in', expect: all(401) },
-  ...['/portal/sign-out', '/portal/import', '/portal/cluster/:month/:action']
-    .map((route) => ({ method: 'POST', route, path: route.replace(':month', '2026-05').replace(':action', 'close'), expect: all('ok') })),
+  ...['/portal', '/portal/home', '/portal/months/:month', '/portal/invoices/:file', '/portal/cluster/:month', '/portal/audit', '/portal/audit/export', '/portal/assets/chart.umd.min.js', '/portal/assets/app/:file']
+    .map((route) => ({ method: 'GET', route, path: route.replace(':month', '2026-05').replace(':file', route.includes('/assets/') ? 'cluster-month.js' : 'x.pdf'), expect: all('ok') })),
+  // a portal POST without the portal's Origin and CSRF token is refused whatever bearer header comes with it
+  ...['/portal/sign-in', '/portal/sign-out', '/portal/import', '/portal/cluster/:month/:action']
+    .map((route) => ({ method: 'POST', route, path: route.replace(':month', '2026-05').replace(':action', 'close'), expect: all(403) })),
   { method: 'GET', route: '/clusters/:clusterId/settlements/:month/transfers', path: `${C}/settlements/2026-05/transfers`, expect: readers },
   { method: 'GET', route: '/clusters/:clusterId/settlements/:month/transfers.csv', path: `${C}/settlements/2026-05/transfers.csv?day=2026-05-01`, expect: readers },
   { method: 'GET', route: '/clusters/:clusterId/support/compliance', path: `${C}/support/compliance`, expect: all('ok', { member: 403, 'meter-data': 403, 'other-coordinator': 404 }) },
@@ -87,6 +86,8 @@ const MATRIX: Row[] = [
     .map((kind) => ({ method: 'POST', route: `/legal-parameters/${kind}`, path: `/legal-parameters/${kind}`, expect: all(403, { admin: 'ok' }) })),
   { method: 'GET', route: '/audit/events', path: '/audit/events?limit=5', expect: all(403, { admin: 'ok', auditor: 'ok' }) },
   { method: 'GET', route: '/audit/verify', path: '/audit/verify', expect: all(403, { admin: 'ok', auditor: 'ok' }) },
+  { method: 'POST', route: '/audit/verify', path: '/audit/verify', expect: all(403, { admin: 'ok', auditor: 'ok' }) },
+  { method: 'GET', route: '/audit/heads', path: '/audit/heads', expect: all(403, { admin: 'ok', auditor: 'ok' }) },
 ];
 
 let t: TestService;

@@ -55,8 +55,11 @@ afterAll(async () => {
   await t?.stop();
 });
 
+const cspViolations: string[] = [];
+
 async function signIn(token: string, viewport = { width: 1200, height: 900 }): Promise<Page> {
   const page = await browser.newPage({ viewport, acceptDownloads: true });
+  page.on('console', (message) => { if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text()); });
   await page.goto(`${base}/portal`);
   await page.getByLabel('Token dostępu od koordynatora').fill(token);
   await page.getByRole('button', { name: 'Zaloguj się' }).click();
@@ -72,6 +75,9 @@ test('a member sees its month with the API\'s numbers, and not another member\'s
   const received = `${Math.floor(api.receivedWh / 1000).toLocaleString('pl-PL')},${String(api.receivedWh % 1000).padStart(3, '0')} kWh`;
   expect(api.receivedWh).toBeGreaterThan(0);
   await expect(page.getByRole('row', { name: /Otrzymane z klastra/ }).textContent()).resolves.toContain(received);
+  // the charts are drawn by the portal's own script under the CSP, with nothing refused
+  await page.waitForFunction(() => (window as unknown as { Chart: { getChart(id: string): unknown } }).Chart.getChart('daily') !== undefined);
+  expect(cspViolations).toEqual([]);
   expect(await page.getByTestId('status').textContent()).toBe('wstępne');
   // the hourly support ledger's exemption, as information
   const exempt = `${Math.floor(api.support.exemptWh / 1000).toLocaleString('pl-PL')},${String(api.support.exemptWh % 1000).padStart(3, '0')} kWh`;
@@ -98,6 +104,8 @@ test('the coordinator imports a DSO file, closes the month, issues invoices and 
   await page.getByLabel('Plik').setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
   await page.getByRole('button', { name: 'Wyślij' }).click();
   await page.locator('#import-result').filter({ hasText: 'line 2' }).waitFor({ timeout: 20_000 });
+  expect(await page.evaluate(() => (window as unknown as { Chart: { getChart(id: string): unknown } }).Chart.getChart('trend') !== undefined)).toBe(true);
+  expect(cspViolations).toEqual([]);
   await page.getByLabel('Zamknij mimo braków').check();
   await page.getByLabel('Uzasadnienie').fill('Brak danych OSD za część miesiąca');
   await page.getByRole('button', { name: 'Zamknij miesiąc' }).click();

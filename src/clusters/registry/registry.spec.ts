@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { DomainError } from '../../common/domain-error.js';
 import { isValidNip, nipCheckDigit } from './nip.js';
 import {
-  agreementForMonth, type ClusterCommand, type ClusterEvent, type ClusterState, complianceWarnings, decide, evolve, initialClusterState, ownerAt,
+  agreementForMonth, closedMonthReached, type ClusterCommand, type ClusterEvent, type ClusterState, complianceWarnings, decide, evolve, initialClusterState, ownerAt,
 } from './registry.js';
 
 // given/when/then over the decider: events in, a command, events or an error out
@@ -188,6 +188,36 @@ describe('compliance view', () => {
   test('no warning about the coordinator once its address is recorded', () => {
     const { state } = given(registered, city, { type: 'CoordinatorChanged', data: { ...registered.data.coordinator, address: 'ul. Gliwicka 8, 43-180 Orzesze' } });
     expect(complianceWarnings(state, '2026-05-01')).toEqual([]);
+  });
+});
+
+describe('closed months stay closed', () => {
+  const closed = ['2026-03', '2026-04'];
+  const point = pv;
+  test('each change effective inside or before a closed month is a conflict; from the first open month it is decided', () => {
+    const cases: [ClusterCommand, ClusterCommand][] = [
+      [{ type: 'AdmitMember', memberId: 'new', kind: 'household', legalName: 'N', address: 'x', invoiceEmail: 'n@example.pl', vatPayer: false, admittedOn: '2026-04-30', closedMonths: closed },
+        { type: 'AdmitMember', memberId: 'new', kind: 'household', legalName: 'N', address: 'x', invoiceEmail: 'n@example.pl', vatPayer: false, admittedOn: '2026-05-01', closedMonths: closed }],
+      [{ type: 'WithdrawMember', memberId: 'coop', effectiveOn: '2026-02-15', closedMonths: closed }, { type: 'WithdrawMember', memberId: 'coop', effectiveOn: '2026-05-01', closedMonths: closed }],
+      [{ type: 'RegisterMeteringPoint', ppeCode: 'PL0000000002', memberId: 'coop', role: 'consumer', carrier: 'electricity', validFrom: '2026-03-01', closedMonths: closed },
+        { type: 'RegisterMeteringPoint', ppeCode: 'PL0000000002', memberId: 'coop', role: 'consumer', carrier: 'electricity', validFrom: '2026-05-01', closedMonths: closed }],
+      [{ type: 'ReassignMeteringPoint', ppeCode: point.data.ppeCode, memberId: 'coop', effectiveFrom: '2026-04-10', closedMonths: closed }, { type: 'ReassignMeteringPoint', ppeCode: point.data.ppeCode, memberId: 'coop', effectiveFrom: '2026-05-02', closedMonths: closed }],
+      [{ type: 'DecommissionMeteringPoint', ppeCode: point.data.ppeCode, effectiveFrom: '2026-04-10', closedMonths: closed }, { type: 'DecommissionMeteringPoint', ppeCode: point.data.ppeCode, effectiveFrom: '2026-05-01', closedMonths: closed }],
+      [{ type: 'AmendAgreement', terms: { ...terms, effectiveFrom: '2026-04' }, closedMonths: closed }, { type: 'AmendAgreement', terms: { ...terms, effectiveFrom: '2026-05' }, closedMonths: closed }],
+    ];
+    for (const [into, after] of cases) {
+      given(registered, city, coop, point).when(into).thenRejects('conflict');
+      given(registered, city, coop, point).when(after).then((events) => expect(events).toHaveLength(1));
+    }
+  });
+
+  test('the first closed month reached is the earliest closed month from the effective month on', () => {
+    fc.assert(fc.property(fc.uniqueArray(fc.integer({ min: 0, max: 35 }), { maxLength: 8 }), fc.integer({ min: 0, max: 35 }), fc.integer({ min: 1, max: 28 }), (closedIdx, at, day) => {
+      const month = (i: number) => `${2025 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`;
+      const reached = closedMonthReached(closedIdx.map(month), `${month(at)}-${String(day).padStart(2, '0')}`);
+      const later = closedIdx.filter((i) => i >= at).sort((a, b) => a - b);
+      expect(reached).toBe(later.length ? month(later[0]) : undefined);
+    }));
   });
 });
 

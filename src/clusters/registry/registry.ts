@@ -93,11 +93,12 @@ export function initialClusterState(): ClusterState {
 export type ClusterCommand =
   | { type: 'RegisterCluster'; clusterId: string; name: string; coordinator: Coordinator; distributionSystemOperator: string; area: { gminy?: { name: string; teryt: string }[]; powiat?: string }; ureRegisterEntry?: string }
   | { type: 'ChangeCoordinator'; coordinator: Coordinator }
-  | { type: 'AdmitMember'; memberId: string; kind: string; legalName: string; nip?: string; address: string; invoiceEmail: string; vatPayer: boolean; selfBillingConsent?: boolean; admittedOn: string }
-  | { type: 'WithdrawMember'; memberId: string; effectiveOn: string }
-  | { type: 'RegisterMeteringPoint'; ppeCode: string; memberId: string; role: PpeRole; carrier: Carrier; source?: GenerationSource; capacityKw?: number; validFrom: string }
-  | { type: 'ReassignMeteringPoint'; ppeCode: string; memberId: string; effectiveFrom: string }
-  | { type: 'DecommissionMeteringPoint'; ppeCode: string; effectiveFrom: string }
+  // closedMonths: the cluster's closed months (ClustersService.execute fills them in)
+  | { type: 'AdmitMember'; memberId: string; kind: string; legalName: string; nip?: string; address: string; invoiceEmail: string; vatPayer: boolean; selfBillingConsent?: boolean; admittedOn: string; closedMonths?: string[] }
+  | { type: 'WithdrawMember'; memberId: string; effectiveOn: string; closedMonths?: string[] }
+  | { type: 'RegisterMeteringPoint'; ppeCode: string; memberId: string; role: PpeRole; carrier: Carrier; source?: GenerationSource; capacityKw?: number; validFrom: string; closedMonths?: string[] }
+  | { type: 'ReassignMeteringPoint'; ppeCode: string; memberId: string; effectiveFrom: string; closedMonths?: string[] }
+  | { type: 'DecommissionMeteringPoint'; ppeCode: string; effectiveFrom: string; closedMonths?: string[] }
   | { type: 'AmendAgreement'; terms: Omit<AgreementTerms, 'thresholds'> & { thresholds?: AgreementTerms['thresholds'] }; closedMonths: string[] };
 
 export type ClusterEvent =
@@ -196,6 +197,26 @@ function checkAllocation(errors: FieldError[], state: ClusterState, allocation: 
   }
 }
 
+/**
+ * A registry change effective from a date changes that date's month and every month after
+ * it (a member counts in each month it is active, a PPE's readings go to its owner of the
+ * day). Closed months stay closed: the first closed month such a change would reach, if any.
+ */
+export function closedMonthReached(closedMonths: readonly string[], effectiveDate: string): string | undefined {
+  const month = effectiveDate.slice(0, 7);
+  return [...closedMonths].filter((m) => m >= month).sort()[0];
+}
+
+/** 409 when a change effective from a date (or month) would alter a closed month. */
+export function refuseClosedMonths(closedMonths: readonly string[] | undefined, effective: string, change: string): void {
+  const reached = closedMonthReached(closedMonths ?? [], effective);
+  if (reached === undefined) return;
+  const last = [...(closedMonths ?? [])].sort().at(-1)!;
+  const [y, m] = last.split('-').map(Number);
+  const firstOpen = `${m === 12 ? y + 1 : y}-${String((m % 12) + 1).padStart(2, '0')}`;
+  throw DomainError.conflict(`Month ${reached} is closed: ${change} from ${effective} would change its settlement. Closed months stay closed; make the change effective from ${firstOpen}${effective.length > 7 ? '-01' : ''} or later`);
+}
+
 export function decide(command: ClusterCommand, state: ClusterState): ClusterEvent[] {
   switch (command.type) {
     case 'RegisterCluster': {
@@ -245,6 +266,7 @@ export function decide(command: ClusterCommand, state: ClusterState): ClusterEve
       checkDate(errors, 'admittedOn', command.admittedOn);
       if (command.selfBillingConsent && !command.vatPayer) errors.push({ field: 'selfBillingConsent', reason: 'self-billing applies to VAT payers only' });
       throwIfErrors(errors);
+      refuseClosedMonths(command.closedMonths, command.admittedOn, 'a member admitted');
       return [{
         type: 'MemberAdmitted',
         data: {
@@ -263,6 +285,7 @@ export function decide(command: ClusterCommand, state: ClusterState): ClusterEve
       checkDate(errors, 'effectiveOn', command.effectiveOn);
       if (errors.length === 0 && command.effectiveOn <= member.admittedOn) errors.push({ field: 'effectiveOn', reason: `must be after the admission on ${member.admittedOn}` });
       throwIfErrors(errors);
+      refuseClosedMonths(command.closedMonths, command.effectiveOn, 'a withdrawal');
       return [{ type: 'MemberWithdrew', data: { memberId: command.memberId, effectiveOn: command.effectiveOn } }];
     }
     case 'RegisterMeteringPoint': {
@@ -285,6 +308,7 @@ export function decide(command: ClusterCommand, state: ClusterState): ClusterEve
       // kW arrive as a JSON number; with at most 3 decimals it is a whole number of watts
       if (command.capacityKw !== undefined && (command.capacityKw < 0 || !/^\d+(\.\d{1,3})?$/.test(String(command.capacityKw)))) errors.push({ field: 'capacityKw', reason: 'must be 0 or more with at most 3 decimals' });
       throwIfErrors(errors);
+      refuseClosedMonths(command.closedMonths, command.validFrom, `metering point ${ppeCode} registered`);
       return [{
         type: 'MeteringPointRegistered',
         data: {
@@ -314,6 +338,7 @@ export function decide(command: ClusterCommand, state: ClusterState): ClusterEve
         if (point.decommissionedFrom && command.effectiveFrom >= point.decommissionedFrom) errors.push({ field: 'effectiveFrom', reason: `${ppeCode} is decommissioned from ${point.decommissionedFrom}` });
       }
       throwIfErrors(errors);
+      refuseClosedMonths(command.closedMonths, command.effectiveFrom, `${ppeCode} reassigned`);
       return [{ type: 'MeteringPointReassigned', data: { ppeCode, fromMemberId: current.memberId, memberId: command.memberId, effectiveFrom: command.effectiveFrom } }];
     }
     case 'DecommissionMeteringPoint': {
@@ -326,6 +351,7 @@ export function decide(command: ClusterCommand, state: ClusterState): ClusterEve
       checkDate(errors, 'effectiveFrom', command.effectiveFrom);
       if (isValidDate(command.effectiveFrom) && command.effectiveFrom <= point.validFrom) errors.push({ field: 'effectiveFrom', reason: `must be after ${point.validFrom}, when the point was registered` });
       throwIfErrors(errors);
+      refuseClosedMonths(command.closedMonths, command.effectiveFrom, `${ppeCode} decommissioned`);
       return [{ type: 'MeteringPointDecommissioned', data: { ppeCode, effectiveFrom: command.effectiveFrom } }];
     }
     case 'AmendAgreement': {
@@ -344,8 +370,7 @@ export function decide(command: ClusterCommand, state: ClusterState): ClusterEve
       if (terms.vatRateBp > 10000) errors.push({ field: 'vatRateBp', reason: 'must be at most 10000 bp' });
       checkAllocation(errors, state, terms.allocation);
       throwIfErrors(errors);
-      const closedFromHere = command.closedMonths.filter((m) => m >= terms.effectiveFrom).sort();
-      if (closedFromHere.length > 0) throw DomainError.conflict(`Month ${closedFromHere[0]} is closed: an agreement version effective from ${terms.effectiveFrom} would change it`);
+      refuseClosedMonths(command.closedMonths, terms.effectiveFrom, 'an agreement version effective');
       const allocation: Allocation =
         terms.allocation.method === 'static'
           ? { method: 'static', redistribute: terms.allocation.redistribute, keys: terms.allocation.keys.map((k) => ({ memberId: k.memberId, shareBp: k.shareBp })) }
