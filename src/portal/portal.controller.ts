@@ -254,7 +254,7 @@ ${jsonBlock('member-month-data', { chart: chartData, labels })}<script src="/por
       const months = await this.settlement.months(clusterId);
       const completeness = await this.metering.completeness(clusterId, month);
       const gaps = completeness.ppe.filter((x) => x.missing.length > 0);
-      let pending: { memberId: string; document: string; differenceNetGrosze: number }[] = [];
+      let pending: { memberId: string; document: string | null; differenceNetGrosze: number }[] = [];
       if (closed) pending = await this.invoicing.pendingCorrections(clusterId, month).then((r) => r.pending, () => []);
       const memberRows = data.statements.map((s) => [`<a href="/portal/months/${month}?member=${encodeURIComponent(s.memberId)}">${escapeHtml(names(s.memberId))}</a>`, kwh(s.importWh), kwh(s.exportWh), kwh(s.receivedWh), kwh(s.suppliedWh), zl(s.netAmountGrosze)]);
       const body = `<p>${t(lang, 'status')}: <strong data-testid="status">${t(lang, closed ? 'closed' : 'provisional')}</strong></p>
@@ -268,7 +268,7 @@ ${jsonBlock('member-month-data', { chart: chartData, labels })}<script src="/por
 <div><label for="ppe">${t(lang, 'ppeCode')}</label><input id="ppe" name="ppeCode"></div><div><label for="file">${t(lang, 'file')}</label><input id="file" name="file" type="file" accept=".csv,text/csv" required></div><button type="submit">${t(lang, 'send')}</button></form><pre id="import-result" role="status" aria-live="polite"></pre></section>
 ${closed ? '' : `<section><h2>${t(lang, 'closeMonth')}</h2><form method="post" action="/portal/cluster/${month}/close" class="inline"><label><input type="checkbox" name="allowGaps" value="1"> ${t(lang, 'allowGaps')}</label><div><label for="reason">${t(lang, 'reason')}</label><input id="reason" name="reason" size="40"></div><button type="submit">${t(lang, 'closeMonth')}</button></form></section>`}
 ${closed ? `<section><h2>${t(lang, 'invoices')}</h2><form method="post" action="/portal/cluster/${month}/invoices"><button type="submit">${t(lang, 'issueInvoices')}</button></form></section>
-<section><h2>${t(lang, 'corrections')}</h2>${table(lang, ['', 'number', 'differenceNetGrosze'], pending.map((x) => [escapeHtml(names(x.memberId)), escapeHtml(x.document), zl(x.differenceNetGrosze)]), [false, false, true])}
+<section><h2>${t(lang, 'corrections')}</h2>${table(lang, ['', 'number', 'differenceNetGrosze'], pending.map((x) => [escapeHtml(names(x.memberId)), escapeHtml(x.document ?? '—'), zl(x.differenceNetGrosze)]), [false, false, true])}
 ${pending.length ? `<form method="post" action="/portal/cluster/${month}/corrections" class="inline"><div><label for="creason">${t(lang, 'reason')}</label><input id="creason" name="reason" required size="40"></div><button type="submit">${t(lang, 'issueCorrections')}</button></form>` : ''}</section>` : ''}
 ${jsonBlock('cluster-month-data', { months: months.map((r) => r.month), selfSufficiency: months.map((r) => r.totals.selfSufficiency.valueBp / 100), label: t(lang, 'selfSufficiency') })}<script src="/portal/assets/app/cluster-month.js" defer></script>`;
       this.send(response, lang, p, `${t(lang, 'clusterMonth')} ${month}`, body, { charts: true, message: done ? t(lang, 'done') : undefined });
