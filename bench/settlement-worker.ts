@@ -7,6 +7,7 @@ import { registryProjection } from '../src/clusters/registry.projection.js';
 import { SettlementService } from '../src/settlement/settlement.service.js';
 import { calculateMonth } from '../src/settlement/month-calculation.js';
 import { defaultLegalParameters } from '../src/support/domain/legal-parameters.js';
+import { SupportExtension, supportPass } from '../src/support/support-extension.js';
 import type { ClustersService } from '../src/clusters/clusters.service.js';
 import type { ClusterState } from '../src/clusters/registry/registry.js';
 import { monthIntervals, setUpCluster, syntheticReading } from './cluster-setup.js';
@@ -53,6 +54,8 @@ for (let p0 = 0; p0 < points.length; p0 += 200) {
 }
 const clusters = { state: async () => (await pool.query('SELECT state FROM registry_clusters WHERE cluster_id = $1', ['bench'])).rows[0].state } as unknown as ClustersService;
 const settlement = new SettlementService(pool, store, clusters);
+// as the service runs it: the support ledger plugged in
+settlement.registerExtension(new SupportExtension(store));
 const settle = await timed(() => settlement.recompute('bench', month));
 const settleRss = peakRssMib();
 const state = (await pool.query<{ state: ClusterState }>('SELECT state FROM registry_clusters WHERE cluster_id = $1', ['bench'])).rows[0].state;
@@ -60,7 +63,7 @@ const meterRows = (await pool.query('SELECT ppe_code, day_start, interval_minute
   .map((r) => ({ ppeCode: r.ppe_code, dayStart: r.day_start, intervalMinutes: r.interval_minutes, importWh: r.import_wh, exportWh: r.export_wh }));
 const engine = await timed(() => calculateMonth(state, month, meterRows));
 // the passes beside the engine: the hourly support ledger (every recompute), the transfer matrix (on demand and at the close)
-const withLedger = await timed(() => calculateMonth(state, month, meterRows, undefined, undefined, undefined, { parameters: defaultLegalParameters() }));
+const withLedger = await timed(() => calculateMonth(state, month, meterRows, undefined, undefined, undefined, { pass: supportPass(defaultLegalParameters()) }));
 const withMatrix = process.env.BENCH_SETTLE_MATRIX === '0' ? null : await timed(() => calculateMonth(state, month, meterRows, undefined, undefined, undefined, { transfers: true }));
 await pool.end();
 console.log(JSON.stringify({

@@ -108,7 +108,7 @@ export class AuditService {
     const transfers = closedMonth?.transfers
       ? { identical: canonicalJson(closedMonth.transfers) === canonicalJson(toTuples(replayed.transfers ?? [])), closedRows: closedMonth.transfers.length, replayedRows: replayed.transfers?.length ?? 0 }
       : null;
-    const support = closedSupport ? { identical: canonicalJson(closedSupport.ledger) === canonicalJson(replayed.support) } : null;
+    const support = closedSupport ? { identical: canonicalJson(closedSupport.ledger) === canonicalJson(replayed.extension?.result ?? null) } : null;
     if (transfers?.identical === false || support?.identical === false) replayedIdentical = false;
     return {
       clusterId, month,

@@ -5,7 +5,6 @@ import { createHash } from 'node:crypto';
 import { DomainError } from '../common/domain-error.js';
 import type { ClusterMonth, MemberStatement } from './engine/statement.js';
 import type { TransferTuple } from './engine/transfers.js';
-import type { SupportMonth } from '../support/domain/hourly-ledger.js';
 
 export interface ClosedMonthData extends Record<string, unknown> {
   clusterId: string;
@@ -28,12 +27,12 @@ export interface ClosedMonthData extends Record<string, unknown> {
   transfers?: TransferTuple[];
 }
 
-/** The hourly support ledger as it stood at the close, with the legal parameters it used. */
+/** What the plugged-in pass (the hourly support ledger) computed, as it stood at the close. */
 export interface ClosedSupportData extends Record<string, unknown> {
   clusterId: string;
   month: string;
-  ledger: SupportMonth;
-  /** The version of the legal-parameters stream read (-1: the shipped defaults alone). */
+  ledger: Record<string, unknown>;
+  /** The version of what the pass read (the legal-parameters stream; -1: the shipped defaults alone). */
   parametersVersion: number;
   closedAt: string;
 }

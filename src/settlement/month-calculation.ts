@@ -9,8 +9,24 @@ import { type ActiveContract, allocateInterval, type MemberFlow } from './engine
 import { buildStatements, type ClusterMonth, type ContractTerms, type MemberStatement, MonthAccumulator } from './engine/statement.js';
 import { type MeterDayInput, MonthFlowsBuilder, type OwnershipPeriod } from './month-flows.js';
 import { type Transfer, TransferAccumulator } from './engine/transfers.js';
-import { type HourlyFlows, HourlyFlowsBuilder, type SupportMonth, supportLedger } from '../support/domain/hourly-ledger.js';
-import type { LegalParametersState } from '../support/domain/legal-parameters.js';
+
+/** A pass beside the engine over the same readings, plugged in by another module (see month-extension.ts). */
+export interface MonthPassContext {
+  month: string;
+  start: Date;
+  end: Date;
+  /** Electricity PPE owned in the month, with the renewable flag. */
+  periods: OwnershipPeriod[];
+  members: string[];
+}
+
+export interface MonthPass {
+  addDay(day: MeterDayInput): void;
+  /** After the statements: its result (stored, frozen in the close); it may add information to the statements. */
+  finish(statements: MemberStatement[]): Record<string, unknown>;
+}
+
+export type MonthPassFactory = (context: MonthPassContext) => MonthPass;
 
 export interface MemberDayDetail {
   memberId: string;
@@ -36,20 +52,16 @@ export interface MonthCalculation {
   agreement: AgreementVersion;
   statements: MemberStatement[];
   cluster: ClusterMonth;
-  /** The hourly support ledger, when legal parameters were given. */
-  support?: SupportMonth;
-  /** The hourly flows behind it (with PPE detail when asked for). */
-  hourly?: HourlyFlows;
+  /** What a plugged-in pass computed beside the statements (the support ledger), and the pass. */
+  extension?: { result: Record<string, unknown>; pass: MonthPass };
   /** The transfer matrix, when asked for. */
   transfers?: Transfer[];
 }
 
 /** What a calculation computes beside the statements (each costs a pass of its own). */
 export interface CalculationExtras {
-  /** Compute the hourly support ledger with these parameters, and show it on the statements. */
-  parameters?: LegalParametersState;
-  /** Keep the PPE hours (the per-PPE export). */
-  perPpe?: boolean;
+  /** A pass beside the engine over the same readings (see month-extension.ts). */
+  pass?: MonthPassFactory;
   /** Compute the transfer matrix. */
   transfers?: boolean;
 }
@@ -96,13 +108,12 @@ export async function calculateMonth(
   }
   const members = activeMembers(state, month);
   const builder = new MonthFlowsBuilder(start, end, agreement.intervalMinutes, periods, members);
-  // the hourly ledger is the law's: its own hours from the same readings, whatever the agreement's interval
-  const hourlyBuilder = extras.parameters ? new HourlyFlowsBuilder(start, end, periods, members, { perPpe: extras.perPpe }) : null;
+  const pass = extras.pass?.({ month, start, end, periods, members }) ?? null;
   // quarter-hours divided from hourly values, by PPE: the statements name those PPE
   const hourly = new Map<string, number>();
   const addDay = (day: MeterDayInput) => {
     builder.addDay(day);
-    hourlyBuilder?.addDay(day);
+    pass?.addDay(day);
     if (!day.quality?.includes('h')) return;
     const stepMs = day.intervalMinutes * 60_000;
     let count = 0;
@@ -173,20 +184,6 @@ export async function calculateMonth(
   }
   const calculation: MonthCalculation = { month, agreement, statements, cluster };
   if (transfers) calculation.transfers = transfers.transfers();
-  if (hourlyBuilder && extras.parameters) {
-    const hourlyFlows = hourlyBuilder.build();
-    const support = supportLedger(hourlyFlows, month, extras.parameters);
-    calculation.support = support;
-    calculation.hourly = hourlyFlows;
-    // information on each statement: the DSO and the seller apply the exemption, not the cluster
-    const rows = new Map(support.members.map((r) => [r.memberId, r]));
-    for (const st of statements) {
-      const r = rows.get(st.memberId);
-      st.support = {
-        renewableMatchedWh: r?.renewableMatchedWh ?? 0, exemptWh: r?.exemptWh ?? 0,
-        waivedOzeGrosze: r?.waivedOzeGrosze ?? 0, waivedCogenerationGrosze: r?.waivedCogenerationGrosze ?? 0, waivedFeesGrosze: r?.waivedFeesGrosze ?? 0,
-      };
-    }
-  }
+  if (pass) calculation.extension = { result: pass.finish(statements), pass };
   return calculation;
 }

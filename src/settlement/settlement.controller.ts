@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { type Transfer, transfersOf } from './engine/transfers.js';
-import { dayRange } from '../support/day-range.js';
+import { dayRange } from './day-range.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsOptional, IsString, Length } from 'class-validator';
 import { MeteringService } from '../metering/metering.service.js';

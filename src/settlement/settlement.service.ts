@@ -23,10 +23,9 @@ import { closeDecider, type ClosedMonthData, type ClosedSupportData, inputDigest
 import { decideAndAppend } from '../event-store/command-handling.js';
 import { contractsActiveAt, contractsInOrder, type TradingEvent, type TradingState, initialTradingState, evolveTrading, tradingStreamId } from '../trading/contracts.js';
 import type { ContractTerms } from './engine/statement.js';
-import type { CalculationExtras, ContractsAt } from './month-calculation.js';
+import type { ContractsAt } from './month-calculation.js';
 import { fromTuples, type Transfer, toTuples } from './engine/transfers.js';
-import { defaultLegalParameters, evolveLegalParameters, LEGAL_PARAMETERS_STREAM, type LegalParametersEvent, type LegalParametersState } from '../support/domain/legal-parameters.js';
-import type { SupportMonth } from '../support/domain/hourly-ledger.js';
+import type { MonthExtension } from './month-extension.js';
 
 const LOCK_SPACE = 7_274_003;
 /** Members up to which the close freezes the transfer matrix (about 10 s for 419 members on 2 cores). */
@@ -52,6 +51,8 @@ export class SettlementService {
     @Inject(ProjectionRunner) private readonly runner?: ProjectionRunner,
   ) {}
 
+  private extension: MonthExtension | null = null;
+
   /** The close of a month, when it is closed. */
   async closedMonth(clusterId: string, month: string): Promise<ClosedMonthData | undefined> {
     const events = await this.store.readStream(settlementStreamId(clusterId, month));
@@ -64,37 +65,35 @@ export class SettlementService {
     return events.find((e) => e.type === 'SupportLedgerClosed')?.data as ClosedSupportData | undefined;
   }
 
-  /** The legal parameters recorded up to a point (the shipped defaults before any event). A small global stream. */
-  async legalParameters(upTo: EventFilter = () => true, inputs?: RecordedEvent[]): Promise<LegalParametersState> {
-    const events = (await this.store.readStream(LEGAL_PARAMETERS_STREAM)).filter(upTo);
-    inputs?.push(...events);
-    return events.reduce<LegalParametersState>((s, e) => evolveLegalParameters(s, { type: e.type, data: e.data } as unknown as LegalParametersEvent), defaultLegalParameters());
+  /** Plugs in a computation beside the settlement (the support module's ledger), as projections register with the runner. */
+  registerExtension(extension: MonthExtension): void {
+    this.extension = extension;
   }
 
-  /** The stored provisional support ledger of a month, computed again first if its inputs changed. */
-  async supportMonth(clusterId: string, month: string): Promise<{ support: SupportMonth; computedThrough: string | null; computedAt: string }> {
+  /** What the plugged-in pass stored with the provisional month, computed again first if its inputs changed. */
+  async extensionMonth(clusterId: string, month: string): Promise<{ result: Record<string, unknown> | null; computedThrough: string | null; computedAt: string }> {
     checkMonth(month);
     await this.clusters.state(clusterId);
     await this.ensureFresh(clusterId, month);
-    const { rows } = await this.pool.query<{ support: SupportMonth; computed_through: string | null; computed_at: Date }>(
+    const { rows } = await this.pool.query<{ support: Record<string, unknown> | null; computed_through: string | null; computed_at: Date }>(
       'SELECT support, computed_through, computed_at FROM settlement_cluster_months WHERE cluster_id = $1 AND month = $2', [clusterId, month]);
-    return { support: rows[0].support, computedThrough: rows[0].computed_through, computedAt: rows[0].computed_at.toISOString() };
+    return { result: rows[0].support, computedThrough: rows[0].computed_through, computedAt: rows[0].computed_at.toISOString() };
   }
 
   /**
    * The month from the read models with what a plain settlement does not compute: the
    * transfer matrix, the per-PPE hours; of one day when a range is given.
    */
-  async calculateWith(clusterId: string, month: string, extras: Omit<CalculationExtras, 'parameters'>, range?: { start: Date; end: Date }) {
+  async calculateWith(clusterId: string, month: string, extras: { transfers?: boolean; detail?: boolean }, range?: { start: Date; end: Date }) {
     checkMonth(month);
     const state = await this.clusters.state(clusterId);
     const { start, end } = range ?? monthBounds(month);
     const { rows } = await this.pool.query<{ ppe_code: string; day_start: Date; interval_minutes: number; import_wh: (number | null)[]; export_wh: (number | null)[] }>(
       'SELECT ppe_code, day_start, interval_minutes, import_wh, export_wh FROM meter_days WHERE cluster_id = $1 AND day_start >= $2 AND day_start < $3',
       [clusterId, start, end]);
-    const parameters = extras.perPpe ? await this.legalParameters() : undefined;
+    const prepared = extras.detail ? await this.extension?.prepare({ detail: true }) : undefined;
     return calculateMonth(state, month, rows.map((r) => ({ ppeCode: r.ppe_code, dayStart: r.day_start, intervalMinutes: r.interval_minutes, importWh: r.import_wh, exportWh: r.export_wh })),
-      await this.contracts(clusterId), undefined, range, { ...extras, parameters });
+      await this.contracts(clusterId), undefined, range, { transfers: extras.transfers, pass: prepared?.pass });
   }
 
   /**
@@ -124,7 +123,7 @@ export class SettlementService {
       allowGaps: options.allowGaps, reason: options.reason, gaps: options.gaps, closedAt: now.toISOString(),
       ...(calculation.transfers ? { transfers: toTuples(calculation.transfers) } : {}),
     };
-    const support = { clusterId, month, ledger: calculation.support!, parametersVersion: calculation.parametersVersion, closedAt: now.toISOString() };
+    const support = calculation.extension ? { clusterId, month, ledger: calculation.extension.result, parametersVersion: calculation.extensionVersion, closedAt: now.toISOString() } : undefined;
     const result = await decideAndAppend(this.store, settlementStreamId(clusterId, month), closeDecider, { type: 'CloseMonth', data, support });
     if (result.lastGlobalPosition) await this.runner?.waitFor(result.lastGlobalPosition);
     return { ...data, streamVersion: result.streamVersion };
@@ -286,7 +285,7 @@ export class SettlementService {
    * (recorded up to an instant, or up to the position a close read). Returns the input
    * events too, for the close's digest.
    */
-  async calculateFromEvents(clusterId: string, month: string, upTo: EventFilter = () => true, extras: Omit<CalculationExtras, 'parameters'> = {}, range?: { start: Date; end: Date }): Promise<MonthCalculation & { inputs: RecordedEvent[]; parametersVersion: number }> {
+  async calculateFromEvents(clusterId: string, month: string, upTo: EventFilter = () => true, extras: { transfers?: boolean; detail?: boolean } = {}, range?: { start: Date; end: Date }): Promise<MonthCalculation & { inputs: RecordedEvent[]; extensionVersion: number }> {
     const inputs: RecordedEvent[] = [];
     const clusterEvents = (await this.store.readStream(clusterStreamId(clusterId))).filter(upTo);
     if (clusterEvents.length === 0) throw DomainError.notFound('The cluster was not found (at that instant)');
@@ -314,10 +313,10 @@ export class SettlementService {
       }
     }
     const contracts = await this.contracts(clusterId, upTo, inputs);
-    // the law in force, as recorded up to the same point: part of the inputs and of the digest
-    const parameters = await this.legalParameters(upTo, inputs);
-    const calculation = await calculateMonth(state, month, days, contracts, undefined, range, { ...extras, parameters });
-    return { ...calculation, inputs, parametersVersion: parameters.version };
+    // what the plugged-in pass reads (the law in force), up to the same point: part of the inputs and of the digest
+    const prepared = await this.extension?.prepare({ upTo, inputs, detail: extras.detail });
+    const calculation = await calculateMonth(state, month, days, contracts, undefined, range, { transfers: extras.transfers, pass: prepared?.pass });
+    return { ...calculation, inputs, extensionVersion: prepared?.version ?? -1 };
   }
 
   async ensureFresh(clusterId: string, month: string): Promise<void> {
@@ -326,13 +325,15 @@ export class SettlementService {
   }
 
   private async isFresh(db: Pool | PoolClient, clusterId: string, month: string): Promise<boolean> {
-    const parametersVersion = (await this.legalParameters()).version;
+    // with a pass plugged in: stale when what it reads changed, or when it never ran on the month
+    const extensionVersion = this.extension ? await this.extension.version() : null;
     const { rows } = await db.query<{ fresh: boolean }>(
-      `SELECT (s.registry_version = r.stream_version AND s.dirty_seq >= coalesce(d.seq, 0) AND s.parameters_version = $3 AND s.support IS NOT NULL) AS fresh
+      `SELECT (s.registry_version = r.stream_version AND s.dirty_seq >= coalesce(d.seq, 0)
+               AND ($3::int IS NULL OR (s.parameters_version = $3 AND s.support IS NOT NULL))) AS fresh
          FROM registry_clusters r
          JOIN settlement_cluster_months s ON s.cluster_id = r.cluster_id AND s.month = $2
          LEFT JOIN settlement_dirty_months d ON d.cluster_id = r.cluster_id AND d.month = $2
-        WHERE r.cluster_id = $1`, [clusterId, month, parametersVersion]);
+        WHERE r.cluster_id = $1`, [clusterId, month, extensionVersion]);
     return rows[0]?.fresh === true;
   }
 
@@ -359,14 +360,14 @@ export class SettlementService {
           yield rows.map((r) => ({ ppeCode: r.ppe_code, dayStart: r.day_start, intervalMinutes: r.interval_minutes, importWh: r.import_wh, exportWh: r.export_wh, quality: r.quality }));
         }
       };
-      const parameters = await this.legalParameters();
-      const calculation = await calculateMonth(registry.rows[0].state, month, days(), await this.contracts(clusterId), undefined, undefined, { parameters });
+      const prepared = await this.extension?.prepare({});
+      const calculation = await calculateMonth(registry.rows[0].state, month, days(), await this.contracts(clusterId), undefined, undefined, { pass: prepared?.pass });
       const now = new Date();
       const through = checkpoint.rows[0]?.position ?? null;
       await client.query(
         `INSERT INTO settlement_cluster_months (cluster_id, month, agreement_version, registry_version, dirty_seq, totals, computed_through, computed_at, parameters_version, support)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-        [clusterId, month, calculation.agreement.version, registry.rows[0].stream_version, dirty.rows[0]?.seq ?? 0, JSON.stringify(calculation.cluster), through, now, parameters.version, JSON.stringify(calculation.support)],
+        [clusterId, month, calculation.agreement.version, registry.rows[0].stream_version, dirty.rows[0]?.seq ?? 0, JSON.stringify(calculation.cluster), through, now, prepared?.version ?? -2, calculation.extension ? JSON.stringify(calculation.extension.result) : null],
       );
       const s = calculation.statements;
       await client.query(

@@ -9,11 +9,20 @@ import { EVENT_STORE, type EventStore, type RecordedEvent } from '../event-store
 import { decideAndAppend } from '../event-store/command-handling.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
 import { checkMonth, SettlementService } from '../settlement/settlement.service.js';
+import type { MonthCalculation } from '../settlement/month-calculation.js';
+import { SupportExtension, SupportPass } from './support-extension.js';
 import { type PpeHourRow, ppeHourRows, type SupportMonth, supportYear } from './domain/hourly-ledger.js';
 import { complianceReport, type MonthFigures, addMonths } from './domain/compliance.js';
 import { LEGAL_PARAMETERS_STREAM, type LegalParametersCommand, legalParametersDecider } from './domain/legal-parameters.js';
 
 export type SupportStatus = 'closed' | 'provisional';
+
+/** The support pass of a calculation (registered by this module), or an error if it did not run. */
+function passOf(calculation: MonthCalculation): SupportPass {
+  const pass = calculation.extension?.pass;
+  if (!(pass instanceof SupportPass)) throw new Error('the support ledger did not run with this calculation');
+  return pass;
+}
 
 @Injectable()
 export class SupportService {
@@ -21,7 +30,11 @@ export class SupportService {
     @Inject(SettlementService) private readonly settlement: SettlementService,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(ProjectionRunner) private readonly runner: ProjectionRunner,
-  ) {}
+  ) {
+    this.extension = new SupportExtension(store);
+  }
+
+  readonly extension: SupportExtension;
 
   /** A month's ledger: frozen when closed, provisional otherwise. */
   async month(clusterId: string, month: string): Promise<{ status: SupportStatus; ledger: SupportMonth; closedAt?: string; computedThrough?: string | null; computedAt?: string }> {
@@ -29,13 +42,14 @@ export class SupportService {
     const closed = await this.settlement.closedMonth(clusterId, month);
     if (closed) {
       const frozen = await this.settlement.closedSupport(clusterId, month);
-      if (frozen) return { status: 'closed', ledger: frozen.ledger, closedAt: frozen.closedAt };
+      if (frozen) return { status: 'closed', ledger: frozen.ledger as unknown as SupportMonth, closedAt: frozen.closedAt };
       // closed before the ledger existed: from the events the close read, so it stays as it was
       const replayed = await this.settlement.calculateFromEvents(clusterId, month, this.upToClose(closed.lastEventPosition));
-      return { status: 'closed', ledger: replayed.support!, closedAt: closed.closedAt };
+      return { status: 'closed', ledger: passOf(replayed).ledger!, closedAt: closed.closedAt };
     }
-    const stored = await this.settlement.supportMonth(clusterId, month);
-    return { status: 'provisional', ledger: stored.support, computedThrough: stored.computedThrough, computedAt: stored.computedAt };
+    const stored = await this.settlement.extensionMonth(clusterId, month);
+    if (!stored.result) throw new Error('the provisional month was stored without its support ledger');
+    return { status: 'provisional', ledger: stored.result as unknown as SupportMonth, computedThrough: stored.computedThrough, computedAt: stored.computedAt };
   }
 
   /** The months of a year that can be settled (an agreement in force, not in the future), summed. */
@@ -56,9 +70,9 @@ export class SupportService {
     checkMonth(month);
     const closed = await this.settlement.closedMonth(clusterId, month);
     const calculation = closed
-      ? await this.settlement.calculateFromEvents(clusterId, month, this.upToClose(closed.lastEventPosition), { perPpe: true })
-      : await this.settlement.calculateWith(clusterId, month, { perPpe: true });
-    return { status: closed ? 'closed' : 'provisional', rows: ppeHourRows(calculation.hourly!) };
+      ? await this.settlement.calculateFromEvents(clusterId, month, this.upToClose(closed.lastEventPosition), { detail: true })
+      : await this.settlement.calculateWith(clusterId, month, { detail: true });
+    return { status: closed ? 'closed' : 'provisional', rows: ppeHourRows(passOf(calculation).flows!) };
   }
 
   /** The thresholds of this year and the next against the cluster's last 12 months. */
@@ -75,18 +89,18 @@ export class SupportService {
       figures.push({ month, fedInWh: t.fedInWh, renewableFedInWh: t.renewableFedInWh, takenWh: t.takenWh, matchedWh: t.matchedWh });
       statuses.push({ month, status: result.status });
     }
-    const parameters = await this.settlement.legalParameters();
+    const parameters = await this.extension.parameters();
     return { clusterId, ...complianceReport(today, figures, parameters), months: statuses };
   }
 
   async legalParameters() {
-    return this.settlement.legalParameters();
+    return this.extension.parameters();
   }
 
   async setLegalParameters(command: LegalParametersCommand) {
     const result = await decideAndAppend(this.store, LEGAL_PARAMETERS_STREAM, legalParametersDecider, command);
     if (result.lastGlobalPosition) await this.runner.waitFor(result.lastGlobalPosition);
-    return { ...(await this.settlement.legalParameters()), recorded: result.events.map((e) => e.type) };
+    return { ...(await this.extension.parameters()), recorded: result.events.map((e) => e.type) };
   }
 
   private upToClose(lastEventPosition: string) {
