@@ -9,6 +9,7 @@
 // of a cell. Pure; integers only.
 import { splitSorted } from '../../common/largest-remainder.js';
 import type { ActiveContract, IntervalResult } from './allocate.js';
+import type { IntervalView } from './allocate-month.js';
 
 export type TransferKind = 'pool' | 'contract';
 
@@ -164,6 +165,40 @@ export class TransferAccumulator {
       if (!terms || c.deliveredWh === 0) continue;
       const key = TransferAccumulator.key(this.indexOf(terms.sellerMemberId), this.indexOf(terms.buyerMemberId));
       this.contract.set(key, (this.contract.get(key) ?? 0) + c.deliveredWh);
+    }
+  }
+
+  /**
+   * One interval of the month engine (allocateMonth): `memberIds` the month's (sorted), the
+   * view's arrays index-aligned with them, `inForce` the contracts in the order served.
+   */
+  addView(memberIds: readonly string[], view: IntervalView, inForce: readonly ActiveContract[]): void {
+    const n = memberIds.length;
+    const global = new Int32Array(n);
+    let any = false;
+    for (let m = 0; m < n; m++) {
+      if (view.poolSuppliedWh[m]! > 0 || view.poolReceivedWh[m]! > 0) {
+        any = true;
+        global[m] = this.indexOf(memberIds[m]!);
+      }
+    }
+    if (any) {
+      const dense = this.dense;
+      const width = dense ? Math.sqrt(dense.length) : 0;
+      poolTransfers(memberIds, view.poolSuppliedWh, view.poolReceivedWh, (s, r, wh) => {
+        if (dense && global[s]! < width && global[r]! < width) {
+          dense[global[s]! * width + global[r]!] += wh;
+        } else {
+          const key = TransferAccumulator.key(global[s]!, global[r]!);
+          this.pool.set(key, (this.pool.get(key) ?? 0) + wh);
+        }
+      });
+    }
+    for (let c = 0; c < inForce.length; c++) {
+      const delivered = view.contractDeliveredWh[c] ?? 0;
+      if (delivered === 0) continue;
+      const key = TransferAccumulator.key(this.indexOf(inForce[c]!.sellerMemberId), this.indexOf(inForce[c]!.buyerMemberId));
+      this.contract.set(key, (this.contract.get(key) ?? 0) + delivered);
     }
   }
 
