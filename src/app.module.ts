@@ -11,6 +11,7 @@ import { TradingModule } from './trading/trading.module.js';
 import { InvoicingModule } from './invoicing/invoicing.module.js';
 import { PortalModule } from './portal/portal.module.js';
 import { SupportModule } from './support/support.module.js';
+import { KsefModule } from './ksef/ksef.module.js';
 import { type CoreDependencies, CoreModule } from './core.module.js';
 import { HealthController } from './health/health.controller.js';
 
@@ -30,6 +31,7 @@ export class AppModule {
         SettlementModule,
         TradingModule,
         InvoicingModule,
+        KsefModule,
         AuditModule,
         PortalModule,
         SupportModule,

@@ -7,7 +7,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
+import { type Readable } from 'node:stream';
 import type { Pool } from 'pg';
 import { Public, type Principal } from '../auth/roles.decorator.js';
 import { TokenRepository } from '../auth/tokens.js';
@@ -28,6 +28,8 @@ import { MAX_FILE_BYTES } from '../metering/metering.controller.js';
 import { problem, ProblemException } from '../common/problem.js';
 import { pipeline, Transform } from 'node:stream';
 import { createHash } from 'node:crypto';
+import { KsefReader } from '../ksef/queries/ksef-reader.js';
+import type { KsefView } from '../ksef/domain/outbox.js';
 import { type Lang, t, type TextKey } from './i18n.js';
 
 const LANG = 'kl_lang';
@@ -59,6 +61,7 @@ export class PortalController {
     @Inject(InvoicingService) private readonly invoicing: InvoicingService,
     @Inject(AuditService) private readonly audit: AuditService,
     @Inject(PortalSessions) private readonly sessions: PortalSessions,
+    @Inject(KsefReader) private readonly ksef: KsefReader,
   ) {}
 
   private lang(request: Request, response: Response): Lang {
@@ -209,6 +212,7 @@ export class PortalController {
       const chosen = day && /^\d{4}-\d{2}-\d{2}$/.test(day) && day.startsWith(month) ? day : daily[0]?.day ?? `${month}-01`;
       const curve = await this.settlement.memberIntervals(clusterId, month, memberId, chosen);
       const invoices = (await this.invoicing.documents(clusterId)).filter((d) => d.memberId === memberId && d.month === month);
+      const ksefOf = await this.ksef.views(clusterId);
       const chartData = ({
         days: daily.map((d) => d.day.slice(8)),
         own: daily.map((d) => d.selfConsumedWh / 1000), cluster: daily.map((d) => d.receivedWh / 1000), grid: daily.map((d) => d.gridImportWh / 1000),
@@ -220,7 +224,7 @@ export class PortalController {
 ${this.statementSections(lang, statement, names)}
 <section><h2>${t(lang, 'daily')}</h2><canvas id="daily" role="img" aria-label="${t(lang, 'daily')}"></canvas></section>
 <section><h2>${t(lang, 'dayCurve')}</h2><form class="inline" method="get"><label for="day">${t(lang, 'day')}</label><input id="day" name="day" type="date" value="${chosen}" min="${month}-01" max="${month}-31">${p.role !== 'member' ? `<input type="hidden" name="member" value="${escapeHtml(memberId)}">` : ''}<button type="submit">${t(lang, 'show')}</button></form><canvas id="curve" role="img" aria-label="${t(lang, 'dayCurve')}"></canvas></section>
-<section><h2>${t(lang, 'invoices')}</h2>${table(lang, ['number', 'kind', 'gross', ''], invoices.map((d) => [escapeHtml(d.number), escapeHtml(d.kind), zl(d.totalGrossGrosze), `<a href="/portal/invoices/${d.invoiceId}.pdf">${t(lang, 'download')}</a>`]), [false, false, true, false])}</section>
+<section><h2>${t(lang, 'invoices')}</h2>${table(lang, ['number', 'kind', 'gross', 'ksef', ''], invoices.map((d) => [escapeHtml(d.number), escapeHtml(d.kind), zl(d.totalGrossGrosze), ksefLabel(lang, ksefOf(d)), `<a href="/portal/invoices/${d.invoiceId}.pdf">${t(lang, 'download')}</a>`]), [false, false, true, false, false])}</section>
 ${jsonBlock('member-month-data', { chart: chartData, labels })}<script src="/portal/assets/app/member-month.js" defer></script>`;
       this.send(response, lang, p, `${t(lang, 'statement')} ${month}`, body, { charts: true });
     });
@@ -234,7 +238,7 @@ ${jsonBlock('member-month-data', { chart: chartData, labels })}<script src="/por
       const document = (await this.invoicing.documents(p.clusterId!)).find((d) => d.invoiceId === id);
       if (!document || (p.role === 'member' && document.memberId !== p.memberId)) throw new PortalError(404, t(lang, 'notFound'));
       response.status(200).type('application/pdf').setHeader('content-disposition', `attachment; filename="${document.number.replace(/\//g, '-')}.pdf"`);
-      response.end(await renderInvoicePdf(document));
+      response.end(await renderInvoicePdf(document, await this.ksef.pdfOptions(p.clusterId!, document)));
     });
   }
 
@@ -366,5 +370,21 @@ ${jsonBlock('cluster-month-data', { months: months.map((r) => r.month), selfSuff
       for await (const event of this.audit.events(null, Number.MAX_SAFE_INTEGER, p.clusterId!)) response.write(exportLine(event));
       response.end();
     });
+  }
+}
+
+/** A document's KSeF state in the people's words (the reason of a refusal as KSeF gave it). */
+function ksefLabel(lang: Lang, view: KsefView): string {
+  switch (view.status) {
+    case 'not_sent':
+      return escapeHtml(view.reason.startsWith('KSeF is not connected') ? `${t(lang, 'ksefNotSent')}: ${t(lang, 'ksefNotConnected')}` : t(lang, 'ksefNotSent'));
+    case 'queued':
+      return escapeHtml(t(lang, 'ksefQueued'));
+    case 'sent':
+      return escapeHtml(t(lang, 'ksefSent'));
+    case 'accepted':
+      return `${escapeHtml(t(lang, 'ksefAccepted'))} <span data-testid="ksef-number">${escapeHtml(view.ksefNumber)}</span>`;
+    case 'refused':
+      return `<span class="bad">${escapeHtml(t(lang, 'ksefRefused'))} (${view.code}): ${escapeHtml(view.reason)}</span>`;
   }
 }

@@ -7,8 +7,9 @@ import { MeteringModule } from '../metering/metering.module.js';
 import { SettlementModule } from '../settlement/settlement.module.js';
 import { PortalController } from './portal.controller.js';
 import { PortalSecurityMiddleware, PortalSessions } from './security.js';
+import { KsefReadModule } from '../ksef/ksef-read.module.js';
 
-@Module({ imports: [AuthModule, ClustersModule, MeteringModule, SettlementModule, InvoicingModule, AuditModule], controllers: [PortalController], providers: [PortalSessions] })
+@Module({ imports: [AuthModule, ClustersModule, MeteringModule, SettlementModule, InvoicingModule, AuditModule, KsefReadModule], controllers: [PortalController], providers: [PortalSessions] })
 export class PortalModule implements NestModule {
   // sessions, the CSRF and origin checks and the CSP for every portal route, whatever its page
   configure(consumer: MiddlewareConsumer) {

@@ -21,6 +21,7 @@ interface Row {
 const all = (value: Expect, overrides: Partial<Record<RoleName, Expect>> = {}) =>
   Object.fromEntries(ROLES.map((r) => [r, overrides[r] ?? value])) as Record<RoleName, Expect>;
 const coordinatorOnly = all(403, { coordinator: 'ok', 'other-coordinator': 404 });
+// a meter-data token submits readings and reads nothing
 const readers = all('ok', { 'meter-data': 403, 'other-coordinator': 404 });
 
 const C = '/clusters/{cluster}';
@@ -30,8 +31,8 @@ const MATRIX: Row[] = [
   { method: 'GET', route: '/tokens', path: '/tokens', expect: all(403, { admin: 'ok', coordinator: 'ok', 'other-coordinator': 'ok' }) },
   { method: 'POST', route: '/tokens/:tokenId/revocation', path: '/tokens/{token}/revocation', expect: all(403, { admin: 'ok', coordinator: 'ok', 'other-coordinator': 404 }) },
   { method: 'POST', route: '/clusters', path: '/clusters', expect: all(403, { admin: 'ok' }) },
-  { method: 'GET', route: '/clusters', path: '/clusters', expect: all('ok') },
-  { method: 'GET', route: '/clusters/:clusterId', path: C, expect: all('ok', { 'other-coordinator': 404 }) },
+  { method: 'GET', route: '/clusters', path: '/clusters', expect: all('ok', { 'meter-data': 403 }) },
+  { method: 'GET', route: '/clusters/:clusterId', path: C, expect: all('ok', { 'meter-data': 403, 'other-coordinator': 404 }) },
   { method: 'PUT', route: '/clusters/:clusterId/coordinator', path: `${C}/coordinator`, expect: all(403, { admin: 'ok' }) },
   { method: 'GET', route: '/clusters/:clusterId/compliance', path: `${C}/compliance`, expect: all('ok', { member: 403, 'meter-data': 403, 'other-coordinator': 404 }) },
   { method: 'POST', route: '/clusters/:clusterId/members', path: `${C}/members`, expect: coordinatorOnly },
@@ -40,9 +41,9 @@ const MATRIX: Row[] = [
   { method: 'GET', route: '/clusters/:clusterId/members/:memberId', path: `${C}/members/{other}`, expect: { ...readers, member: 404 } },
   { method: 'POST', route: '/clusters/:clusterId/members/:memberId/withdrawal', path: `${C}/members/{other}/withdrawal`, expect: coordinatorOnly },
   { method: 'POST', route: '/clusters/:clusterId/metering-points', path: `${C}/metering-points`, expect: coordinatorOnly },
-  { method: 'GET', route: '/clusters/:clusterId/metering-points', path: `${C}/metering-points`, expect: all('ok', { 'other-coordinator': 404 }) },
-  { method: 'GET', route: '/clusters/:clusterId/metering-points/:ppeCode', path: `${C}/metering-points/PLOWN00001`, expect: all('ok', { 'other-coordinator': 404 }) },
-  { method: 'GET', route: '/clusters/:clusterId/metering-points/:ppeCode', path: `${C}/metering-points/PLOTHER001`, expect: all('ok', { member: 404, 'other-coordinator': 404 }) },
+  { method: 'GET', route: '/clusters/:clusterId/metering-points', path: `${C}/metering-points`, expect: readers },
+  { method: 'GET', route: '/clusters/:clusterId/metering-points/:ppeCode', path: `${C}/metering-points/PLOWN00001`, expect: readers },
+  { method: 'GET', route: '/clusters/:clusterId/metering-points/:ppeCode', path: `${C}/metering-points/PLOTHER001`, expect: { ...readers, member: 404 } },
   { method: 'POST', route: '/clusters/:clusterId/metering-points/:ppeCode/reassignment', path: `${C}/metering-points/PLOTHER001/reassignment`, expect: coordinatorOnly },
   { method: 'POST', route: '/clusters/:clusterId/metering-points/:ppeCode/decommissioning', path: `${C}/metering-points/PLOTHER001/decommissioning`, expect: coordinatorOnly },
   { method: 'POST', route: '/clusters/:clusterId/agreement-versions', path: `${C}/agreement-versions`, expect: coordinatorOnly },
@@ -72,6 +73,14 @@ const MATRIX: Row[] = [
   { method: 'GET', route: '/clusters/:clusterId/invoices', path: `${C}/invoices`, expect: readers },
   { method: 'GET', route: '/clusters/:clusterId/invoices/:invoiceId', path: `${C}/invoices/no-such-invoice`, expect: all(404, { 'meter-data': 403 }) },
   { method: 'GET', route: '/clusters/:clusterId/ledger', path: `${C}/ledger`, expect: all('ok', { member: 403, 'meter-data': 403, 'other-coordinator': 404 }) },
+  { method: 'GET', route: '/clusters/:clusterId/ksef', path: `${C}/ksef`, expect: all('ok', { member: 403, 'meter-data': 403, 'other-coordinator': 404 }) },
+  { method: 'GET', route: '/clusters/:clusterId/ksef/documents', path: `${C}/ksef/documents`, expect: all('ok', { member: 403, 'meter-data': 403, 'other-coordinator': 404 }) },
+  { method: 'PUT', route: '/clusters/:clusterId/ksef', path: `${C}/ksef`, expect: coordinatorOnly },
+  { method: 'POST', route: '/clusters/:clusterId/ksef/token', path: `${C}/ksef/token`, expect: coordinatorOnly },
+  { method: 'POST', route: '/clusters/:clusterId/ksef/disconnection', path: `${C}/ksef/disconnection`, expect: coordinatorOnly },
+  { method: 'PUT', route: '/clusters/:clusterId/ksef/self-invoicing/:memberId', path: `${C}/ksef/self-invoicing/{own}`, expect: coordinatorOnly },
+  { method: 'POST', route: '/clusters/:clusterId/invoices/:invoiceId/ksef/retry', path: `${C}/invoices/no-such-invoice/ksef/retry`, expect: all(403, { coordinator: 404, 'other-coordinator': 404 }) },
+  { method: 'GET', route: '/clusters/:clusterId/invoices/:invoiceId/upo', path: `${C}/invoices/no-such-invoice/upo`, expect: all(404, { 'meter-data': 403 }) },
   // the portal authenticates by its own session cookie, not by bearer tokens: without a cookie it redirects to sign-in
   ...['/portal', '/portal/home', '/portal/months/:month', '/portal/invoices/:file', '/portal/cluster/:month', '/portal/audit', '/portal/audit/export', '/portal/assets/chart.umd.min.js', '/portal/assets/app/:file']
     .map((route) => ({ method: 'GET', route, path: route.replace(':month', '2026-05').replace(':file', route.includes('/assets/') ? 'cluster-month.js' : 'x.pdf'), expect: all('ok') })),
