@@ -184,9 +184,14 @@ export class PortalController {
     const contracts = s.contracts.length
       ? `<section><h2>${t(lang, 'contracts')}</h2>${table(lang, ['', 'contracted', 'delivered', 'shortfall', 'value'], s.contracts.map((c) => [escapeHtml(names(c.counterpartyMemberId)) + ` (${c.role})`, kwh(c.contractedWh), kwh(c.deliveredWh), kwh(c.shortfallWh), zl(c.valueGrosze)]), [false, true, true, true, true])}</section>`
       : '';
+    const support = s.support
+      ? `<section><h2>${t(lang, 'support')}</h2>${table(lang, ['', ''], [
+        [t(lang, 'renewableMatchedWh'), kwh(s.support.renewableMatchedWh)], [t(lang, 'exemptWh'), kwh(s.support.exemptWh)],
+        [t(lang, 'waivedOzeGrosze'), zl(s.support.waivedOzeGrosze)], [t(lang, 'waivedCogenerationGrosze'), zl(s.support.waivedCogenerationGrosze)]], [false, true])}</section>`
+      : '';
     return `<div class="grid"><section><h2>${t(lang, 'energy')}</h2>${table(lang, ['', ''], energy, [false, true])}</section>
 <section><h2>${t(lang, 'money')}</h2>${table(lang, ['', ''], money, [false, true])}</section>
-<section><h2>${t(lang, 'shares')}</h2>${table(lang, ['', ''], shares, [false, true])}</section></div>${contracts}`;
+<section><h2>${t(lang, 'shares')}</h2>${table(lang, ['', ''], shares, [false, true])}</section>${support}</div>${contracts}`;
   }
 
   @Get('months/:month')

@@ -79,6 +79,9 @@ test('a member sees its month with the API\'s numbers, and not another member\'s
   await page.waitForFunction(() => (window as unknown as { Chart: { getChart(id: string): unknown } }).Chart.getChart('daily') !== undefined);
   expect(cspViolations).toEqual([]);
   expect(await page.getByTestId('status').textContent()).toBe('wstępne');
+  // the hourly support ledger's exemption, as information
+  const exempt = `${Math.floor(api.support.exemptWh / 1000).toLocaleString('pl-PL')},${String(api.support.exemptWh % 1000).padStart(3, '0')} kWh`;
+  await expect(page.getByRole('row', { name: /Energia zwolniona z opłat/ }).textContent()).resolves.toContain(exempt);
   await page.screenshot({ path: `${SHOTS}/member-month-phone.png`, fullPage: true });
   const other = await page.goto(`${base}/portal/months/2026-05?member=${ids.firm}`);
   expect(other?.status()).toBe(404);
