@@ -216,7 +216,7 @@ export class SettlementService {
    * (recorded up to an instant, or up to the position a close read). Returns the input
    * events too, for the close's digest.
    */
-  async calculateFromEvents(clusterId: string, month: string, upTo: EventFilter = () => true): Promise<MonthCalculation & { inputs: RecordedEvent[] }> {
+  async calculateFromEvents(clusterId: string, month: string, upTo: EventFilter = () => true, onDay?: (details: MemberDayDetail[]) => void): Promise<MonthCalculation & { inputs: RecordedEvent[] }> {
     const inputs: RecordedEvent[] = [];
     const clusterEvents = (await this.store.readStream(clusterStreamId(clusterId))).filter(upTo);
     if (clusterEvents.length === 0) throw DomainError.notFound('The cluster was not found (at that instant)');
@@ -241,7 +241,7 @@ export class SettlementService {
         days.push({ ppeCode, dayStart: new Date(values.dayStart), intervalMinutes: values.intervalMinutes, importWh, exportWh });
       }
     }
-    const calculation = await calculateMonth(state, month, days, await this.contracts(clusterId, upTo, inputs));
+    const calculation = await calculateMonth(state, month, days, await this.contracts(clusterId, upTo, inputs), onDay);
     return { ...calculation, inputs };
   }
 
