@@ -2,7 +2,7 @@
 CREATE TABLE events (
   global_position bigserial PRIMARY KEY,
   -- the writing transaction: readers only see rows below the oldest running transaction,
-  -- so an event that commits late is never skipped (see ARCHITECTURE.md)
+  -- so an event that commits late is never skipped (see docs/adr/0003-xid8-cursor.md)
   transaction_id  xid8        NOT NULL DEFAULT pg_current_xact_id(),
   event_id        uuid        NOT NULL UNIQUE,
   stream_id       text        NOT NULL,

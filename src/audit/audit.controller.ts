@@ -11,7 +11,7 @@ import { AuditService } from './audit.service.js';
 
 export const MAX_EXPORT_LIMIT = 1_000_000;
 
-/** The export line of API.md: the event with its position and hashes. */
+/** The export line of docs/API.md: the event with its position and hashes. */
 export function exportLine(event: { globalPosition: string; streamId: string; streamPosition: number; type: string; schemaVersion: number; data: unknown; metadata: unknown; previousHash: string; hash: string }) {
   const { globalPosition, streamId, streamPosition, type, schemaVersion, data, metadata, previousHash, hash } = event;
   return JSON.stringify({ globalPosition, streamId, streamPosition, type, schemaVersion, data, metadata, previousHash, hash }) + '\n';

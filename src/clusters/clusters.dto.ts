@@ -1,4 +1,4 @@
-// Request bodies of the registry (API.md, "Registry and agreement"). Shapes and types are
+// Request bodies of the registry (docs/API.md, "Registry and agreement"). Shapes and types are
 // checked here; business rules (NIP checksum, membership dates, keys) in the decider.
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';

@@ -1,4 +1,4 @@
-// Idempotency-Key on writes (API.md): a repeat with the same key and body returns the
+// Idempotency-Key on writes (docs/API.md): a repeat with the same key and body returns the
 // first answer; the same key with another body is 409. Keys are scoped to the token.
 // JSON writes only: a file upload is idempotent by its content already.
 import { type CallHandler, type ExecutionContext, Inject, Injectable, type NestInterceptor } from '@nestjs/common';

@@ -1,4 +1,4 @@
-// Integer splits that conserve the total exactly (DOMAIN.md, Units and arithmetic):
+// Integer splits that conserve the total exactly (docs/DOMAIN.md, Units and arithmetic):
 // floor each share, then hand out the leftover units one by one by largest remainder,
 // ties by party id (plain code-unit order). Same inputs, same split, on every machine.
 

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { basisPoints, priceWh, splitByLargestRemainder } from '../../common/largest-remainder.js';
 import { type ActiveContract, type AllocationMethod, allocateInterval, type IntervalInput, type MemberFlow } from './allocate.js';
 
-// The worked example of DOMAIN.md in Wh: deficits A 5, B 3, C 2 kWh, a supplier S with the surplus
+// The worked example of docs/DOMAIN.md in Wh: deficits A 5, B 3, C 2 kWh, a supplier S with the surplus
 const example = (surplusWh: number): MemberFlow[] => [
   { memberId: 'A', exportWh: 0, importWh: 5000 },
   { memberId: 'B', exportWh: 0, importWh: 3000 },
@@ -13,7 +13,7 @@ const received = (input: IntervalInput) => Object.fromEntries(allocateInterval(i
 const toGrid = (input: IntervalInput) => allocateInterval(input).members.find((m) => m.memberId === 'S')!.gridExportWh;
 const keys = { keys: [{ memberId: 'A', shareBp: 2000 }, { memberId: 'B', shareBp: 3000 }, { memberId: 'C', shareBp: 5000 }] };
 
-describe('the worked example of DOMAIN.md', () => {
+describe('the worked example of docs/DOMAIN.md', () => {
   test('surplus 6, pro rata: 3.0 / 1.8 / 1.2, nothing to the grid', () => {
     const input = { members: example(6000), ownNetting: false, allocation: { method: 'pro_rata' as const } };
     expect(received(input)).toEqual({ A: 3000, B: 1800, C: 1200, S: 0 });
@@ -110,7 +110,7 @@ const cluster = fc.uniqueArray(fc.stringMatching(/^[a-z]{1,6}$/), { minLength: 1
 );
 
 describe('properties (every method, with and without contracts)', () => {
-  test('the invariants of DOMAIN.md hold in every interval', () => {
+  test('the invariants of docs/DOMAIN.md hold in every interval', () => {
     fc.assert(fc.property(cluster, (input) => {
       const result = allocateInterval(input);
       let totalReceived = 0;

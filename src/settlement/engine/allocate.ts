@@ -1,4 +1,4 @@
-// Who received whose energy in one interval (DOMAIN.md, Allocation): own netting, then
+// Who received whose energy in one interval (docs/DOMAIN.md, Allocation): own netting, then
 // bilateral contracts in their order, then the pool by the agreement's key, the rest to
 // and from the grid. Integer Wh; every split by largest remainder with ties by member
 // id, so totals are exact and independent of input order. Pure, no I/O.
@@ -190,7 +190,7 @@ function poolShares(allocation: AllocationMethod, ids: string[], surplus: number
   return received;
 }
 
-/** The invariants of DOMAIN.md, checked on every interval (TigerBeetle style). */
+/** The invariants of docs/DOMAIN.md, checked on every interval (TigerBeetle style). */
 function assertInvariants(result: MemberIntervalResult[]) {
   let received = 0;
   let supplied = 0;

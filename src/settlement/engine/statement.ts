@@ -1,4 +1,4 @@
-// Each member's monthly statement and the cluster's month, from interval results (DOMAIN.md,
+// Each member's monthly statement and the cluster's month, from interval results (docs/DOMAIN.md,
 // Monthly settlement). Sum the Wh first, then price once, rounding half up to the grosz.
 // Money: positive netAmountGrosze is what the member pays; negative, what it is paid.
 import { applyRateBp, basisPoints, priceWh } from '../../common/largest-remainder.js';
