@@ -80,7 +80,9 @@ export function amountOf(f: Format, d: DocumentRow): SafeHtml {
 }
 
 export function downloads(lang: Lang, d: DocumentRow): SafeHtml {
-  return html`<a href="/portal/invoices/${encodeURIComponent(d.invoiceId)}.pdf" aria-label="${t(lang, 'downloadLabel')} ${d.number} (PDF)" download>${t(lang, 'downloadPdf')}</a>${d.xml ? html` · <a href="/portal/invoices/${encodeURIComponent(d.invoiceId)}.xml" aria-label="${t(lang, 'downloadLabel')} ${d.number} (XML)" download>${t(lang, 'downloadXml')}</a>` : ''}`;
+  // read out as "PDF, FV/2026/000001": the visible text first (WCAG 2.5.3), then which document
+  const link = (ext: 'pdf' | 'xml', label: TextKey) => html`<a href="/portal/invoices/${encodeURIComponent(d.invoiceId)}.${ext}" aria-label="${t(lang, label)}, ${d.number}" download>${t(lang, label)}</a>`;
+  return html`${link('pdf', 'downloadPdf')}${d.xml ? html` · ${link('xml', 'downloadXml')}` : ''}`;
 }
 
 export function documentsTable(f: Format, documents: DocumentRow[], withMember: boolean, showKsef: boolean): SafeHtml {
