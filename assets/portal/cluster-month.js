@@ -5,8 +5,8 @@
   const data = JSON.parse(document.getElementById('cluster-month-data').textContent);
   const locale = document.documentElement.lang === 'en' ? 'en-GB' : 'pl-PL';
   new Chart(document.getElementById('trend'), {
-    type: 'line',
-    data: { labels: data.months, datasets: [{ label: data.label, data: data.selfSufficiency, borderColor: '#15803d' }] },
+    type: 'bar',
+    data: { labels: data.months, datasets: [{ label: data.label, data: data.selfSufficiency, backgroundColor: '#15803d' }] },
     options: { animation: false, maintainAspectRatio: false, locale, scales: { y: { min: 0, max: 100, title: { display: true, text: '%' } } } },
   });
   const transfers = document.getElementById('transfers');
@@ -49,6 +49,7 @@
       const list = el('ul');
       for (const line of report.summary) list.append(el('li', line));
       box.append(list);
+      if (report.ok && texts.reload) box.append(el('p', texts.reload));
       if (report.bad.length) {
         const table = el('table');
         const head = el('tr');
@@ -59,7 +60,7 @@
         const body = el('tbody');
         for (const bad of report.bad) {
           const row = el('tr');
-          row.append(el('td', bad.line, 'num'), el('td', bad.reason));
+          row.append(el('td', bad.line), el('td', bad.reason));
           body.append(row);
         }
         table.append(el('caption', texts.badLines), thead, body);

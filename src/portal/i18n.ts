@@ -34,7 +34,7 @@ const TEXTS = {
   open: ['Otwórz', 'Open'],
   statement: ['Rozliczenie', 'Statement'],
   statementOf: ['Rozliczenie za', 'Statement for'],
-  closedOn: ['Miesiąc zamknięty', 'Month closed'],
+  closedOn: ['zamknięto', 'closed on'],
   closedNote: ['Liczby pochodzą z zamknięcia miesiąca i już się nie zmienią.', 'The figures come from the month\'s close and will not change.'],
   closedDetailNote: ['Wykresy przeliczono z danych zapisanych do chwili zamknięcia.', 'The charts are recomputed from the data recorded up to the close.'],
   // statement
@@ -188,7 +188,9 @@ const TEXTS = {
   chainHelp: ['Każde zdarzenie zawiera skrót poprzedniego w swoim strumieniu; weryfikacja liczy wszystkie skróty od nowa.', 'Every event holds the hash of the one before it in its stream; verification computes every hash again.'],
   intact: ['nienaruszony', 'intact'],
   broken: ['NARUSZONY', 'BROKEN'],
-  streams: ['Strumienie zdarzeń (osobne ciągi: rejestr klastra, odczyty PPE na dzień, rozliczenia, dokumenty)', 'Event streams (separate sequences: the cluster registry, PPE readings per day, settlements, documents)'],
+  streams: ['Strumienie zdarzeń', 'Event streams'],
+  streamsHelp: ['osobne ciągi zdarzeń: rejestr klastra, odczyty każdego PPE na każdy dzień, rozliczenia miesięcy, dokumenty', 'separate sequences of events: the cluster registry, each PPE\'s readings per day, month settlements, documents'],
+  throughHelp: ['miejsce ostatniego sprawdzonego zdarzenia w dzienniku', 'where the last event checked stands in the log'],
   events: ['Zdarzenia sprawdzone', 'Events checked'],
   through: ['Sprawdzono do pozycji w dzienniku', 'Checked up to log position'],
   headsDigest: ['Skrót końców strumieni', 'Heads digest'],
@@ -197,6 +199,12 @@ const TEXTS = {
   replayHelp: ['Miesiąc przeliczony od nowa z samych zdarzeń, porównany z zamknięciem i z bieżącym widokiem.', 'The month computed again from the events alone, compared with the close and with the live view.'],
   identical: ['zgodne', 'identical'],
   differences: ['różnice', 'differences'],
+  differencesHeading: ['Różnice', 'Differences'],
+  check: ['Sprawdzenie', 'Check'],
+  result: ['Wynik', 'Result'],
+  correctionsIssued: ['Korekty wystawione po zamknięciu (brutto)', 'Corrections issued after the close (gross)'],
+  withCorrections: ['Razem z korektami', 'Including the corrections'],
+  importReload: ['Odśwież stronę, aby zobaczyć nowe liczby.', 'Reload the page to see the new figures.'],
   replayMatchesClose: ['Odtworzenie zgadza się z zamknięciem', 'The replay matches the close'],
   liveMatchesClose: ['Bieżące dane zgadzają się z zamknięciem', 'The live data matches the close'],
   liveMatchesReplay: ['Bieżący widok zgadza się z odtworzeniem', 'The live view matches the replay'],
@@ -264,7 +272,7 @@ export class Format {
     this.locale = lang === 'pl' ? 'pl-PL' : 'en-GB';
     this.integer = new Intl.NumberFormat(this.locale, { maximumFractionDigits: 0 });
     this.decimal = lang === 'pl' ? ',' : '.';
-    this.dateTime = new Intl.DateTimeFormat(this.locale, { timeZone: 'Europe/Warsaw', dateStyle: 'medium', timeStyle: 'short' });
+    this.dateTime = new Intl.DateTimeFormat(this.locale, { timeZone: 'Europe/Warsaw', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
     this.date = new Intl.DateTimeFormat(this.locale, { timeZone: 'UTC', dateStyle: 'long' });
     this.monthName = new Intl.DateTimeFormat(this.locale, { timeZone: 'UTC', month: 'long', year: 'numeric' });
     this.hourMinute = new Intl.DateTimeFormat(this.locale, { timeZone: 'Europe/Warsaw', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });

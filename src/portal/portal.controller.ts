@@ -115,7 +115,7 @@ export class PortalController {
   private signedIn(p: Principal, state: ClusterState | undefined, lang: Lang): SignedIn {
     const name = p.role === 'member' && p.memberId ? state?.members[p.memberId]?.legalName
       : p.role === 'coordinator' ? state?.profile?.coordinator.legalName : undefined;
-    return { label: name ?? t(lang, `role_${p.role === 'meter-data' ? 'admin' : p.role}` as TextKey), role: p.role, clusterName: state?.profile?.name };
+    return { label: name, role: p.role, clusterName: state?.profile?.name };
   }
 
   /** Every page goes out through here: the CSRF token goes into its POST forms. */

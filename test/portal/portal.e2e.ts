@@ -65,7 +65,7 @@ afterAll(async () => {
 const cspViolations: string[] = [];
 
 async function newPage(viewport = { width: 1200, height: 900 }): Promise<Page> {
-  const page = await browser.newPage({ viewport, acceptDownloads: true });
+  const page = await browser.newPage({ viewport, acceptDownloads: true, locale: 'pl-PL' }); // a Polish browser, as a member's
   page.on('console', (message) => { if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text()); });
   return page;
 }

@@ -28,7 +28,7 @@ export interface ClusterMonthView {
 export function clusterMonthView(f: Format, v: ClusterMonthView): SafeHtml {
   const lang = f.lang;
   const k = (key: TextKey, kpi: ClusterMonth['selfSufficiency']): [string, Html] => [t(lang, key), html`${f.percentBp(kpi.valueBp)}${kpi.thresholdBp !== null ? html`<br><span class="small">${t(lang, 'threshold')} ${f.percentBp(kpi.thresholdBp)}: <span class="${kpi.met ? 'ok' : 'bad'}">${t(lang, kpi.met ? 'met' : 'notMet')}</span></span>` : ''}`];
-  const totals = facts(lang, t(lang, 'totals'), [
+  const totals = facts(lang, [
     ['importWh', f.kwh(v.totals.importWh)], ['exportWh', f.kwh(v.totals.exportWh)], ['receivedWh', f.kwh(v.totals.receivedWh)],
     k('selfSufficiency', v.totals.selfSufficiency), k('renewableShare', v.totals.renewableShare),
   ]);
@@ -55,7 +55,7 @@ ${v.pending.length ? html`<p>${t(lang, 'pendingCorrectionHelp')}</p>${table([{ l
 ${table([{ label: t(lang, 'receiver') }, ...v.transfers.suppliers.map((s) => ({ label: s, num: true })), { label: t(lang, 'total'), num: true }],
     v.transfers.receivers.map((r, i) => [r, ...v.transfers!.wh[i]!.map((wh) => f.kwh(wh)), f.kwh(v.transfers!.wh[i]!.reduce((a, b) => a + b, 0))]), { testId: 'transfers' })}</section>`
     : '';
-  const support = v.supportRows ? html`<section><h2>${t(lang, 'supportLedger')}</h2>${facts(lang, t(lang, 'supportLedger'), v.supportRows)}</section>` : '';
+  const support = v.supportRows ? html`<section><h2>${t(lang, 'supportLedger')}</h2>${facts(lang, v.supportRows)}</section>` : '';
   const compliance = v.compliance
     ? html`<section aria-labelledby="compliance-h"><h2 id="compliance-h">${t(lang, 'compliance')}</h2>${v.compliance.warnings.length ? html`<ul data-testid="warnings">${v.compliance.warnings.map((w) => html`<li class="bad">${w}</li>`)}</ul>` : html`<p class="ok">${t(lang, 'noWarnings')}</p>`}</section>`
     : '';
@@ -87,6 +87,6 @@ ${jsonBlock('cluster-month-data', {
 function importTexts(f: Format) {
   const lang = f.lang;
   return {
-    sending: t(lang, 'importing'), failed: t(lang, 'importFailed'), badLines: t(lang, 'badLines'), line: t(lang, 'line'), reason: t(lang, 'reason'),
+    sending: t(lang, 'importing'), reload: t(lang, 'importReload'), failed: t(lang, 'importFailed'), badLines: t(lang, 'badLines'), line: t(lang, 'line'), reason: t(lang, 'reason'),
   };
 }

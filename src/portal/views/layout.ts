@@ -33,7 +33,7 @@ button:focus-visible,a:focus-visible,input:focus-visible,select:focus-visible,su
 .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(300px,1fr));gap:1rem}
 .inline{display:flex;gap:.5rem 1rem;flex-wrap:wrap;align-items:end}
 .big{font-size:1.5rem;font-weight:700}
-dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.3rem 1rem;margin:0}dl.facts dt{font-weight:600}dl.facts dd{margin:0;overflow-wrap:anywhere}
+dl.facts{display:grid;grid-template-columns:minmax(8rem,14rem) 1fr;gap:.3rem 1rem;margin:0}dl.facts dt{font-weight:600}dl.facts dd{margin:0;overflow-wrap:anywhere}
 code{overflow-wrap:anywhere}
 .chart{position:relative;height:320px}
 details{margin-top:.6rem}summary{cursor:pointer;color:#0b4a8b}
@@ -42,7 +42,8 @@ ul.docs{margin:0;padding-left:1.1rem}
 `;
 
 export interface SignedIn {
-  label: string;
+  /** The person's or company's name; none for a role without one (auditor). */
+  label?: string;
   role: 'coordinator' | 'member' | 'auditor' | 'admin' | 'meter-data';
   clusterName?: string;
 }
@@ -81,7 +82,7 @@ export function layout(o: LayoutOptions): string {
 ${o.signedIn ? html`<nav aria-label="${t(o.lang, 'nav')}"><ul><li><a href="/portal/home">${t(o.lang, 'months')}</a></li>${o.signedIn.role === 'auditor' || o.signedIn.role === 'coordinator' ? html`<li><a href="/portal/audit">${t(o.lang, 'audit')}</a></li>` : ''}</ul></nav>` : ''}
 <span class="spacer"></span>
 <a href="${switched(o.here, other)}" hreflang="${other}" lang="${other}">${t(o.lang, 'language')}</a>
-${o.signedIn ? html`<span>${o.signedIn.label} · ${roleName(o.lang, o.signedIn.role)}</span>
+${o.signedIn ? html`<span>${o.signedIn.label ? html`${o.signedIn.label} · ` : ''}${roleName(o.lang, o.signedIn.role)}</span>
 <form method="post" action="/portal/sign-out"><button type="submit">${t(o.lang, 'signOut')}</button></form>` : ''}
 </header><main id="main">
 ${o.message ? html`<p class="msg" role="status">${o.message}</p>` : ''}

@@ -59,18 +59,25 @@ ${v.status === 'closed' ? html`<p class="note">${t(lang, 'closedNote')}</p>` : '
   if (!s) {
     return html`${head}<p class="note" data-testid="no-data">${t(lang, 'noDataYet')}</p>${documentsSection(f, v)}`;
   }
-  const due = s.netAmountGrosze;
+  // what the corrections issued after the close change: an invoice's raises what the member
+  // pays, a self-billing invoice's or statement's raises what it is owed
+  const corrections = v.documents.filter((d) => d.kind === 'correction' && d.differenceGrossGrosze !== undefined)
+    .reduce((a, d) => a + (d.correctedKind === 'invoice' ? d.differenceGrossGrosze! : -d.differenceGrossGrosze!), 0);
+  const hasCorrections = v.documents.some((d) => d.kind === 'correction');
+  const due = s.netAmountGrosze + corrections;
   const headline = html`<section aria-labelledby="due"><h2 id="due">${due > 0 ? t(lang, 'toPay') : due < 0 ? t(lang, 'owedToYou') : t(lang, 'nothingDue')}</h2>
-<p class="big" data-testid="net-amount">${f.zl(Math.abs(due))}</p><p class="muted small">${t(lang, 'headlineHelp')}</p></section>`;
+<p class="big" data-testid="net-amount">${f.zl(Math.abs(due))}</p>
+${hasCorrections ? html`<p class="small">${t(lang, 'netAmountGrosze')}: ${f.zl(s.netAmountGrosze)}<br>${t(lang, 'correctionsIssued')}: <span data-testid="corrections-total">${f.signedZl(corrections)}</span></p>` : ''}
+<p class="muted small">${t(lang, 'headlineHelp')}</p></section>`;
   const pending = v.pending.length
     ? html`<section class="warn" aria-labelledby="pending" data-testid="pending"><h2 id="pending">${t(lang, 'pendingCorrection')}</h2><p>${t(lang, 'pendingCorrectionHelp')}</p>
 ${table([{ label: t(lang, 'toDocument') }, { label: t(lang, 'pendingDifference'), num: true }], v.pending.map((p) => [p.document ?? t(lang, 'noDocumentYet'), f.signedZl(p.differenceNetGrosze)]))}</section>`
     : '';
-  const energy = facts(lang, t(lang, 'energy'), (['importWh', 'exportWh', 'selfConsumedWh', 'receivedWh', 'suppliedWh', 'gridImportWh', 'gridExportWh'] as const).map((k) => [k, f.kwh(s[k])]));
-  const money = facts(lang, t(lang, 'money'), (['receivedValueGrosze', 'suppliedValueGrosze', 'feesGrosze', 'vatGrosze', 'netAmountGrosze', 'savingsGrosze'] as const).map((k) => [k, f.zl(s[k])]));
-  const shares = facts(lang, t(lang, 'shares'), (['exportShareBp', 'importShareBp', 'suppliedShareBp', 'receivedShareBp'] as const).map((k) => [k, f.percentBp(s[k])]));
+  const energy = facts(lang, (['importWh', 'exportWh', 'selfConsumedWh', 'receivedWh', 'suppliedWh', 'gridImportWh', 'gridExportWh'] as const).map((k) => [k, f.kwh(s[k])]));
+  const money = facts(lang, (['receivedValueGrosze', 'suppliedValueGrosze', 'feesGrosze', 'vatGrosze', 'netAmountGrosze', 'savingsGrosze'] as const).map((k) => [k, f.zl(s[k])]));
+  const shares = facts(lang, (['exportShareBp', 'importShareBp', 'suppliedShareBp', 'receivedShareBp'] as const).map((k) => [k, f.percentBp(s[k])]));
   const support = s.support
-    ? html`<section><h2>${t(lang, 'support')}</h2>${facts(lang, t(lang, 'support'), [
+    ? html`<section><h2>${t(lang, 'support')}</h2>${facts(lang, [
       ['renewableMatchedWh', f.kwh(s.support.renewableMatchedWh)], ['exemptWh', f.kwh(s.support.exemptWh)],
       ['waivedOzeGrosze', f.zl(s.support.waivedOzeGrosze)], ['waivedCogenerationGrosze', f.zl(s.support.waivedCogenerationGrosze)]])}</section>`
     : '';

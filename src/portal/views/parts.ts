@@ -16,8 +16,9 @@ ${options.foot ? html`<tfoot><tr class="sum">${options.foot.map((cell, i) => htm
 }
 
 /** Label / value rows (the statement's sections). */
-export function facts(lang: Lang, heading: string, rows: [TextKey | string, Html][]): SafeHtml {
-  return table([{ label: heading }, { label: t(lang, 'value'), num: true }], rows.map(([k, v]) => [isKey(k) ? t(lang, k) : k, v]));
+/** Label / value rows under a section's heading (no column headers: the heading says what they are). */
+export function facts(lang: Lang, rows: [TextKey | string, Html][]): SafeHtml {
+  return html`<div class="scroll"><table><tbody>${rows.map(([k, v]) => html`<tr><th scope="row">${isKey(k) ? t(lang, k) : k}</th><td class="num">${v}</td></tr>`)}</tbody></table></div>`;
 }
 
 function isKey(value: string): value is TextKey {
