@@ -1,4 +1,4 @@
-// npm run import -- --cluster ID --format generic|tauron|enea [--ppe CODE] [--balancing before|after] FILE
+// npm run import -- --cluster ID --format generic|tauron|enea|profile:NAME [--ppe CODE] [--balancing before|after] [--hourly-split even|cluster-profile] FILE
 // Records a metering file exactly as the file endpoint does; a rejected file lists its bad lines.
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
@@ -7,16 +7,21 @@ import { Transform } from 'node:stream';
 import { isDomainError } from '../common/domain-error.js';
 import { runWithContext } from '../common/request-context.js';
 import { MeteringService } from '../metering/metering.service.js';
+import { ImportProfilesService } from '../metering/import-profiles.service.js';
+import { HOURLY_SPLIT_RULES, type HourlySplitRule } from '../metering/domain/hourly-split.js';
 import { fail, withService } from './cli-service.js';
 
 const { values, positionals } = parseArgs({
-  options: { cluster: { type: 'string' }, format: { type: 'string' }, ppe: { type: 'string' }, balancing: { type: 'string' } },
+  options: { cluster: { type: 'string' }, format: { type: 'string' }, ppe: { type: 'string' }, balancing: { type: 'string' }, 'hourly-split': { type: 'string' } },
   allowPositionals: true,
 });
-const usage = 'usage: npm run import -- --cluster ID --format generic|tauron|enea [--ppe CODE] [--balancing before|after] FILE';
+const usage = 'usage: npm run import -- --cluster ID --format generic|tauron|enea|profile:NAME [--ppe CODE] [--balancing before|after] [--hourly-split even|cluster-profile] FILE';
 if (!values.cluster || !values.format || positionals.length !== 1) fail(usage);
-if (!['generic', 'tauron', 'enea'].includes(values.format)) fail(`--format must be generic, tauron or enea\n${usage}`);
-if (values.format !== 'generic' && !values.ppe) fail(`--ppe is required for ${values.format} files (one PPE per file)`);
+const profileName = values.format.startsWith('profile:') ? values.format.slice('profile:'.length) : undefined;
+if (!profileName && !['generic', 'tauron', 'enea'].includes(values.format)) fail(`--format must be generic, tauron, enea or profile:NAME\n${usage}`);
+if ((values.format === 'tauron' || values.format === 'enea') && !values.ppe) fail(`--ppe is required for ${values.format} files (one PPE per file)`);
+const hourlySplit = values['hourly-split'];
+if (hourlySplit && !(HOURLY_SPLIT_RULES as readonly string[]).includes(hourlySplit)) fail(`--hourly-split must be ${HOURLY_SPLIT_RULES.join(' or ')}`);
 if (values.balancing && !['before', 'after'].includes(values.balancing)) fail('--balancing must be before or after');
 const file = positionals[0];
 if (!existsSync(file)) fail(`no such file: ${file}`);
@@ -27,16 +32,21 @@ const hashing = new Transform({ transform(chunk, _e, cb) { hash.update(chunk); c
 const code = await withService(async (service) =>
   runWithContext({ correlationId: `cli-import-${Date.now()}`, actor: { tokenId: null, role: 'cli' } }, async () => {
     try {
+      const profile = profileName ? await service.app.get(ImportProfilesService).resolve(values.cluster!, profileName, 'format') : undefined;
+      if (profile && profile.ppeColumn === undefined && !values.ppe) fail(`--ppe is required: profile ${profile.name} reads one PPE a file`);
       const report = await service.app.get(MeteringService).recordFile(values.cluster!, createReadStream(file).pipe(hashing), {
-        format: values.format as 'generic' | 'tauron' | 'enea', ppeCode: values.ppe, balancing: (values.balancing as 'before' | 'after') ?? 'before',
-        digest: () => hash.digest('hex'), source: `cli:${values.format}:${file}`,
+        format: profile ? 'profile' : (values.format as 'generic' | 'tauron' | 'enea'), profile, ppeCode: values.ppe, balancing: (values.balancing as 'before' | 'after') ?? 'before',
+        digest: () => hash.digest('hex'), source: `cli:${values.format}:${file}`, hourlySplit: hourlySplit as HourlySplitRule | undefined,
       });
       console.log(JSON.stringify(report, null, 2));
       return 0;
     } catch (error) {
       if (!isDomainError(error)) throw error;
       console.error(error.message);
-      for (const e of error.errors) console.error(`  ${e.line !== undefined ? `line ${e.line}` : e.field}: ${e.reason}`);
+      for (const e of error.errors) {
+        const where = e.line === undefined ? e.field : e.count ? `lines ${e.line} to ${e.lastLine} (${e.count} lines)` : `line ${e.line}`;
+        console.error(`  ${where}: ${e.reason}`);
+      }
       return 1;
     }
   }),

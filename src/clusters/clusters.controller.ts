@@ -154,15 +154,16 @@ export class ClustersController {
   @Post(':clusterId/agreement-versions')
   @Roles('coordinator')
   async amend(@Param('clusterId') clusterId: string, @Body() body: AgreementVersionDto) {
+    const { supersedesVersion, ...terms } = body;
     const { events, streamVersion } = await this.clusters.amendAgreement(clusterId, {
-      ...body, allocation: body.allocation as Allocation, thresholds: body.thresholds ? { ...body.thresholds } : {},
-    });
+      ...terms, allocation: body.allocation as Allocation, thresholds: body.thresholds ? { ...body.thresholds } : {},
+    }, supersedesVersion);
     return { ...events[0].data, streamVersion };
   }
 
   @Get(':clusterId/agreement-versions')
   @Roles(...CLUSTER_READERS, 'member')
   async agreements(@Param('clusterId') clusterId: string) {
-    return { items: (await this.clusters.state(clusterId)).agreements };
+    return { items: await this.clusters.agreementVersions(clusterId) };
   }
 }

@@ -21,6 +21,14 @@ export class PartyDto {
   @ApiProperty({ example: '5261040828' }) @IsString() @Length(10, 13) nip!: string;
   @ApiPropertyOptional({ example: 'ul. Gliwicka 8, 43-180 Orzesze', description: "printed as the seller's address on the coordinator's invoices" })
   @IsOptional() @IsString() @Length(1, 300) address?: string;
+  @ApiPropertyOptional({ example: 'PL61 1090 1014 0000 0712 1981 2874', description: 'IBAN members pay invoices into (checked by its checksum); printed on invoices' })
+  @IsOptional() @IsString() @Length(15, 42) bankAccount?: string;
+}
+
+export class JstUnitDto {
+  @ApiProperty({ example: 'Szkoła Podstawowa nr 1 w Orzeszu' }) @IsString() @Length(1, 300) name!: string;
+  @ApiProperty({ example: '6351831819' }) @IsString() @Length(10, 13) nip!: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 300) address?: string;
 }
 
 export class GminaDto {
@@ -50,6 +58,8 @@ export class AdmitMemberDto {
   @ApiProperty() @IsBoolean() vatPayer!: boolean;
   @ApiPropertyOptional({ default: false }) @IsOptional() @IsBoolean() selfBillingConsent?: boolean;
   @ApiProperty({ example: '2026-01-01' }) @Matches(DATE, dateMessage) admittedOn!: string;
+  @ApiPropertyOptional({ type: JstUnitDto, description: "municipality only: the subordinate unit its invoices concern (FA(3) JST = 1, Podmiot3 role 8)" })
+  @IsOptional() @ValidateNested() @Type(() => JstUnitDto) jstUnit?: JstUnitDto;
 }
 
 export class WithdrawalDto {
@@ -106,4 +116,7 @@ export class AgreementVersionDto {
   @ApiProperty({ example: 2300 }) @IsInt() @Min(0) @Max(10000) vatRateBp!: number;
   @ApiProperty({ example: 'FV' }) @Matches(/^[A-Z0-9]{1,10}$/, { message: 'must be 1 to 10 capital letters or digits' }) invoiceSeries!: string;
   @ApiPropertyOptional({ type: ThresholdsDto }) @IsOptional() @ValidateNested() @Type(() => ThresholdsDto) thresholds?: ThresholdsDto;
+  @ApiPropertyOptional({ description: 'the version in force from effectiveFrom that this one replaces; required when that month already has a version (otherwise 409)' })
+  @IsOptional() @IsInt() @Min(1) supersedesVersion?: number;
+  @ApiPropertyOptional({ default: 14, description: 'days from an invoice\'s issue to its due date' }) @IsOptional() @IsInt() @Min(0) @Max(365) paymentTermDays?: number;
 }

@@ -9,7 +9,7 @@ import { decideAndAppend } from '../event-store/command-handling.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
 import {
-  type ClusterCommand, type ClusterEvent, type ClusterState, clusterDecider, clusterStreamId, ownershipPeriods,
+  type AgreementVersion, type ClusterCommand, type ClusterEvent, type ClusterState, clusterDecider, clusterStreamId, ownershipPeriods,
 } from './registry/registry.js';
 
 export interface ClosedMonthsSource {
@@ -39,13 +39,28 @@ export class ClustersService {
     return { events: result.events, streamVersion: result.streamVersion };
   }
 
-  async amendAgreement(clusterId: string, terms: Extract<ClusterCommand, { type: 'AmendAgreement' }>['terms']) {
-    return this.execute(clusterId, { type: 'AmendAgreement', terms, closedMonths: [] });
+  async amendAgreement(clusterId: string, terms: Extract<ClusterCommand, { type: 'AmendAgreement' }>['terms'], supersedesVersion?: number) {
+    return this.execute(clusterId, { type: 'AmendAgreement', terms, supersedesVersion, closedMonths: [] });
   }
 
   /** The cluster's closed months (YYYY-MM), for changes that must not reach into them. */
   closedMonths(clusterId: string): Promise<string[]> {
     return this.closed.closedMonths(clusterId);
+  }
+
+  /**
+   * Every agreement version as recorded, with who added it and when (from its event's
+   * metadata), what it replaced and what replaced it.
+   */
+  async agreementVersions(clusterId: string) {
+    await this.state(clusterId);
+    const events = (await this.store.readStream(clusterStreamId(clusterId))).filter((e) => e.type === 'AgreementAmended');
+    const versions = events.map((e) => ({ ...(e.data as unknown as AgreementVersion), addedBy: e.metadata.actor, addedAt: e.recordedAt }));
+    return versions.map((v) => ({
+      ...v,
+      supersedesVersion: v.supersedesVersion ?? null,
+      supersededBy: versions.find((w) => w.supersedesVersion === v.version)?.version ?? null,
+    }));
   }
 
   /** The cluster's state from the read model; 404 when unknown. */

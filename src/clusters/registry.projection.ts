@@ -7,7 +7,7 @@ import { CLUSTER_EVENT_TYPES, type ClusterEvent, type ClusterState, evolve, init
 
 export const registryProjection: Projection = {
   name: 'registry',
-  version: 1,
+  version: 2, // 2: members carry their admission number
   tables: ['registry_clusters'],
   eventTypes: CLUSTER_EVENT_TYPES,
   async apply(client: PoolClient, events: RecordedEvent[]) {

@@ -4,6 +4,9 @@ export interface FieldError {
   reason: string;
   /** For a rejected file: the 1-based line the error is on. */
   line?: number;
+  /** For a rejected file: how many lines fail for this reason (said once), up to lastLine. */
+  count?: number;
+  lastLine?: number;
 }
 
 export type DomainErrorCode = 'validation' | 'not_found' | 'conflict';

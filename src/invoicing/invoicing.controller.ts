@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiProduces, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
 import type { Response } from 'express';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
@@ -8,7 +8,13 @@ import { notFound } from '../auth/auth.guard.js';
 import { DomainError } from '../common/domain-error.js';
 import { checkMonth } from '../settlement/settlement.service.js';
 import { InvoicingService } from './invoicing.service.js';
-import { renderInvoicePdf } from './pdf.js';
+import { documentTitle, renderInvoicePdf } from './pdf.js';
+import { isFa3Document } from './fa3/render.js';
+import { settlementOf, type InvoiceDocument } from './documents.js';
+import { problem, ProblemException } from '../common/problem.js';
+
+/** The JSON of a document: whether it has an FA(3) form, and who pays whom. */
+const view = (d: InvoiceDocument) => ({ ...d, title: documentTitle(d), fa3: isFa3Document(d), settlement: settlementOf(d) });
 
 export class CorrectionsDto {
   @ApiProperty({ example: 'Korekta odczytów OSD za maj' }) @IsString() @Length(1, 500) reason!: string;
@@ -43,6 +49,18 @@ export class InvoicingController {
     return this.invoicing.issueCorrections(clusterId, month, body.reason);
   }
 
+  /**
+   * A member's month in documents: each with its signed gross (positive the member pays), their
+   * sum (the amount due, corrections included), and the statement it must equal.
+   */
+  @Get('settlements/:month/members/:memberId/documents')
+  @Roles(...CLUSTER_READERS, 'member')
+  async memberDocuments(@Param('clusterId') clusterId: string, @Param('month') month: string, @Param('memberId') memberId: string, @CurrentPrincipal() principal: Principal) {
+    checkMonth(month);
+    if (principal.role === 'member' && principal.memberId !== memberId) throw notFound('The member was not found');
+    return this.invoicing.memberDocuments(clusterId, month, memberId);
+  }
+
   @Get('invoices')
   @Roles(...CLUSTER_READERS, 'member')
   async list(@Param('clusterId') clusterId: string, @CurrentPrincipal() principal: Principal) {
@@ -50,22 +68,34 @@ export class InvoicingController {
     return {
       items: documents.map((d) => ({
         invoiceId: d.invoiceId, number: d.number, kind: d.kind, memberId: d.memberId, month: d.month, issueDate: d.issueDate,
-        totalNetGrosze: d.totalNetGrosze, totalVatGrosze: d.totalVatGrosze, totalGrossGrosze: d.totalGrossGrosze,
+        totalNetGrosze: d.totalNetGrosze, totalVatGrosze: d.totalVatGrosze, totalGrossGrosze: d.totalGrossGrosze, fa3: isFa3Document(d),
+        ...(d.correctedKind ? { correctedKind: d.correctedKind } : {}),
         ...(d.correctedInvoiceNumber ? { correctedInvoiceNumber: d.correctedInvoiceNumber } : {}),
       })),
     };
   }
 
-  /** JSON, or the PDF with Accept: application/pdf or a .pdf suffix. */
+  /** JSON; the PDF with Accept: application/pdf or a .pdf suffix; the FA(3) XML with Accept: application/xml or a .xml suffix. */
   @Get('invoices/:invoiceId')
+  @ApiProduces('application/json', 'application/pdf', 'application/xml')
   @Roles(...CLUSTER_READERS, 'member')
   async get(@Param('clusterId') clusterId: string, @Param('invoiceId') invoiceId: string, @CurrentPrincipal() principal: Principal, @Headers('accept') accept: string | undefined, @Res() res: Response) {
-    const pdf = invoiceId.endsWith('.pdf') || (accept ?? '').includes('application/pdf');
-    const id = invoiceId.replace(/\.pdf$/, '');
+    const suffix = /\.(pdf|xml)$/.exec(invoiceId)?.[1];
+    const wanted = suffix ?? (/application\/pdf/.test(accept ?? '') ? 'pdf' : /(application|text)\/xml/.test(accept ?? '') ? 'xml' : 'json');
+    const id = suffix ? invoiceId.slice(0, -4) : invoiceId;
     const document = (await this.invoicing.documents(clusterId)).find((d) => d.invoiceId === id || d.number === id);
     if (!document || (principal.role === 'member' && document.memberId !== principal.memberId)) throw notFound('The document was not found');
-    if (!pdf) {
-      res.json(document);
+    if (wanted === 'json') {
+      res.json(view(document));
+      return;
+    }
+    if (wanted === 'xml') {
+      if (!isFa3Document(document)) {
+        const detail = `${document.number} is a settlement statement, not an invoice: it has no FA(3) form (JSON and PDF only)`;
+        throw suffix ? notFound(detail) : new ProblemException(problem(406, detail));
+      }
+      res.status(200).type('application/xml; charset=utf-8').setHeader('content-disposition', `inline; filename="${document.number.replace(/\//g, '-')}.xml"`);
+      res.end(this.invoicing.xml(document));
       return;
     }
     const bytes = await renderInvoicePdf(document);

@@ -14,9 +14,12 @@ import { agreementForMonth } from '../clusters/registry/registry.js';
 import { SettlementService } from '../settlement/settlement.service.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
 import {
-  decideCorrections, decideIssue, evolveInvoicing, initialInvoicingState, type InvoiceDocument, type InvoicingEvent, type InvoicingState, invoicingStreamId, linesOf,
+  decideCorrections, decideIssue, evolveInvoicing, initialInvoicingState, type InvoiceDocument, type InvoicingEvent, type InvoicingState, invoicingStreamId, linesOf, memberMonthDocuments, originalKind,
 } from './documents.js';
 import { balances, postingFor } from './ledger.js';
+import { isFa3Document, renderFa3 } from './fa3/render.js';
+import { fa3Schema } from '../common/xml-schema.js';
+import { problem, ProblemException } from '../common/problem.js';
 
 const MAX_ATTEMPTS = 100;
 const decider = { initialState: initialInvoicingState, evolve: evolveInvoicing, decide: () => [] as InvoicingEvent[] };
@@ -63,6 +66,8 @@ export class InvoicingService {
       const { state, version } = await loadStream(this.store, stream, decider);
       const events = decide(state);
       if (events.length === 0) return { documents: existing(state), issued: false };
+      // an e-invoice exists only once it validates: one that would not is not issued, and nothing is recorded
+      assertValidFa3(events.flatMap((e) => e.data.documents));
       try {
         const result = await this.store.append(stream, events.map((e) => ({ type: e.type, data: e.data as unknown as Record<string, unknown> })), version);
         await this.runner.waitFor(result.lastGlobalPosition);
@@ -79,9 +84,10 @@ export class InvoicingService {
     const { closed, state, agreement } = await this.inputs(clusterId, month);
     const earlier = (await this.documents(clusterId)).filter((d) => d.month === month && d.kind !== 'correction');
     if (earlier.length > 0) return { month, issued: false, documents: earlier };
-    const issueDate = this.today();
+    const now = new Date();
+    const issueDate = this.today(now);
     const saleDate = DateTime.fromJSDate(new Date(monthBounds(month).end.getTime() - 1), { zone: 'Europe/Warsaw' }).toISODate()!;
-    const input = { clusterId, month, issueDate, saleDate, cluster: state.profile!, members: state.members, agreement, statements: closed.statements, newId: randomUUID };
+    const input = { clusterId, month, issueDate, issuedAt: now.toISOString(), saleDate, cluster: state.profile!, members: state.members, agreement, statements: closed.statements, newId: randomUUID };
     const result = await this.append(clusterId, (s) => decideIssue(input, s), (s) => s.documents.filter((d) => d.month === month && d.kind !== 'correction'));
     return { month, ...result };
   }
@@ -96,10 +102,15 @@ export class InvoicingService {
     const pending = [];
     for (const statement of now) {
       const { bought, sold } = linesOf(statement, agreement, names);
-      for (const [kind, lines] of [['invoice', bought], ['supply', sold]] as const) {
-        const latest = [...documents].reverse().find((d) => d.memberId === statement.memberId && (kind === 'invoice' ? d.kind === 'invoice' || d.correctedKind === 'invoice' : (d.kind !== 'invoice' && d.correctedKind !== 'invoice')));
-        if (!latest) continue;
+      for (const [side, lines] of [['buying', bought], ['supplying', sold]] as const) {
+        // the latest document of the side: the original or its last correction (the one a correction would correct)
+        const latest = [...documents].reverse().find((d) => d.memberId === statement.memberId && (originalKind(d) === 'invoice') === (side === 'buying'));
         const recomputedNet = lines.reduce((a, l) => a + l.netGrosze, 0);
+        if (!latest) {
+          // nothing on this side at the close, something now: its original document is due
+          if (lines.length > 0) pending.push({ memberId: statement.memberId, document: null, originalNetGrosze: 0, recomputedNetGrosze: recomputedNet, differenceNetGrosze: recomputedNet });
+          continue;
+        }
         if (recomputedNet !== latest.totalNetGrosze || canonicalJson(lines) !== canonicalJson(latest.lines)) {
           pending.push({ memberId: statement.memberId, document: latest.number, originalNetGrosze: latest.totalNetGrosze, recomputedNetGrosze: recomputedNet, differenceNetGrosze: recomputedNet - latest.totalNetGrosze });
         }
@@ -111,16 +122,59 @@ export class InvoicingService {
   async issueCorrections(clusterId: string, month: string, reason: string) {
     const { state, agreement } = await this.inputs(clusterId, month);
     const now = await this.settlement.provisionalStatements(clusterId, month);
-    const issueDate = this.today();
+    const instant = new Date();
+    const issueDate = this.today(instant);
+    const saleDate = DateTime.fromJSDate(new Date(monthBounds(month).end.getTime() - 1), { zone: 'Europe/Warsaw' }).toISODate()!;
+    // a month's documents may sit in last year's stream (December's, corrected in January)
+    const year = issueDate.slice(0, 4);
+    const earlier = (await loadStream(this.store, invoicingStreamId(clusterId, String(Number(year) - 1)), decider)).state.documents.filter((d) => d.month === month);
     const result = await this.append(clusterId, (s) => {
-      const latest = s.documents.filter((d) => d.month === month);
-      return latest.length === 0 ? [] : decideCorrections({ clusterId, month, issueDate, saleDate: '', cluster: state.profile!, members: state.members, agreement, statements: now, newId: randomUUID, reason, latest }, s);
+      const latest = [...earlier, ...s.documents.filter((d) => d.month === month)];
+      return latest.length === 0 ? [] : decideCorrections({ clusterId, month, issueDate, issuedAt: instant.toISOString(), saleDate, cluster: state.profile!, members: state.members, agreement, statements: now, newId: randomUUID, reason, latest }, s);
     }, () => []);
     return { month, issued: result.issued, documents: result.documents };
+  }
+
+  /** The member's documents of the month against its statements: closed, and as the data stands now. */
+  async memberDocuments(clusterId: string, month: string, memberId: string) {
+    const state = await this.clusters.state(clusterId);
+    if (!state.members[memberId]) throw DomainError.notFound('The member was not found');
+    const { items, amountDueGrosze } = memberMonthDocuments(await this.documents(clusterId), memberId, month);
+    const closed = (await this.settlement.closedMonth(clusterId, month))?.statements.find((s) => s.memberId === memberId) ?? null;
+    const current = items.length === 0 ? null : (await this.settlement.provisionalStatements(clusterId, month)).find((s) => s.memberId === memberId) ?? null;
+    return {
+      clusterId, month, memberId, documents: items, amountDueGrosze,
+      closedStatementAmountGrosze: closed?.netAmountGrosze ?? null,
+      currentStatementAmountGrosze: current?.netAmountGrosze ?? null,
+      // what corrections still have to move: the data now against the documents issued
+      pendingCorrectionGrosze: current ? current.netAmountGrosze - amountDueGrosze : null,
+    };
+  }
+
+  /** The FA(3) XML of a document; the KSeF number of the invoice it corrects once that has one. */
+  xml(document: InvoiceDocument, correctedKsefNumber: string | null = null): string {
+    return renderFa3(document, { correctedKsefNumber });
   }
 
   async ledger(clusterId: string, month?: string) {
     const documents = (await this.documents(clusterId)).filter((d) => month === undefined || d.month === month);
     return { month: month ?? null, ...balances(documents.map(postingFor)) };
+  }
+}
+
+/** Renders and validates every FA(3) document of a set; the first that fails answers 422 with the schema's findings. */
+export function assertValidFa3(documents: InvoiceDocument[]): void {
+  for (const document of documents.filter(isFa3Document)) {
+    let xml: string;
+    try {
+      xml = renderFa3(document, { correctedKsefNumber: null });
+    } catch (error) {
+      throw new ProblemException(problem(422, `${document.number} could not be written as FA(3): ${error instanceof Error ? error.message : String(error)}`));
+    }
+    const result = fa3Schema().validate(xml);
+    if (!result.valid) {
+      const errors = result.errors.map((e) => ({ field: e.element ?? 'Faktura', reason: e.reason, line: e.line, document: document.number }));
+      throw new ProblemException(problem(422, `${document.number} (${document.kind}, member ${document.memberId}) would not be a valid FA(3) e-invoice, so nothing was issued: ${errors.map((e) => `${e.field}: ${e.reason}`).join('; ')}`, errors));
+    }
   }
 }

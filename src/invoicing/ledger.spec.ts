@@ -50,8 +50,13 @@ test('an invoice: the member owes the gross; energy, fees and VAT are credited',
 
 test('numbers and Polish formatting', () => {
   expect(formatNumber('FV', '2026', 123)).toBe('FV/2026/000123');
-  expect(seriesOf('FV', 'self_billing')).toBe('FVS');
-  expect(seriesOf('FV', 'correction')).toBe('FVK');
+  expect(seriesOf('FV', 'invoice')).toBe('FV');
+  expect(seriesOf('FV', 'self_billing', { memberNumber: 3 })).toBe('FVS-003');
+  expect(seriesOf('FV', 'settlement_statement')).toBe('FVR');
+  expect(seriesOf('FV', 'correction', { correctedKind: 'invoice' })).toBe('FVK');
+  expect(seriesOf('FV', 'correction', { correctedKind: 'self_billing', memberNumber: 3 })).toBe('FVSK-003');
+  expect(seriesOf('FV', 'correction', { correctedKind: 'settlement_statement' })).toBe('FVRK');
+  expect(() => seriesOf('FV', 'self_billing')).toThrow(/member/);
   expect(formatZloty(123456789)).toBe('1\u00a0234\u00a0567,89 zł');
   expect(formatZloty(5)).toBe('0,05 zł');
   expect(formatKwh(12345)).toBe('12,345');

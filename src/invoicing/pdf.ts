@@ -1,17 +1,33 @@
-// An invoice as PDF (pdfkit) with DejaVu Sans embedded, so Polish letters render the same
-// everywhere. The creation date is the issue date: the same document gives the same bytes.
+// A document as the PDF an accountant reads (pdfkit), DejaVu Sans embedded so Polish letters
+// render the same everywhere. The creation date is the issue date: the same document gives
+// the same bytes. The first page keeps a framed box at the top right (KSEF_BOX) for the
+// KSeF number and its QR code; until the document has them the box says so.
 import PDFDocument from 'pdfkit';
 import { join } from 'node:path';
 import { projectRoot } from '../database/paths.js';
 import { applyRateBp } from '../common/largest-remainder.js';
-import type { InvoiceDocument, InvoiceLine } from './documents.js';
+import { printIban } from '../clusters/registry/iban.js';
+import { type InvoiceDocument, type InvoiceLine, lineRateBp, originalKind, rateTotals, settlementOf } from './documents.js';
 
-const TITLES: Record<InvoiceDocument['kind'], string> = {
-  invoice: 'Faktura VAT',
-  self_billing: 'Faktura VAT (samofakturowanie)',
-  settlement_statement: 'Informacja o rozliczeniu energii',
-  correction: 'Faktura korygująca',
-};
+/** Where the KSeF number and QR code go on the first page (points, A4, origin top left). */
+export const KSEF_BOX = { x: 395, y: 36, width: 160, height: 118 } as const;
+
+const LEFT = 40;
+const RIGHT = 555;
+const WIDTH = RIGHT - LEFT;
+
+/** The document's title as printed (a statement is never called an invoice). */
+export function documentTitle(document: InvoiceDocument): string {
+  switch (document.kind) {
+    case 'invoice': return 'Faktura VAT';
+    case 'self_billing': return 'Faktura VAT – samofakturowanie';
+    case 'settlement_statement': return 'Informacja o rozliczeniu energii';
+    case 'correction':
+      if (document.correctedKind === 'self_billing') return 'Faktura korygująca – samofakturowanie';
+      if (document.correctedKind === 'settlement_statement') return 'Korekta informacji o rozliczeniu energii';
+      return 'Faktura korygująca';
+  }
+}
 
 /** 123456 → "1 234,56 zł" (non-breaking space between thousands). */
 export function formatZloty(grosze: number): string {
@@ -23,7 +39,7 @@ export function formatZloty(grosze: number): string {
 
 /** Wh → kWh with three decimals, by string arithmetic. */
 export function formatKwh(wh: number): string {
-  return `${Math.floor(wh / 1000)},${String(wh % 1000).padStart(3, '0')}`;
+  return `${Math.floor(wh / 1000).toString().replace(/\B(?=(\d{3})+(?!\d))/g, '\u00a0')},${String(wh % 1000).padStart(3, '0')}`;
 }
 
 /** grosze per MWh → zł per kWh (exactly: 1 gr/MWh = 0.00001 zł/kWh). */
@@ -32,72 +48,211 @@ export function formatUnitPrice(groszePerMwh: number): string {
   return `${text.slice(0, -5)},${text.slice(-5)} zł/kWh`;
 }
 
-export function renderInvoicePdf(document: InvoiceDocument): Promise<Buffer> {
+const MONTHS = ['styczeń', 'luty', 'marzec', 'kwiecień', 'maj', 'czerwiec', 'lipiec', 'sierpień', 'wrzesień', 'październik', 'listopad', 'grudzień'];
+
+/** 2026-06-02 → "02.06.2026", as dates are written in Poland. */
+export function formatDatePl(date: string): string {
+  const [y, m, d] = date.split('-');
+  return `${d}.${m}.${y}`;
+}
+
+/** 2026-05 → "maj 2026". */
+export function formatMonthPl(month: string): string {
+  const [y, m] = month.split('-');
+  return `${MONTHS[Number(m) - 1]} ${y}`;
+}
+
+/** The rate as printed: "23%"; a statement of a seller outside VAT says why there is no VAT. */
+function rateLabel(document: InvoiceDocument, rateBp: number): string {
+  if (originalKind(document) === 'settlement_statement' && document.sellerVat !== 'payer') return document.sellerVat === 'exempt' ? 'zw.' : 'np.';
+  return `${rateBp % 100 === 0 ? rateBp / 100 : (rateBp / 100).toFixed(2).replace('.', ',')}%`;
+}
+
+const VAT_NOTE: Record<NonNullable<InvoiceDocument['sellerVat']>, string> = {
+  not_taxpayer: 'Sprzedawca nie jest podatnikiem VAT (osoba fizyczna nieprowadząca działalności gospodarczej): dokument nie jest fakturą VAT, kwoty bez podatku VAT.',
+  exempt: 'Sprzedawca korzysta ze zwolnienia z VAT (art. 113 ust. 1 ustawy o VAT): dokument nie jest fakturą VAT, kwoty bez podatku VAT.',
+  payer: 'Sprzedawca jest czynnym podatnikiem VAT: dokument jest podstawą do wystawienia przez niego faktury na kwoty poniżej.',
+};
+
+export interface PdfOptions {
+  /** Once KSeF accepted the document: its number, and the verification QR code as a PNG. */
+  ksefNumber?: string;
+  qrCodePng?: Buffer;
+}
+
+// the table: Lp., name, quantity, unit, unit price, net, rate, VAT, gross; widths fit 515 pt
+const COLUMNS = [
+  { title: 'Lp.', width: 20, align: 'left' },
+  { title: 'Nazwa', width: 150, align: 'left' },
+  { title: 'Ilość', width: 52, align: 'right' },
+  { title: 'J.m.', width: 26, align: 'left' },
+  { title: 'Cena jedn. netto', width: 62, align: 'right' },
+  { title: 'Wartość netto', width: 58, align: 'right' },
+  { title: 'St. VAT', width: 32, align: 'right' },
+  { title: 'Kwota VAT', width: 54, align: 'right' },
+  { title: 'Wartość brutto', width: 61, align: 'right' },
+] as const;
+
+export function renderInvoicePdf(document: InvoiceDocument, options: PdfOptions = {}): Promise<Buffer> {
   const fonts = join(projectRoot(), 'assets', 'fonts');
-  const pdf = new PDFDocument({ size: 'A4', margin: 40, info: { Title: `${TITLES[document.kind]} ${document.number}`, CreationDate: new Date(`${document.issueDate}T12:00:00Z`) } });
+  const pdf = new PDFDocument({ size: 'A4', margin: LEFT, info: { Title: `${documentTitle(document)} ${document.number}`, CreationDate: new Date(`${document.issueDate}T12:00:00Z`) } });
   pdf.registerFont('regular', join(fonts, 'DejaVuSans.ttf'));
   pdf.registerFont('bold', join(fonts, 'DejaVuSans-Bold.ttf'));
   const chunks: Buffer[] = [];
   pdf.on('data', (c: Buffer) => chunks.push(c));
   const done = new Promise<Buffer>((resolve) => pdf.on('end', () => resolve(Buffer.concat(chunks))));
+  const kind = originalKind(document);
+  const statement = kind === 'settlement_statement';
+  const noVat = statement && document.sellerVat !== 'payer';
+  const textWidth = KSEF_BOX.x - LEFT - 12;
 
-  pdf.font('bold').fontSize(16).text(`${TITLES[document.kind]} nr ${document.number}`);
-  pdf.font('regular').fontSize(9).moveDown(0.3)
-    .text(`Data wystawienia: ${document.issueDate}    Data sprzedaży: ${document.saleDate}    Okres rozliczeniowy: ${document.month}`);
-  if (document.kind === 'self_billing') pdf.text('Samofakturowanie (art. 106d ustawy o VAT)');
+  // header: title and dates at the left, the KSeF box at the right
+  pdf.font('bold').fontSize(15).text(documentTitle(document), LEFT, 40, { width: textWidth });
+  pdf.fontSize(11).text(`nr ${document.number}`, { width: textWidth });
+  pdf.font('regular').fontSize(8.5).moveDown(0.4);
+  const facts: [string, string][] = [
+    ['Data wystawienia', formatDatePl(document.issueDate)],
+    ['Data dostawy (koniec okresu)', formatDatePl(document.saleDate)],
+    ['Okres rozliczeniowy', formatMonthPl(document.month)],
+  ];
+  if (document.dueDate) facts.push(['Termin płatności', formatDatePl(document.dueDate)]);
+  for (const [label, value] of facts) pdf.text(`${label}: `, LEFT, undefined, { continued: true, width: textWidth }).font('bold').text(value).font('regular');
+  if (kind === 'self_billing') pdf.font('bold').text('Samofakturowanie', { width: textWidth }).font('regular').text('Faktura wystawiona przez nabywcę w imieniu i na rzecz sprzedawcy (art. 106d ust. 1 ustawy o VAT).', { width: textWidth });
   if (document.kind === 'correction') {
-    pdf.text(`Dotyczy faktury nr ${document.correctedInvoiceNumber} z dnia ${document.correctedIssueDate}`);
-    pdf.text(`Przyczyna korekty: ${document.reason}`);
+    pdf.moveDown(0.3).text(`Korygowany dokument: nr ${document.correctedInvoiceNumber} z dnia ${formatDatePl(document.correctedIssueDate ?? document.issueDate)}`, { width: textWidth });
+    if (document.beforeDocumentNumber && document.beforeDocumentNumber !== document.correctedInvoiceNumber) pdf.text(`Stan przed korektą według dokumentu nr ${document.beforeDocumentNumber}`, { width: textWidth });
+    pdf.text(`Przyczyna korekty: ${document.reason ?? ''}`, { width: textWidth });
   }
-  pdf.moveDown();
-  const top = pdf.y;
-  const party = (label: string, p: InvoiceDocument['seller'], x: number) => {
-    pdf.font('bold').text(label, x, top, { width: 250 });
-    pdf.font('regular').text(p.name, x, undefined, { width: 250 }).text(p.address, { width: 250 }).text(p.nip ? `NIP: ${p.nip}` : 'osoba fizyczna (bez NIP)', { width: 250 });
-  };
-  party('Sprzedawca', document.seller, 40);
-  const afterSeller = pdf.y;
-  party('Nabywca', document.buyer, 310);
-  pdf.y = Math.max(afterSeller, pdf.y) + 15;
+  const afterHeader = pdf.y;
 
-  const columns = [{ t: 'Lp.', w: 22 }, { t: 'Nazwa', w: 170 }, { t: 'Ilość [kWh]', w: 62 }, { t: 'Cena netto', w: 70 }, { t: 'Wartość netto', w: 66 }, { t: 'VAT', w: 32 }, { t: 'Kwota VAT', w: 48 }, { t: 'Brutto', w: 45 }];
-  const table = (lines: InvoiceLine[], title?: string) => {
-    if (title) pdf.font('bold').text(title, 40).moveDown(0.2);
-    let y = pdf.y;
-    let x = 40;
-    pdf.font('bold').fontSize(8);
-    for (const c of columns) { pdf.text(c.t, x, y, { width: c.w }); x += c.w + 2; }
-    y += 14;
-    pdf.font('regular');
-    lines.forEach((l, i) => {
-      const vat = applyRateBp(l.netGrosze, document.vatRateBp); // per-line VAT, shown only; totals use the sum
-      const cells = [String(i + 1), l.description, l.quantityWh === null ? '' : formatKwh(l.quantityWh), l.unitPriceGroszePerMwh === null ? '' : formatUnitPrice(l.unitPriceGroszePerMwh),
-        formatZloty(l.netGrosze), `${document.vatRateBp / 100}%`, formatZloty(vat), formatZloty(l.netGrosze + vat)];
-      x = 40;
-      const height = pdf.heightOfString(l.description, { width: columns[1].w });
-      cells.forEach((cell, k) => { pdf.text(cell, x, y, { width: columns[k].w }); x += columns[k].w + 2; });
-      y += Math.max(12, height + 3);
-    });
-    pdf.y = y + 6;
-    pdf.x = 40;
-    pdf.fontSize(9);
+  // the KSeF box: framed, the number and QR code once KSeF has given them
+  pdf.save().lineWidth(0.6).strokeColor('#888888').rect(KSEF_BOX.x, KSEF_BOX.y, KSEF_BOX.width, KSEF_BOX.height).stroke().restore();
+  pdf.font('bold').fontSize(7.5).text('KSeF', KSEF_BOX.x + 6, KSEF_BOX.y + 5, { width: KSEF_BOX.width - 12 });
+  if (statement) {
+    pdf.font('regular').fontSize(7).text('Dokument nie jest fakturą: nie jest przesyłany do KSeF.', KSEF_BOX.x + 6, KSEF_BOX.y + 18, { width: KSEF_BOX.width - 12 });
+  } else if (options.ksefNumber) {
+    pdf.font('regular').fontSize(7).text(`Numer KSeF: ${options.ksefNumber}`, KSEF_BOX.x + 6, KSEF_BOX.y + 18, { width: KSEF_BOX.width - 12 });
+    if (options.qrCodePng) pdf.image(options.qrCodePng, KSEF_BOX.x + (KSEF_BOX.width - 80) / 2, KSEF_BOX.y + 34, { width: 80, height: 80 });
+  } else {
+    pdf.font('regular').fontSize(7).fillColor('#555555').text('Numer KSeF i kod QR pojawią się tu po przyjęciu faktury przez Krajowy System e-Faktur.', KSEF_BOX.x + 6, KSEF_BOX.y + 18, { width: KSEF_BOX.width - 12 }).fillColor('black');
+  }
+
+  // the parties
+  let y = Math.max(afterHeader, KSEF_BOX.y + KSEF_BOX.height) + 14;
+  const party = (label: string, p: InvoiceDocument['seller'], x: number, note?: string) => {
+    pdf.font('bold').fontSize(9).text(label, x, y, { width: 245 });
+    pdf.font('regular').fontSize(8.5).text(p.name, x, undefined, { width: 245 }).text(p.address, { width: 245 }).text(p.nip ? `NIP: ${p.nip}` : 'Bez NIP (osoba fizyczna)', { width: 245 });
+    if (p.jstUnit) pdf.text(`Odbiorca (jednostka podrzędna JST): ${p.jstUnit.name}, NIP: ${p.jstUnit.nip}`, { width: 245 });
+    if (note) pdf.fontSize(7.5).text(note, { width: 245 });
+    return pdf.y;
   };
+  const sellerNote = noVat ? (document.sellerVat === 'exempt' ? 'zwolniony z VAT (art. 113 ustawy o VAT)' : 'niebędący podatnikiem VAT') : undefined;
+  const sellerEnd = party(statement ? 'Sprzedawca (członek klastra)' : 'Sprzedawca', document.seller, LEFT, sellerNote);
+  const buyerEnd = party('Nabywca', document.buyer, LEFT + 270);
+  y = Math.max(sellerEnd, buyerEnd) + 12;
+  if (statement) {
+    pdf.font('regular').fontSize(8).text(VAT_NOTE[document.sellerVat ?? 'not_taxpayer'], LEFT, y, { width: WIDTH });
+    y = pdf.y + 8;
+  }
+
+  const ensureRoom = (height: number) => {
+    if (y + height > 800) { pdf.addPage(); y = 40; }
+  };
+  const table = (lines: InvoiceLine[], heading?: string) => {
+    ensureRoom(40);
+    if (heading) { pdf.font('bold').fontSize(9).text(heading, LEFT, y); y = pdf.y + 3; }
+    pdf.font('bold').fontSize(7);
+    let x = LEFT;
+    const headHeight = Math.max(...COLUMNS.map((c) => pdf.heightOfString(c.title, { width: c.width - 4 })));
+    pdf.save().rect(LEFT, y - 2, WIDTH, headHeight + 4).fill('#eeeeee').restore();
+    for (const c of COLUMNS) { pdf.fillColor('black').text(c.title, x + 2, y, { width: c.width - 4, align: c.align }); x += c.width; }
+    y += headHeight + 5;
+    pdf.font('regular').fontSize(7.5);
+    if (lines.length === 0) { pdf.text('(brak pozycji)', LEFT + 22, y); y += 12; }
+    lines.forEach((l, i) => {
+      const rate = lineRateBp(l, document.vatRateBp);
+      const vat = noVat ? null : applyRateBp(l.netGrosze, rate); // per line, shown only: the totals take VAT on the sum per rate
+      const energy = l.quantityWh !== null && l.unitPriceGroszePerMwh !== null;
+      const cells = [
+        `${i + 1}.`, l.description, energy ? formatKwh(l.quantityWh!) : '1', energy ? 'kWh' : 'usł.',
+        energy ? formatUnitPrice(l.unitPriceGroszePerMwh!).replace(' zł/kWh', ' zł') : formatZloty(l.netGrosze),
+        formatZloty(l.netGrosze), rateLabel(document, rate), vat === null ? '–' : formatZloty(vat), formatZloty(l.netGrosze + (vat ?? 0)),
+      ];
+      const height = Math.max(...cells.map((cell, k) => pdf.heightOfString(cell, { width: COLUMNS[k]!.width - 4 })));
+      ensureRoom(height + 4);
+      x = LEFT;
+      cells.forEach((cell, k) => { pdf.text(cell, x + 2, y, { width: COLUMNS[k]!.width - 4, align: COLUMNS[k]!.align }); x += COLUMNS[k]!.width; });
+      y += height + 3;
+      pdf.save().lineWidth(0.3).strokeColor('#cccccc').moveTo(LEFT, y - 1).lineTo(RIGHT, y - 1).stroke().restore();
+    });
+    y += 6;
+  };
+  // per rate: net, VAT, gross (of a correction: before, after and the difference, art. 106j)
+  const summary = (rows: { label: string; net: number; vat: number | null }[], heading: string) => {
+    ensureRoom(16 + rows.length * 12);
+    const at = LEFT + 205;
+    pdf.font('bold').fontSize(8).text(heading, at, y, { width: RIGHT - at });
+    y = pdf.y + 2;
+    const cols = [{ t: '', w: 100 }, { t: 'Netto', w: 70 }, { t: 'VAT', w: 70 }, { t: 'Brutto', w: 70 }];
+    let x = at;
+    pdf.font('bold').fontSize(7.5);
+    for (const c of cols) { pdf.text(c.t, x, y, { width: c.w - 2, align: c.t ? 'right' : 'left' }); x += c.w; }
+    y += 11;
+    for (const r of rows) {
+      x = at;
+      pdf.font(r.label.startsWith('Razem') || r.label.startsWith('Różnica') ? 'bold' : 'regular');
+      const cells = [r.label, formatZloty(r.net), r.vat === null ? '–' : formatZloty(r.vat), formatZloty(r.net + (r.vat ?? 0))];
+      cells.forEach((cell, k) => { pdf.text(cell, x, y, { width: cols[k]!.w - 2, align: k === 0 ? 'left' : 'right' }); x += cols[k]!.w; });
+      y += 11;
+    }
+    y += 6;
+  };
+  const perRate = (lines: InvoiceLine[]) => rateTotals(lines, document.vatRateBp);
+  const rateRows = (lines: InvoiceLine[], prefix = 'stawka') => {
+    const totals = perRate(lines);
+    const rows = totals.map((t) => ({ label: noVat ? 'bez VAT' : `${prefix} ${rateLabel(document, t.rateBp)}`, net: t.netGrosze, vat: noVat ? null : t.vatGrosze }));
+    const net = totals.reduce((a, t) => a + t.netGrosze, 0);
+    const vat = totals.reduce((a, t) => a + t.vatGrosze, 0);
+    return [...rows, { label: 'Razem', net, vat: noVat ? null : vat }];
+  };
+
   if (document.kind === 'correction') {
     table(document.linesBefore ?? [], 'Przed korektą');
-    pdf.text(`Razem przed korektą: netto ${formatZloty(document.totalNetBeforeGrosze ?? 0)}, VAT ${formatZloty(document.totalVatBeforeGrosze ?? 0)}, brutto ${formatZloty(document.totalGrossBeforeGrosze ?? 0)}`, 40).moveDown();
+    summary(rateRows(document.linesBefore ?? []), 'Podsumowanie przed korektą');
     table(document.lines, 'Po korekcie');
+    summary(rateRows(document.lines), 'Podsumowanie po korekcie');
+    const before = perRate(document.linesBefore ?? []);
+    const after = perRate(document.lines);
+    const rates = [...new Set([...before, ...after].map((t) => t.rateBp))].sort((a, b) => b - a);
+    const diff = rates.map((rateBp) => {
+      const a = after.find((t) => t.rateBp === rateBp) ?? { netGrosze: 0, vatGrosze: 0 };
+      const b = before.find((t) => t.rateBp === rateBp) ?? { netGrosze: 0, vatGrosze: 0 };
+      return { label: noVat ? 'Różnica' : `Różnica ${rateLabel(document, rateBp)}`, net: a.netGrosze - b.netGrosze, vat: noVat ? null : a.vatGrosze - b.vatGrosze };
+    });
+    summary(diff, 'Kwoty korekty według stawek (art. 106j ust. 2 pkt 5)');
   } else {
     table(document.lines);
+    summary(rateRows(document.lines), 'Podsumowanie według stawek');
   }
-  pdf.font('bold').text(`Razem według stawki ${document.vatRateBp / 100}%: netto ${formatZloty(document.totalNetGrosze)}, VAT ${formatZloty(document.totalVatGrosze)}, brutto ${formatZloty(document.totalGrossGrosze)}`, 40);
-  pdf.moveDown(0.5);
-  if (document.kind === 'correction') {
-    const difference = document.totalGrossGrosze - (document.totalGrossBeforeGrosze ?? 0);
-    pdf.fontSize(11).text(`Różnica do ${difference >= 0 ? 'zapłaty' : 'zwrotu'}: ${formatZloty(Math.abs(difference))}`);
-  } else {
-    pdf.fontSize(11).text(`${document.kind === 'invoice' ? 'Do zapłaty' : 'Należność dla członka klastra'}: ${formatZloty(document.totalGrossGrosze)}`);
+
+  // who pays whom, how much, by when and where
+  ensureRoom(70);
+  const s = settlementOf(document);
+  const who = (side: 'member' | 'coordinator') => (side === 'member' ? 'członek klastra' : 'koordynator');
+  let line: string;
+  if (document.kind === 'invoice') line = `Do zapłaty: ${formatZloty(s.amountGrosze)}`;
+  else if (document.kind === 'correction') line = `${s.direction === 'do_zaplaty' ? 'Do zapłaty' : 'Do zwrotu'}: ${formatZloty(s.amountGrosze)} (płaci ${who(s.payer)}, otrzymuje ${who(s.payee)})`;
+  else line = `Do zapłaty przez koordynatora na rzecz członka klastra: ${formatZloty(s.amountGrosze)}`;
+  pdf.font('bold').fontSize(11).text(line, LEFT, y, { width: WIDTH });
+  pdf.font('regular').fontSize(8.5);
+  if (s.amountGrosze > 0 && document.dueDate) {
+    const coordinatorAccount = document.coordinatorBankAccount ?? (kind === 'invoice' ? document.sellerBankAccount : null);
+    const account = s.payee === 'coordinator' && coordinatorAccount ? `na rachunek ${printIban(coordinatorAccount)}` : s.payee === 'coordinator' ? 'na rachunek koordynatora' : 'na rachunek wskazany przez członka klastra';
+    pdf.text(`Forma płatności: przelew ${account}, w terminie do ${formatDatePl(document.dueDate)}.`, { width: WIDTH });
   }
-  pdf.font('regular').fontSize(8).moveDown().text(`Dokument wygenerowany przez Klaster Ledger, klaster ${document.clusterId}, identyfikator ${document.invoiceId}.`);
+  pdf.moveDown(1.2).fontSize(7).fillColor('#555555')
+    .text(`Dokument wygenerowany przez Klaster Ledger z rozliczenia klastra energii (${document.clusterId}) za ${formatMonthPl(document.month)}; identyfikator dokumentu ${document.invoiceId}.`, LEFT, undefined, { width: WIDTH })
+    .fillColor('black');
   pdf.end();
   return done;
 }

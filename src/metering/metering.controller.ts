@@ -9,6 +9,10 @@ import { CurrentPrincipal } from '../auth/principal.decorator.js';
 import { type Principal, Roles } from '../auth/roles.decorator.js';
 import { MeteringService } from './metering.service.js';
 import { parseReadingsBatch, ReadingsBatchDto } from './readings.dto.js';
+import { HOURLY_SPLIT_RULES, type HourlySplitRule } from './domain/hourly-split.js';
+import { ImportProfilesService } from './import-profiles.service.js';
+import type { ImportProfile } from './files/profile.js';
+import { isDomainError } from '../common/domain-error.js';
 
 /** Files up to this size are accepted; the parse streams, so memory does not grow with it. */
 export const MAX_FILE_BYTES = 64 * 1024 * 1024;
@@ -18,7 +22,10 @@ const FORMATS = ['generic', 'tauron', 'enea'] as const;
 @ApiBearerAuth()
 @Controller('clusters/:clusterId')
 export class MeteringController {
-  constructor(@Inject(MeteringService) private readonly metering: MeteringService) {}
+  constructor(
+    @Inject(MeteringService) private readonly metering: MeteringService,
+    @Inject(ImportProfilesService) private readonly profiles: ImportProfilesService,
+  ) {}
 
   @Post('readings')
   @HttpCode(200)
@@ -33,20 +40,40 @@ export class MeteringController {
   @Roles('coordinator', 'meter-data')
   @ApiConsumes('text/csv', 'application/octet-stream', 'multipart/form-data')
   @ApiBody({ description: 'the file (UTF-8 with or without BOM, or Windows-1250) as the request body, or as the one file part of a multipart form' })
-  @ApiQuery({ name: 'format', enum: FORMATS })
+  @ApiQuery({ name: 'format', description: `${FORMATS.join(', ')}, or profile:NAME for an import profile of the cluster or a built-in one` })
+  @ApiQuery({ name: 'profile', required: false, description: 'an import profile by name (the same as format=profile:NAME)' })
   @ApiQuery({ name: 'ppeCode', required: false, description: 'required for tauron and enea files (one PPE per file)' })
   @ApiQuery({ name: 'balancing', required: false, enum: ['before', 'after'], description: 'DSO files: values before (default) or after hourly balancing' })
+  @ApiQuery({ name: 'hourlySplit', required: false, enum: HOURLY_SPLIT_RULES, description: 'hours in a quarter-hour agreement: divided evenly (default) or by the cluster profile' })
   async recordFile(
     @Param('clusterId') clusterId: string,
     @Req() request: Request,
     @Query('format') format?: string,
     @Query('ppeCode') ppeCode?: string,
     @Query('balancing') balancing?: string,
+    @Query('hourlySplit') hourlySplit?: string,
+    @Query('profile') profileName?: string,
   ) {
     const errors = [];
-    if (!format || !(FORMATS as readonly string[]).includes(format)) errors.push({ field: 'format', reason: `must be one of ${FORMATS.join(', ')}` });
+    const named = profileName ?? (format?.startsWith('profile:') ? format.slice('profile:'.length) : undefined);
+    let profile: ImportProfile | undefined;
+    if (named !== undefined) {
+      try {
+        profile = await this.profiles.resolve(clusterId, named, profileName !== undefined ? 'profile' : 'format');
+      } catch (error) {
+        if (!isDomainError(error) || error.code !== 'validation') {
+          request.resume();
+          throw error;
+        }
+        errors.push(...error.errors);
+      }
+      if (profile && profile.ppeColumn === undefined && !ppeCode) errors.push({ field: 'ppeCode', reason: `is required: profile ${profile.name} reads one PPE a file` });
+    } else if (!format || !(FORMATS as readonly string[]).includes(format)) {
+      errors.push({ field: 'format', reason: `must be one of ${FORMATS.join(', ')}, or profile:NAME (an import profile)` });
+    }
     if ((format === 'tauron' || format === 'enea') && !ppeCode) errors.push({ field: 'ppeCode', reason: `is required for ${format} files (one PPE per file)` });
     if (balancing !== undefined && balancing !== 'before' && balancing !== 'after') errors.push({ field: 'balancing', reason: 'must be before or after' });
+    if (hourlySplit !== undefined && !(HOURLY_SPLIT_RULES as readonly string[]).includes(hourlySplit)) errors.push({ field: 'hourlySplit', reason: `must be one of ${HOURLY_SPLIT_RULES.join(', ')}` });
     const type = request.headers['content-type'] ?? '';
     const multipart = /^multipart\/form-data/i.test(type);
     if (!multipart && !/^(text\/csv|text\/plain|application\/octet-stream)/.test(type)) {
@@ -74,9 +101,11 @@ export class MeteringController {
     });
     const file = multipart ? await filePart(request) : request;
     return this.metering.recordFile(clusterId, file.pipe(meter), {
-      format: format as (typeof FORMATS)[number],
+      format: profile ? 'profile' : (format as (typeof FORMATS)[number]),
+      profile,
       ppeCode,
       balancing: (balancing as 'before' | 'after' | undefined) ?? 'before',
+      hourlySplit: hourlySplit as HourlySplitRule | undefined,
       digest: () => hash.digest('hex'),
     });
   }

@@ -4,12 +4,14 @@ import { ProjectionRunner } from '../projections/projection-runner.js';
 import { MeteringController } from './metering.controller.js';
 import { meteringProjection } from './metering.projection.js';
 import { MeteringService } from './metering.service.js';
+import { ImportProfilesController } from './import-profiles.controller.js';
+import { ImportProfilesService } from './import-profiles.service.js';
 
 @Module({
   imports: [ClustersModule],
-  controllers: [MeteringController],
-  providers: [MeteringService],
-  exports: [MeteringService],
+  controllers: [MeteringController, ImportProfilesController],
+  providers: [MeteringService, ImportProfilesService],
+  exports: [MeteringService, ImportProfilesService],
 })
 export class MeteringModule implements OnModuleInit {
   constructor(@Inject(ProjectionRunner) private readonly runner: ProjectionRunner) {}

@@ -17,9 +17,11 @@ import { notFound } from '../auth/auth.guard.js';
 import { monthCompleteness } from './domain/completeness.js';
 import { legacyMeterStreamId, type MeterDayRow, type MeterEvent, meterStreamId, positionsOf, QUALITY_CODES, QUALITY_NAMES, warsawDayOf, warsawDayOfMs } from './domain/meter-stream.js';
 import { type FileReading, parseMeteringFile } from './files/parse.js';
+import type { ImportProfile } from './files/profile.js';
 import { INSTANT_WITH_OFFSET, type ReadingsBatchDto } from './readings.dto.js';
 import { describeLine, MAX_REPORTED_ERRORS, MeteringRecorder, ReadingsRejected } from './readings-recorder.js';
-import { type MeteringRegistryView, type ReadingError, ReadingsBatch } from './domain/readings-batch.js';
+import { type DayValues, type MeteringRegistryView, type ReadingError, ReadingsBatch } from './domain/readings-batch.js';
+import { HOURLY_SPLIT_QUALITY, type HourlySplitRule } from './domain/hourly-split.js';
 
 export function registryView(state: ClusterState): MeteringRegistryView {
   const points = new Map<string, ReturnType<MeteringRegistryView['point']>>();
@@ -104,15 +106,17 @@ export class MeteringService {
       let i = firsts.length - 1;
       while (firsts[i] > error.line) i--;
       // an interval's fault is its value's; the PPE's, the series'
-      return { field: error.field === 'ppeCode' ? `series[${i}].ppeCode` : `series[${i}].importWh[${error.line - firsts[i]}]`, reason: error.reason };
+      const values = error.field === 'exportWh' ? 'exportWh' : 'importWh';
+      return { field: error.field === 'ppeCode' ? `series[${i}].ppeCode` : `series[${i}].${values}[${error.line - firsts[i]}]`, reason: error.reason };
     };
-    return this.recorder.record(clusterId, batch, { source: body.source, fileSha256: null, describe, linesRead: entry, what: 'The batch' });
+    await this.splitHours(clusterId, batch, 'even');
+    return this.recorder.record(clusterId, batch, { source: body.source, fileSha256: null, describe, linesRead: entry, what: 'The batch', hourlySplit: 'even' });
   }
 
   async recordFile(
     clusterId: string,
     input: Readable,
-    options: { format: 'generic' | 'tauron' | 'enea'; ppeCode?: string; balancing: 'before' | 'after'; digest: () => string; source?: string },
+    options: { format: 'generic' | 'tauron' | 'enea' | 'profile'; profile?: ImportProfile; ppeCode?: string; balancing: 'before' | 'after'; digest: () => string; source?: string; hourlySplit?: HourlySplitRule },
     now = new Date(),
   ) {
     // Readings go into the batch as they are parsed: no list of a file's readings is kept.
@@ -120,16 +124,54 @@ export class MeteringService {
     const onReading = (r: FileReading) => batch.add(r.line, normalisePpeCode(r.ppeCode), r.intervalStart.getTime(), r.intervalMinutes, r.importWh, r.exportWh, QUALITY_CODES[r.quality]);
     let parsed;
     try {
-      parsed = await parseMeteringFile(input, { format: options.format, ppeCode: options.ppeCode, balancing: options.balancing, maxErrors: MAX_REPORTED_ERRORS, onReading });
+      parsed = await parseMeteringFile(input, { format: options.format, profile: options.profile, ppeCode: options.ppeCode, balancing: options.balancing, maxErrors: MAX_REPORTED_ERRORS, onReading });
     } catch (error) {
       if (error instanceof ProblemException) throw error;
       throw new ProblemException(problem(400, `The file could not be read: ${(error as Error).message}`));
     }
-    if (parsed.errorCount > 0) throw new ReadingsRejected(parsed.errors.map((e) => ({ line: e.line, field: e.field ?? 'line', reason: e.reason })), parsed.errorCount, 'The file');
+    if (parsed.errorCount > 0) throw ReadingsRejected.ofFile(parsed.tally, parsed.errorCount);
     if (parsed.readingCount === 0) throw DomainError.validation([{ field: 'file', reason: 'holds no readings' }], 'The file was rejected: it holds no readings; nothing was recorded');
+    const rule = options.hourlySplit ?? 'even';
+    await this.splitHours(clusterId, batch, rule);
     return this.recorder.record(clusterId, batch, {
-      source: options.source ?? `file:${options.format}`, fileSha256: options.digest(), describe: describeLine, linesRead: parsed.linesRead, what: 'The file',
+      source: options.source ?? (options.profile ? `file:profile:${options.profile.name}` : `file:${options.format}`), fileSha256: options.digest(), describe: describeLine, linesRead: parsed.linesRead, what: 'The file', hourlySplit: rule,
     });
+  }
+
+  /**
+   * Hours given where the agreement settles quarter-hours, divided into them. By the
+   * cluster profile: the quarter-hours the cluster's other PPE measured that day (the
+   * read model; values split from hours themselves do not count), summed per direction.
+   */
+  private async splitHours(clusterId: string, batch: ReadingsBatch, rule: HourlySplitRule): Promise<void> {
+    if (batch.hourCount === 0 || batch.errorCount > 0) return;
+    if (rule === 'even') return batch.splitHours();
+    const days = batch.days().filter((d) => d.hours);
+    const { rows } = await this.pool.query<{ ppe_code: string; day: string; import_wh: (number | null)[]; export_wh: (number | null)[]; quality: string }>(
+      `SELECT ppe_code, to_char(day, 'YYYY-MM-DD') AS day, import_wh, export_wh, quality FROM meter_days
+        WHERE cluster_id = $1 AND day = ANY($2::date[]) AND interval_minutes = 15`,
+      [clusterId, [...new Set(days.map((d) => d.day))]],
+    );
+    const profile = new Map<string, { rows: typeof rows }>();
+    for (const row of rows) {
+      const entry = profile.get(row.day) ?? { rows: [] };
+      entry.rows.push(row);
+      profile.set(row.day, entry);
+    }
+    const shape = (values: DayValues, position: number, direction: 'import' | 'export') => {
+      const weights = [0, 0, 0, 0];
+      for (const row of profile.get(values.day)?.rows ?? []) {
+        if (row.ppe_code === values.ppeCode) continue;
+        const wh = direction === 'import' ? row.import_wh : row.export_wh;
+        for (let q = 0; q < 4; q++) {
+          const quality = row.quality[position + q];
+          if (quality === '-' || quality === HOURLY_SPLIT_QUALITY || quality === undefined) continue;
+          weights[q] += wh[position + q] ?? 0;
+        }
+      }
+      return weights;
+    };
+    batch.splitHours(shape);
   }
 
   async readings(clusterId: string, ppeCodeRaw: string, from: string | undefined, to: string | undefined, principal?: Pick<Principal, 'role' | 'memberId'>) {
@@ -211,6 +253,11 @@ export class MeteringService {
       [clusterId, start, end],
     );
     const ppe = monthCompleteness(start, end, intervalMinutes, activity, rows.map((r) => ({ ppeCode: r.ppe_code, dayStart: r.day_start, intervalMinutes: r.interval_minutes, quality: r.quality })), now);
-    return { month, intervalMinutes, complete: ppe.every((p) => p.missing.length === 0), ppe };
+    return {
+      month, intervalMinutes, complete: ppe.every((p) => p.missing.length === 0),
+      // which PPE are settled, in part, from hourly values divided into quarter-hours
+      ppeFromHourlyData: ppe.filter((p) => p.hourlySplitQuarterHours > 0).map((p) => p.ppeCode),
+      ppe,
+    };
   }
 }

@@ -7,6 +7,7 @@ import { inParallel } from '../common/in-parallel.js';
 import type { ProjectionRunner } from '../projections/projection-runner.js';
 import { evolveMeterStream, legacyMeterStreamId, METER_EVENT_SCHEMA_VERSION, type MeterDay, type MeterEvent, type MeterStreamState, meterStreamId } from './domain/meter-stream.js';
 import { type DayValues, planDay, type ReadingError, type ReadingsBatch } from './domain/readings-batch.js';
+import { FaultTally } from './domain/error-summary.js';
 
 export interface ImportReport {
   linesRead: number;
@@ -16,6 +17,8 @@ export interface ImportReport {
   corrected: number;
   eventsAppended: number;
   status: 'recorded' | 'nothing new';
+  /** Hours given where the agreement settles quarter-hours, each split into four by the rule. */
+  hourlySplit?: { hours: number; quarterHours: number; rule: string };
 }
 
 export const MAX_REPORTED_ERRORS = 100;
@@ -28,8 +31,22 @@ interface StreamPlan {
 }
 
 export class ReadingsRejected extends DomainError {
-  constructor(readonly lineErrors: FieldError[], readonly totalErrors: number, what: string) {
-    super('validation', `${what} was rejected: ${totalErrors} bad ${totalErrors === 1 ? 'entry' : 'entries'}${totalErrors > lineErrors.length ? ` (first ${lineErrors.length} listed)` : ''}; nothing was recorded`, lineErrors);
+  constructor(readonly lineErrors: FieldError[], readonly totalErrors: number, what: string, message?: string) {
+    super('validation', message ?? `${what} was rejected: ${totalErrors} bad ${totalErrors === 1 ? 'entry' : 'entries'}${totalErrors > lineErrors.length ? ` (first ${lineErrors.length} listed)` : ''}; nothing was recorded`, lineErrors);
+  }
+
+  /**
+   * A file's errors: a reason many lines share is said once with their count and range
+   * (`count`, `line` to `lastLine`), then the first lines that fail in another way.
+   */
+  static ofFile(tally: FaultTally, totalErrors: number, what = 'The file'): ReadingsRejected {
+    const summary = tally.summary(MAX_REPORTED_ERRORS).map((e) => ({ ...e, field: e.field ?? 'line' }));
+    const only = tally.only();
+    const described = summary.reduce((n, e) => n + (e.count ?? 1), 0);
+    const message = only && only.count === totalErrors
+      ? `${what} was rejected: all ${only.count} bad lines (${only.line} to ${only.lastLine}) fail for one reason: ${only.reason}; nothing was recorded`
+      : `${what} was rejected: ${totalErrors} bad ${totalErrors === 1 ? 'line' : 'lines'}${described < totalErrors ? ` (${described} described)` : ''}; nothing was recorded`;
+    return new ReadingsRejected(summary, totalErrors, what, message);
   }
 }
 
@@ -64,8 +81,10 @@ export class MeteringRecorder {
   async record(
     clusterId: string,
     batch: ReadingsBatch,
-    options: { source: string; fileSha256: string | null; describe: (error: ReadingError) => FieldError; linesRead: number; what: string },
+    options: { source: string; fileSha256: string | null; describe: (error: ReadingError) => FieldError; linesRead: number; what: string; hourlySplit?: string },
   ): Promise<ImportReport> {
+    const isFile = options.describe === describeLine;
+    if (batch.errorCount > 0 && isFile) throw ReadingsRejected.ofFile(batch.tally, batch.errorCount, options.what);
     if (batch.errorCount > 0) throw new ReadingsRejected(describeAll(batch.errors, options.describe), batch.errorCount, options.what);
     const days = batch.days();
     const context = { clusterId, source: options.source, fileSha256: options.fileSha256 };
@@ -87,6 +106,11 @@ export class MeteringRecorder {
     let { plans, errors } = await plan();
     if (errors.length > 0) {
       errors.sort((a, b) => a.line - b.line);
+      if (isFile) {
+        const tally = new FaultTally();
+        for (const e of errors) tally.add({ line: e.line, field: 'intervalMinutes', reason: e.reason });
+        throw ReadingsRejected.ofFile(tally, errors.length, options.what);
+      }
       throw new ReadingsRejected(describeAll(errors.slice(0, MAX_REPORTED_ERRORS).map((e) => ({ ...e, field: 'intervalMinutes' })), options.describe), errors.length, options.what);
     }
 
@@ -115,6 +139,7 @@ export class MeteringRecorder {
     return {
       linesRead: options.linesRead, readings: batch.readingCount, ...counts, eventsAppended,
       status: eventsAppended > 0 ? 'recorded' : 'nothing new',
+      ...(batch.hourCount > 0 ? { hourlySplit: { hours: batch.hourCount, quarterHours: batch.hourCount * 4, rule: options.hourlySplit ?? 'even' } } : {}),
     };
   }
 

@@ -1,12 +1,14 @@
 // The JSON readings batch. The classes describe it for OpenAPI; the body itself is checked
 // by a compiled JSON Schema (ajv): a batch holds up to 200,000 readings, and per-object
 // decorator validation cost more than everything else in recording them.
+import { MAX_WH_PER_VALUE } from './domain/limits.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Ajv, type ErrorObject } from 'ajv';
 import type { FieldError } from '../common/domain-error.js';
 import { ProblemException } from '../common/problem.js';
 
-const MAX_WH = 1e12;
+/** One maximum on every path: see domain/limits.ts. */
+const MAX_WH = MAX_WH_PER_VALUE;
 export const MAX_READINGS_PER_BATCH = 200_000;
 /** Values in one batch, objects and series together. */
 export const MAX_VALUES_PER_BATCH = 1_000_000;

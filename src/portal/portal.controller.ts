@@ -19,13 +19,16 @@ import { PG_POOL } from '../core.module.js';
 import { projectRoot } from '../database/paths.js';
 import { ClustersService } from '../clusters/clusters.service.js';
 import type { ClusterState } from '../clusters/registry/registry.js';
-import { MeteringService, } from '../metering/metering.service.js';
+import { MeteringService } from '../metering/metering.service.js';
+import { ImportProfilesService } from '../metering/import-profiles.service.js';
+import type { ImportProfile } from '../metering/files/profile.js';
 import { MAX_FILE_BYTES } from '../metering/metering.controller.js';
 import { ReadingsRejected } from '../metering/readings-recorder.js';
 import { SettlementService } from '../settlement/settlement.service.js';
 import { InvoicingService } from '../invoicing/invoicing.service.js';
 import type { InvoiceDocument } from '../invoicing/documents.js';
 import { renderInvoicePdf } from '../invoicing/pdf.js';
+import { isFa3Document } from '../invoicing/fa3/render.js';
 import { AuditService } from '../audit/audit.service.js';
 import { exportLine } from '../audit/audit.controller.js';
 import { problem, ProblemException } from '../common/problem.js';
@@ -87,6 +90,7 @@ export class PortalController {
     @Inject(AuditService) private readonly audit: AuditService,
     @Inject(PortalSessions) private readonly sessions: PortalSessions,
     @Inject(ClosedDetail) private readonly closedDetail: ClosedDetail,
+    @Inject(ImportProfilesService) private readonly profiles: ImportProfilesService,
   ) {}
 
   private lang(request: Request, response: Response): Lang {
@@ -226,7 +230,7 @@ export class PortalController {
       invoiceId: d.invoiceId, number: d.number, kind: d.kind, correctedKind: d.correctedKind, correctedNumber: d.correctedInvoiceNumber,
       memberName: state.members[d.memberId]?.legalName ?? d.buyer?.name ?? '—', issueDate: d.issueDate, grossGrosze: d.totalGrossGrosze,
       differenceGrossGrosze: d.kind === 'correction' && d.totalGrossBeforeGrosze !== undefined ? d.totalGrossGrosze - d.totalGrossBeforeGrosze : undefined,
-      xml: false,
+      xml: isFa3Document(d),
     }));
   }
 
@@ -283,11 +287,19 @@ export class PortalController {
   @Public()
   async invoiceFile(@Req() request: Request, @Res() response: Response, @Param('file') file: string) {
     await this.guarded(request, response, ['member', 'coordinator', 'auditor'], async (p) => {
-      const match = /^(.+)\.pdf$/.exec(file);
+      const match = /^(.+)\.(pdf|xml)$/.exec(file);
       if (!match) throw new PortalError(404, 'notFound');
       const document = (await this.invoicing.documents(p.clusterId!)).find((d) => d.invoiceId === match[1]);
       if (!document || (p.role === 'member' && document.memberId !== p.memberId)) throw new PortalError(404, 'notFound');
-      response.status(200).type('application/pdf').setHeader('content-disposition', `attachment; filename="${document.number.replace(/\//g, '-')}.pdf"`);
+      const name = document.number.replace(/\//g, '-');
+      if (match[2] === 'xml') {
+        // a settlement statement is no invoice: it has no FA(3) form
+        if (!isFa3Document(document)) throw new PortalError(404, 'notFound');
+        response.status(200).type('application/xml; charset=utf-8').setHeader('content-disposition', `attachment; filename="${name}.xml"`);
+        response.end(this.invoicing.xml(document));
+        return;
+      }
+      response.status(200).type('application/pdf').setHeader('content-disposition', `attachment; filename="${name}.pdf"`);
       response.end(await renderInvoicePdf(document));
     });
   }
@@ -308,6 +320,7 @@ export class PortalController {
       const body = clusterMonthView(f, {
         month, closed: Boolean(closed), closedAt: closed?.closedAt, totals: data.cluster, statements: data.statements, names, trend,
         documents: await this.documentRows(clusterId, month, state), showKsef: false, pending,
+        profiles: (await this.profiles.list(clusterId)).items.map((x) => ({ name: x.name, description: x.description })),
         gaps: completeness.ppe.filter((x) => x.missing.length > 0).map((g) => ({ ppeCode: g.ppeCode, missing: g.missing })),
       });
       const message = done === 'close' ? t(lang, 'closedDone') : done === 'invoices' ? t(lang, 'issued') : done === 'invoices-again' ? t(lang, 'issuedAlready') : done === 'corrections' ? t(lang, 'correctionsDone') : undefined;
@@ -342,8 +355,22 @@ export class PortalController {
       response.status(404).type('text').send(t(lang, 'notFound'));
       return;
     }
-    if (format !== 'tauron' && format !== 'enea' && format !== 'generic') {
+    let profile: ImportProfile | undefined;
+    if (format?.startsWith('profile:')) {
+      profile = await this.profiles.resolve(principal.clusterId!, format.slice('profile:'.length)).catch(() => undefined);
+      if (!profile) {
+        request.resume();
+        response.status(400).json(rejectedReport(f, [{ reason: 'profile' }], 1));
+        return;
+      }
+    } else if (format !== 'tauron' && format !== 'enea' && format !== 'generic') {
+      request.resume();
       response.status(400).json(rejectedReport(f, [{ reason: 'format' }], 1));
+      return;
+    }
+    if ((format === 'tauron' || format === 'enea' || (profile && profile.ppeColumn === undefined)) && !ppeCode) {
+      request.resume();
+      response.status(400).json(rejectedReport(f, [{ reason: 'ppeCode' }], 1));
       return;
     }
     // the API's limit on a file, declared or streamed
@@ -365,7 +392,7 @@ export class PortalController {
     // pipeline: an aborted upload ends the parse with an error instead of leaving it waiting
     const file = pipeline(request, meter, () => undefined) as unknown as Readable;
     try {
-      const report = await this.metering.recordFile(principal.clusterId!, file, { format, ppeCode: ppeCode || undefined, balancing: 'before', digest: () => hash.digest('hex'), source: `portal:${format}` });
+      const report = await this.metering.recordFile(principal.clusterId!, file, { format: profile ? 'profile' : (format as 'tauron' | 'enea' | 'generic'), profile, ppeCode: ppeCode || undefined, balancing: 'before', digest: () => hash.digest('hex'), source: `portal:${format}` });
       response.status(200).json(acceptedReport(f, report));
     } catch (error) {
       if (error instanceof ProblemException) request.resume();

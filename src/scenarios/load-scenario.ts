@@ -30,7 +30,7 @@ export async function loadScenario(api: Api, adminToken: string, scenario: Scena
   for (const m of scenario.members) {
     const found = existing.find((e) => e.legalName === m.legalName);
     memberIds[m.key] = found?.memberId ?? (await ok(api, 'POST', `${c}/members`, coordinatorToken, {
-      kind: m.kind, legalName: m.legalName, ...(m.nip ? { nip: m.nip } : {}), address: scenario.cluster.name, invoiceEmail: `${m.key}@example.pl`,
+      kind: m.kind, legalName: m.legalName, ...(m.nip ? { nip: m.nip } : {}), address: m.address, invoiceEmail: `${m.key}@example.pl`,
       vatPayer: m.vatPayer, selfBillingConsent: m.selfBillingConsent ?? false, admittedOn: '2026-01-01',
     })).memberId;
   }

@@ -1,6 +1,9 @@
 // The five clusters of the seed articles as runnable scenarios. Members named and typed
 // as in the articles; households and firms added where the agreement is open to them.
 // NIPs are fictitious but pass the checksum; TERYT codes are the gminy's where known.
+// Addresses ("ul. Przykładowa", "ul. Demonstracyjna") and bank accounts (…0000 0000 X00X)
+// are made up for the demo, plausible in form (postal codes of the towns, IBANs whose
+// checksums hold) and clearly not anyone's.
 import type { GeneratorPoint } from './readings-generator.js';
 
 export interface ScenarioMember {
@@ -8,6 +11,8 @@ export interface ScenarioMember {
   kind: 'municipality' | 'municipal_company' | 'company' | 'cooperative' | 'research_unit' | 'ngo' | 'household' | 'public_transport';
   legalName: string;
   nip?: string;
+  /** Fictional; the town's postal code. */
+  address: string;
   vatPayer: boolean;
   selfBillingConsent?: boolean;
 }
@@ -26,7 +31,7 @@ export type ScenarioAllocation =
 
 export interface Scenario {
   key: string;
-  cluster: { name: string; coordinator: { legalName: string; nip: string }; distributionSystemOperator: string; area: { gminy?: { name: string; teryt: string }[]; powiat?: string } };
+  cluster: { name: string; coordinator: { legalName: string; nip: string; address: string; bankAccount: string }; distributionSystemOperator: string; area: { gminy?: { name: string; teryt: string }[]; powiat?: string } };
   members: ScenarioMember[];
   points: ScenarioPoint[];
   agreement: { intervalMinutes: 15 | 60; ownNetting: boolean; allocation: ScenarioAllocation; internalPriceGroszePerMwh: number; referenceGridPriceGroszePerMwh: number; feeGroszePerMwhReceived: number; feeGroszePerMwhSupplied: number; monthlyFeeGroszePerMember: number; vatRateBp: number; invoiceSeries: string; thresholds: { selfSufficiencyBp?: number; renewableShareBp?: number } };
@@ -34,28 +39,28 @@ export interface Scenario {
 }
 
 const prices = { internalPriceGroszePerMwh: 48_000, referenceGridPriceGroszePerMwh: 95_000, feeGroszePerMwhReceived: 1_500, feeGroszePerMwhSupplied: 800, monthlyFeeGroszePerMember: 2_500, vatRateBp: 2300 };
-const households = (prefix: string, count: number, pvEvery: number): { members: ScenarioMember[]; points: ScenarioPoint[] } => {
+const households = (prefix: string, count: number, pvEvery: number, town: string): { members: ScenarioMember[]; points: ScenarioPoint[] } => {
   const members: ScenarioMember[] = [];
   const points: ScenarioPoint[] = [];
   for (let i = 1; i <= count; i++) {
     const key = `${prefix}-home-${i}`;
-    members.push({ key, kind: 'household', legalName: `Gospodarstwo domowe ${prefix.toUpperCase()} ${i}`, vatPayer: false });
+    members.push({ key, kind: 'household', legalName: `Gospodarstwo domowe ${prefix.toUpperCase()} ${i}`, address: `ul. Przykładowa ${i * 2 + 1}, ${town}`, vatPayer: false });
     const pv = i % pvEvery === 0;
     points.push({ ppeCode: `PL${prefix.toUpperCase()}H${String(i).padStart(6, '0')}`, memberKey: key, role: pv ? 'prosumer' : 'consumer', ...(pv ? { source: 'pv' as const, capacityKw: 6, pvCapacityKw: 6 } : {}), profile: 'H25', annualConsumptionKwh: 3_000 + i * 150 });
   }
   return { members, points };
 };
 
-const orzeszeHomes = households('orz', 6, 2);
-const legnicaHomes = households('lgn', 6, 3);
+const orzeszeHomes = households('orz', 6, 2, '43-180 Orzesze');
+const legnicaHomes = households('lgn', 6, 3, '59-220 Legnica');
 
 export const SCENARIOS: Scenario[] = [
   {
     key: 'orzesze',
-    cluster: { name: 'Orzeski Klaster Energii', coordinator: { legalName: 'Klastry Energii sp. z o.o.', nip: '6410000008' }, distributionSystemOperator: 'Tauron Dystrybucja S.A.', area: { gminy: [{ name: 'Orzesze', teryt: '2408031' }] } },
+    cluster: { name: 'Orzeski Klaster Energii', coordinator: { legalName: 'Klastry Energii sp. z o.o.', nip: '6410000008', address: 'ul. Demonstracyjna 1, 43-180 Orzesze', bankAccount: 'PL34102010130000000000001001' }, distributionSystemOperator: 'Tauron Dystrybucja S.A.', area: { gminy: [{ name: 'Orzesze', teryt: '2408031' }] } },
     members: [
-      { key: 'city', kind: 'municipality', legalName: 'Miasto Orzesze', nip: '6410377173', vatPayer: true, selfBillingConsent: true },
-      { key: 'coop', kind: 'cooperative', legalName: 'Spółdzielnia Socjalna Zielone Śląskie', nip: '6410754345', vatPayer: true },
+      { key: 'city', kind: 'municipality', legalName: 'Miasto Orzesze', nip: '6410377173', address: 'ul. Przykładowa 10, 43-180 Orzesze', vatPayer: true, selfBillingConsent: true },
+      { key: 'coop', kind: 'cooperative', legalName: 'Spółdzielnia Socjalna Zielone Śląskie', nip: '6410754345', address: 'ul. Przykładowa 20, 43-180 Orzesze', vatPayer: true },
       ...orzeszeHomes.members,
     ],
     points: [
@@ -70,13 +75,13 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     key: 'staszow',
-    cluster: { name: 'Krajowy Kluczowy Klaster Energii w Staszowie', coordinator: { legalName: 'Domat Consulting Sp. z o.o.', nip: '6411131511' }, distributionSystemOperator: 'PGE Dystrybucja S.A.', area: { gminy: [{ name: 'Staszów', teryt: '2609063' }] } },
+    cluster: { name: 'Krajowy Kluczowy Klaster Energii w Staszowie', coordinator: { legalName: 'Domat Consulting Sp. z o.o.', nip: '6411131511', address: 'ul. Demonstracyjna 2, 28-200 Staszów', bankAccount: 'PL38105010120000000000002002' }, distributionSystemOperator: 'PGE Dystrybucja S.A.', area: { gminy: [{ name: 'Staszów', teryt: '2609063' }] } },
     members: [
-      { key: 'gmina', kind: 'municipality', legalName: 'Miasto i Gmina Staszów', nip: '6411508683', vatPayer: true, selfBillingConsent: true },
-      { key: 'plant', kind: 'company', legalName: 'Enea Elektrownia Połaniec S.A.', nip: '6411885859', vatPayer: true, selfBillingConsent: true },
-      { key: 'pgkim', kind: 'municipal_company', legalName: 'Przedsiębiorstwo Gospodarki Komunalnej i Mieszkaniowej w Staszowie Sp. z o.o.', nip: '6412263025', vatPayer: true },
-      { key: 'zgok', kind: 'municipal_company', legalName: 'Zakład Gospodarki Odpadami Komunalnymi Sp. z o.o.', nip: '6412640195', vatPayer: true, selfBillingConsent: true },
-      { key: 'zec', kind: 'municipal_company', legalName: 'Zakład Energetyki Cieplnej w Staszowie Sp. z o.o.', nip: '6413017363', vatPayer: true },
+      { key: 'gmina', kind: 'municipality', legalName: 'Miasto i Gmina Staszów', nip: '6411508683', address: 'ul. Przykładowa 10, 28-200 Staszów', vatPayer: true, selfBillingConsent: true },
+      { key: 'plant', kind: 'company', legalName: 'Enea Elektrownia Połaniec S.A.', nip: '6411885859', address: 'ul. Przykładowa 20, 28-230 Połaniec', vatPayer: true, selfBillingConsent: true },
+      { key: 'pgkim', kind: 'municipal_company', legalName: 'Przedsiębiorstwo Gospodarki Komunalnej i Mieszkaniowej w Staszowie Sp. z o.o.', nip: '6412263025', address: 'ul. Przykładowa 30, 28-200 Staszów', vatPayer: true },
+      { key: 'zgok', kind: 'municipal_company', legalName: 'Zakład Gospodarki Odpadami Komunalnymi Sp. z o.o.', nip: '6412640195', address: 'ul. Przykładowa 40, 28-200 Staszów', vatPayer: true, selfBillingConsent: true },
+      { key: 'zec', kind: 'municipal_company', legalName: 'Zakład Energetyki Cieplnej w Staszowie Sp. z o.o.', nip: '6413017363', address: 'ul. Przykładowa 50, 28-200 Staszów', vatPayer: true },
     ],
     points: [
       { ppeCode: 'PLSTAPOLANIEC1', memberKey: 'plant', role: 'producer', source: 'biomass', capacityKw: 2000, baseloadKw: 1500 },
@@ -94,13 +99,13 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     key: 'czestochowa',
-    cluster: { name: 'Klaster Energii Powiatu Częstochowskiego', coordinator: { legalName: 'Związek Gmin Powiatu Częstochowskiego', nip: '6413394539' }, distributionSystemOperator: 'Tauron Dystrybucja S.A.', area: { powiat: 'częstochowski' } },
+    cluster: { name: 'Klaster Energii Powiatu Częstochowskiego', coordinator: { legalName: 'Związek Gmin Powiatu Częstochowskiego', nip: '6413394539', address: 'ul. Demonstracyjna 3, 42-200 Częstochowa', bankAccount: 'PL32114020040000000000003003' }, distributionSystemOperator: 'Tauron Dystrybucja S.A.', area: { powiat: 'częstochowski' } },
     members: [
-      { key: 'union', kind: 'municipality', legalName: 'Związek Gmin Powiatu Częstochowskiego', nip: '6413394539', vatPayer: true, selfBillingConsent: true },
-      { key: 'powiat', kind: 'municipality', legalName: 'Powiat Częstochowski', nip: '6413771700', vatPayer: true, selfBillingConsent: true },
-      { key: 'uni', kind: 'research_unit', legalName: 'Politechnika Częstochowska', nip: '6414148877', vatPayer: true },
-      { key: 'institute', kind: 'research_unit', legalName: 'Instytut Badawczo-Wdrożeniowy Energetyki Rozproszonej', nip: '6414526049', vatPayer: true, selfBillingConsent: true },
-      { key: 'farm', kind: 'company', legalName: 'Gospodarstwo Rolne Kłomnice Sp. z o.o.', nip: '6414903210', vatPayer: true, selfBillingConsent: true },
+      { key: 'union', kind: 'municipality', legalName: 'Związek Gmin Powiatu Częstochowskiego', nip: '6413394539', address: 'ul. Przykładowa 10, 42-200 Częstochowa', vatPayer: true, selfBillingConsent: true },
+      { key: 'powiat', kind: 'municipality', legalName: 'Powiat Częstochowski', nip: '6413771700', address: 'ul. Przykładowa 20, 42-200 Częstochowa', vatPayer: true, selfBillingConsent: true },
+      { key: 'uni', kind: 'research_unit', legalName: 'Politechnika Częstochowska', nip: '6414148877', address: 'ul. Przykładowa 30, 42-200 Częstochowa', vatPayer: true },
+      { key: 'institute', kind: 'research_unit', legalName: 'Instytut Badawczo-Wdrożeniowy Energetyki Rozproszonej', nip: '6414526049', address: 'ul. Przykładowa 40, 42-200 Częstochowa', vatPayer: true, selfBillingConsent: true },
+      { key: 'farm', kind: 'company', legalName: 'Gospodarstwo Rolne Kłomnice Sp. z o.o.', nip: '6414903210', address: 'ul. Przykładowa 50, 42-200 Częstochowa', vatPayer: true, selfBillingConsent: true },
     ],
     points: [
       { ppeCode: 'PLCZEPOWIATPV1', memberKey: 'powiat', role: 'producer', source: 'pv', capacityKw: 600, pvCapacityKw: 600 },
@@ -119,16 +124,16 @@ export const SCENARIOS: Scenario[] = [
   {
     key: 'lesna-kraina',
     cluster: {
-      name: 'Zielona Energia Leśnej Krainy', coordinator: { legalName: 'Stowarzyszenie "Leśna Kraina Górnego Śląska"', nip: '6415280389' }, distributionSystemOperator: 'Tauron Dystrybucja S.A.',
+      name: 'Zielona Energia Leśnej Krainy', coordinator: { legalName: 'Stowarzyszenie "Leśna Kraina Górnego Śląska"', nip: '6415280389', address: 'ul. Demonstracyjna 4, 42-713 Kochanowice', bankAccount: 'PL94124010370000000000004004' }, distributionSystemOperator: 'Tauron Dystrybucja S.A.',
       area: { gminy: [{ name: 'Kochanowice', teryt: '2407032' }, { name: 'Zbrosławice', teryt: '2413042' }, { name: 'Krupski Młyn', teryt: '2413022' }, { name: 'Tworóg', teryt: '2413032' }, { name: 'Pawonków', teryt: '2407052' }] },
     },
     members: [
-      { key: 'kochanowice', kind: 'municipality', legalName: 'Gmina Kochanowice', nip: '6415657552', vatPayer: true, selfBillingConsent: true },
-      { key: 'zbroslawice', kind: 'municipality', legalName: 'Gmina Zbrosławice', nip: '6416034729', vatPayer: true, selfBillingConsent: true },
-      { key: 'krupski', kind: 'municipality', legalName: 'Gmina Krupski Młyn', nip: '6416411899', vatPayer: true, selfBillingConsent: true },
-      { key: 'tworog', kind: 'municipality', legalName: 'Gmina Tworóg', nip: '6416789066', vatPayer: true, selfBillingConsent: true },
-      { key: 'pawonkow', kind: 'municipality', legalName: 'Gmina Pawonków', nip: '6417166232', vatPayer: true, selfBillingConsent: true },
-      { key: 'association', kind: 'ngo', legalName: 'Stowarzyszenie "Leśna Kraina Górnego Śląska"', nip: '6415280389', vatPayer: false },
+      { key: 'kochanowice', kind: 'municipality', legalName: 'Gmina Kochanowice', nip: '6415657552', address: 'ul. Przykładowa 10, 42-713 Kochanowice', vatPayer: true, selfBillingConsent: true },
+      { key: 'zbroslawice', kind: 'municipality', legalName: 'Gmina Zbrosławice', nip: '6416034729', address: 'ul. Przykładowa 20, 42-674 Zbrosławice', vatPayer: true, selfBillingConsent: true },
+      { key: 'krupski', kind: 'municipality', legalName: 'Gmina Krupski Młyn', nip: '6416411899', address: 'ul. Przykładowa 30, 42-693 Krupski Młyn', vatPayer: true, selfBillingConsent: true },
+      { key: 'tworog', kind: 'municipality', legalName: 'Gmina Tworóg', nip: '6416789066', address: 'ul. Przykładowa 40, 42-690 Tworóg', vatPayer: true, selfBillingConsent: true },
+      { key: 'pawonkow', kind: 'municipality', legalName: 'Gmina Pawonków', nip: '6417166232', address: 'ul. Przykładowa 50, 42-772 Pawonków', vatPayer: true, selfBillingConsent: true },
+      { key: 'association', kind: 'ngo', legalName: 'Stowarzyszenie "Leśna Kraina Górnego Śląska"', nip: '6415280389', address: 'ul. Przykładowa 60, 42-713 Kochanowice', vatPayer: false },
     ],
     points: [
       ...['kochanowice', 'zbroslawice', 'krupski', 'tworog', 'pawonkow'].flatMap((g, i) => [
@@ -146,13 +151,13 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     key: 'legnica',
-    cluster: { name: 'Legnicki Klaster Energii', coordinator: { legalName: 'Legnicka Agencja Energii Sp. z o.o.', nip: '6417543404' }, distributionSystemOperator: 'Tauron Dystrybucja S.A.', area: { powiat: 'Legnica (miasto na prawach powiatu)' } },
+    cluster: { name: 'Legnicki Klaster Energii', coordinator: { legalName: 'Legnicka Agencja Energii Sp. z o.o.', nip: '6417543404', address: 'ul. Demonstracyjna 5, 59-220 Legnica', bankAccount: 'PL20109010140000000000005005' }, distributionSystemOperator: 'Tauron Dystrybucja S.A.', area: { powiat: 'Legnica (miasto na prawach powiatu)' } },
     members: [
-      { key: 'city', kind: 'municipality', legalName: 'Gmina Legnica', nip: '6417920574', vatPayer: true, selfBillingConsent: true },
-      { key: 'mpk', kind: 'public_transport', legalName: 'Miejskie Przedsiębiorstwo Komunikacji Sp. z o.o. w Legnicy', nip: '6418297746', vatPayer: true },
-      { key: 'lsm', kind: 'cooperative', legalName: 'Legnicka Spółdzielnia Mieszkaniowa', nip: '6418674918', vatPayer: true, selfBillingConsent: true },
-      { key: 'community', kind: 'cooperative', legalName: 'Wspólnota Mieszkaniowa ul. Chojnowska 12', nip: '6419052082', vatPayer: false },
-      { key: 'uni', kind: 'research_unit', legalName: 'Collegium Witelona Uczelnia Państwowa', nip: '6419429256', vatPayer: true },
+      { key: 'city', kind: 'municipality', legalName: 'Gmina Legnica', nip: '6417920574', address: 'ul. Przykładowa 10, 59-220 Legnica', vatPayer: true, selfBillingConsent: true },
+      { key: 'mpk', kind: 'public_transport', legalName: 'Miejskie Przedsiębiorstwo Komunikacji Sp. z o.o. w Legnicy', nip: '6418297746', address: 'ul. Przykładowa 20, 59-220 Legnica', vatPayer: true },
+      { key: 'lsm', kind: 'cooperative', legalName: 'Legnicka Spółdzielnia Mieszkaniowa', nip: '6418674918', address: 'ul. Przykładowa 30, 59-220 Legnica', vatPayer: true, selfBillingConsent: true },
+      { key: 'community', kind: 'cooperative', legalName: 'Wspólnota Mieszkaniowa ul. Chojnowska 12', nip: '6419052082', address: 'ul. Przykładowa 40, 59-220 Legnica', vatPayer: false },
+      { key: 'uni', kind: 'research_unit', legalName: 'Collegium Witelona Uczelnia Państwowa', nip: '6419429256', address: 'ul. Przykładowa 50, 59-220 Legnica', vatPayer: true },
       ...legnicaHomes.members,
     ],
     points: [

@@ -23,6 +23,11 @@ export interface MemberDayDetail {
   gridExportWh: number[];
 }
 
+/** PPE whose quarter-hours were, in part, divided from hourly values (quality hourly_split). */
+export interface HourlyNote {
+  ppeSettledFromHourlyData?: { ppeCode: string; quarterHours: number }[];
+}
+
 export interface MonthCalculation {
   month: string;
   agreement: AgreementVersion;
@@ -71,10 +76,23 @@ export async function calculateMonth(
   }
   const members = activeMembers(state, month);
   const builder = new MonthFlowsBuilder(start, end, agreement.intervalMinutes, periods, members);
+  // quarter-hours divided from hourly values, by PPE: the statements name those PPE
+  const hourly = new Map<string, number>();
+  const addDay = (day: MeterDayInput) => {
+    builder.addDay(day);
+    if (!day.quality?.includes('h')) return;
+    const stepMs = day.intervalMinutes * 60_000;
+    let count = 0;
+    for (let j = 0; j < day.quality.length; j++) {
+      const t = day.dayStart.getTime() + j * stepMs;
+      if (day.quality[j] === 'h' && t >= start.getTime() && t < end.getTime()) count++;
+    }
+    if (count > 0) hourly.set(day.ppeCode, (hourly.get(day.ppeCode) ?? 0) + count);
+  };
   if (Symbol.asyncIterator in meterDays) {
-    for await (const page of meterDays as AsyncIterable<MeterDayInput[]>) for (const day of page) builder.addDay(day);
+    for await (const page of meterDays as AsyncIterable<MeterDayInput[]>) for (const day of page) addDay(day);
   } else {
-    for (const day of meterDays as Iterable<MeterDayInput>) builder.addDay(day);
+    for (const day of meterDays as Iterable<MeterDayInput>) addDay(day);
   }
   const flows = builder.build();
   const accumulator = new MonthAccumulator(members);
@@ -116,6 +134,16 @@ export async function calculateMonth(
     }
   }
   if (onDay && day) await onDay(day.filter((d) => d.importWh.some((v) => v > 0) || d.exportWh.some((v) => v > 0)));
-  const { members: statements, cluster } = buildStatements(accumulator, { ...agreement }, contracts.terms, flows.renewableExportWh);
+  const vatPayers = new Set(Object.values(state.members).filter((m) => m.vatPayer).map((m) => m.memberId));
+  const { members: statements, cluster } = buildStatements(accumulator, { ...agreement }, contracts.terms, flows.renewableExportWh, vatPayers);
+  // Only when there are some: statements closed before this was shown stay equal to a replay.
+  if (hourly.size > 0) {
+    const ppeCodes = [...hourly.keys()].sort();
+    (cluster as ClusterMonth & HourlyNote).ppeSettledFromHourlyData = ppeCodes.map((ppeCode) => ({ ppeCode, quarterHours: hourly.get(ppeCode)! }));
+    for (const statement of statements) {
+      const own = ppeCodes.filter((ppeCode) => periods.some((p) => p.ppeCode === ppeCode && p.memberId === statement.memberId));
+      if (own.length > 0) (statement as MemberStatement & HourlyNote).ppeSettledFromHourlyData = own.map((ppeCode) => ({ ppeCode, quarterHours: hourly.get(ppeCode)! }));
+    }
+  }
   return { month, agreement, statements, cluster };
 }

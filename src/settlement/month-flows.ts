@@ -8,6 +8,8 @@ export interface MeterDayInput {
   intervalMinutes: number;
   importWh: (number | null)[];
   exportWh: (number | null)[];
+  /** One character per value (the metering quality codes); `h` marks a quarter-hour split from an hour. */
+  quality?: string;
 }
 
 export interface OwnershipPeriod {

@@ -234,11 +234,13 @@ export class SettlementService {
         const size = intervalsInDay(day, values.intervalMinutes);
         const importWh = new Array<number | null>(size).fill(null);
         const exportWh = new Array<number | null>(size).fill(null);
+        const quality = new Array<string>(size).fill('-');
         for (const [index, v] of values.values) {
           importWh[index] = v.importWh;
           exportWh[index] = v.exportWh;
+          quality[index] = v.quality;
         }
-        days.push({ ppeCode, dayStart: new Date(values.dayStart), intervalMinutes: values.intervalMinutes, importWh, exportWh });
+        days.push({ ppeCode, dayStart: new Date(values.dayStart), intervalMinutes: values.intervalMinutes, importWh, exportWh, quality: quality.join('') });
       }
     }
     const calculation = await calculateMonth(state, month, days, await this.contracts(clusterId, upTo, inputs), onDay);
@@ -276,11 +278,11 @@ export class SettlementService {
       // meter days a day at a time: bounded memory
       const days = async function* () {
         for (let t = start.getTime(); t < end.getTime(); t += 86_400_000) {
-          const { rows } = await client.query<{ ppe_code: string; day_start: Date; interval_minutes: number; import_wh: (number | null)[]; export_wh: (number | null)[] }>(
-            `SELECT ppe_code, day_start, interval_minutes, import_wh, export_wh FROM meter_days
+          const { rows } = await client.query<{ ppe_code: string; day_start: Date; interval_minutes: number; import_wh: (number | null)[]; export_wh: (number | null)[]; quality: string }>(
+            `SELECT ppe_code, day_start, interval_minutes, import_wh, export_wh, quality FROM meter_days
               WHERE cluster_id = $1 AND day_start >= $2 AND day_start < $3 AND day_start < $4`,
             [clusterId, new Date(t - 3_600_000 * 2), new Date(t + 86_400_000 - 3_600_000 * 2), end]);
-          yield rows.map((r) => ({ ppeCode: r.ppe_code, dayStart: r.day_start, intervalMinutes: r.interval_minutes, importWh: r.import_wh, exportWh: r.export_wh }));
+          yield rows.map((r) => ({ ppeCode: r.ppe_code, dayStart: r.day_start, intervalMinutes: r.interval_minutes, importWh: r.import_wh, exportWh: r.export_wh, quality: r.quality }));
         }
       };
       const calculation = await calculateMonth(registry.rows[0].state, month, days(), await this.contracts(clusterId));

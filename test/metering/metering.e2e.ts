@@ -85,9 +85,9 @@ test('a Tauron file is imported through the file endpoint; a bad file is rejecte
   const rows = ['Data;Strefa;Wartość kWh;Rodzaj'];
   for (let h = 1; h <= 24; h++) rows.push(`2026-05-03 ${h}:00;1;${h < 7 || h > 20 ? '0' : '2,5'};oddanie`);
   const hourly = await t.http.post(`/clusters/${clusterId}/readings/files`).query({ format: 'tauron', ppeCode: 'PLCITY0001' }).set(coordinator)
-    .set('content-type', 'text/csv').send(rows.join('\r\n')).expect(400);
-  // the agreement settles in 15 minutes: hourly readings cannot be split without inventing data
-  expect(hourly.body.errors[0]).toMatchObject({ line: 2, reason: expect.stringMatching(/cannot be settled/) });
+    .set('content-type', 'text/csv').send(rows.join('\r\n')).expect(200);
+  // the agreement settles in 15 minutes: each hour is divided evenly into its quarter-hours
+  expect(hourly.body).toMatchObject({ readings: 24, new: 96, hourlySplit: { hours: 24, quarterHours: 96, rule: 'even' } });
 
   const bad = await t.http.post(`/clusters/${clusterId}/readings/files`).query({ format: 'tauron', ppeCode: 'PLCITY0001' }).set(coordinator)
     .set('content-type', 'text/csv').send('Data;Strefa;Wartość kWh;Rodzaj\n2026-05-03 1:00;1;x;oddanie\n2026-05-03 2:00;1;1;oddanie\n2026-05-03 27:00;1;1;oddanie\n').expect(400);
@@ -104,7 +104,7 @@ test('a generic CSV file is recorded and its digest kept on the events', async (
   for (let i = 0; i < 8; i++) lines.push(`PLCITY0001,${quarter(96 * 3 + i)},15,0,${i * 10},measured`);
   const res = await t.http.post(`/clusters/${clusterId}/readings/files`).query({ format: 'generic' }).set(coordinator).set('content-type', 'text/csv').send(lines.join('\n')).expect(200);
   expect(res.body).toMatchObject({ new: 8, linesRead: 9 });
-  const { rows } = await t.service.database.pool.query(`SELECT data FROM events WHERE type = 'MeterReadingsRecorded' AND data->>'ppeCode' = 'PLCITY0001'`);
+  const { rows } = await t.service.database.pool.query(`SELECT data FROM events WHERE type = 'MeterReadingsRecorded' AND data->>'ppeCode' = 'PLCITY0001' AND data->>'source' = 'file:generic'`);
   expect(rows[0].data.fileSha256).toMatch(/^[0-9a-f]{64}$/);
   expect(rows[0].data.lineRanges).toEqual([[2, 9]]);
 });

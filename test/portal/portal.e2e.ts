@@ -150,6 +150,10 @@ test('the coordinator imports a DSO file (a readable report; a bad line named), 
   await page.getByRole('link', { name: /PDF/ }).first().click();
   const file = await (await download).path();
   expect(readFileSync(file!).subarray(0, 5).toString()).toBe('%PDF-');
+  // the FA(3) e-invoice of the same document
+  const xml = page.waitForEvent('download');
+  await page.getByRole('link', { name: /XML/ }).first().click();
+  expect(readFileSync((await (await xml).path())!, 'utf8')).toMatch(/^<\?xml[\s\S]*<Faktura/);
   await page.close();
 });
 

@@ -6,6 +6,8 @@ import { buildStatements, MonthAccumulator } from '../../src/settlement/engine/s
 import { generateReadings } from '../../src/scenarios/readings-generator.js';
 import { type Api, loadScenario } from '../../src/scenarios/load-scenario.js';
 import { SCENARIOS, type Scenario } from '../../src/scenarios/seed-clusters.js';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { fa3Schema } from '../../src/common/xml-schema.js';
 import { ADMIN_TOKEN, startTestService, type TestService } from '../support/service.js';
 
 const MONTH = '2026-06';
@@ -58,7 +60,7 @@ test.each(SCENARIOS.map((s) => [s.key, s] as const))('%s: conservation in every 
   for (const s of statements) {
     expect(s.importWh).toBe(s.selfConsumedWh + s.receivedWh + s.gridImportWh);
     expect(s.exportWh).toBe(s.selfConsumedWh + s.suppliedWh + s.gridExportWh);
-    expect(s.netAmountGrosze).toBe(s.receivedValueGrosze + s.feesGrosze + s.vatGrosze - s.suppliedValueGrosze);
+    expect(s.netAmountGrosze).toBe(s.receivedValueGrosze + s.feesGrosze + s.vatGrosze - s.suppliedValueGrosze - s.suppliedVatGrosze);
     received += s.receivedWh;
     supplied += s.suppliedWh;
   }
@@ -68,6 +70,31 @@ test.each(SCENARIOS.map((s) => [s.key, s] as const))('%s: conservation in every 
   for (const e of expected) {
     const s = statements.find((x) => x.memberId === (e.memberId as unknown))!;
     for (const f of FIELDS) expect([e.memberId, f, s[f]]).toEqual([e.memberId, f, e[f]]);
+  }
+  // closed and invoiced: each member's documents sum to its statement, every e-invoice validates
+  const c = `/clusters/${loaded.clusterId}`;
+  const auth = { Authorization: `Bearer ${loaded.coordinatorToken}` };
+  await t.http.post(`${c}/settlements/${MONTH}/close`).set(auth).send({ allowGaps: true, reason: 'generated month' }).expect(201);
+  const issued = (await t.http.post(`${c}/settlements/${MONTH}/invoices`).set(auth).expect(200)).body.documents as { invoiceId: string; number: string; kind: string }[];
+  for (const memberId of Object.values(loaded.memberIds)) {
+    const view = (await t.http.get(`${c}/settlements/${MONTH}/members/${memberId}/documents`).set(auth).expect(200)).body;
+    expect([memberId, view.amountDueGrosze]).toEqual([memberId, view.closedStatementAmountGrosze]);
+  }
+  for (const d of issued.filter((x) => x.kind !== 'settlement_statement')) {
+    const xml = (await t.http.get(`${c}/invoices/${d.invoiceId}.xml`).set(auth).expect(200)).text;
+    expect([d.number, fa3Schema().validate(xml)]).toEqual([d.number, { valid: true }]);
+  }
+  // one PDF of each kind, left to be looked at
+  mkdirSync('test-output/pdf', { recursive: true });
+  for (const kind of ['invoice', 'self_billing', 'settlement_statement']) {
+    const d = issued.find((x) => x.kind === kind);
+    if (!d) continue;
+    const pdf = await t.http.get(`${c}/invoices/${d.invoiceId}.pdf`).set(auth).buffer(true).parse((res, cb) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => cb(null, Buffer.concat(chunks)));
+    }).expect(200);
+    writeFileSync(`test-output/pdf/${scenario.key}-${kind}.pdf`, pdf.body as Buffer);
   }
   // loading again duplicates nothing
   const again = await loadScenario(api, ADMIN_TOKEN, scenario, MONTH);

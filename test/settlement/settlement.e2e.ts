@@ -74,7 +74,8 @@ test('each member\'s money: values at the internal price, fees, VAT, net, saving
   expect(await statement('school')).toMatchObject({ receivedValueGrosze: 648, feesGrosze: 2014, vatGrosze: 612, netAmountGrosze: 3274, savingsGrosze: 648, receivedShareBp: 6000, importShareBp: 5000 });
   expect(await statement('firm')).toMatchObject({ receivedValueGrosze: 432, feesGrosze: 2010, vatGrosze: 562, netAmountGrosze: 3004, savingsGrosze: 432, receivedShareBp: 4000, importShareBp: 3333 });
   // city: 21.84 kWh × 450 = 9.828 → 9.83 zł owed to it; fee 21.84 × 5 zł/MWh = 0.1092 → 0.11; VAT on 20.11 = 4.6253 → 4.63
-  expect(await statement('city')).toMatchObject({ suppliedValueGrosze: 983, feesGrosze: 2011, vatGrosze: 463, netAmountGrosze: 2011 + 463 - 983, exportShareBp: 8333, suppliedShareBp: 9100 });
+  // the city is a VAT payer: what it supplied carries VAT too (9.83 × 23% = 2.2609 → 2.26), as its self-billing invoice will
+  expect(await statement('city')).toMatchObject({ suppliedValueGrosze: 983, suppliedVatGrosze: 226, feesGrosze: 2011, vatGrosze: 463, netAmountGrosze: 2011 + 463 - 983 - 226, exportShareBp: 8333, suppliedShareBp: 9100 });
   expect(await statement('home')).toMatchObject({ suppliedValueGrosze: 97, feesGrosze: 2001, vatGrosze: 460, netAmountGrosze: 2001 + 460 - 97, exportShareBp: 1667, suppliedShareBp: 900 });
 });
 

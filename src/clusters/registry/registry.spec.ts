@@ -167,6 +167,22 @@ describe('agreement versions', () => {
     expect(agreementForMonth(state, '2027-01')?.allocation.method).toBe('static');
   });
 
+  test('a version for a month that already has one is a conflict unless it names the version it supersedes', () => {
+    const first = decide({ type: 'AmendAgreement', terms, closedMonths: [] }, given(registered, city, coop).state);
+    const once = given(registered, city, coop, ...first);
+    once.when({ type: 'AmendAgreement', terms: { ...terms, vatRateBp: 800 }, closedMonths: [] }).thenRejects('conflict');
+    once.when({ type: 'AmendAgreement', terms: { ...terms, vatRateBp: 800 }, supersedesVersion: 7, closedMonths: [] }).thenRejects('conflict');
+    const second = decide({ type: 'AmendAgreement', terms: { ...terms, vatRateBp: 800 }, supersedesVersion: 1, closedMonths: [] }, once.state);
+    expect(second[0].data).toMatchObject({ version: 2, supersedesVersion: 1, vatRateBp: 800 });
+    const { state } = given(registered, city, coop, ...first, ...second);
+    expect(agreementForMonth(state, terms.effectiveFrom)?.version).toBe(2);
+    // the replaced version is kept; a later month needs no supersedesVersion, and may name the one in force
+    expect(state.agreements.map((v) => v.version)).toEqual([1, 2]);
+    expect(decide({ type: 'AmendAgreement', terms: { ...terms, effectiveFrom: '2026-09' }, closedMonths: [] }, state)[0].data).toMatchObject({ version: 3, supersedesVersion: null });
+    expect(decide({ type: 'AmendAgreement', terms: { ...terms, effectiveFrom: '2026-09' }, supersedesVersion: 2, closedMonths: [] }, state)[0].data).toMatchObject({ version: 3, supersedesVersion: 2 });
+    given(registered, city, coop, ...first, ...second).when({ type: 'AmendAgreement', terms: { ...terms, effectiveFrom: '2026-09' }, supersedesVersion: 1, closedMonths: [] }).thenRejects('conflict');
+  });
+
   test('unknown members in keys, keys over 10000 bp, overlapping tiers are rejected with every field named', () => {
     given(registered, city, coop).when({ type: 'AmendAgreement', terms: { ...terms, allocation: { method: 'static', redistribute: false, keys: [{ memberId: 'city', shareBp: 9000 }, { memberId: 'ghost', shareBp: 2000 }] } }, closedMonths: [] })
       .thenRejects('validation', ['allocation.keys[1].memberId', 'allocation.keys']);

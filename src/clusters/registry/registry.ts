@@ -5,6 +5,7 @@
 import { DomainError, type FieldError } from '../../common/domain-error.js';
 import { isValidDate, isValidMonth, startOfWarsawDay } from './calendar.js';
 import { isValidNip, normaliseNip } from './nip.js';
+import { checkIban, normaliseIban } from './iban.js';
 
 export const MEMBER_KINDS = ['municipality', 'municipal_company', 'company', 'cooperative', 'research_unit', 'ngo', 'household', 'public_transport'] as const;
 export type MemberKind = (typeof MEMBER_KINDS)[number];
@@ -31,16 +32,22 @@ export interface AgreementTerms {
   vatRateBp: number;
   invoiceSeries: string;
   thresholds: { selfSufficiencyBp?: number; renewableShareBp?: number };
+  /** Days from an invoice's issue to its due date (versions recorded before it was asked: 14). */
+  paymentTermDays?: number;
 }
 
 export interface AgreementVersion extends AgreementTerms {
   version: number;
+  /** The version in force from effectiveFrom that this one replaces (required when that month already has one); null or absent otherwise. */
+  supersedesVersion?: number | null;
 }
 
 export interface Coordinator {
   legalName: string;
   nip: string;
   address?: string;
+  /** IBAN (electronic format) members pay their invoices into. */
+  bankAccount?: string;
 }
 
 export interface ClusterProfile {
@@ -64,6 +71,16 @@ export interface Member {
   selfBillingConsent: boolean;
   admittedOn: string;
   withdrawnOn: string | null;
+  /** 1 for the first member admitted, and so on (folded from the event order, not recorded). */
+  number?: number;
+  /** A municipality's subordinate unit (a school, an office) its invoices concern: FA(3) JST. */
+  jstUnit?: JstUnit;
+}
+
+export interface JstUnit {
+  name: string;
+  nip: string;
+  address?: string;
 }
 
 export interface MeteringPoint {
@@ -94,12 +111,12 @@ export type ClusterCommand =
   | { type: 'RegisterCluster'; clusterId: string; name: string; coordinator: Coordinator; distributionSystemOperator: string; area: { gminy?: { name: string; teryt: string }[]; powiat?: string }; ureRegisterEntry?: string }
   | { type: 'ChangeCoordinator'; coordinator: Coordinator }
   // closedMonths: the cluster's closed months (ClustersService.execute fills them in)
-  | { type: 'AdmitMember'; memberId: string; kind: string; legalName: string; nip?: string; address: string; invoiceEmail: string; vatPayer: boolean; selfBillingConsent?: boolean; admittedOn: string; closedMonths?: string[] }
+  | { type: 'AdmitMember'; memberId: string; kind: string; legalName: string; nip?: string; address: string; invoiceEmail: string; vatPayer: boolean; selfBillingConsent?: boolean; admittedOn: string; jstUnit?: JstUnit; closedMonths?: string[] }
   | { type: 'WithdrawMember'; memberId: string; effectiveOn: string; closedMonths?: string[] }
   | { type: 'RegisterMeteringPoint'; ppeCode: string; memberId: string; role: PpeRole; carrier: Carrier; source?: GenerationSource; capacityKw?: number; validFrom: string; closedMonths?: string[] }
   | { type: 'ReassignMeteringPoint'; ppeCode: string; memberId: string; effectiveFrom: string; closedMonths?: string[] }
   | { type: 'DecommissionMeteringPoint'; ppeCode: string; effectiveFrom: string; closedMonths?: string[] }
-  | { type: 'AmendAgreement'; terms: Omit<AgreementTerms, 'thresholds'> & { thresholds?: AgreementTerms['thresholds'] }; closedMonths: string[] };
+  | { type: 'AmendAgreement'; terms: Omit<AgreementTerms, 'thresholds'> & { thresholds?: AgreementTerms['thresholds'] }; supersedesVersion?: number; closedMonths: string[] };
 
 export type ClusterEvent =
   | { type: 'ClusterRegistered'; data: ClusterProfile }
@@ -121,6 +138,9 @@ export function normalisePpeCode(code: string): string {
   return code.replace(/\s+/g, '').toUpperCase();
 }
 
+/** An agreement that names no payment term: 14 days from the issue date. */
+export const DEFAULT_PAYMENT_TERM_DAYS = 14;
+
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const NEEDS_SOURCE: PpeRole[] = ['producer', 'prosumer'];
 
@@ -133,11 +153,15 @@ function checkCoordinator(errors: FieldError[], coordinator: Coordinator): void 
   if (!coordinator.legalName.trim()) errors.push({ field: 'coordinator.legalName', reason: 'must not be empty' });
   checkNip(errors, 'coordinator.nip', coordinator.nip);
   if (coordinator.address !== undefined && !coordinator.address.trim()) errors.push({ field: 'coordinator.address', reason: 'must not be empty when given' });
+  if (coordinator.bankAccount !== undefined) checkIban(errors, 'coordinator.bankAccount', coordinator.bankAccount);
 }
 
 /** The coordinator as recorded: NIP normalised, the address only when given. */
 function coordinatorOf(coordinator: Coordinator): Coordinator {
-  return { legalName: coordinator.legalName.trim(), nip: normaliseNip(coordinator.nip), ...(coordinator.address ? { address: coordinator.address.trim() } : {}) };
+  return {
+    legalName: coordinator.legalName.trim(), nip: normaliseNip(coordinator.nip), ...(coordinator.address ? { address: coordinator.address.trim() } : {}),
+    ...(coordinator.bankAccount ? { bankAccount: normaliseIban(coordinator.bankAccount) } : {}),
+  };
 }
 
 function requireRegistered(state: ClusterState): ClusterProfile {
@@ -265,6 +289,11 @@ export function decide(command: ClusterCommand, state: ClusterState): ClusterEve
       if (!EMAIL.test(command.invoiceEmail)) errors.push({ field: 'invoiceEmail', reason: 'is not an e-mail address' });
       checkDate(errors, 'admittedOn', command.admittedOn);
       if (command.selfBillingConsent && !command.vatPayer) errors.push({ field: 'selfBillingConsent', reason: 'self-billing applies to VAT payers only' });
+      if (command.jstUnit) {
+        if (command.kind !== 'municipality') errors.push({ field: 'jstUnit', reason: 'only a municipality has subordinate units' });
+        if (!command.jstUnit.name.trim()) errors.push({ field: 'jstUnit.name', reason: 'must not be empty' });
+        if (!isValidNip(command.jstUnit.nip)) errors.push({ field: 'jstUnit.nip', reason: 'is not a valid NIP (10 digits with the official checksum)' });
+      }
       throwIfErrors(errors);
       refuseClosedMonths(command.closedMonths, command.admittedOn, 'a member admitted');
       return [{
@@ -273,6 +302,7 @@ export function decide(command: ClusterCommand, state: ClusterState): ClusterEve
           memberId: command.memberId, kind: command.kind as MemberKind, legalName: command.legalName.trim(),
           nip: command.nip ? normaliseNip(command.nip) : null, address: command.address, invoiceEmail: command.invoiceEmail,
           vatPayer: command.vatPayer, selfBillingConsent: command.selfBillingConsent ?? false, admittedOn: command.admittedOn,
+          ...(command.jstUnit ? { jstUnit: { name: command.jstUnit.name.trim(), nip: normaliseNip(command.jstUnit.nip), ...(command.jstUnit.address ? { address: command.jstUnit.address.trim() } : {}) } } : {}),
         },
       }];
     }
@@ -368,8 +398,23 @@ export function decide(command: ClusterCommand, state: ClusterState): ClusterEve
         if (!Number.isInteger(terms[field]) || terms[field] < 0) errors.push({ field, reason: 'must be a whole number, 0 or more' });
       }
       if (terms.vatRateBp > 10000) errors.push({ field: 'vatRateBp', reason: 'must be at most 10000 bp' });
+      if (terms.paymentTermDays !== undefined && (!Number.isInteger(terms.paymentTermDays) || terms.paymentTermDays < 0 || terms.paymentTermDays > 365)) {
+        errors.push({ field: 'paymentTermDays', reason: 'must be a whole number of days from 0 to 365' });
+      }
       checkAllocation(errors, state, terms.allocation);
       throwIfErrors(errors);
+      // A month that already has a version gets another only by naming the one it replaces:
+      // an agreement changed by mistake is a conflict, not a silent replacement.
+      const sameMonth = state.agreements.filter((v) => v.effectiveFrom === terms.effectiveFrom).at(-1);
+      const inForce = agreementForMonth(state, terms.effectiveFrom);
+      if (sameMonth && command.supersedesVersion === undefined) {
+        throw DomainError.conflict(`Version ${sameMonth.version} already takes effect from ${terms.effectiveFrom}: to replace it, name it in supersedesVersion`);
+      }
+      if (command.supersedesVersion !== undefined && command.supersedesVersion !== inForce?.version) {
+        throw DomainError.conflict(inForce
+          ? `supersedesVersion ${command.supersedesVersion} is not the version in force from ${terms.effectiveFrom}: that is version ${inForce.version}`
+          : `supersedesVersion ${command.supersedesVersion}: no version is in force from ${terms.effectiveFrom}`);
+      }
       refuseClosedMonths(command.closedMonths, terms.effectiveFrom, 'an agreement version effective');
       const allocation: Allocation =
         terms.allocation.method === 'static'
@@ -384,7 +429,7 @@ export function decide(command: ClusterCommand, state: ClusterState): ClusterEve
           internalPriceGroszePerMwh: terms.internalPriceGroszePerMwh, referenceGridPriceGroszePerMwh: terms.referenceGridPriceGroszePerMwh,
           feeGroszePerMwhReceived: terms.feeGroszePerMwhReceived, feeGroszePerMwhSupplied: terms.feeGroszePerMwhSupplied,
           monthlyFeeGroszePerMember: terms.monthlyFeeGroszePerMember, vatRateBp: terms.vatRateBp, invoiceSeries: terms.invoiceSeries,
-          thresholds: { ...terms.thresholds },
+          thresholds: { ...terms.thresholds }, supersedesVersion: command.supersedesVersion ?? null, paymentTermDays: terms.paymentTermDays ?? DEFAULT_PAYMENT_TERM_DAYS,
         },
       }];
     }
@@ -405,7 +450,8 @@ export function evolve(state: ClusterState, event: ClusterEvent): ClusterState {
       if (state.profile) state.profile = { ...state.profile, coordinator: event.data };
       break;
     case 'MemberAdmitted':
-      state.members[event.data.memberId] = { ...event.data, withdrawnOn: null };
+      // the member's number in the cluster, by admission order: its own self-billing series
+      state.members[event.data.memberId] = { ...event.data, withdrawnOn: null, number: Object.keys(state.members).length + 1 };
       break;
     case 'MemberWithdrew':
       state.members[event.data.memberId] = { ...state.members[event.data.memberId], withdrawnOn: event.data.effectiveOn };

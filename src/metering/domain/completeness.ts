@@ -21,6 +21,8 @@ export interface PpeCompleteness {
   ppeCode: string;
   expectedIntervals: number;
   presentIntervals: number;
+  /** Quarter-hours whose values were divided from hourly data (quality hourly_split). */
+  hourlySplitQuarterHours: number;
   missing: { from: string; to: string }[];
 }
 
@@ -54,6 +56,7 @@ export function monthCompleteness(
     // readings counted per settlement interval, against how many the interval needs
     const seen = new Uint16Array(count);
     const needed = new Uint16Array(count);
+    let hourlySplitQuarterHours = 0;
     for (const day of daysByPpe.get(ppeCode) ?? []) {
       const stepMs = day.intervalMinutes * 60_000;
       for (let j = 0; j < day.quality.length; j++) {
@@ -61,6 +64,7 @@ export function monthCompleteness(
         if (t < start || t >= end) continue;
         const i = Math.floor((t - start) / intervalMs);
         if (day.quality[j] !== '-') seen[i]++;
+        if (day.quality[j] === 'h') hourlySplitQuarterHours++;
         needed[i] = Math.max(1, Math.round(intervalMs / stepMs));
       }
     }
@@ -80,7 +84,7 @@ export function monthCompleteness(
         runStart = -1;
       }
     }
-    result.push({ ppeCode, expectedIntervals, presentIntervals, missing });
+    result.push({ ppeCode, expectedIntervals, presentIntervals, hourlySplitQuarterHours, missing });
   }
   return result;
 }

@@ -55,10 +55,12 @@ describe('checking a batch and planning meter events', () => {
     batch.add(6, 'PPE1', Date.parse('2026-05-01T10:05:00Z'), 15, 1, 0, 'm');
     batch.add(7, 'PPE1', Date.parse('2026-06-01T10:00:00Z'), 15, 1, 0, 'm');
     batch.add(8, 'PPE1', Date.parse('2025-12-31T10:00:00Z'), 15, 1, 0, 'm');
-    batch.add(9, 'PPE1', Date.parse('2026-05-01T11:00:00Z'), 60, 1, 0, 'm');
-    expect(batch.errors.map((e) => [e.line, e.field])).toEqual([[3, 'ppeCode'], [4, 'intervalStart'], [6, 'intervalStart'], [7, 'intervalStart'], [8, 'ppeCode'], [9, 'intervalMinutes']]);
+    batch.add(9, 'PPE1', Date.parse('2026-05-01T11:00:00Z'), 30, 1, 0, 'm');
+    batch.add(10, 'PPE1', Date.parse('2026-05-01T12:00:00Z'), 15, 250_000_001, 0, 'm');
+    expect(batch.errors.map((e) => [e.line, e.field])).toEqual([[3, 'ppeCode'], [4, 'intervalStart'], [6, 'intervalStart'], [7, 'intervalStart'], [8, 'ppeCode'], [9, 'intervalMinutes'], [10, 'importWh']]);
     expect(batch.errors[1].reason).toMatch(/twice with different values \(first at line 2\)/);
-    expect(batch).toMatchObject({ errorCount: 6, readingCount: 8, uniqueCount: 1 });
+    expect(batch.errors[6].reason).toMatch(/from 0 to 250000000/);
+    expect(batch).toMatchObject({ errorCount: 7, readingCount: 9, uniqueCount: 1 });
   });
 
   test('a batch spans a bounded number of PPE-days, said once', () => {
@@ -114,7 +116,7 @@ describe('completeness', () => {
     for (let j = 40; j < 44; j++) quality[j] = '-';
     const result = monthCompleteness(monthStart, monthEnd, 60, [{ ppeCode: 'A', periods: [{ fromUtc: new Date('2026-04-09T22:00:00Z'), toUtc: new Date('2026-04-10T22:00:00Z') }] }],
       [{ ppeCode: 'A', dayStart: new Date('2026-04-09T22:00:00Z'), intervalMinutes: 15, quality: quality.join('') }], new Date('2027-01-01'));
-    expect(result).toEqual([{ ppeCode: 'A', expectedIntervals: 24, presentIntervals: 23, missing: [{ from: '2026-04-10T08:00:00.000Z', to: '2026-04-10T09:00:00.000Z' }] }]);
+    expect(result).toEqual([{ ppeCode: 'A', expectedIntervals: 24, presentIntervals: 23, hourlySplitQuarterHours: 0, missing: [{ from: '2026-04-10T08:00:00.000Z', to: '2026-04-10T09:00:00.000Z' }] }]);
   });
 
   test('expects every interval of a month with a DST change (October: 745 hours)', () => {

@@ -13,6 +13,10 @@ import {
   type QualityCode,
   warsawDayOfMs,
 } from './meter-stream.js';
+import { HOURLY_SPLIT_QUALITY, splitHour } from './hourly-split.js';
+
+import { MAX_WH_PER_VALUE } from './limits.js';
+import { FaultTally } from './error-summary.js';
 
 export interface MeteringRegistryView {
   /**
@@ -27,7 +31,7 @@ export interface MeteringRegistryView {
 /** A bad reading: its line in the file, or its entry in the batch (1-based), the field and why. */
 export interface ReadingError {
   line: number;
-  field: 'ppeCode' | 'intervalStart' | 'intervalMinutes';
+  field: 'ppeCode' | 'intervalStart' | 'intervalMinutes' | 'importWh' | 'exportWh';
   reason: string;
 }
 
@@ -41,9 +45,14 @@ export interface DayValues {
   lines: Int32Array;
   importWh: Float64Array;
   exportWh: Float64Array;
-  /** The quality code's character code (m, e, s) of each position's value. */
+  /** The quality code's character code (m, e, s; h split from an hour) of each position's value. */
   quality: Uint8Array;
+  /** Hours given for a quarter-hour day, by the position of their first quarter-hour, until split. */
+  hours?: Map<number, { importWh: number; exportWh: number; line: number }>;
 }
+
+/** Quarter-hour weights of an hour for one direction, or undefined to split evenly. */
+export type HourShape = (values: DayValues, position: number, direction: 'import' | 'export') => readonly number[] | undefined;
 
 export const MAX_KEPT_ERRORS = 100;
 /** A batch spans at most this many PPE-days: each is held whole (about 2 KB) until recorded. */
@@ -58,14 +67,20 @@ interface PointEntry {
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
+const HOURLY_CODE = HOURLY_SPLIT_QUALITY.charCodeAt(0);
+const isWh = (wh: number) => Number.isInteger(wh) && wh >= 0 && wh <= MAX_WH_PER_VALUE;
 
 export class ReadingsBatch {
   /** The first MAX_KEPT_ERRORS errors, in the order of the input. */
   readonly errors: ReadingError[] = [];
+  /** Every error by reason, for a file's report. */
+  readonly tally = new FaultTally();
   errorCount = 0;
   /** Readings given, and distinct intervals among those accepted. */
   readingCount = 0;
   uniqueCount = 0;
+  /** Hours given where the agreement settles quarter-hours: each is split into four. */
+  hourCount = 0;
   private dayCount = 0;
   private tooManyDays = false;
   private readonly points = new Map<string, PointEntry | null>();
@@ -80,11 +95,14 @@ export class ReadingsBatch {
 
   private error(line: number, field: ReadingError['field'], reason: string): void {
     this.errorCount++;
+    this.tally.add({ line, field, reason });
     if (this.errors.length < MAX_KEPT_ERRORS) this.errors.push({ line, field, reason });
   }
 
   add(line: number, ppeCode: string, startMs: number, intervalMinutes: number, importWh: number, exportWh: number, quality: QualityCode): void {
     this.readingCount++;
+    if (!isWh(importWh)) return this.error(line, 'importWh', `${importWh} is not a whole number of Wh from 0 to ${MAX_WH_PER_VALUE} (the maximum a value)`);
+    if (!isWh(exportWh)) return this.error(line, 'exportWh', `${exportWh} is not a whole number of Wh from 0 to ${MAX_WH_PER_VALUE} (the maximum a value)`);
     let point = this.points.get(ppeCode);
     if (point === undefined) {
       const found = this.registry.point(ppeCode);
@@ -109,12 +127,15 @@ export class ReadingsBatch {
     if (startMs + intervalMs > this.nowMs) return this.error(line, 'intervalStart', `the interval starting ${iso(startMs)} has not ended yet`);
     if (!this.settlementMinutes.has(month)) this.settlementMinutes.set(month, this.registry.intervalMinutesFor(month));
     const settlement = this.settlementMinutes.get(month);
-    if (carrier === 'electricity' && settlement !== undefined && settlement % intervalMinutes !== 0) {
+    // an hour where the agreement settles quarter-hours is split into its four (splitHours)
+    const hourInQuarters = carrier === 'electricity' && settlement === 15 && intervalMinutes === 60;
+    if (carrier === 'electricity' && settlement !== undefined && settlement % intervalMinutes !== 0 && !hourInQuarters) {
       return this.error(line, 'intervalMinutes', `${intervalMinutes}-minute readings cannot be settled in the agreement's ${settlement}-minute intervals of ${month}`);
     }
     if (!point.held.some((p) => p.fromMs <= startMs && (p.toMs === null || startMs < p.toMs))) {
       return this.error(line, 'ppeCode', `${ppeCode} is not assigned to any member at ${iso(startMs)}`);
     }
+    const dayMinutes = hourInQuarters ? 15 : intervalMinutes;
     let values = point.last?.day === day ? point.last : point.days.get(day);
     if (!values) {
       if (this.dayCount >= this.maxDays) {
@@ -124,16 +145,20 @@ export class ReadingsBatch {
         this.tooManyDays = true;
         return;
       }
-      const size = intervalsInDay(day, intervalMinutes);
-      values = { ppeCode, day, dayStartMs, intervalMinutes, lines: new Int32Array(size), importWh: new Float64Array(size), exportWh: new Float64Array(size), quality: new Uint8Array(size) };
+      const size = intervalsInDay(day, dayMinutes);
+      values = { ppeCode, day, dayStartMs, intervalMinutes: dayMinutes, lines: new Int32Array(size), importWh: new Float64Array(size), exportWh: new Float64Array(size), quality: new Uint8Array(size) };
       point.days.set(day, values);
       this.dayCount++;
-    } else if (values.intervalMinutes !== intervalMinutes) {
+    } else if (values.intervalMinutes !== dayMinutes) {
       return this.error(line, 'intervalMinutes', `interval of ${intervalMinutes} minutes, but ${day} is given in ${values.intervalMinutes}-minute intervals`);
     }
     point.last = values;
+    if (hourInQuarters) return this.addHour(values, line, ppeCode, startMs, importWh, exportWh);
     const position = intervalMinutes > 1440 ? 0 : (startMs - dayStartMs) / intervalMs;
     const twin = values.lines[position];
+    if (twin !== 0 && values.quality[position] === HOURLY_CODE) {
+      return this.error(line, 'intervalStart', `the quarter-hour ${iso(startMs)} of ${ppeCode} is also given by the hourly value at ${this.lineWord} ${twin}`);
+    }
     if (twin !== 0) {
       if (values.importWh[position] !== importWh || values.exportWh[position] !== exportWh || values.quality[position] !== quality.charCodeAt(0)) {
         this.error(line, 'intervalStart', `the interval ${iso(startMs)} of ${ppeCode} appears twice with different values (first at ${this.lineWord} ${twin})`);
@@ -145,6 +170,45 @@ export class ReadingsBatch {
     values.exportWh[position] = exportWh;
     values.quality[position] = quality.charCodeAt(0);
     this.uniqueCount++;
+  }
+
+  /** An hour held whole at its first quarter-hour until splitHours; its four quarter-hours are taken. */
+  private addHour(values: DayValues, line: number, ppeCode: string, startMs: number, importWh: number, exportWh: number): void {
+    const position = (startMs - values.dayStartMs) / 900_000;
+    values.hours ??= new Map();
+    const twin = values.hours.get(position);
+    if (twin) {
+      if (twin.importWh !== importWh || twin.exportWh !== exportWh) this.error(line, 'intervalStart', `the hour ${iso(startMs)} of ${ppeCode} appears twice with different values (first at ${this.lineWord} ${twin.line})`);
+      return;
+    }
+    for (let q = position; q < position + 4; q++) {
+      if (values.lines[q] !== 0) return this.error(line, 'intervalStart', `the hour ${iso(startMs)} of ${ppeCode} overlaps the quarter-hour values given at ${this.lineWord} ${values.lines[q]}`);
+    }
+    values.hours.set(position, { importWh, exportWh, line });
+    for (let q = position; q < position + 4; q++) {
+      values.lines[q] = line;
+      values.quality[q] = HOURLY_CODE;
+    }
+    this.uniqueCount += 4;
+    this.hourCount++;
+  }
+
+  /**
+   * Divides every hour given for a quarter-hour day into its four quarter-hours, so that
+   * they sum to the hour exactly: evenly, or by the weights `shape` gives.
+   */
+  splitHours(shape?: HourShape): void {
+    for (const values of this.days()) {
+      if (!values.hours) continue;
+      for (const [position, hour] of values.hours) {
+        const imp = splitHour(hour.importWh, shape?.(values, position, 'import'));
+        const exp = splitHour(hour.exportWh, shape?.(values, position, 'export'));
+        for (let q = 0; q < 4; q++) {
+          values.importWh[position + q] = imp[q];
+          values.exportWh[position + q] = exp[q];
+        }
+      }
+    }
   }
 
   /** Every PPE-day given, PPE by PPE, days in calendar order. */
@@ -193,6 +257,8 @@ export function planDay(existing: MeterDay | undefined, values: DayValues, conte
   for (let position = 0; position < values.lines.length; position++) {
     if (values.lines[position] === 0) continue;
     const before = existing?.values.get(position);
+    // a quarter-hour derived from an hour never replaces one the meter gave
+    if (before && values.quality[position] === HOURLY_CODE && before.quality !== HOURLY_SPLIT_QUALITY) continue;
     if (!before) {
       add(fresh, position);
     } else if (before.importWh !== values.importWh[position] || before.exportWh !== values.exportWh[position] || before.quality !== String.fromCharCode(values.quality[position])) {

@@ -3,7 +3,8 @@
 import iconv from 'iconv-lite';
 import { PassThrough, type Readable, Transform } from 'node:stream';
 
-export function decodeToText(input: Readable): Readable {
+/** `forced`: the encoding an import profile names; otherwise decided on the first chunk. */
+export function decodeToText(input: Readable, forced?: 'utf8' | 'win1250'): Readable {
   let decided: Transform | null = null;
   const output = new PassThrough({ encoding: 'utf8' });
   const router = new Transform({
@@ -11,9 +12,11 @@ export function decodeToText(input: Readable): Readable {
       if (!decided) {
         let encoding = 'win1250';
         let body = chunk;
-        if (chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) {
+        if (chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf && forced !== 'win1250') {
           encoding = 'utf8';
           body = chunk.subarray(3);
+        } else if (forced) {
+          encoding = forced;
         } else {
           try {
             new TextDecoder('utf-8', { fatal: true }).decode(chunk, { stream: true });

@@ -21,6 +21,9 @@ describe('kWh to Wh', () => {
     expect(kwhToWh('0,0001')).toMatch(/whole number of Wh/);
     expect(kwhToWh('-1,5')).toMatch(/negative/);
     expect(kwhToWh('abc')).toMatch(/not a number/);
+    expect(kwhToWh('250000')).toBe(250_000_000);
+    expect(kwhToWh('250000,001')).toMatch(/more than the maximum of 250000000 Wh/);
+    expect(kwhToWh('9007199254740,991')).toMatch(/more than the maximum/);
   });
 });
 
@@ -124,6 +127,24 @@ describe('Enea eBOK', () => {
     const gap = await parseText([header, row('2026-03-29', 2)].join('\n'), { format: 'enea', ppeCode: 'P2' });
     expect(gap.errors[0]).toMatchObject({ line: 2, reason: expect.stringMatching(/does not exist/) });
   });
+
+  test('the header variants of eBOK exports: pobranej/oddanej or pobrana/oddana, with or without "Wolumen energii"', async () => {
+    const variants = [
+      header,
+      'Data;Wolumen energii pobranej przed bilansowaniem;Wolumen energii oddanej przed bilansowaniem;Wolumen energii pobranej po bilansowaniu;Wolumen energii oddanej po bilansowaniu',
+      'Data;Energia pobrana z sieci przed bilansowaniem godzinowym;Energia oddana do sieci przed bilansowaniem godzinowym;Energia pobrana z sieci po bilansowaniu godzinowym;Energia oddana do sieci po bilansowaniu godzinowym',
+      'Data;"Pobrana przed bilansowaniem [kWh]";"Oddana przed bilansowaniem [kWh]";"Pobrana po bilansowaniu [kWh]";"Oddana po bilansowaniu [kWh]"',
+    ];
+    for (const variant of variants) {
+      const before = await parseText([variant, row('2024-05-01', 10)].join('\r\n'), { format: 'enea', ppeCode: 'P2' });
+      expect(before.errors).toEqual([]);
+      expect(before.readings[0]).toMatchObject({ importWh: 1500, exportWh: 250 });
+      const after = await parseText([variant, row('2024-05-01', 10)].join('\r\n'), { format: 'enea', ppeCode: 'P2', balancing: 'after' });
+      expect(after.readings[0]).toMatchObject({ importWh: 1250, exportWh: 0 });
+    }
+    const unknown = await parseText(['Data;Zużycie;Produkcja', row('2024-05-01', 10)].join('\n'), { format: 'enea', ppeCode: 'P2' });
+    expect(unknown.errors).toEqual([{ line: 1, reason: expect.stringMatching(/not an Enea eBOK header \(Data;Zużycie;Produkcja\).*Wolumen energii elektrycznej pobranej z sieci przed bilansowaniem godzinowym.*pobrana/) }]);
+  });
 });
 
 describe('generic CSV', () => {
@@ -145,6 +166,23 @@ describe('generic CSV', () => {
       { line: 4, field: 'import_wh', reason: expect.stringMatching(/negative/) },
     ]);
     const header = await parseText('a,b\n1,2\n', { format: 'generic' });
-    expect(header.errors[0]).toMatchObject({ line: 1, reason: expect.stringMatching(/header lacks/) });
+    expect(header.errors[0]).toMatchObject({ line: 1, reason: expect.stringMatching(/header lacks .*ppe_code,interval_start,interval_minutes,import_wh,export_wh/) });
+  });
+
+  test('dates off the calendar, 24:00, offsets beyond ±14:00, local times and values past the maximum are refused with the line', async () => {
+    const rows = ['2026-02-30T00:00:00+01:00', '2026-11-31T00:00:00+01:00', '2026-05-01T24:00:00+02:00', '2026-05-01T10:00:00+25:00', '2026-05-01T10:00:00']
+      .map((start) => `PL1,${start},15,1,0`);
+    rows.push('PL1,2026-05-01T10:00:00Z,15,9007199254740991,0', 'PL1,2026-05-01T10:15:00Z,15,250000001,0', 'PL1,2026-05-01T10:30:00Z,15,250000000,0');
+    const result = await parseText(['ppe_code,interval_start,interval_minutes,import_wh,export_wh', ...rows].join('\n'), { format: 'generic' });
+    expect(result.errors.map((e) => [e.line, e.field, e.reason])).toEqual([
+      [2, 'interval_start', expect.stringMatching(/not a day of the calendar/)],
+      [3, 'interval_start', expect.stringMatching(/not a day of the calendar/)],
+      [4, 'interval_start', expect.stringMatching(/00 to 23/)],
+      [5, 'interval_start', expect.stringMatching(/offset must be between/)],
+      [6, 'interval_start', expect.stringMatching(/has no offset/)],
+      [7, 'import_wh', expect.stringMatching(/maximum of 250000000 Wh/)],
+      [8, 'import_wh', expect.stringMatching(/maximum/)],
+    ]);
+    expect(result.readings).toHaveLength(1);
   });
 });

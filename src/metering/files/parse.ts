@@ -4,7 +4,10 @@
 import { parse } from 'csv-parse';
 import type { Readable } from 'node:stream';
 import { decodeToText } from './decode.js';
+import { FaultTally } from '../domain/error-summary.js';
+import { INSTANT_ACCEPTED, parseInstant } from '../domain/instant.js';
 import { isCalendarDate, kwhToWh, warsawWallTimeInstants, whInteger } from './units.js';
+import { type ColumnRef, describeProfile, type ImportProfile } from './profile.js';
 
 export type Quality = 'measured' | 'estimated' | 'substituted';
 
@@ -30,11 +33,15 @@ export interface ParseResult {
   readingCount: number;
   errors: LineError[];
   errorCount: number;
+  /** Every error, by reason: for a report that says a shared reason once. */
+  tally: FaultTally;
   linesRead: number;
 }
 
 export interface ParseOptions {
-  format: 'generic' | 'tauron' | 'enea';
+  format: 'generic' | 'tauron' | 'enea' | 'profile';
+  /** The import profile of a `profile` file. */
+  profile?: ImportProfile;
   /** The PPE of a DSO file (one PPE per file). */
   ppeCode?: string;
   /** DSO files: values before (default) or after hourly balancing. */
@@ -55,6 +62,7 @@ interface Row {
 class Collector {
   readonly readings: FileReading[] = [];
   readonly errors: LineError[] = [];
+  readonly tally = new FaultTally();
   errorCount = 0;
   readingCount = 0;
   constructor(private readonly maxErrors: number, private readonly onReading?: (reading: FileReading) => void) {}
@@ -65,6 +73,7 @@ class Collector {
   }
   error(line: number, reason: string, field?: string) {
     this.errorCount++;
+    this.tally.add(field ? { line, field, reason } : { line, reason });
     if (this.errors.length < this.maxErrors) this.errors.push(field ? { line, field, reason } : { line, reason });
   }
 }
@@ -74,8 +83,8 @@ export function headerKey(name: string): string {
   return name.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/ł/g, 'l').replace(/Ł/g, 'l').toLowerCase().replace(/[^a-z0-9[\]/]/g, '');
 }
 
-async function* rows(input: Readable, delimiter: string): AsyncGenerator<Row> {
-  const parser = decodeToText(input).pipe(parse({ delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, info: true, bom: true }));
+async function* rows(input: Readable, delimiter: string, encoding?: 'utf8' | 'win1250'): AsyncGenerator<Row> {
+  const parser = decodeToText(input, encoding).pipe(parse({ delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, info: true, bom: true }));
   for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
     yield { cells: record, line: info.lines };
   }
@@ -94,16 +103,22 @@ export async function parseMeteringFile(input: Readable, options: ParseOptions):
   };
   if (options.format === 'generic') await parseGeneric(counted(rows(input, ',')), collector);
   else if (options.format === 'tauron') await parseTauron(counted(rows(input, ';')), collector, options);
+  else if (options.format === 'profile') {
+    const profile = options.profile!;
+    const encoding = profile.encoding === 'utf-8' ? 'utf8' : profile.encoding === 'windows-1250' ? 'win1250' : undefined;
+    await parseProfile(counted(rows(input, profile.delimiter, encoding)), collector, profile, options);
+  }
   else await parseEnea(counted(rows(input, ';')), collector, options);
-  return { readings: collector.readings, readingCount: collector.readingCount, errors: collector.errors, errorCount: collector.errorCount, linesRead };
+  return { readings: collector.readings, readingCount: collector.readingCount, errors: collector.errors, errorCount: collector.errorCount, tally: collector.tally, linesRead };
 }
 
 // --- generic CSV ---------------------------------------------------------------------
 // ppe_code,interval_start,interval_minutes,import_wh,export_wh[,quality]
 // or with import_kwh,export_kwh (decimal point). interval_start: ISO 8601 with an offset.
 
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:?\d{2})$/;
 const QUALITIES: Quality[] = ['measured', 'estimated', 'substituted'];
+/** What the generic format accepts, said in its errors as in the README. */
+export const GENERIC_ACCEPTS = `the generic CSV is comma-separated with the header ppe_code,interval_start,interval_minutes,import_wh,export_wh[,quality] (or import_kwh,export_kwh with a decimal point and at most 3 decimals); interval_start is ${INSTANT_ACCEPTED}`;
 
 async function parseGeneric(source: AsyncGenerator<Row>, out: Collector) {
   let columns: Record<string, number> | undefined;
@@ -115,7 +130,7 @@ async function parseGeneric(source: AsyncGenerator<Row>, out: Collector) {
       const required = ['ppe_code', 'interval_start', 'interval_minutes', kwh ? 'import_kwh' : 'import_wh', kwh ? 'export_kwh' : 'export_wh'];
       const missing = required.filter((c) => !(c in columns!));
       if (missing.length > 0) {
-        out.error(line, `the header lacks ${missing.join(', ')} (expected ppe_code,interval_start,interval_minutes,import_wh,export_wh[,quality])`);
+        out.error(line, `the header lacks ${missing.join(', ')}: ${GENERIC_ACCEPTS}`);
         return;
       }
       continue;
@@ -125,8 +140,9 @@ async function parseGeneric(source: AsyncGenerator<Row>, out: Collector) {
     const ppeCode = cell('ppe_code').replace(/\s+/g, '').toUpperCase();
     if (!ppeCode) out.error(line, 'is empty', 'ppe_code');
     const startText = cell('interval_start');
-    const start = INSTANT.test(startText) ? new Date(startText) : null;
-    if (!start || Number.isNaN(start.getTime())) out.error(line, `"${startText}" is not an ISO 8601 instant with an offset`, 'interval_start');
+    const startMs = parseInstant(startText);
+    const start = typeof startMs === 'number' ? new Date(startMs) : null;
+    if (typeof startMs === 'string') out.error(line, startMs, 'interval_start');
     const minutesText = cell('interval_minutes');
     const minutes = /^\d+$/.test(minutesText) ? Number(minutesText) : NaN;
     // a month (heat) is checked against the calendar with the registry checks
@@ -157,10 +173,10 @@ interface HourValue {
 /** Resolves a local hour (date, hour 0..23) to its UTC start; the repeated autumn hour by order of appearance. */
 class HourResolver {
   private readonly seen = new Map<string, number>();
-  resolve(kind: string, date: string, hour: number): Date | string {
-    const instants = warsawWallTimeInstants(date, hour, 0);
-    if (instants.length === 0) return `${date} ${String(hour).padStart(2, '0')}:00 does not exist in Warsaw time (the spring DST change)`;
-    const key = `${kind}|${date}|${hour}`;
+  resolve(kind: string, date: string, hour: number, minute = 0): Date | string {
+    const instants = warsawWallTimeInstants(date, hour, minute);
+    if (instants.length === 0) return `${date} ${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')} does not exist in Warsaw time (the spring DST change)`;
+    const key = `${kind}|${date}|${hour}|${minute}`;
     const occurrence = this.seen.get(key) ?? 0;
     this.seen.set(key, occurrence + 1);
     // A further appearance is the same interval again: identical values are kept once,
@@ -188,6 +204,7 @@ function setValue(values: Map<number, HourValue>, start: Date, line: number, kin
 }
 
 // Tauron eLicznik: Data;Strefa;Wartość kWh;Rodzaj — Data is the hour ENDING at that local time (1..24).
+export const TAURON_ACCEPTS = 'a Tauron eLicznik export is ;-separated with the columns Data (or Data i godzina), Strefa, Wartość kWh (or Wartosc[kWh/kvar]) and Rodzaj (or Rodzaj energii); Data is the hour ending at that local time, 2024-05-01 1:00 to 2024-05-01 24:00';
 const TAURON_KINDS: Record<string, { kind: 'import' | 'export'; balancing: 'before' | 'after' }> = {
   pobor: { kind: 'import', balancing: 'before' },
   oddanie: { kind: 'export', balancing: 'before' },
@@ -209,7 +226,7 @@ async function parseTauron(source: AsyncGenerator<Row>, out: Collector, options:
       const value = keys.findIndex((k) => k.startsWith('wartosc'));
       const kind = keys.findIndex((k) => k === 'rodzaj' || k === 'rodzajenergii');
       if (date < 0 || value < 0 || kind < 0) {
-        out.error(line, 'not a Tauron eLicznik header: expected the columns Data;Strefa;Wartość kWh;Rodzaj');
+        out.error(line, `not a Tauron eLicznik header: ${TAURON_ACCEPTS}`);
         return;
       }
       columns = { date, value, kind };
@@ -221,7 +238,7 @@ async function parseTauron(source: AsyncGenerator<Row>, out: Collector, options:
     if (kind.balancing !== balancing) continue;
     const match = /^(\d{4}-\d{2}-\d{2}) (\d{1,2}):(\d{2})(?::\d{2})?$/.exec((cells[columns.date] ?? '').trim());
     if (!match || !isCalendarDate(match[1]) || match[3] !== '00' || Number(match[2]) < 1 || Number(match[2]) > 24) {
-      out.error(line, `"${(cells[columns.date] ?? '').trim()}" is not an hour-ending time like 2024-05-01 1:00 (1:00 to 24:00)`, 'Data');
+      out.error(line, `"${(cells[columns.date] ?? '').trim()}" is not an hour-ending time like 2024-05-01 1:00 (1:00 to 24:00 of a day of the calendar)`, 'Data');
       continue;
     }
     const wh = kwhToWh(cells[columns.value] ?? '');
@@ -237,6 +254,11 @@ async function parseTauron(source: AsyncGenerator<Row>, out: Collector, options:
 }
 
 // Enea eBOK: Data;pobrana przed;oddana przed;pobrana po;oddana po — Data like ="2024-05-01 10:59" is the hour 10:00–11:00.
+export const ENEA_ACCEPTS = 'an Enea eBOK export is ;-separated with the column Data and a column for energy drawn and one for energy fed in, '
+  + 'before and after hourly balancing; accepted headers: "Wolumen energii elektrycznej pobranej z sieci przed bilansowaniem godzinowym", '
+  + '"... oddanej do sieci przed bilansowaniem godzinowym", "... pobranej z sieci po bilansowaniu godzinowym", "... oddanej do sieci po bilansowaniu godzinowym", '
+  + 'with or without "Wolumen energii", with "pobrana"/"oddana" in place of "pobranej"/"oddanej" (e.g. "Energia pobrana przed bilansowaniem"); '
+  + 'Data like ="2024-05-01 10:59" is the hour 10:00 to 11:00';
 async function parseEnea(source: AsyncGenerator<Row>, out: Collector, options: ParseOptions) {
   const ppeCode = (options.ppeCode ?? '').replace(/\s+/g, '').toUpperCase();
   const balancing = options.balancing ?? 'before';
@@ -246,12 +268,14 @@ async function parseEnea(source: AsyncGenerator<Row>, out: Collector, options: P
   for await (const { cells, line } of source) {
     if (!columns) {
       const keys = cells.map(headerKey);
-      const find = (direction: string, when: string) => keys.findIndex((k) => k.includes(direction) && k.includes(when));
+      // "pobranej" or "pobrana", "oddanej" or "oddana"; "przed" or "po (z)bilansowaniu"; "Wolumen energii ..." or not
+      const when = (k: string) => (k.includes('przed') ? 'before' : k.includes('pobilansowaniu') || k.includes('pozbilansowaniu') ? 'after' : undefined);
+      const find = (direction: string) => keys.findIndex((k) => k.includes(direction) && when(k) === balancing);
       const date = keys.findIndex((k) => k === 'data');
-      const imp = find('pobranej', balancing === 'before' ? 'przed' : 'pobilansowaniu');
-      const exp = find('oddanej', balancing === 'before' ? 'przed' : 'pobilansowaniu');
+      const imp = find('pobran');
+      const exp = find('oddan');
       if (date < 0 || imp < 0 || exp < 0) {
-        out.error(line, 'not an Enea eBOK header: expected Data and the volumes drawn and fed in before and after hourly balancing');
+        out.error(line, `not an Enea eBOK header (${cells.map((c) => c.trim()).join(';').slice(0, 300)}): ${ENEA_ACCEPTS}`);
         return;
       }
       columns = { date, import: imp, export: exp };
@@ -259,7 +283,7 @@ async function parseEnea(source: AsyncGenerator<Row>, out: Collector, options: P
     }
     const dateText = (cells[columns.date] ?? '').trim().replace(/^="?/, '').replace(/"$/, '').trim();
     const match = /^(\d{4}-\d{2}-\d{2}) (\d{2}):59$/.exec(dateText);
-    if (!match || !isCalendarDate(match[1]) || Number(match[2]) > 23) { out.error(line, `"${dateText}" is not an hour like 2024-05-01 10:59`, 'Data'); continue; }
+    if (!match || !isCalendarDate(match[1]) || Number(match[2]) > 23) { out.error(line, `"${dateText}" is not an hour like 2024-05-01 10:59 (00:59 to 23:59 of a day of the calendar)`, 'Data'); continue; }
     const importWh = kwhToWh((cells[columns.import] ?? '').replace(/"/g, ''));
     const exportWh = kwhToWh((cells[columns.export] ?? '').replace(/"/g, ''));
     if (typeof importWh === 'string') out.error(line, importWh, 'pobrana');
@@ -272,4 +296,102 @@ async function parseEnea(source: AsyncGenerator<Row>, out: Collector, options: P
   }
   if (!columns) { out.error(1, 'the file is empty'); return; }
   combineHours(values, new Set(['import', 'export']), ppeCode, out);
+}
+
+// --- import profiles -----------------------------------------------------------------
+
+const DATE_PATTERNS: Record<ImportProfile['time']['dateFormat'], RegExp> = {
+  'YYYY-MM-DD': /^(?<y>\d{4})-(?<m>\d{2})-(?<d>\d{2})$/,
+  'DD.MM.YYYY': /^(?<d>\d{2})\.(?<m>\d{2})\.(?<y>\d{4})$/,
+  'DD-MM-YYYY': /^(?<d>\d{2})-(?<m>\d{2})-(?<y>\d{4})$/,
+  'DD/MM/YYYY': /^(?<d>\d{2})\/(?<m>\d{2})\/(?<y>\d{4})$/,
+  'YYYY.MM.DD': /^(?<y>\d{4})\.(?<m>\d{2})\.(?<d>\d{2})$/,
+};
+const TIME = /^(\d{1,2})(?::(\d{2})(?::(\d{2}))?)?$/;
+const RANGE = /^(\d{1,2}:\d{2})(?::\d{2})?\s*-\s*(\d{1,2}:\d{2})(?::\d{2})?$/;
+/** A profile's column names compared without case, blanks or Polish diacritics (signs such as A+ and A- kept). */
+const columnKey = (name: string) => name.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[łŁ]/g, 'l').toLowerCase().replace(/\s+/g, '');
+/** A cell without Excel's ="..." quoting and surrounding blanks. */
+const bare = (cell: string | undefined) => (cell ?? '').trim().replace(/^="?/, '').replace(/"$/, '').trim();
+
+function profileDate(text: string, format: ImportProfile['time']['dateFormat']): string | undefined {
+  const m = DATE_PATTERNS[format].exec(text);
+  if (!m?.groups) return undefined;
+  const iso = `${m.groups.y}-${m.groups.m}-${m.groups.d}`;
+  return isCalendarDate(iso) ? iso : undefined;
+}
+
+function profileWh(text: string, profile: ImportProfile): number | string {
+  const value = bare(text).replace(/\s/g, '');
+  if (value === '') return 'is empty (a missing value is never invented)';
+  if (profile.unit === 'Wh') return whInteger(value);
+  const other = profile.decimalSeparator === ',' ? '.' : ',';
+  if (value.includes(other)) return `"${value}": the decimal separator of this profile is "${profile.decimalSeparator}"`;
+  return kwhToWh(value);
+}
+
+async function parseProfile(source: AsyncGenerator<Row>, out: Collector, profile: ImportProfile, options: ParseOptions) {
+  const interval = profile.time.intervalMinutes;
+  const fixedPpe = (options.ppeCode ?? '').replace(/\s+/g, '').toUpperCase();
+  const hours = new HourResolver();
+  let index: ((ref: ColumnRef) => number) | undefined = profile.headerRow === 0 ? (ref) => (ref as number) - 1 : undefined;
+  let rowsSeen = 0;
+  const name = (ref: ColumnRef) => (typeof ref === 'number' ? `column ${ref}` : ref);
+  for await (const { cells, line } of source) {
+    rowsSeen++;
+    if (!index) {
+      if (line < profile.headerRow) continue;
+      const keys = cells.map((c) => columnKey(bare(c)));
+      const find = (ref: ColumnRef) => (typeof ref === 'number' ? ref - 1 : keys.indexOf(columnKey(ref)));
+      const refs = [profile.time.timeColumn, ...(profile.time.dateColumn !== undefined ? [profile.time.dateColumn] : []), ...(profile.ppeColumn !== undefined ? [profile.ppeColumn] : []), ...profile.values.map((v) => v.column)];
+      const missing = refs.filter((ref) => find(ref) < 0 || find(ref) >= cells.length);
+      if (missing.length > 0) {
+        out.error(line, `the header (${cells.map(bare).join(profile.delimiter).slice(0, 300)}) lacks ${missing.map((m) => `"${name(m)}"`).join(', ')}: ${describeProfile(profile)}`);
+        return;
+      }
+      index = find;
+      continue;
+    }
+    const timeText = bare(cells[index(profile.time.timeColumn)]);
+    let dateText: string;
+    let clock: string;
+    if (profile.time.dateColumn !== undefined) {
+      dateText = bare(cells[index(profile.time.dateColumn)]);
+      clock = timeText;
+    } else {
+      const split = /^(\S+)[ T](.+)$/.exec(timeText);
+      dateText = split?.[1] ?? timeText;
+      clock = split?.[2]?.trim() ?? '';
+    }
+    const date = profileDate(dateText, profile.time.dateFormat);
+    const timeField = name(profile.time.dateColumn ?? profile.time.timeColumn);
+    if (!date) { out.error(line, `"${dateText}" is not a day of the calendar written ${profile.time.dateFormat}`, timeField); continue; }
+    // a range "10:00-11:00" gives its start whatever the convention
+    const range = RANGE.exec(clock);
+    const time = TIME.exec(range ? range[1] : clock);
+    const hour = time ? Number(time[1]) : NaN;
+    const minute = time ? Number(time[2] ?? '0') : NaN;
+    const endsInterval = profile.time.convention === 'hour-ending' && !range;
+    const startMinutes = hour * 60 + minute - (endsInterval ? interval : 0);
+    const lastStart = 24 * 60 - interval;
+    if (!time || minute > 59 || (time[3] !== undefined && time[3] !== '00') || minute % interval !== 0 || startMinutes < 0 || startMinutes > lastStart) {
+      const accepted = endsInterval ? `${Math.floor(interval / 60)}:${String(interval % 60).padStart(2, '0')} to 24:00, the end of the interval` : `0:00 to ${Math.floor(lastStart / 60)}:${String(lastStart % 60).padStart(2, '0')}, the start of the interval`;
+      out.error(line, `"${clock}" is not a time of this profile (${interval}-minute intervals, ${accepted})`, name(profile.time.timeColumn));
+      continue;
+    }
+    const ppeCode = profile.ppeColumn !== undefined ? bare(cells[index(profile.ppeColumn)]).replace(/\s+/g, '').toUpperCase() : fixedPpe;
+    if (!ppeCode) { out.error(line, 'is empty', name(profile.ppeColumn!)); continue; }
+    const whs = { import: 0, export: 0 };
+    let bad = false;
+    for (const v of profile.values) {
+      const wh = profileWh(cells[index(v.column)] ?? '', profile);
+      if (typeof wh === 'string') { out.error(line, wh, name(v.column)); bad = true; } else whs[v.direction] = wh;
+    }
+    if (bad) continue;
+    const start = hours.resolve(ppeCode, date, Math.floor(startMinutes / 60), startMinutes % 60);
+    if (typeof start === 'string') { out.error(line, start, timeField); continue; }
+    out.emit({ line, ppeCode, intervalStart: start, intervalMinutes: interval, importWh: whs.import, exportWh: whs.export, quality: 'measured' });
+  }
+  if (rowsSeen === 0) out.error(1, 'the file is empty');
+  else if (!index) out.error(1, `the file has fewer than ${profile.headerRow} lines: no header: ${describeProfile(profile)}`);
 }

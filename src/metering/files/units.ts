@@ -1,6 +1,9 @@
 // Numbers in DSO files: kWh with a decimal comma (or point). Converted to whole Wh by
 // string arithmetic, never through floating point; a fraction of a Wh is an error.
 import { DateTime } from 'luxon';
+import { MAX_WH_PER_VALUE } from '../domain/limits.js';
+
+const tooLarge = (text: string) => `"${text.trim()}" is more than the maximum of ${MAX_WH_PER_VALUE} Wh (${MAX_WH_PER_VALUE / 1_000_000} MWh) a value`;
 
 const ZONE = 'Europe/Warsaw';
 
@@ -10,16 +13,19 @@ export function kwhToWh(text: string): number | string {
   if (!match) return value.startsWith('-') ? `negative value "${text.trim()}"` : `"${text.trim()}" is not a number of kWh`;
   const fraction = (match[2] ?? '').replace(/0+$/, '');
   if (fraction.length > 3) return `"${text.trim()}" kWh is not a whole number of Wh`;
+  // compared as digits first: a long number is never rounded by a float on the way
+  if (match[1].replace(/^0+/, '').length > 12) return tooLarge(text);
   const wh = Number(match[1]) * 1000 + Number(fraction.padEnd(3, '0') || '0');
-  return Number.isSafeInteger(wh) ? wh : `"${text.trim()}" is too large`;
+  return wh <= MAX_WH_PER_VALUE ? wh : tooLarge(text);
 }
 
 export function whInteger(text: string): number | string {
   const value = text.trim();
   if (/^-\d/.test(value)) return `negative value "${value}"`;
   if (!/^\d+$/.test(value)) return `"${value}" is not a whole number of Wh`;
+  if (value.replace(/^0+/, '').length > 15) return tooLarge(value);
   const wh = Number(value);
-  return Number.isSafeInteger(wh) ? wh : `"${value}" is too large`;
+  return wh <= MAX_WH_PER_VALUE ? wh : tooLarge(value);
 }
 
 /**

@@ -23,6 +23,8 @@ export interface ClusterMonthView {
   transfers?: { receivers: string[]; suppliers: string[]; wh: number[][] };
   supportRows?: [string, Html][];
   compliance?: { warnings: string[] };
+  /** Import profiles (built-in and the cluster's own): name and description. */
+  profiles: { name: string; description?: string }[];
 }
 
 export function clusterMonthView(f: Format, v: ClusterMonthView): SafeHtml {
@@ -64,7 +66,7 @@ ${table([{ label: t(lang, 'receiver') }, ...v.transfers.suppliers.map((s) => ({ 
     : '';
   const completeness = html`<section aria-labelledby="gaps-h"><h2 id="gaps-h">${t(lang, 'completeness')}</h2>${v.gaps.length === 0 ? html`<p class="ok">${t(lang, 'complete')}</p>` : table([{ label: t(lang, 'ppeCode') }, { label: t(lang, 'missing') }],
     v.gaps.map((g) => [g.ppeCode, html`${g.missing.slice(0, 5).map((m, i) => html`${i ? html`<br>` : ''}${f.instant(m.from)} – ${f.instant(m.to)}`)}${g.missing.length > 5 ? html`<br>${t(lang, 'andMore')} (${f.int(g.missing.length - 5)})` : ''}`]))}</section>`;
-  const importForm = html`<section aria-labelledby="import-h"><h2 id="import-h">${t(lang, 'importFile')}</h2><form id="import" class="inline"><div><label for="format">${t(lang, 'format')}</label><select id="format" name="format"><option value="tauron">Tauron eLicznik</option><option value="enea">Enea eBOK</option><option value="generic">${t(lang, 'formatGeneric')}</option></select></div>
+  const importForm = html`<section aria-labelledby="import-h"><h2 id="import-h">${t(lang, 'importFile')}</h2><form id="import" class="inline"><div><label for="format">${t(lang, 'format')}</label><select id="format" name="format"><option value="tauron">Tauron eLicznik</option><option value="enea">Enea eBOK</option><option value="generic">${t(lang, 'formatGeneric')}</option>${v.profiles.map((p) => html`<option value="profile:${p.name}">${t(lang, 'formatProfile')}: ${profileTitle(p)}</option>`)}</select></div>
 <div><label for="ppe">${t(lang, 'ppeCodeHint')}</label><input id="ppe" name="ppeCode"></div><div><label for="file">${t(lang, 'file')}</label><input id="file" name="file" type="file" accept=".csv,.txt,text/csv" required></div><button type="submit">${t(lang, 'send')}</button></form>
 <div id="import-result" role="status" aria-live="polite"></div></section>`;
   const close = v.closed ? '' : html`<section aria-labelledby="close-h"><h2 id="close-h">${t(lang, 'closeMonth')}</h2><p class="muted small">${t(lang, 'closeHelp')}</p><form method="post" action="/portal/cluster/${v.month}/close" class="inline"><label class="check"><input type="checkbox" name="allowGaps" value="1"> ${t(lang, 'allowGaps')}</label><div><label for="reason">${t(lang, 'closeReason')}</label><input id="reason" name="reason" size="40"></div><button type="submit">${t(lang, 'closeMonth')}</button></form></section>`;
@@ -89,4 +91,9 @@ function importTexts(f: Format) {
   return {
     sending: t(lang, 'importing'), reload: t(lang, 'importReload'), failed: t(lang, 'importFailed'), badLines: t(lang, 'badLines'), line: t(lang, 'line'), reason: t(lang, 'reason'),
   };
+}
+
+/** A profile as a person recognises it: its description up to the first colon (the DSO and its portal), else its name. */
+function profileTitle(p: { name: string; description?: string }): string {
+  return p.description?.split(/[:,]/)[0]?.trim() || p.name;
 }

@@ -19,7 +19,8 @@ const REASONS: [RegExp, TextKey][] = [
   [/unknown metering point|not assigned|unknown ppe/i, 'reasonUnknownPpe'],
   [/ppeCode|ppe code/i, 'reasonPpeRequired'],
   [/pobór|oddanie|direction|kind of energy/i, 'reasonDirection'],
-  [/whole number|not a number|decimal|kWh/i, 'reasonNumber'],
+  [/whole number|not a number|decimal|kWh|maximum|too large/i, 'reasonNumber'],
+  [/profile/i, 'reasonProfile'],
   [/does not exist|instant|hour|date|time|grid|calendar|day/i, 'reasonDate'],
   [/columns?/i, 'reasonColumns'],
 ];
@@ -46,14 +47,17 @@ export function acceptedReport(f: Format, report: ImportReport): FileReportJson 
   };
 }
 
-export function rejectedReport(f: Format, errors: { line?: number; field?: string; reason: string }[], total: number): FileReportJson {
+export function rejectedReport(f: Format, errors: { line?: number; field?: string; reason: string; count?: number; lastLine?: number }[], total: number): FileReportJson {
   const lang = f.lang;
-  const bad = errors.map((e) => ({ line: e.line !== undefined ? f.int(e.line) : '—', reason: fileReason(f, e.reason) }));
+  // a reason many lines share comes once, with the range of lines and how many
+  const lineOf = (e: (typeof errors)[number]) => (e.line === undefined ? '—'
+    : e.count && e.count > 1 && e.lastLine !== undefined ? `${f.int(e.line)}–${f.int(e.lastLine)} (${f.int(e.count)} ${t(lang, 'importLinesShort')})` : f.int(e.line));
+  const bad = errors.map((e) => ({ line: lineOf(e), reason: fileReason(f, e.reason) }));
   return {
     ok: false,
     title: t(lang, 'importRejected'),
     summary: [`${t(lang, 'badLines')}: ${f.int(total)}`],
     bad,
-    more: total > errors.length ? `${t(lang, 'andMore')} (${f.int(total - errors.length)})` : null,
+    more: total > errors.reduce((n, e) => n + (e.count ?? 1), 0) ? `${t(lang, 'andMore')} (${f.int(total - errors.reduce((n, e) => n + (e.count ?? 1), 0))})` : null,
   };
 }

@@ -87,6 +87,12 @@ export interface MemberStatement extends EnergyTotals {
   feesGrosze: number;
   vatRateBp: number;
   vatGrosze: number;
+  /** VAT on what a VAT-payer member supplied (its self-billing invoice or its own invoice); 0 for a non-payer. */
+  suppliedVatGrosze?: number;
+  /** The documents' grosses: the member's invoice (received, fees, VAT) and what it supplied (with its VAT). */
+  invoiceGrossGrosze?: number;
+  suppliedGrossGrosze?: number;
+  /** What the member pays (positive) or is paid (negative): invoice gross minus supplied gross. */
   netAmountGrosze: number;
   savingsGrosze: number;
   exportShareBp: number;
@@ -130,6 +136,8 @@ export function buildStatements(
   terms: PricingTerms,
   contracts: ContractTerms[],
   renewableExportWh: Map<string, number>,
+  /** Members who are VAT payers: what they supply carries VAT. */
+  vatPayers: ReadonlySet<string> = new Set(),
 ): { members: MemberStatement[]; cluster: ClusterMonth } {
   const cluster = zero();
   for (const totals of month.members.values()) for (const f of ENERGY_FIELDS) cluster[f] += totals[f];
@@ -155,12 +163,17 @@ export function buildStatements(
     // VAT on what the member buys: energy received and the coordinator's fees. Energy it
     // supplied is settled on its own document (self-billing or a settlement statement).
     const vatGrosze = applyRateBp(receivedValueGrosze + feesGrosze, terms.vatRateBp);
+    // a VAT payer's supply is invoiced with VAT (self-billing or its own invoice); so the
+    // amount due is exactly the signed sum of the member's documents
+    const suppliedVatGrosze = vatPayers.has(memberId) ? applyRateBp(suppliedValueGrosze, terms.vatRateBp) : 0;
+    const invoiceGrossGrosze = receivedValueGrosze + feesGrosze + vatGrosze;
+    const suppliedGrossGrosze = suppliedValueGrosze + suppliedVatGrosze;
     statements.push({
       memberId, agreementVersion: terms.version, ...totals,
       poolReceivedValueGrosze, receivedValueGrosze, poolSuppliedValueGrosze, suppliedValueGrosze,
       feeReceivedGrosze, feeSuppliedGrosze, monthlyFeeGrosze: terms.monthlyFeeGroszePerMember, feesGrosze,
-      vatRateBp: terms.vatRateBp, vatGrosze,
-      netAmountGrosze: receivedValueGrosze + feesGrosze + vatGrosze - suppliedValueGrosze,
+      vatRateBp: terms.vatRateBp, vatGrosze, suppliedVatGrosze, invoiceGrossGrosze, suppliedGrossGrosze,
+      netAmountGrosze: invoiceGrossGrosze - suppliedGrossGrosze,
       savingsGrosze: priceWh(totals.receivedWh, terms.referenceGridPriceGroszePerMwh) - receivedValueGrosze,
       exportShareBp: basisPoints(totals.exportWh, cluster.exportWh),
       importShareBp: basisPoints(totals.importWh, cluster.importWh),
