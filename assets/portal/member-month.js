@@ -14,7 +14,7 @@
         { label: l.supplied, data: d.supplied.map((v) => -v), stack: 'p', backgroundColor: '#f59e0b' }, { label: l.fedIn, data: d.fedIn.map((v) => -v), stack: 'p', backgroundColor: '#a16207' },
       ],
     },
-    options: { ...common, scales: { x: { stacked: true }, y: { stacked: true, title: { display: true, text: l.kwh } } } },
+    options: { ...common, scales: { x: { stacked: true, title: { display: true, text: l.month } }, y: { stacked: true, title: { display: true, text: l.kwh } } } },
   });
   new Chart(document.getElementById('curve'), {
     type: 'line',

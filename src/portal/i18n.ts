@@ -105,7 +105,7 @@ const TEXTS = {
   kind_correction: ['Korekta', 'Correction'],
   download: ['Pobierz', 'Download'],
   downloadPdf: ['PDF', 'PDF'],
-  downloadXml: ['XML (FA(3))', 'XML (FA(3))'],
+  downloadXml: ['XML', 'XML'],
   downloadLabel: ['Pobierz dokument', 'Download document'],
   ksef: ['KSeF', 'KSeF'],
   ksefNotSent: ['nie wysłano', 'not sent'],
@@ -273,7 +273,8 @@ export class Format {
 
   constructor(readonly lang: Lang) {
     this.locale = lang === 'pl' ? 'pl-PL' : 'en-GB';
-    this.integer = new Intl.NumberFormat(this.locale, { maximumFractionDigits: 0 });
+    // grouping always: 9 275,105 and 10 366,356 line up in a column (pl-PL leaves 4 digits ungrouped)
+    this.integer = new Intl.NumberFormat(this.locale, { maximumFractionDigits: 0, useGrouping: 'always' } as Intl.NumberFormatOptions);
     this.decimal = lang === 'pl' ? ',' : '.';
     this.dateTime = new Intl.DateTimeFormat(this.locale, { timeZone: 'Europe/Warsaw', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
     this.date = new Intl.DateTimeFormat(this.locale, { timeZone: 'UTC', dateStyle: 'long' });

@@ -42,7 +42,7 @@ test('every text has a Polish and an English version', () => {
 test('money, energy and shares in the locale\'s format, from integers, signs written', () => {
   const pl = new Format('pl');
   const en = new Format('en');
-  expect(pl.zl(123456)).toBe('1234,56 zł');
+  expect(pl.zl(123456)).toBe('1\u00a0234,56 zł');
   expect(pl.zl(12345678)).toBe('123 456,78 zł'.replace(' ', '\u00a0'));
   expect(en.zl(12345678)).toBe('123,456.78 zł');
   expect(pl.signedZl(183)).toBe('+1,83 zł');

@@ -23,7 +23,7 @@ const ids: Record<string, string> = {};
 const secrets: Record<string, string> = {};
 
 const quarter = (i: number) => new Date(Date.parse('2026-05-01T00:00:00+02:00') + i * 900_000).toISOString();
-const plKwh = (wh: number) => `${Math.floor(wh / 1000).toLocaleString('pl-PL')},${String(wh % 1000).padStart(3, '0')} kWh`;
+const plKwh = (wh: number) => `${Math.floor(wh / 1000).toLocaleString('pl-PL', { useGrouping: 'always' } as Intl.NumberFormatOptions)},${String(wh % 1000).padStart(3, '0')} kWh`;
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: .ci/run installs Debian's chromium package`);

@@ -70,7 +70,7 @@ ${table([{ label: t(lang, 'receiver') }, ...v.transfers.suppliers.map((s) => ({ 
 <div><label for="ppe">${t(lang, 'ppeCodeHint')}</label><input id="ppe" name="ppeCode"></div><div><label for="file">${t(lang, 'file')}</label><input id="file" name="file" type="file" accept=".csv,.txt,text/csv" required></div><button type="submit">${t(lang, 'send')}</button></form>
 <div id="import-result" role="status" aria-live="polite"></div></section>`;
   const close = v.closed ? '' : html`<section aria-labelledby="close-h"><h2 id="close-h">${t(lang, 'closeMonth')}</h2><p class="muted small">${t(lang, 'closeHelp')}</p><form method="post" action="/portal/cluster/${v.month}/close" class="inline"><label class="check"><input type="checkbox" name="allowGaps" value="1"> ${t(lang, 'allowGaps')}</label><div><label for="reason">${t(lang, 'closeReason')}</label><input id="reason" name="reason" size="40"></div><button type="submit">${t(lang, 'closeMonth')}</button></form></section>`;
-  return html`<p>${t(lang, 'status')}: <strong data-testid="status">${t(lang, v.closed ? 'closed' : 'provisional')}</strong>${v.closedAt ? html` <span class="muted">(${t(lang, 'closedOn')}: ${f.instant(v.closedAt)})</span>` : ''}</p>
+  return html`<p>${t(lang, 'status')}: <strong data-testid="status">${t(lang, v.closed ? 'closed' : 'provisional')}</strong>${v.closedAt ? html` <span class="muted">(${t(lang, 'closedOn')} ${f.instant(v.closedAt)})</span>` : ''}</p>
 ${v.closed ? html`<p class="note">${t(lang, 'closedNote')}</p>` : ''}
 <div class="grid"><section><h2>${t(lang, 'totals')}</h2>${totals}</section>
 <section aria-labelledby="trend-h"><h2 id="trend-h">${t(lang, 'trend')}</h2><div class="chart"><canvas id="trend" role="img" aria-label="${t(lang, 'trend')}"></canvas></div>

@@ -54,7 +54,7 @@ export function memberMonthView(f: Format, v: MemberMonthView): SafeHtml {
   const lang = f.lang;
   const s = v.statement;
   const statusText = v.status === 'closed' ? t(lang, 'closed') : v.status === 'provisional' ? t(lang, 'provisional') : t(lang, 'noData');
-  const head = html`<p>${t(lang, 'member')}: <strong>${v.memberName}</strong> · ${t(lang, 'status')}: <strong data-testid="status">${statusText}</strong>${v.closedAt ? html` <span class="muted">(${t(lang, 'closedOn')}: ${f.instant(v.closedAt)})</span>` : ''}</p>
+  const head = html`<p>${t(lang, 'member')}: <strong>${v.memberName}</strong> · ${t(lang, 'status')}: <strong data-testid="status">${statusText}</strong>${v.closedAt ? html` <span class="muted">(${t(lang, 'closedOn')} ${f.instant(v.closedAt)})</span>` : ''}</p>
 ${v.status === 'closed' ? html`<p class="note">${t(lang, 'closedNote')}</p>` : ''}`;
   if (!s) {
     return html`${head}<p class="note" data-testid="no-data">${t(lang, 'noDataYet')}</p>${documentsSection(f, v)}`;
@@ -88,10 +88,10 @@ ${table([{ label: t(lang, 'toDocument') }, { label: t(lang, 'pendingDifference')
     : '';
   const chartLabels = {
     own: t(lang, 'selfConsumedWh'), cluster: t(lang, 'receivedWh'), grid: t(lang, 'gridImportWh'), supplied: t(lang, 'suppliedWh'), fedIn: t(lang, 'gridExportWh'),
-    imported: t(lang, 'importWh'), exported: t(lang, 'exportWh'), kwh: 'kWh', wh: 'Wh', locale: f.locale, supplier: t(lang, 'receivedFrom'),
+    imported: t(lang, 'importWh'), exported: t(lang, 'exportWh'), kwh: 'kWh', wh: 'Wh', locale: f.locale, month: f.month(v.month), supplier: t(lang, 'receivedFrom'),
   };
   const chart = {
-    days: v.daily.map((d) => f.day(d.day).replace(/\s*\d{4}.*$/, '')),
+    days: v.daily.map((d) => String(Number(d.day.slice(8)))),
     // kWh with three decimals, as text then number: integer Wh divided only for drawing
     own: v.daily.map((d) => d.selfConsumedWh / 1000), cluster: v.daily.map((d) => d.receivedWh / 1000), grid: v.daily.map((d) => d.gridImportWh / 1000),
     supplied: v.daily.map((d) => d.suppliedWh / 1000), fedIn: v.daily.map((d) => d.gridExportWh / 1000),
