@@ -90,7 +90,7 @@ test('a member sees its months from admission, its provisional month with the AP
   await page.waitForURL(/months\/2026-05/);
   const api = (await t.http.get(`/clusters/${clusterId}/settlements/2026-05/members/${ids.home}`).set(coordinator).expect(200)).body;
   expect(api.receivedWh).toBeGreaterThan(0);
-  await expect(page.getByRole('row', { name: /Otrzymane z klastra/ }).textContent()).resolves.toContain(plKwh(api.receivedWh));
+  await expect(page.getByRole('row', { name: /^Otrzymane z klastra/ }).textContent()).resolves.toContain(plKwh(api.receivedWh));
   // the charts are drawn by the portal's own script under the CSP, with nothing refused
   await chartDrawn(page, 'daily');
   await chartDrawn(page, 'curve');
@@ -104,7 +104,7 @@ test('a member sees its months from admission, its provisional month with the AP
   await page.getByTestId('no-data').waitFor();
   await page.goto(`${base}/portal/months/2026-05?lang=en`);
   await page.getByRole('heading', { name: 'Statement for May 2026' }).waitFor();
-  await expect(page.getByRole('row', { name: /Received from the cluster/ }).textContent()).resolves.toContain(`${Math.floor(api.receivedWh / 1000).toLocaleString('en-GB')}.${String(api.receivedWh % 1000).padStart(3, '0')} kWh`);
+  await expect(page.getByRole('row', { name: /^Received from the cluster/ }).textContent()).resolves.toContain(`${Math.floor(api.receivedWh / 1000).toLocaleString('en-GB')}.${String(api.receivedWh % 1000).padStart(3, '0')} kWh`);
   await page.close();
 });
 
