@@ -53,7 +53,7 @@ ${v.pending.length ? html`<p>${t(lang, 'pendingCorrectionHelp')}</p>${table([{ l
     : '';
   const transfers = v.transfers
     ? html`<section aria-labelledby="transfers-h"><h2 id="transfers-h">${t(lang, 'transfers')}</h2><p class="muted small">${t(lang, 'transfersHelp')}</p>
-<div class="chart"><canvas id="transfers" role="img" aria-label="${t(lang, 'transfers')}"></canvas></div>
+<div class="chart" style="height:${Math.min(640, 110 + 36 * v.transfers.receivers.length)}px"><canvas id="transfers" role="img" aria-label="${t(lang, 'transfers')}"></canvas></div>
 ${table([{ label: t(lang, 'receiver') }, ...v.transfers.suppliers.map((s) => ({ label: s, num: true })), { label: t(lang, 'total'), num: true }],
     v.transfers.receivers.map((r, i) => [r, ...v.transfers!.wh[i]!.map((wh) => f.kwh(wh)), f.kwh(v.transfers!.wh[i]!.reduce((a, b) => a + b, 0))]), { testId: 'transfers' })}</section>`
     : '';

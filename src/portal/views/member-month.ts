@@ -65,7 +65,7 @@ ${v.status === 'closed' ? html`<p class="note">${t(lang, 'closedNote')}</p>` : '
     .reduce((a, d) => a + (d.correctedKind === 'invoice' ? d.differenceGrossGrosze! : -d.differenceGrossGrosze!), 0);
   const hasCorrections = v.documents.some((d) => d.kind === 'correction');
   const due = s.netAmountGrosze + corrections;
-  const headline = html`<section aria-labelledby="due"><h2 id="due">${due > 0 ? t(lang, 'toPay') : due < 0 ? t(lang, 'owedToYou') : t(lang, 'nothingDue')}</h2>
+  const headline = html`<section aria-labelledby="due"><h2 id="due">${due > 0 ? t(lang, 'toPay') : due < 0 ? t(lang, 'owedToYou') : t(lang, 'nothingDue')}${v.status === 'provisional' ? html` <span class="muted small">(${t(lang, 'provisionalShort')})</span>` : ''}</h2>
 <p class="big" data-testid="net-amount">${f.zl(Math.abs(due))}</p>
 ${hasCorrections ? html`<p class="small">${t(lang, 'netAmountGrosze')}: ${f.zl(s.netAmountGrosze)}<br>${t(lang, 'correctionsIssued')}: <span data-testid="corrections-total">${f.signedZl(corrections)}</span></p>` : ''}
 <p class="muted small">${t(lang, 'headlineHelp')}</p></section>`;
@@ -104,7 +104,7 @@ ${table([{ label: t(lang, 'toDocument') }, { label: t(lang, 'pendingDifference')
     v.daily.map((d) => [f.day(d.day), f.kwh(d.selfConsumedWh), f.kwh(d.receivedWh), f.kwh(d.gridImportWh), f.kwh(d.suppliedWh), f.kwh(d.gridExportWh)]));
   const receivedFrom = v.receivedFrom
     ? html`<section aria-labelledby="from"><h2 id="from">${t(lang, 'receivedFrom')}</h2><p class="muted small">${t(lang, 'receivedFromHelp')}</p>
-${v.receivedFrom.length ? html`<div class="chart"><canvas id="from-chart" role="img" aria-label="${t(lang, 'receivedFrom')}"></canvas></div>` : ''}
+${v.receivedFrom.length ? html`<div class="chart" style="height:${Math.min(480, 100 + 36 * v.receivedFrom.length)}px"><canvas id="from-chart" role="img" aria-label="${t(lang, 'receivedFrom')}"></canvas></div>` : ''}
 ${table([{ label: t(lang, 'supplier') }, { label: t(lang, 'receivedWh'), num: true }], v.receivedFrom.map((r) => [r.name, f.kwh(r.wh)]), { testId: 'received-from' })}</section>`
     : '';
   return html`${head}${pending}
