@@ -1,6 +1,7 @@
 // A synthetic cluster of N PPE for benchmarks: members of every kind, a realistic share
 // of PV prosumers, built with the registry decider and appended in bulk.
 import { DateTime } from 'luxon';
+import type pg from 'pg';
 import { type ClusterCommand, type ClusterEvent, clusterDecider, clusterStreamId } from '../src/clusters/registry/registry.js';
 import type { EventStore } from '../src/event-store/event-store.port.js';
 import { nipCheckDigit } from '../src/clusters/registry/nip.js';
@@ -77,4 +78,35 @@ export function monthIntervals(month: string): Date[] {
   const result: Date[] = [];
   for (let t = start.toMillis(); t < end.toMillis(); t += 900_000) result.push(new Date(t));
   return result;
+}
+
+/** Writes a month of synthetic 15-minute values straight into the interval read model (benchmarks start from there). */
+export async function fillMeterDays(pool: pg.Pool, clusterId: string, points: SyntheticPoint[], month: string, days: number): Promise<void> {
+  const intervals = monthIntervals(month).slice(0, days * 96);
+  const dayCount = Math.ceil(intervals.length / 96);
+  for (let p0 = 0; p0 < points.length; p0 += 200) {
+    const rows: unknown[][] = [[], [], [], [], [], []];
+    for (let p = p0; p < Math.min(p0 + 200, points.length); p++) {
+      for (let d = 0; d < dayCount; d++) {
+        const imp: number[] = [];
+        const exp: number[] = [];
+        for (let i = d * 96; i < Math.min((d + 1) * 96, intervals.length); i++) {
+          const r = syntheticReading(points[p]!, p, i, 96);
+          imp.push(r.importWh);
+          exp.push(r.exportWh);
+        }
+        rows[0]!.push(points[p]!.ppeCode);
+        rows[1]!.push(intervals[d * 96]!.toISOString().slice(0, 10));
+        rows[2]!.push(intervals[d * 96]);
+        rows[3]!.push(`{${imp.join(',')}}`);
+        rows[4]!.push(`{${exp.join(',')}}`);
+        rows[5]!.push('m'.repeat(imp.length));
+      }
+    }
+    await pool.query(
+      `INSERT INTO meter_days (cluster_id, ppe_code, day, day_start, interval_minutes, import_wh, export_wh, quality, present)
+       SELECT $7, p, d::date + 1, ds, 15, i::bigint[], e::bigint[], q, length(q) FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[]) AS t(p, d, ds, i, e, q)`,
+      [...rows, clusterId],
+    );
+  }
 }

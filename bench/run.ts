@@ -6,6 +6,7 @@ import pg from 'pg';
 import { projectRoot } from '../src/database/paths.js';
 import { benchEventStore } from './event-store.bench.js';
 import { benchMetering } from './metering.bench.js';
+import { benchStatementsLoad } from './statements-load.bench.js';
 import { benchSettlement } from './settlement.bench.js';
 import { type Figure, machine, peakRssMib, startBenchServer } from './support.js';
 
@@ -13,6 +14,7 @@ const benchmarks: Record<string, (serverUrl: string) => Promise<Figure[]>> = {
   'event-store': benchEventStore,
   metering: benchMetering,
   settlement: benchSettlement,
+  statements: benchStatementsLoad,
 };
 
 function printTable(figures: Figure[]) {

@@ -1,7 +1,8 @@
 // Load a stream, fold it, decide, append with the expected version.
-// A version conflict is retried once on fresh state, then surfaces as 409.
+// A version conflict is retried on fresh state (src/common/retry-policy.ts), then surfaces as 409.
 import type { AppendResult, EventStore, NewEvent, RecordedEvent } from './event-store.port.js';
 import { WrongExpectedVersionError } from './event-store.port.js';
+import { conflictRetries, pauseBeforeRetry } from '../common/retry-policy.js';
 
 export interface DomainEvent {
   type: string;
@@ -52,7 +53,7 @@ export async function decideAndAppend<Command, Event extends DomainEvent, State>
       const result = await store.append(streamId, events.map(toNewEvent), version);
       return { ...result, events };
     } catch (error) {
-      if (error instanceof WrongExpectedVersionError && attempt < 2) continue;
+      if (error instanceof WrongExpectedVersionError && attempt <= conflictRetries) { await pauseBeforeRetry(attempt); continue; } // src/common/retry-policy.ts
       throw error;
     }
   }

@@ -5,9 +5,10 @@ import { DateTime } from 'luxon';
 import { monthBounds } from '../clusters/registry/calendar.js';
 import { agreementForMonth, type AgreementVersion, type ClusterState, ownershipPeriods, RENEWABLE_SOURCES } from '../clusters/registry/registry.js';
 import { DomainError } from '../common/domain-error.js';
-import { type ActiveContract, allocateInterval, type MemberFlow } from './engine/allocate.js';
-import { buildStatements, type ClusterMonth, type ContractTerms, type MemberStatement, MonthAccumulator } from './engine/statement.js';
-import { type MeterDayInput, MonthFlowsBuilder, type OwnershipPeriod } from './month-flows.js';
+import type { ActiveContract } from './engine/allocate.js';
+import { allocateMonth, type IntervalView, MEMBER_TOTAL_FIELDS } from './engine/allocate-month.js';
+import { buildStatements, type ClusterMonth, type ContractTerms, type EnergyTotals, type MemberStatement, MonthAccumulator } from './engine/statement.js';
+import { type MeterDayInput, type MonthFlows, MonthFlowsBuilder, type OwnershipPeriod } from './month-flows.js';
 
 export interface MemberDayDetail {
   memberId: string;
@@ -57,7 +58,7 @@ export async function calculateMonth(
   month: string,
   meterDays: Iterable<MeterDayInput> | AsyncIterable<MeterDayInput[]>,
   contracts: { terms: ContractTerms[]; at: ContractsAt } = { terms: [], at: () => [] },
-  onDay?: (details: MemberDayDetail[]) => void | Promise<void>,
+  onDay?: (details: MemberDayDetail[]) => void,
   /** Only the intervals in [start, end): interval detail of one day without the whole month. */
   range?: { start: Date; end: Date },
 ): Promise<MonthCalculation> {
@@ -95,45 +96,20 @@ export async function calculateMonth(
     for (const day of meterDays as Iterable<MeterDayInput>) addDay(day);
   }
   const flows = builder.build();
-  const accumulator = new MonthAccumulator(members);
   const n = flows.memberIds.length;
-  let day: MemberDayDetail[] | null = null;
-  let dayKey = '';
-  const dayFormat = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Warsaw' });
-  for (let i = 0; i < flows.intervalStarts.length; i++) {
-    const at = flows.intervalStarts[i];
-    const active: MemberFlow[] = [];
-    for (let m = 0; m < n; m++) {
-      const e = flows.exportWh[i * n + m];
-      const imp = flows.importWh[i * n + m];
-      if (e !== 0 || imp !== 0) active.push({ memberId: flows.memberIds[m], exportWh: e, importWh: imp });
-    }
-    const result = allocateInterval({ members: active, ownNetting: agreement.ownNetting, allocation: agreement.allocation, contracts: contracts.at(at) });
-    accumulator.add(result);
-    if (onDay) {
-      const key = dayFormat.format(at);
-      if (key !== dayKey) {
-        if (day) await onDay(day.filter((d) => d.importWh.some((v) => v > 0) || d.exportWh.some((v) => v > 0)));
-        dayKey = key;
-        day = flows.memberIds.map((memberId) => ({
-          memberId, day: key, dayStart: at, intervalMinutes: agreement.intervalMinutes,
-          importWh: [], exportWh: [], selfConsumedWh: [], receivedWh: [], suppliedWh: [], gridImportWh: [], gridExportWh: [],
-        }));
-      }
-      const byMember = new Map(result.members.map((r) => [r.memberId, r]));
-      for (const detail of day!) {
-        const r = byMember.get(detail.memberId);
-        detail.importWh.push(r?.importWh ?? 0);
-        detail.exportWh.push(r?.exportWh ?? 0);
-        detail.selfConsumedWh.push(r?.selfConsumedWh ?? 0);
-        detail.receivedWh.push(r?.receivedWh ?? 0);
-        detail.suppliedWh.push(r?.suppliedWh ?? 0);
-        detail.gridImportWh.push(r?.gridImportWh ?? 0);
-        detail.gridExportWh.push(r?.gridExportWh ?? 0);
-      }
-    }
+  const contractsAt = (i: number) => contracts.at(flows.intervalStarts[i]!);
+  const detail = onDay ? new DayDetails(flows, agreement.intervalMinutes, onDay) : null;
+  const allocation = allocateMonth(
+    { memberIds: flows.memberIds, intervalCount: flows.intervalStarts.length, exportWh: flows.exportWh, importWh: flows.importWh },
+    { ownNetting: agreement.ownNetting, allocation: agreement.allocation, contractsAt },
+    detail ? (view) => detail.add(view) : undefined,
+  );
+  detail?.flush();
+  const accumulator = new MonthAccumulator([]);
+  for (let m = 0; m < n; m++) {
+    accumulator.members.set(flows.memberIds[m]!, Object.fromEntries(MEMBER_TOTAL_FIELDS.map((f) => [f, allocation.totals[f][m]!])) as EnergyTotals);
   }
-  if (onDay && day) await onDay(day.filter((d) => d.importWh.some((v) => v > 0) || d.exportWh.some((v) => v > 0)));
+  for (const [contractId, totals] of allocation.contracts) accumulator.contracts.set(contractId, totals);
   const vatPayers = new Set(Object.values(state.members).filter((m) => m.vatPayer).map((m) => m.memberId));
   const { members: statements, cluster } = buildStatements(accumulator, { ...agreement }, contracts.terms, flows.renewableExportWh, vatPayers);
   // Only when there are some: statements closed before this was shown stay equal to a replay.
@@ -146,4 +122,47 @@ export async function calculateMonth(
     }
   }
   return { month, agreement, statements, cluster };
+}
+
+/** Per-interval detail gathered a Warsaw day at a time (the interval endpoints ask for one day). */
+class DayDetails {
+  private readonly dayFormat = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Warsaw' });
+  private day: MemberDayDetail[] | null = null;
+  private dayKey = '';
+
+  constructor(private readonly flows: MonthFlows, private readonly intervalMinutes: number, private readonly onDay: (details: MemberDayDetail[]) => void) {}
+
+  add(view: IntervalView): void {
+    const { flows } = this;
+    const at = flows.intervalStarts[view.interval]!;
+    const key = this.dayFormat.format(at);
+    if (key !== this.dayKey) {
+      this.flush();
+      this.dayKey = key;
+      this.day = flows.memberIds.map((memberId) => ({
+        memberId, day: key, dayStart: at, intervalMinutes: this.intervalMinutes,
+        importWh: [], exportWh: [], selfConsumedWh: [], receivedWh: [], suppliedWh: [], gridImportWh: [], gridExportWh: [],
+      }));
+    }
+    const n = flows.memberIds.length;
+    const base = view.interval * n;
+    for (let m = 0; m < n; m++) {
+      const d = this.day![m]!;
+      const imp = flows.importWh[base + m]!;
+      const exp = flows.exportWh[base + m]!;
+      d.importWh.push(imp);
+      d.exportWh.push(exp);
+      d.selfConsumedWh.push(view.selfConsumedWh[m]!);
+      d.receivedWh.push(view.receivedWh[m]!);
+      d.suppliedWh.push(view.suppliedWh[m]!);
+      d.gridImportWh.push(imp - view.selfConsumedWh[m]! - view.receivedWh[m]!);
+      d.gridExportWh.push(exp - view.selfConsumedWh[m]! - view.suppliedWh[m]!);
+    }
+  }
+
+  /** Hands the day gathered so far to onDay (members without a flow that day left out). */
+  flush(): void {
+    if (this.day) this.onDay(this.day.filter((d) => d.importWh.some((v) => v > 0) || d.exportWh.some((v) => v > 0)));
+    this.day = null;
+  }
 }

@@ -61,26 +61,45 @@ export class MonthFlowsBuilder {
   addDay(day: MeterDayInput): void {
     const owned = this.periodsByPpe.get(day.ppeCode);
     if (!owned) return; // not an electricity PPE of this cluster in this month
+    const stepMs = day.intervalMinutes * 60_000;
+    const dayStart = day.dayStart.getTime();
+    const dayEnd = dayStart + day.importWh.length * stepMs;
+    // the usual case: one ownership period covers the whole day, found once for the day
+    const whole = owned.filter((p) => p.fromUtc.getTime() <= dayStart && (p.toUtc === null || dayEnd <= p.toUtc.getTime()));
+    if (whole.length === 1) {
+      this.addValues(day, 0, day.importWh.length, whole[0]!);
+      return;
+    }
+    // an ownership change inside the day: each value by the period in force at its instant
+    for (let j = 0; j < day.importWh.length; j++) {
+      const t = dayStart + j * stepMs;
+      const period = owned.find((p) => p.fromUtc.getTime() <= t && (p.toUtc === null || t < p.toUtc.getTime()));
+      if (period) this.addValues(day, j, j + 1, period);
+    }
+  }
+
+  /** Adds values [from, to) of a day to the member of one period. */
+  private addValues(day: MeterDayInput, from: number, to: number, period: OwnershipPeriod): void {
+    const m = this.memberIndex.get(period.memberId);
+    if (m === undefined) return;
     const n = this.members.length;
     const start = this.monthStart.getTime();
     const end = this.monthEnd.getTime();
     const stepMs = day.intervalMinutes * 60_000;
     const dayStart = day.dayStart.getTime();
-    for (let j = 0; j < day.importWh.length; j++) {
+    let renewableWh = 0;
+    for (let j = from; j < to; j++) {
       const imp = day.importWh[j];
       const exp = day.exportWh[j];
-      if (imp === null || exp === null) continue;
+      if (imp === null || exp === null || imp === undefined || exp === undefined) continue;
       const t = dayStart + j * stepMs;
       if (t < start || t >= end) continue;
-      const period = owned.find((p) => p.fromUtc.getTime() <= t && (p.toUtc === null || t < p.toUtc.getTime()));
-      if (!period) continue;
-      const m = this.memberIndex.get(period.memberId);
-      if (m === undefined) continue;
       const i = Math.floor((t - start) / this.intervalMs);
       this.exportWh[i * n + m] += exp;
       this.importWh[i * n + m] += imp;
-      if (period.renewable) this.renewableExportWh.set(period.memberId, this.renewableExportWh.get(period.memberId)! + exp);
+      renewableWh += exp;
     }
+    if (period.renewable && renewableWh > 0) this.renewableExportWh.set(period.memberId, this.renewableExportWh.get(period.memberId)! + renewableWh);
   }
 
   build(): MonthFlows {

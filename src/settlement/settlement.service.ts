@@ -24,6 +24,16 @@ import { decideAndAppend } from '../event-store/command-handling.js';
 import { contractsActiveAt, contractsInOrder, type TradingEvent, type TradingState, initialTradingState, evolveTrading, tradingStreamId } from '../trading/contracts.js';
 import type { ContractTerms } from './engine/statement.js';
 import type { ContractsAt } from './month-calculation.js';
+import { readMeterDays } from '../metering/queries/meter-days.js';
+
+/** How many closes a process keeps in memory (each holds every member's statement). */
+const CLOSES_KEPT = 64;
+
+/** The first and last Warsaw day of a month, YYYY-MM-DD. */
+function monthDays(month: string): [string, string] {
+  const first = DateTime.fromISO(`${month}-01`);
+  return [first.toISODate()!, first.endOf('month').toISODate()!];
+}
 
 const LOCK_SPACE = 7_274_003;
 
@@ -47,10 +57,22 @@ export class SettlementService {
     @Inject(ProjectionRunner) private readonly runner?: ProjectionRunner,
   ) {}
 
+  /** Closes already read: a close never changes, so it is read from the log once a process. */
+  private readonly closes = new Map<string, ClosedMonthData>();
+
   /** The close of a month, when it is closed. */
   async closedMonth(clusterId: string, month: string): Promise<ClosedMonthData | undefined> {
+    const key = `${clusterId}|${month}`;
+    const known = this.closes.get(key);
+    if (known) return known;
     const events = await this.store.readStream(settlementStreamId(clusterId, month));
-    return events.find((e) => e.type === 'SettlementPeriodClosed')?.data as ClosedMonthData | undefined;
+    const closed = events.find((e) => e.type === 'SettlementPeriodClosed')?.data as ClosedMonthData | undefined;
+    if (closed) {
+      // bounded: the oldest read close leaves first
+      if (this.closes.size >= CLOSES_KEPT) this.closes.delete(this.closes.keys().next().value!);
+      this.closes.set(key, closed);
+    }
+    return closed;
   }
 
   /**
@@ -98,11 +120,15 @@ export class SettlementService {
     return { ...stored!, statements: rows.map((r) => r.statement) };
   }
 
+  /** One member's provisional statement: its own row, not the month's (hundreds read it at once). */
   async memberStatement(clusterId: string, month: string, memberId: string) {
-    const monthData = await this.clusterMonth(clusterId, month);
-    const statement = monthData.statements.find((s) => s.memberId === memberId);
-    if (!statement) throw DomainError.notFound('The member has no statement for this month');
-    return { ...monthData, statement };
+    checkMonth(month);
+    await this.ensureFresh(clusterId, month); // an unknown cluster is 404 there
+    const stored = await this.storedMonth(clusterId, month);
+    const { rows } = await this.pool.query<{ statement: MemberStatement }>(
+      'SELECT statement FROM settlement_member_months WHERE cluster_id = $1 AND month = $2 AND member_id = $3', [clusterId, month, memberId]);
+    if (!stored || !rows[0]) throw DomainError.notFound('The member has no statement for this month');
+    return { ...stored, statement: rows[0].statement };
   }
 
   /**
@@ -171,12 +197,9 @@ export class SettlementService {
   async memberDaily(clusterId: string, month: string, memberId: string) {
     checkMonth(month);
     const state = await this.clusters.state(clusterId);
-    const { start, end } = monthBounds(month);
-    const { rows } = await this.pool.query<{ ppe_code: string; day_start: Date; interval_minutes: number; import_wh: (number | null)[]; export_wh: (number | null)[] }>(
-      'SELECT ppe_code, day_start, interval_minutes, import_wh, export_wh FROM meter_days WHERE cluster_id = $1 AND day_start >= $2 AND day_start < $3', [clusterId, start, end]);
     const days: { day: string; selfConsumedWh: number; receivedWh: number; gridImportWh: number; suppliedWh: number; gridExportWh: number }[] = [];
     const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
-    await calculateMonth(state, month, rows.map((r) => ({ ppeCode: r.ppe_code, dayStart: r.day_start, intervalMinutes: r.interval_minutes, importWh: r.import_wh, exportWh: r.export_wh })),
+    await calculateMonth(state, month, readMeterDays(this.pool, clusterId, ...monthDays(month)),
       await this.contracts(clusterId), (details) => {
         const d = details.find((x) => x.memberId === memberId);
         if (d) days.push({ day: d.day, selfConsumedWh: sum(d.selfConsumedWh), receivedWh: sum(d.receivedWh), gridImportWh: sum(d.gridImportWh), suppliedWh: sum(d.suppliedWh), gridExportWh: sum(d.gridExportWh) });
@@ -272,20 +295,10 @@ export class SettlementService {
       if (!registry.rows[0]) throw DomainError.notFound('The cluster was not found');
       const dirty = await client.query<{ seq: number }>('SELECT seq FROM settlement_dirty_months WHERE cluster_id = $1 AND month = $2', [clusterId, month]);
       const checkpoint = await client.query<{ position: string | null }>("SELECT position FROM projection_checkpoints WHERE name = 'metering'");
-      const { start, end } = monthBounds(month);
       await client.query('DELETE FROM settlement_member_months WHERE cluster_id = $1 AND month = $2', [clusterId, month]);
       await client.query('DELETE FROM settlement_cluster_months WHERE cluster_id = $1 AND month = $2', [clusterId, month]);
-      // meter days a day at a time: bounded memory
-      const days = async function* () {
-        for (let t = start.getTime(); t < end.getTime(); t += 86_400_000) {
-          const { rows } = await client.query<{ ppe_code: string; day_start: Date; interval_minutes: number; import_wh: (number | null)[]; export_wh: (number | null)[]; quality: string }>(
-            `SELECT ppe_code, day_start, interval_minutes, import_wh, export_wh, quality FROM meter_days
-              WHERE cluster_id = $1 AND day_start >= $2 AND day_start < $3 AND day_start < $4`,
-            [clusterId, new Date(t - 3_600_000 * 2), new Date(t + 86_400_000 - 3_600_000 * 2), end]);
-          yield rows.map((r) => ({ ppeCode: r.ppe_code, dayStart: r.day_start, intervalMinutes: r.interval_minutes, importWh: r.import_wh, exportWh: r.export_wh, quality: r.quality }));
-        }
-      };
-      const calculation = await calculateMonth(registry.rows[0].state, month, days(), await this.contracts(clusterId));
+      // meter days through the metering reader: one COPY, in pages (bounded memory)
+      const calculation = await calculateMonth(registry.rows[0].state, month, readMeterDays(client, clusterId, ...monthDays(month)), await this.contracts(clusterId));
       const now = new Date();
       const through = checkpoint.rows[0]?.position ?? null;
       await client.query(

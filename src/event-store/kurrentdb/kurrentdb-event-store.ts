@@ -33,6 +33,7 @@ import {
 } from '../event-store.port.js';
 import { canonicalJson, eventHashOfCanonical, GENESIS_HASH } from '../hash-chain.js';
 import { eventMetadata } from '../metadata.js';
+import { conflictRetries } from '../../common/retry-policy.js';
 import {
   classifyRepeat,
   cursorAtOrAfter,
@@ -53,7 +54,7 @@ export const MAX_COUNTED = 10_000;
 /** With 'any', a repeat is recognised among this many last events of the stream. */
 export const ANY_REPEAT_WINDOW = 100;
 /** Appends with 'any' retried after losing a race for the head. */
-const MAX_ATTEMPTS = 10;
+const MAX_ATTEMPTS = conflictRetries + 1; // the one policy: src/common/retry-policy.ts
 
 interface Head {
   position: number; // -1: no stream

@@ -1,0 +1,105 @@
+// The metering read model's meter days, read for settlement: one COPY ... TO STDOUT over the
+// days asked for, parsed as it streams (no row objects from the driver, no string split per
+// value), handed out in pages so a month of 10,000 PPE is never held as rows.
+import type { Pool, PoolClient } from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
+
+export interface MeterDay {
+  ppeCode: string;
+  dayStart: Date;
+  intervalMinutes: number;
+  /** null where no value was recorded for the interval */
+  importWh: (number | null)[];
+  exportWh: (number | null)[];
+  /** One character per value (the metering quality codes; `h`: a quarter-hour split from an hour). */
+  quality?: string;
+}
+
+const PAGE_ROWS = 2_000;
+
+/** Meter days of a cluster whose Warsaw day lies in [fromDay, toDay], in pages. */
+export async function* readMeterDays(db: Pool | PoolClient, clusterId: string, fromDay: string, toDay: string): AsyncGenerator<MeterDay[]> {
+  const client = 'release' in db ? db : await (db as Pool).connect();
+  const own = client !== db;
+  try {
+    const sql = `COPY (SELECT ppe_code, (extract(epoch FROM day_start) * 1000)::bigint, interval_minutes, import_wh, export_wh, quality
+                   FROM meter_days WHERE cluster_id = ${literal(clusterId)} AND day BETWEEN ${literal(fromDay)}::date AND ${literal(toDay)}::date) TO STDOUT`;
+    const stream = client.query(copyTo(sql));
+    let rest = '';
+    let page: MeterDay[] = [];
+    for await (const chunk of stream) {
+      const text = rest + (chunk as Buffer).toString('utf8');
+      let lineStart = 0;
+      for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', lineStart)) {
+        page.push(parseLine(text, lineStart, nl));
+        lineStart = nl + 1;
+        if (page.length >= PAGE_ROWS) {
+          yield page;
+          page = [];
+        }
+      }
+      rest = text.slice(lineStart);
+    }
+    if (rest.length > 0) page.push(parseLine(rest, 0, rest.length));
+    if (page.length > 0) yield page;
+  } finally {
+    if (own) (client as PoolClient).release();
+  }
+}
+
+// COPY's text format: fields split by tabs; a PPE code and the quality codes have no tab,
+// backslash or newline (the registry and the recorder refuse them), so no field needs
+// unescaping.
+function parseLine(text: string, from: number, to: number): MeterDay {
+  const t1 = text.indexOf('\t', from);
+  const t2 = text.indexOf('\t', t1 + 1);
+  const t3 = text.indexOf('\t', t2 + 1);
+  const t4 = text.indexOf('\t', t3 + 1);
+  const t5 = text.indexOf('\t', t4 + 1);
+  if (t1 < 0 || t5 < 0 || t5 > to) throw new Error('meter_days: a COPY line without its six fields');
+  const quality = text.slice(t5 + 1, to);
+  return {
+    ppeCode: text.slice(from, t1),
+    dayStart: new Date(Number(text.slice(t1 + 1, t2))),
+    intervalMinutes: Number(text.slice(t2 + 1, t3)),
+    importWh: parseArray(text, t3 + 1, t4),
+    exportWh: parseArray(text, t4 + 1, t5),
+    quality,
+  };
+}
+
+/** '{1,2,NULL}' → [1, 2, null], digit by digit. */
+function parseArray(text: string, from: number, to: number): (number | null)[] {
+  const values: (number | null)[] = [];
+  if (text.charCodeAt(from) !== 123 /* { */ || text.charCodeAt(to - 1) !== 125 /* } */) throw new Error('meter_days: an array field is not {...}');
+  let value = 0;
+  let digits = 0;
+  let isNull = false;
+  for (let i = from + 1; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      value = value * 10 + (c - 48);
+      digits++;
+    } else if (c === 44 /* , */ || c === 125 /* } */) {
+      if (isNull) values.push(null);
+      else if (digits > 0) {
+        if (digits > 15 && !Number.isSafeInteger(value)) throw new Error('meter_days: a value beyond 2^53 Wh');
+        values.push(value);
+      }
+      value = 0;
+      digits = 0;
+      isNull = false;
+    } else if (c === 78 /* N of NULL */) {
+      isNull = true;
+      i += 3;
+    } else {
+      throw new Error(`meter_days: unexpected character ${JSON.stringify(text[i])} in an array`);
+    }
+  }
+  return values;
+}
+
+/** A SQL string literal (COPY takes no parameters). */
+function literal(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
