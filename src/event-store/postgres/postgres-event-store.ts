@@ -307,26 +307,42 @@ export class PostgresEventStore implements EventStore {
   watch(listener: () => void): Subscription {
     let closed = false;
     let client: pg.PoolClient | undefined;
+    let retry: NodeJS.Timeout | undefined;
     const timer = setInterval(listener, this.pollMs);
     timer.unref();
-    // LISTEN wakes us at once; the timer is the fallback when a notification is lost.
-    this.pool.connect().then(
-      async (c) => {
-        if (closed) return c.release();
-        client = c;
-        c.on('notification', () => listener());
-        c.on('error', () => undefined);
-        await c.query(`LISTEN ${CHANNEL}`);
-      },
-      () => undefined,
-    );
+    // LISTEN wakes us at once; the timer is the fallback when a notification is lost, and
+    // while the connection is gone (the database restarting): it is made again then.
+    const listen = () => {
+      this.pool.connect().then(
+        async (c) => {
+          if (closed) return c.release();
+          client = c;
+          c.on('notification', () => listener());
+          c.on('error', () => {
+            if (client !== c) return;
+            client = undefined;
+            c.release(true);
+            if (!closed) (retry = setTimeout(listen, this.pollMs)).unref();
+          });
+          await c.query(`LISTEN ${CHANNEL}`).catch(() => undefined);
+          listener(); // whatever was appended while we were not listening
+        },
+        () => {
+          if (!closed) (retry = setTimeout(listen, this.pollMs)).unref();
+        },
+      );
+    };
+    listen();
     return {
       async close() {
         closed = true;
         clearInterval(timer);
-        if (client) {
-          await client.query(`UNLISTEN ${CHANNEL}`).catch(() => undefined);
-          client.release();
+        clearTimeout(retry);
+        const c = client;
+        client = undefined;
+        if (c) {
+          await c.query(`UNLISTEN ${CHANNEL}`).catch(() => undefined);
+          c.release();
         }
       },
     };
