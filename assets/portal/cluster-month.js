@@ -42,7 +42,11 @@
       const type = response.headers.get('content-type') || '';
       if (!type.includes('json')) throw new Error(String(response.status));
       const report = await response.json();
-      if (report.title === undefined) throw new Error(report.detail || String(response.status));
+      // the API's refusals (413, 403) come as problem+json: said in the page's words
+      if (report.title === undefined || report.summary === undefined) {
+        result.replaceChildren(el('p', response.status === 413 ? texts.tooLarge : response.status === 403 ? texts.expired : texts.failed, 'bad'));
+        return;
+      }
       const box = el('div', undefined, report.ok ? 'note' : 'warn');
       box.dataset.testid = 'import-report';
       box.append(el('h3', report.title, report.ok ? 'ok' : 'bad'));
@@ -69,7 +73,7 @@
       }
       result.replaceChildren(box);
     } catch (error) {
-      result.replaceChildren(el('p', texts.failed + (error && error.message ? ' (' + error.message + ')' : ''), 'bad'));
+      result.replaceChildren(el('p', texts.failed, 'bad'));
     }
   });
 })();

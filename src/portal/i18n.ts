@@ -164,6 +164,8 @@ const TEXTS = {
   line: ['Wiersz', 'Line'],
   reason: ['Powód', 'Reason'],
   field: ['Pole', 'Field'],
+  importTooLarge: ['Plik jest większy niż 64 MB. Podziel go na mniejsze części.', 'The file is larger than 64 MB. Split it into smaller parts.'],
+  importExpired: ['Strona wygasła. Odśwież ją i wyślij plik ponownie.', 'The page has expired. Reload it and send the file again.'],
   importFailed: ['Nie udało się wysłać pliku', 'The file could not be sent'],
   closeMonth: ['Zamknij miesiąc', 'Close the month'],
   closeHelp: ['Zamknięcie utrwala rozliczenie miesiąca; późniejsze dane staną się korektami.', 'Closing fixes the month\'s settlement; later data becomes corrections.'],

@@ -89,7 +89,7 @@ ${jsonBlock('cluster-month-data', {
 function importTexts(f: Format) {
   const lang = f.lang;
   return {
-    sending: t(lang, 'importing'), reload: t(lang, 'importReload'), failed: t(lang, 'importFailed'), badLines: t(lang, 'badLines'), line: t(lang, 'line'), reason: t(lang, 'reason'),
+    sending: t(lang, 'importing'), reload: t(lang, 'importReload'), tooLarge: t(lang, 'importTooLarge'), expired: t(lang, 'importExpired'), failed: t(lang, 'importFailed'), badLines: t(lang, 'badLines'), line: t(lang, 'line'), reason: t(lang, 'reason'),
   };
 }
 
