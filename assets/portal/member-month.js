@@ -21,7 +21,9 @@
     data: {
       labels: d.times,
       datasets: [
-        { label: l.imported, data: d.curveImport, borderColor: '#475569', pointRadius: 0 }, { label: l.cluster, data: d.curveReceived, borderColor: '#65a30d', pointRadius: 0 },
+        // what came from the cluster as an area under the draw: it often equals it and would hide under the line
+        { label: l.imported, data: d.curveImport, borderColor: '#475569', pointRadius: 0 },
+        { label: l.cluster, data: d.curveReceived, borderColor: '#65a30d', backgroundColor: 'rgba(101,163,13,0.35)', fill: 'origin', pointRadius: 0 },
         { label: l.exported, data: d.curveExport, borderColor: '#f59e0b', pointRadius: 0 },
       ],
     },

@@ -84,7 +84,7 @@ ${table([{ label: t(lang, 'toDocument') }, { label: t(lang, 'pendingDifference')
   const contracts = s.contracts.length
     ? html`<section><h2>${t(lang, 'contracts')}</h2>${table(
       [{ label: t(lang, 'counterparty') }, { label: t(lang, 'contracted'), num: true }, { label: t(lang, 'delivered'), num: true }, { label: t(lang, 'shortfall'), num: true }, { label: t(lang, 'value'), num: true }],
-      s.contracts.map((c) => [`${v.names(c.counterpartyMemberId)} (${t(lang, c.role === 'seller' ? 'contractSeller' : 'contractBuyer')})`, f.kwh(c.contractedWh), f.kwh(c.deliveredWh), f.kwh(c.shortfallWh), f.zl(c.valueGrosze)]))}</section>`
+      s.contracts.map((c) => [`${t(lang, c.role === 'seller' ? 'contractSeller' : 'contractBuyer')}: ${v.names(c.counterpartyMemberId)}`, f.kwh(c.contractedWh), f.kwh(c.deliveredWh), f.kwh(c.shortfallWh), f.zl(c.valueGrosze)]))}</section>`
     : '';
   const chartLabels = {
     own: t(lang, 'selfConsumedWh'), cluster: t(lang, 'receivedWh'), grid: t(lang, 'gridImportWh'), supplied: t(lang, 'suppliedWh'), fedIn: t(lang, 'gridExportWh'),
