@@ -137,6 +137,8 @@ const TEXTS = {
   notMet: ['niespełniony', 'not met'],
   trend: ['Samowystarczalność w ostatnich 12 miesiącach', 'Self-sufficiency over the last 12 months'],
   members: ['Członkowie', 'Members'],
+  negativeIsOwed: ['Kwota ze znakiem minus: należność członka (klaster płaci członkowi).', 'A minus amount is owed to the member (the cluster pays the member).'],
+  backToCluster: ['Wróć do miesiąca klastra', 'Back to the cluster month'],
   completeness: ['Kompletność danych', 'Data completeness'],
   ppeCode: ['Kod PPE', 'PPE code'],
   missing: ['Brakujące okresy', 'Missing periods'],

@@ -273,7 +273,7 @@ export class PortalController {
       }
       const pending = closed ? (await this.pendingOf(clusterId, month)).filter((x) => x.memberId === memberId) : [];
       const view: MemberMonthView = {
-        month, memberName: names(memberId), memberParam: p.role === 'member' ? undefined : memberId,
+        month, memberName: names(memberId), memberParam: p.role === 'member' ? undefined : memberId, backToCluster: p.role === 'coordinator',
         status: closed ? 'closed' : statement ? 'provisional' : 'noData', closedAt: closed?.closedAt,
         statement, names, detailFromClose: Boolean(closed), daily, chosenDay: chosen, curve,
         documents: await this.documentRows(clusterId, month, state, memberId), showKsef: false, pending,

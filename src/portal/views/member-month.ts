@@ -34,6 +34,8 @@ export interface MemberMonthView {
   memberName: string;
   /** For the coordinator's and auditor's view of a member: kept in the day form. */
   memberParam?: string;
+  /** The coordinator's way back to the cluster month. */
+  backToCluster?: boolean;
   status: 'closed' | 'provisional' | 'noData';
   closedAt?: string;
   statement?: MemberStatement & { support?: Support };
@@ -54,7 +56,7 @@ export function memberMonthView(f: Format, v: MemberMonthView): SafeHtml {
   const lang = f.lang;
   const s = v.statement;
   const statusText = v.status === 'closed' ? t(lang, 'closed') : v.status === 'provisional' ? t(lang, 'provisional') : t(lang, 'noData');
-  const head = html`<p>${t(lang, 'member')}: <strong>${v.memberName}</strong> · ${t(lang, 'status')}: <strong data-testid="status">${statusText}</strong>${v.closedAt ? html` <span class="muted">(${t(lang, 'closedOn')} ${f.instant(v.closedAt)})</span>` : ''}</p>
+  const head = html`${v.backToCluster ? html`<p><a href="/portal/cluster/${v.month}">${t(lang, 'backToCluster')}</a></p>` : ''}<p>${t(lang, 'member')}: <strong>${v.memberName}</strong> · ${t(lang, 'status')}: <strong data-testid="status">${statusText}</strong>${v.closedAt ? html` <span class="muted">(${t(lang, 'closedOn')} ${f.instant(v.closedAt)})</span>` : ''}</p>
 ${v.status === 'closed' ? html`<p class="note">${t(lang, 'closedNote')}</p>` : ''}`;
   if (!s) {
     return html`${head}<p class="note" data-testid="no-data">${t(lang, 'noDataYet')}</p>${documentsSection(f, v)}`;
