@@ -10,6 +10,7 @@ import { SettlementModule } from './settlement/settlement.module.js';
 import { TradingModule } from './trading/trading.module.js';
 import { InvoicingModule } from './invoicing/invoicing.module.js';
 import { PortalModule } from './portal/portal.module.js';
+import { KsefModule } from './ksef/ksef.module.js';
 import { type CoreDependencies, CoreModule } from './core.module.js';
 import { HealthController } from './health/health.controller.js';
 
@@ -29,6 +30,7 @@ export class AppModule {
         SettlementModule,
         TradingModule,
         InvoicingModule,
+        KsefModule,
         AuditModule,
         PortalModule,
       ],

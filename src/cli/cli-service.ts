@@ -6,7 +6,7 @@ import { createLogger } from '../common/logger.js';
 export async function withService<T>(fn: (service: RunningService) => Promise<T>): Promise<T> {
   let config;
   try {
-    config = loadConfig({ LOG_LEVEL: 'warn', ...process.env });
+    config = loadConfig({ LOG_LEVEL: 'warn', KSEF_WORKER: 'off', ...process.env });
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(error.message);

@@ -19,6 +19,17 @@ export interface AppConfig {
   rateLimitPerMinute: number;
   /** Express's trust proxy: false, a number of proxy hops, or the proxies' addresses/subnets. */
   trustProxy: false | number | string[];
+  ksef: KsefConfig;
+}
+
+export interface KsefConfig {
+  /** AES-256-GCM key for KSeF tokens at rest; without it no cluster can connect KSeF. */
+  secretKey: Buffer | null;
+  /** Replaces the API address of every environment (a stand-in, a proxy); normally unset. */
+  apiUrlOverride: string | undefined;
+  worker: boolean;
+  pollMs: number;
+  timeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -88,6 +99,15 @@ function trustProxy(env: Env): false | number | string[] {
   return entries;
 }
 
+/** 32 bytes as base64 (44 characters) or hex (64). */
+function secretKey(env: Env, name: string): Buffer | null {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return null;
+  const key = /^[0-9a-fA-F]{64}$/.test(raw) ? Buffer.from(raw, 'hex') : /^[A-Za-z0-9+/]{43}=$/.test(raw) ? Buffer.from(raw, 'base64') : null;
+  if (!key || key.length !== 32) throw new ConfigError(name, 'must be 32 random bytes as base64 (44 characters) or hex (64 characters), e.g. `openssl rand -base64 32`');
+  return key;
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const eventStore = oneOf(env, 'EVENT_STORE', ['postgres', 'kurrentdb'] as const, 'postgres');
   const kurrentDbUrl = url(env, 'KURRENTDB_URL', ['kurrentdb:', 'esdb:', 'kurrentdb+discover:', 'esdb+discover:']);
@@ -111,6 +131,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
     projectionPollMs: integer(env, 'PROJECTION_POLL_MS', 1000, 10, 60000),
     projectionBatchSize: integer(env, 'PROJECTION_BATCH_SIZE', 2000, 1, 100000),
     rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 1200, 1, 1_000_000),
+    ksef: {
+      secretKey: secretKey(env, 'KSEF_SECRET_KEY'),
+      apiUrlOverride: url(env, 'KSEF_API_URL', ['http:', 'https:'])?.replace(/\/$/, ''),
+      worker: oneOf(env, 'KSEF_WORKER', ['on', 'off'] as const, 'on') === 'on',
+      pollMs: integer(env, 'KSEF_POLL_MS', 30_000, 10, 3_600_000),
+      timeoutMs: integer(env, 'KSEF_TIMEOUT_MS', 30_000, 10, 600_000),
+    },
     corsOrigins: (env.CORS_ORIGINS || '').split(',').map((s) => s.trim()).filter(Boolean),
     trustProxy: trustProxy(env),
   };

@@ -12,6 +12,7 @@ import { documentTitle, renderInvoicePdf } from './pdf.js';
 import { isFa3Document } from './fa3/render.js';
 import { settlementOf, type InvoiceDocument } from './documents.js';
 import { problem, ProblemException } from '../common/problem.js';
+import { KsefReader } from '../ksef/queries/ksef-reader.js';
 
 /** The JSON of a document: whether it has an FA(3) form, and who pays whom. */
 const view = (d: InvoiceDocument) => ({ ...d, title: documentTitle(d), fa3: isFa3Document(d), settlement: settlementOf(d) });
@@ -24,7 +25,7 @@ export class CorrectionsDto {
 @ApiBearerAuth()
 @Controller('clusters/:clusterId')
 export class InvoicingController {
-  constructor(@Inject(InvoicingService) private readonly invoicing: InvoicingService) {}
+  constructor(@Inject(InvoicingService) private readonly invoicing: InvoicingService, @Inject(KsefReader) private readonly ksef: KsefReader) {}
 
   @Post('settlements/:month/invoices')
   @HttpCode(200)
@@ -65,10 +66,11 @@ export class InvoicingController {
   @Roles(...CLUSTER_READERS, 'member')
   async list(@Param('clusterId') clusterId: string, @CurrentPrincipal() principal: Principal) {
     const documents = (await this.invoicing.documents(clusterId)).filter((d) => principal.role !== 'member' || d.memberId === principal.memberId);
+    const ksef = await this.ksef.views(clusterId);
     return {
       items: documents.map((d) => ({
         invoiceId: d.invoiceId, number: d.number, kind: d.kind, memberId: d.memberId, month: d.month, issueDate: d.issueDate,
-        totalNetGrosze: d.totalNetGrosze, totalVatGrosze: d.totalVatGrosze, totalGrossGrosze: d.totalGrossGrosze, fa3: isFa3Document(d),
+        totalNetGrosze: d.totalNetGrosze, totalVatGrosze: d.totalVatGrosze, totalGrossGrosze: d.totalGrossGrosze, fa3: isFa3Document(d), ksef: ksef(d),
         ...(d.correctedKind ? { correctedKind: d.correctedKind } : {}),
         ...(d.correctedInvoiceNumber ? { correctedInvoiceNumber: d.correctedInvoiceNumber } : {}),
       })),
@@ -86,7 +88,7 @@ export class InvoicingController {
     const document = (await this.invoicing.documents(clusterId)).find((d) => d.invoiceId === id || d.number === id);
     if (!document || (principal.role === 'member' && document.memberId !== principal.memberId)) throw notFound('The document was not found');
     if (wanted === 'json') {
-      res.json(view(document));
+      res.json({ ...view(document), ksef: (await this.ksef.views(clusterId))(document) });
       return;
     }
     if (wanted === 'xml') {
@@ -95,10 +97,10 @@ export class InvoicingController {
         throw suffix ? notFound(detail) : new ProblemException(problem(406, detail));
       }
       res.status(200).type('application/xml; charset=utf-8').setHeader('content-disposition', `inline; filename="${document.number.replace(/\//g, '-')}.xml"`);
-      res.end(this.invoicing.xml(document));
+      res.end(this.invoicing.xml(document, await this.ksef.correctedKsefNumber(clusterId, document)));
       return;
     }
-    const bytes = await renderInvoicePdf(document);
+    const bytes = await renderInvoicePdf(document, await this.ksef.pdfOptions(clusterId, document));
     res.status(200).type('application/pdf').setHeader('content-disposition', `inline; filename="${document.number.replace(/\//g, '-')}.pdf"`);
     res.end(bytes);
   }

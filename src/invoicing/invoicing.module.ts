@@ -3,6 +3,7 @@ import { ClustersModule } from '../clusters/clusters.module.js';
 import { SettlementModule } from '../settlement/settlement.module.js';
 import { InvoicingController } from './invoicing.controller.js';
 import { InvoicingService } from './invoicing.service.js';
+import { KsefReadModule } from '../ksef/ksef-read.module.js';
 
-@Module({ imports: [ClustersModule, SettlementModule], controllers: [InvoicingController], providers: [InvoicingService], exports: [InvoicingService] })
+@Module({ imports: [ClustersModule, SettlementModule, KsefReadModule], controllers: [InvoicingController], providers: [InvoicingService], exports: [InvoicingService] })
 export class InvoicingModule {}

@@ -109,6 +109,7 @@ const TEXTS = {
   downloadLabel: ['Pobierz dokument', 'Download document'],
   ksef: ['KSeF', 'KSeF'],
   ksefNotSent: ['nie wysłano', 'not sent'],
+  ksefNotApplicable: ['nie dotyczy (zestawienie nie trafia do KSeF)', 'not applicable (a statement is not sent to KSeF)'],
   ksefQueued: ['w kolejce do wysłania', 'queued to be sent'],
   ksefSent: ['wysłano, czeka na KSeF', 'sent, awaiting KSeF'],
   ksefAccepted: ['przyjęto, nr KSeF', 'accepted, KSeF number'],

@@ -43,6 +43,9 @@ import { clusterMonthView } from './views/cluster-month.js';
 import { auditView } from './views/audit.js';
 import { acceptedReport, rejectedReport } from './views/file-report.js';
 import { ClosedDetail } from './closed-detail.js';
+import { KsefReader } from '../ksef/queries/ksef-reader.js';
+import type { KsefView } from '../ksef/domain/outbox.js';
+import type { KsefState as KsefCell } from './views/parts.js';
 
 const LANG = 'kl_lang';
 /** The portal's own scripts (assets/portal/), served by name: nothing inline (CSP). */
@@ -91,6 +94,7 @@ export class PortalController {
     @Inject(PortalSessions) private readonly sessions: PortalSessions,
     @Inject(ClosedDetail) private readonly closedDetail: ClosedDetail,
     @Inject(ImportProfilesService) private readonly profiles: ImportProfilesService,
+    @Inject(KsefReader) private readonly ksef: KsefReader,
   ) {}
 
   private lang(request: Request, response: Response): Lang {
@@ -226,11 +230,13 @@ export class PortalController {
   /** The month's documents as people read them (corrections as signed differences), with their KSeF state where known. */
   private async documentRows(clusterId: string, month: string, state: ClusterState, memberId?: string): Promise<DocumentRow[]> {
     const documents = (await this.invoicing.documents(clusterId)).filter((d) => d.month === month && (!memberId || d.memberId === memberId));
+    const ksefOf = await this.ksef.views(clusterId);
     return documents.map((d: InvoiceDocument) => ({
       invoiceId: d.invoiceId, number: d.number, kind: d.kind, correctedKind: d.correctedKind, correctedNumber: d.correctedInvoiceNumber,
       memberName: state.members[d.memberId]?.legalName ?? d.buyer?.name ?? '—', issueDate: d.issueDate, grossGrosze: d.totalGrossGrosze,
       differenceGrossGrosze: d.kind === 'correction' && d.totalGrossBeforeGrosze !== undefined ? d.totalGrossGrosze - d.totalGrossBeforeGrosze : undefined,
       xml: isFa3Document(d),
+      ksef: ksefCell(ksefOf(d), isFa3Document(d)),
     }));
   }
 
@@ -276,7 +282,7 @@ export class PortalController {
         month, memberName: names(memberId), memberParam: p.role === 'member' ? undefined : memberId, backToCluster: p.role === 'coordinator',
         status: closed ? 'closed' : statement ? 'provisional' : 'noData', closedAt: closed?.closedAt,
         statement, names, detailFromClose: Boolean(closed), daily, chosenDay: chosen, curve,
-        documents: await this.documentRows(clusterId, month, state, memberId), showKsef: false, pending,
+        documents: await this.documentRows(clusterId, month, state, memberId), showKsef: true, pending,
       };
       this.send(response, lang, this.signedIn(p, state, lang), `${t(lang, 'statementOf')} ${f.month(month)}`, memberMonthView(f, view),
         { scripts: statement ? [CHART, '/portal/assets/app/member-month.js'] : [] });
@@ -296,11 +302,11 @@ export class PortalController {
         // a settlement statement is no invoice: it has no FA(3) form
         if (!isFa3Document(document)) throw new PortalError(404, 'notFound');
         response.status(200).type('application/xml; charset=utf-8').setHeader('content-disposition', `attachment; filename="${name}.xml"`);
-        response.end(this.invoicing.xml(document));
+        response.end(this.invoicing.xml(document, await this.ksef.correctedKsefNumber(p.clusterId!, document)));
         return;
       }
       response.status(200).type('application/pdf').setHeader('content-disposition', `attachment; filename="${name}.pdf"`);
-      response.end(await renderInvoicePdf(document));
+      response.end(await renderInvoicePdf(document, await this.ksef.pdfOptions(p.clusterId!, document)));
     });
   }
 
@@ -316,10 +322,12 @@ export class PortalController {
       const data = closed ? { cluster: closed.totals, statements: closed.statements } : await this.settlement.clusterMonth(clusterId, month);
       const trend = await this.trend(clusterId, month, data.cluster.selfSufficiency.valueBp);
       const completeness = await this.metering.completeness(clusterId, month);
+      const ksefState = await this.ksef.state(clusterId);
       const pending = closed ? (await this.pendingOf(clusterId, month)).map((x) => ({ memberName: names(x.memberId), document: x.document, differenceNetGrosze: x.differenceNetGrosze })) : [];
       const body = clusterMonthView(f, {
         month, closed: Boolean(closed), closedAt: closed?.closedAt, totals: data.cluster, statements: data.statements, names, trend,
-        documents: await this.documentRows(clusterId, month, state), showKsef: false, pending,
+        documents: await this.documentRows(clusterId, month, state), showKsef: true, pending,
+        ksefConnection: { connected: ksefState.connection !== null, environment: ksefState.connection?.environment },
         profiles: (await this.profiles.list(clusterId)).items.map((x) => ({ name: x.name, description: x.description })),
         gaps: completeness.ppe.filter((x) => x.missing.length > 0).map((g) => ({ ppeCode: g.ppeCode, missing: g.missing })),
       });
@@ -458,5 +466,20 @@ export class PortalController {
       for await (const event of this.audit.events(null, Number.MAX_SAFE_INTEGER, p.clusterId!)) response.write(exportLine(event));
       response.end();
     });
+  }
+}
+
+/** A document's KSeF state for the page (KSeF's own reason of a refusal as it gave it). */
+function ksefCell(view: KsefView, fa3: boolean): KsefCell {
+  switch (view.status) {
+    case 'not_sent':
+      return fa3 ? { status: 'not_sent', notConnected: /not connected/.test(view.reason) } : { status: 'not_applicable' };
+    case 'queued':
+    case 'sent':
+      return { status: view.status };
+    case 'accepted':
+      return { status: 'accepted', ksefNumber: view.ksefNumber };
+    case 'refused':
+      return { status: 'refused', code: view.code, reason: view.reason };
   }
 }

@@ -72,6 +72,14 @@ const MATRIX: Row[] = [
   { method: 'GET', route: '/clusters/:clusterId/invoices', path: `${C}/invoices`, expect: readers },
   { method: 'GET', route: '/clusters/:clusterId/invoices/:invoiceId', path: `${C}/invoices/no-such-invoice`, expect: all(404, { 'meter-data': 403 }) },
   { method: 'GET', route: '/clusters/:clusterId/ledger', path: `${C}/ledger`, expect: all('ok', { member: 403, 'meter-data': 403, 'other-coordinator': 404 }) },
+  { method: 'GET', route: '/clusters/:clusterId/ksef', path: `${C}/ksef`, expect: all('ok', { member: 403, 'meter-data': 403, 'other-coordinator': 404 }) },
+  { method: 'GET', route: '/clusters/:clusterId/ksef/documents', path: `${C}/ksef/documents`, expect: all('ok', { member: 403, 'meter-data': 403, 'other-coordinator': 404 }) },
+  { method: 'PUT', route: '/clusters/:clusterId/ksef', path: `${C}/ksef`, expect: coordinatorOnly },
+  { method: 'POST', route: '/clusters/:clusterId/ksef/token', path: `${C}/ksef/token`, expect: coordinatorOnly },
+  { method: 'POST', route: '/clusters/:clusterId/ksef/disconnection', path: `${C}/ksef/disconnection`, expect: coordinatorOnly },
+  { method: 'PUT', route: '/clusters/:clusterId/ksef/self-invoicing/:memberId', path: `${C}/ksef/self-invoicing/{own}`, expect: coordinatorOnly },
+  { method: 'POST', route: '/clusters/:clusterId/invoices/:invoiceId/ksef/retry', path: `${C}/invoices/no-such-invoice/ksef/retry`, expect: all(403, { coordinator: 404, 'other-coordinator': 404 }) },
+  { method: 'GET', route: '/clusters/:clusterId/invoices/:invoiceId/upo', path: `${C}/invoices/no-such-invoice/upo`, expect: all(404, { 'meter-data': 403 }) },
   // the portal authenticates by its own session cookie, not by bearer tokens: without a cookie it redirects to sign-in
   ...['/portal', '/portal/home', '/portal/months/:month', '/portal/invoices/:file', '/portal/cluster/:month', '/portal/audit', '/portal/audit/export', '/portal/assets/chart.umd.min.js', '/portal/assets/app/:file']
     .map((route) => ({ method: 'GET', route, path: route.replace(':month', '2026-05').replace(':file', route.includes('/assets/') ? 'cluster-month.js' : 'x.pdf'), expect: all('ok') })),

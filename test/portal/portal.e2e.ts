@@ -142,6 +142,9 @@ test('the coordinator imports a DSO file (a readable report; a bad line named), 
   expect(text).toMatch(/Samofaktura/); // the municipality consented to self-billing
   expect(text).toContain('Zofia Wójcik');
   expect(text).not.toMatch(/self_billing|invoice\b/);
+  // each document's KSeF state, and the cluster's connection: not connected here
+  expect(text).toMatch(/nie wysłano/);
+  expect(await page.getByTestId('ksef-connection').textContent()).toMatch(/nie połączono/);
   const api = (await t.http.get(`/clusters/${clusterId}/invoices`).set(coordinator).expect(200)).body;
   const list = (api.items ?? api) as { number: string }[];
   for (const d of list) expect(text).toContain(d.number);

@@ -55,6 +55,7 @@ export interface DocumentRow {
 
 export type KsefState =
   | { status: 'not_sent'; notConnected: boolean }
+  | { status: 'not_applicable' }
   | { status: 'queued' | 'sent' }
   | { status: 'accepted'; ksefNumber: string }
   | { status: 'refused'; code: string | number; reason: string };
@@ -63,6 +64,8 @@ export function ksefLabel(lang: Lang, view: KsefState): SafeHtml {
   switch (view.status) {
     case 'not_sent':
       return html`${t(lang, 'ksefNotSent')}${view.notConnected ? html`<span class="muted small">: ${t(lang, 'ksefNotConnected')}</span>` : ''}`;
+    case 'not_applicable':
+      return html`<span class="muted">${t(lang, 'ksefNotApplicable')}</span>`;
     case 'queued':
       return html`${t(lang, 'ksefQueued')}`;
     case 'sent':

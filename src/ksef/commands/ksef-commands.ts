@@ -1,0 +1,65 @@
+// The coordinator's KSeF commands: connect (environment, context NIP, token sealed at
+// once), rotate the token, disconnect, record a member's SelfInvoicing permission, send a
+// refused document again. Each is decided on ksef-{cluster} and appended with its version.
+import { Inject, Injectable } from '@nestjs/common';
+import { DomainError } from '../../common/domain-error.js';
+import { CONFIG } from '../../core.module.js';
+import type { AppConfig } from '../../config/config.js';
+import { ClustersService } from '../../clusters/clusters.service.js';
+import { isValidNip, normaliseNip } from '../../clusters/registry/nip.js';
+import { decideAndAppend } from '../../event-store/command-handling.js';
+import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port.js';
+import { ProjectionRunner } from '../../projections/projection-runner.js';
+import type { KsefEnvironment } from '../domain/environments.js';
+import { type KsefCommand, ksefDecider, ksefStreamId } from '../domain/outbox.js';
+import { SecretBox } from '../secret-box.js';
+
+@Injectable()
+export class KsefCommands {
+  readonly secrets: SecretBox;
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(ProjectionRunner) private readonly runner: ProjectionRunner,
+    @Inject(ClustersService) private readonly clusters: ClustersService,
+    @Inject(CONFIG) config: AppConfig,
+  ) {
+    this.secrets = new SecretBox(config.ksef.secretKey);
+  }
+
+  private async execute(clusterId: string, command: KsefCommand) {
+    const result = await decideAndAppend(this.store, ksefStreamId(clusterId), ksefDecider, command);
+    if (result.lastGlobalPosition) await this.runner.waitFor(result.lastGlobalPosition);
+    return result;
+  }
+
+  async connect(clusterId: string, input: { environment: KsefEnvironment; contextNip?: string; token: string }) {
+    const cluster = await this.clusters.state(clusterId);
+    const coordinatorNip = cluster.profile!.coordinator.nip;
+    const contextNip = input.contextNip === undefined ? coordinatorNip : normaliseNip(input.contextNip);
+    if (!isValidNip(contextNip)) throw DomainError.validation([{ field: 'contextNip', reason: 'is not a valid NIP (10 digits with its check digit)' }]);
+    if (contextNip !== coordinatorNip) throw DomainError.validation([{ field: 'contextNip', reason: `must be the coordinator's NIP (${coordinatorNip}): invoices are sent in its context` }]);
+    const token = this.secrets.seal(clusterId, input.token);
+    await this.execute(clusterId, { type: 'Connect', environment: input.environment, contextNip, token, now: new Date().toISOString() });
+  }
+
+  async rotateToken(clusterId: string, plain: string) {
+    await this.clusters.state(clusterId);
+    await this.execute(clusterId, { type: 'RotateToken', token: this.secrets.seal(clusterId, plain), now: new Date().toISOString() });
+  }
+
+  async disconnect(clusterId: string) {
+    await this.clusters.state(clusterId);
+    await this.execute(clusterId, { type: 'Disconnect', now: new Date().toISOString() });
+  }
+
+  async recordSelfInvoicing(clusterId: string, memberId: string, granted: boolean) {
+    const cluster = await this.clusters.state(clusterId);
+    await this.execute(clusterId, { type: 'RecordSelfInvoicing', memberId, granted, knownMember: Boolean(cluster.members[memberId]), now: new Date().toISOString() });
+  }
+
+  async retry(clusterId: string, invoiceId: string) {
+    await this.clusters.state(clusterId);
+    await this.execute(clusterId, { type: 'RequestRetry', invoiceId, now: new Date().toISOString() });
+  }
+}

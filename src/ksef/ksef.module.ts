@@ -1,0 +1,18 @@
+import { Inject, Module, type OnModuleInit } from '@nestjs/common';
+import { ClustersModule } from '../clusters/clusters.module.js';
+import { InvoicingModule } from '../invoicing/invoicing.module.js';
+import { ProjectionRunner } from '../projections/projection-runner.js';
+import { KsefCommands } from './commands/ksef-commands.js';
+import { KsefController } from './http/ksef.controller.js';
+import { KsefReadModule } from './ksef-read.module.js';
+import { ksefConnectionsProjection } from './ksef.projection.js';
+import { KsefWorker } from './worker.js';
+
+@Module({ imports: [ClustersModule, InvoicingModule, KsefReadModule], controllers: [KsefController], providers: [KsefCommands, KsefWorker], exports: [KsefWorker] })
+export class KsefModule implements OnModuleInit {
+  constructor(@Inject(ProjectionRunner) private readonly runner: ProjectionRunner) {}
+
+  onModuleInit() {
+    this.runner.register(ksefConnectionsProjection);
+  }
+}
