@@ -75,9 +75,9 @@ ${v.closed ? html`<p class="note">${t(lang, 'closedNote')}</p>` : ''}
 <div class="grid"><section><h2>${t(lang, 'totals')}</h2>${totals}</section>
 <section aria-labelledby="trend-h"><h2 id="trend-h">${t(lang, 'trend')}</h2><div class="chart"><canvas id="trend" role="img" aria-label="${t(lang, 'trend')}"></canvas></div>
 <details><summary>${t(lang, 'chartTable')}</summary>${table([{ label: t(lang, 'month') }, { label: t(lang, 'selfSufficiency'), num: true }], v.trend.map((r) => [f.month(r.month), f.percentBp(r.selfSufficiencyBp)]))}</details></section></div>
-${close}${documents}${pending}
+${close}${documents}${ksef}${pending}
 <section><h2>${t(lang, 'members')}</h2>${members}<p class="muted small">${t(lang, 'negativeIsOwed')}</p></section>
-${transfers}${support}${compliance}${ksef}${completeness}${importForm}
+${transfers}${support}${compliance}${completeness}${importForm}
 ${jsonBlock('cluster-month-data', {
     months: v.trend.map((r) => f.month(r.month)), selfSufficiency: v.trend.map((r) => r.selfSufficiencyBp / 100), label: t(lang, 'selfSufficiency'),
     transfers: v.transfers ? { receivers: v.transfers.receivers, suppliers: v.transfers.suppliers, kwh: v.transfers.wh.map((row) => row.map((wh) => wh / 1000)) } : null,

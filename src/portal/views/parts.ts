@@ -60,10 +60,11 @@ export type KsefState =
   | { status: 'accepted'; ksefNumber: string }
   | { status: 'refused'; code: string | number; reason: string };
 
-export function ksefLabel(lang: Lang, view: KsefState): SafeHtml {
+/** compact: the coordinator's table, where the connection is said once beside it. */
+export function ksefLabel(lang: Lang, view: KsefState, compact = false): SafeHtml {
   switch (view.status) {
     case 'not_sent':
-      return html`${t(lang, 'ksefNotSent')}${view.notConnected ? html`<span class="muted small">: ${t(lang, 'ksefNotConnected')}</span>` : ''}`;
+      return html`${t(lang, 'ksefNotSent')}${view.notConnected && !compact ? html`<span class="muted small">: ${t(lang, 'ksefNotConnected')}</span>` : ''}`;
     case 'not_applicable':
       return html`<span class="muted">${t(lang, 'ksefNotApplicable')}</span>`;
     case 'queued':
@@ -90,6 +91,7 @@ export function downloads(lang: Lang, d: DocumentRow): SafeHtml {
 }
 
 export function documentsTable(f: Format, documents: DocumentRow[], withMember: boolean, showKsef: boolean): SafeHtml {
+  const compact = withMember;
   const lang = f.lang;
   const columns: Column[] = [
     { label: t(lang, 'number') }, { label: t(lang, 'kind') }, ...(withMember ? [{ label: t(lang, 'member') }] : []),
@@ -101,7 +103,7 @@ export function documentsTable(f: Format, documents: DocumentRow[], withMember: 
     ...(withMember ? [d.memberName] : []),
     f.day(d.issueDate),
     amountOf(f, d),
-    ...(showKsef ? [d.ksef ? ksefLabel(lang, d.ksef) : ''] : []),
+    ...(showKsef ? [d.ksef ? ksefLabel(lang, d.ksef, compact) : ''] : []),
     downloads(lang, d),
   ]), { testId: 'documents' });
 }
