@@ -18,6 +18,7 @@ import { createLogger, PinoNestLogger } from './common/logger.js';
 import { flattenValidationErrors, problem, ProblemException, ProblemFilter } from './common/problem.js';
 import { noteReadModelLag, runWithContext } from './common/request-context.js';
 import { RecordedAnswerInterceptor } from './common/recorded-answer.js';
+import { TextPipe } from './common/text.js';
 import { type Database, openDatabase } from './database/database.js';
 import type { EventStore } from './event-store/event-store.port.js';
 import { PostgresEventStore } from './event-store/postgres/postgres-event-store.js';
@@ -82,6 +83,8 @@ export function configureApp(app: INestApplication, config: AppConfig, logger: L
   app.use('/portal', express.urlencoded({ extended: false, limit: '16kb' }));
   if (config.corsOrigins.length > 0) app.enableCors({ origin: config.corsOrigins });
   app.useGlobalPipes(
+    // first: no text a read model cannot store reaches validation, let alone the log
+    new TextPipe(),
     new ValidationPipe({
       whitelist: true,
       forbidNonWhitelisted: true,

@@ -17,6 +17,19 @@ export function exportLine(event: { globalPosition: string; streamId: string; st
   return JSON.stringify({ globalPosition, streamId, streamPosition, type, schemaVersion, data, metadata, previousHash, hash }) + '\n';
 }
 
+/** Resolves when the client takes more, or has gone (then nothing more will drain). */
+function drainedOrClosed(res: Response): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
+
 @ApiTags('audit')
 @ApiBearerAuth()
 @Controller()
@@ -35,11 +48,20 @@ export class AuditController {
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_EXPORT_LIMIT) errors.push({ field: 'limit', reason: `must be a whole number from 1 to ${MAX_EXPORT_LIMIT}` });
     if (errors.length) throw DomainError.validation(errors);
     res.status(200).type('application/x-ndjson');
-    // written as read, waiting for the client when its buffer is full: memory stays bounded
-    for await (const event of this.audit.events(after ?? null, limit, principal.role === 'admin' ? undefined : principal.clusterId ?? '')) {
-      if (!res.write(exportLine(event))) await once(res, 'drain');
+    // a client that goes away ends the export: no wait for a drain that never comes
+    res.on('error', () => undefined);
+    try {
+      // written as read, waiting for the client when its buffer is full: memory stays bounded
+      for await (const event of this.audit.events(after ?? null, limit, principal.role === 'admin' ? undefined : principal.clusterId ?? '')) {
+        if (res.destroyed) break;
+        if (!res.write(exportLine(event))) await drainedOrClosed(res);
+      }
+    } catch (error) {
+      // the status line is out: cut the stream so the client sees it incomplete, not a 200 that ends well
+      if (res.headersSent) return void res.destroy(error as Error);
+      throw error;
     }
-    res.end();
+    if (!res.destroyed) res.end();
   }
 
   @Get('audit/verify')

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { parseInstant } from '../common/instant.js';
 import { problem, ProblemException } from '../common/problem.js';
 import { notFound } from './auth.guard.js';
 import { CurrentPrincipal } from './principal.decorator.js';
@@ -14,7 +15,7 @@ export class IssueTokenDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @Matches(ID_PATTERN) clusterId?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @Matches(ID_PATTERN) memberId?: string;
   @ApiProperty() @IsString() @Length(1, 200) label!: string;
-  @ApiPropertyOptional({ description: 'ISO 8601 instant with an offset' }) @IsOptional() @IsISO8601({ strict: true }) expiresAt?: string;
+  @ApiPropertyOptional({ description: 'ISO 8601 instant with an offset (Z or ±HH:MM)', example: '2027-01-01T00:00:00+01:00' }) @IsOptional() @IsString() expiresAt?: string;
 }
 
 @ApiTags('access')
@@ -31,7 +32,9 @@ export class TokensController {
     if (body.role === 'admin' && (body.clusterId || body.memberId)) errors.push({ field: 'role', reason: 'an admin token has no cluster or member scope' });
     if (body.role === 'member' && !body.memberId) errors.push({ field: 'memberId', reason: 'is required for the role member' });
     if (body.role !== 'member' && body.memberId) errors.push({ field: 'memberId', reason: 'is only for the role member' });
-    if (body.expiresAt && new Date(body.expiresAt) <= new Date()) errors.push({ field: 'expiresAt', reason: 'must be in the future' });
+    const expiresMs = body.expiresAt === undefined ? undefined : parseInstant(body.expiresAt);
+    if (typeof expiresMs === 'string') errors.push({ field: 'expiresAt', reason: expiresMs });
+    else if (expiresMs !== undefined && expiresMs <= Date.now()) errors.push({ field: 'expiresAt', reason: 'must be in the future' });
     if (errors.length) throw ProblemException.validation(errors);
     if (principal.role === 'coordinator') {
       if (body.clusterId !== principal.clusterId) throw notFound('The cluster was not found');
@@ -39,8 +42,15 @@ export class TokensController {
         throw new ProblemException(problem(403, 'A coordinator issues member, auditor and meter-data tokens only'));
       }
     }
-    const issued = await this.tokens.issue({ ...body, createdBy: principal.tokenId });
-    return { ...issued, role: body.role, clusterId: body.clusterId ?? null, memberId: body.memberId ?? null, label: body.label, expiresAt: body.expiresAt ?? null };
+    // a token's scope exists: the cluster registered, the member admitted to that cluster
+    if (body.clusterId) {
+      const scope = await this.tokens.scope(body.clusterId, body.memberId);
+      if (!scope.cluster) throw notFound('The cluster was not found');
+      if (body.memberId && !scope.member) throw notFound('The member was not found in this cluster');
+    }
+    const expiresAt = typeof expiresMs === 'number' ? new Date(expiresMs).toISOString() : null;
+    const issued = await this.tokens.issue({ ...body, expiresAt, createdBy: principal.tokenId });
+    return { ...issued, role: body.role, clusterId: body.clusterId ?? null, memberId: body.memberId ?? null, label: body.label, expiresAt };
   }
 
   @Get()
@@ -53,7 +63,7 @@ export class TokensController {
   @Post(':tokenId/revocation')
   @HttpCode(200)
   @Roles('admin', 'coordinator')
-  async revoke(@Param('tokenId', new ParseUUIDPipe()) tokenId: string, @CurrentPrincipal() principal: Principal) {
+  async revoke(@Param('tokenId', new ParseUUIDPipe({ exceptionFactory: () => ProblemException.validation([{ field: 'tokenId', reason: 'must be a token id (a UUID)' }]) })) tokenId: string, @CurrentPrincipal() principal: Principal) {
     const token = await this.tokens.get(tokenId);
     if (!token || (principal.role === 'coordinator' && (token.clusterId !== principal.clusterId || token.role === 'coordinator' || token.role === 'admin'))) {
       throw notFound('The token was not found');

@@ -72,6 +72,13 @@ export class TokenRepository {
     return { principal: { tokenId, role, clusterId, memberId, label } };
   }
 
+  /** Whether a cluster is registered (the registry read model) and the member admitted to it. */
+  async scope(clusterId: string, memberId?: string): Promise<{ cluster: boolean; member: boolean }> {
+    const { rows } = await this.pool.query<{ member: boolean }>(
+      "SELECT coalesce(state->'members' ? $2, false) AS member FROM registry_clusters WHERE cluster_id = $1", [clusterId, memberId ?? '']);
+    return { cluster: rows.length > 0, member: rows[0]?.member ?? false };
+  }
+
   async list(clusterId?: string): Promise<TokenRecord[]> {
     const { rows } = clusterId
       ? await this.pool.query<TokenRow>('SELECT * FROM access_tokens WHERE cluster_id = $1 ORDER BY created_at, token_id', [clusterId])

@@ -50,14 +50,14 @@ export class ClustersController {
   }
 
   @Get()
-  @Roles('admin', 'coordinator', 'auditor', 'member', 'meter-data')
+  @Roles('admin', 'coordinator', 'auditor', 'member')
   async list(@CurrentPrincipal() principal: Principal) {
     const rows = await this.clusters.list(principal.role === 'admin' ? undefined : [principal.clusterId ?? '']);
     return { items: rows.map(({ state }) => state.profile) };
   }
 
   @Get(':clusterId')
-  @Roles('admin', 'coordinator', 'auditor', 'member', 'meter-data')
+  @Roles('admin', 'coordinator', 'auditor', 'member')
   async get(@Param('clusterId') clusterId: string) {
     const state = await this.clusters.state(clusterId);
     const latest = state.agreements[state.agreements.length - 1] ?? null;
@@ -117,7 +117,7 @@ export class ClustersController {
   }
 
   @Get(':clusterId/metering-points')
-  @Roles(...CLUSTER_READERS, 'member', 'meter-data')
+  @Roles(...CLUSTER_READERS, 'member')
   async points(@Param('clusterId') clusterId: string, @CurrentPrincipal() principal: Principal) {
     const state = await this.clusters.state(clusterId);
     const points = Object.values(state.points)
@@ -127,7 +127,7 @@ export class ClustersController {
   }
 
   @Get(':clusterId/metering-points/:ppeCode')
-  @Roles(...CLUSTER_READERS, 'member', 'meter-data')
+  @Roles(...CLUSTER_READERS, 'member')
   async point(@Param('clusterId') clusterId: string, @Param('ppeCode') ppeCode: string, @CurrentPrincipal() principal: Principal) {
     const state = await this.clusters.state(clusterId);
     const point = state.points[normalisePpeCode(ppeCode)];

@@ -3,13 +3,23 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsEmail, IsIn, IsInt, IsNumber, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested,
+  ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDefined, IsEmail, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested,
+  ValidateBy,
 } from 'class-validator';
+import { MAX_GROSZE, MAX_GROSZE_PER_MWH } from '../common/limits.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 const dateMessage = { message: 'must be a date YYYY-MM-DD' };
-const MAX_PRICE = 1_000_000_000;
+
+/** Priority tiers: a list of lists of member ids (each tier at least one). */
+const IsTiers = () => ValidateBy({
+  name: 'isTiers',
+  validator: {
+    validate: (value: unknown) => Array.isArray(value) && value.every((tier) => Array.isArray(tier) && tier.length > 0 && tier.length <= 10000 && tier.every((id) => typeof id === 'string' && id.length > 0 && id.length <= 64)),
+    defaultMessage: () => 'must be a list of tiers, each a non-empty list of member ids',
+  },
+});
 
 export const MEMBER_KINDS = ['municipality', 'municipal_company', 'company', 'cooperative', 'research_unit', 'ngo', 'household', 'public_transport'] as const;
 export const PPE_ROLES = ['consumer', 'producer', 'prosumer', 'storage'] as const;
@@ -37,15 +47,15 @@ export class GminaDto {
 }
 
 export class AreaDto {
-  @ApiPropertyOptional({ type: [GminaDto] }) @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => GminaDto) @ArrayMaxSize(100) gminy?: GminaDto[];
+  @ApiPropertyOptional({ type: [GminaDto] }) @IsOptional() @IsArray() @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => GminaDto) @ArrayMaxSize(100) gminy?: GminaDto[];
   @ApiPropertyOptional({ example: 'mikołowski' }) @IsOptional() @IsString() @Length(1, 200) powiat?: string;
 }
 
 export class RegisterClusterDto {
   @ApiProperty({ example: 'Orzeski Klaster Energii' }) @IsString() @Length(1, 300) name!: string;
-  @ApiProperty({ type: PartyDto }) @ValidateNested() @Type(() => PartyDto) coordinator!: PartyDto;
+  @ApiProperty({ type: PartyDto }) @IsDefined() @IsObject() @ValidateNested() @Type(() => PartyDto) coordinator!: PartyDto;
   @ApiProperty({ example: 'Tauron Dystrybucja S.A.' }) @IsString() @Length(1, 300) distributionSystemOperator!: string;
-  @ApiProperty({ type: AreaDto }) @ValidateNested() @Type(() => AreaDto) area!: AreaDto;
+  @ApiProperty({ type: AreaDto }) @IsDefined() @IsObject() @ValidateNested() @Type(() => AreaDto) area!: AreaDto;
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 100) ureRegisterEntry?: string;
 }
 
@@ -93,9 +103,9 @@ export class StaticKeyDto {
 export class AllocationDto {
   @ApiProperty({ enum: ['pro_rata', 'static', 'priority'] }) @IsIn(['pro_rata', 'static', 'priority']) method!: 'pro_rata' | 'static' | 'priority';
   @ApiPropertyOptional({ description: 'static only' }) @IsOptional() @IsBoolean() redistribute?: boolean;
-  @ApiPropertyOptional({ type: [StaticKeyDto], description: 'static only' }) @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => StaticKeyDto) @ArrayMaxSize(10000) keys?: StaticKeyDto[];
+  @ApiPropertyOptional({ type: [StaticKeyDto], description: 'static only' }) @IsOptional() @IsArray() @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => StaticKeyDto) @ArrayMaxSize(10000) keys?: StaticKeyDto[];
   @ApiPropertyOptional({ type: 'array', items: { type: 'array', items: { type: 'string' } }, description: 'priority only: tiers of member ids' })
-  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(100) tiers?: string[][];
+  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(100) @IsTiers() tiers?: string[][];
 }
 
 export class ThresholdsDto {
@@ -107,15 +117,15 @@ export class AgreementVersionDto {
   @ApiProperty({ example: '2026-01' }) @Matches(MONTH, { message: 'must be a month YYYY-MM' }) effectiveFrom!: string;
   @ApiProperty({ enum: [15, 60] }) @IsIn([15, 60]) intervalMinutes!: 15 | 60;
   @ApiProperty() @IsBoolean() ownNetting!: boolean;
-  @ApiProperty({ type: AllocationDto }) @ValidateNested() @Type(() => AllocationDto) allocation!: AllocationDto;
-  @ApiProperty() @IsInt() @Min(0) @Max(MAX_PRICE) internalPriceGroszePerMwh!: number;
-  @ApiProperty() @IsInt() @Min(0) @Max(MAX_PRICE) referenceGridPriceGroszePerMwh!: number;
-  @ApiProperty() @IsInt() @Min(0) @Max(MAX_PRICE) feeGroszePerMwhReceived!: number;
-  @ApiProperty() @IsInt() @Min(0) @Max(MAX_PRICE) feeGroszePerMwhSupplied!: number;
-  @ApiProperty() @IsInt() @Min(0) @Max(MAX_PRICE) monthlyFeeGroszePerMember!: number;
+  @ApiProperty({ type: AllocationDto }) @IsDefined() @IsObject() @ValidateNested() @Type(() => AllocationDto) allocation!: AllocationDto;
+  @ApiProperty() @IsInt() @Min(0) @Max(MAX_GROSZE_PER_MWH) internalPriceGroszePerMwh!: number;
+  @ApiProperty() @IsInt() @Min(0) @Max(MAX_GROSZE_PER_MWH) referenceGridPriceGroszePerMwh!: number;
+  @ApiProperty() @IsInt() @Min(0) @Max(MAX_GROSZE_PER_MWH) feeGroszePerMwhReceived!: number;
+  @ApiProperty() @IsInt() @Min(0) @Max(MAX_GROSZE_PER_MWH) feeGroszePerMwhSupplied!: number;
+  @ApiProperty() @IsInt() @Min(0) @Max(MAX_GROSZE) monthlyFeeGroszePerMember!: number;
   @ApiProperty({ example: 2300 }) @IsInt() @Min(0) @Max(10000) vatRateBp!: number;
   @ApiProperty({ example: 'FV' }) @Matches(/^[A-Z0-9]{1,10}$/, { message: 'must be 1 to 10 capital letters or digits' }) invoiceSeries!: string;
-  @ApiPropertyOptional({ type: ThresholdsDto }) @IsOptional() @ValidateNested() @Type(() => ThresholdsDto) thresholds?: ThresholdsDto;
+  @ApiPropertyOptional({ type: ThresholdsDto }) @IsOptional() @IsObject() @ValidateNested() @Type(() => ThresholdsDto) thresholds?: ThresholdsDto;
   @ApiPropertyOptional({ description: 'the version in force from effectiveFrom that this one replaces; required when that month already has a version (otherwise 409)' })
   @IsOptional() @IsInt() @Min(1) supersedesVersion?: number;
   @ApiPropertyOptional({ default: 14, description: 'days from an invoice\'s issue to its due date' }) @IsOptional() @IsInt() @Min(0) @Max(365) paymentTermDays?: number;

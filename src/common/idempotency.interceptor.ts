@@ -1,16 +1,32 @@
 // Idempotency-Key on writes (docs/API.md): a repeat with the same key and body returns the
 // first answer; the same key with another body is 409. Keys are scoped to the token.
 // JSON writes only: a file upload is idempotent by its content already.
+//
+// Atomic: the key is claimed (a row without an answer, unique per key and token) before
+// the request runs, so of concurrent requests with one key exactly one executes, in
+// this process or another on the same database. The others wait for its answer and get
+// it (the same status and body); one still running after WAIT_MS answers 409. A request
+// that fails gives the key back (nothing was recorded), and a waiting one then runs. A
+// claim older than STALE_MS (its process was killed) is taken over.
 import { type CallHandler, type ExecutionContext, Inject, Injectable, type NestInterceptor } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
-import { from, type Observable, of, switchMap } from 'rxjs';
+import { catchError, from, type Observable, of, switchMap, throwError } from 'rxjs';
 import { PG_POOL } from '../core.module.js';
 import { canonicalJson } from '../event-store/hash-chain.js';
 import { problem, ProblemException } from './problem.js';
 
 const KEY = /^[A-Za-z0-9._:-]{1,200}$/;
+export const IDEMPOTENCY_WAIT_MS = 30_000;
+const STALE_MS = 10 * 60_000;
+const POLL_MS = 25;
+
+interface KeyRow { request_hash: string; status: number | null; body: unknown; stale: boolean }
+
+type Claim = { kind: 'run' } | { kind: 'answer'; status: number; body: unknown };
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
@@ -25,23 +41,55 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const tokenId = request.principal?.tokenId ?? null;
     const requestHash = createHash('sha256').update(`${request.method} ${request.originalUrl}\n${canonicalJson(request.body ?? null)}`).digest('hex');
     return (async () => {
-      const { rows } = await this.pool.query<{ request_hash: string; status: number; body: unknown }>(
-        'SELECT request_hash, status, body FROM idempotency_keys WHERE key = $1 AND token_id IS NOT DISTINCT FROM $2', [key, tokenId]);
-      if (rows.length > 0) {
-        const same = rows.find((r) => r.request_hash === requestHash);
-        if (!same) throw new ProblemException(problem(409, 'This Idempotency-Key was used with another request'));
-        response.status(same.status);
-        return of(same.body);
+      const claim = await this.claim(key, tokenId, requestHash);
+      if (claim.kind === 'answer') {
+        response.status(claim.status);
+        return of(claim.body);
       }
       return next.handle().pipe(
         switchMap((body) =>
           from(
             this.pool
-              .query('INSERT INTO idempotency_keys (key, token_id, request_hash, status, body) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING', [key, tokenId, requestHash, response.statusCode, JSON.stringify(body ?? null)])
+              .query('UPDATE idempotency_keys SET status = $4, body = $5, completed_at = now() WHERE key = $1 AND token_id IS NOT DISTINCT FROM $2 AND request_hash = $3',
+                [key, tokenId, requestHash, response.statusCode, JSON.stringify(body ?? null)])
               .then(() => body),
           ),
         ),
+        catchError((error: unknown) =>
+          from(this.release(key, tokenId, requestHash)).pipe(switchMap(() => throwError(() => error))),
+        ),
       );
     })();
+  }
+
+  /** Claims the key for this request, or waits for the answer of the request that holds it. */
+  private async claim(key: string, tokenId: string | null, requestHash: string): Promise<Claim> {
+    const deadline = Date.now() + IDEMPOTENCY_WAIT_MS;
+    for (;;) {
+      const inserted = await this.pool.query(
+        'INSERT INTO idempotency_keys (key, token_id, request_hash, status, body) VALUES ($1, $2, $3, NULL, NULL) ON CONFLICT DO NOTHING', [key, tokenId, requestHash]);
+      if (inserted.rowCount === 1) return { kind: 'run' };
+      const { rows } = await this.pool.query<KeyRow>(
+        `SELECT request_hash, status, body, created_at < now() - make_interval(secs => $3::double precision / 1000) AS stale
+           FROM idempotency_keys WHERE key = $1 AND token_id IS NOT DISTINCT FROM $2`, [key, tokenId, STALE_MS]);
+      const row = rows[0];
+      if (!row) continue; // given back meanwhile: claim it again
+      if (row.request_hash !== requestHash) throw new ProblemException(problem(409, 'This Idempotency-Key was used with another request'));
+      if (row.status !== null) return { kind: 'answer', status: row.status, body: row.body };
+      if (row.stale) {
+        const taken = await this.pool.query(
+          'UPDATE idempotency_keys SET created_at = now() WHERE key = $1 AND token_id IS NOT DISTINCT FROM $2 AND status IS NULL AND created_at < now() - make_interval(secs => $3::double precision / 1000)',
+          [key, tokenId, STALE_MS]);
+        if (taken.rowCount === 1) return { kind: 'run' };
+      }
+      if (Date.now() >= deadline) throw new ProblemException(problem(409, 'A request with this Idempotency-Key is still running; repeat it later for its answer'));
+      await sleep(POLL_MS);
+    }
+  }
+
+  private async release(key: string, tokenId: string | null, requestHash: string): Promise<void> {
+    await this.pool
+      .query('DELETE FROM idempotency_keys WHERE key = $1 AND token_id IS NOT DISTINCT FROM $2 AND request_hash = $3 AND status IS NULL', [key, tokenId, requestHash])
+      .catch(() => undefined);
   }
 }

@@ -1,6 +1,7 @@
 // Integer splits that conserve the total exactly (docs/DOMAIN.md, Units and arithmetic):
 // floor each share, then hand out the leftover units one by one by largest remainder,
 // ties by party id (plain code-unit order). Same inputs, same split, on every machine.
+import { exactOrRefused } from './limits.js';
 
 export interface Part {
   id: string;
@@ -49,7 +50,7 @@ export function roundHalfUpDivide(numerator: bigint, denominator: bigint): bigin
 
 /** The value of energy: Wh × grosze per MWh / 1,000,000, rounded half up to the grosz. */
 export function priceWh(energyWh: number, priceGroszePerMwh: number): number {
-  return Number(roundHalfUpDivide(BigInt(energyWh) * BigInt(priceGroszePerMwh), 1_000_000n));
+  return exactOrRefused(roundHalfUpDivide(BigInt(energyWh) * BigInt(priceGroszePerMwh), 1_000_000n), 'The value of energy in grosze');
 }
 
 /** A share in basis points, rounded half up; 0 when the whole is 0. */
@@ -60,5 +61,5 @@ export function basisPoints(part: number, whole: number): number {
 
 /** An amount × a rate in basis points, rounded half up (VAT). */
 export function applyRateBp(amount: number, rateBp: number): number {
-  return Number(roundHalfUpDivide(BigInt(amount) * BigInt(rateBp), 10_000n));
+  return exactOrRefused(roundHalfUpDivide(BigInt(amount) * BigInt(rateBp), 10_000n), 'An amount of VAT in grosze');
 }

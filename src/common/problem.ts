@@ -53,7 +53,18 @@ export function flattenValidationErrors(errors: ValidationError[], prefix = ''):
   return result;
 }
 
+/** A 400 always names what was wrong: a field, or the part of the request (path, body, request). */
+function named(p: Problem): Problem {
+  if (p.status !== 400 || (p.errors && p.errors.length > 0)) return p;
+  const field = /decode param/i.test(p.detail) ? 'path' : /body|JSON|multipart|form/i.test(p.detail) ? 'body' : 'request';
+  return { ...p, errors: [{ field, reason: p.detail }] };
+}
+
 export function toProblem(error: unknown): Problem {
+  return named(describe(error));
+}
+
+function describe(error: unknown): Problem {
   if (error instanceof ProblemException) return error.problem;
   if (isDomainError(error)) {
     const status = error.code === 'validation' ? 400 : error.code === 'not_found' ? 404 : 409;

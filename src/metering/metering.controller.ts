@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req } from
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { createHash } from 'node:crypto';
-import { type Readable, Transform } from 'node:stream';
+import { PassThrough, pipeline, type Readable, Transform } from 'node:stream';
 import busboy from 'busboy';
 import { problem, ProblemException } from '../common/problem.js';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
@@ -100,7 +100,9 @@ export class MeteringController {
       },
     });
     const file = multipart ? await filePart(request) : request;
-    return this.metering.recordFile(clusterId, file.pipe(meter), {
+    // pipeline, not pipe: an error of the body (a client gone, a form cut short) reaches the parser
+    pipeline(file, meter, () => undefined);
+    return this.metering.recordFile(clusterId, meter, {
       format: profile ? 'profile' : (format as (typeof FORMATS)[number]),
       profile,
       ppeCode,
@@ -128,10 +130,13 @@ export class MeteringController {
 
 /**
  * The one file part of a multipart upload, as a stream (busboy: nothing is buffered).
- * Other fields are ignored; a second file, or none, is a 400.
+ * Other fields are ignored; a second file, or none, is a 400. The stream ends only when
+ * the whole form has been read and closed properly: a form that ends early, or a second
+ * file part after the first, fails the stream (400) instead of passing a partial file.
  */
 function filePart(request: Request): Promise<Readable> {
   return new Promise((resolve, reject) => {
+    const refuse = (reason: string) => ProblemException.validation([{ field: 'file', reason }]);
     let parser: busboy.Busboy;
     try {
       parser = busboy({ headers: request.headers, limits: { files: 1, fields: 20, fileSize: MAX_FILE_BYTES + 1 } });
@@ -139,16 +144,32 @@ function filePart(request: Request): Promise<Readable> {
       request.resume();
       return reject(ProblemException.validation([{ field: 'content-type', reason: (error as Error).message }]));
     }
+    const out = new PassThrough();
+    out.on('error', () => undefined); // the reader sees it; no listener left means no crash
     let found = false;
+    let failure: ProblemException | undefined;
+    const fail = (error: ProblemException) => {
+      failure ??= error;
+      if (found) out.destroy(failure);
+      else reject(failure);
+      request.unpipe(parser);
+      request.resume();
+    };
     parser.on('file', (_name, stream) => {
+      if (found) return stream.resume();
       found = true;
-      resolve(stream);
+      stream.on('error', (error) => fail(refuse(`the multipart body could not be read: ${(error as Error).message}`)));
+      stream.pipe(out, { end: false });
+      resolve(out);
     });
-    parser.on('filesLimit', () => reject(ProblemException.validation([{ field: 'file', reason: 'send one file per request' }])));
-    parser.on('error', (error) => reject(ProblemException.validation([{ field: 'file', reason: `the multipart body could not be read: ${(error as Error).message}` }])));
+    parser.on('filesLimit', () => fail(refuse('send one file per request')));
+    parser.on('error', (error) => fail(refuse(`the multipart body could not be read: ${(error as Error).message}`)));
     parser.on('close', () => {
-      if (!found) reject(ProblemException.validation([{ field: 'file', reason: 'the multipart body holds no file part' }]));
+      if (failure) return;
+      if (!found) reject(refuse('the multipart body holds no file part'));
+      else out.end();
     });
+    request.on('error', (error) => fail(refuse(`the upload was interrupted: ${(error as Error).message}`)));
     request.pipe(parser);
   });
 }

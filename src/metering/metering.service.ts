@@ -18,7 +18,8 @@ import { monthCompleteness } from './domain/completeness.js';
 import { legacyMeterStreamId, type MeterDayRow, type MeterEvent, meterStreamId, positionsOf, QUALITY_CODES, QUALITY_NAMES, warsawDayOf, warsawDayOfMs } from './domain/meter-stream.js';
 import { type FileReading, parseMeteringFile } from './files/parse.js';
 import type { ImportProfile } from './files/profile.js';
-import { INSTANT_WITH_OFFSET, type ReadingsBatchDto } from './readings.dto.js';
+import type { ReadingsBatchDto } from './readings.dto.js';
+import { INSTANT_ACCEPTED, parseInstant } from '../common/instant.js';
 import { describeLine, MAX_REPORTED_ERRORS, MeteringRecorder, ReadingsRejected } from './readings-recorder.js';
 import { type DayValues, type MeteringRegistryView, type ReadingError, ReadingsBatch } from './domain/readings-batch.js';
 import { HOURLY_SPLIT_QUALITY, type HourlySplitRule } from './domain/hourly-split.js';
@@ -179,11 +180,13 @@ export class MeteringService {
     const ppeCode = normalisePpeCode(ppeCodeRaw);
     const point = state.points[ppeCode];
     const errors = [];
-    if (!from || !INSTANT_WITH_OFFSET.test(from)) errors.push({ field: 'from', reason: 'must be an ISO 8601 instant with an offset' });
-    if (!to || !INSTANT_WITH_OFFSET.test(to)) errors.push({ field: 'to', reason: 'must be an ISO 8601 instant with an offset' });
+    const fromMs = parseInstant(from ?? '');
+    const toMs = parseInstant(to ?? '');
+    if (typeof fromMs === 'string') errors.push({ field: 'from', reason: from ? fromMs : `is required: ${INSTANT_ACCEPTED}` });
+    if (typeof toMs === 'string') errors.push({ field: 'to', reason: to ? toMs : `is required: ${INSTANT_ACCEPTED}` });
     if (errors.length) throw DomainError.validation(errors);
-    const fromUtc = new Date(from!);
-    const toUtc = new Date(to!);
+    const fromUtc = new Date(fromMs);
+    const toUtc = new Date(toMs);
     if (toUtc <= fromUtc) throw DomainError.validation([{ field: 'to', reason: 'must be after from' }]);
     if (toUtc.getTime() - fromUtc.getTime() > 32 * 86_400_000) throw DomainError.validation([{ field: 'to', reason: 'a request covers at most 32 days' }]);
     // A member sees its own PPE, and only the time it owned it.

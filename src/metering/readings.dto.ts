@@ -1,13 +1,14 @@
 // The JSON readings batch. The classes describe it for OpenAPI; the body itself is checked
 // by a compiled JSON Schema (ajv): a batch holds up to 200,000 readings, and per-object
 // decorator validation cost more than everything else in recording them.
-import { MAX_WH_PER_VALUE } from './domain/limits.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Ajv, type ErrorObject } from 'ajv';
 import type { FieldError } from '../common/domain-error.js';
 import { ProblemException } from '../common/problem.js';
+import { INSTANT_ACCEPTED, parseInstant } from '../common/instant.js';
+import { MAX_WH_PER_VALUE } from '../common/limits.js';
 
-/** One maximum on every path: see domain/limits.ts. */
+/** One maximum on every path: src/common/limits.ts. */
 const MAX_WH = MAX_WH_PER_VALUE;
 export const MAX_READINGS_PER_BATCH = 200_000;
 /** Values in one batch, objects and series together. */
@@ -55,7 +56,7 @@ const entry = (intervalMinutes: object, wh: object) => ({
   additionalProperties: false,
   properties: {
     ppeCode: { type: 'string', minLength: 1, maxLength: 64 },
-    intervalStart: { type: 'string', pattern: INSTANT_WITH_OFFSET.source },
+    intervalStart: { type: 'string', format: 'instant' },
     intervalMinutes,
     importWh: wh,
     exportWh: wh,
@@ -80,7 +81,10 @@ const schema = {
   },
 };
 
-const validate = new Ajv({ allErrors: true }).compile<ReadingsBatchDto>(schema);
+// instants on the calendar (src/common/instant.ts): a pattern alone let 2026-02-30 roll into March
+const ajv = new Ajv({ allErrors: true, verbose: true });
+ajv.addFormat('instant', { type: 'string', validate: (text: string) => typeof parseInstant(text) === 'number' });
+const validate = ajv.compile<ReadingsBatchDto>(schema);
 
 /** ajv's "/readings/3/importWh" as "readings[3].importWh", with the reason in words. */
 function fieldError(error: ErrorObject): FieldError {
@@ -96,8 +100,10 @@ function fieldError(error: ErrorObject): FieldError {
       return { field: join(String(params.additionalProperty)), reason: 'is not a field of this request' };
     case 'enum':
       return { field, reason: `must be one of ${(params.allowedValues as unknown[]).join(', ')}` };
-    case 'pattern':
-      return { field, reason: 'must be an ISO 8601 instant with an offset' };
+    case 'format': {
+      const reason = typeof error.data === 'string' ? parseInstant(error.data) : undefined;
+      return { field, reason: typeof reason === 'string' ? reason : `must be ${INSTANT_ACCEPTED}` };
+    }
     case 'maximum':
     case 'minimum':
       return { field, reason: `must be ${error.keyword === 'minimum' ? 'at least' : 'at most'} ${params.limit}` };

@@ -6,6 +6,7 @@ import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
 import { CLUSTER_READERS, type Principal, Roles } from '../auth/roles.decorator.js';
 import { DomainError } from '../common/domain-error.js';
+import { parseInstant } from '../common/instant.js';
 import { checkMonth, SettlementService } from './settlement.service.js';
 
 export class CloseMonthDto {
@@ -58,11 +59,13 @@ export class SettlementController {
 
   @Get('members/:memberId')
   @Roles(...CLUSTER_READERS, 'member')
-  @ApiQuery({ name: 'asOf', required: false, description: 'ISO 8601 instant: the statement from the events recorded up to then' })
+  @ApiQuery({ name: 'asOf', required: false, description: 'ISO 8601 instant with an offset: the statement from the events recorded up to then' })
   async memberStatement(@Param('clusterId') clusterId: string, @Param('month') month: string, @Param('memberId') memberId: string, @Query('asOf') asOf?: string) {
     if (asOf !== undefined) {
-      const instant = new Date(asOf);
-      if (!/^\d{4}-\d{2}-\d{2}T/.test(asOf) || Number.isNaN(instant.getTime())) throw DomainError.validation([{ field: 'asOf', reason: 'must be an ISO 8601 instant' }]);
+      checkMonth(month);
+      const ms = parseInstant(asOf);
+      if (typeof ms === 'string') throw DomainError.validation([{ field: 'asOf', reason: ms }]);
+      const instant = new Date(ms);
       const { calculation, statement } = await this.settlement.memberStatementAsOf(clusterId, month, memberId, instant);
       return { clusterId, month, status: 'as_of', asOf: instant.toISOString(), ...statement, agreementVersion: calculation.agreement.version };
     }

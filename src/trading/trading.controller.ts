@@ -1,7 +1,8 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { IsBoolean, IsInt, IsObject, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { MAX_GROSZE_PER_MWH, MAX_WH_PER_VALUE } from '../common/limits.js';
 import { DateTime } from 'luxon';
 import { randomUUID } from 'node:crypto';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
@@ -23,11 +24,11 @@ export class DeliveryWindowDto {
 export class SignContractDto {
   @ApiProperty() @IsString() @Length(1, 64) sellerMemberId!: string;
   @ApiProperty() @IsString() @Length(1, 64) buyerMemberId!: string;
-  @ApiProperty({ description: 'volume per settlement interval, Wh' }) @IsInt() @Min(1) @Max(1e12) whPerInterval!: number;
-  @ApiProperty() @IsInt() @Min(0) @Max(1e9) priceGroszePerMwh!: number;
+  @ApiProperty({ description: 'volume per settlement interval, Wh' }) @IsInt() @Min(1) @Max(MAX_WH_PER_VALUE) whPerInterval!: number;
+  @ApiProperty() @IsInt() @Min(0) @Max(MAX_GROSZE_PER_MWH) priceGroszePerMwh!: number;
   @ApiProperty({ example: '2026-05-01' }) @Matches(DATE, { message: 'must be a date YYYY-MM-DD' }) validFrom!: string;
   @ApiProperty({ example: '2026-12-31', description: 'last day of delivery, inclusive' }) @Matches(DATE, { message: 'must be a date YYYY-MM-DD' }) validTo!: string;
-  @ApiPropertyOptional({ type: DeliveryWindowDto }) @IsOptional() @ValidateNested() @Type(() => DeliveryWindowDto) window?: DeliveryWindowDto;
+  @ApiPropertyOptional({ type: DeliveryWindowDto }) @IsOptional() @IsObject() @ValidateNested() @Type(() => DeliveryWindowDto) window?: DeliveryWindowDto;
 }
 
 export class TerminationDto {

@@ -21,6 +21,7 @@ interface Row {
 const all = (value: Expect, overrides: Partial<Record<RoleName, Expect>> = {}) =>
   Object.fromEntries(ROLES.map((r) => [r, overrides[r] ?? value])) as Record<RoleName, Expect>;
 const coordinatorOnly = all(403, { coordinator: 'ok', 'other-coordinator': 404 });
+// a meter-data token submits readings and reads nothing
 const readers = all('ok', { 'meter-data': 403, 'other-coordinator': 404 });
 
 const C = '/clusters/{cluster}';
@@ -30,8 +31,8 @@ const MATRIX: Row[] = [
   { method: 'GET', route: '/tokens', path: '/tokens', expect: all(403, { admin: 'ok', coordinator: 'ok', 'other-coordinator': 'ok' }) },
   { method: 'POST', route: '/tokens/:tokenId/revocation', path: '/tokens/{token}/revocation', expect: all(403, { admin: 'ok', coordinator: 'ok', 'other-coordinator': 404 }) },
   { method: 'POST', route: '/clusters', path: '/clusters', expect: all(403, { admin: 'ok' }) },
-  { method: 'GET', route: '/clusters', path: '/clusters', expect: all('ok') },
-  { method: 'GET', route: '/clusters/:clusterId', path: C, expect: all('ok', { 'other-coordinator': 404 }) },
+  { method: 'GET', route: '/clusters', path: '/clusters', expect: all('ok', { 'meter-data': 403 }) },
+  { method: 'GET', route: '/clusters/:clusterId', path: C, expect: all('ok', { 'meter-data': 403, 'other-coordinator': 404 }) },
   { method: 'PUT', route: '/clusters/:clusterId/coordinator', path: `${C}/coordinator`, expect: all(403, { admin: 'ok' }) },
   { method: 'GET', route: '/clusters/:clusterId/compliance', path: `${C}/compliance`, expect: all('ok', { member: 403, 'meter-data': 403, 'other-coordinator': 404 }) },
   { method: 'POST', route: '/clusters/:clusterId/members', path: `${C}/members`, expect: coordinatorOnly },
@@ -40,9 +41,9 @@ const MATRIX: Row[] = [
   { method: 'GET', route: '/clusters/:clusterId/members/:memberId', path: `${C}/members/{other}`, expect: { ...readers, member: 404 } },
   { method: 'POST', route: '/clusters/:clusterId/members/:memberId/withdrawal', path: `${C}/members/{other}/withdrawal`, expect: coordinatorOnly },
   { method: 'POST', route: '/clusters/:clusterId/metering-points', path: `${C}/metering-points`, expect: coordinatorOnly },
-  { method: 'GET', route: '/clusters/:clusterId/metering-points', path: `${C}/metering-points`, expect: all('ok', { 'other-coordinator': 404 }) },
-  { method: 'GET', route: '/clusters/:clusterId/metering-points/:ppeCode', path: `${C}/metering-points/PLOWN00001`, expect: all('ok', { 'other-coordinator': 404 }) },
-  { method: 'GET', route: '/clusters/:clusterId/metering-points/:ppeCode', path: `${C}/metering-points/PLOTHER001`, expect: all('ok', { member: 404, 'other-coordinator': 404 }) },
+  { method: 'GET', route: '/clusters/:clusterId/metering-points', path: `${C}/metering-points`, expect: readers },
+  { method: 'GET', route: '/clusters/:clusterId/metering-points/:ppeCode', path: `${C}/metering-points/PLOWN00001`, expect: readers },
+  { method: 'GET', route: '/clusters/:clusterId/metering-points/:ppeCode', path: `${C}/metering-points/PLOTHER001`, expect: { ...readers, member: 404 } },
   { method: 'POST', route: '/clusters/:clusterId/metering-points/:ppeCode/reassignment', path: `${C}/metering-points/PLOTHER001/reassignment`, expect: coordinatorOnly },
   { method: 'POST', route: '/clusters/:clusterId/metering-points/:ppeCode/decommissioning', path: `${C}/metering-points/PLOTHER001/decommissioning`, expect: coordinatorOnly },
   { method: 'POST', route: '/clusters/:clusterId/agreement-versions', path: `${C}/agreement-versions`, expect: coordinatorOnly },

@@ -1,8 +1,22 @@
+import { ORZESZE } from '../support/fixtures.js';
 import { startTestService, type TestService } from '../support/service.js';
 
 let t: TestService;
+/** Registered clusters (a token's cluster must exist) and their members m1, m2. */
+const c: Record<string, string> = {};
+const m: Record<string, string> = {};
 beforeAll(async () => {
   t = await startTestService();
+  for (const name of ['c1', 'c2', 'c3', 'c4', 'c5']) {
+    c[name] = (await t.http.post('/clusters').set(t.admin).send(ORZESZE).expect(201)).body.clusterId;
+  }
+  const coordinator = (await t.http.post('/tokens').set(t.admin).send({ role: 'coordinator', clusterId: c.c4, label: 'setup' }).expect(201)).body.token;
+  const coordinator5 = (await t.http.post('/tokens').set(t.admin).send({ role: 'coordinator', clusterId: c.c5, label: 'setup' }).expect(201)).body.token;
+  const admit = (token: string, clusterId: string) => t.http.post(`/clusters/${clusterId}/members`).set(t.as(token))
+    .send({ kind: 'household', legalName: 'Anna', address: 'x', invoiceEmail: 'a@example.pl', vatPayer: false, admittedOn: '2026-01-01' }).expect(201);
+  m.c4m1 = (await admit(coordinator, c.c4)).body.memberId;
+  m.c5m1 = (await admit(coordinator5, c.c5)).body.memberId;
+  m.c5m2 = (await admit(coordinator5, c.c5)).body.memberId;
 });
 afterAll(() => t.stop());
 
@@ -11,7 +25,7 @@ function issue(body: Record<string, unknown>, as = t.admin) {
 }
 
 test('a token is shown once and only its hash is stored', async () => {
-  const res = await issue({ role: 'coordinator', clusterId: 'c1', label: 'Orzesze coordinator' }).expect(201);
+  const res = await issue({ role: 'coordinator', clusterId: c.c1, label: 'Orzesze coordinator' }).expect(201);
   expect(res.body.token).toMatch(/^kl_/);
   const { rows } = await t.service.database.pool.query('SELECT token_hash FROM access_tokens WHERE token_id = $1', [res.body.tokenId]);
   expect(rows[0].token_hash).not.toContain(res.body.token);
@@ -28,7 +42,7 @@ test('requests without a token, with a malformed header or an unknown token get 
 });
 
 test('a revoked token is refused at once', async () => {
-  const { body } = await issue({ role: 'coordinator', clusterId: 'c2', label: 'to revoke' }).expect(201);
+  const { body } = await issue({ role: 'coordinator', clusterId: c.c2, label: 'to revoke' }).expect(201);
   await t.http.get('/tokens').set(t.as(body.token)).expect(200);
   await t.http.post(`/tokens/${body.tokenId}/revocation`).set(t.admin).expect(200);
   const res = await t.http.get('/tokens').set(t.as(body.token)).expect(401);
@@ -36,7 +50,7 @@ test('a revoked token is refused at once', async () => {
 });
 
 test('an expired token is refused', async () => {
-  const { body } = await issue({ role: 'coordinator', clusterId: 'c3', label: 'short', expiresAt: new Date(Date.now() + 1500).toISOString() }).expect(201);
+  const { body } = await issue({ role: 'coordinator', clusterId: c.c3, label: 'short', expiresAt: new Date(Date.now() + 1500).toISOString() }).expect(201);
   await t.http.get('/tokens').set(t.as(body.token)).expect(200);
   await new Promise((r) => setTimeout(r, 1600));
   const res = await t.http.get('/tokens').set(t.as(body.token)).expect(401);
@@ -51,18 +65,18 @@ test('bad token requests name every failing field', async () => {
 });
 
 test('a coordinator issues member tokens for its own cluster only, and no coordinator tokens', async () => {
-  const { body: coordinator } = await issue({ role: 'coordinator', clusterId: 'c4', label: 'coordinator c4' }).expect(201);
+  const { body: coordinator } = await issue({ role: 'coordinator', clusterId: c.c4, label: 'coordinator c4' }).expect(201);
   const as = t.as(coordinator.token);
-  await issue({ role: 'member', clusterId: 'c4', memberId: 'm1', label: 'member m1' }, as).expect(201);
-  await issue({ role: 'member', clusterId: 'other', memberId: 'm1', label: 'member' }, as).expect(404);
-  await issue({ role: 'coordinator', clusterId: 'c4', label: 'another' }, as).expect(403);
+  await issue({ role: 'member', clusterId: c.c4, memberId: m.c4m1, label: 'member m1' }, as).expect(201);
+  await issue({ role: 'member', clusterId: c.c5, memberId: m.c5m1, label: 'member' }, as).expect(404);
+  await issue({ role: 'coordinator', clusterId: c.c4, label: 'another' }, as).expect(403);
   const list = await t.http.get('/tokens').set(as).expect(200);
-  expect(list.body.items.every((i: { clusterId: string }) => i.clusterId === 'c4')).toBe(true);
+  expect(list.body.items.every((i: { clusterId: string }) => i.clusterId === c.c4)).toBe(true);
 });
 
 test('a member may not issue tokens', async () => {
-  const { body } = await issue({ role: 'member', clusterId: 'c5', memberId: 'm1', label: 'member' }).expect(201);
-  await issue({ role: 'member', clusterId: 'c5', memberId: 'm2', label: 'x' }, t.as(body.token)).expect(403);
+  const { body } = await issue({ role: 'member', clusterId: c.c5, memberId: m.c5m1, label: 'member' }).expect(201);
+  await issue({ role: 'member', clusterId: c.c5, memberId: m.c5m2, label: 'x' }, t.as(body.token)).expect(403);
 });
 
 test('a body over the JSON limit is refused with 413 and records nothing', async () => {

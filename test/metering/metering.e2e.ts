@@ -64,7 +64,7 @@ test('a batch with any bad reading is rejected whole with every reason, and reco
   const shape = await t.http.post(`/clusters/${clusterId}/readings`).set(coordinator).send({ source: 'x', readings: [{ ppeCode: 'PLCITY0001', intervalStart: '2026-05-01T00:00:00', intervalMinutes: 15, importWh: -1, exportWh: 1.5 }] }).expect(400);
   expect(shape.headers['content-type']).toMatch(/application\/problem\+json/);
   expect(shape.body.errors).toEqual(expect.arrayContaining([
-    { field: 'readings[0].intervalStart', reason: 'must be an ISO 8601 instant with an offset' },
+    { field: 'readings[0].intervalStart', reason: expect.stringMatching(/has no offset/) },
     { field: 'readings[0].importWh', reason: 'must be at least 0' },
     { field: 'readings[0].exportWh', reason: 'must be integer' },
   ]));

@@ -40,7 +40,16 @@ export function decodeToText(input: Readable, forced?: 'utf8' | 'win1250'): Read
       callback();
     },
   });
+  // pipe() does not carry an error on: an input that fails (a client gone, a form cut
+  // short) fails whatever reads the text, instead of an 'error' nobody listens to
+  const pipe = output.pipe.bind(output);
+  output.pipe = <T extends NodeJS.WritableStream>(destination: T, options?: { end?: boolean }): T => {
+    output.on('error', (error) => (destination as unknown as { destroy(error: Error): void }).destroy(error));
+    return pipe(destination, options);
+  };
   input.on('error', (error) => output.destroy(error));
+  // one that failed before it was handed here (a form cut short while the request was checked)
+  if (input.errored) queueMicrotask(() => output.destroy(input.errored as Error));
   input.pipe(router);
   router.resume();
   return output;

@@ -2,6 +2,7 @@
 // Monthly settlement). Sum the Wh first, then price once, rounding half up to the grosz.
 // Money: positive netAmountGrosze is what the member pays; negative, what it is paid.
 import { applyRateBp, basisPoints, priceWh } from '../../common/largest-remainder.js';
+import { exactOrRefused } from '../../common/limits.js';
 import type { AgreementVersion } from '../../clusters/registry/registry.js';
 import type { IntervalResult } from './allocate.js';
 
@@ -183,14 +184,21 @@ export function buildStatements(
     });
   }
   const renewable = [...renewableExportWh.values()].reduce((a, b) => a + b, 0);
+  // sums of non-negative integers: once past 2^53 they stay past it, so a check at the end
+  // finds every one that JavaScript could no longer add exactly (refused, never rounded)
+  for (const f of ENERGY_FIELDS) exactOrRefused(cluster[f], `The cluster's month total ${f}`);
+  exactOrRefused(renewable, "The cluster's month total renewableExportWh");
+  for (const s of statements) {
+    for (const f of ['receivedValueGrosze', 'suppliedValueGrosze', 'feesGrosze', 'netAmountGrosze', 'savingsGrosze'] as const) exactOrRefused(s[f], `${f} of member ${s.memberId}`);
+  }
   return {
     members: statements,
     cluster: {
       agreementVersion: terms.version, members: statements.length, ...cluster, renewableExportWh: renewable,
       ...kpis(cluster, renewable, terms.thresholds),
-      receivedValueGrosze: statements.reduce((a, s) => a + s.receivedValueGrosze, 0),
-      feesGrosze: statements.reduce((a, s) => a + s.feesGrosze, 0),
-      vatGrosze: statements.reduce((a, s) => a + s.vatGrosze, 0),
+      receivedValueGrosze: exactOrRefused(statements.reduce((a, s) => a + s.receivedValueGrosze, 0), "The cluster's month receivedValueGrosze"),
+      feesGrosze: exactOrRefused(statements.reduce((a, s) => a + s.feesGrosze, 0), "The cluster's month feesGrosze"),
+      vatGrosze: exactOrRefused(statements.reduce((a, s) => a + s.vatGrosze, 0), "The cluster's month vatGrosze"),
     },
   };
 }
