@@ -5,6 +5,7 @@ import { PostgresEventStore } from '../src/event-store/postgres/postgres-event-s
 import { ProjectionRunner } from '../src/projections/projection-runner.js';
 import { registryProjection } from '../src/clusters/registry.projection.js';
 import { SettlementService } from '../src/settlement/settlement.service.js';
+import { SupportExtension } from '../src/support/support-extension.js';
 import { activeMembers, calculateMonth } from '../src/settlement/month-calculation.js';
 import { allocateMonth } from '../src/settlement/engine/allocate-month.js';
 import { allocateInterval, type MemberFlow } from '../src/settlement/engine/allocate.js';
@@ -32,6 +33,8 @@ await runner.waitFor(lastPosition, 300_000);
 await fillMeterDays(pool, 'bench', points, month, days);
 const clusters = { state: async () => (await pool.query('SELECT state FROM registry_clusters WHERE cluster_id = $1', ['bench'])).rows[0].state } as unknown as ClustersService;
 const settlement = new SettlementService(pool, store, clusters);
+// as the service runs it: the support ledger plugged in
+settlement.registerExtension(new SupportExtension(store));
 const settle = await timed(() => settlement.recompute('bench', month));
 const settleRss = peakRssMib();
 const state = (await pool.query<{ state: ClusterState }>('SELECT state FROM registry_clusters WHERE cluster_id = $1', ['bench'])).rows[0].state;

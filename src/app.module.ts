@@ -10,6 +10,7 @@ import { SettlementModule } from './settlement/settlement.module.js';
 import { TradingModule } from './trading/trading.module.js';
 import { InvoicingModule } from './invoicing/invoicing.module.js';
 import { PortalModule } from './portal/portal.module.js';
+import { SupportModule } from './support/support.module.js';
 import { KsefModule } from './ksef/ksef.module.js';
 import { type CoreDependencies, CoreModule } from './core.module.js';
 import { HealthController } from './health/health.controller.js';
@@ -33,6 +34,7 @@ export class AppModule {
         KsefModule,
         AuditModule,
         PortalModule,
+        SupportModule,
       ],
       controllers: [HealthController],
       providers: [{ provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor }],

@@ -6,6 +6,8 @@ import { PG_POOL } from '../core.module.js';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '../event-store/event-store.port.js';
 import { checkMonth, SettlementService } from '../settlement/settlement.service.js';
 import { inputDigest } from '../settlement/closing.js';
+import { toTuples } from '../settlement/engine/transfers.js';
+import { canonicalJson } from '../event-store/hash-chain.js';
 import { type Anchor } from './anchor.js';
 import { ChainVerifier, streamOfCluster } from './verify-chain.js';
 
@@ -76,7 +78,7 @@ export class AuditService {
     checkMonth(month);
     const closedMonth = await this.settlement.closedMonth(clusterId, month);
     const upTo = closedMonth ? (e: RecordedEvent) => this.store.isAtOrAfter(closedMonth.lastEventPosition, e.globalPosition) : () => true;
-    const replayed = await this.settlement.calculateFromEvents(clusterId, month, upTo);
+    const replayed = await this.settlement.calculateFromEvents(clusterId, month, upTo, { transfers: closedMonth !== undefined });
     const live = closedMonth ? undefined : await this.settlement.clusterMonth(clusterId, month);
     const liveStatements = live?.statements ?? (await this.settlement.provisionalStatements(clusterId, month));
     const closed = closedMonth?.statements;
@@ -101,11 +103,18 @@ export class AuditService {
     }
     const digest = closedMonth ? { closed: closedMonth.inputDigest, replayed: inputDigest(replayed.inputs), matches: closedMonth.inputDigest === inputDigest(replayed.inputs) } : null;
     if (digest && !digest.matches) replayedIdentical = false;
+    // the transfer matrix and the support ledger frozen in the close, recomputed (absent from closes before them: null)
+    const closedSupport = closedMonth ? await this.settlement.closedSupport(clusterId, month) : undefined;
+    const transfers = closedMonth?.transfers
+      ? { identical: canonicalJson(closedMonth.transfers) === canonicalJson(toTuples(replayed.transfers ?? [])), closedRows: closedMonth.transfers.length, replayedRows: replayed.transfers?.length ?? 0 }
+      : null;
+    const support = closedSupport ? { identical: canonicalJson(closedSupport.ledger) === canonicalJson(replayed.extension?.result ?? null) } : null;
+    if (transfers?.identical === false || support?.identical === false) replayedIdentical = false;
     return {
       clusterId, month,
       // identical only when nothing differs: a listed difference never comes with true
       identical: replayedIdentical && liveIdentical && differences.length === 0,
-      replayedIdentical, liveIdentical, closed: closedMonth !== undefined, digest,
+      replayedIdentical, liveIdentical, closed: closedMonth !== undefined, digest, transfers, support,
       agreementVersion: replayed.agreement.version, members: members.size, differences,
     };
   }

@@ -10,8 +10,8 @@ import { ProblemException } from './problem.js';
 const SINGLE_LINE = /[\u0000-\u001f\u007f-\u009f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const MULTI_LINE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
-/** Fields (by their last name) that may span lines: the reasons people write. */
-export const MULTI_LINE_FIELDS: ReadonlySet<string> = new Set(['reason']);
+/** Fields (by their last name) that may hold tabs and line breaks: the reasons people write, an import profile's sample file and its delimiter (a tab). */
+export const MULTI_LINE_FIELDS: ReadonlySet<string> = new Set(['reason', 'sample', 'delimiter']);
 
 /** Deeper bodies are refused: no request of this API nests more than a few levels. */
 export const MAX_DEPTH = 32;

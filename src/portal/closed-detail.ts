@@ -30,7 +30,7 @@ export class ClosedDetail {
     if (hit) return hit;
     const detail: Detail = { daily: [], curves: new Map() };
     const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
-    await this.settlement.calculateFromEvents(closed.clusterId, closed.month, (e: RecordedEvent) => this.store.isAtOrAfter(closed.lastEventPosition, e.globalPosition), (details) => {
+    await this.settlement.calculateFromEvents(closed.clusterId, closed.month, (e: RecordedEvent) => this.store.isAtOrAfter(closed.lastEventPosition, e.globalPosition), {}, undefined, (details) => {
       const d = details.find((x) => x.memberId === memberId);
       if (!d) return;
       detail.daily.push({ day: d.day, selfConsumedWh: sum(d.selfConsumedWh), receivedWh: sum(d.receivedWh), gridImportWh: sum(d.gridImportWh), suppliedWh: sum(d.suppliedWh), gridExportWh: sum(d.gridExportWh) });

@@ -34,7 +34,8 @@ import { exportLine } from '../audit/audit.controller.js';
 import { problem, ProblemException } from '../common/problem.js';
 import { cookieOptions, cookies, CSRF_COOKIE, portalState, PortalSessions, SESSION_COOKIE, SESSION_HOURS, withCsrf } from './security.js';
 import { Format, type Lang, t, type TextKey } from './i18n.js';
-import type { SafeHtml } from './template.js';
+import { html, type SafeHtml } from './template.js';
+import type { SupportMonth } from '../support/domain/hourly-ledger.js';
 import { layout, type SignedIn } from './views/layout.js';
 import type { DocumentRow } from './views/parts.js';
 import { errorView, homeView, type HomeMonth, signInView } from './views/simple.js';
@@ -43,6 +44,8 @@ import { clusterMonthView } from './views/cluster-month.js';
 import { auditView } from './views/audit.js';
 import { acceptedReport, rejectedReport } from './views/file-report.js';
 import { ClosedDetail } from './closed-detail.js';
+import { SupportService } from '../support/support.service.js';
+import type { Transfer } from '../settlement/engine/transfers.js';
 import { KsefReader } from '../ksef/queries/ksef-reader.js';
 import type { KsefView } from '../ksef/domain/outbox.js';
 import type { KsefState as KsefCell } from './views/parts.js';
@@ -94,6 +97,7 @@ export class PortalController {
     @Inject(PortalSessions) private readonly sessions: PortalSessions,
     @Inject(ClosedDetail) private readonly closedDetail: ClosedDetail,
     @Inject(ImportProfilesService) private readonly profiles: ImportProfilesService,
+    @Inject(SupportService) private readonly support: SupportService,
     @Inject(KsefReader) private readonly ksef: KsefReader,
   ) {}
 
@@ -240,6 +244,14 @@ export class PortalController {
     }));
   }
 
+  /** Whose energy a member received: its row of the transfer matrix, by supplier, largest first. */
+  private async receivedFrom(clusterId: string, month: string, memberId: string, names: (id: string) => string) {
+    const { transfers } = await this.settlement.transfers(clusterId, month);
+    const by = new Map<string, number>();
+    for (const x of transfers) if (x.toMemberId === memberId) by.set(x.fromMemberId, (by.get(x.fromMemberId) ?? 0) + x.wh);
+    return [...by].map(([id, wh]) => ({ name: names(id), wh })).sort((a, b) => b.wh - a.wh);
+  }
+
   private async pendingOf(clusterId: string, month: string) {
     return this.invoicing.pendingCorrections(clusterId, month).then((r) => r.pending as { memberId: string; document: string | null; differenceNetGrosze: number }[], () => []);
   }
@@ -278,11 +290,12 @@ export class PortalController {
         curve = (await this.settlement.memberIntervals(clusterId, month, memberId, chosen)).items;
       }
       const pending = closed ? (await this.pendingOf(clusterId, month)).filter((x) => x.memberId === memberId) : [];
+      const receivedFrom = statement ? await this.receivedFrom(clusterId, month, memberId, names) : undefined;
       const view: MemberMonthView = {
         month, memberName: names(memberId), memberParam: p.role === 'member' ? undefined : memberId, backToCluster: p.role === 'coordinator',
         status: closed ? 'closed' : statement ? 'provisional' : 'noData', closedAt: closed?.closedAt,
         statement, names, detailFromClose: Boolean(closed), daily, chosenDay: chosen, curve,
-        documents: await this.documentRows(clusterId, month, state, memberId), showKsef: true, pending,
+        receivedFrom, documents: await this.documentRows(clusterId, month, state, memberId), showKsef: true, pending,
       };
       this.send(response, lang, this.signedIn(p, state, lang), `${t(lang, 'statementOf')} ${f.month(month)}`, memberMonthView(f, view),
         { scripts: statement ? [CHART, '/portal/assets/app/member-month.js'] : [] });
@@ -324,7 +337,13 @@ export class PortalController {
       const completeness = await this.metering.completeness(clusterId, month);
       const ksefState = await this.ksef.state(clusterId);
       const pending = closed ? (await this.pendingOf(clusterId, month)).map((x) => ({ memberName: names(x.memberId), document: x.document, differenceNetGrosze: x.differenceNetGrosze })) : [];
+      const [transfers, support, compliance] = await Promise.all([
+        this.settlement.transfers(clusterId, month).then((r) => matrixOf(r.transfers, names)),
+        this.support.month(clusterId, month).then((r) => supportRows(f, r.ledger)),
+        this.support.compliance(clusterId).then((r) => ({ warnings: r.warnings.map((w) => (lang === 'pl' ? w.pl : w.en)) })),
+      ]);
       const body = clusterMonthView(f, {
+        transfers, supportRows: support, compliance,
         month, closed: Boolean(closed), closedAt: closed?.closedAt, totals: data.cluster, statements: data.statements, names, trend,
         documents: await this.documentRows(clusterId, month, state), showKsef: true, pending,
         ksefConnection: { connected: ksefState.connection !== null, environment: ksefState.connection?.environment },
@@ -482,4 +501,30 @@ function ksefCell(view: KsefView, fa3: boolean): KsefCell {
     case 'refused':
       return { status: 'refused', code: view.code, reason: view.reason };
   }
+}
+
+/** The transfer matrix as a table: receivers by row, suppliers by column, both by name; pool and contracts summed. */
+function matrixOf(transfers: Transfer[], names: (id: string) => string) {
+  const receivers = [...new Set(transfers.map((x) => x.toMemberId))].sort((a, b) => names(a).localeCompare(names(b), 'pl'));
+  const suppliers = [...new Set(transfers.map((x) => x.fromMemberId))].sort((a, b) => names(a).localeCompare(names(b), 'pl'));
+  const wh = receivers.map(() => suppliers.map(() => 0));
+  for (const x of transfers) wh[receivers.indexOf(x.toMemberId)]![suppliers.indexOf(x.fromMemberId)]! += x.wh;
+  return { receivers: receivers.map(names), suppliers: suppliers.map(names), wh };
+}
+
+/** The month's support ledger in words: matched energy, exempt energy, fees not charged, the thresholds. */
+function supportRows(f: Format, ledger: SupportMonth): [string, SafeHtml | string][] {
+  const lang = f.lang;
+  const check = (c: { valueBp: number; thresholdBp: number | null; met: boolean | null }) =>
+    html`${f.percentBp(c.valueBp)}${c.thresholdBp !== null ? html`<br><span class="small">${t(lang, 'threshold')} ${f.percentBp(c.thresholdBp)}: <span class="${c.met ? 'ok' : 'bad'}">${t(lang, c.met ? 'met' : 'notMet')}</span></span>` : ''}`;
+  return [
+    [t(lang, 'renewableMatchedWh'), f.kwh(ledger.totals.renewableMatchedWh)],
+    [t(lang, 'exemptWh'), f.kwh(ledger.totals.exemptWh)],
+    [t(lang, 'waivedOzeGrosze'), f.zl(ledger.totals.waivedOzeGrosze)],
+    [t(lang, 'waivedCogenerationGrosze'), f.zl(ledger.totals.waivedCogenerationGrosze)],
+    [t(lang, 'waivedFeesGrosze'), f.zl(ledger.totals.waivedFeesGrosze)],
+    [t(lang, 'supportSelfConsumption'), check(ledger.selfConsumption)],
+    [t(lang, 'renewableShare'), check(ledger.renewableShare)],
+    [t(lang, 'networkDiscount'), ledger.networkDiscount.eligible ? html`<span class="ok">${t(lang, 'yes')}</span>` : html`<span class="muted">${t(lang, 'no')}</span>`],
+  ];
 }

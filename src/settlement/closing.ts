@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { DomainError } from '../common/domain-error.js';
 import type { ClusterMonth, MemberStatement } from './engine/statement.js';
+import type { TransferTuple } from './engine/transfers.js';
 
 export interface ClosedMonthData extends Record<string, unknown> {
   clusterId: string;
@@ -19,9 +20,24 @@ export interface ClosedMonthData extends Record<string, unknown> {
   reason: string | null;
   gaps: { ppeCode: string; missingIntervals: number }[];
   closedAt: string;
+  /**
+   * The transfer matrix, [fromMemberId, toMemberId, kind, wh] sorted by supplier, receiver,
+   * kind. Absent from months closed before it existed (the replay recomputes it).
+   */
+  transfers?: TransferTuple[];
 }
 
-export type CloseEvent = { type: 'SettlementPeriodClosed'; data: ClosedMonthData };
+/** What the plugged-in pass (the hourly support ledger) computed, as it stood at the close. */
+export interface ClosedSupportData extends Record<string, unknown> {
+  clusterId: string;
+  month: string;
+  ledger: Record<string, unknown>;
+  /** The version of what the pass read (the legal-parameters stream; -1: the shipped defaults alone). */
+  parametersVersion: number;
+  closedAt: string;
+}
+
+export type CloseEvent = { type: 'SettlementPeriodClosed'; data: ClosedMonthData } | { type: 'SupportLedgerClosed'; data: ClosedSupportData };
 export interface CloseState {
   closed: ClosedMonthData | null;
 }
@@ -50,8 +66,11 @@ export const closeDecider = {
   evolve(state: CloseState, event: CloseEvent): CloseState {
     return event.type === 'SettlementPeriodClosed' ? { closed: event.data } : state;
   },
-  decide(command: { type: 'CloseMonth'; data: ClosedMonthData }, state: CloseState): CloseEvent[] {
+  decide(command: { type: 'CloseMonth'; data: ClosedMonthData; support?: ClosedSupportData }, state: CloseState): CloseEvent[] {
     if (state.closed) throw DomainError.conflict(`${command.data.month} was closed at ${state.closed.closedAt}; a closed month's statements never change`);
-    return [{ type: 'SettlementPeriodClosed', data: command.data }];
+    // one append: the statements and the support ledger are closed together or not at all
+    const events: CloseEvent[] = [{ type: 'SettlementPeriodClosed', data: command.data }];
+    if (command.support) events.push({ type: 'SupportLedgerClosed', data: command.support });
+    return events;
   },
 };

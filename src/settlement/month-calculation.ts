@@ -9,6 +9,25 @@ import type { ActiveContract } from './engine/allocate.js';
 import { allocateMonth, type IntervalView, MEMBER_TOTAL_FIELDS } from './engine/allocate-month.js';
 import { buildStatements, type ClusterMonth, type ContractTerms, type EnergyTotals, type MemberStatement, MonthAccumulator } from './engine/statement.js';
 import { type MeterDayInput, type MonthFlows, MonthFlowsBuilder, type OwnershipPeriod } from './month-flows.js';
+import { type Transfer, TransferAccumulator } from './engine/transfers.js';
+
+/** A pass beside the engine over the same readings, plugged in by another module (see month-extension.ts). */
+export interface MonthPassContext {
+  month: string;
+  start: Date;
+  end: Date;
+  /** Electricity PPE owned in the month, with the renewable flag. */
+  periods: OwnershipPeriod[];
+  members: string[];
+}
+
+export interface MonthPass {
+  addDay(day: MeterDayInput): void;
+  /** After the statements: its result (stored, frozen in the close); it may add information to the statements. */
+  finish(statements: MemberStatement[]): Record<string, unknown>;
+}
+
+export type MonthPassFactory = (context: MonthPassContext) => MonthPass;
 
 export interface MemberDayDetail {
   memberId: string;
@@ -34,6 +53,18 @@ export interface MonthCalculation {
   agreement: AgreementVersion;
   statements: MemberStatement[];
   cluster: ClusterMonth;
+  /** What a plugged-in pass computed beside the statements (the support ledger), and the pass. */
+  extension?: { result: Record<string, unknown>; pass: MonthPass };
+  /** The transfer matrix, when asked for. */
+  transfers?: Transfer[];
+}
+
+/** What a calculation computes beside the statements (each costs a pass of its own). */
+export interface CalculationExtras {
+  /** A pass beside the engine over the same readings (see month-extension.ts). */
+  pass?: MonthPassFactory;
+  /** Compute the transfer matrix. */
+  transfers?: boolean;
 }
 
 /** Contracts in force in an interval, in the order they are served. */
@@ -61,6 +92,7 @@ export async function calculateMonth(
   onDay?: (details: MemberDayDetail[]) => void,
   /** Only the intervals in [start, end): interval detail of one day without the whole month. */
   range?: { start: Date; end: Date },
+  extras: CalculationExtras = {},
 ): Promise<MonthCalculation> {
   const agreement = agreementForMonth(state, month);
   if (!agreement) throw DomainError.conflict(`No agreement version is in force for ${month}: add one before settling`);
@@ -77,10 +109,12 @@ export async function calculateMonth(
   }
   const members = activeMembers(state, month);
   const builder = new MonthFlowsBuilder(start, end, agreement.intervalMinutes, periods, members);
+  const pass = extras.pass?.({ month, start, end, periods, members }) ?? null;
   // quarter-hours divided from hourly values, by PPE: the statements name those PPE
   const hourly = new Map<string, number>();
   const addDay = (day: MeterDayInput) => {
     builder.addDay(day);
+    pass?.addDay(day);
     if (!day.quality?.includes('h')) return;
     const stepMs = day.intervalMinutes * 60_000;
     let count = 0;
@@ -99,10 +133,18 @@ export async function calculateMonth(
   const n = flows.memberIds.length;
   const contractsAt = (i: number) => contracts.at(flows.intervalStarts[i]!);
   const detail = onDay ? new DayDetails(flows, agreement.intervalMinutes, onDay) : null;
+  // the transfer matrix: a pass of its own over each interval's pool and contract deliveries
+  const transfers = extras.transfers ? new TransferAccumulator(flows.memberIds) : null;
+  const onInterval = detail || transfers
+    ? (view: IntervalView) => {
+      detail?.add(view);
+      transfers?.addView(flows.memberIds, view, contractsAt(view.interval));
+    }
+    : undefined;
   const allocation = allocateMonth(
     { memberIds: flows.memberIds, intervalCount: flows.intervalStarts.length, exportWh: flows.exportWh, importWh: flows.importWh },
     { ownNetting: agreement.ownNetting, allocation: agreement.allocation, contractsAt },
-    detail ? (view) => detail.add(view) : undefined,
+    onInterval,
   );
   detail?.flush();
   const accumulator = new MonthAccumulator([]);
@@ -121,7 +163,10 @@ export async function calculateMonth(
       if (own.length > 0) (statement as MemberStatement & HourlyNote).ppeSettledFromHourlyData = own.map((ppeCode) => ({ ppeCode, quarterHours: hourly.get(ppeCode)! }));
     }
   }
-  return { month, agreement, statements, cluster };
+  const calculation: MonthCalculation = { month, agreement, statements, cluster };
+  if (transfers) calculation.transfers = transfers.transfers();
+  if (pass) calculation.extension = { result: pass.finish(statements), pass };
+  return calculation;
 }
 
 /** Per-interval detail gathered a Warsaw day at a time (the interval endpoints ask for one day). */

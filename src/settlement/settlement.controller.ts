@@ -1,4 +1,7 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { type Transfer, transfersOf } from './engine/transfers.js';
+import { dayRange } from './day-range.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsOptional, IsString, Length } from 'class-validator';
 import { MeteringService } from '../metering/metering.service.js';
@@ -55,6 +58,35 @@ export class SettlementController {
       clusterId, month, status: 'provisional', agreementVersion: data.agreementVersion, computedThrough: data.computedThrough, computedAt: data.computedAt,
       totals: data.cluster, trailing12Months: await this.settlement.trailingYear(clusterId, month), members,
     };
+  }
+
+  /** Who got whose energy: JSON, or CSV with Accept: text/csv or the .csv suffix. */
+  @Get('transfers.csv')
+  @Roles(...CLUSTER_READERS, 'member')
+  @ApiQuery({ name: 'day', required: false, description: 'one day YYYY-MM-DD of the month' })
+  async transfersCsv(@Param('clusterId') clusterId: string, @Param('month') month: string, @CurrentPrincipal() principal: Principal, @Res() res: Response, @Query('day') day?: string) {
+    return this.transfers(clusterId, month, principal, 'text/csv', res, day);
+  }
+
+  @Get('transfers')
+  @Roles(...CLUSTER_READERS, 'member')
+  @ApiQuery({ name: 'day', required: false, description: 'one day YYYY-MM-DD of the month' })
+  async transfers(
+    @Param('clusterId') clusterId: string, @Param('month') month: string, @CurrentPrincipal() principal: Principal,
+    @Headers('accept') accept: string | undefined, @Res() res: Response, @Query('day') day?: string,
+  ) {
+    checkMonth(month);
+    const range = dayRange(month, day);
+    const result = await this.settlement.transfers(clusterId, month, range);
+    // a member sees the rows and columns that are its own
+    const transfers: Transfer[] = principal.role === 'member' ? transfersOf(result.transfers, principal.memberId!) : result.transfers;
+    if ((accept ?? '').includes('text/csv')) {
+      const lines = ['from_member_id,to_member_id,kind,wh', ...transfers.map((t) => `${t.fromMemberId},${t.toMemberId},${t.kind},${t.wh}`)];
+      res.status(200).type('text/csv; charset=utf-8').setHeader('content-disposition', `attachment; filename="transfers-${clusterId}-${day ?? month}.csv"`);
+      res.send(lines.join('\r\n') + '\r\n');
+      return;
+    }
+    res.json({ clusterId, month, ...(day ? { day } : {}), status: result.status, transfers });
   }
 
   @Get('members/:memberId')

@@ -17,13 +17,15 @@ import { ClustersService } from '../clusters/clusters.service.js';
 import { daysOfMonth, evolveMeterStream, intervalsInDay, legacyMeterStreamId, type MeterEvent, type MeterStreamState, meterStreamId } from '../metering/domain/meter-stream.js';
 import type { ClusterMonth, MemberStatement } from './engine/statement.js';
 import { kpis } from './engine/statement.js';
-import { calculateMonth, type MemberDayDetail, type MonthCalculation } from './month-calculation.js';
+import { activeMembers, calculateMonth, type MemberDayDetail, type MonthCalculation } from './month-calculation.js';
 import type { MeterDayInput } from './month-flows.js';
-import { closeDecider, type ClosedMonthData, inputDigest, settlementStreamId } from './closing.js';
+import { closeDecider, type ClosedMonthData, type ClosedSupportData, inputDigest, settlementStreamId } from './closing.js';
 import { decideAndAppend } from '../event-store/command-handling.js';
 import { contractsActiveAt, contractsInOrder, type TradingEvent, type TradingState, initialTradingState, evolveTrading, tradingStreamId } from '../trading/contracts.js';
 import type { ContractTerms } from './engine/statement.js';
 import type { ContractsAt } from './month-calculation.js';
+import { fromTuples, type Transfer, toTuples } from './engine/transfers.js';
+import type { MonthExtension } from './month-extension.js';
 import { readMeterDays } from '../metering/queries/meter-days.js';
 
 /** How many closes a process keeps in memory (each holds every member's statement). */
@@ -36,6 +38,8 @@ function monthDays(month: string): [string, string] {
 }
 
 const LOCK_SPACE = 7_274_003;
+/** Members up to which the close freezes the transfer matrix (about 10 s for 419 members on 2 cores). */
+export const MATRIX_CLOSE_MEMBERS = 1000;
 
 export function checkMonth(month: string): void {
   if (!isValidMonth(month)) throw DomainError.validation([{ field: 'month', reason: 'must be a month YYYY-MM' }]);
@@ -57,6 +61,7 @@ export class SettlementService {
     @Inject(ProjectionRunner) private readonly runner?: ProjectionRunner,
   ) {}
 
+  private extension: MonthExtension | null = null;
   /** Closes already read: a close never changes, so it is read from the log once a process. */
   private readonly closes = new Map<string, ClosedMonthData>();
 
@@ -75,6 +80,41 @@ export class SettlementService {
     return closed;
   }
 
+  /** The support ledger frozen in a close (absent for months closed before it existed). */
+  async closedSupport(clusterId: string, month: string): Promise<ClosedSupportData | undefined> {
+    const events = await this.store.readStream(settlementStreamId(clusterId, month));
+    return events.find((e) => e.type === 'SupportLedgerClosed')?.data as ClosedSupportData | undefined;
+  }
+
+  /** Plugs in a computation beside the settlement (the support module's ledger), as projections register with the runner. */
+  registerExtension(extension: MonthExtension): void {
+    this.extension = extension;
+  }
+
+  /** What the plugged-in pass stored with the provisional month, computed again first if its inputs changed. */
+  async extensionMonth(clusterId: string, month: string): Promise<{ result: Record<string, unknown> | null; computedThrough: string | null; computedAt: string }> {
+    checkMonth(month);
+    await this.clusters.state(clusterId);
+    await this.ensureFresh(clusterId, month);
+    const { rows } = await this.pool.query<{ support: Record<string, unknown> | null; computed_through: string | null; computed_at: Date }>(
+      'SELECT support, computed_through, computed_at FROM settlement_cluster_months WHERE cluster_id = $1 AND month = $2', [clusterId, month]);
+    return { result: rows[0].support, computedThrough: rows[0].computed_through, computedAt: rows[0].computed_at.toISOString() };
+  }
+
+  /**
+   * The month from the read models with what a plain settlement does not compute: the
+   * transfer matrix, the per-PPE hours; of one day when a range is given.
+   */
+  async calculateWith(clusterId: string, month: string, extras: { transfers?: boolean; detail?: boolean }, range?: { start: Date; end: Date }) {
+    checkMonth(month);
+    const state = await this.clusters.state(clusterId);
+    // the days of the range (or the month) through the metering reader
+    const [first, last] = monthDays(month);
+    const day = range ? DateTime.fromJSDate(range.start, { zone: 'Europe/Warsaw' }).toISODate()! : null;
+    const prepared = extras.detail ? await this.extension?.prepare({ detail: true }) : undefined;
+    return calculateMonth(state, month, readMeterDays(this.pool, clusterId, day ?? first, day ?? last), await this.contracts(clusterId), undefined, range, { transfers: extras.transfers, pass: prepared?.pass });
+  }
+
   /**
    * Closes a month after it has ended: from the event log alone (as a replay would),
    * recording the statements, the agreement version, the last position read and the
@@ -89,16 +129,42 @@ export class SettlementService {
       throw DomainError.conflict(`${month} has missing readings: ${list}${options.gaps.length > 10 ? ', ...' : ''}. Send allowGaps with a reason to close it anyway`);
     }
     if ((await this.closedMonth(clusterId, month)) !== undefined) throw DomainError.conflict(`${month} is closed already`);
-    const calculation = await this.calculateFromEvents(clusterId, month);
+    // the matrix is dense by nature (pro rata: every supplier in every receiver's column), its
+    // cost suppliers × receivers per interval: frozen up to MATRIX_CLOSE_MEMBERS members;
+    // above, it is computed from the events the close read when asked (the same numbers)
+    const state = await this.clusters.state(clusterId);
+    const withMatrix = activeMembers(state, month).length <= MATRIX_CLOSE_MEMBERS;
+    const calculation = await this.calculateFromEvents(clusterId, month, () => true, { transfers: withMatrix });
     const last = calculation.inputs.reduce<string | null>((a, e) => (a === null || this.store.isAtOrAfter(e.globalPosition, a) ? e.globalPosition : a), null);
     const data: ClosedMonthData = {
       clusterId, month, agreementVersion: calculation.agreement.version, statements: calculation.statements, totals: calculation.cluster,
       lastEventPosition: last ?? '', inputEvents: calculation.inputs.length, inputDigest: inputDigest(calculation.inputs),
       allowGaps: options.allowGaps, reason: options.reason, gaps: options.gaps, closedAt: now.toISOString(),
+      ...(calculation.transfers ? { transfers: toTuples(calculation.transfers) } : {}),
     };
-    const result = await decideAndAppend(this.store, settlementStreamId(clusterId, month), closeDecider, { type: 'CloseMonth', data });
+    const support = calculation.extension ? { clusterId, month, ledger: calculation.extension.result, parametersVersion: calculation.extensionVersion, closedAt: now.toISOString() } : undefined;
+    const result = await decideAndAppend(this.store, settlementStreamId(clusterId, month), closeDecider, { type: 'CloseMonth', data, support });
     if (result.lastGlobalPosition) await this.runner?.waitFor(result.lastGlobalPosition);
     return { ...data, streamVersion: result.streamVersion };
+  }
+
+  /**
+   * The transfer matrix of a month, or of one day of it. Closed: the matrix frozen in the
+   * close; a day of a closed month, or a month closed before the matrix existed, from the
+   * events the close read. Open: from the read models, computed when asked.
+   */
+  async transfers(clusterId: string, month: string, range?: { start: Date; end: Date }): Promise<{ status: 'closed' | 'provisional'; transfers: Transfer[] }> {
+    checkMonth(month);
+    await this.clusters.state(clusterId);
+    const closed = await this.closedMonth(clusterId, month);
+    if (closed) {
+      if (!range && closed.transfers) return { status: 'closed', transfers: fromTuples(closed.transfers) };
+      const upTo = (e: RecordedEvent) => closed.lastEventPosition !== '' && this.store.isAtOrAfter(closed.lastEventPosition, e.globalPosition);
+      const replayed = await this.calculateFromEvents(clusterId, month, upTo, { transfers: true }, range);
+      return { status: 'closed', transfers: replayed.transfers ?? [] };
+    }
+    const calculation = await this.calculateWith(clusterId, month, { transfers: true }, range);
+    return { status: 'provisional', transfers: calculation.transfers ?? [] };
   }
 
   /** What the read models say now, closed month or not (a closed month's pending corrections). */
@@ -239,7 +305,7 @@ export class SettlementService {
    * (recorded up to an instant, or up to the position a close read). Returns the input
    * events too, for the close's digest.
    */
-  async calculateFromEvents(clusterId: string, month: string, upTo: EventFilter = () => true, onDay?: (details: MemberDayDetail[]) => void): Promise<MonthCalculation & { inputs: RecordedEvent[] }> {
+  async calculateFromEvents(clusterId: string, month: string, upTo: EventFilter = () => true, extras: { transfers?: boolean; detail?: boolean } = {}, range?: { start: Date; end: Date }, onDay?: (details: MemberDayDetail[]) => void): Promise<MonthCalculation & { inputs: RecordedEvent[]; extensionVersion: number }> {
     const inputs: RecordedEvent[] = [];
     const clusterEvents = (await this.store.readStream(clusterStreamId(clusterId))).filter(upTo);
     if (clusterEvents.length === 0) throw DomainError.notFound('The cluster was not found (at that instant)');
@@ -266,8 +332,11 @@ export class SettlementService {
         days.push({ ppeCode, dayStart: new Date(values.dayStart), intervalMinutes: values.intervalMinutes, importWh, exportWh, quality: quality.join('') });
       }
     }
-    const calculation = await calculateMonth(state, month, days, await this.contracts(clusterId, upTo, inputs), onDay);
-    return { ...calculation, inputs };
+    const contracts = await this.contracts(clusterId, upTo, inputs);
+    // what the plugged-in pass reads (the law in force), up to the same point: part of the inputs and of the digest
+    const prepared = await this.extension?.prepare({ upTo, inputs, detail: extras.detail });
+    const calculation = await calculateMonth(state, month, days, contracts, onDay, range, { transfers: extras.transfers, pass: prepared?.pass });
+    return { ...calculation, inputs, extensionVersion: prepared?.version ?? -1 };
   }
 
   async ensureFresh(clusterId: string, month: string): Promise<void> {
@@ -276,12 +345,15 @@ export class SettlementService {
   }
 
   private async isFresh(db: Pool | PoolClient, clusterId: string, month: string): Promise<boolean> {
+    // with a pass plugged in: stale when what it reads changed, or when it never ran on the month
+    const extensionVersion = this.extension ? await this.extension.version() : null;
     const { rows } = await db.query<{ fresh: boolean }>(
-      `SELECT (s.registry_version = r.stream_version AND s.dirty_seq >= coalesce(d.seq, 0)) AS fresh
+      `SELECT (s.registry_version = r.stream_version AND s.dirty_seq >= coalesce(d.seq, 0)
+               AND ($3::int IS NULL OR (s.parameters_version = $3 AND s.support IS NOT NULL))) AS fresh
          FROM registry_clusters r
          JOIN settlement_cluster_months s ON s.cluster_id = r.cluster_id AND s.month = $2
          LEFT JOIN settlement_dirty_months d ON d.cluster_id = r.cluster_id AND d.month = $2
-        WHERE r.cluster_id = $1`, [clusterId, month]);
+        WHERE r.cluster_id = $1`, [clusterId, month, extensionVersion]);
     return rows[0]?.fresh === true;
   }
 
@@ -298,13 +370,14 @@ export class SettlementService {
       await client.query('DELETE FROM settlement_member_months WHERE cluster_id = $1 AND month = $2', [clusterId, month]);
       await client.query('DELETE FROM settlement_cluster_months WHERE cluster_id = $1 AND month = $2', [clusterId, month]);
       // meter days through the metering reader: one COPY, in pages (bounded memory)
-      const calculation = await calculateMonth(registry.rows[0].state, month, readMeterDays(client, clusterId, ...monthDays(month)), await this.contracts(clusterId));
+      const prepared = await this.extension?.prepare({});
+      const calculation = await calculateMonth(registry.rows[0].state, month, readMeterDays(client, clusterId, ...monthDays(month)), await this.contracts(clusterId), undefined, undefined, { pass: prepared?.pass });
       const now = new Date();
       const through = checkpoint.rows[0]?.position ?? null;
       await client.query(
-        `INSERT INTO settlement_cluster_months (cluster_id, month, agreement_version, registry_version, dirty_seq, totals, computed_through, computed_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        [clusterId, month, calculation.agreement.version, registry.rows[0].stream_version, dirty.rows[0]?.seq ?? 0, JSON.stringify(calculation.cluster), through, now],
+        `INSERT INTO settlement_cluster_months (cluster_id, month, agreement_version, registry_version, dirty_seq, totals, computed_through, computed_at, parameters_version, support)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+        [clusterId, month, calculation.agreement.version, registry.rows[0].stream_version, dirty.rows[0]?.seq ?? 0, JSON.stringify(calculation.cluster), through, now, prepared?.version ?? -2, calculation.extension ? JSON.stringify(calculation.extension.result) : null],
       );
       const s = calculation.statements;
       await client.query(

@@ -87,6 +87,16 @@ const MATRIX: Row[] = [
   // a portal POST without the portal's Origin and CSRF token is refused whatever bearer header comes with it
   ...['/portal/sign-in', '/portal/sign-out', '/portal/import', '/portal/cluster/:month/:action']
     .map((route) => ({ method: 'POST', route, path: route.replace(':month', '2026-05').replace(':action', 'close'), expect: all(403) })),
+  { method: 'GET', route: '/clusters/:clusterId/settlements/:month/transfers', path: `${C}/settlements/2026-05/transfers`, expect: readers },
+  { method: 'GET', route: '/clusters/:clusterId/settlements/:month/transfers.csv', path: `${C}/settlements/2026-05/transfers.csv?day=2026-05-01`, expect: readers },
+  { method: 'GET', route: '/clusters/:clusterId/support/compliance', path: `${C}/support/compliance`, expect: all('ok', { member: 403, 'meter-data': 403, 'other-coordinator': 404 }) },
+  { method: 'GET', route: '/clusters/:clusterId/support', path: `${C}/support?year=2026`, expect: readers },
+  { method: 'GET', route: '/clusters/:clusterId/support/:month', path: `${C}/support/2026-05`, expect: readers },
+  { method: 'GET', route: '/clusters/:clusterId/support/:month/ppe-hours', path: `${C}/support/2026-05/ppe-hours`, expect: readers },
+  { method: 'GET', route: '/clusters/:clusterId/support/:month/ppe-hours.csv', path: `${C}/support/2026-05/ppe-hours.csv`, expect: readers },
+  { method: 'GET', route: '/legal-parameters', path: '/legal-parameters', expect: all('ok', { 'meter-data': 403 }) },
+  ...['fee-rates', 'thresholds', 'discount-brackets', 'support-period']
+    .map((kind) => ({ method: 'POST', route: `/legal-parameters/${kind}`, path: `/legal-parameters/${kind}`, expect: all(403, { admin: 'ok' }) })),
   { method: 'GET', route: '/audit/events', path: '/audit/events?limit=5', expect: all(403, { admin: 'ok', auditor: 'ok' }) },
   { method: 'GET', route: '/audit/verify', path: '/audit/verify', expect: all(403, { admin: 'ok', auditor: 'ok' }) },
   { method: 'POST', route: '/audit/verify', path: '/audit/verify', expect: all(403, { admin: 'ok', auditor: 'ok' }) },

@@ -94,6 +94,10 @@ test('a member sees its months from admission, its provisional month with the AP
   // the charts are drawn by the portal's own script under the CSP, with nothing refused
   await chartDrawn(page, 'daily');
   await chartDrawn(page, 'curve');
+  // the hourly support ledger's exemption, as information; whose energy it received, by name
+  await expect(page.getByRole('row', { name: /^Energia zwolniona z opłat/ }).textContent()).resolves.toContain(plKwh(api.support.exemptWh));
+  await chartDrawn(page, 'from-chart');
+  await expect(page.getByTestId('received-from').getByRole('row', { name: /^Gmina Orzesze/ }).textContent()).resolves.toContain(plKwh(api.receivedWh));
   expect(cspViolations).toEqual([]);
   expect(await page.getByTestId('status').textContent()).toMatch(/^wstępne/);
   await page.screenshot({ path: `${SHOTS}/member-month-provisional-phone.png`, fullPage: true });
@@ -133,6 +137,11 @@ test('the coordinator imports a DSO file (a readable report; a bad line named), 
   await page.getByLabel(/Uzasadnienie/).fill('Brak danych OSD za część miesiąca');
   await page.getByRole('button', { name: 'Zamknij miesiąc' }).click();
   await page.getByTestId('status').filter({ hasText: 'zamknięte' }).waitFor();
+  // the transfer matrix: who received whose energy, by name, as a chart and a table
+  await chartDrawn(page, 'transfers');
+  const matrix = (await page.getByTestId('transfers').textContent())!;
+  expect(matrix).toContain('Zofia Wójcik');
+  expect(matrix).toContain('Gmina Orzesze');
   await page.getByRole('button', { name: 'Wystaw dokumenty' }).click();
   await page.getByRole('status').filter({ hasText: 'Wystawiono dokumenty' }).waitFor();
   // the month's documents: number, kind in Polish, member by name, gross, downloads

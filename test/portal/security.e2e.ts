@@ -39,7 +39,8 @@ async function signIn() {
   return { session, csrf: csrfIn(home.text)!, home };
 }
 
-const closed = async () => (await t.service.database.pool.query('SELECT count(*)::int AS n FROM events WHERE stream_id = $1', [`settlement-${clusterId}-2026-05`])).rows[0].n;
+// the closes recorded (a close appends SettlementPeriodClosed and SupportLedgerClosed together)
+const closed = async () => (await t.service.database.pool.query("SELECT count(*)::int AS n FROM events WHERE stream_id = $1 AND type = 'SettlementPeriodClosed'", [`settlement-${clusterId}-2026-05`])).rows[0].n;
 
 test('the session cookie is a session id, not the token; only its hash is stored; signing out deletes it', async () => {
   const { session } = await signIn();

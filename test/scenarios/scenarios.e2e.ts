@@ -71,6 +71,27 @@ test.each(SCENARIOS.map((s) => [s.key, s] as const))('%s: conservation in every 
     const s = statements.find((x) => x.memberId === (e.memberId as unknown))!;
     for (const f of FIELDS) expect([e.memberId, f, s[f]]).toEqual([e.memberId, f, e[f]]);
   }
+  // the transfer matrix meets every statement: rows sum to suppliedWh, columns to receivedWh, by kind too
+  const matrix = await t.http.get(`/clusters/${loaded.clusterId}/settlements/${MONTH}/transfers`).set('Authorization', `Bearer ${loaded.coordinatorToken}`).expect(200);
+  const sums = new Map<string, number>();
+  const add = (key: string, wh: number) => sums.set(key, (sums.get(key) ?? 0) + wh);
+  for (const x of matrix.body.transfers as { fromMemberId: string; toMemberId: string; kind: string; wh: number }[]) {
+    add(`${x.fromMemberId} supplied ${x.kind}`, x.wh);
+    add(`${x.toMemberId} received ${x.kind}`, x.wh);
+  }
+  for (const st of statements) {
+    const id = st.memberId as unknown as string;
+    expect([id, sums.get(`${id} supplied pool`) ?? 0, sums.get(`${id} supplied contract`) ?? 0, sums.get(`${id} received pool`) ?? 0, sums.get(`${id} received contract`) ?? 0])
+      .toEqual([id, st.poolSuppliedWh, st.contractSuppliedWh, st.poolReceivedWh, st.contractReceivedWh]);
+  }
+  if (scenario.contracts.length > 0) expect(matrix.body.transfers.some((x: { kind: string }) => x.kind === 'contract')).toBe(true);
+  // the hourly ledger of the same month: its bounds hold on the totals, and its members' shares add up
+  const support = (await t.http.get(`/clusters/${loaded.clusterId}/support/${MONTH}`).set('Authorization', `Bearer ${loaded.coordinatorToken}`).expect(200)).body;
+  expect(support.hourCount).toBe(720);
+  expect(support.totals.renewableMatchedWh).toBeLessThanOrEqual(support.totals.matchedWh);
+  expect(support.totals.matchedWh).toBeLessThanOrEqual(Math.min(support.totals.fedInWh, support.totals.takenWh));
+  expect(support.members.reduce((a: number, m: { renewableMatchedWh: number }) => a + m.renewableMatchedWh, 0)).toBe(support.totals.renewableMatchedWh);
+  expect(support.totals.takenWh).toBe(statements.reduce((a, st) => a + st.importWh, 0));
   // closed and invoiced: each member's documents sum to its statement, every e-invoice validates
   const c = `/clusters/${loaded.clusterId}`;
   const auth = { Authorization: `Bearer ${loaded.coordinatorToken}` };

@@ -1,16 +1,19 @@
-// Signs in to the portal as a browser would (the sign-in page's CSRF cookie, then its form
-// with the token) and gives the session cookie, for tests that read portal pages by HTTP.
+// A portal session as a browser gets one: the sign-in page (its CSRF cookie and field),
+// then the sign-in form with the token; the session cookie's value comes back.
 import type { TestService } from './service.js';
 
-const valueOf = (cookies: string[] | undefined, name: string) => (cookies ?? []).find((c) => c.startsWith(`${name}=`))?.split(';')[0]?.split('=')[1] ?? '';
+export const PORTAL_HOST = 'portal.test';
+export const PORTAL_ORIGIN = `http://${PORTAL_HOST}`;
 
-export async function portalSession(t: TestService, token: string): Promise<string> {
-  const page = await t.http.get('/portal').set('host', 'portal.test').expect(200);
-  const csrf = valueOf(page.headers['set-cookie'] as unknown as string[], 'kl_csrf');
-  const res = await t.http.post('/portal/sign-in').set('host', 'portal.test').set('origin', 'http://portal.test').set('cookie', `kl_csrf=${csrf}`)
-    .type('form').send({ token, _csrf: csrf }).expect(303);
-  return `kl_session=${valueOf(res.headers['set-cookie'] as unknown as string[], 'kl_session')}`;
+const cookieOf = (res: { headers: Record<string, unknown> }, name: string) =>
+  ((res.headers['set-cookie'] as string[] | undefined) ?? []).find((c) => c.startsWith(`${name}=`));
+const valueOf = (cookie: string | undefined) => cookie?.split(';')[0]!.split('=')[1] ?? '';
+
+/** The `Cookie` header of a portal session signed in with a bearer token. */
+export async function portalCookie(t: TestService, bearer: { Authorization: string }): Promise<string> {
+  const page = await t.http.get('/portal').set('host', PORTAL_HOST).expect(200);
+  const csrf = valueOf(cookieOf(page, 'kl_csrf'));
+  const res = await t.http.post('/portal/sign-in').set('host', PORTAL_HOST).set('origin', PORTAL_ORIGIN).set('cookie', `kl_csrf=${csrf}`)
+    .type('form').send({ token: bearer.Authorization.slice('Bearer '.length), _csrf: csrf }).expect(303);
+  return `kl_session=${valueOf(cookieOf(res, 'kl_session'))}`;
 }
-
-/** A page's text as a person reads it: tags dropped, white space collapsed. */
-export const visibleText = (html: string) => html.replace(/<script[\s\S]*?<\/script>/g, ' ').replace(/<[^>]+>/g, '').replace(/\s+/g, ' ');

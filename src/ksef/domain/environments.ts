@@ -1,5 +1,5 @@
 // The public KSeF API 2.0 environments and the addresses the QR codes link to
-// (CIRFMF/ksef-docs: srodowiska.md and kody-qr.md).
+// (CIRFMF/ksef-docs/srodowiska.md and CIRFMF/ksef-docs/kody-qr.md).
 export const KSEF_ENVIRONMENTS = ['test', 'demo', 'prod'] as const;
 export type KsefEnvironment = (typeof KSEF_ENVIRONMENTS)[number];
 

@@ -31,7 +31,7 @@ test('KSeF numbers carry a CRC-8 (the documented example); KOD I as the docs bui
   expect(crc8('5265877635-20250826-0100001AF629')).toBe('AF');
   expect(isValidKsefNumber('5265877635-20250826-0100001AF629-AF')).toBe(true);
   expect(isValidKsefNumber('5265877635-20250826-0100001AF629-AE')).toBe(false);
-  // the example of kody-qr.md: NIP 1111111111, 01-02-2026, hash UtQp9Gpc51y-u3xApZjIjgkpZ01js-J8KflSPW8WzIE
+  // the example of CIRFMF/ksef-docs/kody-qr.md: NIP 1111111111, 01-02-2026, hash UtQp9Gpc51y-u3xApZjIjgkpZ01js-J8KflSPW8WzIE
   expect(invoiceVerificationUrl('test', '1111111111', '2026-02-01', 'UtQp9Gpc51y+u3xApZjIjgkpZ01js+J8KflSPW8WzIE=')).toBe('https://qr-test.ksef.mf.gov.pl/invoice/1111111111/01-02-2026/UtQp9Gpc51y-u3xApZjIjgkpZ01js-J8KflSPW8WzIE');
   expect(invoiceVerificationUrl('prod', '1111111111', '2026-02-01', 'a/b+c=')).toBe('https://qr.ksef.mf.gov.pl/invoice/1111111111/01-02-2026/a_b-c');
 });

@@ -27,6 +27,11 @@ export interface IntervalView {
   selfConsumedWh: Float64Array;
   receivedWh: Float64Array;
   suppliedWh: Float64Array;
+  /** The pool's part of received and supplied (the transfer matrix divides it). */
+  poolReceivedWh: Float64Array;
+  poolSuppliedWh: Float64Array;
+  /** What each contract in force delivered, in the order of contractsAt(interval). */
+  contractDeliveredWh: number[];
 }
 
 export const MEMBER_TOTAL_FIELDS = [
@@ -66,7 +71,7 @@ export function allocateMonth(flows: MonthFlowsInput, rules: MonthAllocationRule
   const poolSupplied = new Float64Array(n);
   const received = new Float64Array(n);
   const supplied = new Float64Array(n);
-  const view: IntervalView = { interval: 0, selfConsumedWh: self, receivedWh: received, suppliedWh: supplied };
+  const view: IntervalView = { interval: 0, selfConsumedWh: self, receivedWh: received, suppliedWh: supplied, poolReceivedWh: poolReceived, poolSuppliedWh: poolSupplied, contractDeliveredWh: [] };
 
   for (let t = 0; t < T; t++) {
     const base = t * n;
@@ -87,6 +92,7 @@ export function allocateMonth(flows: MonthFlowsInput, rules: MonthAllocationRule
 
     // 2. bilateral contracts, in order: never more than contracted, the seller's surplus or the buyer's deficit
     const inForce = rules.contractsAt(t);
+    if (onInterval) view.contractDeliveredWh.length = 0;
     for (let c = 0; c < inForce.length; c++) {
       const contract = inForce[c]!;
       if (!Number.isSafeInteger(contract.contractedWh) || contract.contractedWh < 0) throw new Error(`contractedWh of ${contract.contractId} must be a non-negative whole number of Wh`);
@@ -99,6 +105,7 @@ export function allocateMonth(flows: MonthFlowsInput, rules: MonthAllocationRule
         contractSupplied[s!] += delivered;
         contractReceived[b!] += delivered;
       }
+      if (onInterval) view.contractDeliveredWh.push(delivered);
       let sums = contracts.get(contract.contractId);
       if (!sums) contracts.set(contract.contractId, (sums = { contractedWh: 0, deliveredWh: 0, shortfallWh: 0 }));
       sums.contractedWh += contract.contractedWh;

@@ -101,6 +101,21 @@ export interface MemberStatement extends EnergyTotals {
   suppliedShareBp: number;
   receivedShareBp: number;
   contracts: ContractLine[];
+  /**
+   * The hourly support ledger's figures for the member, as information (the DSO and the
+   * seller apply the exemption, not the cluster). Absent on statements closed before it existed.
+   */
+  support?: StatementSupport;
+}
+
+export interface StatementSupport {
+  /** Its share of the renewable energy fed in and taken in the cluster in the same hour. */
+  renewableMatchedWh: number;
+  /** The part in hours of the support period: opłata OZE and kogeneracyjna are not charged on it. */
+  exemptWh: number;
+  waivedOzeGrosze: number;
+  waivedCogenerationGrosze: number;
+  waivedFeesGrosze: number;
 }
 
 export interface Kpi {

@@ -1,0 +1,22 @@
+import { Inject, Module, type OnModuleInit } from '@nestjs/common';
+import { ClustersModule } from '../clusters/clusters.module.js';
+import { SettlementModule } from '../settlement/settlement.module.js';
+import { SettlementService } from '../settlement/settlement.service.js';
+import { LegalParametersController } from './legal-parameters.controller.js';
+import { SupportController } from './support.controller.js';
+import { SupportService } from './support.service.js';
+
+@Module({
+  imports: [ClustersModule, SettlementModule],
+  controllers: [SupportController, LegalParametersController],
+  providers: [SupportService],
+  exports: [SupportService],
+})
+export class SupportModule implements OnModuleInit {
+  constructor(@Inject(SettlementService) private readonly settlement: SettlementService, @Inject(SupportService) private readonly support: SupportService) {}
+
+  /** The ledger runs with every settlement of a month, stored and closed with it. */
+  onModuleInit() {
+    this.settlement.registerExtension(this.support.extension);
+  }
+}
