@@ -1,52 +1,86 @@
 // The web portal: members see their month, the coordinator runs the cluster's month, the
-// auditor checks the log. Server-rendered; the session (security.ts: a server-side
-// session id in an httpOnly, SameSite=Strict cookie, CSRF-checked POSTs, a CSP without
-// inline scripts) is bound to the access token, checked at every page like the API's guard.
+// auditor checks the log. The controller gathers the data and hands it to a view
+// (views/*.ts, written with the escaping `html` template); the session (security.ts: a
+// server-side session id in an httpOnly, SameSite=Strict cookie, CSRF-checked POSTs, a
+// CSP without inline scripts) is bound to the access token, checked at every page.
 import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
-import { type Readable } from 'node:stream';
+import { pipeline, type Readable, Transform } from 'node:stream';
+import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
+import { DateTime } from 'luxon';
 import { Public, type Principal } from '../auth/roles.decorator.js';
 import { TokenRepository } from '../auth/tokens.js';
 import { isDomainError } from '../common/domain-error.js';
 import { PG_POOL } from '../core.module.js';
 import { projectRoot } from '../database/paths.js';
 import { ClustersService } from '../clusters/clusters.service.js';
+import type { ClusterState } from '../clusters/registry/registry.js';
 import { MeteringService } from '../metering/metering.service.js';
+import { ImportProfilesService } from '../metering/import-profiles.service.js';
+import type { ImportProfile } from '../metering/files/profile.js';
+import { MAX_FILE_BYTES } from '../metering/metering.controller.js';
+import { ReadingsRejected } from '../metering/readings-recorder.js';
 import { SettlementService } from '../settlement/settlement.service.js';
 import { InvoicingService } from '../invoicing/invoicing.service.js';
+import type { InvoiceDocument } from '../invoicing/documents.js';
 import { renderInvoicePdf } from '../invoicing/pdf.js';
+import { isFa3Document } from '../invoicing/fa3/render.js';
 import { AuditService } from '../audit/audit.service.js';
 import { exportLine } from '../audit/audit.controller.js';
-import type { MemberStatement } from '../settlement/engine/statement.js';
-import { escapeHtml, kwh, local, page, percentBp, table, zl } from './html.js';
-import { cookieOptions, cookies, CSRF_COOKIE, portalState, PortalSessions, SESSION_COOKIE, SESSION_HOURS, withCsrf } from './security.js';
-import { MAX_FILE_BYTES } from '../metering/metering.controller.js';
 import { problem, ProblemException } from '../common/problem.js';
-import { pipeline, Transform } from 'node:stream';
-import { createHash } from 'node:crypto';
+import { cookieOptions, cookies, CSRF_COOKIE, portalState, PortalSessions, SESSION_COOKIE, SESSION_HOURS, withCsrf } from './security.js';
+import { Format, type Lang, t, type TextKey } from './i18n.js';
+import { html, type SafeHtml } from './template.js';
+import type { SupportMonth } from '../support/domain/hourly-ledger.js';
+import { layout, type SignedIn } from './views/layout.js';
+import type { DocumentRow } from './views/parts.js';
+import { errorView, homeView, type HomeMonth, signInView } from './views/simple.js';
+import { memberMonthView, type MemberMonthView } from './views/member-month.js';
+import { clusterMonthView } from './views/cluster-month.js';
+import { auditView } from './views/audit.js';
+import { acceptedReport, rejectedReport } from './views/file-report.js';
+import { ClosedDetail } from './closed-detail.js';
+import { SupportService } from '../support/support.service.js';
+import type { Transfer } from '../settlement/engine/transfers.js';
 import { KsefReader } from '../ksef/queries/ksef-reader.js';
 import type { KsefView } from '../ksef/domain/outbox.js';
-import { type Lang, t, type TextKey } from './i18n.js';
+import type { KsefState as KsefCell } from './views/parts.js';
 
 const LANG = 'kl_lang';
 /** The portal's own scripts (assets/portal/), served by name: nothing inline (CSP). */
-const SCRIPTS = ['member-month.js', 'cluster-month.js'];
-
-/** Data for a page's script, as a JSON block the script reads (not executed, so CSP allows it). */
-function jsonBlock(id: string, value: unknown): string {
-  return `<script type="application/json" id="${id}">${JSON.stringify(value).replace(/</g, '\\u003c')}</script>`;
-}
+export const SCRIPTS = ['member-month.js', 'cluster-month.js'];
+const CHART = '/portal/assets/chart.umd.min.js';
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
-const LOCAL_TIME = new Intl.DateTimeFormat('pl-PL', { timeZone: 'Europe/Warsaw', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 
 class PortalError extends Error {
-  constructor(readonly status: number, message: string) {
-    super(message);
+  constructor(readonly status: number, readonly key: TextKey) {
+    super(key);
   }
+}
+
+/** A domain error in people's words: the known ones by their message, the rest by their kind. */
+function errorText(lang: Lang, error: unknown): { status: number; text: string } {
+  if (error instanceof PortalError) return { status: error.status, text: t(lang, error.key) };
+  if (!isDomainError(error)) return { status: 500, text: t(lang, 'errorGeneric') };
+  const message = error.message;
+  const known: [RegExp, TextKey][] = [
+    [/has not ended yet/, 'errorMonthNotEnded'], [/missing readings/, 'errorMonthGaps'], [/closed already/, 'errorAlreadyClosed'],
+    [/not closed|close it first|must be closed/i, 'errorNotClosed'], [/no documents were issued/, 'errorNoDocuments'],
+  ];
+  const key = known.find(([pattern]) => pattern.test(message))?.[1];
+  const status = error.code === 'not_found' ? 404 : error.code === 'conflict' ? 409 : 400;
+  return { status, text: t(lang, key ?? (error.code === 'not_found' ? 'notFound' : error.code === 'conflict' ? 'errorConflict' : 'errorValidation')) };
+}
+
+const monthOf = (date: string) => date.slice(0, 7);
+function monthsBetween(from: string, to: string): string[] {
+  const out: string[] = [];
+  for (let m = DateTime.fromISO(`${from}-01`); m.toFormat('yyyy-MM') <= to; m = m.plus({ months: 1 })) out.push(m.toFormat('yyyy-MM'));
+  return out;
 }
 
 @ApiExcludeController()
@@ -61,6 +95,9 @@ export class PortalController {
     @Inject(InvoicingService) private readonly invoicing: InvoicingService,
     @Inject(AuditService) private readonly audit: AuditService,
     @Inject(PortalSessions) private readonly sessions: PortalSessions,
+    @Inject(ClosedDetail) private readonly closedDetail: ClosedDetail,
+    @Inject(ImportProfilesService) private readonly profiles: ImportProfilesService,
+    @Inject(SupportService) private readonly support: SupportService,
     @Inject(KsefReader) private readonly ksef: KsefReader,
   ) {}
 
@@ -86,23 +123,31 @@ export class PortalController {
     return principal;
   }
 
-  /** Every page goes out through here: the CSRF token goes into its POST forms. */
-  private send(response: Response, lang: Lang, principal: Principal | undefined, title: string, body: string, extra: { message?: string; charts?: boolean; status?: number } = {}) {
-    const html = page({ lang, title, body, signedIn: principal ? { label: principal.label, role: principal.role } : undefined, message: extra.message, charts: extra.charts });
-    response.status(extra.status ?? 200).type('html').send(withCsrf(html, portalState(response.req).csrfToken));
+  /** Who is signed in, by name: the member's, the coordinator's, or the role. */
+  private signedIn(p: Principal, state: ClusterState | undefined, lang: Lang): SignedIn {
+    const name = p.role === 'member' && p.memberId ? state?.members[p.memberId]?.legalName
+      : p.role === 'coordinator' ? state?.profile?.coordinator.legalName : undefined;
+    return { label: name, role: p.role, clusterName: state?.profile?.name };
   }
 
-  private async guarded(request: Request, response: Response, roles: Principal['role'][], render: (p: Principal, lang: Lang) => Promise<void>) {
+  /** Every page goes out through here: the CSRF token goes into its POST forms. */
+  private send(response: Response, lang: Lang, signedIn: SignedIn | undefined, title: string, body: SafeHtml, extra: { message?: string; scripts?: string[]; status?: number } = {}) {
+    const page = layout({ lang, title, body, here: response.req.originalUrl, signedIn, message: extra.message, scripts: extra.scripts });
+    response.status(extra.status ?? 200).type('html').send(withCsrf(page, portalState(response.req).csrfToken));
+  }
+
+  private async guarded(request: Request, response: Response, roles: Principal['role'][], render: (p: Principal, lang: Lang, state: ClusterState) => Promise<void>) {
     const lang = this.lang(request, response);
     const principal = await this.principal(request, response);
     if (!principal) return;
+    let state: ClusterState | undefined;
     try {
-      if (!roles.includes(principal.role) || !principal.clusterId) throw new PortalError(404, t(lang, 'notFound'));
-      await render(principal, lang);
+      if (!roles.includes(principal.role) || !principal.clusterId) throw new PortalError(404, 'notFound');
+      state = await this.clusters.state(principal.clusterId);
+      await render(principal, lang, state);
     } catch (error) {
-      const status = error instanceof PortalError ? error.status : isDomainError(error) ? (error.code === 'not_found' ? 404 : error.code === 'conflict' ? 409 : 400) : 500;
-      const detail = error instanceof PortalError || isDomainError(error) ? (error as Error).message + (isDomainError(error) && error.errors.length ? ': ' + error.errors.map((e) => `${e.line !== undefined ? `line ${e.line}` : e.field} ${e.reason}`).join('; ') : '') : t(lang, 'error');
-      this.send(response, lang, principal, `${t(lang, 'error')} ${status}`, `<p><a href="/portal/home">${t(lang, 'months')}</a></p>`, { message: detail, status });
+      const { status, text } = errorText(lang, error);
+      this.send(response, lang, this.signedIn(principal, state, lang), `${t(lang, 'error')} ${status}`, errorView(lang), { message: text, status });
     }
   }
 
@@ -128,10 +173,7 @@ export class PortalController {
   @Public()
   async signInPage(@Req() request: Request, @Res() response: Response, @Query('ended') ended?: string) {
     const lang = this.lang(request, response);
-    const body = `<section><form method="post" action="/portal/sign-in">
-<label for="token">${t(lang, 'token')}</label><input id="token" name="token" type="password" autocomplete="off" required size="50">
-<p><button type="submit">${t(lang, 'signIn')}</button></p></form></section>`;
-    this.send(response, lang, undefined, t(lang, 'signIn'), body, { message: ended ? t(lang, 'sessionEnded') : undefined });
+    this.send(response, lang, undefined, t(lang, 'signIn'), signInView(lang), { message: ended ? t(lang, 'sessionEnded') : undefined });
   }
 
   @Post('sign-in')
@@ -141,7 +183,7 @@ export class PortalController {
     const token = typeof body?.token === 'string' ? body.token.trim() : '';
     const { principal } = token ? await this.tokens.authenticate(token) : { principal: undefined };
     if (!principal || principal.role === 'meter-data') {
-      this.send(response, lang, undefined, t(lang, 'signIn'), `<section><form method="post" action="/portal/sign-in"><label for="token">${t(lang, 'token')}</label><input id="token" name="token" type="password" required size="50"><p><button type="submit">${t(lang, 'signIn')}</button></p></form></section>`, { message: t(lang, 'badToken'), status: 401 });
+      this.send(response, lang, undefined, t(lang, 'signIn'), signInView(lang), { message: t(lang, 'badToken'), status: 401 });
       return;
     }
     // a new session at every sign-in (never one a page was served under before)
@@ -162,82 +204,121 @@ export class PortalController {
     response.redirect(303, '/portal');
   }
 
+  /** Months a person may open: from the member's admission (or the cluster's first) to this month, with or without data. */
+  private async monthList(clusterId: string, state: ClusterState, memberId?: string): Promise<{ month: string; status: HomeMonth['status'] }[]> {
+    const { rows } = await this.pool.query<{ month: string }>("SELECT DISTINCT to_char(day, 'YYYY-MM') AS month FROM meter_days WHERE cluster_id = $1", [clusterId]);
+    const withData = new Set(rows.map((r) => r.month));
+    const closed = new Set(await this.clusters.closedMonths(clusterId));
+    const current = DateTime.now().setZone('Europe/Warsaw').toFormat('yyyy-MM');
+    const member = memberId ? state.members[memberId] : undefined;
+    const starts = member ? [monthOf(member.admittedOn)] : [...Object.values(state.members).map((m) => monthOf(m.admittedOn)), ...withData];
+    const first = starts.sort()[0] ?? current;
+    const last = [current, ...withData, ...closed].sort().at(-1)!;
+    const end = member?.withdrawnOn ? [monthOf(member.withdrawnOn), last].sort()[0]! : last;
+    return monthsBetween(first, end).reverse().map((month) => ({ month, status: closed.has(month) ? 'closed' : withData.has(month) ? 'provisional' : 'noData' }));
+  }
+
   @Get('home')
   @Public()
   async home(@Req() request: Request, @Res() response: Response) {
-    await this.guarded(request, response, ['coordinator', 'member', 'auditor', 'admin'], async (p, lang) => {
-      const clusterId = p.clusterId!;
-      const state = await this.clusters.state(clusterId);
-      const { rows } = await this.pool.query<{ month: string }>("SELECT DISTINCT to_char(day, 'YYYY-MM') AS month FROM meter_days WHERE cluster_id = $1 ORDER BY month DESC", [clusterId]);
-      const closed = new Set((await this.pool.query<{ month: string }>('SELECT month FROM settlement_closed_months WHERE cluster_id = $1', [clusterId])).rows.map((r) => r.month));
+    await this.guarded(request, response, ['coordinator', 'member', 'auditor', 'admin'], async (p, lang, state) => {
+      const f = new Format(lang);
+      const months = await this.monthList(p.clusterId!, state, p.role === 'member' ? p.memberId ?? undefined : undefined);
       const target = (m: string) => (p.role === 'member' ? `/portal/months/${m}` : p.role === 'auditor' ? `/portal/audit?month=${m}` : `/portal/cluster/${m}`);
-      const list = table(lang, ['month', 'status'], rows.map((r) => [`<a href="${target(r.month)}">${r.month}</a>`, t(lang, closed.has(r.month) ? 'closed' : 'provisional')]));
-      const auditLink = p.role === 'auditor' || p.role === 'coordinator' ? `<p><a href="/portal/audit">${t(lang, 'audit')}</a></p>` : '';
-      this.send(response, lang, p, state.profile?.name ?? clusterId, `<section><h2>${t(lang, 'months')}</h2>${list}${auditLink}</section>`);
+      const admittedOn = p.role === 'member' && p.memberId ? state.members[p.memberId]?.admittedOn : undefined;
+      const body = homeView(f, months.map((m) => ({ ...m, href: target(m.month) })), { admittedOn, auditLink: p.role === 'auditor' || p.role === 'coordinator' });
+      this.send(response, lang, this.signedIn(p, state, lang), state.profile?.name ?? t(lang, 'months'), body);
     });
   }
 
-  private statementSections(lang: Lang, s: MemberStatement, names: (id: string) => string): string {
-    const energy = (['importWh', 'exportWh', 'selfConsumedWh', 'receivedWh', 'suppliedWh', 'gridImportWh', 'gridExportWh'] as const).map((k) => [t(lang, k), kwh(s[k])]);
-    const money = (['receivedValueGrosze', 'suppliedValueGrosze', 'feesGrosze', 'vatGrosze', 'netAmountGrosze', 'savingsGrosze'] as const).map((k) => [t(lang, k), zl(s[k])]);
-    const shares = (['exportShareBp', 'importShareBp', 'suppliedShareBp', 'receivedShareBp'] as const).map((k) => [t(lang, k), percentBp(s[k])]);
-    const contracts = s.contracts.length
-      ? `<section><h2>${t(lang, 'contracts')}</h2>${table(lang, ['', 'contracted', 'delivered', 'shortfall', 'value'], s.contracts.map((c) => [escapeHtml(names(c.counterpartyMemberId)) + ` (${c.role})`, kwh(c.contractedWh), kwh(c.deliveredWh), kwh(c.shortfallWh), zl(c.valueGrosze)]), [false, true, true, true, true])}</section>`
-      : '';
-    const support = s.support
-      ? `<section><h2>${t(lang, 'support')}</h2>${table(lang, ['', ''], [
-        [t(lang, 'renewableMatchedWh'), kwh(s.support.renewableMatchedWh)], [t(lang, 'exemptWh'), kwh(s.support.exemptWh)],
-        [t(lang, 'waivedOzeGrosze'), zl(s.support.waivedOzeGrosze)], [t(lang, 'waivedCogenerationGrosze'), zl(s.support.waivedCogenerationGrosze)]], [false, true])}</section>`
-      : '';
-    return `<div class="grid"><section><h2>${t(lang, 'energy')}</h2>${table(lang, ['', ''], energy, [false, true])}</section>
-<section><h2>${t(lang, 'money')}</h2>${table(lang, ['', ''], money, [false, true])}</section>
-<section><h2>${t(lang, 'shares')}</h2>${table(lang, ['', ''], shares, [false, true])}</section>${support}</div>${contracts}`;
+  /** The month's documents as people read them (corrections as signed differences), with their KSeF state where known. */
+  private async documentRows(clusterId: string, month: string, state: ClusterState, memberId?: string): Promise<DocumentRow[]> {
+    const documents = (await this.invoicing.documents(clusterId)).filter((d) => d.month === month && (!memberId || d.memberId === memberId));
+    const ksefOf = await this.ksef.views(clusterId);
+    return documents.map((d: InvoiceDocument) => ({
+      invoiceId: d.invoiceId, number: d.number, kind: d.kind, correctedKind: d.correctedKind, correctedNumber: d.correctedInvoiceNumber,
+      memberName: state.members[d.memberId]?.legalName ?? d.buyer?.name ?? '—', issueDate: d.issueDate, grossGrosze: d.totalGrossGrosze,
+      differenceGrossGrosze: d.kind === 'correction' && d.totalGrossBeforeGrosze !== undefined ? d.totalGrossGrosze - d.totalGrossBeforeGrosze : undefined,
+      xml: isFa3Document(d),
+      ksef: ksefCell(ksefOf(d), isFa3Document(d)),
+    }));
+  }
+
+  /** Whose energy a member received: its row of the transfer matrix, by supplier, largest first. */
+  private async receivedFrom(clusterId: string, month: string, memberId: string, names: (id: string) => string) {
+    const { transfers } = await this.settlement.transfers(clusterId, month);
+    const by = new Map<string, number>();
+    for (const x of transfers) if (x.toMemberId === memberId) by.set(x.fromMemberId, (by.get(x.fromMemberId) ?? 0) + x.wh);
+    return [...by].map(([id, wh]) => ({ name: names(id), wh })).sort((a, b) => b.wh - a.wh);
+  }
+
+  private async pendingOf(clusterId: string, month: string) {
+    return this.invoicing.pendingCorrections(clusterId, month).then((r) => r.pending as { memberId: string; document: string | null; differenceNetGrosze: number }[], () => []);
   }
 
   @Get('months/:month')
   @Public()
   async memberMonth(@Req() request: Request, @Res() response: Response, @Param('month') month: string, @Query('day') day?: string, @Query('member') memberParam?: string) {
-    await this.guarded(request, response, ['member', 'coordinator', 'auditor'], async (p, lang) => {
-      if (!MONTH.test(month)) throw new PortalError(400, t(lang, 'notFound'));
+    await this.guarded(request, response, ['member', 'coordinator', 'auditor'], async (p, lang, state) => {
+      if (!MONTH.test(month)) throw new PortalError(400, 'errorBadMonth');
       const memberId = p.role === 'member' ? p.memberId! : memberParam ?? '';
       // a member opening another member's page by editing the URL sees "not found"
-      if (p.role === 'member' && memberParam && memberParam !== p.memberId) throw new PortalError(404, t(lang, 'notFound'));
+      if (p.role === 'member' && memberParam && memberParam !== p.memberId) throw new PortalError(404, 'notFound');
+      if (!state.members[memberId]) throw new PortalError(404, 'notFound');
       const clusterId = p.clusterId!;
-      const state = await this.clusters.state(clusterId);
-      const names = (id: string) => state.members[id]?.legalName ?? id;
+      const f = new Format(lang);
+      const names = (id: string) => state.members[id]?.legalName ?? '—';
       const closed = await this.settlement.closedMonth(clusterId, month);
-      const statement = closed ? closed.statements.find((s) => s.memberId === memberId) : (await this.settlement.memberStatement(clusterId, month, memberId)).statement;
-      if (!statement) throw new PortalError(404, t(lang, 'notFound'));
-      const daily = await this.settlement.memberDaily(clusterId, month, memberId);
-      const chosen = day && /^\d{4}-\d{2}-\d{2}$/.test(day) && day.startsWith(month) ? day : daily[0]?.day ?? `${month}-01`;
-      const curve = await this.settlement.memberIntervals(clusterId, month, memberId, chosen);
-      const invoices = (await this.invoicing.documents(clusterId)).filter((d) => d.memberId === memberId && d.month === month);
-      const ksefOf = await this.ksef.views(clusterId);
-      const chartData = ({
-        days: daily.map((d) => d.day.slice(8)),
-        own: daily.map((d) => d.selfConsumedWh / 1000), cluster: daily.map((d) => d.receivedWh / 1000), grid: daily.map((d) => d.gridImportWh / 1000),
-        supplied: daily.map((d) => d.suppliedWh / 1000), fedIn: daily.map((d) => d.gridExportWh / 1000),
-        times: curve.items.map((i) => LOCAL_TIME.format(new Date(i.intervalStart))), curveImport: curve.items.map((i) => i.importWh), curveReceived: curve.items.map((i) => i.receivedWh), curveExport: curve.items.map((i) => i.exportWh),
+      let statement: MemberMonthView['statement'];
+      if (closed) statement = closed.statements.find((s) => s.memberId === memberId);
+      else statement = await this.settlement.memberStatement(clusterId, month, memberId).then((r) => r.statement, (e) => {
+        if (isDomainError(e)) return undefined; // no data or no agreement yet for the month
+        throw e;
       });
-      const labels = [t(lang, 'selfConsumedWh'), t(lang, 'receivedWh'), t(lang, 'gridImportWh'), t(lang, 'suppliedWh'), t(lang, 'gridExportWh'), t(lang, 'importWh'), t(lang, 'exportWh')];
-      const body = `<p>${t(lang, 'status')}: <strong data-testid="status">${t(lang, closed ? 'closed' : 'provisional')}</strong> · ${escapeHtml(names(memberId))}</p>
-${this.statementSections(lang, statement, names)}
-<section><h2>${t(lang, 'daily')}</h2><canvas id="daily" role="img" aria-label="${t(lang, 'daily')}"></canvas></section>
-<section><h2>${t(lang, 'dayCurve')}</h2><form class="inline" method="get"><label for="day">${t(lang, 'day')}</label><input id="day" name="day" type="date" value="${chosen}" min="${month}-01" max="${month}-31">${p.role !== 'member' ? `<input type="hidden" name="member" value="${escapeHtml(memberId)}">` : ''}<button type="submit">${t(lang, 'show')}</button></form><canvas id="curve" role="img" aria-label="${t(lang, 'dayCurve')}"></canvas></section>
-<section><h2>${t(lang, 'invoices')}</h2>${table(lang, ['number', 'kind', 'gross', 'ksef', ''], invoices.map((d) => [escapeHtml(d.number), escapeHtml(d.kind), zl(d.totalGrossGrosze), ksefLabel(lang, ksefOf(d)), `<a href="/portal/invoices/${d.invoiceId}.pdf">${t(lang, 'download')}</a>`]), [false, false, true, false, false])}</section>
-${jsonBlock('member-month-data', { chart: chartData, labels })}<script src="/portal/assets/app/member-month.js" defer></script>`;
-      this.send(response, lang, p, `${t(lang, 'statement')} ${month}`, body, { charts: true });
+      const validDay = (d: string | undefined) => d !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(d) && d.startsWith(month) && DateTime.fromISO(d).isValid;
+      let daily: MemberMonthView['daily'] = [];
+      let curve: MemberMonthView['curve'] = [];
+      let chosen = validDay(day) ? day! : `${month}-01`;
+      if (statement && closed) {
+        const detail = await this.closedDetail.of(closed, memberId);
+        daily = detail.daily;
+        if (!validDay(day)) chosen = daily[0]?.day ?? chosen;
+        curve = detail.curves.get(chosen) ?? [];
+      } else if (statement) {
+        daily = await this.settlement.memberDaily(clusterId, month, memberId);
+        if (!validDay(day)) chosen = daily[0]?.day ?? chosen;
+        curve = (await this.settlement.memberIntervals(clusterId, month, memberId, chosen)).items;
+      }
+      const pending = closed ? (await this.pendingOf(clusterId, month)).filter((x) => x.memberId === memberId) : [];
+      const receivedFrom = statement ? await this.receivedFrom(clusterId, month, memberId, names) : undefined;
+      const view: MemberMonthView = {
+        month, memberName: names(memberId), memberParam: p.role === 'member' ? undefined : memberId, backToCluster: p.role === 'coordinator',
+        status: closed ? 'closed' : statement ? 'provisional' : 'noData', closedAt: closed?.closedAt,
+        statement, names, detailFromClose: Boolean(closed), daily, chosenDay: chosen, curve,
+        receivedFrom, documents: await this.documentRows(clusterId, month, state, memberId), showKsef: true, pending,
+      };
+      this.send(response, lang, this.signedIn(p, state, lang), `${t(lang, 'statementOf')} ${f.month(month)}`, memberMonthView(f, view),
+        { scripts: statement ? [CHART, '/portal/assets/app/member-month.js'] : [] });
     });
   }
 
   @Get('invoices/:file')
   @Public()
-  async invoicePdf(@Req() request: Request, @Res() response: Response, @Param('file') file: string) {
-    await this.guarded(request, response, ['member', 'coordinator', 'auditor'], async (p, lang) => {
-      const id = file.replace(/\.pdf$/, '');
-      const document = (await this.invoicing.documents(p.clusterId!)).find((d) => d.invoiceId === id);
-      if (!document || (p.role === 'member' && document.memberId !== p.memberId)) throw new PortalError(404, t(lang, 'notFound'));
-      response.status(200).type('application/pdf').setHeader('content-disposition', `attachment; filename="${document.number.replace(/\//g, '-')}.pdf"`);
+  async invoiceFile(@Req() request: Request, @Res() response: Response, @Param('file') file: string) {
+    await this.guarded(request, response, ['member', 'coordinator', 'auditor'], async (p) => {
+      const match = /^(.+)\.(pdf|xml)$/.exec(file);
+      if (!match) throw new PortalError(404, 'notFound');
+      const document = (await this.invoicing.documents(p.clusterId!)).find((d) => d.invoiceId === match[1]);
+      if (!document || (p.role === 'member' && document.memberId !== p.memberId)) throw new PortalError(404, 'notFound');
+      const name = document.number.replace(/\//g, '-');
+      if (match[2] === 'xml') {
+        // a settlement statement is no invoice: it has no FA(3) form
+        if (!isFa3Document(document)) throw new PortalError(404, 'notFound');
+        response.status(200).type('application/xml; charset=utf-8').setHeader('content-disposition', `attachment; filename="${name}.xml"`);
+        response.end(this.invoicing.xml(document, await this.ksef.correctedKsefNumber(p.clusterId!, document)));
+        return;
+      }
+      response.status(200).type('application/pdf').setHeader('content-disposition', `attachment; filename="${name}.pdf"`);
       response.end(await renderInvoicePdf(document, await this.ksef.pdfOptions(p.clusterId!, document)));
     });
   }
@@ -245,51 +326,78 @@ ${jsonBlock('member-month-data', { chart: chartData, labels })}<script src="/por
   @Get('cluster/:month')
   @Public()
   async clusterMonth(@Req() request: Request, @Res() response: Response, @Param('month') month: string, @Query('done') done?: string) {
-    await this.guarded(request, response, ['coordinator'], async (p, lang) => {
-      if (!MONTH.test(month)) throw new PortalError(400, t(lang, 'notFound'));
+    await this.guarded(request, response, ['coordinator'], async (p, lang, state) => {
+      if (!MONTH.test(month)) throw new PortalError(400, 'errorBadMonth');
       const clusterId = p.clusterId!;
-      const state = await this.clusters.state(clusterId);
-      const names = (id: string) => state.members[id]?.legalName ?? id;
+      const f = new Format(lang);
+      const names = (id: string) => state.members[id]?.legalName ?? '—';
       const closed = await this.settlement.closedMonth(clusterId, month);
       const data = closed ? { cluster: closed.totals, statements: closed.statements } : await this.settlement.clusterMonth(clusterId, month);
-      const totals = data.cluster;
-      const kpi = (key: TextKey, k: { valueBp: number; thresholdBp: number | null; met: boolean | null }) =>
-        [t(lang, key), `${percentBp(k.valueBp)}${k.thresholdBp !== null ? ` (${t(lang, 'threshold')} ${percentBp(k.thresholdBp)}: <span class="${k.met ? 'ok' : 'bad'}">${t(lang, k.met ? 'met' : 'notMet')}</span>)` : ''}`];
-      const months = await this.settlement.months(clusterId);
+      const trend = await this.trend(clusterId, month, data.cluster.selfSufficiency.valueBp);
       const completeness = await this.metering.completeness(clusterId, month);
-      const gaps = completeness.ppe.filter((x) => x.missing.length > 0);
-      let pending: { memberId: string; document: string | null; differenceNetGrosze: number }[] = [];
-      if (closed) pending = await this.invoicing.pendingCorrections(clusterId, month).then((r) => r.pending, () => []);
-      const memberRows = data.statements.map((s) => [`<a href="/portal/months/${month}?member=${encodeURIComponent(s.memberId)}">${escapeHtml(names(s.memberId))}</a>`, kwh(s.importWh), kwh(s.exportWh), kwh(s.receivedWh), kwh(s.suppliedWh), zl(s.netAmountGrosze)]);
-      const body = `<p>${t(lang, 'status')}: <strong data-testid="status">${t(lang, closed ? 'closed' : 'provisional')}</strong></p>
-<div class="grid"><section><h2>${t(lang, 'totals')}</h2>${table(lang, ['', ''], [
-        [t(lang, 'importWh'), kwh(totals.importWh)], [t(lang, 'exportWh'), kwh(totals.exportWh)], [t(lang, 'receivedWh'), kwh(totals.receivedWh)],
-        kpi('selfSufficiency', totals.selfSufficiency), kpi('renewableShare', totals.renewableShare)], [false, true])}</section>
-<section><h2>${t(lang, 'trend')}</h2><canvas id="trend" role="img" aria-label="${t(lang, 'trend')}"></canvas></section></div>
-<section><h2>${t(lang, 'members')}</h2>${table(lang, ['', 'importWh', 'exportWh', 'receivedWh', 'suppliedWh', 'netAmountGrosze'], memberRows, [false, true, true, true, true, true])}</section>
-<section><h2>${t(lang, 'completeness')}</h2>${gaps.length === 0 ? `<p class="ok">${t(lang, 'complete')}</p>` : table(lang, ['ppeCode', 'missing'], gaps.map((g) => [escapeHtml(g.ppeCode), g.missing.slice(0, 5).map((m) => `${escapeHtml(local(m.from))} – ${escapeHtml(local(m.to))}`).join('<br>') + (g.missing.length > 5 ? '<br>…' : '')]))}</section>
-<section><h2>${t(lang, 'importFile')}</h2><form id="import" class="inline"><div><label for="format">${t(lang, 'format')}</label><select id="format" name="format"><option value="tauron">Tauron eLicznik</option><option value="enea">Enea eBOK</option><option value="generic">CSV</option></select></div>
-<div><label for="ppe">${t(lang, 'ppeCode')}</label><input id="ppe" name="ppeCode"></div><div><label for="file">${t(lang, 'file')}</label><input id="file" name="file" type="file" accept=".csv,text/csv" required></div><button type="submit">${t(lang, 'send')}</button></form><pre id="import-result" role="status" aria-live="polite"></pre></section>
-${closed ? '' : `<section><h2>${t(lang, 'closeMonth')}</h2><form method="post" action="/portal/cluster/${month}/close" class="inline"><label><input type="checkbox" name="allowGaps" value="1"> ${t(lang, 'allowGaps')}</label><div><label for="reason">${t(lang, 'reason')}</label><input id="reason" name="reason" size="40"></div><button type="submit">${t(lang, 'closeMonth')}</button></form></section>`}
-${closed ? `<section><h2>${t(lang, 'invoices')}</h2><form method="post" action="/portal/cluster/${month}/invoices"><button type="submit">${t(lang, 'issueInvoices')}</button></form></section>
-<section><h2>${t(lang, 'corrections')}</h2>${table(lang, ['', 'number', 'differenceNetGrosze'], pending.map((x) => [escapeHtml(names(x.memberId)), escapeHtml(x.document ?? '—'), zl(x.differenceNetGrosze)]), [false, false, true])}
-${pending.length ? `<form method="post" action="/portal/cluster/${month}/corrections" class="inline"><div><label for="creason">${t(lang, 'reason')}</label><input id="creason" name="reason" required size="40"></div><button type="submit">${t(lang, 'issueCorrections')}</button></form>` : ''}</section>` : ''}
-${jsonBlock('cluster-month-data', { months: months.map((r) => r.month), selfSufficiency: months.map((r) => r.totals.selfSufficiency.valueBp / 100), label: t(lang, 'selfSufficiency') })}<script src="/portal/assets/app/cluster-month.js" defer></script>`;
-      this.send(response, lang, p, `${t(lang, 'clusterMonth')} ${month}`, body, { charts: true, message: done ? t(lang, 'done') : undefined });
+      const ksefState = await this.ksef.state(clusterId);
+      const pending = closed ? (await this.pendingOf(clusterId, month)).map((x) => ({ memberName: names(x.memberId), document: x.document, differenceNetGrosze: x.differenceNetGrosze })) : [];
+      const [transfers, support, compliance] = await Promise.all([
+        this.settlement.transfers(clusterId, month).then((r) => matrixOf(r.transfers, names)),
+        this.support.month(clusterId, month).then((r) => supportRows(f, r.ledger)),
+        this.support.compliance(clusterId).then((r) => ({ warnings: r.warnings.map((w) => (lang === 'pl' ? w.pl : w.en)) })),
+      ]);
+      const body = clusterMonthView(f, {
+        transfers, supportRows: support, compliance,
+        month, closed: Boolean(closed), closedAt: closed?.closedAt, totals: data.cluster, statements: data.statements, names, trend,
+        documents: await this.documentRows(clusterId, month, state), showKsef: true, pending,
+        ksefConnection: { connected: ksefState.connection !== null, environment: ksefState.connection?.environment },
+        profiles: (await this.profiles.list(clusterId)).items.map((x) => ({ name: x.name, description: x.description })),
+        gaps: completeness.ppe.filter((x) => x.missing.length > 0).map((g) => ({ ppeCode: g.ppeCode, missing: g.missing })),
+      });
+      const message = done === 'close' ? t(lang, 'closedDone') : done === 'invoices' ? t(lang, 'issued') : done === 'invoices-again' ? t(lang, 'issuedAlready') : done === 'corrections' ? t(lang, 'correctionsDone') : undefined;
+      this.send(response, lang, this.signedIn(p, state, lang), `${t(lang, 'clusterMonth')}: ${f.month(month)}`, body, { scripts: [CHART, '/portal/assets/app/cluster-month.js'], message });
     });
+  }
+
+  /** Self-sufficiency over the 12 months up to this one: closed months by their close, open ones as they stand. */
+  private async trend(clusterId: string, month: string, thisMonthBp: number) {
+    const closed = new Set(await this.clusters.closedMonths(clusterId));
+    const stored = new Map((await this.settlement.months(clusterId)).map((r) => [r.month, r.totals.selfSufficiency.valueBp]));
+    const from = DateTime.fromISO(`${month}-01`).minus({ months: 11 }).toFormat('yyyy-MM');
+    const out: { month: string; selfSufficiencyBp: number }[] = [];
+    for (const m of monthsBetween(from, month)) {
+      if (m === month) out.push({ month: m, selfSufficiencyBp: thisMonthBp });
+      else if (closed.has(m)) {
+        const close = await this.settlement.closedMonth(clusterId, m);
+        if (close) out.push({ month: m, selfSufficiencyBp: close.totals.selfSufficiency.valueBp });
+      } else if (stored.has(m)) out.push({ month: m, selfSufficiencyBp: stored.get(m)! });
+    }
+    return out;
   }
 
   @Post('import')
   @Public()
   async importFile(@Req() request: Request, @Res() response: Response, @Query('format') format?: string, @Query('ppeCode') ppeCode?: string) {
+    const lang = this.lang(request, response);
+    const f = new Format(lang);
     const principal = await this.principal(request, response);
     if (!principal) return;
     if (principal.role !== 'coordinator') {
-      response.status(404).type('text').send('not found');
+      response.status(404).type('text').send(t(lang, 'notFound'));
       return;
     }
-    if (format !== 'tauron' && format !== 'enea' && format !== 'generic') {
-      response.status(400).type('text').send('format: tauron, enea or generic');
+    let profile: ImportProfile | undefined;
+    if (format?.startsWith('profile:')) {
+      profile = await this.profiles.resolve(principal.clusterId!, format.slice('profile:'.length)).catch(() => undefined);
+      if (!profile) {
+        request.resume();
+        response.status(400).json(rejectedReport(f, [{ reason: 'profile' }], 1));
+        return;
+      }
+    } else if (format !== 'tauron' && format !== 'enea' && format !== 'generic') {
+      request.resume();
+      response.status(400).json(rejectedReport(f, [{ reason: 'format' }], 1));
+      return;
+    }
+    if ((format === 'tauron' || format === 'enea' || (profile && profile.ppeColumn === undefined)) && !ppeCode) {
+      request.resume();
+      response.status(400).json(rejectedReport(f, [{ reason: 'ppeCode' }], 1));
       return;
     }
     // the API's limit on a file, declared or streamed
@@ -311,13 +419,13 @@ ${jsonBlock('cluster-month-data', { months: months.map((r) => r.month), selfSuff
     // pipeline: an aborted upload ends the parse with an error instead of leaving it waiting
     const file = pipeline(request, meter, () => undefined) as unknown as Readable;
     try {
-      const report = await this.metering.recordFile(principal.clusterId!, file, { format, ppeCode: ppeCode || undefined, balancing: 'before', digest: () => hash.digest('hex'), source: `portal:${format}` });
-      response.status(200).type('text').send(JSON.stringify(report, null, 2));
+      const report = await this.metering.recordFile(principal.clusterId!, file, { format: profile ? 'profile' : (format as 'tauron' | 'enea' | 'generic'), profile, ppeCode: ppeCode || undefined, balancing: 'before', digest: () => hash.digest('hex'), source: `portal:${format}` });
+      response.status(200).json(acceptedReport(f, report));
     } catch (error) {
       if (error instanceof ProblemException) request.resume();
       if (!isDomainError(error)) throw error;
-      const lines = [error.message, ...error.errors.map((e) => `  ${e.line !== undefined ? `line ${e.line}` : e.field}: ${e.reason}`)];
-      response.status(400).type('text').send(lines.join('\n'));
+      const total = error instanceof ReadingsRejected ? error.totalErrors : Math.max(1, error.errors.length);
+      response.status(400).json(rejectedReport(f, error.errors.length ? error.errors : [{ reason: error.message }], total));
     }
   }
 
@@ -326,39 +434,46 @@ ${jsonBlock('cluster-month-data', { months: months.map((r) => r.month), selfSuff
   async clusterAction(@Req() request: Request, @Res() response: Response, @Param('month') month: string, @Param('action') action: string, @Body() body: { allowGaps?: string; reason?: string }) {
     await this.guarded(request, response, ['coordinator'], async (p) => {
       const clusterId = p.clusterId!;
-      if (!MONTH.test(month)) throw new PortalError(400, 'month');
+      if (!MONTH.test(month)) throw new PortalError(400, 'errorBadMonth');
+      let done = action;
       if (action === 'close') {
         const completeness = await this.metering.completeness(clusterId, month);
         const gaps = completeness.ppe.filter((x) => x.missing.length > 0).map((x) => ({ ppeCode: x.ppeCode, missingIntervals: x.expectedIntervals - x.presentIntervals }));
         const allowGaps = body?.allowGaps === '1';
-        if (allowGaps && !body?.reason) throw new PortalError(400, 'reason');
-        await this.settlement.close(clusterId, month, { allowGaps, reason: body?.reason || null, gaps });
+        if (allowGaps && !body?.reason?.trim()) throw new PortalError(400, 'errorReasonRequired');
+        await this.settlement.close(clusterId, month, { allowGaps, reason: body?.reason?.trim() || null, gaps });
       } else if (action === 'invoices') {
-        await this.invoicing.issue(clusterId, month);
+        const result = await this.invoicing.issue(clusterId, month);
+        if (!result.issued) done = 'invoices-again';
       } else if (action === 'corrections') {
-        await this.invoicing.issueCorrections(clusterId, month, String(body?.reason ?? 'korekta'));
+        if (!body?.reason?.trim()) throw new PortalError(400, 'errorReasonRequired');
+        await this.invoicing.issueCorrections(clusterId, month, body.reason.trim());
       } else {
-        throw new PortalError(404, 'action');
+        throw new PortalError(404, 'notFound');
       }
-      response.redirect(303, `/portal/cluster/${month}?done=1`);
+      response.redirect(303, `/portal/cluster/${month}?done=${done}`);
     });
   }
 
   @Get('audit')
   @Public()
   async auditPage(@Req() request: Request, @Res() response: Response, @Query('month') month?: string) {
-    await this.guarded(request, response, ['auditor', 'coordinator'], async (p, lang) => {
-      const verify = await this.audit.verify(p.clusterId!);
-      let replay = '';
-      if (month && MONTH.test(month)) {
-        const result = await this.audit.replay(p.clusterId!, month);
-        replay = `<p data-testid="replay">${month}: <strong class="${result.identical ? 'ok' : 'bad'}">${t(lang, result.identical ? 'identical' : 'differences')}</strong>${result.digest ? ` · digest ${result.digest.matches ? '✓' : '✗'}` : ''}</p>`
-          + (result.differences.length ? table(lang, ['', 'field', 'live', 'closed', 'replayed'], result.differences.slice(0, 50).map((d) => [escapeHtml(d.memberId), escapeHtml(d.field), String(d.live), String(d.closed), String(d.replayed)])) : '');
+    await this.guarded(request, response, ['auditor', 'coordinator'], async (p, lang, state) => {
+      const f = new Format(lang);
+      const clusterId = p.clusterId!;
+      const verify = await this.audit.verify(clusterId);
+      const months = (await this.monthList(clusterId, state)).filter((m) => m.status !== 'noData').map((m) => m.month);
+      const chosen = month && MONTH.test(month) ? month : undefined;
+      let replay;
+      if (chosen) {
+        const r = await this.audit.replay(clusterId, chosen);
+        replay = {
+          closed: r.closed, identical: r.identical, replayedIdentical: r.replayedIdentical, liveIdentical: r.liveIdentical, digestMatches: r.digest ? r.digest.matches : null, members: r.members,
+          differences: r.differences.map((d) => ({ memberName: state.members[d.memberId]?.legalName ?? '—', field: d.field, live: d.live, closed: d.closed, replayed: d.replayed })),
+        };
       }
-      const body = `<section><h2>${t(lang, 'chain')}</h2><p data-testid="chain" class="${verify.intact ? 'ok' : 'bad'}">${t(lang, verify.intact ? 'intact' : 'broken')} (${verify.events} / ${verify.streams})</p><p>headsDigest: <code data-testid="heads-digest">${escapeHtml(verify.headsDigest)}</code></p></section>
-<section><h2>${t(lang, 'replay')}</h2><form class="inline" method="get"><label for="month">${t(lang, 'month')}</label><input id="month" name="month" value="${escapeHtml(month ?? '')}" placeholder="2026-05" pattern="\\d{4}-\\d{2}"><button type="submit">${t(lang, 'show')}</button></form>${replay}</section>
-<section><h2>${t(lang, 'exportLog')}</h2><p><a href="/portal/audit/export">${t(lang, 'exportLog')}</a></p></section>`;
-      this.send(response, lang, p, t(lang, 'audit'), body);
+      const body = auditView(f, { verify: { intact: verify.intact, streams: verify.streams, events: verify.events, headsDigest: verify.headsDigest, through: verify.through ?? null }, months, month: chosen, replay });
+      this.send(response, lang, this.signedIn(p, state, lang), t(lang, 'audit'), body);
     });
   }
 
@@ -373,18 +488,43 @@ ${jsonBlock('cluster-month-data', { months: months.map((r) => r.month), selfSuff
   }
 }
 
-/** A document's KSeF state in the people's words (the reason of a refusal as KSeF gave it). */
-function ksefLabel(lang: Lang, view: KsefView): string {
+/** A document's KSeF state for the page (KSeF's own reason of a refusal as it gave it). */
+function ksefCell(view: KsefView, fa3: boolean): KsefCell {
   switch (view.status) {
     case 'not_sent':
-      return escapeHtml(view.reason.startsWith('KSeF is not connected') ? `${t(lang, 'ksefNotSent')}: ${t(lang, 'ksefNotConnected')}` : t(lang, 'ksefNotSent'));
+      return fa3 ? { status: 'not_sent', notConnected: /not connected/.test(view.reason) } : { status: 'not_applicable' };
     case 'queued':
-      return escapeHtml(t(lang, 'ksefQueued'));
     case 'sent':
-      return escapeHtml(t(lang, 'ksefSent'));
+      return { status: view.status };
     case 'accepted':
-      return `${escapeHtml(t(lang, 'ksefAccepted'))} <span data-testid="ksef-number">${escapeHtml(view.ksefNumber)}</span>`;
+      return { status: 'accepted', ksefNumber: view.ksefNumber };
     case 'refused':
-      return `<span class="bad">${escapeHtml(t(lang, 'ksefRefused'))} (${view.code}): ${escapeHtml(view.reason)}</span>`;
+      return { status: 'refused', code: view.code, reason: view.reason };
   }
+}
+
+/** The transfer matrix as a table: receivers by row, suppliers by column, both by name; pool and contracts summed. */
+function matrixOf(transfers: Transfer[], names: (id: string) => string) {
+  const receivers = [...new Set(transfers.map((x) => x.toMemberId))].sort((a, b) => names(a).localeCompare(names(b), 'pl'));
+  const suppliers = [...new Set(transfers.map((x) => x.fromMemberId))].sort((a, b) => names(a).localeCompare(names(b), 'pl'));
+  const wh = receivers.map(() => suppliers.map(() => 0));
+  for (const x of transfers) wh[receivers.indexOf(x.toMemberId)]![suppliers.indexOf(x.fromMemberId)]! += x.wh;
+  return { receivers: receivers.map(names), suppliers: suppliers.map(names), wh };
+}
+
+/** The month's support ledger in words: matched energy, exempt energy, fees not charged, the thresholds. */
+function supportRows(f: Format, ledger: SupportMonth): [string, SafeHtml | string][] {
+  const lang = f.lang;
+  const check = (c: { valueBp: number; thresholdBp: number | null; met: boolean | null }) =>
+    html`${f.percentBp(c.valueBp)}${c.thresholdBp !== null ? html`<br><span class="small">${t(lang, 'threshold')} ${f.percentBp(c.thresholdBp)}: <span class="${c.met ? 'ok' : 'bad'}">${t(lang, c.met ? 'met' : 'notMet')}</span></span>` : ''}`;
+  return [
+    [t(lang, 'renewableMatchedWh'), f.kwh(ledger.totals.renewableMatchedWh)],
+    [t(lang, 'exemptWh'), f.kwh(ledger.totals.exemptWh)],
+    [t(lang, 'waivedOzeGrosze'), f.zl(ledger.totals.waivedOzeGrosze)],
+    [t(lang, 'waivedCogenerationGrosze'), f.zl(ledger.totals.waivedCogenerationGrosze)],
+    [t(lang, 'waivedFeesGrosze'), f.zl(ledger.totals.waivedFeesGrosze)],
+    [t(lang, 'supportSelfConsumption'), check(ledger.selfConsumption)],
+    [t(lang, 'renewableShare'), check(ledger.renewableShare)],
+    [t(lang, 'networkDiscount'), ledger.networkDiscount.eligible ? html`<span class="ok">${t(lang, 'yes')}</span>` : html`<span class="muted">${t(lang, 'no')}</span>`],
+  ];
 }

@@ -6,10 +6,12 @@ import { InvoicingModule } from '../invoicing/invoicing.module.js';
 import { MeteringModule } from '../metering/metering.module.js';
 import { SettlementModule } from '../settlement/settlement.module.js';
 import { PortalController } from './portal.controller.js';
-import { PortalSecurityMiddleware, PortalSessions } from './security.js';
+import { ClosedDetail } from './closed-detail.js';
+import { SupportModule } from '../support/support.module.js';
 import { KsefReadModule } from '../ksef/ksef-read.module.js';
+import { PortalSecurityMiddleware, PortalSessions } from './security.js';
 
-@Module({ imports: [AuthModule, ClustersModule, MeteringModule, SettlementModule, InvoicingModule, AuditModule, KsefReadModule], controllers: [PortalController], providers: [PortalSessions] })
+@Module({ imports: [AuthModule, ClustersModule, MeteringModule, SettlementModule, InvoicingModule, AuditModule, SupportModule, KsefReadModule], controllers: [PortalController], providers: [PortalSessions, ClosedDetail] })
 export class PortalModule implements NestModule {
   // sessions, the CSRF and origin checks and the CSP for every portal route, whatever its page
   configure(consumer: MiddlewareConsumer) {

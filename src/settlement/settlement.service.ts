@@ -305,7 +305,7 @@ export class SettlementService {
    * (recorded up to an instant, or up to the position a close read). Returns the input
    * events too, for the close's digest.
    */
-  async calculateFromEvents(clusterId: string, month: string, upTo: EventFilter = () => true, extras: { transfers?: boolean; detail?: boolean } = {}, range?: { start: Date; end: Date }): Promise<MonthCalculation & { inputs: RecordedEvent[]; extensionVersion: number }> {
+  async calculateFromEvents(clusterId: string, month: string, upTo: EventFilter = () => true, extras: { transfers?: boolean; detail?: boolean } = {}, range?: { start: Date; end: Date }, onDay?: (details: MemberDayDetail[]) => void): Promise<MonthCalculation & { inputs: RecordedEvent[]; extensionVersion: number }> {
     const inputs: RecordedEvent[] = [];
     const clusterEvents = (await this.store.readStream(clusterStreamId(clusterId))).filter(upTo);
     if (clusterEvents.length === 0) throw DomainError.notFound('The cluster was not found (at that instant)');
@@ -335,7 +335,7 @@ export class SettlementService {
     const contracts = await this.contracts(clusterId, upTo, inputs);
     // what the plugged-in pass reads (the law in force), up to the same point: part of the inputs and of the digest
     const prepared = await this.extension?.prepare({ upTo, inputs, detail: extras.detail });
-    const calculation = await calculateMonth(state, month, days, contracts, undefined, range, { transfers: extras.transfers, pass: prepared?.pass });
+    const calculation = await calculateMonth(state, month, days, contracts, onDay, range, { transfers: extras.transfers, pass: prepared?.pass });
     return { ...calculation, inputs, extensionVersion: prepared?.version ?? -1 };
   }
 

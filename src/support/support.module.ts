@@ -10,6 +10,7 @@ import { SupportService } from './support.service.js';
   imports: [ClustersModule, SettlementModule],
   controllers: [SupportController, LegalParametersController],
   providers: [SupportService],
+  exports: [SupportService],
 })
 export class SupportModule implements OnModuleInit {
   constructor(@Inject(SettlementService) private readonly settlement: SettlementService, @Inject(SupportService) private readonly support: SupportService) {}
