@@ -8,6 +8,7 @@ import { projectRoot } from '../database/paths.js';
 import { applyRateBp } from '../common/largest-remainder.js';
 import { printIban } from '../clusters/registry/iban.js';
 import { type InvoiceDocument, type InvoiceLine, lineRateBp, originalKind, rateTotals, settlementOf } from './documents.js';
+import { percentText } from './fa3/render.js';
 
 /** Where the KSeF number and QR code go on the first page (points, A4, origin top left). */
 export const KSEF_BOX = { x: 395, y: 36, width: 160, height: 118 } as const;
@@ -65,7 +66,7 @@ export function formatMonthPl(month: string): string {
 /** The rate as printed: "23%"; a statement of a seller outside VAT says why there is no VAT. */
 function rateLabel(document: InvoiceDocument, rateBp: number): string {
   if (originalKind(document) === 'settlement_statement' && document.sellerVat !== 'payer') return document.sellerVat === 'exempt' ? 'zw.' : 'np.';
-  return `${rateBp % 100 === 0 ? rateBp / 100 : (rateBp / 100).toFixed(2).replace('.', ',')}%`;
+  return `${percentText(rateBp, ',')}%`;
 }
 
 const VAT_NOTE: Record<NonNullable<InvoiceDocument['sellerVat']>, string> = {

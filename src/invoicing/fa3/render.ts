@@ -26,7 +26,14 @@ export function isFa3Document(document: InvoiceDocument): boolean {
 /** P_12: the rate as the schema names it; a rate it does not know stays a number and fails validation. */
 export function fa3Rate(rateBp: number): string {
   if (rateBp === 0) return '0 KR';
-  return rateBp % 100 === 0 ? String(rateBp / 100) : (rateBp / 100).toFixed(2);
+  return percentText(rateBp, '.');
+}
+
+/** A rate in basis points as percent text, by integer arithmetic: 2300 → "23", 550 → "5.50". */
+export function percentText(rateBp: number, decimalSeparator: '.' | ','): string {
+  const whole = Math.trunc(rateBp / 100);
+  const hundredths = rateBp % 100;
+  return hundredths === 0 ? String(whole) : `${whole}${decimalSeparator}${String(hundredths).padStart(2, '0')}`;
 }
 
 /** The P_13_x/P_14_x pair a rate is summed in (art. 106e: basic, first and second reduced, flat taxi rate, 0%). */
