@@ -10,7 +10,7 @@ const DOMAIN = [
   '^src/invoicing/(documents|ledger)\\.ts$',
 ];
 // What every domain file may use besides other domain code: the shared kernel (pure files only).
-const KERNEL = ['^src/(common|shared)/(domain-error|largest-remainder|in-parallel|decider-specification|limits|instant|retry-policy)\\.ts$', '^src/shared/'];
+const KERNEL = ['^src/shared/'];
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {

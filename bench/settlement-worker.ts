@@ -11,7 +11,7 @@ import { allocateMonth } from '../src/settlement/engine/allocate-month.js';
 import { allocateInterval, type MemberFlow } from '../src/settlement/engine/allocate.js';
 import { MonthFlowsBuilder } from '../src/settlement/month-flows.js';
 import { agreementForMonth, ownershipPeriods } from '../src/clusters/registry/registry.js';
-import { monthBounds } from '../src/clusters/registry/calendar.js';
+import { monthBounds } from '../src/shared/calendar.js';
 import { to as copyTo } from 'pg-copy-streams';
 import type { ClustersService } from '../src/clusters/clusters.service.js';
 import type { ClusterState } from '../src/clusters/registry/registry.js';

@@ -6,7 +6,7 @@ import { anchorFromJson, linesOf, readAnchor } from './anchor.js';
 import { headLine } from './verify-chain.js';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
 import { CLUSTER_READERS, type Principal, Roles } from '../auth/roles.decorator.js';
-import { DomainError } from '../common/domain-error.js';
+import { DomainError } from '../shared/domain-error.js';
 import { AuditService } from './audit.service.js';
 
 export const MAX_EXPORT_LIMIT = 1_000_000;

@@ -7,7 +7,7 @@ import { EVENT_STORE, type EventStore, type RecordedEvent } from '../event-store
 import { checkMonth, SettlementService } from '../settlement/settlement.service.js';
 import { inputDigest } from '../settlement/closing.js';
 import { toTuples } from '../settlement/engine/transfers.js';
-import { canonicalJson } from '../event-store/hash-chain.js';
+import { canonicalJson } from '../shared/canonical-json.js';
 import { type Anchor } from './anchor.js';
 import { ChainVerifier, streamOfCluster } from './verify-chain.js';
 

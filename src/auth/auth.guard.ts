@@ -3,7 +3,7 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import { problem, ProblemException } from '../common/problem.js';
+import { notFound, problem, ProblemException } from '../common/problem.js';
 import { setActor } from '../common/request-context.js';
 import { PUBLIC_KEY, type Principal, ROLES_KEY, type Role } from './roles.decorator.js';
 import { TokenRepository } from './tokens.js';
@@ -12,10 +12,6 @@ export type AuthenticatedRequest = Request & { principal?: Principal };
 
 function unauthorized(detail: string): ProblemException {
   return new ProblemException(problem(401, detail));
-}
-
-export function notFound(what = 'The resource was not found'): ProblemException {
-  return new ProblemException(problem(404, what));
 }
 
 @Injectable()

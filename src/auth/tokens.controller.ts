@@ -1,9 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
-import { parseInstant } from '../common/instant.js';
+import { parseInstant } from '../shared/instant.js';
 import { problem, ProblemException } from '../common/problem.js';
-import { notFound } from './auth.guard.js';
+import { notFound } from '../common/problem.js';
 import { CurrentPrincipal } from './principal.decorator.js';
 import { type Principal, ROLES, type Role, Roles } from './roles.decorator.js';
 import { TokenRepository } from './tokens.js';

@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { type Anchor, linesOf, readAnchor } from '../audit/anchor.js';
 import { AuditService } from '../audit/audit.service.js';
 import { headLine } from '../audit/verify-chain.js';
-import { isDomainError } from '../common/domain-error.js';
+import { isDomainError } from '../shared/domain-error.js';
 import { fail, withService } from './cli-service.js';
 
 const { values } = parseArgs({ options: { cluster: { type: 'string' }, against: { type: 'string' }, heads: { type: 'string' } } });

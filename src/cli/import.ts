@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Transform } from 'node:stream';
-import { isDomainError } from '../common/domain-error.js';
+import { isDomainError } from '../shared/domain-error.js';
 import { runWithContext } from '../common/request-context.js';
 import { MeteringService } from '../metering/metering.service.js';
 import { ImportProfilesService } from '../metering/import-profiles.service.js';

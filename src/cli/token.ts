@@ -4,7 +4,7 @@
 import { parseArgs } from 'node:util';
 import { ROLES, type Role } from '../auth/roles.decorator.js';
 import { TokenRepository } from '../auth/tokens.js';
-import { parseInstant } from '../common/instant.js';
+import { parseInstant } from '../shared/instant.js';
 import { textReason } from '../common/text.js';
 import { fail, withService } from './cli-service.js';
 

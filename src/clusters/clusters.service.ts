@@ -3,7 +3,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
-import { DomainError } from '../common/domain-error.js';
+import { DomainError } from '../shared/domain-error.js';
 import { PG_POOL } from '../core.module.js';
 import { decideAndAppend } from '../event-store/command-handling.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';

@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
 import { catchError, from, type Observable, of, switchMap, throwError } from 'rxjs';
 import { PG_POOL } from '../core.module.js';
-import { canonicalJson } from '../event-store/hash-chain.js';
+import { canonicalJson } from '../shared/canonical-json.js';
 import { problem, ProblemException } from './problem.js';
 
 const KEY = /^[A-Za-z0-9._:-]{1,200}$/;

@@ -1,9 +1,9 @@
 // The strict calendar reader against luxon, the text check, the exact-range guard.
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
-import { dateReasonOf, monthReasonOf, parseInstant } from './instant.js';
-import { exactOrRefused, MAX_GROSZE_PER_MWH, MAX_WH_PER_VALUE, OutOfExactRangeError } from './limits.js';
-import { priceWh } from './largest-remainder.js';
+import { dateReasonOf, monthReasonOf, parseInstant } from '../shared/instant.js';
+import { exactOrRefused, MAX_GROSZE_PER_MWH, MAX_WH_PER_VALUE, OutOfExactRangeError } from '../shared/limits.js';
+import { priceWh } from '../shared/largest-remainder.js';
 import { findBadText, textReason } from './text.js';
 
 const pad = (n: number, width = 2) => String(Math.abs(n)).padStart(width, '0');

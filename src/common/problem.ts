@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import type { Logger } from 'pino';
 import { IdempotencyConflictError, WrongExpectedVersionError } from '../event-store/event-store.port.js';
 import { isDatabaseUnavailable } from '../database/unavailable.js';
-import { type FieldError, isDomainError } from './domain-error.js';
+import { type FieldError, isDomainError } from '../shared/domain-error.js';
 import { READ_MODEL_HEADER, recordedBody } from './recorded-answer.js';
 import { requestOutcome } from './request-context.js';
 
@@ -43,6 +43,11 @@ export class ProblemException extends HttpException {
 }
 
 /** Flattens class-validator's nested errors into [{ field: 'a.b[0].c', reason }]. */
+/** 404: the resource is unknown, or the caller may not know it exists (another cluster's, another member's). */
+export function notFound(what = 'The resource was not found'): ProblemException {
+  return new ProblemException(problem(404, what));
+}
+
 export function flattenValidationErrors(errors: ValidationError[], prefix = ''): FieldError[] {
   const result: FieldError[] = [];
   for (const error of errors) {

@@ -3,7 +3,7 @@
 // PostgreSQL refuses them) and the non-characters U+FFFE/U+FFFF. Refused at validation,
 // naming the field, so nothing a read model cannot store is ever written to the log.
 import type { ArgumentMetadata, PipeTransform } from '@nestjs/common';
-import type { FieldError } from './domain-error.js';
+import type { FieldError } from '../shared/domain-error.js';
 import { ProblemException } from './problem.js';
 
 // without the u flag: surrogates are code units here, so a lone one is found

@@ -2,19 +2,8 @@
 // A version conflict is retried on fresh state (src/common/retry-policy.ts), then surfaces as 409.
 import type { AppendResult, EventStore, NewEvent, RecordedEvent } from './event-store.port.js';
 import { WrongExpectedVersionError } from './event-store.port.js';
+import type { Decider, DomainEvent } from '../shared/decider.js';
 import { conflictRetries, pauseBeforeRetry } from '../common/retry-policy.js';
-
-export interface DomainEvent {
-  type: string;
-  data: object;
-}
-
-export interface Decider<Command, Event extends DomainEvent, State> {
-  /** A fresh state to fold from (evolve may update the state it is given). */
-  initialState: () => State;
-  evolve(state: State, event: Event): State;
-  decide(command: Command, state: State): Event[];
-}
 
 export interface LoadedStream<State> {
   state: State;

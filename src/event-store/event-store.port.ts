@@ -1,6 +1,6 @@
 // The event store port: what every adapter (PostgreSQL, KurrentDB) must do.
 // The contract suite in test/event-store/contract.ts runs the same cases on each.
-import { inParallel } from '../common/in-parallel.js';
+import { inParallel } from '../shared/in-parallel.js';
 
 export type ExpectedVersion = number | 'no_stream' | 'any';
 

@@ -4,8 +4,8 @@
 // the service calls them from its own loop today (its decider's decide is a placeholder),
 // so this spec wraps them in a Decider the way the service uses them.
 import fc from 'fast-check';
-import { DeciderSpecification } from '../common/decider-specification.js';
-import type { Decider } from '../event-store/command-handling.js';
+import { DeciderSpecification } from '../shared/decider-specification.js';
+import type { Decider } from '../shared/decider.js';
 import type { AgreementVersion, ClusterProfile, Member } from '../clusters/registry/registry.js';
 import type { MemberStatement } from '../settlement/engine/statement.js';
 import { decideCorrections, decideIssue, evolveInvoicing, initialInvoicingState, type InvoiceDocument, type InvoicingEvent, type InvoicingState, type IssueInput } from './documents.js';

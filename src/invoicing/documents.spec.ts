@@ -9,7 +9,7 @@ import {
   memberMonthDocuments, settlementOf, totals,
 } from './documents.js';
 import { renderFa3 } from './fa3/render.js';
-import { priceWh } from '../common/largest-remainder.js';
+import { priceWh } from '../shared/largest-remainder.js';
 
 const cluster: ClusterProfile = {
   clusterId: 'c1', name: 'Klaster', coordinator: { legalName: 'Koordynator sp. z o.o.', nip: '6410000008', address: 'ul. Demonstracyjna 1, 43-180 Orzesze', bankAccount: 'PL34102010130000000000001001' },

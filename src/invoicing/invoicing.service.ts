@@ -4,12 +4,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
-import { DomainError } from '../common/domain-error.js';
-import { canonicalJson } from '../event-store/hash-chain.js';
+import { DomainError } from '../shared/domain-error.js';
+import { canonicalJson } from '../shared/canonical-json.js';
 import { loadStream } from '../event-store/command-handling.js';
 import { EVENT_STORE, type EventStore, WrongExpectedVersionError } from '../event-store/event-store.port.js';
 import { ClustersService } from '../clusters/clusters.service.js';
-import { monthBounds } from '../clusters/registry/calendar.js';
+import { monthBounds } from '../shared/calendar.js';
 import { agreementForMonth } from '../clusters/registry/registry.js';
 import { SettlementService } from '../settlement/settlement.service.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';

@@ -3,7 +3,7 @@ import type { InvoiceDocument, InvoiceLine } from './documents.js';
 import { formatNumber, seriesOf } from './documents.js';
 import { balances, postingFor } from './ledger.js';
 import { formatKwh, formatUnitPrice, formatZloty } from './pdf.js';
-import { applyRateBp } from '../common/largest-remainder.js';
+import { applyRateBp } from '../shared/largest-remainder.js';
 
 const line = fc.record({
   category: fc.constantFrom<'energy' | 'fee'>('energy', 'fee'),

@@ -5,7 +5,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { DomainError, type FieldError } from '../common/domain-error.js';
+import { DomainError, type FieldError } from '../shared/domain-error.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
 import { ClustersService } from '../clusters/clusters.service.js';
 import { BUILTIN_PROFILES } from './files/builtin-profiles.js';

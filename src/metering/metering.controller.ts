@@ -12,7 +12,7 @@ import { parseReadingsBatch, ReadingsBatchDto } from './readings.dto.js';
 import { HOURLY_SPLIT_RULES, type HourlySplitRule } from './domain/hourly-split.js';
 import { ImportProfilesService } from './import-profiles.service.js';
 import type { ImportProfile } from './files/profile.js';
-import { isDomainError } from '../common/domain-error.js';
+import { isDomainError } from '../shared/domain-error.js';
 
 /** Files up to this size are accepted; the parse streams, so memory does not grow with it. */
 export const MAX_FILE_BYTES = 64 * 1024 * 1024;

@@ -2,8 +2,8 @@
 // unchanged, corrections) and append what is new or corrected. All or nothing: one bad
 // reading rejects the whole batch and nothing is recorded.
 import { type AppendResult, type EventStore, readManyStreams, type RecordedEvent, WrongExpectedVersionError } from '../event-store/event-store.port.js';
-import { DomainError, type FieldError } from '../common/domain-error.js';
-import { inParallel } from '../common/in-parallel.js';
+import { DomainError, type FieldError } from '../shared/domain-error.js';
+import { inParallel } from '../shared/in-parallel.js';
 import type { ProjectionRunner } from '../projections/projection-runner.js';
 import { evolveMeterStream, legacyMeterStreamId, METER_EVENT_SCHEMA_VERSION, type MeterDay, type MeterEvent, type MeterStreamState, meterStreamId } from './domain/meter-stream.js';
 import { type DayValues, planDay, type ReadingError, type ReadingsBatch } from './domain/readings-batch.js';

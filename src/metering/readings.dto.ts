@@ -3,12 +3,12 @@
 // decorator validation cost more than everything else in recording them.
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Ajv, type ErrorObject } from 'ajv';
-import type { FieldError } from '../common/domain-error.js';
+import type { FieldError } from '../shared/domain-error.js';
 import { ProblemException } from '../common/problem.js';
-import { INSTANT_ACCEPTED, parseInstant } from '../common/instant.js';
-import { MAX_WH_PER_VALUE } from '../common/limits.js';
+import { INSTANT_ACCEPTED, parseInstant } from '../shared/instant.js';
+import { MAX_WH_PER_VALUE } from '../shared/limits.js';
 
-/** One maximum on every path: src/common/limits.ts. */
+/** One maximum on every path: src/shared/limits.ts. */
 const MAX_WH = MAX_WH_PER_VALUE;
 export const MAX_READINGS_PER_BATCH = 200_000;
 /** Values in one batch, objects and series together. */
@@ -81,7 +81,7 @@ const schema = {
   },
 };
 
-// instants on the calendar (src/common/instant.ts): a pattern alone let 2026-02-30 roll into March
+// instants on the calendar (src/shared/instant.ts): a pattern alone let 2026-02-30 roll into March
 const ajv = new Ajv({ allErrors: true, verbose: true });
 ajv.addFormat('instant', { type: 'string', validate: (text: string) => typeof parseInstant(text) === 'number' });
 const validate = ajv.compile<ReadingsBatchDto>(schema);

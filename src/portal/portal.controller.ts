@@ -14,7 +14,7 @@ import type { Pool } from 'pg';
 import { DateTime } from 'luxon';
 import { Public, type Principal } from '../auth/roles.decorator.js';
 import { TokenRepository } from '../auth/tokens.js';
-import { isDomainError } from '../common/domain-error.js';
+import { isDomainError } from '../shared/domain-error.js';
 import { PG_POOL } from '../core.module.js';
 import { projectRoot } from '../database/paths.js';
 import { ClustersService } from '../clusters/clusters.service.js';

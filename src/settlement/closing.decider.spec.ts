@@ -2,7 +2,7 @@
 // month never changes; the rules checked before it (the month has ended, gaps need a
 // reason) are in SettlementService today (docs/ARCHITECTURE.md) and are tested end to end.
 import fc from 'fast-check';
-import { DeciderSpecification } from '../common/decider-specification.js';
+import { DeciderSpecification } from '../shared/decider-specification.js';
 import { type CloseEvent, closeDecider, type ClosedMonthData, inputDigest } from './closing.js';
 import type { ClusterMonth } from './engine/statement.js';
 

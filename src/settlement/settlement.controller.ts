@@ -8,8 +8,8 @@ import { MeteringService } from '../metering/metering.service.js';
 import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
 import { CLUSTER_READERS, type Principal, Roles } from '../auth/roles.decorator.js';
-import { DomainError } from '../common/domain-error.js';
-import { parseInstant } from '../common/instant.js';
+import { DomainError } from '../shared/domain-error.js';
+import { parseInstant } from '../shared/instant.js';
 import { checkMonth, SettlementService } from './settlement.service.js';
 
 export class CloseMonthDto {

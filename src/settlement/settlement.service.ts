@@ -4,14 +4,14 @@
 // events recorded up to that instant.
 import { Inject, Injectable } from '@nestjs/common';
 import type { Pool, PoolClient } from 'pg';
-import { DomainError } from '../common/domain-error.js';
+import { DomainError } from '../shared/domain-error.js';
 import { PG_POOL } from '../core.module.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
 import { EVENT_STORE, type EventStore, readManyStreams, type RecordedEvent } from '../event-store/event-store.port.js';
 
 export type EventFilter = (event: RecordedEvent) => boolean;
 import { DateTime } from 'luxon';
-import { isValidDate, isValidMonth, monthBounds, startOfWarsawDay } from '../clusters/registry/calendar.js';
+import { isValidDate, isValidMonth, monthBounds, startOfWarsawDay } from '../shared/calendar.js';
 import { agreementForMonth, type ClusterEvent, type ClusterState, clusterStreamId, evolve, initialClusterState } from '../clusters/registry/registry.js';
 import { ClustersService } from '../clusters/clusters.service.js';
 import { daysOfMonth, evolveMeterStream, intervalsInDay, legacyMeterStreamId, type MeterEvent, type MeterStreamState, meterStreamId } from '../metering/domain/meter-stream.js';

@@ -4,7 +4,7 @@
 // global stream.
 import { Inject, Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
-import { DomainError } from '../common/domain-error.js';
+import { DomainError } from '../shared/domain-error.js';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '../event-store/event-store.port.js';
 import { decideAndAppend } from '../event-store/command-handling.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';

@@ -1,4 +1,4 @@
-import { DomainError } from '../common/domain-error.js';
+import { DomainError } from '../shared/domain-error.js';
 import { type ClusterState, initialClusterState } from '../clusters/registry/registry.js';
 import { type Contract, contractMonths, contractsActiveAt, decideTrading, evolveTrading, initialTradingState, isWorkingDay, type TradingState } from './contracts.js';
 

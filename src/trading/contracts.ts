@@ -4,8 +4,8 @@
 // holidays excluded). Pure decider and queries.
 import Holidays from 'date-holidays';
 import { DateTime } from 'luxon';
-import { DomainError, type FieldError } from '../common/domain-error.js';
-import { isValidDate } from '../clusters/registry/calendar.js';
+import { DomainError, type FieldError } from '../shared/domain-error.js';
+import { isValidDate } from '../shared/calendar.js';
 import { type ClusterState, memberActiveOn, refuseClosedMonths } from '../clusters/registry/registry.js';
 import type { ActiveContract } from '../settlement/engine/allocate.js';
 

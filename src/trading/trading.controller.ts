@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/co
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsInt, IsObject, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
-import { MAX_GROSZE_PER_MWH, MAX_WH_PER_VALUE } from '../common/limits.js';
+import { MAX_GROSZE_PER_MWH, MAX_WH_PER_VALUE } from '../shared/limits.js';
 import { DateTime } from 'luxon';
 import { randomUUID } from 'node:crypto';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';

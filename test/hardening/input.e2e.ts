@@ -116,7 +116,7 @@ describe('the calendar and the numbers, exact or refused', () => {
   });
 
   test('Wh and grosze above the documented maxima are refused on every JSON path', async () => {
-    const { MAX_WH_PER_VALUE, MAX_GROSZE_PER_MWH, MAX_GROSZE } = await import('../../src/common/limits.js');
+    const { MAX_WH_PER_VALUE, MAX_GROSZE_PER_MWH, MAX_GROSZE } = await import('../../src/shared/limits.js');
     const reading = (importWh: number) => ({ source: 'osd', readings: [{ ppeCode: 'PLHOME0001', intervalStart: '2026-05-01T00:00:00+02:00', intervalMinutes: 15, importWh, exportWh: 0 }] });
     expectRefused(await t.http.post(`/clusters/${clusterId}/readings`).set(coordinator).send(reading(MAX_WH_PER_VALUE + 1)), 'readings[0].importWh', /at most/);
     expectRefused(await t.http.post(`/clusters/${clusterId}/readings`).set(coordinator).send(reading(2 ** 53)), 'readings[0].importWh');

@@ -1,7 +1,7 @@
 // The coordinator's bank account: an IBAN checked by its country's length and the ISO 7064
 // mod 97-10 checksum (ibantools). Stored in the electronic format (no spaces, upper case).
 import { electronicFormatIBAN, isValidIBAN } from 'ibantools';
-import type { FieldError } from '../../common/domain-error.js';
+import type { FieldError } from '../../shared/domain-error.js';
 
 export function normaliseIban(raw: string): string {
   return electronicFormatIBAN(raw) ?? raw.replace(/\s+/g, '').toUpperCase();

@@ -1,7 +1,7 @@
 // The registry data invoices need: the coordinator's IBAN (checked by its checksum), the
 // agreement's payment term, a municipality's subordinate unit, members' admission numbers.
 import fc from 'fast-check';
-import { DomainError } from '../../common/domain-error.js';
+import { DomainError } from '../../shared/domain-error.js';
 import { checkIban, normaliseIban, printIban } from './iban.js';
 import { type ClusterCommand, type ClusterEvent, type ClusterState, decide, DEFAULT_PAYMENT_TERM_DAYS, evolve, initialClusterState } from './registry.js';
 

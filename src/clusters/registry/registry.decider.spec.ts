@@ -2,7 +2,7 @@
 // holds, when the coordinator asks for a change, then what is recorded (or why not).
 // registry.spec.ts beside it holds the finer field-by-field cases.
 import fc from 'fast-check';
-import { DeciderSpecification } from '../../common/decider-specification.js';
+import { DeciderSpecification } from '../../shared/decider-specification.js';
 import { type AgreementTerms, type ClusterCommand, type ClusterEvent, clusterDecider } from './registry.js';
 
 const registry = DeciderSpecification.for(clusterDecider);

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { DomainError } from '../../common/domain-error.js';
+import { DomainError } from '../../shared/domain-error.js';
 import { isValidNip, nipCheckDigit } from './nip.js';
 import {
   agreementForMonth, closedMonthReached, type ClusterCommand, type ClusterEvent, type ClusterState, complianceWarnings, decide, evolve, initialClusterState, ownerAt,

@@ -2,8 +2,8 @@
 // agreement versions. A pure decider: decide(command, state) → events, evolve(state,
 // event) → state. No Nest, no SQL. Dates are Warsaw calendar dates (YYYY-MM-DD),
 // months YYYY-MM. Every failing field of a command is named in one error.
-import { DomainError, type FieldError } from '../../common/domain-error.js';
-import { isValidDate, isValidMonth, startOfWarsawDay } from './calendar.js';
+import { DomainError, type FieldError } from '../../shared/domain-error.js';
+import { isValidDate, isValidMonth, startOfWarsawDay } from '../../shared/calendar.js';
 import { isValidNip, normaliseNip } from './nip.js';
 import { checkIban, normaliseIban } from './iban.js';
 

@@ -31,7 +31,8 @@ import {
   type Subscription,
   WrongExpectedVersionError,
 } from '../event-store.port.js';
-import { canonicalJson, eventHashOfCanonical, GENESIS_HASH } from '../hash-chain.js';
+import { eventHashOfCanonical, GENESIS_HASH } from '../hash-chain.js';
+import { canonicalJson } from '../../shared/canonical-json.js';
 import { eventMetadata } from '../metadata.js';
 import { conflictRetries } from '../../common/retry-policy.js';
 import {

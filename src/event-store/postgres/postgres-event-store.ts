@@ -18,7 +18,8 @@ import {
   IdempotencyConflictError,
   WrongExpectedVersionError,
 } from '../event-store.port.js';
-import { canonicalJson, eventHashOfCanonical, GENESIS_HASH } from '../hash-chain.js';
+import { eventHashOfCanonical, GENESIS_HASH } from '../hash-chain.js';
+import { canonicalJson } from '../../shared/canonical-json.js';
 import { eventMetadata } from '../metadata.js';
 
 const CHANNEL = 'klaster_events';

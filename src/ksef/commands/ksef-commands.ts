@@ -2,7 +2,7 @@
 // once), rotate the token, disconnect, record a member's SelfInvoicing permission, send a
 // refused document again. Each is decided on ksef-{cluster} and appended with its version.
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError } from '../../common/domain-error.js';
+import { DomainError } from '../../shared/domain-error.js';
 import { CONFIG } from '../../core.module.js';
 import type { AppConfig } from '../../config/config.js';
 import { ClustersService } from '../../clusters/clusters.service.js';

@@ -1,7 +1,7 @@
 // The outbox decider without I/O: examples of each step, and properties over any sequence
 // of the worker's steps and the coordinator's commands.
 import fc from 'fast-check';
-import { DomainError } from '../../common/domain-error.js';
+import { DomainError } from '../../shared/domain-error.js';
 import { decide, evolve, heldBecause, initialKsefState, type KsefCommand, type KsefState, type QueuedDocument, sendable, viewOf } from './outbox.js';
 
 const token = { iv: 'aXY=', ciphertext: 'Y3Q=', tag: 'dGFn' };

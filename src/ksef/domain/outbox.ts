@@ -3,7 +3,7 @@
 // it a reference) → accepted (KSeF number, UPO) or refused (code, reason). A refused one
 // is not sent again until the coordinator asks; one whose send may have reached KSeF
 // (sending, after a crash) is looked up in KSeF before anything else. Pure: no clock, no I/O.
-import { DomainError } from '../../common/domain-error.js';
+import { DomainError } from '../../shared/domain-error.js';
 import type { KsefEnvironment } from './environments.js';
 
 /** The KSeF token sealed with AES-256-GCM (the key is the service's, never in an event). */

@@ -2,7 +2,7 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Put, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { CurrentPrincipal } from '../../auth/principal.decorator.js';
-import { notFound } from '../../auth/auth.guard.js';
+import { notFound } from '../../common/problem.js';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { CLUSTER_READERS, type Principal, Roles } from '../../auth/roles.decorator.js';

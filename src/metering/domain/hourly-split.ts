@@ -1,7 +1,7 @@
 // An hour of a PPE settled in a quarter-hour cluster: the hour's value divided into its
 // four quarter-hours. The parts always sum to the hour exactly (largest remainder, ties
 // to the earlier quarter). Pure.
-import { splitByLargestRemainder } from '../../common/largest-remainder.js';
+import { splitByLargestRemainder } from '../../shared/largest-remainder.js';
 
 /**
  * How an hour is divided:

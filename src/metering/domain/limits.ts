@@ -1,3 +1,3 @@
 // Limits of metering values, the same on every path (JSON batches and every file format):
-// one maximum for the whole service, in src/common/limits.ts (why 250 MWh: see there).
-export { MAX_WH_PER_VALUE } from '../../common/limits.js';
+// one maximum for the whole service, in src/shared/limits.ts (why 250 MWh: see there).
+export { MAX_WH_PER_VALUE } from '../../shared/limits.js';

@@ -5,7 +5,7 @@ import { parse } from 'csv-parse';
 import type { Readable } from 'node:stream';
 import { decodeToText } from './decode.js';
 import { FaultTally } from '../domain/error-summary.js';
-import { INSTANT_ACCEPTED, parseInstant } from '../../common/instant.js';
+import { INSTANT_ACCEPTED, parseInstant } from '../../shared/instant.js';
 import { isCalendarDate, kwhToWh, warsawWallTimeInstants, whInteger } from './units.js';
 import { type ColumnRef, describeProfile, type ImportProfile } from './profile.js';
 

@@ -3,7 +3,7 @@
 // Polish and English when the last 12 months fall short of a threshold that is in force
 // now or will be (so the coordinator learns of a failing January in the summer before).
 // Pure: the months' figures come in, the clock's month too.
-import { basisPoints } from '../../common/largest-remainder.js';
+import { basisPoints } from '../../shared/largest-remainder.js';
 import { type LegalParametersState, type Thresholds } from './legal-parameters.js';
 
 export interface MonthFigures {

@@ -6,7 +6,7 @@
 // Warsaw hours are UTC hours (Poland's offsets are whole hours), so a month has
 // 743, 744 or 745 of them. Pure; integers only.
 import { DateTime } from 'luxon';
-import { basisPoints, priceWh, splitSorted } from '../../common/largest-remainder.js';
+import { basisPoints, priceWh, splitSorted } from '../../shared/largest-remainder.js';
 import type { MeterDayInput, OwnershipPeriod } from '../../settlement/month-flows.js';
 import { type DiscountBracket, inForce, type LegalParametersState, parametersForMonth } from './legal-parameters.js';
 

@@ -4,7 +4,7 @@
 // force on a date is the one with the latest validFrom on or before it; a second event
 // with the same validFrom replaces the first (a correction, like any other). The defaults
 // below are the state before any event. Pure.
-import { DomainError, type FieldError } from '../../common/domain-error.js';
+import { DomainError, type FieldError } from '../../shared/domain-error.js';
 
 export const LEGAL_PARAMETERS_STREAM = 'legal-parameters';
 

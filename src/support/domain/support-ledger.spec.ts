@@ -1,7 +1,7 @@
 // The hand-computed examples of docs/support-ledger-examples.md, and properties.
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
-import { splitByLargestRemainder, splitSorted } from '../../common/largest-remainder.js';
+import { splitByLargestRemainder, splitSorted } from '../../shared/largest-remainder.js';
 import { type AllocationMethod, allocateInterval, type MemberFlow } from '../../settlement/engine/allocate.js';
 import { poolTransfers, type Transfer, TransferAccumulator } from '../../settlement/engine/transfers.js';
 import type { MeterDayInput, OwnershipPeriod } from '../../settlement/month-flows.js';

@@ -6,7 +6,7 @@
 // `when(...)` has a `then` method, so never return or await it: JavaScript would take it
 // for a promise. Call one of then / thenThrows / thenNothing in a test body with braces.
 import { AssertionError, deepStrictEqual } from 'node:assert';
-import type { Decider, DomainEvent } from '../event-store/command-handling.js';
+import type { Decider, DomainEvent } from './decider.js';
 import { type DomainErrorCode, isDomainError } from './domain-error.js';
 
 export interface DeciderThen<Event> {
