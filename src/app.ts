@@ -7,6 +7,7 @@ import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { BEARER_SCHEME } from './common/openapi.js';
 import express from 'express';
 import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
@@ -100,7 +101,7 @@ export function configureApp(app: INestApplication, config: AppConfig, logger: L
       .setTitle('Klaster Ledger')
       .setDescription('Settlement of Polish energy clusters: registry, metering, allocation, month close, invoices, audit')
       .setVersion('0.1.0')
-      .addBearerAuth()
+      .addBearerAuth(BEARER_SCHEME)
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });

@@ -8,7 +8,8 @@ import {
   AdmitMemberDto, AgreementVersionDto, DecommissionDto, PartyDto, ReassignmentDto, RegisterClusterDto, RegisterMeteringPointDto, WithdrawalDto,
 } from './clusters.dto.js';
 import { ClustersService } from './clusters.service.js';
-import { type Allocation, type ClusterState, complianceWarnings, type Member, type MeteringPoint, normalisePpeCode } from './registry/registry.js';
+import { type Allocation, type ClusterState, complianceWarnings, type Member, type MeteringPoint } from './registry/registry.js';
+import { normalisePpeCode } from '../shared/ppe-code.js';
 
 function memberView(member: Member) {
   return { ...member, status: member.withdrawnOn ? 'withdrawn' : 'active' };

@@ -1,9 +1,8 @@
 // Load a stream, fold it, decide, append with the expected version.
 // A version conflict is retried on fresh state (src/common/retry-policy.ts), then surfaces as 409.
 import type { AppendResult, EventStore, NewEvent, RecordedEvent } from './event-store.port.js';
-import { WrongExpectedVersionError } from './event-store.port.js';
 import type { Decider, DomainEvent } from '../shared/decider.js';
-import { conflictRetries, pauseBeforeRetry } from '../common/retry-policy.js';
+import { withConflictRetry } from '../common/retry-policy.js';
 
 export interface LoadedStream<State> {
   state: State;
@@ -32,18 +31,14 @@ export async function decideAndAppend<Command, Event extends DomainEvent, State>
   command: Command,
   toNewEvent: (event: Event) => NewEvent = (event) => ({ type: event.type, data: event.data as Record<string, unknown> }),
 ): Promise<DecisionResult<Event>> {
-  for (let attempt = 1; ; attempt++) {
+  // a retry decides again on the stream as it now is; it never re-sends the first decision
+  return withConflictRetry(async () => {
     const { state, version } = await loadStream(store, streamId, decider);
     const events = decider.decide(command, state);
     if (events.length === 0) {
       return { events, streamVersion: version === 'no_stream' ? -1 : version, lastGlobalPosition: '', appended: false };
     }
-    try {
-      const result = await store.append(streamId, events.map(toNewEvent), version);
-      return { ...result, events };
-    } catch (error) {
-      if (error instanceof WrongExpectedVersionError && attempt <= conflictRetries) { await pauseBeforeRetry(attempt); continue; } // src/common/retry-policy.ts
-      throw error;
-    }
-  }
+    const result = await store.append(streamId, events.map(toNewEvent), version);
+    return { ...result, events };
+  });
 }

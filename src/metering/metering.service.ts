@@ -11,7 +11,8 @@ import { EVENT_STORE, type EventStore, readManyStreams } from '../event-store/ev
 import { ProjectionRunner } from '../projections/projection-runner.js';
 import { ClustersService } from '../clusters/clusters.service.js';
 import { isValidMonth, monthBounds } from '../shared/calendar.js';
-import { agreementForMonth, type ClusterState, normalisePpeCode, ownershipPeriods } from '../clusters/registry/registry.js';
+import { agreementForMonth, type ClusterState, ownershipPeriods } from '../clusters/registry/registry.js';
+import { normalisePpeCode } from '../shared/ppe-code.js';
 import type { Principal } from '../auth/roles.decorator.js';
 import { notFound } from '../common/problem.js';
 import { monthCompleteness } from './domain/completeness.js';

@@ -12,7 +12,11 @@ export interface FieldError {
 export type DomainErrorCode = 'validation' | 'not_found' | 'conflict';
 
 export class DomainError extends Error {
-  constructor(readonly code: DomainErrorCode, message: string, readonly errors: FieldError[] = []) {
+  constructor(
+    readonly code: DomainErrorCode,
+    message: string,
+    readonly errors: FieldError[] = [],
+  ) {
     super(message);
   }
 
@@ -31,7 +35,5 @@ export class DomainError extends Error {
 
 export function isDomainError(error: unknown): error is DomainError {
   const e = error as { code?: unknown; errors?: unknown } | null;
-  return (
-    error instanceof Error && e !== null && ['validation', 'not_found', 'conflict'].includes(e.code as string) && (e.errors === undefined || Array.isArray(e.errors))
-  );
+  return error instanceof Error && e !== null && ['validation', 'not_found', 'conflict'].includes(e.code as string) && (e.errors === undefined || Array.isArray(e.errors));
 }

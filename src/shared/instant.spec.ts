@@ -15,12 +15,14 @@ describe('instants in files', () => {
   });
 
   test('every instant on the calendar reads as Date.parse reads it', () => {
-    fc.assert(fc.property(fc.date({ min: new Date('1990-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }), fc.integer({ min: -14 * 4, max: 14 * 4 }), (date, quarters) => {
-      const offset = quarters * 15;
-      const local = new Date(date.getTime() + offset * 60_000).toISOString().slice(0, 23);
-      const sign = offset < 0 ? '-' : '+';
-      const text = `${local}${sign}${String(Math.floor(Math.abs(offset) / 60)).padStart(2, '0')}:${String(Math.abs(offset) % 60).padStart(2, '0')}`;
-      expect(parseInstant(text)).toBe(date.getTime());
-    }));
+    fc.assert(
+      fc.property(fc.date({ min: new Date('1990-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }), fc.integer({ min: -14 * 4, max: 14 * 4 }), (date, quarters) => {
+        const offset = quarters * 15;
+        const local = new Date(date.getTime() + offset * 60_000).toISOString().slice(0, 23);
+        const sign = offset < 0 ? '-' : '+';
+        const text = `${local}${sign}${String(Math.floor(Math.abs(offset) / 60)).padStart(2, '0')}:${String(Math.abs(offset) % 60).padStart(2, '0')}`;
+        expect(parseInstant(text)).toBe(date.getTime());
+      }),
+    );
   });
 });

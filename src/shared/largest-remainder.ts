@@ -78,7 +78,10 @@ export function splitSorted(total: number, ids: readonly string[], weights: Arra
   for (let i = 0; i < count; i++) out[i] = 0;
   if (total === 0 || weightSum === 0) return out;
   if (total * weightSum > Number.MAX_SAFE_INTEGER) {
-    const shares = splitByLargestRemainder(total, Array.from({ length: count }, (_, i) => ({ id: ids[i], weight: weights[i] })));
+    const shares = splitByLargestRemainder(
+      total,
+      Array.from({ length: count }, (_, i) => ({ id: ids[i], weight: weights[i] })),
+    );
     for (let i = 0; i < count; i++) out[i] = shares[i];
     return out;
   }

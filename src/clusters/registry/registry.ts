@@ -6,6 +6,7 @@ import { DomainError, type FieldError } from '../../shared/domain-error.js';
 import { isValidDate, isValidMonth, startOfWarsawDay } from '../../shared/calendar.js';
 import { isValidNip, normaliseNip } from './nip.js';
 import { checkIban, normaliseIban } from './iban.js';
+import { normalisePpeCode } from '../../shared/ppe-code.js';
 
 export const MEMBER_KINDS = ['municipality', 'municipal_company', 'company', 'cooperative', 'research_unit', 'ngo', 'household', 'public_transport'] as const;
 export type MemberKind = (typeof MEMBER_KINDS)[number];
@@ -134,9 +135,6 @@ export function clusterStreamId(clusterId: string): string {
   return `cluster-${clusterId}`;
 }
 
-export function normalisePpeCode(code: string): string {
-  return code.replace(/\s+/g, '').toUpperCase();
-}
 
 /** An agreement that names no payment term: 14 days from the issue date. */
 export const DEFAULT_PAYMENT_TERM_DAYS = 14;

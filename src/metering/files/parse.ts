@@ -8,6 +8,7 @@ import { FaultTally } from '../domain/error-summary.js';
 import { INSTANT_ACCEPTED, parseInstant } from '../../shared/instant.js';
 import { isCalendarDate, kwhToWh, warsawWallTimeInstants, whInteger } from './units.js';
 import { type ColumnRef, describeProfile, type ImportProfile } from './profile.js';
+import { normalisePpeCode } from '../../shared/ppe-code.js';
 
 export type Quality = 'measured' | 'estimated' | 'substituted';
 
@@ -137,7 +138,7 @@ async function parseGeneric(source: AsyncGenerator<Row>, out: Collector) {
     }
     const cell = (name: string) => (cells[columns![name]] ?? '').trim();
     const before = out.errorCount;
-    const ppeCode = cell('ppe_code').replace(/\s+/g, '').toUpperCase();
+    const ppeCode = normalisePpeCode(cell('ppe_code'));
     if (!ppeCode) out.error(line, 'is empty', 'ppe_code');
     const startText = cell('interval_start');
     const startMs = parseInstant(startText);
@@ -213,7 +214,7 @@ const TAURON_KINDS: Record<string, { kind: 'import' | 'export'; balancing: 'befo
 };
 
 async function parseTauron(source: AsyncGenerator<Row>, out: Collector, options: ParseOptions) {
-  const ppeCode = (options.ppeCode ?? '').replace(/\s+/g, '').toUpperCase();
+  const ppeCode = normalisePpeCode(options.ppeCode ?? '');
   const balancing = options.balancing ?? 'before';
   let columns: { date: number; value: number; kind: number } | undefined;
   const values = new Map<number, HourValue>();
@@ -260,7 +261,7 @@ export const ENEA_ACCEPTS = 'an Enea eBOK export is ;-separated with the column 
   + 'with or without "Wolumen energii", with "pobrana"/"oddana" in place of "pobranej"/"oddanej" (e.g. "Energia pobrana przed bilansowaniem"); '
   + 'Data like ="2024-05-01 10:59" is the hour 10:00 to 11:00';
 async function parseEnea(source: AsyncGenerator<Row>, out: Collector, options: ParseOptions) {
-  const ppeCode = (options.ppeCode ?? '').replace(/\s+/g, '').toUpperCase();
+  const ppeCode = normalisePpeCode(options.ppeCode ?? '');
   const balancing = options.balancing ?? 'before';
   let columns: { date: number; import: number; export: number } | undefined;
   const values = new Map<number, HourValue>();
@@ -332,7 +333,7 @@ function profileWh(text: string, profile: ImportProfile): number | string {
 
 async function parseProfile(source: AsyncGenerator<Row>, out: Collector, profile: ImportProfile, options: ParseOptions) {
   const interval = profile.time.intervalMinutes;
-  const fixedPpe = (options.ppeCode ?? '').replace(/\s+/g, '').toUpperCase();
+  const fixedPpe = normalisePpeCode(options.ppeCode ?? '');
   const hours = new HourResolver();
   let index: ((ref: ColumnRef) => number) | undefined = profile.headerRow === 0 ? (ref) => (ref as number) - 1 : undefined;
   let rowsSeen = 0;
@@ -379,7 +380,7 @@ async function parseProfile(source: AsyncGenerator<Row>, out: Collector, profile
       out.error(line, `"${clock}" is not a time of this profile (${interval}-minute intervals, ${accepted})`, name(profile.time.timeColumn));
       continue;
     }
-    const ppeCode = profile.ppeColumn !== undefined ? bare(cells[index(profile.ppeColumn)]).replace(/\s+/g, '').toUpperCase() : fixedPpe;
+    const ppeCode = profile.ppeColumn !== undefined ? normalisePpeCode(bare(cells[index(profile.ppeColumn)])) : fixedPpe;
     if (!ppeCode) { out.error(line, 'is empty', name(profile.ppeColumn!)); continue; }
     const whs = { import: 0, export: 0 };
     let bad = false;
