@@ -29,7 +29,7 @@ export async function setUpCluster(store: EventStore, clusterId: string, ppeCoun
   const kinds = ['municipality', 'municipal_company', 'company', 'cooperative', 'household', 'household', 'household', 'household'] as const;
   let memberNo = 0;
   for (let p = 0; p < ppeCount; ) {
-    const kind = kinds[memberNo % kinds.length];
+    const kind = kinds[memberNo % kinds.length] ?? 'household';
     const memberId = `m${String(memberNo).padStart(6, '0')}`;
     commands.push({ type: 'AdmitMember', memberId, kind, legalName: `${kind} ${memberNo}`, ...(kind === 'household' ? {} : { nip: nip(memberNo * 7919) }), address: 'bench', invoiceEmail: `m${memberNo}@example.pl`, vatPayer: kind !== 'household', admittedOn: '2026-01-01' });
     const ppeOfMember = kind === 'household' ? 1 : kind === 'municipality' ? 6 : 3;

@@ -6,7 +6,7 @@ import { createReadStream, statSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 
-const [bases, token, concurrency, ...files] = process.argv.slice(2);
+const [bases = '', token, concurrency, ...files] = process.argv.slice(2);
 const services = bases.split(',').map((base) => new URL(base));
 const agent = new Agent({ keepAlive: true });
 
@@ -26,7 +26,10 @@ let next = 0;
 await Promise.all(Array.from({ length: Number(concurrency) }, async () => {
   while (next < files.length) {
     const n = next++;
-    const { status, body } = await post(services[n % services.length], files[n]);
+    const service = services[n % services.length];
+    const file = files[n];
+    if (service === undefined || file === undefined) throw new Error('no service or file for request ' + String(n));
+    const { status, body } = await post(service, file);
     if (status !== 200) {
       console.error(`ingest failed: ${status} ${body}`);
       process.exit(1);

@@ -25,8 +25,8 @@ function printTable(figures: Figure[]) {
     f.target ? `${f.target}${f.met === undefined ? '' : f.met ? ' (met)' : ' (NOT met)'}` : '',
   ]);
   const header = ['benchmark', 'figure', 'value', 'baseline', 'ratio', 'target'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join(' | ');
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ');
   console.log(line(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
   for (const row of rows) console.log(line(row));

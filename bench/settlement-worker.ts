@@ -18,7 +18,7 @@ import type { ClusterState } from '../src/clusters/registry/registry.js';
 import { fillMeterDays, setUpCluster } from './cluster-setup.js';
 import { freshDatabase, peakRssMib, timed } from './support.js';
 
-const [serverUrl, ppeText, daysText] = process.argv.slice(2);
+const [serverUrl = '', ppeText, daysText] = process.argv.slice(2);
 const ppe = Number(ppeText);
 const days = Number(daysText);
 const month = '2026-05';
@@ -37,7 +37,9 @@ const settlement = new SettlementService(pool, store, clusters);
 settlement.registerExtension(new SupportExtension(store));
 const settle = await timed(() => settlement.recompute('bench', month));
 const settleRss = peakRssMib();
-const state = (await pool.query<{ state: ClusterState }>('SELECT state FROM registry_clusters WHERE cluster_id = $1', ['bench'])).rows[0].state;
+const stateRow = (await pool.query<{ state: ClusterState }>('SELECT state FROM registry_clusters WHERE cluster_id = $1', ['bench'])).rows[0];
+if (stateRow === undefined) throw new Error('the bench cluster is not in the registry read model');
+const { state } = stateRow;
 const meterRows = (await pool.query('SELECT ppe_code, day_start, interval_minutes, import_wh, export_wh FROM meter_days WHERE cluster_id = $1', ['bench'])).rows
   .map((r) => ({ ppeCode: r.ppe_code, dayStart: r.day_start, intervalMinutes: r.interval_minutes, importWh: r.import_wh, exportWh: r.export_wh }));
 const engine = await timed(() => calculateMonth(state, month, meterRows));
