@@ -5,7 +5,7 @@ import type { Pool, PoolClient } from 'pg';
 import { PG_POOL } from '../core.module.js';
 import type { RecordedEvent } from '../event-store/event-store.port.js';
 import type { Projection } from '../projections/projection.js';
-import type { ClosedMonthsSource } from './clusters.service.js';
+import type { ClosedMonthsSource } from './commands/cluster-command.js';
 
 export const closedMonthsProjection: Projection = {
   name: 'closed-months',

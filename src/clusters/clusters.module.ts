@@ -1,13 +1,14 @@
 import { Inject, Module, type OnModuleInit } from '@nestjs/common';
 import { ProjectionRunner } from '../projections/projection-runner.js';
 import { ClustersController } from './clusters.controller.js';
-import { CLOSED_MONTHS, ClustersService } from './clusters.service.js';
+import { ClustersService } from './clusters.service.js';
+import { CLOSED_MONTHS, ClusterCommandHandler } from './commands/cluster-command.js';
 import { registryProjection } from './registry.projection.js';
 import { closedMonthsProjection, ClosedMonthsReader } from './closed-months.js';
 
 @Module({
   controllers: [ClustersController],
-  providers: [ClustersService, { provide: CLOSED_MONTHS, useClass: ClosedMonthsReader }],
+  providers: [ClustersService, ClusterCommandHandler, { provide: CLOSED_MONTHS, useClass: ClosedMonthsReader }],
   exports: [ClustersService],
 })
 export class ClustersModule implements OnModuleInit {

@@ -5,25 +5,19 @@ import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import { DomainError } from '../shared/domain-error.js';
 import { PG_POOL } from '../core.module.js';
-import { decideAndAppend } from '../event-store/command-handling.js';
+import { CommandBus } from '@nestjs/cqrs';
+import { CLOSED_MONTHS, ClusterCommandMessage, type ClosedMonthsSource } from './commands/cluster-command.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
-import { ProjectionRunner } from '../projections/projection-runner.js';
 import {
-  type AgreementVersion, type ClusterCommand, type ClusterEvent, type ClusterState, clusterDecider, clusterStreamId, ownershipPeriods,
+  type AgreementVersion, type ClusterCommand, type ClusterEvent, type ClusterState, clusterStreamId, ownershipPeriods,
 } from './registry/registry.js';
-
-export interface ClosedMonthsSource {
-  closedMonths(clusterId: string): Promise<string[]>;
-}
-
-export const CLOSED_MONTHS = Symbol('CLOSED_MONTHS');
 
 @Injectable()
 export class ClustersService {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(PG_POOL) private readonly pool: Pool,
-    @Inject(ProjectionRunner) private readonly runner: ProjectionRunner,
+    @Inject(CommandBus) private readonly commandBus: CommandBus,
     @Inject(CLOSED_MONTHS) private readonly closed: ClosedMonthsSource,
   ) {}
 
@@ -31,11 +25,9 @@ export class ClustersService {
     return randomUUID();
   }
 
-  /** Every change that takes effect from a date is checked against the closed months (409). */
+  /** Through the CommandBus (commands/cluster-command.ts); a change dated in a closed month is 409. */
   async execute(clusterId: string, command: ClusterCommand): Promise<{ events: ClusterEvent[]; streamVersion: number }> {
-    const full = command.type === 'RegisterCluster' || command.type === 'ChangeCoordinator' ? command : { ...command, closedMonths: await this.closed.closedMonths(clusterId) };
-    const result = await decideAndAppend(this.store, clusterStreamId(clusterId), clusterDecider, full);
-    if (result.lastGlobalPosition) await this.runner.waitFor(result.lastGlobalPosition);
+    const result = await this.commandBus.execute(new ClusterCommandMessage(clusterId, command));
     return { events: result.events, streamVersion: result.streamVersion };
   }
 
