@@ -8,9 +8,10 @@ import { randomUUID } from 'node:crypto';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
 import { CLUSTER_READERS, type Principal, Roles } from '../auth/roles.decorator.js';
 import { ClustersService } from '../clusters/clusters.service.js';
-import { decideAndAppend, loadStream } from '../event-store/command-handling.js';
+import { CommandBus } from '@nestjs/cqrs';
+import { loadStream } from '../event-store/command-handling.js';
+import { TradingCommandMessage } from './commands/trading-command.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
-import { ProjectionRunner } from '../projections/projection-runner.js';
 import { contractsInOrder, type TradingCommand, tradingDecider, tradingStreamId } from './contracts.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -41,14 +42,12 @@ export class TerminationDto {
 export class TradingController {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(ProjectionRunner) private readonly runner: ProjectionRunner,
+    @Inject(CommandBus) private readonly commandBus: CommandBus,
     @Inject(ClustersService) private readonly clusters: ClustersService,
   ) {}
 
-  private async execute(clusterId: string, command: TradingCommand) {
-    const result = await decideAndAppend(this.store, tradingStreamId(clusterId), tradingDecider, command);
-    if (result.lastGlobalPosition) await this.runner.waitFor(result.lastGlobalPosition);
-    return result;
+  private execute(clusterId: string, command: TradingCommand) {
+    return this.commandBus.execute(new TradingCommandMessage(clusterId, command));
   }
 
   @Post()
