@@ -46,3 +46,28 @@ export abstract class StreamCommandHandler<Message extends StreamCommand<Event>,
     return result;
   }
 }
+
+/** The common case: the message names its stream and carries the decider's command as it is. */
+export abstract class PlainStreamCommand<DeciderCommand, Event extends DomainEvent> extends StreamCommand<Event> {
+  constructor(
+    readonly streamId: string,
+    readonly command: DeciderCommand,
+  ) {
+    super();
+  }
+}
+
+export abstract class PlainStreamCommandHandler<Message extends PlainStreamCommand<DeciderCommand, Event>, DeciderCommand, Event extends DomainEvent, State> extends StreamCommandHandler<
+  Message,
+  DeciderCommand,
+  Event,
+  State
+> {
+  protected streamId(message: Message): string {
+    return message.streamId;
+  }
+
+  protected deciderCommand(message: Message): DeciderCommand {
+    return message.command;
+  }
+}

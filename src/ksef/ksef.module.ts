@@ -3,12 +3,13 @@ import { ClustersModule } from '../clusters/clusters.module.js';
 import { InvoicingModule } from '../invoicing/invoicing.module.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
 import { KsefCommands } from './commands/ksef-commands.js';
+import { KsefCommandHandler } from './commands/ksef-command.js';
 import { KsefController } from './http/ksef.controller.js';
 import { KsefReadModule } from './ksef-read.module.js';
 import { ksefConnectionsProjection } from './ksef.projection.js';
 import { KsefWorker } from './worker.js';
 
-@Module({ imports: [ClustersModule, InvoicingModule, KsefReadModule], controllers: [KsefController], providers: [KsefCommands, KsefWorker], exports: [KsefWorker] })
+@Module({ imports: [ClustersModule, InvoicingModule, KsefReadModule], controllers: [KsefController], providers: [KsefCommands, KsefCommandHandler, KsefWorker], exports: [KsefWorker] })
 export class KsefModule implements OnModuleInit {
   constructor(@Inject(ProjectionRunner) private readonly runner: ProjectionRunner) {}
 

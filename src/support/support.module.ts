@@ -5,11 +5,12 @@ import { SettlementService } from '../settlement/settlement.service.js';
 import { LegalParametersController } from './legal-parameters.controller.js';
 import { SupportController } from './support.controller.js';
 import { SupportService } from './support.service.js';
+import { LegalParametersHandler } from './commands/legal-parameters-command.js';
 
 @Module({
   imports: [ClustersModule, SettlementModule],
   controllers: [SupportController, LegalParametersController],
-  providers: [SupportService],
+  providers: [SupportService, LegalParametersHandler],
   exports: [SupportService],
 })
 export class SupportModule implements OnModuleInit {

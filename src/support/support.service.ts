@@ -6,14 +6,14 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import { DomainError } from '../shared/domain-error.js';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '../event-store/event-store.port.js';
-import { decideAndAppend } from '../event-store/command-handling.js';
-import { ProjectionRunner } from '../projections/projection-runner.js';
+import { CommandBus } from '@nestjs/cqrs';
+import { LegalParametersMessage } from './commands/legal-parameters-command.js';
 import { checkMonth, SettlementService } from '../settlement/settlement.service.js';
 import type { MonthCalculation } from '../settlement/month-calculation.js';
 import { SupportExtension, SupportPass } from './support-extension.js';
 import { type PpeHourRow, ppeHourRows, type SupportMonth, supportYear } from './domain/hourly-ledger.js';
 import { complianceReport, type MonthFigures, addMonths } from './domain/compliance.js';
-import { LEGAL_PARAMETERS_STREAM, type LegalParametersCommand, legalParametersDecider } from './domain/legal-parameters.js';
+import type { LegalParametersCommand } from './domain/legal-parameters.js';
 
 export type SupportStatus = 'closed' | 'provisional';
 
@@ -29,7 +29,7 @@ export class SupportService {
   constructor(
     @Inject(SettlementService) private readonly settlement: SettlementService,
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(ProjectionRunner) private readonly runner: ProjectionRunner,
+    @Inject(CommandBus) private readonly commandBus: CommandBus,
   ) {
     this.extension = new SupportExtension(store);
   }
@@ -98,8 +98,7 @@ export class SupportService {
   }
 
   async setLegalParameters(command: LegalParametersCommand) {
-    const result = await decideAndAppend(this.store, LEGAL_PARAMETERS_STREAM, legalParametersDecider, command);
-    if (result.lastGlobalPosition) await this.runner.waitFor(result.lastGlobalPosition);
+    const result = await this.commandBus.execute(new LegalParametersMessage(command));
     return { ...(await this.extension.parameters()), recorded: result.events.map((e) => e.type) };
   }
 

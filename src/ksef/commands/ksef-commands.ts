@@ -7,11 +7,10 @@ import { CONFIG } from '../../core.module.js';
 import type { AppConfig } from '../../config/config.js';
 import { ClustersService } from '../../clusters/clusters.service.js';
 import { isValidNip, normaliseNip } from '../../clusters/registry/nip.js';
-import { decideAndAppend } from '../../event-store/command-handling.js';
-import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port.js';
-import { ProjectionRunner } from '../../projections/projection-runner.js';
+import { CommandBus } from '@nestjs/cqrs';
+import { KsefCommandMessage } from './ksef-command.js';
 import type { KsefEnvironment } from '../domain/environments.js';
-import { type KsefCommand, ksefDecider, ksefStreamId } from '../domain/outbox.js';
+import type { KsefCommand } from '../domain/outbox.js';
 import { SecretBox } from '../secret-box.js';
 
 @Injectable()
@@ -19,18 +18,15 @@ export class KsefCommands {
   readonly secrets: SecretBox;
 
   constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(ProjectionRunner) private readonly runner: ProjectionRunner,
+    @Inject(CommandBus) private readonly commandBus: CommandBus,
     @Inject(ClustersService) private readonly clusters: ClustersService,
     @Inject(CONFIG) config: AppConfig,
   ) {
     this.secrets = new SecretBox(config.ksef.secretKey);
   }
 
-  private async execute(clusterId: string, command: KsefCommand) {
-    const result = await decideAndAppend(this.store, ksefStreamId(clusterId), ksefDecider, command);
-    if (result.lastGlobalPosition) await this.runner.waitFor(result.lastGlobalPosition);
-    return result;
+  private execute(clusterId: string, command: KsefCommand) {
+    return this.commandBus.execute(new KsefCommandMessage(clusterId, command));
   }
 
   async connect(clusterId: string, input: { environment: KsefEnvironment; contextNip?: string; token: string }) {

@@ -3,36 +3,22 @@
 // command; the rules (who may sell, overlapping windows, dates in closed months) are the decider's.
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { StreamCommand, StreamCommandHandler } from '../../command-path/stream-command.js';
+import { PlainStreamCommand, PlainStreamCommandHandler } from '../../command-path/stream-command.js';
 import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port.js';
 import { ProjectionRunner } from '../../projections/projection-runner.js';
 import { type TradingCommand, tradingDecider, type TradingEvent, type TradingState, tradingStreamId } from '../contracts.js';
 
-export class TradingCommandMessage extends StreamCommand<TradingEvent> {
-  constructor(
-    readonly clusterId: string,
-    readonly command: TradingCommand,
-  ) {
-    super();
+export class TradingCommandMessage extends PlainStreamCommand<TradingCommand, TradingEvent> {
+  constructor(clusterId: string, command: TradingCommand) {
+    super(tradingStreamId(clusterId), command);
   }
 }
 
 @CommandHandler(TradingCommandMessage)
-export class TradingCommandHandler
-  extends StreamCommandHandler<TradingCommandMessage, TradingCommand, TradingEvent, TradingState>
-  implements ICommandHandler<TradingCommandMessage>
-{
+export class TradingCommandHandler extends PlainStreamCommandHandler<TradingCommandMessage, TradingCommand, TradingEvent, TradingState> implements ICommandHandler<TradingCommandMessage> {
   protected readonly decider = tradingDecider;
 
   constructor(@Inject(EVENT_STORE) store: EventStore, @Inject(ProjectionRunner) runner: ProjectionRunner) {
     super(store, runner);
-  }
-
-  protected streamId(message: TradingCommandMessage): string {
-    return tradingStreamId(message.clusterId);
-  }
-
-  protected deciderCommand(message: TradingCommandMessage): TradingCommand {
-    return message.command;
   }
 }
