@@ -1,6 +1,6 @@
-// Closing a month as a coordinator describes it. The decider holds the rule that a closed
-// month never changes; the rules checked before it (the month has ended, gaps need a
-// reason) are in SettlementService today (docs/ARCHITECTURE.md) and are tested end to end.
+// Closing a month as a coordinator describes it. The decider holds every close rule: the
+// month has ended in Warsaw time, gaps need allowGaps and a reason, and a closed month
+// never changes (SettlementService asks the same rules before computing the month).
 import fc from 'fast-check';
 import { DeciderSpecification } from '../shared/decider-specification.js';
 import { type CloseEvent, closeDecider, type ClosedMonthData, inputDigest } from './closing.js';
@@ -67,6 +67,24 @@ describe('closing a month', () => {
       .given([closed(may())])
       .when({ type: 'CloseMonth', data: may({ closedAt: '2026-06-10T09:00:00.000Z', inputEvents: 63 }) })
       .thenThrows('conflict', '2026-05 was closed at 2026-06-03T08:00:00.000Z');
+  });
+
+  test('a month is refused until it has ended in Warsaw time (May ends at 22:00 UTC on 31 May)', () => {
+    close
+      .given([])
+      .when({ type: 'CloseMonth', data: may({ closedAt: '2026-05-31T21:59:59.000Z' }) })
+      .thenThrows('conflict', '2026-05 has not ended yet in Warsaw time; it can be closed from 2026-05-31T22:00:00.000Z');
+    close
+      .given([])
+      .when({ type: 'CloseMonth', data: may({ closedAt: '2026-05-31T22:00:00.000Z' }) })
+      .then([closed(may({ closedAt: '2026-05-31T22:00:00.000Z' }))]);
+  });
+
+  test('a month with gaps is refused without allowGaps, naming the PPE that are short', () => {
+    close
+      .given([])
+      .when({ type: 'CloseMonth', data: may({ gaps: [{ ppeCode: 'PL0037580000000001', missingIntervals: 24 }] }) })
+      .thenThrows('conflict', '2026-05 has missing readings: PL0037580000000001 (24 intervals). Send allowGaps with a reason');
   });
 
   test('whatever the second close carries, it is refused', () => {

@@ -2,6 +2,7 @@
 // statement, the agreement version, the last event position read and a digest of the
 // input events, so anyone can reproduce the numbers from the log. Pure.
 import { createHash } from 'node:crypto';
+import { monthBounds } from '../shared/calendar.js';
 import { DomainError } from '../shared/domain-error.js';
 import type { ClusterMonth, MemberStatement } from './engine/statement.js';
 import type { TransferTuple } from './engine/transfers.js';
@@ -61,13 +62,38 @@ export function inputDigest(events: { streamId: string; streamPosition: number; 
   return hash.digest('hex');
 }
 
+export interface CloseRequest {
+  month: string;
+  /** When the close is asked (the handler's clock). */
+  closedAt: string;
+  gaps: { ppeCode: string; missingIntervals: number }[];
+  allowGaps: boolean;
+}
+
+/**
+ * Why a month cannot be closed, or null: it has not ended in Warsaw time, it has gaps and
+ * no allowGaps, or it is closed already. The close decider's rules; the service asks them
+ * before computing the month too, so that a refused close costs no computation.
+ */
+export function closeRefusal(request: CloseRequest, closedAt: string | null): DomainError | null {
+  const { end } = monthBounds(request.month);
+  if (end > new Date(request.closedAt)) return DomainError.conflict(`${request.month} has not ended yet in Warsaw time; it can be closed from ${end.toISOString()}`);
+  if (request.gaps.length > 0 && !request.allowGaps) {
+    const list = request.gaps.slice(0, 10).map((g) => `${g.ppeCode} (${String(g.missingIntervals)} intervals)`).join(', ');
+    return DomainError.conflict(`${request.month} has missing readings: ${list}${request.gaps.length > 10 ? ', ...' : ''}. Send allowGaps with a reason to close it anyway`);
+  }
+  if (closedAt !== null) return DomainError.conflict(`${request.month} was closed at ${closedAt}: it is closed already, and a closed month's statements never change`);
+  return null;
+}
+
 export const closeDecider = {
   initialState: (): CloseState => ({ closed: null }),
   evolve(state: CloseState, event: CloseEvent): CloseState {
     return event.type === 'SettlementPeriodClosed' ? { closed: event.data } : state;
   },
   decide(command: { type: 'CloseMonth'; data: ClosedMonthData; support?: ClosedSupportData }, state: CloseState): CloseEvent[] {
-    if (state.closed) throw DomainError.conflict(`${command.data.month} was closed at ${state.closed.closedAt}; a closed month's statements never change`);
+    const refusal = closeRefusal(command.data, state.closed?.closedAt ?? null);
+    if (refusal) throw refusal;
     // one append: the statements and the support ledger are closed together or not at all
     const events: CloseEvent[] = [{ type: 'SettlementPeriodClosed', data: command.data }];
     if (command.support) events.push({ type: 'SupportLedgerClosed', data: command.support });

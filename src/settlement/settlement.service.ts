@@ -19,7 +19,7 @@ import type { ClusterMonth, MemberStatement } from './engine/statement.js';
 import { kpis } from './engine/statement.js';
 import { activeMembers, calculateMonth, type MemberDayDetail, type MonthCalculation } from './month-calculation.js';
 import type { MeterDayInput } from './month-flows.js';
-import { closeDecider, type ClosedMonthData, type ClosedSupportData, inputDigest, settlementStreamId } from './closing.js';
+import { closeDecider, closeRefusal, type ClosedMonthData, type ClosedSupportData, inputDigest, settlementStreamId } from './closing.js';
 import { decideAndAppend } from '../event-store/command-handling.js';
 import { contractsActiveAt, contractsInOrder, type TradingEvent, type TradingState, initialTradingState, evolveTrading, tradingStreamId } from '../trading/contracts.js';
 import type { ContractTerms } from './engine/statement.js';
@@ -123,12 +123,9 @@ export class SettlementService {
   async close(clusterId: string, month: string, options: { allowGaps: boolean; reason: string | null; gaps: { ppeCode: string; missingIntervals: number }[] }, now = new Date()) {
     checkMonth(month);
     await this.clusters.state(clusterId);
-    if (monthBounds(month).end > now) throw DomainError.conflict(`${month} has not ended yet in Warsaw time; it can be closed from ${monthBounds(month).end.toISOString()}`);
-    if (options.gaps.length > 0 && !options.allowGaps) {
-      const list = options.gaps.slice(0, 10).map((g) => `${g.ppeCode} (${g.missingIntervals} intervals)`).join(', ');
-      throw DomainError.conflict(`${month} has missing readings: ${list}${options.gaps.length > 10 ? ', ...' : ''}. Send allowGaps with a reason to close it anyway`);
-    }
-    if ((await this.closedMonth(clusterId, month)) !== undefined) throw DomainError.conflict(`${month} is closed already`);
+    // the decider's rules, asked before the month is computed (the decider asks them again on the stream)
+    const refusal = closeRefusal({ month, closedAt: now.toISOString(), gaps: options.gaps, allowGaps: options.allowGaps }, (await this.closedMonth(clusterId, month))?.closedAt ?? null);
+    if (refusal) throw refusal;
     // the matrix is dense by nature (pro rata: every supplier in every receiver's column), its
     // cost suppliers × receivers per interval: frozen up to MATRIX_CLOSE_MEMBERS members;
     // above, it is computed from the events the close read when asked (the same numbers)
