@@ -30,6 +30,8 @@ export async function decideAndAppend<Command, Event extends DomainEvent, State>
   decider: Decider<Command, Event, State>,
   command: Command,
   toNewEvent: (event: Event) => NewEvent = (event) => ({ type: event.type, data: event.data as Record<string, unknown> }),
+  /** Checks what was decided before it is recorded (it throws to record nothing). */
+  beforeAppend: (events: Event[]) => void = () => undefined,
 ): Promise<DecisionResult<Event>> {
   // a retry decides again on the stream as it now is; it never re-sends the first decision
   return withConflictRetry(async () => {
@@ -38,6 +40,7 @@ export async function decideAndAppend<Command, Event extends DomainEvent, State>
     if (events.length === 0) {
       return { events, streamVersion: version === 'no_stream' ? -1 : version, lastGlobalPosition: '', appended: false };
     }
+    beforeAppend(events);
     const result = await store.append(streamId, events.map(toNewEvent), version);
     return { ...result, events };
   });

@@ -1,27 +1,13 @@
 // Invoicing as a coordinator describes it: given the documents already on the
 // invoicing-{cluster}-{year} stream, when a closed month's documents (or corrections) are
-// asked for, then what is issued. The rules are the pure decideIssue and decideCorrections;
-// the service calls them from its own loop today (its decider's decide is a placeholder),
-// so this spec wraps them in a Decider the way the service uses them.
+// asked for, then what is issued, by the stream's decider (invoicingDecider: the pure
+// decideIssue and decideCorrections behind one decide).
 import fc from 'fast-check';
 import { DeciderSpecification } from '../shared/decider-specification.js';
-import type { Decider } from '../shared/decider.js';
 import type { AgreementVersion, ClusterProfile, Member } from '../clusters/registry/registry.js';
 import type { MemberStatement } from '../settlement/engine/statement.js';
-import { decideCorrections, decideIssue, evolveInvoicing, initialInvoicingState, type InvoiceDocument, type InvoicingEvent, type InvoicingState, type IssueInput } from './documents.js';
+import { type InvoiceDocument, type InvoicingCommand, invoicingDecider, type InvoicingEvent, type IssueInput } from './documents.js';
 
-type InvoicingCommand = { type: 'IssueMonth'; input: IssueInput } | { type: 'IssueCorrections'; input: IssueInput; reason: string };
-
-// the adapter: what InvoicingService.issue and issueCorrections decide on a loaded stream
-const invoicingDecider: Decider<InvoicingCommand, InvoicingEvent, InvoicingState> = {
-  initialState: initialInvoicingState,
-  evolve: evolveInvoicing,
-  decide(command, state) {
-    if (command.type === 'IssueMonth') return decideIssue(command.input, state);
-    const latest = state.documents.filter((d) => d.month === command.input.month);
-    return latest.length === 0 ? [] : decideCorrections({ ...command.input, reason: command.reason, latest }, state);
-  },
-};
 const invoicing = DeciderSpecification.for(invoicingDecider);
 
 const cluster: ClusterProfile = {

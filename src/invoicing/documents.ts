@@ -10,6 +10,7 @@ import type { ClusterProfile, Member } from '../clusters/registry/registry.js';
 import type { AgreementVersion } from '../clusters/registry/registry.js';
 import { DEFAULT_PAYMENT_TERM_DAYS } from '../clusters/registry/registry.js';
 import type { MemberStatement } from '../settlement/engine/statement.js';
+import type { Decider } from '../shared/decider.js';
 
 export type DocumentKind = 'invoice' | 'self_billing' | 'settlement_statement' | 'correction';
 
@@ -339,3 +340,19 @@ export function evolveInvoicing(state: InvoicingState, event: InvoicingEvent): I
 }
 
 export const initialInvoicingState = (): InvoicingState => ({ sequences: {}, documents: [] });
+
+export type InvoicingCommand =
+  | { type: 'IssueMonth'; input: IssueInput }
+  /** earlier: the month's documents in last year's stream (December's, corrected in January). */
+  | { type: 'IssueCorrections'; input: IssueInput; reason: string; earlier?: InvoiceDocument[] };
+
+/** The invoicing-{cluster}-{year} stream: a month's documents once, then its corrections. */
+export const invoicingDecider: Decider<InvoicingCommand, InvoicingEvent, InvoicingState> = {
+  initialState: initialInvoicingState,
+  evolve: evolveInvoicing,
+  decide(command, state) {
+    if (command.type === 'IssueMonth') return decideIssue(command.input, state);
+    const latest = [...(command.earlier ?? []), ...state.documents.filter((d) => d.month === command.input.month)];
+    return latest.length === 0 ? [] : decideCorrections({ ...command.input, reason: command.reason, latest }, state);
+  },
+};

@@ -7,22 +7,17 @@ import { DateTime } from 'luxon';
 import { DomainError } from '../shared/domain-error.js';
 import { canonicalJson } from '../shared/canonical-json.js';
 import { loadStream } from '../event-store/command-handling.js';
-import { EVENT_STORE, type EventStore, WrongExpectedVersionError } from '../event-store/event-store.port.js';
+import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
+import { CommandBus } from '@nestjs/cqrs';
+import { InvoicingCommandMessage } from './commands/invoicing-command.js';
 import { ClustersService } from '../clusters/clusters.service.js';
 import { monthBounds } from '../shared/calendar.js';
 import { agreementForMonth } from '../clusters/registry/registry.js';
 import { SettlementService } from '../settlement/settlement.service.js';
-import { ProjectionRunner } from '../projections/projection-runner.js';
-import {
-  decideCorrections, decideIssue, evolveInvoicing, initialInvoicingState, type InvoiceDocument, type InvoicingEvent, type InvoicingState, invoicingStreamId, linesOf, memberMonthDocuments, originalKind,
-} from './documents.js';
+import { type InvoiceDocument, type InvoicingCommand, invoicingDecider, invoicingStreamId, linesOf, memberMonthDocuments, originalKind } from './documents.js';
 import { balances, postingFor } from './ledger.js';
-import { isFa3Document, renderFa3 } from './fa3/render.js';
-import { fa3Schema } from '../common/xml-schema.js';
-import { problem, ProblemException } from '../common/problem.js';
+import { renderFa3 } from './fa3/render.js';
 
-const MAX_ATTEMPTS = 100;
-const decider = { initialState: initialInvoicingState, evolve: evolveInvoicing, decide: () => [] as InvoicingEvent[] };
 
 @Injectable()
 export class InvoicingService {
@@ -30,7 +25,7 @@ export class InvoicingService {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(ClustersService) private readonly clusters: ClustersService,
     @Inject(SettlementService) private readonly settlement: SettlementService,
-    @Inject(ProjectionRunner) private readonly runner: ProjectionRunner,
+    @Inject(CommandBus) private readonly commandBus: CommandBus,
   ) {}
 
   private today(now = new Date()): string {
@@ -41,7 +36,7 @@ export class InvoicingService {
   async documents(clusterId: string, now = new Date()): Promise<InvoiceDocument[]> {
     const year = Number(this.today(now).slice(0, 4));
     const result: InvoiceDocument[] = [];
-    for (const y of [year - 1, year]) result.push(...(await loadStream(this.store, invoicingStreamId(clusterId, String(y)), decider)).state.documents);
+    for (const y of [year - 1, year]) result.push(...(await loadStream(this.store, invoicingStreamId(clusterId, String(y)), invoicingDecider)).state.documents);
     return result;
   }
 
@@ -59,25 +54,13 @@ export class InvoicingService {
     return { closed, state, agreement };
   }
 
-  /** Appends what decide returns to this year's stream, retrying on a concurrent append. */
-  private async append(clusterId: string, decide: (state: InvoicingState) => InvoicingEvent[], existing: (state: InvoicingState) => InvoiceDocument[]) {
-    const stream = invoicingStreamId(clusterId, this.today().slice(0, 4));
-    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      const { state, version } = await loadStream(this.store, stream, decider);
-      const events = decide(state);
-      if (events.length === 0) return { documents: existing(state), issued: false };
-      // an e-invoice exists only once it validates: one that would not is not issued, and nothing is recorded
-      assertValidFa3(events.flatMap((e) => e.data.documents));
-      try {
-        const result = await this.store.append(stream, events.map((e) => ({ type: e.type, data: e.data as unknown as Record<string, unknown> })), version);
-        await this.runner.waitFor(result.lastGlobalPosition);
-        return { documents: events.flatMap((e) => e.data.documents), issued: true };
-      } catch (error) {
-        if (!(error instanceof WrongExpectedVersionError)) throw error;
-        await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
-      }
-    }
-    throw DomainError.conflict('Too many concurrent requests for invoices; try again');
+  /** Decides on this year's stream through the CommandBus: what was issued, or (nothing new) what `existing` finds there. */
+  private async append(clusterId: string, command: InvoicingCommand, existing: (documents: InvoiceDocument[]) => InvoiceDocument[]) {
+    const year = this.today().slice(0, 4);
+    const result = await this.commandBus.execute(new InvoicingCommandMessage(clusterId, year, command));
+    if (result.events.length > 0) return { documents: result.events.flatMap((e) => e.data.documents), issued: true };
+    const { state } = await loadStream(this.store, invoicingStreamId(clusterId, year), invoicingDecider);
+    return { documents: existing(state.documents), issued: false };
   }
 
   async issue(clusterId: string, month: string) {
@@ -88,7 +71,7 @@ export class InvoicingService {
     const issueDate = this.today(now);
     const saleDate = DateTime.fromJSDate(new Date(monthBounds(month).end.getTime() - 1), { zone: 'Europe/Warsaw' }).toISODate()!;
     const input = { clusterId, month, issueDate, issuedAt: now.toISOString(), saleDate, cluster: state.profile!, members: state.members, agreement, statements: closed.statements, newId: randomUUID };
-    const result = await this.append(clusterId, (s) => decideIssue(input, s), (s) => s.documents.filter((d) => d.month === month && d.kind !== 'correction'));
+    const result = await this.append(clusterId, { type: 'IssueMonth', input }, (documents) => documents.filter((d) => d.month === month && d.kind !== 'correction'));
     return { month, ...result };
   }
 
@@ -127,11 +110,9 @@ export class InvoicingService {
     const saleDate = DateTime.fromJSDate(new Date(monthBounds(month).end.getTime() - 1), { zone: 'Europe/Warsaw' }).toISODate()!;
     // a month's documents may sit in last year's stream (December's, corrected in January)
     const year = issueDate.slice(0, 4);
-    const earlier = (await loadStream(this.store, invoicingStreamId(clusterId, String(Number(year) - 1)), decider)).state.documents.filter((d) => d.month === month);
-    const result = await this.append(clusterId, (s) => {
-      const latest = [...earlier, ...s.documents.filter((d) => d.month === month)];
-      return latest.length === 0 ? [] : decideCorrections({ clusterId, month, issueDate, issuedAt: instant.toISOString(), saleDate, cluster: state.profile!, members: state.members, agreement, statements: now, newId: randomUUID, reason, latest }, s);
-    }, () => []);
+    const earlier = (await loadStream(this.store, invoicingStreamId(clusterId, String(Number(year) - 1)), invoicingDecider)).state.documents.filter((d) => d.month === month);
+    const input = { clusterId, month, issueDate, issuedAt: instant.toISOString(), saleDate, cluster: state.profile!, members: state.members, agreement, statements: now, newId: randomUUID };
+    const result = await this.append(clusterId, { type: 'IssueCorrections', input, reason, earlier }, () => []);
     return { month, issued: result.issued, documents: result.documents };
   }
 
@@ -159,22 +140,5 @@ export class InvoicingService {
   async ledger(clusterId: string, month?: string) {
     const documents = (await this.documents(clusterId)).filter((d) => month === undefined || d.month === month);
     return { month: month ?? null, ...balances(documents.map(postingFor)) };
-  }
-}
-
-/** Renders and validates every FA(3) document of a set; the first that fails answers 422 with the schema's findings. */
-export function assertValidFa3(documents: InvoiceDocument[]): void {
-  for (const document of documents.filter(isFa3Document)) {
-    let xml: string;
-    try {
-      xml = renderFa3(document, { correctedKsefNumber: null });
-    } catch (error) {
-      throw new ProblemException(problem(422, `${document.number} could not be written as FA(3): ${error instanceof Error ? error.message : String(error)}`));
-    }
-    const result = fa3Schema().validate(xml);
-    if (!result.valid) {
-      const errors = result.errors.map((e) => ({ field: e.element ?? 'Faktura', reason: e.reason, line: e.line, document: document.number }));
-      throw new ProblemException(problem(422, `${document.number} (${document.kind}, member ${document.memberId}) would not be a valid FA(3) e-invoice, so nothing was issued: ${errors.map((e) => `${e.field}: ${e.reason}`).join('; ')}`, errors));
-    }
   }
 }
