@@ -8,6 +8,7 @@ import type { ProjectionRunner } from '../projections/projection-runner.js';
 import { evolveMeterStream, legacyMeterStreamId, METER_EVENT_SCHEMA_VERSION, type MeterDay, type MeterEvent, type MeterStreamState, meterStreamId } from './domain/meter-stream.js';
 import { type DayValues, planDay, type ReadingError, type ReadingsBatch } from './domain/readings-batch.js';
 import { FaultTally } from './domain/error-summary.js';
+import { withConflictRetry } from '../common/retry-policy.js';
 
 export interface ImportReport {
   linesRead: number;
@@ -124,16 +125,11 @@ export class MeteringRecorder {
       for (const event of plan.events) counts[event.type === 'MeterReadingsCorrected' ? 'corrected' : 'new'] += event.data.importWh.length;
       if (lastPosition === null || this.store.isAtOrAfter(result.lastGlobalPosition, lastPosition)) lastPosition = result.lastGlobalPosition;
     };
-    for (let attempt = 1; plans.length > 0; attempt++) {
-      try {
-        await this.append(plans, noteAppended);
-        break;
-      } catch (error) {
-        if (!(error instanceof WrongExpectedVersionError) || attempt >= 3) throw error;
-        // another import wrote to one of these PPE-days meanwhile: plan again on fresh streams
-        ({ plans } = await plan());
-      }
-    }
+    await withConflictRetry(async (attempt) => {
+      // another import wrote to one of these PPE-days meanwhile: plan again on fresh streams
+      if (attempt > 1) ({ plans } = await plan());
+      if (plans.length > 0) await this.append(plans, noteAppended);
+    });
     counts.unchanged = batch.uniqueCount - counts.new - counts.corrected;
     if (lastPosition !== null) await this.runner.waitFor(lastPosition, 60_000);
     return {

@@ -21,6 +21,7 @@ import {
 import { eventHashOfCanonical, GENESIS_HASH } from '../hash-chain.js';
 import { canonicalJson } from '../../shared/canonical-json.js';
 import { eventMetadata } from '../metadata.js';
+import { conflictRetries, pauseBeforeRetry } from '../../common/retry-policy.js';
 
 const CHANNEL = 'klaster_events';
 const COLUMNS = `global_position, transaction_id::text AS transaction_text, event_id, stream_id, stream_position,
@@ -98,8 +99,14 @@ export class PostgresEventStore implements EventStore {
     // Read the head, then one statement that locks, checks and inserts
     // (migrations/008_append_without_probe.sql). The head is known without a read for a new
     // stream, or when this process made the expected version itself; the statement checks
-    // it either way. A head that moved in between is retried for 'any'.
+    // it either way. A head that moved in between is retried for 'any', on the one policy
+    // (src/common/retry-policy.ts): a bounded number of times, then a conflict like any other.
     for (let attempt = 0; ; attempt++) {
+      const retryAny = async () => {
+        if (expectedVersion !== 'any' || attempt >= conflictRetries) return false;
+        await pauseBeforeRetry(attempt + 1);
+        return true;
+      };
       const known = attempt > 0 ? undefined : expectedVersion === 'no_stream' ? { position: -1, hash: GENESIS_HASH }
         : typeof expectedVersion === 'number' && this.heads.get(streamId)?.position === expectedVersion ? this.heads.get(streamId) : undefined;
       const head = known ? { rows: known.position < 0 ? [] : [{ stream_position: known.position, hash: known.hash }] }
@@ -133,7 +140,7 @@ export class PostgresEventStore implements EventStore {
         if (code === '23505' && constraint === 'events_stream_id_stream_position_key') {
           // a batch append (appendMany takes no lock) took the position between check and insert
           this.heads.delete(streamId);
-          if (expectedVersion === 'any') continue;
+          if (await retryAny()) continue;
           throw this.uniqueViolation(error, streamId, expectedVersion, ids);
         }
         // The unique index refused an event id already stored: a repeat, or a conflict.
@@ -148,7 +155,7 @@ export class PostgresEventStore implements EventStore {
         // the head moved: perhaps by this very append, made before and repeated now
         const stored = await this.pool.query('SELECT 1 FROM events WHERE event_id = ANY($1::uuid[]) LIMIT 1', [ids]);
         if (stored.rows.length > 0) return this.repeatOrConflict(streamId, ids);
-        if (expectedVersion === 'any') continue;
+        if (await retryAny()) continue;
         throw new WrongExpectedVersionError(streamId, expectedVersion, actualVersion);
       }
       const last = rows.reduce((a, b) => (b.global_position > a.global_position ? b : a));
