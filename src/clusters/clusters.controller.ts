@@ -1,12 +1,18 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DateTime } from 'luxon';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
 import { CLUSTER_READERS, type Principal, Roles } from '../auth/roles.decorator.js';
+import { ApiReadProblems, ApiWriteProblems } from '../common/openapi.js';
 import { notFound } from '../common/problem.js';
 import {
   AdmitMemberDto, AgreementVersionDto, DecommissionDto, PartyDto, ReassignmentDto, RegisterClusterDto, RegisterMeteringPointDto, WithdrawalDto,
 } from './clusters.dto.js';
+import {
+  AgreementAmendedResponse, AgreementVersionListResponse, ClusterListResponse, ClusterRegisteredResponse, ClusterResponse, ComplianceResponse, CoordinatorChangedResponse,
+  DecommissioningResponse, MemberAdmittedResponse, MemberListResponse, MemberResponse, MeteringPointListResponse, MeteringPointRegisteredResponse, MeteringPointResponse,
+  ReassignmentResponse, WithdrawalResponse,
+} from './clusters.responses.js';
 import { ClustersService } from './clusters.service.js';
 import { type Allocation, type ClusterState, complianceWarnings, type Member, type MeteringPoint } from './registry/registry.js';
 import { normalisePpeCode } from '../shared/ppe-code.js';
@@ -36,6 +42,8 @@ export class ClustersController {
 
   @Post()
   @Roles('admin')
+  @ApiCreatedResponse({ type: ClusterRegisteredResponse })
+  @ApiWriteProblems()
   async register(@Body() body: RegisterClusterDto) {
     const clusterId = this.clusters.newId();
     const { events, streamVersion } = await this.clusters.execute(clusterId, { type: 'RegisterCluster', clusterId, ...body });
@@ -45,6 +53,8 @@ export class ClustersController {
   @Put(':clusterId/coordinator')
   @Roles('admin')
   @ApiOperation({ summary: "Change the coordinator's name, NIP or address; later invoices show them" })
+  @ApiOkResponse({ type: CoordinatorChangedResponse })
+  @ApiWriteProblems()
   async changeCoordinator(@Param('clusterId') clusterId: string, @Body() body: PartyDto) {
     const { events, streamVersion } = await this.clusters.execute(clusterId, { type: 'ChangeCoordinator', coordinator: body });
     return { ...events[0].data, streamVersion };
@@ -52,6 +62,8 @@ export class ClustersController {
 
   @Get()
   @Roles('admin', 'coordinator', 'auditor', 'member')
+  @ApiOkResponse({ type: ClusterListResponse })
+  @ApiReadProblems()
   async list(@CurrentPrincipal() principal: Principal) {
     const rows = await this.clusters.list(principal.role === 'admin' ? undefined : [principal.clusterId ?? '']);
     return { items: rows.map(({ state }) => state.profile) };
@@ -59,6 +71,8 @@ export class ClustersController {
 
   @Get(':clusterId')
   @Roles('admin', 'coordinator', 'auditor', 'member')
+  @ApiOkResponse({ type: ClusterResponse })
+  @ApiReadProblems()
   async get(@Param('clusterId') clusterId: string) {
     const state = await this.clusters.state(clusterId);
     const latest = state.agreements[state.agreements.length - 1] ?? null;
@@ -72,12 +86,16 @@ export class ClustersController {
 
   @Get(':clusterId/compliance')
   @Roles(...CLUSTER_READERS)
+  @ApiOkResponse({ type: ComplianceResponse })
+  @ApiReadProblems()
   async compliance(@Param('clusterId') clusterId: string) {
     return { warnings: complianceWarnings(await this.clusters.state(clusterId), today()) };
   }
 
   @Post(':clusterId/members')
   @Roles('coordinator')
+  @ApiCreatedResponse({ type: MemberAdmittedResponse })
+  @ApiWriteProblems()
   async admit(@Param('clusterId') clusterId: string, @Body() body: AdmitMemberDto) {
     const memberId = this.clusters.newId();
     const { events, streamVersion } = await this.clusters.execute(clusterId, { type: 'AdmitMember', memberId, ...body });
@@ -86,6 +104,8 @@ export class ClustersController {
 
   @Get(':clusterId/members')
   @Roles(...CLUSTER_READERS, 'member')
+  @ApiOkResponse({ type: MemberListResponse })
+  @ApiReadProblems()
   async members(@Param('clusterId') clusterId: string, @CurrentPrincipal() principal: Principal) {
     const state = await this.clusters.state(clusterId);
     const members = Object.values(state.members).filter((m) => principal.role !== 'member' || m.memberId === principal.memberId);
@@ -94,6 +114,8 @@ export class ClustersController {
 
   @Get(':clusterId/members/:memberId')
   @Roles(...CLUSTER_READERS, 'member')
+  @ApiOkResponse({ type: MemberResponse })
+  @ApiReadProblems()
   async member(@Param('clusterId') clusterId: string, @Param('memberId') memberId: string) {
     const member = (await this.clusters.state(clusterId)).members[memberId];
     if (!member) throw notFound('The member was not found');
@@ -103,6 +125,8 @@ export class ClustersController {
   @Post(':clusterId/members/:memberId/withdrawal')
   @HttpCode(200)
   @Roles('coordinator')
+  @ApiOkResponse({ type: WithdrawalResponse })
+  @ApiWriteProblems()
   async withdraw(@Param('clusterId') clusterId: string, @Param('memberId') memberId: string, @Body() body: WithdrawalDto) {
     const { streamVersion } = await this.clusters.execute(clusterId, { type: 'WithdrawMember', memberId, effectiveOn: body.effectiveOn });
     return { memberId, effectiveOn: body.effectiveOn, streamVersion };
@@ -110,6 +134,8 @@ export class ClustersController {
 
   @Post(':clusterId/metering-points')
   @Roles('coordinator')
+  @ApiCreatedResponse({ type: MeteringPointRegisteredResponse })
+  @ApiWriteProblems()
   async registerPoint(@Param('clusterId') clusterId: string, @Body() body: RegisterMeteringPointDto) {
     const { events, streamVersion } = await this.clusters.execute(clusterId, { type: 'RegisterMeteringPoint', ...body });
     const data = events[0].data as { ppeCode: string; capacityW: number | null };
@@ -119,6 +145,8 @@ export class ClustersController {
 
   @Get(':clusterId/metering-points')
   @Roles(...CLUSTER_READERS, 'member')
+  @ApiOkResponse({ type: MeteringPointListResponse })
+  @ApiReadProblems()
   async points(@Param('clusterId') clusterId: string, @CurrentPrincipal() principal: Principal) {
     const state = await this.clusters.state(clusterId);
     const points = Object.values(state.points)
@@ -129,6 +157,8 @@ export class ClustersController {
 
   @Get(':clusterId/metering-points/:ppeCode')
   @Roles(...CLUSTER_READERS, 'member')
+  @ApiOkResponse({ type: MeteringPointResponse })
+  @ApiReadProblems()
   async point(@Param('clusterId') clusterId: string, @Param('ppeCode') ppeCode: string, @CurrentPrincipal() principal: Principal) {
     const state = await this.clusters.state(clusterId);
     const point = state.points[normalisePpeCode(ppeCode)];
@@ -139,6 +169,8 @@ export class ClustersController {
   @Post(':clusterId/metering-points/:ppeCode/reassignment')
   @HttpCode(200)
   @Roles('coordinator')
+  @ApiOkResponse({ type: ReassignmentResponse })
+  @ApiWriteProblems()
   async reassign(@Param('clusterId') clusterId: string, @Param('ppeCode') ppeCode: string, @Body() body: ReassignmentDto) {
     const { events, streamVersion } = await this.clusters.execute(clusterId, { type: 'ReassignMeteringPoint', ppeCode, ...body });
     return { ...events[0].data, streamVersion };
@@ -147,6 +179,8 @@ export class ClustersController {
   @Post(':clusterId/metering-points/:ppeCode/decommissioning')
   @HttpCode(200)
   @Roles('coordinator')
+  @ApiOkResponse({ type: DecommissioningResponse })
+  @ApiWriteProblems()
   async decommission(@Param('clusterId') clusterId: string, @Param('ppeCode') ppeCode: string, @Body() body: DecommissionDto) {
     const { events, streamVersion } = await this.clusters.execute(clusterId, { type: 'DecommissionMeteringPoint', ppeCode, ...body });
     return { ...events[0].data, streamVersion };
@@ -154,6 +188,8 @@ export class ClustersController {
 
   @Post(':clusterId/agreement-versions')
   @Roles('coordinator')
+  @ApiCreatedResponse({ type: AgreementAmendedResponse })
+  @ApiWriteProblems()
   async amend(@Param('clusterId') clusterId: string, @Body() body: AgreementVersionDto) {
     const { supersedesVersion, ...terms } = body;
     const { events, streamVersion } = await this.clusters.amendAgreement(clusterId, {
@@ -164,6 +200,8 @@ export class ClustersController {
 
   @Get(':clusterId/agreement-versions')
   @Roles(...CLUSTER_READERS, 'member')
+  @ApiOkResponse({ type: AgreementVersionListResponse })
+  @ApiReadProblems()
   async agreements(@Param('clusterId') clusterId: string) {
     return { items: await this.clusters.agreementVersions(clusterId) };
   }
