@@ -14,7 +14,9 @@ import {
   ReassignmentResponse, WithdrawalResponse,
 } from './clusters.responses.js';
 import { ClustersService } from './clusters.service.js';
-import { type Allocation, type ClusterState, complianceWarnings, type Member, type MeteringPoint } from './registry/registry.js';
+import {
+  type Allocation, type ClusterEvent, type ClusterState, complianceWarnings, currentAssignment, type Member, type MeteringPoint,
+} from './registry/registry.js';
 import { normalisePpeCode } from '../shared/ppe-code.js';
 
 function memberView(member: Member) {
@@ -22,7 +24,7 @@ function memberView(member: Member) {
 }
 
 function pointView(state: ClusterState, point: MeteringPoint) {
-  const current = point.assignments[point.assignments.length - 1];
+  const current = currentAssignment(point);
   return {
     ppeCode: point.ppeCode, memberId: current.memberId, role: point.role, carrier: point.carrier, source: point.source,
     capacityKw: point.capacityW === null ? null : point.capacityW / 1000, validFrom: point.validFrom, decommissionedFrom: point.decommissionedFrom,
@@ -31,7 +33,16 @@ function pointView(state: ClusterState, point: MeteringPoint) {
 }
 
 function today(): string {
-  return DateTime.now().setZone('Europe/Warsaw').toISODate()!;
+  const date = DateTime.now().setZone('Europe/Warsaw').toISODate();
+  if (date === null) throw new Error('The Warsaw calendar date of now is not valid');
+  return date;
+}
+
+/** The event a registry command recorded: decide answers each of these commands with exactly one, of this type. */
+function recorded<T extends ClusterEvent['type']>(events: ClusterEvent[], type: T): Extract<ClusterEvent, { type: T }> {
+  const [event] = events;
+  if (events.length !== 1 || event?.type !== type) throw new Error(`Expected one ${type} event, the decider answered ${events.map((e) => e.type).join(', ') || 'none'}`);
+  return event as Extract<ClusterEvent, { type: T }>;
 }
 
 @ApiTags('registry')
@@ -46,8 +57,11 @@ export class ClustersController {
   @ApiWriteProblems()
   async register(@Body() body: RegisterClusterDto) {
     const clusterId = this.clusters.newId();
-    const { events, streamVersion } = await this.clusters.execute(clusterId, { type: 'RegisterCluster', clusterId, ...body });
-    return { ...events[0].data, clusterId, streamVersion };
+    const { events, streamVersion } = await this.clusters.execute(clusterId, {
+      type: 'RegisterCluster', clusterId, name: body.name, coordinator: body.coordinator, distributionSystemOperator: body.distributionSystemOperator, area: body.area,
+      ureRegisterEntry: body.ureRegisterEntry,
+    });
+    return { ...recorded(events, 'ClusterRegistered').data, clusterId, streamVersion };
   }
 
   @Put(':clusterId/coordinator')
@@ -57,7 +71,7 @@ export class ClustersController {
   @ApiWriteProblems()
   async changeCoordinator(@Param('clusterId') clusterId: string, @Body() body: PartyDto) {
     const { events, streamVersion } = await this.clusters.execute(clusterId, { type: 'ChangeCoordinator', coordinator: body });
-    return { ...events[0].data, streamVersion };
+    return { ...recorded(events, 'CoordinatorChanged').data, streamVersion };
   }
 
   @Get()
@@ -98,8 +112,11 @@ export class ClustersController {
   @ApiWriteProblems()
   async admit(@Param('clusterId') clusterId: string, @Body() body: AdmitMemberDto) {
     const memberId = this.clusters.newId();
-    const { events, streamVersion } = await this.clusters.execute(clusterId, { type: 'AdmitMember', memberId, ...body });
-    return { ...events[0].data, memberId, streamVersion };
+    const { events, streamVersion } = await this.clusters.execute(clusterId, {
+      type: 'AdmitMember', memberId, kind: body.kind, legalName: body.legalName, nip: body.nip, address: body.address, invoiceEmail: body.invoiceEmail, vatPayer: body.vatPayer,
+      selfBillingConsent: body.selfBillingConsent, admittedOn: body.admittedOn, jstUnit: body.jstUnit,
+    });
+    return { ...recorded(events, 'MemberAdmitted').data, memberId, streamVersion };
   }
 
   @Get(':clusterId/members')
@@ -137,9 +154,11 @@ export class ClustersController {
   @ApiCreatedResponse({ type: MeteringPointRegisteredResponse })
   @ApiWriteProblems()
   async registerPoint(@Param('clusterId') clusterId: string, @Body() body: RegisterMeteringPointDto) {
-    const { events, streamVersion } = await this.clusters.execute(clusterId, { type: 'RegisterMeteringPoint', ...body });
-    const data = events[0].data as { ppeCode: string; capacityW: number | null };
-    const { capacityW, ...rest } = data;
+    const { events, streamVersion } = await this.clusters.execute(clusterId, {
+      type: 'RegisterMeteringPoint', ppeCode: body.ppeCode, memberId: body.memberId, role: body.role, carrier: body.carrier, source: body.source, capacityKw: body.capacityKw,
+      validFrom: body.validFrom,
+    });
+    const { capacityW, ...rest } = recorded(events, 'MeteringPointRegistered').data;
     return { ...rest, capacityKw: capacityW === null ? null : capacityW / 1000, streamVersion };
   }
 
@@ -172,8 +191,8 @@ export class ClustersController {
   @ApiOkResponse({ type: ReassignmentResponse })
   @ApiWriteProblems()
   async reassign(@Param('clusterId') clusterId: string, @Param('ppeCode') ppeCode: string, @Body() body: ReassignmentDto) {
-    const { events, streamVersion } = await this.clusters.execute(clusterId, { type: 'ReassignMeteringPoint', ppeCode, ...body });
-    return { ...events[0].data, streamVersion };
+    const { events, streamVersion } = await this.clusters.execute(clusterId, { type: 'ReassignMeteringPoint', ppeCode, memberId: body.memberId, effectiveFrom: body.effectiveFrom });
+    return { ...recorded(events, 'MeteringPointReassigned').data, streamVersion };
   }
 
   @Post(':clusterId/metering-points/:ppeCode/decommissioning')
@@ -182,8 +201,8 @@ export class ClustersController {
   @ApiOkResponse({ type: DecommissioningResponse })
   @ApiWriteProblems()
   async decommission(@Param('clusterId') clusterId: string, @Param('ppeCode') ppeCode: string, @Body() body: DecommissionDto) {
-    const { events, streamVersion } = await this.clusters.execute(clusterId, { type: 'DecommissionMeteringPoint', ppeCode, ...body });
-    return { ...events[0].data, streamVersion };
+    const { events, streamVersion } = await this.clusters.execute(clusterId, { type: 'DecommissionMeteringPoint', ppeCode, effectiveFrom: body.effectiveFrom });
+    return { ...recorded(events, 'MeteringPointDecommissioned').data, streamVersion };
   }
 
   @Post(':clusterId/agreement-versions')
@@ -191,11 +210,14 @@ export class ClustersController {
   @ApiCreatedResponse({ type: AgreementAmendedResponse })
   @ApiWriteProblems()
   async amend(@Param('clusterId') clusterId: string, @Body() body: AgreementVersionDto) {
-    const { supersedesVersion, ...terms } = body;
     const { events, streamVersion } = await this.clusters.amendAgreement(clusterId, {
-      ...terms, allocation: body.allocation as Allocation, thresholds: body.thresholds ? { ...body.thresholds } : {},
-    }, supersedesVersion);
-    return { ...events[0].data, streamVersion };
+      effectiveFrom: body.effectiveFrom, intervalMinutes: body.intervalMinutes, ownNetting: body.ownNetting, allocation: body.allocation as Allocation,
+      internalPriceGroszePerMwh: body.internalPriceGroszePerMwh, referenceGridPriceGroszePerMwh: body.referenceGridPriceGroszePerMwh,
+      feeGroszePerMwhReceived: body.feeGroszePerMwhReceived, feeGroszePerMwhSupplied: body.feeGroszePerMwhSupplied, monthlyFeeGroszePerMember: body.monthlyFeeGroszePerMember,
+      vatRateBp: body.vatRateBp, invoiceSeries: body.invoiceSeries, paymentTermDays: body.paymentTermDays,
+      thresholds: body.thresholds ? { selfSufficiencyBp: body.thresholds.selfSufficiencyBp, renewableShareBp: body.thresholds.renewableShareBp } : {},
+    }, body.supersedesVersion);
+    return { ...recorded(events, 'AgreementAmended').data, streamVersion };
   }
 
   @Get(':clusterId/agreement-versions')
