@@ -1,14 +1,22 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DateTime } from 'luxon';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
 import { CLUSTER_READERS, type Principal, Roles } from '../auth/roles.decorator.js';
+import { ApiReadProblems, ApiWriteProblems } from '../common/openapi.js';
 import { notFound } from '../common/problem.js';
 import {
   AdmitMemberDto, AgreementVersionDto, DecommissionDto, PartyDto, ReassignmentDto, RegisterClusterDto, RegisterMeteringPointDto, WithdrawalDto,
 } from './clusters.dto.js';
+import {
+  AgreementAmendedResponse, AgreementVersionListResponse, ClusterListResponse, ClusterRegisteredResponse, ClusterResponse, ComplianceResponse, CoordinatorChangedResponse,
+  DecommissioningResponse, MemberAdmittedResponse, MemberListResponse, MemberResponse, MeteringPointListResponse, MeteringPointRegisteredResponse, MeteringPointResponse,
+  ReassignmentResponse, WithdrawalResponse,
+} from './clusters.responses.js';
 import { ClustersService } from './clusters.service.js';
-import { type Allocation, type ClusterState, complianceWarnings, type Member, type MeteringPoint } from './registry/registry.js';
+import {
+  type Allocation, type ClusterEvent, type ClusterState, complianceWarnings, currentAssignment, type Member, type MeteringPoint,
+} from './registry/registry.js';
 import { normalisePpeCode } from '../shared/ppe-code.js';
 
 function memberView(member: Member) {
@@ -16,7 +24,7 @@ function memberView(member: Member) {
 }
 
 function pointView(state: ClusterState, point: MeteringPoint) {
-  const current = point.assignments[point.assignments.length - 1];
+  const current = currentAssignment(point);
   return {
     ppeCode: point.ppeCode, memberId: current.memberId, role: point.role, carrier: point.carrier, source: point.source,
     capacityKw: point.capacityW === null ? null : point.capacityW / 1000, validFrom: point.validFrom, decommissionedFrom: point.decommissionedFrom,
@@ -25,7 +33,16 @@ function pointView(state: ClusterState, point: MeteringPoint) {
 }
 
 function today(): string {
-  return DateTime.now().setZone('Europe/Warsaw').toISODate()!;
+  const date = DateTime.now().setZone('Europe/Warsaw').toISODate();
+  if (date === null) throw new Error('The Warsaw calendar date of now is not valid');
+  return date;
+}
+
+/** The event a registry command recorded: decide answers each of these commands with exactly one, of this type. */
+function recorded<T extends ClusterEvent['type']>(events: ClusterEvent[], type: T): Extract<ClusterEvent, { type: T }> {
+  const [event] = events;
+  if (events.length !== 1 || event?.type !== type) throw new Error(`Expected one ${type} event, the decider answered ${events.map((e) => e.type).join(', ') || 'none'}`);
+  return event as Extract<ClusterEvent, { type: T }>;
 }
 
 @ApiTags('registry')
@@ -36,22 +53,31 @@ export class ClustersController {
 
   @Post()
   @Roles('admin')
+  @ApiCreatedResponse({ type: ClusterRegisteredResponse })
+  @ApiWriteProblems()
   async register(@Body() body: RegisterClusterDto) {
     const clusterId = this.clusters.newId();
-    const { events, streamVersion } = await this.clusters.execute(clusterId, { type: 'RegisterCluster', clusterId, ...body });
-    return { ...events[0].data, clusterId, streamVersion };
+    const { events, streamVersion } = await this.clusters.execute(clusterId, {
+      type: 'RegisterCluster', clusterId, name: body.name, coordinator: body.coordinator, distributionSystemOperator: body.distributionSystemOperator, area: body.area,
+      ureRegisterEntry: body.ureRegisterEntry,
+    });
+    return { ...recorded(events, 'ClusterRegistered').data, clusterId, streamVersion };
   }
 
   @Put(':clusterId/coordinator')
   @Roles('admin')
   @ApiOperation({ summary: "Change the coordinator's name, NIP or address; later invoices show them" })
+  @ApiOkResponse({ type: CoordinatorChangedResponse })
+  @ApiWriteProblems()
   async changeCoordinator(@Param('clusterId') clusterId: string, @Body() body: PartyDto) {
     const { events, streamVersion } = await this.clusters.execute(clusterId, { type: 'ChangeCoordinator', coordinator: body });
-    return { ...events[0].data, streamVersion };
+    return { ...recorded(events, 'CoordinatorChanged').data, streamVersion };
   }
 
   @Get()
   @Roles('admin', 'coordinator', 'auditor', 'member')
+  @ApiOkResponse({ type: ClusterListResponse })
+  @ApiReadProblems()
   async list(@CurrentPrincipal() principal: Principal) {
     const rows = await this.clusters.list(principal.role === 'admin' ? undefined : [principal.clusterId ?? '']);
     return { items: rows.map(({ state }) => state.profile) };
@@ -59,6 +85,8 @@ export class ClustersController {
 
   @Get(':clusterId')
   @Roles('admin', 'coordinator', 'auditor', 'member')
+  @ApiOkResponse({ type: ClusterResponse })
+  @ApiReadProblems()
   async get(@Param('clusterId') clusterId: string) {
     const state = await this.clusters.state(clusterId);
     const latest = state.agreements[state.agreements.length - 1] ?? null;
@@ -72,20 +100,29 @@ export class ClustersController {
 
   @Get(':clusterId/compliance')
   @Roles(...CLUSTER_READERS)
+  @ApiOkResponse({ type: ComplianceResponse })
+  @ApiReadProblems()
   async compliance(@Param('clusterId') clusterId: string) {
     return { warnings: complianceWarnings(await this.clusters.state(clusterId), today()) };
   }
 
   @Post(':clusterId/members')
   @Roles('coordinator')
+  @ApiCreatedResponse({ type: MemberAdmittedResponse })
+  @ApiWriteProblems()
   async admit(@Param('clusterId') clusterId: string, @Body() body: AdmitMemberDto) {
     const memberId = this.clusters.newId();
-    const { events, streamVersion } = await this.clusters.execute(clusterId, { type: 'AdmitMember', memberId, ...body });
-    return { ...events[0].data, memberId, streamVersion };
+    const { events, streamVersion } = await this.clusters.execute(clusterId, {
+      type: 'AdmitMember', memberId, kind: body.kind, legalName: body.legalName, nip: body.nip, address: body.address, invoiceEmail: body.invoiceEmail, vatPayer: body.vatPayer,
+      selfBillingConsent: body.selfBillingConsent, admittedOn: body.admittedOn, jstUnit: body.jstUnit,
+    });
+    return { ...recorded(events, 'MemberAdmitted').data, memberId, streamVersion };
   }
 
   @Get(':clusterId/members')
   @Roles(...CLUSTER_READERS, 'member')
+  @ApiOkResponse({ type: MemberListResponse })
+  @ApiReadProblems()
   async members(@Param('clusterId') clusterId: string, @CurrentPrincipal() principal: Principal) {
     const state = await this.clusters.state(clusterId);
     const members = Object.values(state.members).filter((m) => principal.role !== 'member' || m.memberId === principal.memberId);
@@ -94,6 +131,8 @@ export class ClustersController {
 
   @Get(':clusterId/members/:memberId')
   @Roles(...CLUSTER_READERS, 'member')
+  @ApiOkResponse({ type: MemberResponse })
+  @ApiReadProblems()
   async member(@Param('clusterId') clusterId: string, @Param('memberId') memberId: string) {
     const member = (await this.clusters.state(clusterId)).members[memberId];
     if (!member) throw notFound('The member was not found');
@@ -103,6 +142,8 @@ export class ClustersController {
   @Post(':clusterId/members/:memberId/withdrawal')
   @HttpCode(200)
   @Roles('coordinator')
+  @ApiOkResponse({ type: WithdrawalResponse })
+  @ApiWriteProblems()
   async withdraw(@Param('clusterId') clusterId: string, @Param('memberId') memberId: string, @Body() body: WithdrawalDto) {
     const { streamVersion } = await this.clusters.execute(clusterId, { type: 'WithdrawMember', memberId, effectiveOn: body.effectiveOn });
     return { memberId, effectiveOn: body.effectiveOn, streamVersion };
@@ -110,15 +151,21 @@ export class ClustersController {
 
   @Post(':clusterId/metering-points')
   @Roles('coordinator')
+  @ApiCreatedResponse({ type: MeteringPointRegisteredResponse })
+  @ApiWriteProblems()
   async registerPoint(@Param('clusterId') clusterId: string, @Body() body: RegisterMeteringPointDto) {
-    const { events, streamVersion } = await this.clusters.execute(clusterId, { type: 'RegisterMeteringPoint', ...body });
-    const data = events[0].data as { ppeCode: string; capacityW: number | null };
-    const { capacityW, ...rest } = data;
+    const { events, streamVersion } = await this.clusters.execute(clusterId, {
+      type: 'RegisterMeteringPoint', ppeCode: body.ppeCode, memberId: body.memberId, role: body.role, carrier: body.carrier, source: body.source, capacityKw: body.capacityKw,
+      validFrom: body.validFrom,
+    });
+    const { capacityW, ...rest } = recorded(events, 'MeteringPointRegistered').data;
     return { ...rest, capacityKw: capacityW === null ? null : capacityW / 1000, streamVersion };
   }
 
   @Get(':clusterId/metering-points')
   @Roles(...CLUSTER_READERS, 'member')
+  @ApiOkResponse({ type: MeteringPointListResponse })
+  @ApiReadProblems()
   async points(@Param('clusterId') clusterId: string, @CurrentPrincipal() principal: Principal) {
     const state = await this.clusters.state(clusterId);
     const points = Object.values(state.points)
@@ -129,6 +176,8 @@ export class ClustersController {
 
   @Get(':clusterId/metering-points/:ppeCode')
   @Roles(...CLUSTER_READERS, 'member')
+  @ApiOkResponse({ type: MeteringPointResponse })
+  @ApiReadProblems()
   async point(@Param('clusterId') clusterId: string, @Param('ppeCode') ppeCode: string, @CurrentPrincipal() principal: Principal) {
     const state = await this.clusters.state(clusterId);
     const point = state.points[normalisePpeCode(ppeCode)];
@@ -139,31 +188,42 @@ export class ClustersController {
   @Post(':clusterId/metering-points/:ppeCode/reassignment')
   @HttpCode(200)
   @Roles('coordinator')
+  @ApiOkResponse({ type: ReassignmentResponse })
+  @ApiWriteProblems()
   async reassign(@Param('clusterId') clusterId: string, @Param('ppeCode') ppeCode: string, @Body() body: ReassignmentDto) {
-    const { events, streamVersion } = await this.clusters.execute(clusterId, { type: 'ReassignMeteringPoint', ppeCode, ...body });
-    return { ...events[0].data, streamVersion };
+    const { events, streamVersion } = await this.clusters.execute(clusterId, { type: 'ReassignMeteringPoint', ppeCode, memberId: body.memberId, effectiveFrom: body.effectiveFrom });
+    return { ...recorded(events, 'MeteringPointReassigned').data, streamVersion };
   }
 
   @Post(':clusterId/metering-points/:ppeCode/decommissioning')
   @HttpCode(200)
   @Roles('coordinator')
+  @ApiOkResponse({ type: DecommissioningResponse })
+  @ApiWriteProblems()
   async decommission(@Param('clusterId') clusterId: string, @Param('ppeCode') ppeCode: string, @Body() body: DecommissionDto) {
-    const { events, streamVersion } = await this.clusters.execute(clusterId, { type: 'DecommissionMeteringPoint', ppeCode, ...body });
-    return { ...events[0].data, streamVersion };
+    const { events, streamVersion } = await this.clusters.execute(clusterId, { type: 'DecommissionMeteringPoint', ppeCode, effectiveFrom: body.effectiveFrom });
+    return { ...recorded(events, 'MeteringPointDecommissioned').data, streamVersion };
   }
 
   @Post(':clusterId/agreement-versions')
   @Roles('coordinator')
+  @ApiCreatedResponse({ type: AgreementAmendedResponse })
+  @ApiWriteProblems()
   async amend(@Param('clusterId') clusterId: string, @Body() body: AgreementVersionDto) {
-    const { supersedesVersion, ...terms } = body;
     const { events, streamVersion } = await this.clusters.amendAgreement(clusterId, {
-      ...terms, allocation: body.allocation as Allocation, thresholds: body.thresholds ? { ...body.thresholds } : {},
-    }, supersedesVersion);
-    return { ...events[0].data, streamVersion };
+      effectiveFrom: body.effectiveFrom, intervalMinutes: body.intervalMinutes, ownNetting: body.ownNetting, allocation: body.allocation as Allocation,
+      internalPriceGroszePerMwh: body.internalPriceGroszePerMwh, referenceGridPriceGroszePerMwh: body.referenceGridPriceGroszePerMwh,
+      feeGroszePerMwhReceived: body.feeGroszePerMwhReceived, feeGroszePerMwhSupplied: body.feeGroszePerMwhSupplied, monthlyFeeGroszePerMember: body.monthlyFeeGroszePerMember,
+      vatRateBp: body.vatRateBp, invoiceSeries: body.invoiceSeries, paymentTermDays: body.paymentTermDays,
+      thresholds: body.thresholds ? { selfSufficiencyBp: body.thresholds.selfSufficiencyBp, renewableShareBp: body.thresholds.renewableShareBp } : {},
+    }, body.supersedesVersion);
+    return { ...recorded(events, 'AgreementAmended').data, streamVersion };
   }
 
   @Get(':clusterId/agreement-versions')
   @Roles(...CLUSTER_READERS, 'member')
+  @ApiOkResponse({ type: AgreementVersionListResponse })
+  @ApiReadProblems()
   async agreements(@Param('clusterId') clusterId: string) {
     return { items: await this.clusters.agreementVersions(clusterId) };
   }

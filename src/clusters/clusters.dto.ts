@@ -60,7 +60,7 @@ export class RegisterClusterDto {
 }
 
 export class AdmitMemberDto {
-  @ApiProperty({ enum: MEMBER_KINDS }) @IsIn(MEMBER_KINDS as unknown as string[]) kind!: (typeof MEMBER_KINDS)[number];
+  @ApiProperty({ enum: MEMBER_KINDS }) @IsIn(MEMBER_KINDS) kind!: (typeof MEMBER_KINDS)[number];
   @ApiProperty() @IsString() @Length(1, 300) legalName!: string;
   @ApiPropertyOptional({ description: '10 digits with the official checksum; a household has none' }) @IsOptional() @IsString() @Length(10, 13) nip?: string;
   @ApiProperty() @IsString() @Length(1, 500) address!: string;
@@ -79,9 +79,9 @@ export class WithdrawalDto {
 export class RegisterMeteringPointDto {
   @ApiProperty({ example: 'PL0037580000000001' }) @IsString() @Length(1, 64) ppeCode!: string;
   @ApiProperty() @IsString() @Length(1, 64) memberId!: string;
-  @ApiProperty({ enum: PPE_ROLES }) @IsIn(PPE_ROLES as unknown as string[]) role!: (typeof PPE_ROLES)[number];
-  @ApiProperty({ enum: CARRIERS }) @IsIn(CARRIERS as unknown as string[]) carrier!: (typeof CARRIERS)[number];
-  @ApiPropertyOptional({ enum: SOURCES }) @IsOptional() @IsIn(SOURCES as unknown as string[]) source?: (typeof SOURCES)[number];
+  @ApiProperty({ enum: PPE_ROLES }) @IsIn(PPE_ROLES) role!: (typeof PPE_ROLES)[number];
+  @ApiProperty({ enum: CARRIERS }) @IsIn(CARRIERS) carrier!: (typeof CARRIERS)[number];
+  @ApiPropertyOptional({ enum: SOURCES }) @IsOptional() @IsIn(SOURCES) source?: (typeof SOURCES)[number];
   @ApiPropertyOptional({ description: 'installed capacity in kW, up to 3 decimals' }) @IsOptional() @IsNumber({ maxDecimalPlaces: 3 }) @Min(0) @Max(10_000_000) capacityKw?: number;
   @ApiProperty({ example: '2026-01-01' }) @Matches(DATE, dateMessage) validFrom!: string;
 }

@@ -68,9 +68,10 @@ export class ClustersService {
   }
 
   async list(clusterIds?: string[]): Promise<{ clusterId: string; name: string; state: ClusterState }[]> {
+    type Row = { cluster_id: string; name: string; state: ClusterState };
     const { rows } = clusterIds
-      ? await this.pool.query('SELECT cluster_id, name, state FROM registry_clusters WHERE cluster_id = ANY($1) ORDER BY name, cluster_id', [clusterIds])
-      : await this.pool.query('SELECT cluster_id, name, state FROM registry_clusters ORDER BY name, cluster_id');
+      ? await this.pool.query<Row>('SELECT cluster_id, name, state FROM registry_clusters WHERE cluster_id = ANY($1) ORDER BY name, cluster_id', [clusterIds])
+      : await this.pool.query<Row>('SELECT cluster_id, name, state FROM registry_clusters ORDER BY name, cluster_id');
     return rows.map((r) => ({ clusterId: r.cluster_id, name: r.name, state: r.state }));
   }
 

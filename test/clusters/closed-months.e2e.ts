@@ -5,11 +5,15 @@
 import { AGREEMENT, clusterWithCoordinator, tokenFor } from '../support/fixtures.js';
 import { startTestService, type TestService } from '../support/service.js';
 
+interface Problem { detail: string; errors: { field: string }[] }
+interface Difference { closed: unknown; field: string; live: unknown; memberId: string; replayed: unknown }
+
 let t: TestService;
 let clusterId: string;
 let coordinator: { Authorization: string };
 let auditor: { Authorization: string };
-const ids: Record<string, string> = {};
+// the member ids, filled in by beforeAll
+const ids = { pv: '', home: '', spare: '' };
 const quarter = (day: number, i: number) => new Date(Date.parse('2026-05-01T00:00:00+02:00') + day * 86_400_000 + i * 900_000).toISOString();
 const readingsOf = (day: number, exportWh: number) => Array.from({ length: 96 }, (_, i) => [
   { ppeCode: 'PLPV000001', intervalStart: quarter(day, i), intervalMinutes: 15, importWh: 0, exportWh },
@@ -20,9 +24,9 @@ beforeAll(async () => {
   t = await startTestService();
   ({ clusterId, coordinator } = await clusterWithCoordinator(t));
   auditor = await tokenFor(t, 'auditor', clusterId);
-  for (const key of ['pv', 'home', 'spare']) {
-    ids[key] = (await t.http.post(`/clusters/${clusterId}/members`).set(coordinator)
-      .send({ kind: 'household', legalName: key, address: 'x', invoiceEmail: 'x@example.pl', vatPayer: false, admittedOn: '2026-01-01' }).expect(201)).body.memberId;
+  for (const key of ['pv', 'home', 'spare'] as const) {
+    ids[key] = ((await t.http.post(`/clusters/${clusterId}/members`).set(coordinator)
+      .send({ kind: 'household', legalName: key, address: 'x', invoiceEmail: 'x@example.pl', vatPayer: false, admittedOn: '2026-01-01' }).expect(201)).body as { memberId: string }).memberId;
   }
   await t.http.post(`/clusters/${clusterId}/metering-points`).set(coordinator).send({ ppeCode: 'PLPV000001', memberId: ids.pv, role: 'prosumer', carrier: 'electricity', source: 'pv', validFrom: '2026-01-01' }).expect(201);
   await t.http.post(`/clusters/${clusterId}/metering-points`).set(coordinator).send({ ppeCode: 'PLHOME0001', memberId: ids.home, role: 'consumer', carrier: 'electricity', validFrom: '2026-01-01' }).expect(201);
@@ -35,7 +39,7 @@ afterAll(() => t.stop());
 const member = (admittedOn: string) => ({ kind: 'household', legalName: 'Nowy', address: 'x', invoiceEmail: 'x@example.pl', vatPayer: false, admittedOn });
 
 test('every registry change reaching into a closed month is refused with 409 and records nothing; from June it is accepted', async () => {
-  const events = async () => Number((await t.service.database.pool.query('SELECT count(*) FROM events WHERE stream_id = ANY($1)', [[`cluster-${clusterId}`, `trading-${clusterId}`]])).rows[0].count);
+  const events = async () => Number((await t.service.database.pool.query<{ count: string }>('SELECT count(*) FROM events WHERE stream_id = ANY($1)', [[`cluster-${clusterId}`, `trading-${clusterId}`]])).rows[0]?.count);
   const before = await events();
   const C = `/clusters/${clusterId}`;
   const refused = [
@@ -50,7 +54,7 @@ test('every registry change reaching into a closed month is refused with 409 and
   ];
   for (const res of await Promise.all(refused.map((r) => r.then((x) => x)))) {
     expect([res.status, res.headers['content-type']]).toEqual([409, expect.stringMatching(/application\/problem\+json/)]);
-    expect(res.body.detail).toMatch(/Month 2026-05 is closed: .* from 2026-0[45].* effective from 2026-06(-01)? or later/);
+    expect((res.body as Problem).detail).toMatch(/Month 2026-05 is closed: .* from 2026-0[45].* effective from 2026-06(-01)? or later/);
   }
   expect(await events()).toBe(before);
 
@@ -61,15 +65,15 @@ test('every registry change reaching into a closed month is refused with 409 and
   await t.http.post(`${C}/agreement-versions`).set(coordinator).send({ ...AGREEMENT, effectiveFrom: '2026-06', intervalMinutes: 15 }).expect(201);
   // a bad field is still 400 first, naming it
   const bad = await t.http.post(`${C}/members`).set(coordinator).send(member('2026-02-30')).expect(400);
-  expect(bad.body.errors.map((e: { field: string }) => e.field)).toContain('admittedOn');
+  expect((bad.body as Problem).errors.map((e) => e.field)).toContain('admittedOn');
 });
 
 test('a replay of a closed month never says identical beside a difference: replayed vs closed and live vs closed apart', async () => {
-  const clean = (await t.http.get(`/clusters/${clusterId}/settlements/2026-05/replay`).set(auditor).expect(200)).body;
+  const clean = (await t.http.get(`/clusters/${clusterId}/settlements/2026-05/replay`).set(auditor).expect(200)).body as unknown;
   expect(clean).toMatchObject({ identical: true, replayedIdentical: true, liveIdentical: true, differences: [], closed: true, digest: { matches: true } });
   // a late correction of a closed day: the live view moves, the close does not
   await t.http.post(`/clusters/${clusterId}/readings`).set(coordinator).send({ source: 'osd', readings: readingsOf(2, 700) }).expect(200);
-  const moved = (await t.http.get(`/clusters/${clusterId}/settlements/2026-05/replay`).set(auditor).expect(200)).body;
+  const moved = (await t.http.get(`/clusters/${clusterId}/settlements/2026-05/replay`).set(auditor).expect(200)).body as { differences: Difference[] };
   expect(moved.differences.length).toBeGreaterThan(0);
   expect(moved).toMatchObject({ identical: false, replayedIdentical: true, liveIdentical: false, digest: { matches: true } });
   for (const d of moved.differences) {

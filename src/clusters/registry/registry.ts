@@ -96,6 +96,13 @@ export interface MeteringPoint {
   assignments: { memberId: string; from: string }[];
 }
 
+/** The point's current owner: the last assignment (a point is registered with its first one). */
+export function currentAssignment(point: MeteringPoint): { memberId: string; from: string } {
+  const current = point.assignments.at(-1);
+  if (!current) throw new Error(`Metering point ${point.ppeCode} has no assignment; it is registered with one`);
+  return current;
+}
+
 export interface ClusterState {
   profile: ClusterProfile | null;
   members: Record<string, Member>;
@@ -190,13 +197,13 @@ function checkAllocation(errors: FieldError[], state: ClusterState, allocation: 
     const seen = new Set<string>();
     let sum = 0;
     allocation.keys.forEach((key, i) => {
-      if (!known(key.memberId)) errors.push({ field: `allocation.keys[${i}].memberId`, reason: `unknown member ${key.memberId}` });
-      if (seen.has(key.memberId)) errors.push({ field: `allocation.keys[${i}].memberId`, reason: 'the member has a key already' });
+      if (!known(key.memberId)) errors.push({ field: `allocation.keys[${String(i)}].memberId`, reason: `unknown member ${key.memberId}` });
+      if (seen.has(key.memberId)) errors.push({ field: `allocation.keys[${String(i)}].memberId`, reason: 'the member has a key already' });
       seen.add(key.memberId);
-      if (!Number.isInteger(key.shareBp) || key.shareBp < 0) errors.push({ field: `allocation.keys[${i}].shareBp`, reason: 'must be a whole number of basis points, 0 or more' });
+      if (!Number.isInteger(key.shareBp) || key.shareBp < 0) errors.push({ field: `allocation.keys[${String(i)}].shareBp`, reason: 'must be a whole number of basis points, 0 or more' });
       sum += key.shareBp;
     });
-    if (sum > 10000) errors.push({ field: 'allocation.keys', reason: `keys sum to ${sum} bp, more than 10000` });
+    if (sum > 10000) errors.push({ field: 'allocation.keys', reason: `keys sum to ${String(sum)} bp, more than 10000` });
   } else if (allocation.method === 'priority') {
     if (!Array.isArray(allocation.tiers) || allocation.tiers.length === 0) {
       errors.push({ field: 'allocation.tiers', reason: 'priority allocation needs at least one tier' });
@@ -205,16 +212,17 @@ function checkAllocation(errors: FieldError[], state: ClusterState, allocation: 
     const seen = new Set<string>();
     allocation.tiers.forEach((tier, t) => {
       if (!Array.isArray(tier) || tier.length === 0) {
-        errors.push({ field: `allocation.tiers[${t}]`, reason: 'a tier lists at least one member' });
+        errors.push({ field: `allocation.tiers[${String(t)}]`, reason: 'a tier lists at least one member' });
         return;
       }
       tier.forEach((memberId, i) => {
-        if (!known(memberId)) errors.push({ field: `allocation.tiers[${t}][${i}]`, reason: `unknown member ${String(memberId)}` });
-        else if (seen.has(memberId)) errors.push({ field: `allocation.tiers[${t}][${i}]`, reason: `member ${memberId} is in another tier already` });
+        if (!known(memberId)) errors.push({ field: `allocation.tiers[${String(t)}][${String(i)}]`, reason: `unknown member ${memberId}` });
+        else if (seen.has(memberId)) errors.push({ field: `allocation.tiers[${String(t)}][${String(i)}]`, reason: `member ${memberId} is in another tier already` });
         seen.add(memberId);
       });
     });
-  } else if (allocation.method !== 'pro_rata') {
+    // the type says pro_rata by now; a body from outside may still name another method
+  } else if ((allocation as { method: string }).method !== 'pro_rata') {
     errors.push({ field: 'allocation.method', reason: 'must be pro_rata, static or priority' });
   }
 }
@@ -233,9 +241,11 @@ export function closedMonthReached(closedMonths: readonly string[], effectiveDat
 export function refuseClosedMonths(closedMonths: readonly string[] | undefined, effective: string, change: string): void {
   const reached = closedMonthReached(closedMonths ?? [], effective);
   if (reached === undefined) return;
-  const last = [...(closedMonths ?? [])].sort().at(-1)!;
-  const [y, m] = last.split('-').map(Number);
-  const firstOpen = `${m === 12 ? y + 1 : y}-${String((m % 12) + 1).padStart(2, '0')}`;
+  // reached is one of the closed months, so there is a last one
+  const last = [...(closedMonths ?? [])].sort().at(-1) ?? reached;
+  const y = Number(last.slice(0, 4));
+  const m = Number(last.slice(5, 7));
+  const firstOpen = `${String(m === 12 ? y + 1 : y)}-${String((m % 12) + 1).padStart(2, '0')}`;
   throw DomainError.conflict(`Month ${reached} is closed: ${change} from ${effective} would change its settlement. Closed months stay closed; make the change effective from ${firstOpen}${effective.length > 7 ? '-01' : ''} or later`);
 }
 
@@ -250,8 +260,8 @@ export function decide(command: ClusterCommand, state: ClusterState): ClusterEve
       if (gminy.length === 0 && !command.area.powiat) errors.push({ field: 'area', reason: 'name the gminy or the powiat the cluster covers' });
       const teryts = new Set<string>();
       gminy.forEach((g, i) => {
-        if (!/^\d{7}$/.test(g.teryt)) errors.push({ field: `area.gminy[${i}].teryt`, reason: 'must be a 7-digit TERYT code' });
-        if (teryts.has(g.teryt)) errors.push({ field: `area.gminy[${i}].teryt`, reason: 'listed twice' });
+        if (!/^\d{7}$/.test(g.teryt)) errors.push({ field: `area.gminy[${String(i)}].teryt`, reason: 'must be a 7-digit TERYT code' });
+        if (teryts.has(g.teryt)) errors.push({ field: `area.gminy[${String(i)}].teryt`, reason: 'listed twice' });
         teryts.add(g.teryt);
       });
       throwIfErrors(errors);
@@ -322,8 +332,11 @@ export function decide(command: ClusterCommand, state: ClusterState): ClusterEve
       const errors: FieldError[] = [];
       if (!/^[A-Z0-9]{6,40}$/.test(ppeCode)) errors.push({ field: 'ppeCode', reason: 'must be 6 to 40 letters and digits (spaces are removed)' });
       const existing = state.points[ppeCode];
-      if (existing && existing.decommissionedFrom === null) errors.push({ field: 'ppeCode', reason: `${ppeCode} is already registered in this cluster` });
-      else if (existing) errors.push({ field: 'ppeCode', reason: `${ppeCode} was decommissioned in this cluster on ${existing.decommissionedFrom}; use a new code` });
+      if (existing) {
+        const { decommissionedFrom } = existing;
+        if (decommissionedFrom === null) errors.push({ field: 'ppeCode', reason: `${ppeCode} is already registered in this cluster` });
+        else errors.push({ field: 'ppeCode', reason: `${ppeCode} was decommissioned in this cluster on ${decommissionedFrom}; use a new code` });
+      }
       checkDate(errors, 'validFrom', command.validFrom);
       const member = state.members[command.memberId];
       if (!member) errors.push({ field: 'memberId', reason: `unknown member ${command.memberId}` });
@@ -354,7 +367,7 @@ export function decide(command: ClusterCommand, state: ClusterState): ClusterEve
       if (!point) throw DomainError.notFound(`Metering point ${ppeCode} not found`);
       const errors: FieldError[] = [];
       checkDate(errors, 'effectiveFrom', command.effectiveFrom);
-      const current = point.assignments[point.assignments.length - 1];
+      const current = currentAssignment(point);
       const member = state.members[command.memberId];
       if (!member) errors.push({ field: 'memberId', reason: `unknown member ${command.memberId}` });
       else if (command.memberId === current.memberId) errors.push({ field: 'memberId', reason: `${ppeCode} belongs to ${command.memberId} already` });
@@ -389,9 +402,9 @@ export function decide(command: ClusterCommand, state: ClusterState): ClusterEve
       if (!isValidMonth(terms.effectiveFrom)) errors.push({ field: 'effectiveFrom', reason: 'must be a month YYYY-MM' });
       const latest = state.agreements[state.agreements.length - 1];
       if (latest && terms.effectiveFrom < latest.effectiveFrom) {
-        errors.push({ field: 'effectiveFrom', reason: `must not be before ${latest.effectiveFrom}, when version ${latest.version} took effect` });
+        errors.push({ field: 'effectiveFrom', reason: `must not be before ${latest.effectiveFrom}, when version ${String(latest.version)} took effect` });
       }
-      if (terms.intervalMinutes !== 15 && terms.intervalMinutes !== 60) errors.push({ field: 'intervalMinutes', reason: 'must be 15 or 60' });
+      if (!([15, 60] as number[]).includes(terms.intervalMinutes)) errors.push({ field: 'intervalMinutes', reason: 'must be 15 or 60' });
       for (const field of ['internalPriceGroszePerMwh', 'referenceGridPriceGroszePerMwh', 'feeGroszePerMwhReceived', 'feeGroszePerMwhSupplied', 'monthlyFeeGroszePerMember', 'vatRateBp'] as const) {
         if (!Number.isInteger(terms[field]) || terms[field] < 0) errors.push({ field, reason: 'must be a whole number, 0 or more' });
       }
@@ -406,12 +419,12 @@ export function decide(command: ClusterCommand, state: ClusterState): ClusterEve
       const sameMonth = state.agreements.filter((v) => v.effectiveFrom === terms.effectiveFrom).at(-1);
       const inForce = agreementForMonth(state, terms.effectiveFrom);
       if (sameMonth && command.supersedesVersion === undefined) {
-        throw DomainError.conflict(`Version ${sameMonth.version} already takes effect from ${terms.effectiveFrom}: to replace it, name it in supersedesVersion`);
+        throw DomainError.conflict(`Version ${String(sameMonth.version)} already takes effect from ${terms.effectiveFrom}: to replace it, name it in supersedesVersion`);
       }
       if (command.supersedesVersion !== undefined && command.supersedesVersion !== inForce?.version) {
         throw DomainError.conflict(inForce
-          ? `supersedesVersion ${command.supersedesVersion} is not the version in force from ${terms.effectiveFrom}: that is version ${inForce.version}`
-          : `supersedesVersion ${command.supersedesVersion}: no version is in force from ${terms.effectiveFrom}`);
+          ? `supersedesVersion ${String(command.supersedesVersion)} is not the version in force from ${terms.effectiveFrom}: that is version ${String(inForce.version)}`
+          : `supersedesVersion ${String(command.supersedesVersion)}: no version is in force from ${terms.effectiveFrom}`);
       }
       refuseClosedMonths(command.closedMonths, terms.effectiveFrom, 'an agreement version effective');
       const allocation: Allocation =
@@ -434,6 +447,20 @@ export function decide(command: ClusterCommand, state: ClusterState): ClusterEve
   }
 }
 
+// decide records these events only for a member or point it found, so an event naming
+// another is a stream that was not written by this decider
+function recordedMember(state: ClusterState, memberId: string, eventType: string): Member {
+  const member = state.members[memberId];
+  if (!member) throw new Error(`${eventType} names member ${memberId}, which the stream never admitted`);
+  return member;
+}
+
+function recordedPoint(state: ClusterState, ppeCode: string, eventType: string): MeteringPoint {
+  const point = state.points[ppeCode];
+  if (!point) throw new Error(`${eventType} names metering point ${ppeCode}, which the stream never registered`);
+  return point;
+}
+
 /**
  * Applies an event to the state it is given and returns it. It updates in place: copying
  * the maps of a cluster with 10,000 PPE for every event made folding quadratic. Start a
@@ -452,7 +479,7 @@ export function evolve(state: ClusterState, event: ClusterEvent): ClusterState {
       state.members[event.data.memberId] = { ...event.data, withdrawnOn: null, number: Object.keys(state.members).length + 1 };
       break;
     case 'MemberWithdrew':
-      state.members[event.data.memberId] = { ...state.members[event.data.memberId], withdrawnOn: event.data.effectiveOn };
+      state.members[event.data.memberId] = { ...recordedMember(state, event.data.memberId, event.type), withdrawnOn: event.data.effectiveOn };
       break;
     case 'MeteringPointRegistered': {
       const { memberId, ...point } = event.data;
@@ -460,12 +487,12 @@ export function evolve(state: ClusterState, event: ClusterEvent): ClusterState {
       break;
     }
     case 'MeteringPointReassigned': {
-      const point = state.points[event.data.ppeCode];
+      const point = recordedPoint(state, event.data.ppeCode, event.type);
       state.points[point.ppeCode] = { ...point, assignments: [...point.assignments, { memberId: event.data.memberId, from: event.data.effectiveFrom }] };
       break;
     }
     case 'MeteringPointDecommissioned':
-      state.points[event.data.ppeCode] = { ...state.points[event.data.ppeCode], decommissionedFrom: event.data.effectiveFrom };
+      state.points[event.data.ppeCode] = { ...recordedPoint(state, event.data.ppeCode, event.type), decommissionedFrom: event.data.effectiveFrom };
       break;
     case 'AgreementAmended':
       state.agreements = [...state.agreements, event.data];
@@ -537,11 +564,10 @@ export function complianceWarnings(state: ClusterState, today: string): Complian
     warnings.push({ code: 'coordinator_address_missing', message: "The coordinator's address is not in the registry: a VAT invoice needs the seller's address, and invoices show the cluster's name in its place until it is given (PUT /clusters/{id}/coordinator)" });
   }
   const gminy = state.profile?.area.gminy?.length ?? 0;
-  if (gminy > 5) warnings.push({ code: 'too_many_gminy', message: `The area lists ${gminy} gminy; a cluster covers one powiat or at most 5 gminy` });
+  if (gminy > 5) warnings.push({ code: 'too_many_gminy', message: `The area lists ${String(gminy)} gminy; a cluster covers one powiat or at most 5 gminy` });
   for (const point of Object.values(state.points)) {
     if (point.decommissionedFrom && point.decommissionedFrom <= today) continue;
-    const current = point.assignments[point.assignments.length - 1];
-    const member = state.members[current.memberId];
+    const member = state.members[currentAssignment(point).memberId];
     if (member?.withdrawnOn) {
       warnings.push({ code: 'ppe_of_withdrawn_member', message: `${point.ppeCode} is still assigned to ${member.legalName}, who withdrew effective ${member.withdrawnOn}` });
     }
