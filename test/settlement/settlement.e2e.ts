@@ -7,6 +7,11 @@ let t: TestService;
 let clusterId: string;
 let coordinator: { Authorization: string };
 const ids: Record<string, string> = {};
+const idOf = (key: string): string => {
+  const id = ids[key];
+  if (id === undefined) throw new Error(`member ${key} was not admitted`);
+  return id;
+};
 let afterFirstDay: string;
 
 const quarter = (i: number) => new Date(Date.parse('2026-05-01T00:00:00+02:00') + i * 900_000).toISOString();
@@ -43,10 +48,10 @@ beforeAll(async () => {
   await admit('firm', { kind: 'company', legalName: 'Piekarnia Orzeska', nip: '7770001111', invoiceEmail: 'biuro@piekarnia.pl' });
   const point = (ppeCode: string, memberId: string, role: string, source?: string) =>
     t.http.post(`/clusters/${clusterId}/metering-points`).set(coordinator).send({ ppeCode, memberId, role, carrier: 'electricity', ...(source ? { source, capacityKw: 40 } : {}), validFrom: '2026-01-01' }).expect(201);
-  await point('PLCITYPV01', ids.city, 'producer', 'pv');
-  await point('PLSCHOOL01', ids.school, 'consumer');
-  await point('PLHOME0001', ids.home, 'prosumer', 'pv');
-  await point('PLFIRM0001', ids.firm, 'consumer');
+  await point('PLCITYPV01', idOf('city'), 'producer', 'pv');
+  await point('PLSCHOOL01', idOf('school'), 'consumer');
+  await point('PLHOME0001', idOf('home'), 'prosumer', 'pv');
+  await point('PLFIRM0001', idOf('firm'), 'consumer');
   await t.http.post(`/clusters/${clusterId}/agreement-versions`).set(coordinator).send({ ...AGREEMENT, effectiveFrom: '2026-05', intervalMinutes: 15 }).expect(201);
   await importDay(0);
   await new Promise((r) => setTimeout(r, 20));

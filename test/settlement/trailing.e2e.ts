@@ -40,6 +40,7 @@ const trailing = async (c: { clusterId: string; coordinator: { Authorization: st
 
 test('reading another month first does not change a month\'s trailing 12 months; a rebuild does not either', async () => {
   const [a, b] = clusters;
+  if (!a || !b) throw new Error('beforeAll loaded two clusters');
   await trailing(a, '2026-03'); // a: March read before May
   const afterReading = await trailing(a, '2026-05');
   const alone = await trailing(b, '2026-05'); // b: May asked first
