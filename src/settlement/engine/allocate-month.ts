@@ -62,6 +62,8 @@ export function allocateMonth(flows: MonthFlowsInput, rules: MonthAllocationRule
   const pool = new PoolSplitter(n, rules.allocation, flows.memberIds, indexOf);
 
   const active = new Int32Array(n);
+  // every per-member array here and in totals has length n, and every m (from active or indexOf) is
+  // a member index < n: the `!` on their elements below are within bounds
   const self = new Float64Array(n);
   const surplus = new Float64Array(n);
   const deficit = new Float64Array(n);
@@ -100,10 +102,10 @@ export function allocateMonth(flows: MonthFlowsInput, rules: MonthAllocationRule
       const b = indexOf.get(contract.buyerMemberId);
       const delivered = s === undefined || b === undefined || s === b ? 0 : Math.min(contract.contractedWh, surplus[s]!, deficit[b]!);
       if (delivered > 0) {
-        surplus[s!] -= delivered;
-        deficit[b!] -= delivered;
-        contractSupplied[s!] += delivered;
-        contractReceived[b!] += delivered;
+        surplus[s!]! -= delivered;
+        deficit[b!]! -= delivered;
+        contractSupplied[s!]! += delivered;
+        contractReceived[b!]! += delivered;
       }
       if (onInterval) view.contractDeliveredWh.push(delivered);
       let sums = contracts.get(contract.contractId);
@@ -133,17 +135,17 @@ export function allocateMonth(flows: MonthFlowsInput, rules: MonthAllocationRule
       supplied[m] = s;
       receivedSum += r;
       suppliedSum += s;
-      totals.importWh[m] += imp;
-      totals.exportWh[m] += e;
-      totals.selfConsumedWh[m] += self[m]!;
-      totals.receivedWh[m] += r;
-      totals.poolReceivedWh[m] += poolReceived[m]!;
-      totals.contractReceivedWh[m] += contractReceived[m]!;
-      totals.suppliedWh[m] += s;
-      totals.poolSuppliedWh[m] += poolSupplied[m]!;
-      totals.contractSuppliedWh[m] += contractSupplied[m]!;
-      totals.gridImportWh[m] += gridImport;
-      totals.gridExportWh[m] += gridExport;
+      totals.importWh[m]! += imp;
+      totals.exportWh[m]! += e;
+      totals.selfConsumedWh[m]! += self[m]!;
+      totals.receivedWh[m]! += r;
+      totals.poolReceivedWh[m]! += poolReceived[m]!;
+      totals.contractReceivedWh[m]! += contractReceived[m]!;
+      totals.suppliedWh[m]! += s;
+      totals.poolSuppliedWh[m]! += poolSupplied[m]!;
+      totals.contractSuppliedWh[m]! += contractSupplied[m]!;
+      totals.gridImportWh[m]! += gridImport;
+      totals.gridExportWh[m]! += gridExport;
     }
     if (receivedSum !== suppliedSum) throw new Error(`invariant: received ${receivedSum} differs from supplied ${suppliedSum} in interval ${t}`);
     if (onInterval) {
@@ -175,6 +177,7 @@ class PoolSplitter {
   private readonly key: Float64Array;
 
   constructor(n: number, private readonly allocation: AllocationMethod, private readonly ids: readonly string[], indexOf: Map<string, number>) {
+    // per-member arrays of length n (remainder n + 1), indexed by member indices < n (`!` below)
     this.weights = new Float64Array(n);
     this.open = new Float64Array(n);
     this.offered = new Float64Array(n);
@@ -224,7 +227,7 @@ class PoolSplitter {
         }
         const shared = Math.min(remaining, tierDeficit);
         this.split(shared, active, k, this.weights, this.offered, 0);
-        for (let j = 0; j < k; j++) received[active[j]!] += this.offered[active[j]!]!;
+        for (let j = 0; j < k; j++) received[active[j]!]! += this.offered[active[j]!]!;
         remaining -= shared;
         delivered += shared;
       }
@@ -262,8 +265,8 @@ class PoolSplitter {
       for (let j = 0; j < k; j++) {
         const m = active[j]!;
         const take = Math.min(this.offered[m]!, this.open[m]!);
-        received[m] += take;
-        this.open[m] -= take;
+        received[m]! += take;
+        this.open[m]! -= take;
         used += take;
       }
       remaining -= used;
@@ -316,7 +319,7 @@ class PoolSplitter {
       byRemainder.sort((x, y) => this.remainder[y]! - this.remainder[x]! || this.order[x]! - this.order[y]!);
       for (let c = 0; c < leftover; c++) {
         const j = this.order[byRemainder[c]!]!;
-        if (j < k) out[active[j]!] += 1;
+        if (j < k) out[active[j]!]! += 1;
         else extraShare += 1;
       }
       return extraShare;
@@ -327,7 +330,7 @@ class PoolSplitter {
       for (let c = 0; c < candidates; c++) if (best < 0 || this.remainder[c]! > this.remainder[best]!) best = c;
       this.remainder[best] = -1;
       const j = this.order[best]!;
-      if (j < k) out[active[j]!] += 1;
+      if (j < k) out[active[j]!]! += 1;
       else extraShare += 1;
     }
     return extraShare;
