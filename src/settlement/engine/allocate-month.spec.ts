@@ -65,7 +65,9 @@ test('allocateMonth equals allocateInterval summed over the month, for every met
       const result = allocateInterval({ members, ownNetting: m.ownNetting, allocation: m.allocation, contracts: contractsAt(t) });
       const received: Record<string, number> = {};
       for (const r of result.members) {
-        for (const f of MEMBER_TOTAL_FIELDS) expected[r.memberId]![f] += r[f];
+        const sums = expected[r.memberId];
+        if (!sums) throw new Error(`allocateInterval answered for ${r.memberId}, not a member of the month`);
+        for (const f of MEMBER_TOTAL_FIELDS) sums[f] = (sums[f] ?? 0) + r[f];
         received[r.memberId] = r.receivedWh;
       }
       perInterval.push(received);
