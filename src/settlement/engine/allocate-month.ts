@@ -1,3 +1,5 @@
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- hot code: `!` only on array elements indexed
+   within bounds asserted at the loop heads (see the comments there), not a guard per element */
 // The allocation engine over a whole month at once: the same rules and the same integer
 // results as allocateInterval (its reference, checked against it by property tests), on
 // typed arrays indexed [interval × members + member], with scratch arrays reused from one
@@ -187,10 +189,10 @@ class PoolSplitter {
     this.key = new Float64Array(n);
     if (allocation.method === 'priority') {
       this.tier.fill(allocation.tiers.length);
-      allocation.tiers.forEach((members, t) => members.forEach((id) => {
+      allocation.tiers.forEach((members, t) => { members.forEach((id) => {
         const m = indexOf.get(id);
         if (m !== undefined) this.tier[m] = t;
-      }));
+      }); });
     }
     if (allocation.method === 'static') {
       for (const k of allocation.keys) {
@@ -223,7 +225,7 @@ class PoolSplitter {
         for (let j = 0; j < k; j++) {
           const m = active[j]!;
           this.weights[m] = this.tier[m] === t ? deficit[m]! : 0;
-          tierDeficit += this.weights[m]!;
+          tierDeficit += this.weights[m];
         }
         const shared = Math.min(remaining, tierDeficit);
         this.split(shared, active, k, this.weights, this.offered, 0);
@@ -245,7 +247,7 @@ class PoolSplitter {
       for (let j = 0; j < k; j++) {
         const m = active[j]!;
         received[m] = Math.min(this.offered[m]!, deficit[m]!);
-        delivered += received[m]!;
+        delivered += received[m];
       }
       return delivered;
     }
@@ -257,7 +259,7 @@ class PoolSplitter {
       for (let j = 0; j < k; j++) {
         const m = active[j]!;
         this.weights[m] = this.open[m]! > 0 ? this.key[m]! : 0;
-        if (this.weights[m]! > 0) anyWeight = true;
+        if (this.weights[m] > 0) anyWeight = true;
       }
       if (!anyWeight) break;
       this.split(remaining, active, k, this.weights, this.offered, 0);

@@ -1,3 +1,5 @@
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- hot code: `!` only on array elements indexed
+   within bounds asserted at the loop heads (see the comments there), not a guard per element */
 // Who received whose energy in one interval (docs/DOMAIN.md, Allocation): own netting, then
 // bilateral contracts in their order, then the pool by the agreement's key, the rest to
 // and from the grid. Integer Wh; every split by largest remainder with ties by member
@@ -154,7 +156,7 @@ function poolShares(allocation: AllocationMethod, ids: string[], surplus: number
 
   if (allocation.method === 'priority') {
     const tierOf = new Map<string, number>();
-    allocation.tiers.forEach((tier, t) => tier.forEach((id) => tierOf.set(id, t)));
+    allocation.tiers.forEach((tier, t) => { tier.forEach((id) => tierOf.set(id, t)); });
     const lastTier = allocation.tiers.length; // members in no tier
     let remaining = totalSurplus;
     for (let t = 0; t <= lastTier && remaining > 0; t++) {

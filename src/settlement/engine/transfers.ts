@@ -1,3 +1,5 @@
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- hot code: `!` only on array elements indexed
+   within bounds asserted at the loop heads (see the comments there), not a guard per element */
 // The transfer matrix: who got whose energy. A pass beside the engine over each
 // interval's result: contract deliveries go from seller to buyer as delivered; the pool's
 // part is divided receiver by receiver (in id order) among the suppliers pro rata to what
@@ -157,13 +159,13 @@ export class TransferAccumulator {
       const dense = this.dense;
       const size = this.ids.length;
       const inDense = dense !== null && size * size <= dense.length;
-      const width = inDense ? Math.sqrt(dense!.length) : 0;
+      const width = inDense ? Math.sqrt(dense.length) : 0;
       poolTransfers(ids, supplied, received, (s, r, wh) => {
         // s and r are member indices < n, the length of global
         const gs = global[s]!;
         const gr = global[r]!;
         if (inDense && gs < width && gr < width) {
-          dense![gs * width + gr]! += wh;
+          dense[gs * width + gr]! += wh;
         } else {
           const key = TransferAccumulator.key(gs, gr);
           this.pool.set(key, (this.pool.get(key) ?? 0) + wh);
