@@ -2,7 +2,7 @@ import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, R
 import type { Response } from 'express';
 import { type Transfer, transfersOf } from './engine/transfers.js';
 import { dayRange } from './day-range.js';
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsOptional, IsString, Length } from 'class-validator';
 import { MeteringService } from '../metering/metering.service.js';
 import { ApiBearerAuth, ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiQuery, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
@@ -95,7 +95,7 @@ export class SettlementController {
     // a member sees the rows and columns that are its own
     const transfers: Transfer[] = principal.role === 'member' ? transfersOf(result.transfers, principal.memberId!) : result.transfers;
     if ((accept ?? '').includes('text/csv')) {
-      const lines = ['from_member_id,to_member_id,kind,wh', ...transfers.map((t) => `${t.fromMemberId},${t.toMemberId},${t.kind},${t.wh}`)];
+      const lines = ['from_member_id,to_member_id,kind,wh', ...transfers.map((t) => `${t.fromMemberId},${t.toMemberId},${t.kind},${String(t.wh)}`)];
       res.status(200).type('text/csv; charset=utf-8').setHeader('content-disposition', `attachment; filename="transfers-${clusterId}-${day ?? month}.csv"`);
       res.send(lines.join('\r\n') + '\r\n');
       return;

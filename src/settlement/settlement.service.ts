@@ -127,7 +127,7 @@ export class SettlementService {
     await this.clusters.state(clusterId);
     if (monthBounds(month).end > now) throw DomainError.conflict(`${month} has not ended yet in Warsaw time; it can be closed from ${monthBounds(month).end.toISOString()}`);
     if (options.gaps.length > 0 && !options.allowGaps) {
-      const list = options.gaps.slice(0, 10).map((g) => `${g.ppeCode} (${g.missingIntervals} intervals)`).join(', ');
+      const list = options.gaps.slice(0, 10).map((g) => `${g.ppeCode} (${String(g.missingIntervals)} intervals)`).join(', ');
       throw DomainError.conflict(`${month} has missing readings: ${list}${options.gaps.length > 10 ? ', ...' : ''}. Send allowGaps with a reason to close it anyway`);
     }
     if ((await this.closedMonth(clusterId, month)) !== undefined) throw DomainError.conflict(`${month} is closed already`);
@@ -208,7 +208,7 @@ export class SettlementService {
   async trailingYear(clusterId: string, month: string) {
     const [y, m] = month.split('-').map(Number);
     if (y === undefined || m === undefined) throw new Error(`not a month YYYY-MM: ${month}`);
-    const from = `${m === 12 ? y : y - 1}-${String((m % 12) + 1).padStart(2, '0')}`;
+    const from = `${String(m === 12 ? y : y - 1)}-${String((m % 12) + 1).padStart(2, '0')}`;
     const state = await this.clusters.state(clusterId);
     const withReadings = await this.pool.query<{ month: string }>(
       `SELECT DISTINCT to_char(day, 'YYYY-MM') AS month FROM meter_days WHERE cluster_id = $1 AND day >= $2::date AND day < ($3::date + interval '1 month') ORDER BY month`,

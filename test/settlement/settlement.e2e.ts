@@ -61,7 +61,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.stop());
 
-const statement = async (key: string, as = coordinator) => (await t.http.get(`/clusters/${clusterId}/settlements/2026-05/members/${ids[key]}`).set(as).expect(200)).body;
+const statement = async (key: string, as = coordinator) => (await t.http.get(`/clusters/${clusterId}/settlements/2026-05/members/${String(ids[key])}`).set(as).expect(200)).body;
 
 test('each member\'s energy: own netting, received, supplied, grid, by hand', async () => {
   // In each of the 48 sunny quarter-hours: city surplus 1000, home 200 - own 100 = 100;
@@ -96,12 +96,12 @@ test('the cluster month: totals, KPIs against thresholds, one row per member', a
 });
 
 test('as of an instant: the statement from the events recorded up to then', async () => {
-  const then = await t.http.get(`/clusters/${clusterId}/settlements/2026-05/members/${ids.school}`).query({ asOf: afterFirstDay }).set(coordinator).expect(200);
+  const then = await t.http.get(`/clusters/${clusterId}/settlements/2026-05/members/${String(ids.school)}`).query({ asOf: afterFirstDay }).set(coordinator).expect(200);
   expect(then.body).toMatchObject({ receivedWh: 7_200, importWh: 28_800, asOf: afterFirstDay });
 });
 
 test('interval detail of one member and day', async () => {
-  const res = await t.http.get(`/clusters/${clusterId}/settlements/2026-05/members/${ids.school}/intervals`).query({ day: '2026-05-01' }).set(coordinator).expect(200);
+  const res = await t.http.get(`/clusters/${clusterId}/settlements/2026-05/members/${String(ids.school)}/intervals`).query({ day: '2026-05-01' }).set(coordinator).expect(200);
   expect(res.body.items).toHaveLength(96);
   expect(res.body.items[40]).toMatchObject({ intervalStart: '2026-05-01T08:00:00.000Z', importWh: 300, receivedWh: 300, gridImportWh: 0 });
   expect(res.body.items[0]).toMatchObject({ receivedWh: 0, gridImportWh: 300 });
@@ -110,7 +110,7 @@ test('interval detail of one member and day', async () => {
 test('a member sees its own statement and the totals, and 404 for another member', async () => {
   const member = await tokenFor(t, 'member', clusterId, ids.home);
   expect((await statement('home', member)).memberId).toBe(ids.home);
-  await t.http.get(`/clusters/${clusterId}/settlements/2026-05/members/${ids.school}`).set(member).expect(404);
+  await t.http.get(`/clusters/${clusterId}/settlements/2026-05/members/${String(ids.school)}`).set(member).expect(404);
   const month = await t.http.get(`/clusters/${clusterId}/settlements/2026-05`).set(member).expect(200);
   expect(month.body.members.map((m: { memberId: string }) => m.memberId)).toEqual([ids.home]);
   expect(month.body.totals.receivedWh).toBe(24_000);

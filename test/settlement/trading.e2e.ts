@@ -37,7 +37,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.stop());
 
-const statement = async (key: string) => (await t.http.get(`/clusters/${clusterId}/settlements/2026-05/members/${ids[key]}`).set(coordinator).expect(200)).body;
+const statement = async (key: string) => (await t.http.get(`/clusters/${clusterId}/settlements/2026-05/members/${String(ids[key])}`).set(coordinator).expect(200)).body;
 
 test('two contracts compete for one seller: the first signed is served first, the second has a shortfall, the pool gets the rest', async () => {
   // per quarter-hour: school 700 by contract; water min(500, 1000 - 700) = 300 by contract, shortfall 200;
@@ -70,8 +70,8 @@ test('contracts are listed; a member sees its own; bad contracts are 400 and cha
 });
 
 test('a termination from a later date leaves what was delivered; a past one is refused', async () => {
-  await t.http.post(`/clusters/${clusterId}/contracts/${contracts.water}/termination`).set(coordinator).send({ effectiveFrom: '2026-05-02' }).expect(400);
-  await t.http.post(`/clusters/${clusterId}/contracts/${contracts.water}/termination`).set(coordinator).send({ effectiveFrom: daysFromNow(30) }).expect(200);
-  await t.http.post(`/clusters/${clusterId}/contracts/${contracts.water}/termination`).set(coordinator).send({ effectiveFrom: daysFromNow(60) }).expect(409);
+  await t.http.post(`/clusters/${clusterId}/contracts/${String(contracts.water)}/termination`).set(coordinator).send({ effectiveFrom: '2026-05-02' }).expect(400);
+  await t.http.post(`/clusters/${clusterId}/contracts/${String(contracts.water)}/termination`).set(coordinator).send({ effectiveFrom: daysFromNow(30) }).expect(200);
+  await t.http.post(`/clusters/${clusterId}/contracts/${String(contracts.water)}/termination`).set(coordinator).send({ effectiveFrom: daysFromNow(60) }).expect(409);
   expect((await statement('water')).contracts[0].deliveredWh).toBe(96 * 300);
 });

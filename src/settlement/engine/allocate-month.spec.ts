@@ -52,7 +52,7 @@ test('allocateMonth equals allocateInterval summed over the month, for every met
       importWh[t * n + i] = imp;
     }
     const contractsAt = (t: number): ActiveContract[] => m.contracts
-      .map((c, i) => ({ contractId: `k${i}`, sellerMemberId: c.seller, buyerMemberId: c.buyer, contractedWh: c.contractedWh, from: c.from }))
+      .map((c, i) => ({ contractId: `k${String(i)}`, sellerMemberId: c.seller, buyerMemberId: c.buyer, contractedWh: c.contractedWh, from: c.from }))
       .filter((c) => c.from <= t)
       .map(({ from: _from, ...c }) => c);
 

@@ -132,7 +132,7 @@ export function allocateMonth(flows: MonthFlowsInput, rules: MonthAllocationRule
       const s = contractSupplied[m]! + poolSupplied[m]!;
       const gridImport = imp - self[m]! - r;
       const gridExport = e - self[m]! - s;
-      if (gridImport < 0 || gridExport < 0) throw new Error(`invariant: negative grid flow for ${flows.memberIds[m]} in interval ${t}`);
+      if (gridImport < 0 || gridExport < 0) throw new Error(`invariant: negative grid flow for ${String(flows.memberIds[m])} in interval ${String(t)}`);
       received[m] = r;
       supplied[m] = s;
       receivedSum += r;
@@ -149,20 +149,20 @@ export function allocateMonth(flows: MonthFlowsInput, rules: MonthAllocationRule
       totals.gridImportWh[m]! += gridImport;
       totals.gridExportWh[m]! += gridExport;
     }
-    if (receivedSum !== suppliedSum) throw new Error(`invariant: received ${receivedSum} differs from supplied ${suppliedSum} in interval ${t}`);
+    if (receivedSum !== suppliedSum) throw new Error(`invariant: received ${String(receivedSum)} differs from supplied ${String(suppliedSum)} in interval ${String(t)}`);
     if (onInterval) {
       view.interval = t;
       onInterval(view);
     }
   }
-  for (const f of MEMBER_TOTAL_FIELDS) for (let m = 0; m < n; m++) if (totals[f][m]! > SAFE) throw new Error(`${f} of ${flows.memberIds[m]} passes 2^53 Wh in a month`);
+  for (const f of MEMBER_TOTAL_FIELDS) for (let m = 0; m < n; m++) if (totals[f][m]! > SAFE) throw new Error(`${f} of ${String(flows.memberIds[m])} passes 2^53 Wh in a month`);
   return { totals, contracts };
 }
 
 function assertWhArray(values: Float64Array, what: string) {
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
-    if (!(v >= 0 && v <= SAFE && Number.isInteger(v))) throw new Error(`${what} must be non-negative whole numbers of Wh, got ${v}`);
+    if (!(v >= 0 && v <= SAFE && Number.isInteger(v))) throw new Error(`${what} must be non-negative whole numbers of Wh, got ${String(v)}`);
   }
 }
 

@@ -107,10 +107,10 @@ const cluster = fc.uniqueArray(fc.stringMatching(/^[a-z]{1,6}$/), { minLength: 1
     contracts: fc.array(fc.record({ s: fc.nat(ids.length - 1), b: fc.nat(ids.length - 1), contractedWh: wh }), { maxLength: 5 }).map((list) => {
       const idAt = (i: number): string => {
         const id = ids[i];
-        if (id === undefined) throw new Error(`no member at ${i}`);
+        if (id === undefined) throw new Error(`no member at ${String(i)}`);
         return id;
       };
-      return list.map((c, k) => ({ contractId: `k${k}`, sellerMemberId: idAt(c.s), buyerMemberId: idAt(c.b), contractedWh: c.contractedWh }));
+      return list.map((c, k) => ({ contractId: `k${String(k)}`, sellerMemberId: idAt(c.s), buyerMemberId: idAt(c.b), contractedWh: c.contractedWh }));
     }),
   }),
 );
@@ -149,7 +149,7 @@ describe('properties (every method, with and without contracts)', () => {
       const byId = new Map(result.members.map((m) => [m.memberId, m]));
       for (const [k, c] of result.contracts.entries()) {
         const contract = input.contracts[k];
-        if (!contract) throw new Error(`no input contract for result ${k}`);
+        if (!contract) throw new Error(`no input contract for result ${String(k)}`);
         expect(c.deliveredWh + c.shortfallWh).toBe(contract.contractedWh);
         const seller = byId.get(contract.sellerMemberId)!;
         const buyer = byId.get(contract.buyerMemberId)!;
@@ -168,13 +168,13 @@ describe('properties (every method, with and without contracts)', () => {
 
   test('splits conserve the total and stay within one unit of the exact share', () => {
     fc.assert(fc.property(fc.integer({ min: 0, max: 2 ** 40 }), fc.array(fc.nat(1_000_000), { minLength: 1, maxLength: 30 }), (total, weights) => {
-      const parts = weights.map((weight, i) => ({ id: `p${i}`, weight }));
+      const parts = weights.map((weight, i) => ({ id: `p${String(i)}`, weight }));
       const shares = splitByLargestRemainder(total, parts);
       const sum = weights.reduce((a, b) => a + b, 0);
       expect(shares.reduce((a, b) => a + b, 0)).toBe(sum === 0 ? 0 : total);
       shares.forEach((s, i) => {
         const weight = weights[i];
-        if (weight === undefined) throw new Error(`a share without a weight at ${i}`);
+        if (weight === undefined) throw new Error(`a share without a weight at ${String(i)}`);
         if (sum > 0) expect(Math.abs(s - (total * weight) / sum)).toBeLessThan(1.0000001);
       });
     }), { numRuns: 300 });

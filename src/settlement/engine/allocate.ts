@@ -68,12 +68,12 @@ export function sortContracts<T extends { contractId: string; signedAt: string }
 const byId = (a: { memberId: string }, b: { memberId: string }) => (a.memberId < b.memberId ? -1 : a.memberId > b.memberId ? 1 : 0);
 
 function assertWh(value: number, what: string) {
-  if (!Number.isSafeInteger(value) || value < 0) throw new Error(`${what} must be a non-negative whole number of Wh, got ${value}`);
+  if (!Number.isSafeInteger(value) || value < 0) throw new Error(`${what} must be a non-negative whole number of Wh, got ${String(value)}`);
 }
 
 /** Split `total` among members by weight (index-aligned); member ids break ties. */
 function split(total: number, ids: string[], weights: number[]): number[] {
-  if (weights.length !== ids.length) throw new Error(`split: ${ids.length} members but ${weights.length} weights`);
+  if (weights.length !== ids.length) throw new Error(`split: ${String(ids.length)} members but ${String(weights.length)} weights`);
   // index-aligned, lengths asserted above
   return splitByLargestRemainder(total, ids.map((id, i) => ({ id, weight: weights[i]! })));
 }
@@ -212,12 +212,12 @@ function assertInvariants(result: MemberIntervalResult[]) {
   let supplied = 0;
   for (const m of result) {
     const deficit = m.importWh - m.selfConsumedWh;
-    if (m.receivedWh < 0 || m.receivedWh > deficit) throw new Error(`invariant: ${m.memberId} received ${m.receivedWh} of a deficit of ${deficit}`);
+    if (m.receivedWh < 0 || m.receivedWh > deficit) throw new Error(`invariant: ${m.memberId} received ${String(m.receivedWh)} of a deficit of ${String(deficit)}`);
     if (m.exportWh !== m.selfConsumedWh + m.suppliedWh + m.gridExportWh) throw new Error(`invariant: export of ${m.memberId} does not add up`);
     if (m.importWh !== m.selfConsumedWh + m.receivedWh + m.gridImportWh) throw new Error(`invariant: import of ${m.memberId} does not add up`);
     if (m.gridExportWh < 0 || m.gridImportWh < 0) throw new Error(`invariant: negative grid flow for ${m.memberId}`);
     received += m.receivedWh;
     supplied += m.suppliedWh;
   }
-  if (received !== supplied) throw new Error(`invariant: received ${received} differs from supplied ${supplied}`);
+  if (received !== supplied) throw new Error(`invariant: received ${String(received)} differs from supplied ${String(supplied)}`);
 }

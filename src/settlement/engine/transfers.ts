@@ -32,7 +32,7 @@ export type TransferTuple = [string, string, TransferKind, number];
  * interval, not per receiver, and ranks remainders with a native numeric sort.
  */
 export function poolTransfers(ids: readonly string[], suppliedWh: ArrayLike<number>, receivedWh: ArrayLike<number>, emit: (supplier: number, receiver: number, wh: number) => void): void {
-  if (suppliedWh.length < ids.length || receivedWh.length < ids.length) throw new Error(`pool transfers: ${ids.length} members but ${suppliedWh.length} supplied and ${receivedWh.length} received values`);
+  if (suppliedWh.length < ids.length || receivedWh.length < ids.length) throw new Error(`pool transfers: ${String(ids.length)} members but ${String(suppliedWh.length)} supplied and ${String(receivedWh.length)} received values`);
   // below, i and r < ids.length index suppliedWh and receivedWh (lengths asserted above), and
   // k < count indexes supplierIndex, left, shares and keys (all of length count)
   let count = 0;
@@ -46,7 +46,7 @@ export function poolTransfers(ids: readonly string[], suppliedWh: ArrayLike<numb
     }
     receivedTotal += receivedWh[i]!;
   }
-  if (leftTotal !== receivedTotal) throw new Error(`pool transfers: supplied ${leftTotal} differs from received ${receivedTotal}`);
+  if (leftTotal !== receivedTotal) throw new Error(`pool transfers: supplied ${String(leftTotal)} differs from received ${String(receivedTotal)}`);
   if (leftTotal === 0) return;
   const supplierIndex = new Int32Array(count);
   const left = new Float64Array(count);
@@ -235,7 +235,7 @@ export class TransferAccumulator {
       for (const [key, wh] of map) {
         const fromMemberId = this.ids[Math.floor(key / 2_097_152)];
         const toMemberId = this.ids[key % 2_097_152];
-        if (fromMemberId === undefined || toMemberId === undefined) throw new Error(`transfer key ${key} names a member index not in the accumulator`);
+        if (fromMemberId === undefined || toMemberId === undefined) throw new Error(`transfer key ${String(key)} names a member index not in the accumulator`);
         rows.push({ fromMemberId, toMemberId, kind, wh });
       }
     }
