@@ -399,8 +399,10 @@ export class SettlementService {
   }
 
   private async storedMonth(clusterId: string, month: string): Promise<StoredMonth | undefined> {
-    const { rows } = await this.pool.query('SELECT agreement_version, totals, computed_through, computed_at FROM settlement_cluster_months WHERE cluster_id = $1 AND month = $2', [clusterId, month]);
-    if (!rows[0]) return undefined;
-    return { agreementVersion: rows[0].agreement_version, cluster: rows[0].totals, computedThrough: rows[0].computed_through, computedAt: rows[0].computed_at.toISOString() };
+    const { rows } = await this.pool.query<{ agreement_version: number; totals: ClusterMonth; computed_through: string | null; computed_at: Date }>(
+      'SELECT agreement_version, totals, computed_through, computed_at FROM settlement_cluster_months WHERE cluster_id = $1 AND month = $2', [clusterId, month]);
+    const row = rows[0];
+    if (!row) return undefined;
+    return { agreementVersion: row.agreement_version, cluster: row.totals, computedThrough: row.computed_through, computedAt: row.computed_at.toISOString() };
   }
 }
