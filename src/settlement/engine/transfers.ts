@@ -70,7 +70,6 @@ export function poolTransfers(ids: readonly string[], suppliedWh: ArrayLike<numb
         if (rest > 0) emit(supplierIndex[k]!, r, rest);
         left[k] = 0;
       }
-      leftTotal = 0;
       break;
     }
     if (amount * leftTotal * count > Number.MAX_SAFE_INTEGER) {
