@@ -56,7 +56,7 @@ export function inputDigest(events: { streamId: string; streamPosition: number; 
   const lines = events
     .map((e) => ({ s: e.streamId, p: e.streamPosition, h: e.hash }))
     .sort((a, b) => (a.s === b.s ? a.p - b.p : a.s < b.s ? -1 : 1))
-    .map((e) => `${e.s}\t${e.p}\t${e.h}\n`);
+    .map((e) => `${e.s}\t${String(e.p)}\t${e.h}\n`);
   const hash = createHash('sha256');
   for (const line of lines) hash.update(line);
   return hash.digest('hex');

@@ -125,9 +125,9 @@ export async function calculateMonth(
     if (count > 0) hourly.set(day.ppeCode, (hourly.get(day.ppeCode) ?? 0) + count);
   };
   if (Symbol.asyncIterator in meterDays) {
-    for await (const page of meterDays as AsyncIterable<MeterDayInput[]>) for (const day of page) addDay(day);
+    for await (const page of meterDays) for (const day of page) addDay(day);
   } else {
-    for (const day of meterDays as Iterable<MeterDayInput>) addDay(day);
+    for (const day of meterDays) addDay(day);
   }
   const flows = builder.build();
   const n = flows.memberIds.length;

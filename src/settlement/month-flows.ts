@@ -95,8 +95,9 @@ export class MonthFlowsBuilder {
       const t = dayStart + j * stepMs;
       if (t < start || t >= end) continue;
       const i = Math.floor((t - start) / this.intervalMs);
-      this.exportWh[i * n + m] += exp;
-      this.importWh[i * n + m] += imp;
+      // start <= t < end, so 0 <= i < count, and m < n: within the arrays of count × n
+      this.exportWh[i * n + m]! += exp;
+      this.importWh[i * n + m]! += imp;
       renewableWh += exp;
     }
     if (period.renewable && renewableWh > 0) this.renewableExportWh.set(period.memberId, this.renewableExportWh.get(period.memberId)! + renewableWh);

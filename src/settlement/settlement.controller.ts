@@ -2,10 +2,12 @@ import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, R
 import type { Response } from 'express';
 import { type Transfer, transfersOf } from './engine/transfers.js';
 import { dayRange } from './day-range.js';
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsOptional, IsString, Length } from 'class-validator';
 import { MeteringService } from '../metering/metering.service.js';
-import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiQuery, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { ApiCsvResponse, ApiReadProblems, ApiWriteProblems } from '../common/openapi.js';
+import { ClosedMonthDto, ClusterMonthDto, MemberIntervalsDto, MemberStatementDto, TransfersDto } from './settlement.responses.js';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
 import { CLUSTER_READERS, type Principal, Roles } from '../auth/roles.decorator.js';
 import { DomainError } from '../shared/domain-error.js';
@@ -29,6 +31,8 @@ export class SettlementController {
   @Post('close')
   @HttpCode(201)
   @Roles('coordinator')
+  @ApiCreatedResponse({ type: ClosedMonthDto })
+  @ApiWriteProblems()
   async close(@Param('clusterId') clusterId: string, @Param('month') month: string, @Body() body: CloseMonthDto) {
     checkMonth(month);
     if (body.allowGaps && !body.reason) throw DomainError.validation([{ field: 'reason', reason: 'is required to close a month with gaps' }]);
@@ -41,6 +45,8 @@ export class SettlementController {
 
   @Get()
   @Roles(...CLUSTER_READERS, 'member')
+  @ApiOkResponse({ type: ClusterMonthDto })
+  @ApiReadProblems()
   async clusterMonth(@Param('clusterId') clusterId: string, @Param('month') month: string, @CurrentPrincipal() principal: Principal) {
     checkMonth(month);
     const closed = await this.settlement.closedMonth(clusterId, month);
@@ -63,6 +69,8 @@ export class SettlementController {
   /** Who got whose energy: JSON, or CSV with Accept: text/csv or the .csv suffix. */
   @Get('transfers.csv')
   @Roles(...CLUSTER_READERS, 'member')
+  @ApiCsvResponse('The transfer matrix as CSV: from_member_id,to_member_id,kind,wh')
+  @ApiReadProblems()
   @ApiQuery({ name: 'day', required: false, description: 'one day YYYY-MM-DD of the month' })
   async transfersCsv(@Param('clusterId') clusterId: string, @Param('month') month: string, @CurrentPrincipal() principal: Principal, @Res() res: Response, @Query('day') day?: string) {
     return this.transfers(clusterId, month, principal, 'text/csv', res, day);
@@ -70,6 +78,12 @@ export class SettlementController {
 
   @Get('transfers')
   @Roles(...CLUSTER_READERS, 'member')
+  @ApiResponse({
+    status: 200, description: 'The transfer matrix: JSON, or CSV with Accept: text/csv',
+    content: { 'application/json': { schema: { $ref: getSchemaPath(TransfersDto) } }, 'text/csv': { schema: { type: 'string' } } },
+  })
+  @ApiExtraModels(TransfersDto)
+  @ApiReadProblems()
   @ApiQuery({ name: 'day', required: false, description: 'one day YYYY-MM-DD of the month' })
   async transfers(
     @Param('clusterId') clusterId: string, @Param('month') month: string, @CurrentPrincipal() principal: Principal,
@@ -81,7 +95,7 @@ export class SettlementController {
     // a member sees the rows and columns that are its own
     const transfers: Transfer[] = principal.role === 'member' ? transfersOf(result.transfers, principal.memberId!) : result.transfers;
     if ((accept ?? '').includes('text/csv')) {
-      const lines = ['from_member_id,to_member_id,kind,wh', ...transfers.map((t) => `${t.fromMemberId},${t.toMemberId},${t.kind},${t.wh}`)];
+      const lines = ['from_member_id,to_member_id,kind,wh', ...transfers.map((t) => `${t.fromMemberId},${t.toMemberId},${t.kind},${String(t.wh)}`)];
       res.status(200).type('text/csv; charset=utf-8').setHeader('content-disposition', `attachment; filename="transfers-${clusterId}-${day ?? month}.csv"`);
       res.send(lines.join('\r\n') + '\r\n');
       return;
@@ -91,6 +105,8 @@ export class SettlementController {
 
   @Get('members/:memberId')
   @Roles(...CLUSTER_READERS, 'member')
+  @ApiOkResponse({ type: MemberStatementDto })
+  @ApiReadProblems()
   @ApiQuery({ name: 'asOf', required: false, description: 'ISO 8601 instant with an offset: the statement from the events recorded up to then' })
   async memberStatement(@Param('clusterId') clusterId: string, @Param('month') month: string, @Param('memberId') memberId: string, @Query('asOf') asOf?: string) {
     if (asOf !== undefined) {
@@ -114,6 +130,8 @@ export class SettlementController {
 
   @Get('members/:memberId/intervals')
   @Roles(...CLUSTER_READERS, 'member')
+  @ApiOkResponse({ type: MemberIntervalsDto })
+  @ApiReadProblems()
   @ApiQuery({ name: 'day', required: false, description: 'one day YYYY-MM-DD of the month (paging by day); all days when absent' })
   async intervals(@Param('clusterId') clusterId: string, @Param('month') month: string, @Param('memberId') memberId: string, @Query('day') day?: string) {
     checkMonth(month);

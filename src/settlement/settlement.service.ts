@@ -98,7 +98,9 @@ export class SettlementService {
     await this.ensureFresh(clusterId, month);
     const { rows } = await this.pool.query<{ support: Record<string, unknown> | null; computed_through: string | null; computed_at: Date }>(
       'SELECT support, computed_through, computed_at FROM settlement_cluster_months WHERE cluster_id = $1 AND month = $2', [clusterId, month]);
-    return { result: rows[0].support, computedThrough: rows[0].computed_through, computedAt: rows[0].computed_at.toISOString() };
+    const row = rows[0];
+    if (!row) throw new Error(`settlement_cluster_months has no row for ${clusterId} ${month} after ensureFresh`);
+    return { result: row.support, computedThrough: row.computed_through, computedAt: row.computed_at.toISOString() };
   }
 
   /**
@@ -202,7 +204,8 @@ export class SettlementService {
    */
   async trailingYear(clusterId: string, month: string) {
     const [y, m] = month.split('-').map(Number);
-    const from = `${m === 12 ? y : y - 1}-${String((m % 12) + 1).padStart(2, '0')}`;
+    if (y === undefined || m === undefined) throw new Error(`not a month YYYY-MM: ${month}`);
+    const from = `${String(m === 12 ? y : y - 1)}-${String((m % 12) + 1).padStart(2, '0')}`;
     const state = await this.clusters.state(clusterId);
     const withReadings = await this.pool.query<{ month: string }>(
       `SELECT DISTINCT to_char(day, 'YYYY-MM') AS month FROM meter_days WHERE cluster_id = $1 AND day >= $2::date AND day < ($3::date + interval '1 month') ORDER BY month`,
@@ -393,8 +396,10 @@ export class SettlementService {
   }
 
   private async storedMonth(clusterId: string, month: string): Promise<StoredMonth | undefined> {
-    const { rows } = await this.pool.query('SELECT agreement_version, totals, computed_through, computed_at FROM settlement_cluster_months WHERE cluster_id = $1 AND month = $2', [clusterId, month]);
-    if (!rows[0]) return undefined;
-    return { agreementVersion: rows[0].agreement_version, cluster: rows[0].totals, computedThrough: rows[0].computed_through, computedAt: rows[0].computed_at.toISOString() };
+    const { rows } = await this.pool.query<{ agreement_version: number; totals: ClusterMonth; computed_through: string | null; computed_at: Date }>(
+      'SELECT agreement_version, totals, computed_through, computed_at FROM settlement_cluster_months WHERE cluster_id = $1 AND month = $2', [clusterId, month]);
+    const row = rows[0];
+    if (!row) return undefined;
+    return { agreementVersion: row.agreement_version, cluster: row.totals, computedThrough: row.computed_through, computedAt: row.computed_at.toISOString() };
   }
 }

@@ -38,12 +38,16 @@ test('the same member on both sides, a negative price, members not active the wh
 test('a termination reaches forward only and is refused twice', () => {
   rejects(() => decideTrading({ type: 'TerminateContract', contractId: 'k1', effectiveFrom: '2026-06-01', today: '2026-07-10' }, signed()), 'validation', ['effectiveFrom']);
   const events = decideTrading({ type: 'TerminateContract', contractId: 'k1', effectiveFrom: '2026-08-01', today: '2026-07-10' }, signed());
-  const state = evolveTrading(signed(), events[0]);
+  const [event] = events;
+  if (!event) throw new Error('the termination decided no event');
+  const state = evolveTrading(signed(), event);
   rejects(() => decideTrading({ type: 'TerminateContract', contractId: 'k1', effectiveFrom: '2026-09-01', today: '2026-07-10' }, state), 'conflict');
   rejects(() => decideTrading({ type: 'TerminateContract', contractId: 'nope', effectiveFrom: '2026-09-01', today: '2026-07-10' }, state), 'not_found');
   // delivering until the termination, not after
-  expect(contractsActiveAt([state.contracts.k1], new Date('2026-07-31T12:00:00Z'))).toHaveLength(1);
-  expect(contractsActiveAt([state.contracts.k1], new Date('2026-08-01T12:00:00Z'))).toHaveLength(0);
+  const k1 = state.contracts.k1;
+  if (!k1) throw new Error('contract k1 is not in the state');
+  expect(contractsActiveAt([k1], new Date('2026-07-31T12:00:00Z'))).toHaveLength(1);
+  expect(contractsActiveAt([k1], new Date('2026-08-01T12:00:00Z'))).toHaveLength(0);
 });
 
 test('local-time windows on working days, validity inclusive of its last day', () => {

@@ -107,7 +107,11 @@ export function decideTrading(command: TradingCommand, state: TradingState): Tra
 
 export function evolveTrading(state: TradingState, event: TradingEvent): TradingState {
   if (event.type === 'BilateralContractSigned') state.contracts[event.data.contractId] = { ...event.data, terminatedFrom: null };
-  else state.contracts[event.data.contractId] = { ...state.contracts[event.data.contractId], terminatedFrom: event.data.effectiveFrom };
+  else {
+    const contract = state.contracts[event.data.contractId];
+    if (!contract) throw new Error(`BilateralContractTerminated for an unknown contract ${event.data.contractId}`);
+    state.contracts[event.data.contractId] = { ...contract, terminatedFrom: event.data.effectiveFrom };
+  }
   return state;
 }
 

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiReadProblems, ApiWriteProblems } from '../common/openapi.js';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsInt, IsObject, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { MAX_GROSZE_PER_MWH, MAX_WH_PER_VALUE } from '../shared/limits.js';
@@ -12,6 +13,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { loadStream } from '../event-store/command-handling.js';
 import { TradingCommandMessage } from './commands/trading-command.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
+import { ContractListDto, SignedContractDto, TerminatedContractDto } from './trading.responses.js';
 import { contractsInOrder, type TradingCommand, tradingDecider, tradingStreamId } from './contracts.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -52,6 +54,8 @@ export class TradingController {
 
   @Post()
   @Roles('coordinator')
+  @ApiCreatedResponse({ type: SignedContractDto })
+  @ApiWriteProblems()
   async sign(@Param('clusterId') clusterId: string, @Body() body: SignContractDto) {
     const registry = await this.clusters.state(clusterId);
     const contract = { contractId: randomUUID(), ...body, window: body.window ? { ...body.window } : null, signedAt: new Date().toISOString() };
@@ -62,6 +66,8 @@ export class TradingController {
   @Post(':contractId/termination')
   @HttpCode(200)
   @Roles('coordinator')
+  @ApiOkResponse({ type: TerminatedContractDto })
+  @ApiWriteProblems()
   async terminate(@Param('clusterId') clusterId: string, @Param('contractId') contractId: string, @Body() body: TerminationDto) {
     await this.clusters.state(clusterId);
     const today = DateTime.now().setZone('Europe/Warsaw').toISODate()!;
@@ -71,6 +77,8 @@ export class TradingController {
 
   @Get()
   @Roles(...CLUSTER_READERS, 'member')
+  @ApiOkResponse({ type: ContractListDto })
+  @ApiReadProblems()
   async list(@Param('clusterId') clusterId: string, @CurrentPrincipal() principal: Principal) {
     await this.clusters.state(clusterId);
     const { state } = await loadStream(this.store, tradingStreamId(clusterId), tradingDecider);

@@ -7,6 +7,11 @@ let t: TestService;
 let clusterId: string;
 let coordinator: { Authorization: string };
 const ids: Record<string, string> = {};
+const idOf = (key: string): string => {
+  const id = ids[key];
+  if (id === undefined) throw new Error(`member ${key} was not admitted`);
+  return id;
+};
 let afterFirstDay: string;
 
 const quarter = (i: number) => new Date(Date.parse('2026-05-01T00:00:00+02:00') + i * 900_000).toISOString();
@@ -35,7 +40,7 @@ beforeAll(async () => {
   t = await startTestService();
   ({ clusterId, coordinator } = await clusterWithCoordinator(t));
   const admit = async (key: string, body: Record<string, unknown>) => {
-    ids[key] = (await t.http.post(`/clusters/${clusterId}/members`).set(coordinator).send({ address: 'Orzesze', vatPayer: true, admittedOn: '2026-01-01', ...body }).expect(201)).body.memberId;
+    ids[key] = ((await t.http.post(`/clusters/${clusterId}/members`).set(coordinator).send({ address: 'Orzesze', vatPayer: true, admittedOn: '2026-01-01', ...body }).expect(201)).body as { memberId: string }).memberId;
   };
   await admit('city', { kind: 'municipality', legalName: 'Gmina Orzesze', nip: '6351831037', invoiceEmail: 'um@orzesze.pl' });
   await admit('school', { kind: 'municipal_company', legalName: 'Szkoła Podstawowa nr 1', nip: '5261040828', invoiceEmail: 'sp1@orzesze.pl' });
@@ -43,10 +48,10 @@ beforeAll(async () => {
   await admit('firm', { kind: 'company', legalName: 'Piekarnia Orzeska', nip: '7770001111', invoiceEmail: 'biuro@piekarnia.pl' });
   const point = (ppeCode: string, memberId: string, role: string, source?: string) =>
     t.http.post(`/clusters/${clusterId}/metering-points`).set(coordinator).send({ ppeCode, memberId, role, carrier: 'electricity', ...(source ? { source, capacityKw: 40 } : {}), validFrom: '2026-01-01' }).expect(201);
-  await point('PLCITYPV01', ids.city, 'producer', 'pv');
-  await point('PLSCHOOL01', ids.school, 'consumer');
-  await point('PLHOME0001', ids.home, 'prosumer', 'pv');
-  await point('PLFIRM0001', ids.firm, 'consumer');
+  await point('PLCITYPV01', idOf('city'), 'producer', 'pv');
+  await point('PLSCHOOL01', idOf('school'), 'consumer');
+  await point('PLHOME0001', idOf('home'), 'prosumer', 'pv');
+  await point('PLFIRM0001', idOf('firm'), 'consumer');
   await t.http.post(`/clusters/${clusterId}/agreement-versions`).set(coordinator).send({ ...AGREEMENT, effectiveFrom: '2026-05', intervalMinutes: 15 }).expect(201);
   await importDay(0);
   await new Promise((r) => setTimeout(r, 20));
@@ -56,7 +61,8 @@ beforeAll(async () => {
 });
 afterAll(() => t.stop());
 
-const statement = async (key: string, as = coordinator) => (await t.http.get(`/clusters/${clusterId}/settlements/2026-05/members/${ids[key]}`).set(as).expect(200)).body;
+interface MonthBody { totals: Record<string, unknown>; members: { memberId: string }[]; trailing12Months: unknown }
+const statement = async (key: string, as = coordinator) => (await t.http.get(`/clusters/${clusterId}/settlements/2026-05/members/${String(ids[key])}`).set(as).expect(200)).body as Record<string, unknown>;
 
 test('each member\'s energy: own netting, received, supplied, grid, by hand', async () => {
   // In each of the 48 sunny quarter-hours: city surplus 1000, home 200 - own 100 = 100;
@@ -81,34 +87,37 @@ test('each member\'s money: values at the internal price, fees, VAT, net, saving
 
 test('the cluster month: totals, KPIs against thresholds, one row per member', async () => {
   const res = await t.http.get(`/clusters/${clusterId}/settlements/2026-05`).set(coordinator).expect(200);
-  expect(res.body).toMatchObject({ status: 'provisional', agreementVersion: 1, computedThrough: expect.any(String) });
-  expect(res.body.totals).toMatchObject({
+  const body = res.body as MonthBody;
+  expect(body).toMatchObject({ status: 'provisional', agreementVersion: 1, computedThrough: expect.any(String) as unknown });
+  expect(body.totals).toMatchObject({
     importWh: 115_200, exportWh: 57_600, receivedWh: 24_000, suppliedWh: 24_000, selfConsumedWh: 4_800,
     selfSufficiency: { valueBp: 2500, thresholdBp: 3000, met: false }, renewableShare: { valueBp: 10_000, thresholdBp: 5000, met: true },
   });
-  expect(res.body.members).toHaveLength(4);
-  expect(res.body.trailing12Months).toMatchObject({ monthsIncluded: ['2026-05'], selfSufficiency: { valueBp: 2500 } });
+  expect(body.members).toHaveLength(4);
+  expect(body.trailing12Months).toMatchObject({ monthsIncluded: ['2026-05'], selfSufficiency: { valueBp: 2500 } });
 });
 
 test('as of an instant: the statement from the events recorded up to then', async () => {
-  const then = await t.http.get(`/clusters/${clusterId}/settlements/2026-05/members/${ids.school}`).query({ asOf: afterFirstDay }).set(coordinator).expect(200);
+  const then = await t.http.get(`/clusters/${clusterId}/settlements/2026-05/members/${String(ids.school)}`).query({ asOf: afterFirstDay }).set(coordinator).expect(200);
   expect(then.body).toMatchObject({ receivedWh: 7_200, importWh: 28_800, asOf: afterFirstDay });
 });
 
 test('interval detail of one member and day', async () => {
-  const res = await t.http.get(`/clusters/${clusterId}/settlements/2026-05/members/${ids.school}/intervals`).query({ day: '2026-05-01' }).set(coordinator).expect(200);
-  expect(res.body.items).toHaveLength(96);
-  expect(res.body.items[40]).toMatchObject({ intervalStart: '2026-05-01T08:00:00.000Z', importWh: 300, receivedWh: 300, gridImportWh: 0 });
-  expect(res.body.items[0]).toMatchObject({ receivedWh: 0, gridImportWh: 300 });
+  const res = await t.http.get(`/clusters/${clusterId}/settlements/2026-05/members/${String(ids.school)}/intervals`).query({ day: '2026-05-01' }).set(coordinator).expect(200);
+  const { items } = res.body as { items: unknown[] };
+  expect(items).toHaveLength(96);
+  expect(items[40]).toMatchObject({ intervalStart: '2026-05-01T08:00:00.000Z', importWh: 300, receivedWh: 300, gridImportWh: 0 });
+  expect(items[0]).toMatchObject({ receivedWh: 0, gridImportWh: 300 });
 });
 
 test('a member sees its own statement and the totals, and 404 for another member', async () => {
   const member = await tokenFor(t, 'member', clusterId, ids.home);
   expect((await statement('home', member)).memberId).toBe(ids.home);
-  await t.http.get(`/clusters/${clusterId}/settlements/2026-05/members/${ids.school}`).set(member).expect(404);
+  await t.http.get(`/clusters/${clusterId}/settlements/2026-05/members/${String(ids.school)}`).set(member).expect(404);
   const month = await t.http.get(`/clusters/${clusterId}/settlements/2026-05`).set(member).expect(200);
-  expect(month.body.members.map((m: { memberId: string }) => m.memberId)).toEqual([ids.home]);
-  expect(month.body.totals.receivedWh).toBe(24_000);
+  const body = month.body as MonthBody;
+  expect(body.members.map((m: { memberId: string }) => m.memberId)).toEqual([ids.home]);
+  expect(body.totals.receivedWh).toBe(24_000);
 });
 
 test('the provisional settlement follows a correction', async () => {
@@ -117,11 +126,12 @@ test('the provisional settlement follows a correction', async () => {
   // the firm's 200 Wh in that quarter-hour no longer draw from the pool
   expect(await statement('firm')).toMatchObject({ importWh: 38_200, receivedWh: 9_400 });
   const month = await t.http.get(`/clusters/${clusterId}/settlements/2026-05`).set(coordinator).expect(200);
-  expect(month.body.totals.receivedWh).toBe(month.body.totals.suppliedWh);
+  const { totals } = month.body as MonthBody;
+  expect(totals.receivedWh).toBe(totals.suppliedWh);
 });
 
 test('a month without an agreement in force is a 409 with the reason; a bad month is 400', async () => {
   const res = await t.http.get(`/clusters/${clusterId}/settlements/2026-03`).set(coordinator).expect(409);
-  expect(res.body.detail).toMatch(/No agreement version is in force for 2026-03/);
+  expect((res.body as { detail: string }).detail).toMatch(/No agreement version is in force for 2026-03/);
   await t.http.get(`/clusters/${clusterId}/settlements/2026-5`).set(coordinator).expect(400);
 });

@@ -10,8 +10,8 @@ const clusters: { clusterId: string; coordinator: { Authorization: string } }[] 
 
 async function loadCluster() {
   const c = await clusterWithCoordinator(t);
-  const admit = async (legalName: string) => (await t.http.post(`/clusters/${c.clusterId}/members`).set(c.coordinator)
-    .send({ kind: 'household', legalName, address: 'x', invoiceEmail: 'x@example.pl', vatPayer: false, admittedOn: '2026-01-01' }).expect(201)).body.memberId;
+  const admit = async (legalName: string) => ((await t.http.post(`/clusters/${c.clusterId}/members`).set(c.coordinator)
+    .send({ kind: 'household', legalName, address: 'x', invoiceEmail: 'x@example.pl', vatPayer: false, admittedOn: '2026-01-01' }).expect(201)).body as { memberId: string }).memberId;
   const pv = await admit('PV');
   const home = await admit('Dom');
   await t.http.post(`/clusters/${c.clusterId}/metering-points`).set(c.coordinator).send({ ppeCode: 'PLPV000001', memberId: pv, role: 'prosumer', carrier: 'electricity', source: 'pv', validFrom: '2026-01-01' }).expect(201);
@@ -35,11 +35,13 @@ beforeAll(async () => {
 });
 afterAll(() => t.stop());
 
+interface Trailing { monthsIncluded: string[]; importWh: number; [field: string]: unknown }
 const trailing = async (c: { clusterId: string; coordinator: { Authorization: string } }, month: string) =>
-  (await t.http.get(`/clusters/${c.clusterId}/settlements/${month}`).set(c.coordinator).expect(200)).body.trailing12Months;
+  ((await t.http.get(`/clusters/${c.clusterId}/settlements/${month}`).set(c.coordinator).expect(200)).body as { trailing12Months: Trailing }).trailing12Months;
 
 test('reading another month first does not change a month\'s trailing 12 months; a rebuild does not either', async () => {
   const [a, b] = clusters;
+  if (!a || !b) throw new Error('beforeAll loaded two clusters');
   await trailing(a, '2026-03'); // a: March read before May
   const afterReading = await trailing(a, '2026-05');
   const alone = await trailing(b, '2026-05'); // b: May asked first

@@ -1,3 +1,5 @@
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- hot code: `!` only on array elements indexed
+   within bounds asserted at the loop heads (see the comments there), not a guard per element */
 // The allocation engine over a whole month at once: the same rules and the same integer
 // results as allocateInterval (its reference, checked against it by property tests), on
 // typed arrays indexed [interval × members + member], with scratch arrays reused from one
@@ -62,6 +64,8 @@ export function allocateMonth(flows: MonthFlowsInput, rules: MonthAllocationRule
   const pool = new PoolSplitter(n, rules.allocation, flows.memberIds, indexOf);
 
   const active = new Int32Array(n);
+  // every per-member array here and in totals has length n, and every m (from active or indexOf) is
+  // a member index < n: the `!` on their elements below are within bounds
   const self = new Float64Array(n);
   const surplus = new Float64Array(n);
   const deficit = new Float64Array(n);
@@ -100,10 +104,10 @@ export function allocateMonth(flows: MonthFlowsInput, rules: MonthAllocationRule
       const b = indexOf.get(contract.buyerMemberId);
       const delivered = s === undefined || b === undefined || s === b ? 0 : Math.min(contract.contractedWh, surplus[s]!, deficit[b]!);
       if (delivered > 0) {
-        surplus[s!] -= delivered;
-        deficit[b!] -= delivered;
-        contractSupplied[s!] += delivered;
-        contractReceived[b!] += delivered;
+        surplus[s!]! -= delivered;
+        deficit[b!]! -= delivered;
+        contractSupplied[s!]! += delivered;
+        contractReceived[b!]! += delivered;
       }
       if (onInterval) view.contractDeliveredWh.push(delivered);
       let sums = contracts.get(contract.contractId);
@@ -128,37 +132,37 @@ export function allocateMonth(flows: MonthFlowsInput, rules: MonthAllocationRule
       const s = contractSupplied[m]! + poolSupplied[m]!;
       const gridImport = imp - self[m]! - r;
       const gridExport = e - self[m]! - s;
-      if (gridImport < 0 || gridExport < 0) throw new Error(`invariant: negative grid flow for ${flows.memberIds[m]} in interval ${t}`);
+      if (gridImport < 0 || gridExport < 0) throw new Error(`invariant: negative grid flow for ${String(flows.memberIds[m])} in interval ${String(t)}`);
       received[m] = r;
       supplied[m] = s;
       receivedSum += r;
       suppliedSum += s;
-      totals.importWh[m] += imp;
-      totals.exportWh[m] += e;
-      totals.selfConsumedWh[m] += self[m]!;
-      totals.receivedWh[m] += r;
-      totals.poolReceivedWh[m] += poolReceived[m]!;
-      totals.contractReceivedWh[m] += contractReceived[m]!;
-      totals.suppliedWh[m] += s;
-      totals.poolSuppliedWh[m] += poolSupplied[m]!;
-      totals.contractSuppliedWh[m] += contractSupplied[m]!;
-      totals.gridImportWh[m] += gridImport;
-      totals.gridExportWh[m] += gridExport;
+      totals.importWh[m]! += imp;
+      totals.exportWh[m]! += e;
+      totals.selfConsumedWh[m]! += self[m]!;
+      totals.receivedWh[m]! += r;
+      totals.poolReceivedWh[m]! += poolReceived[m]!;
+      totals.contractReceivedWh[m]! += contractReceived[m]!;
+      totals.suppliedWh[m]! += s;
+      totals.poolSuppliedWh[m]! += poolSupplied[m]!;
+      totals.contractSuppliedWh[m]! += contractSupplied[m]!;
+      totals.gridImportWh[m]! += gridImport;
+      totals.gridExportWh[m]! += gridExport;
     }
-    if (receivedSum !== suppliedSum) throw new Error(`invariant: received ${receivedSum} differs from supplied ${suppliedSum} in interval ${t}`);
+    if (receivedSum !== suppliedSum) throw new Error(`invariant: received ${String(receivedSum)} differs from supplied ${String(suppliedSum)} in interval ${String(t)}`);
     if (onInterval) {
       view.interval = t;
       onInterval(view);
     }
   }
-  for (const f of MEMBER_TOTAL_FIELDS) for (let m = 0; m < n; m++) if (totals[f][m]! > SAFE) throw new Error(`${f} of ${flows.memberIds[m]} passes 2^53 Wh in a month`);
+  for (const f of MEMBER_TOTAL_FIELDS) for (let m = 0; m < n; m++) if (totals[f][m]! > SAFE) throw new Error(`${f} of ${String(flows.memberIds[m])} passes 2^53 Wh in a month`);
   return { totals, contracts };
 }
 
 function assertWhArray(values: Float64Array, what: string) {
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
-    if (!(v >= 0 && v <= SAFE && Number.isInteger(v))) throw new Error(`${what} must be non-negative whole numbers of Wh, got ${v}`);
+    if (!(v >= 0 && v <= SAFE && Number.isInteger(v))) throw new Error(`${what} must be non-negative whole numbers of Wh, got ${String(v)}`);
   }
 }
 
@@ -175,6 +179,7 @@ class PoolSplitter {
   private readonly key: Float64Array;
 
   constructor(n: number, private readonly allocation: AllocationMethod, private readonly ids: readonly string[], indexOf: Map<string, number>) {
+    // per-member arrays of length n (remainder n + 1), indexed by member indices < n (`!` below)
     this.weights = new Float64Array(n);
     this.open = new Float64Array(n);
     this.offered = new Float64Array(n);
@@ -184,10 +189,10 @@ class PoolSplitter {
     this.key = new Float64Array(n);
     if (allocation.method === 'priority') {
       this.tier.fill(allocation.tiers.length);
-      allocation.tiers.forEach((members, t) => members.forEach((id) => {
+      allocation.tiers.forEach((members, t) => { members.forEach((id) => {
         const m = indexOf.get(id);
         if (m !== undefined) this.tier[m] = t;
-      }));
+      }); });
     }
     if (allocation.method === 'static') {
       for (const k of allocation.keys) {
@@ -220,11 +225,11 @@ class PoolSplitter {
         for (let j = 0; j < k; j++) {
           const m = active[j]!;
           this.weights[m] = this.tier[m] === t ? deficit[m]! : 0;
-          tierDeficit += this.weights[m]!;
+          tierDeficit += this.weights[m];
         }
         const shared = Math.min(remaining, tierDeficit);
         this.split(shared, active, k, this.weights, this.offered, 0);
-        for (let j = 0; j < k; j++) received[active[j]!] += this.offered[active[j]!]!;
+        for (let j = 0; j < k; j++) received[active[j]!]! += this.offered[active[j]!]!;
         remaining -= shared;
         delivered += shared;
       }
@@ -242,7 +247,7 @@ class PoolSplitter {
       for (let j = 0; j < k; j++) {
         const m = active[j]!;
         received[m] = Math.min(this.offered[m]!, deficit[m]!);
-        delivered += received[m]!;
+        delivered += received[m];
       }
       return delivered;
     }
@@ -254,7 +259,7 @@ class PoolSplitter {
       for (let j = 0; j < k; j++) {
         const m = active[j]!;
         this.weights[m] = this.open[m]! > 0 ? this.key[m]! : 0;
-        if (this.weights[m]! > 0) anyWeight = true;
+        if (this.weights[m] > 0) anyWeight = true;
       }
       if (!anyWeight) break;
       this.split(remaining, active, k, this.weights, this.offered, 0);
@@ -262,8 +267,8 @@ class PoolSplitter {
       for (let j = 0; j < k; j++) {
         const m = active[j]!;
         const take = Math.min(this.offered[m]!, this.open[m]!);
-        received[m] += take;
-        this.open[m] -= take;
+        received[m]! += take;
+        this.open[m]! -= take;
         used += take;
       }
       remaining -= used;
@@ -316,7 +321,7 @@ class PoolSplitter {
       byRemainder.sort((x, y) => this.remainder[y]! - this.remainder[x]! || this.order[x]! - this.order[y]!);
       for (let c = 0; c < leftover; c++) {
         const j = this.order[byRemainder[c]!]!;
-        if (j < k) out[active[j]!] += 1;
+        if (j < k) out[active[j]!]! += 1;
         else extraShare += 1;
       }
       return extraShare;
@@ -327,7 +332,7 @@ class PoolSplitter {
       for (let c = 0; c < candidates; c++) if (best < 0 || this.remainder[c]! > this.remainder[best]!) best = c;
       this.remainder[best] = -1;
       const j = this.order[best]!;
-      if (j < k) out[active[j]!] += 1;
+      if (j < k) out[active[j]!]! += 1;
       else extraShare += 1;
     }
     return extraShare;

@@ -97,15 +97,21 @@ const cluster = fc.uniqueArray(fc.stringMatching(/^[a-z]{1,6}$/), { minLength: 1
       fc.record({ redistribute: fc.boolean(), raw: fc.array(fc.nat(3000), { minLength: ids.length, maxLength: ids.length }) }).map(({ redistribute, raw }) => {
         // keys summing to at most 10000
         let left = 10_000;
-        const keys = ids.map((memberId, i) => { const shareBp = Math.min(left, raw[i]); left -= shareBp; return { memberId, shareBp }; });
+        const keys = ids.map((memberId, i) => { const shareBp = Math.min(left, raw[i] ?? 0); left -= shareBp; return { memberId, shareBp }; });
         return { method: 'static', redistribute, keys } as AllocationMethod;
       }),
       fc.shuffledSubarray(ids).chain((chosen) => fc.integer({ min: 1, max: 4 }).map((tiers) => ({
         method: 'priority', tiers: Array.from({ length: tiers }, (_, t) => chosen.filter((_, i) => i % tiers === t)).filter((t) => t.length > 0),
       }) as AllocationMethod)),
     ),
-    contracts: fc.array(fc.record({ s: fc.nat(ids.length - 1), b: fc.nat(ids.length - 1), contractedWh: wh }), { maxLength: 5 }).map((list) =>
-      list.map((c, k) => ({ contractId: `k${k}`, sellerMemberId: ids[c.s], buyerMemberId: ids[c.b], contractedWh: c.contractedWh }))),
+    contracts: fc.array(fc.record({ s: fc.nat(ids.length - 1), b: fc.nat(ids.length - 1), contractedWh: wh }), { maxLength: 5 }).map((list) => {
+      const idAt = (i: number): string => {
+        const id = ids[i];
+        if (id === undefined) throw new Error(`no member at ${String(i)}`);
+        return id;
+      };
+      return list.map((c, k) => ({ contractId: `k${String(k)}`, sellerMemberId: idAt(c.s), buyerMemberId: idAt(c.b), contractedWh: c.contractedWh }));
+    }),
   }),
 );
 
@@ -143,6 +149,7 @@ describe('properties (every method, with and without contracts)', () => {
       const byId = new Map(result.members.map((m) => [m.memberId, m]));
       for (const [k, c] of result.contracts.entries()) {
         const contract = input.contracts[k];
+        if (!contract) throw new Error(`no input contract for result ${String(k)}`);
         expect(c.deliveredWh + c.shortfallWh).toBe(contract.contractedWh);
         const seller = byId.get(contract.sellerMemberId)!;
         const buyer = byId.get(contract.buyerMemberId)!;
@@ -161,12 +168,14 @@ describe('properties (every method, with and without contracts)', () => {
 
   test('splits conserve the total and stay within one unit of the exact share', () => {
     fc.assert(fc.property(fc.integer({ min: 0, max: 2 ** 40 }), fc.array(fc.nat(1_000_000), { minLength: 1, maxLength: 30 }), (total, weights) => {
-      const parts = weights.map((weight, i) => ({ id: `p${i}`, weight }));
+      const parts = weights.map((weight, i) => ({ id: `p${String(i)}`, weight }));
       const shares = splitByLargestRemainder(total, parts);
       const sum = weights.reduce((a, b) => a + b, 0);
       expect(shares.reduce((a, b) => a + b, 0)).toBe(sum === 0 ? 0 : total);
       shares.forEach((s, i) => {
-        if (sum > 0) expect(Math.abs(s - (total * weights[i]) / sum)).toBeLessThan(1.0000001);
+        const weight = weights[i];
+        if (weight === undefined) throw new Error(`a share without a weight at ${String(i)}`);
+        if (sum > 0) expect(Math.abs(s - (total * weight) / sum)).toBeLessThan(1.0000001);
       });
     }), { numRuns: 300 });
   });

@@ -1,3 +1,5 @@
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- hot code: `!` only on array elements indexed
+   within bounds asserted at the loop heads (see the comments there), not a guard per element */
 // Who received whose energy in one interval (docs/DOMAIN.md, Allocation): own netting, then
 // bilateral contracts in their order, then the pool by the agreement's key, the rest to
 // and from the grid. Integer Wh; every split by largest remainder with ties by member
@@ -66,12 +68,14 @@ export function sortContracts<T extends { contractId: string; signedAt: string }
 const byId = (a: { memberId: string }, b: { memberId: string }) => (a.memberId < b.memberId ? -1 : a.memberId > b.memberId ? 1 : 0);
 
 function assertWh(value: number, what: string) {
-  if (!Number.isSafeInteger(value) || value < 0) throw new Error(`${what} must be a non-negative whole number of Wh, got ${value}`);
+  if (!Number.isSafeInteger(value) || value < 0) throw new Error(`${what} must be a non-negative whole number of Wh, got ${String(value)}`);
 }
 
 /** Split `total` among members by weight (index-aligned); member ids break ties. */
 function split(total: number, ids: string[], weights: number[]): number[] {
-  return splitByLargestRemainder(total, ids.map((id, i) => ({ id, weight: weights[i] })));
+  if (weights.length !== ids.length) throw new Error(`split: ${String(ids.length)} members but ${String(weights.length)} weights`);
+  // index-aligned, lengths asserted above
+  return splitByLargestRemainder(total, ids.map((id, i) => ({ id, weight: weights[i]! })));
 }
 
 export function allocateInterval(input: IntervalInput): IntervalResult {
@@ -83,14 +87,16 @@ export function allocateInterval(input: IntervalInput): IntervalResult {
   const self = new Array<number>(n);
   const surplus = new Array<number>(n);
   const deficit = new Array<number>(n);
+  // members, ids, self, surplus and deficit all have length n: i < n is within bounds below
   for (let i = 0; i < n; i++) {
-    const { exportWh: e, importWh: imp } = members[i];
-    assertWh(e, `exportWh of ${ids[i]}`);
-    assertWh(imp, `importWh of ${ids[i]}`);
+    const { memberId, exportWh: e, importWh: imp } = members[i]!;
+    assertWh(e, `exportWh of ${memberId}`);
+    assertWh(imp, `importWh of ${memberId}`);
     // 1. own netting: the member covers its own import with its own export
-    self[i] = input.ownNetting ? Math.min(e, imp) : 0;
-    surplus[i] = e - self[i];
-    deficit[i] = imp - self[i];
+    const own = input.ownNetting ? Math.min(e, imp) : 0;
+    self[i] = own;
+    surplus[i] = e - own;
+    deficit[i] = imp - own;
   }
 
   // 2. bilateral contracts, in order: never more than contracted, the seller's surplus or the buyer's deficit
@@ -101,12 +107,13 @@ export function allocateInterval(input: IntervalInput): IntervalResult {
     assertWh(c.contractedWh, `contractedWh of ${c.contractId}`);
     const s = index.get(c.sellerMemberId);
     const b = index.get(c.buyerMemberId);
-    const delivered = s === undefined || b === undefined || s === b ? 0 : Math.min(c.contractedWh, surplus[s], deficit[b]);
+    // s and b come from index, so they are member indices < n
+    const delivered = s === undefined || b === undefined || s === b ? 0 : Math.min(c.contractedWh, surplus[s]!, deficit[b]!);
     if (delivered > 0) {
-      surplus[s!] -= delivered;
-      deficit[b!] -= delivered;
-      contractSupplied[s!] += delivered;
-      contractReceived[b!] += delivered;
+      surplus[s!]! -= delivered;
+      deficit[b!]! -= delivered;
+      contractSupplied[s!]! += delivered;
+      contractReceived[b!]! += delivered;
     }
     contracts.push({ contractId: c.contractId, contractedWh: c.contractedWh, deliveredWh: delivered, shortfallWh: c.contractedWh - delivered });
   }
@@ -118,13 +125,19 @@ export function allocateInterval(input: IntervalInput): IntervalResult {
   const poolSupplied = split(delivered, ids, surplus);
 
   // 4. the rest to and from the grid
+  // every array here has one entry per member (length n), so index i of members.map is within bounds
   const result: MemberIntervalResult[] = members.map((m, i) => {
-    const receivedWh = contractReceived[i] + poolReceived[i];
-    const suppliedWh = contractSupplied[i] + poolSupplied[i];
+    const selfConsumedWh = self[i]!;
+    const contractReceivedWh = contractReceived[i]!;
+    const contractSuppliedWh = contractSupplied[i]!;
+    const poolReceivedWh = poolReceived[i]!;
+    const poolSuppliedWh = poolSupplied[i]!;
+    const receivedWh = contractReceivedWh + poolReceivedWh;
+    const suppliedWh = contractSuppliedWh + poolSuppliedWh;
     return {
-      memberId: m.memberId, exportWh: m.exportWh, importWh: m.importWh, selfConsumedWh: self[i],
-      contractReceivedWh: contractReceived[i], contractSuppliedWh: contractSupplied[i], poolReceivedWh: poolReceived[i], poolSuppliedWh: poolSupplied[i],
-      receivedWh, suppliedWh, gridImportWh: m.importWh - self[i] - receivedWh, gridExportWh: m.exportWh - self[i] - suppliedWh,
+      memberId: m.memberId, exportWh: m.exportWh, importWh: m.importWh, selfConsumedWh,
+      contractReceivedWh, contractSuppliedWh, poolReceivedWh, poolSuppliedWh,
+      receivedWh, suppliedWh, gridImportWh: m.importWh - selfConsumedWh - receivedWh, gridExportWh: m.exportWh - selfConsumedWh - suppliedWh,
     };
   });
   assertInvariants(result);
@@ -143,15 +156,16 @@ function poolShares(allocation: AllocationMethod, ids: string[], surplus: number
 
   if (allocation.method === 'priority') {
     const tierOf = new Map<string, number>();
-    allocation.tiers.forEach((tier, t) => tier.forEach((id) => tierOf.set(id, t)));
+    allocation.tiers.forEach((tier, t) => { tier.forEach((id) => tierOf.set(id, t)); });
     const lastTier = allocation.tiers.length; // members in no tier
     let remaining = totalSurplus;
     for (let t = 0; t <= lastTier && remaining > 0; t++) {
-      const weights = ids.map((id, i) => ((tierOf.get(id) ?? lastTier) === t ? deficit[i] : 0));
+      // deficit, received and shares have one entry per member (length n)
+      const weights = ids.map((id, i) => ((tierOf.get(id) ?? lastTier) === t ? deficit[i]! : 0));
       const tierDeficit = weights.reduce((a, b) => a + b, 0);
       const shared = Math.min(remaining, tierDeficit);
       const shares = split(shared, ids, weights);
-      for (let i = 0; i < n; i++) received[i] += shares[i];
+      for (let i = 0; i < n; i++) received[i]! += shares[i]!;
       remaining -= shared;
     }
     return received;
@@ -165,8 +179,9 @@ function poolShares(allocation: AllocationMethod, ids: string[], surplus: number
     // unkeyed part (keys under 10000, keys of members absent from the interval) and what
     // capped members cannot use go to the grid
     const presentKeys = keys.reduce((a, k) => a + k, 0);
-    const offered = splitByLargestRemainder(totalSurplus, [...ids.map((id, i) => ({ id, weight: keys[i] })), { id: '\uffff unkeyed', weight: 10_000 - presentKeys }]);
-    for (let i = 0; i < n; i++) received[i] = Math.min(offered[i], deficit[i]);
+    // keys, offered (n + 1 parts), deficit and received have an entry per member index < n
+    const offered = splitByLargestRemainder(totalSurplus, [...ids.map((id, i) => ({ id, weight: keys[i]! })), { id: '\uffff unkeyed', weight: 10_000 - presentKeys }]);
+    for (let i = 0; i < n; i++) received[i] = Math.min(offered[i]!, deficit[i]!);
     return received;
   }
   // redistribute: the surplus goes by key ratio; what a capped member cannot use goes to
@@ -174,14 +189,15 @@ function poolShares(allocation: AllocationMethod, ids: string[], surplus: number
   let remaining = totalSurplus;
   const open = deficit.slice();
   for (let round = 0; round <= n && remaining > 0; round++) {
-    const weights = keys.map((k, i) => (open[i] > 0 ? k : 0));
+    // keys, open, offered and received have one entry per member (length n)
+    const weights = keys.map((k, i) => (open[i]! > 0 ? k : 0));
     if (weights.every((w) => w === 0)) break;
     const offered = split(remaining, ids, weights);
     let used = 0;
     for (let i = 0; i < n; i++) {
-      const take = Math.min(offered[i], open[i]);
-      received[i] += take;
-      open[i] -= take;
+      const take = Math.min(offered[i]!, open[i]!);
+      received[i]! += take;
+      open[i]! -= take;
       used += take;
     }
     remaining -= used;
@@ -196,12 +212,12 @@ function assertInvariants(result: MemberIntervalResult[]) {
   let supplied = 0;
   for (const m of result) {
     const deficit = m.importWh - m.selfConsumedWh;
-    if (m.receivedWh < 0 || m.receivedWh > deficit) throw new Error(`invariant: ${m.memberId} received ${m.receivedWh} of a deficit of ${deficit}`);
+    if (m.receivedWh < 0 || m.receivedWh > deficit) throw new Error(`invariant: ${m.memberId} received ${String(m.receivedWh)} of a deficit of ${String(deficit)}`);
     if (m.exportWh !== m.selfConsumedWh + m.suppliedWh + m.gridExportWh) throw new Error(`invariant: export of ${m.memberId} does not add up`);
     if (m.importWh !== m.selfConsumedWh + m.receivedWh + m.gridImportWh) throw new Error(`invariant: import of ${m.memberId} does not add up`);
     if (m.gridExportWh < 0 || m.gridImportWh < 0) throw new Error(`invariant: negative grid flow for ${m.memberId}`);
     received += m.receivedWh;
     supplied += m.suppliedWh;
   }
-  if (received !== supplied) throw new Error(`invariant: received ${received} differs from supplied ${supplied}`);
+  if (received !== supplied) throw new Error(`invariant: received ${String(received)} differs from supplied ${String(supplied)}`);
 }

@@ -1,3 +1,5 @@
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- hot code: `!` only on array elements indexed
+   within bounds asserted at the loop heads (see the comments there), not a guard per element */
 // The transfer matrix: who got whose energy. A pass beside the engine over each
 // interval's result: contract deliveries go from seller to buyer as delivered; the pool's
 // part is divided receiver by receiver (in id order) among the suppliers pro rata to what
@@ -30,39 +32,44 @@ export type TransferTuple = [string, string, TransferKind, number];
  * interval, not per receiver, and ranks remainders with a native numeric sort.
  */
 export function poolTransfers(ids: readonly string[], suppliedWh: ArrayLike<number>, receivedWh: ArrayLike<number>, emit: (supplier: number, receiver: number, wh: number) => void): void {
+  if (suppliedWh.length < ids.length || receivedWh.length < ids.length) throw new Error(`pool transfers: ${String(ids.length)} members but ${String(suppliedWh.length)} supplied and ${String(receivedWh.length)} received values`);
+  // below, i and r < ids.length index suppliedWh and receivedWh (lengths asserted above), and
+  // k < count indexes supplierIndex, left, shares and keys (all of length count)
   let count = 0;
   let leftTotal = 0;
   let receivedTotal = 0;
   for (let i = 0; i < ids.length; i++) {
-    if (suppliedWh[i] > 0) {
+    const supplied = suppliedWh[i]!;
+    if (supplied > 0) {
       count++;
-      leftTotal += suppliedWh[i];
+      leftTotal += supplied;
     }
-    receivedTotal += receivedWh[i];
+    receivedTotal += receivedWh[i]!;
   }
-  if (leftTotal !== receivedTotal) throw new Error(`pool transfers: supplied ${leftTotal} differs from received ${receivedTotal}`);
+  if (leftTotal !== receivedTotal) throw new Error(`pool transfers: supplied ${String(leftTotal)} differs from received ${String(receivedTotal)}`);
   if (leftTotal === 0) return;
   const supplierIndex = new Int32Array(count);
   const left = new Float64Array(count);
   for (let i = 0, k = 0; i < ids.length; i++) {
-    if (suppliedWh[i] > 0) {
+    const supplied = suppliedWh[i]!;
+    if (supplied > 0) {
       supplierIndex[k] = i;
-      left[k++] = suppliedWh[i];
+      left[k++] = supplied;
     }
   }
   const shares = new Float64Array(count);
   const keys = new Float64Array(count);
-  const supplierIds = Array.from(supplierIndex, (i) => ids[i]);
+  const supplierIds = Array.from(supplierIndex, (i) => ids[i]!); // supplier indices are < ids.length
   for (let r = 0; r < ids.length; r++) {
-    const amount = receivedWh[r];
+    const amount = receivedWh[r]!;
     if (amount === 0) continue;
     if (amount === leftTotal) {
       // the last receiver: exactly what is left
       for (let k = 0; k < count; k++) {
-        if (left[k] > 0) emit(supplierIndex[k], r, left[k]);
+        const rest = left[k]!;
+        if (rest > 0) emit(supplierIndex[k]!, r, rest);
         left[k] = 0;
       }
-      leftTotal = 0;
       break;
     }
     if (amount * leftTotal * count > Number.MAX_SAFE_INTEGER) {
@@ -72,22 +79,25 @@ export function poolTransfers(ids: readonly string[], suppliedWh: ArrayLike<numb
       let given = 0;
       let ranked = 0;
       for (let k = 0; k < count; k++) {
-        const product = amount * left[k];
+        const rest = left[k]!;
+        const product = amount * rest;
         const share = Math.floor(product / leftTotal);
         shares[k] = share;
         given += share;
-        if (left[k] > 0) keys[ranked++] = (product - share * leftTotal) * count + (count - 1 - k);
+        if (rest > 0) keys[ranked++] = (product - share * leftTotal) * count + (count - 1 - k);
       }
       const leftover = amount - given;
       if (leftover > 0) {
         const ordered = keys.subarray(0, ranked).sort();
-        for (let j = 0; j < leftover; j++) shares[count - 1 - (ordered[ranked - 1 - j] % count)]++;
+        // leftover < ranked (one unit at most per ranked remainder); a key % count is a k < count
+        for (let j = 0; j < leftover; j++) shares[count - 1 - (ordered[ranked - 1 - j]! % count)]!++;
       }
     }
     for (let k = 0; k < count; k++) {
-      if (shares[k] === 0) continue;
-      emit(supplierIndex[k], r, shares[k]);
-      left[k] -= shares[k];
+      const share = shares[k]!;
+      if (share === 0) continue;
+      emit(supplierIndex[k]!, r, share);
+      left[k]! -= share;
     }
     leftTotal -= amount;
   }
@@ -135,7 +145,7 @@ export class TransferAccumulator {
     const received = new Float64Array(n);
     let any = false;
     for (let i = 0; i < n; i++) {
-      const m = members[i];
+      const m = members[i]!; // i < n = members.length
       ids[i] = m.memberId;
       supplied[i] = m.poolSuppliedWh;
       received[i] = m.poolReceivedWh;
@@ -148,12 +158,15 @@ export class TransferAccumulator {
       const dense = this.dense;
       const size = this.ids.length;
       const inDense = dense !== null && size * size <= dense.length;
-      const width = inDense ? Math.sqrt(dense!.length) : 0;
+      const width = inDense ? Math.sqrt(dense.length) : 0;
       poolTransfers(ids, supplied, received, (s, r, wh) => {
-        if (inDense && global[s] < width && global[r] < width) {
-          dense![global[s] * width + global[r]] += wh;
+        // s and r are member indices < n, the length of global
+        const gs = global[s]!;
+        const gr = global[r]!;
+        if (inDense && gs < width && gr < width) {
+          dense[gs * width + gr]! += wh;
         } else {
-          const key = TransferAccumulator.key(global[s], global[r]);
+          const key = TransferAccumulator.key(gs, gr);
           this.pool.set(key, (this.pool.get(key) ?? 0) + wh);
         }
       });
@@ -187,7 +200,7 @@ export class TransferAccumulator {
       const width = dense ? Math.sqrt(dense.length) : 0;
       poolTransfers(memberIds, view.poolSuppliedWh, view.poolReceivedWh, (s, r, wh) => {
         if (dense && global[s]! < width && global[r]! < width) {
-          dense[global[s]! * width + global[r]!] += wh;
+          dense[global[s]! * width + global[r]!]! += wh; // < width * width = dense.length
         } else {
           const key = TransferAccumulator.key(global[s]!, global[r]!);
           this.pool.set(key, (this.pool.get(key) ?? 0) + wh);
@@ -209,7 +222,7 @@ export class TransferAccumulator {
       const width = Math.sqrt(this.dense.length);
       for (let s = 0; s < width; s++) {
         for (let r = 0; r < width; r++) {
-          const wh = this.dense[s * width + r];
+          const wh = this.dense[s * width + r]!; // s, r < width: within width * width
           if (wh === 0) continue;
           const key = TransferAccumulator.key(s, r);
           pool.set(key, (pool.get(key) ?? 0) + wh);
@@ -219,7 +232,10 @@ export class TransferAccumulator {
     const rows: Transfer[] = [];
     for (const [kind, map] of [['contract', this.contract], ['pool', pool]] as const) {
       for (const [key, wh] of map) {
-        rows.push({ fromMemberId: this.ids[Math.floor(key / 2_097_152)], toMemberId: this.ids[key % 2_097_152], kind, wh });
+        const fromMemberId = this.ids[Math.floor(key / 2_097_152)];
+        const toMemberId = this.ids[key % 2_097_152];
+        if (fromMemberId === undefined || toMemberId === undefined) throw new Error(`transfer key ${String(key)} names a member index not in the accumulator`);
+        rows.push({ fromMemberId, toMemberId, kind, wh });
       }
     }
     return sortTransfers(rows);
