@@ -98,6 +98,7 @@ export function legacyMeterStreamId(clusterId: string, ppeCode: string, month: s
 /** The Warsaw days of a month YYYY-MM, as YYYY-MM-DD. */
 export function daysOfMonth(month: string): string[] {
   const [year, monthNumber] = month.split('-').map(Number);
+  if (year === undefined || monthNumber === undefined) throw new Error(`daysOfMonth: "${month}" is not a month YYYY-MM`);
   const count = new Date(Date.UTC(year, monthNumber, 0)).getUTCDate();
   return Array.from({ length: count }, (_, i) => `${month}-${String(i + 1).padStart(2, '0')}`);
 }

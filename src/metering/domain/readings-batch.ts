@@ -204,8 +204,8 @@ export class ReadingsBatch {
         const imp = splitHour(hour.importWh, shape?.(values, position, 'import'));
         const exp = splitHour(hour.exportWh, shape?.(values, position, 'export'));
         for (let q = 0; q < 4; q++) {
-          values.importWh[position + q] = imp[q];
-          values.exportWh[position + q] = exp[q];
+          values.importWh[position + q] = imp[q] ?? 0;
+          values.exportWh[position + q] = exp[q] ?? 0;
         }
       }
     }
@@ -249,10 +249,11 @@ export function planDay(existing: MeterDay | undefined, values: DayValues, conte
   const corrected: MeterCorrectionData = { ...base(), previousImportWh: [], previousExportWh: [], previousQuality: '' };
   const add = (data: MeterDayEventData, position: number) => {
     addToRuns(data.indexRanges, position);
-    data.importWh.push(values.importWh[position]);
-    data.exportWh.push(values.exportWh[position]);
-    data.quality += String.fromCharCode(values.quality[position]);
-    addToRuns(data.lineRanges, values.lines[position]);
+    // every array of a day has one entry per position
+    data.importWh.push(values.importWh[position] ?? 0);
+    data.exportWh.push(values.exportWh[position] ?? 0);
+    data.quality += String.fromCharCode(values.quality[position] ?? 0);
+    addToRuns(data.lineRanges, values.lines[position] ?? 0);
   };
   for (let position = 0; position < values.lines.length; position++) {
     if (values.lines[position] === 0) continue;
@@ -261,7 +262,7 @@ export function planDay(existing: MeterDay | undefined, values: DayValues, conte
     if (before && values.quality[position] === HOURLY_CODE && before.quality !== HOURLY_SPLIT_QUALITY) continue;
     if (!before) {
       add(fresh, position);
-    } else if (before.importWh !== values.importWh[position] || before.exportWh !== values.exportWh[position] || before.quality !== String.fromCharCode(values.quality[position])) {
+    } else if (before.importWh !== values.importWh[position] || before.exportWh !== values.exportWh[position] || before.quality !== String.fromCharCode(values.quality[position] ?? 0)) {
       add(corrected, position);
       corrected.previousImportWh.push(before.importWh);
       corrected.previousExportWh.push(before.exportWh);

@@ -42,6 +42,7 @@ const EN_MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July
 
 function dateText(date: string, lang: 'pl' | 'en'): string {
   const [y, m, d] = date.split('-').map(Number);
+  if (y === undefined || m === undefined || d === undefined) throw new Error(`dateText: "${date}" is not a date YYYY-MM-DD`);
   return lang === 'pl' ? `${d} ${PL_MONTHS[m - 1]} ${y}` : `${d} ${EN_MONTHS[m - 1]} ${y}`;
 }
 
@@ -76,6 +77,7 @@ function warningFor(name: ThresholdName, status: ComplianceCheck['status'], from
 /** The month `offset` months after YYYY-MM. */
 export function addMonths(month: string, offset: number): string {
   const [y, m] = month.split('-').map(Number);
+  if (y === undefined || m === undefined) throw new Error(`addMonths: "${month}" is not a month YYYY-MM`);
   const index = y * 12 + (m - 1) + offset;
   return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
 }
