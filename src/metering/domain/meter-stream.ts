@@ -6,7 +6,7 @@
 import { DateTime } from 'luxon';
 
 export type QualityCode = 'm' | 'e' | 's' | 'h';
-export const QUALITY_CODES: Record<string, QualityCode> = { measured: 'm', estimated: 'e', substituted: 's' };
+export const QUALITY_CODES = { measured: 'm', estimated: 'e', substituted: 's' } as const satisfies Record<string, QualityCode>;
 /** `hourly_split`: a quarter-hour divided from an hourly value (see hourly-split.ts); never given by a client. */
 export const QUALITY_NAMES: Record<string, string> = { m: 'measured', e: 'estimated', s: 'substituted', h: 'hourly_split' };
 
