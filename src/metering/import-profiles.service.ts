@@ -40,7 +40,7 @@ export class ImportProfilesService {
     const events = await this.store.readStream(importProfilesStreamId(clusterId));
     const byName = new Map<string, { data: ImportProfileSavedData; savedAt: string; savedBy: unknown }>();
     for (const e of events) if (e.type === 'ImportProfileSaved') byName.set((e.data as ImportProfileSavedData).name, { data: e.data as ImportProfileSavedData, savedAt: e.recordedAt, savedBy: e.metadata.actor });
-    return { byName, version: events.length > 0 ? events[events.length - 1].streamPosition : ('no_stream' as const) };
+    return { byName, version: events.at(-1)?.streamPosition ?? ('no_stream' as const) };
   }
 
   async list(clusterId: string) {

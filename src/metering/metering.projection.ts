@@ -49,9 +49,10 @@ export const meteringProjection: Projection = {
       const quality = row.quality.split('');
       const positions = positionsOf(data);
       positions.forEach((index, i) => {
-        row.import_wh[index] = data.importWh[i];
-        row.export_wh[index] = data.exportWh[i];
-        quality[index] = data.quality[i];
+        // an event holds one value and one quality character per position
+        row.import_wh[index] = data.importWh[i] ?? null;
+        row.export_wh[index] = data.exportWh[i] ?? null;
+        quality[index] = data.quality.charAt(i) || '-';
       });
       row.quality = quality.join('');
       if (corrected) row.corrections += positions.length;

@@ -136,7 +136,11 @@ async function parseGeneric(source: AsyncGenerator<Row>, out: Collector) {
       }
       continue;
     }
-    const cell = (name: string) => (cells[columns![name]] ?? '').trim();
+    const header = columns;
+    const cell = (name: string) => {
+      const at = header[name];
+      return (at === undefined ? '' : (cells[at] ?? '')).trim();
+    };
     const before = out.errorCount;
     const ppeCode = normalisePpeCode(cell('ppe_code'));
     if (!ppeCode) out.error(line, 'is empty', 'ppe_code');
@@ -182,7 +186,7 @@ class HourResolver {
     this.seen.set(key, occurrence + 1);
     // A further appearance is the same interval again: identical values are kept once,
     // different ones are an error (see setValue).
-    return instants[Math.min(occurrence, instants.length - 1)];
+    return instants[Math.min(occurrence, instants.length - 1)] ?? instants[0] ?? `${date} ${hour}:${minute} has no instant`;
   }
 }
 
@@ -238,14 +242,15 @@ async function parseTauron(source: AsyncGenerator<Row>, out: Collector, options:
     if (!kind) { out.error(line, `"${(cells[columns.kind] ?? '').trim()}" is not pobór, oddanie, pobrana po zbilansowaniu or oddana po zbilansowaniu`, 'Rodzaj'); continue; }
     if (kind.balancing !== balancing) continue;
     const match = /^(\d{4}-\d{2}-\d{2}) (\d{1,2}):(\d{2})(?::\d{2})?$/.exec((cells[columns.date] ?? '').trim());
-    if (!match || !isCalendarDate(match[1]) || match[3] !== '00' || Number(match[2]) < 1 || Number(match[2]) > 24) {
+    const [, day, hourText, minuteText] = match ?? [];
+    if (day === undefined || hourText === undefined || !isCalendarDate(day) || minuteText !== '00' || Number(hourText) < 1 || Number(hourText) > 24) {
       out.error(line, `"${(cells[columns.date] ?? '').trim()}" is not an hour-ending time like 2024-05-01 1:00 (1:00 to 24:00 of a day of the calendar)`, 'Data');
       continue;
     }
     const wh = kwhToWh(cells[columns.value] ?? '');
     if (typeof wh === 'string') { out.error(line, wh, 'Wartość kWh'); continue; }
     // hour ending H is the hour starting H-1, on the same calendar day (24:00 ends the day)
-    const start = hours.resolve(kind.kind, match[1], Number(match[2]) - 1);
+    const start = hours.resolve(kind.kind, day, Number(hourText) - 1);
     if (typeof start === 'string') { out.error(line, start, 'Data'); continue; }
     kinds.add(kind.kind);
     setValue(values, start, line, kind.kind, wh, out);
@@ -284,13 +289,14 @@ async function parseEnea(source: AsyncGenerator<Row>, out: Collector, options: P
     }
     const dateText = (cells[columns.date] ?? '').trim().replace(/^="?/, '').replace(/"$/, '').trim();
     const match = /^(\d{4}-\d{2}-\d{2}) (\d{2}):59$/.exec(dateText);
-    if (!match || !isCalendarDate(match[1]) || Number(match[2]) > 23) { out.error(line, `"${dateText}" is not an hour like 2024-05-01 10:59 (00:59 to 23:59 of a day of the calendar)`, 'Data'); continue; }
+    const [, day, hourText] = match ?? [];
+    if (day === undefined || hourText === undefined || !isCalendarDate(day) || Number(hourText) > 23) { out.error(line, `"${dateText}" is not an hour like 2024-05-01 10:59 (00:59 to 23:59 of a day of the calendar)`, 'Data'); continue; }
     const importWh = kwhToWh((cells[columns.import] ?? '').replace(/"/g, ''));
     const exportWh = kwhToWh((cells[columns.export] ?? '').replace(/"/g, ''));
     if (typeof importWh === 'string') out.error(line, importWh, 'pobrana');
     if (typeof exportWh === 'string') out.error(line, exportWh, 'oddana');
     if (typeof importWh === 'string' || typeof exportWh === 'string') continue;
-    const start = hours.resolve('row', match[1], Number(match[2]));
+    const start = hours.resolve('row', day, Number(hourText));
     if (typeof start === 'string') { out.error(line, start, 'Data'); continue; }
     setValue(values, start, line, 'import', importWh, out);
     setValue(values, start, line, 'export', exportWh, out);
@@ -369,7 +375,7 @@ async function parseProfile(source: AsyncGenerator<Row>, out: Collector, profile
     if (!date) { out.error(line, `"${dateText}" is not a day of the calendar written ${profile.time.dateFormat}`, timeField); continue; }
     // a range "10:00-11:00" gives its start whatever the convention
     const range = RANGE.exec(clock);
-    const time = TIME.exec(range ? range[1] : clock);
+    const time = TIME.exec(range?.[1] ?? clock);
     const hour = time ? Number(time[1]) : NaN;
     const minute = time ? Number(time[2] ?? '0') : NaN;
     const endsInterval = profile.time.convention === 'hour-ending' && !range;
