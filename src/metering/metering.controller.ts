@@ -92,7 +92,7 @@ export class MeteringController {
     const declared = Number(request.headers['content-length'] ?? 0);
     if (declared > MAX_FILE_BYTES) {
       request.resume();
-      throw new ProblemException(problem(413, `The file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MB`));
+      throw new ProblemException(problem(413, `The file is larger than ${String(MAX_FILE_BYTES / 1024 / 1024)} MB`));
     }
     // Count and hash the bytes as they stream into the parser.
     const hash = createHash('sha256');
@@ -100,7 +100,7 @@ export class MeteringController {
     const meter = new Transform({
       transform(chunk: Buffer, _encoding, callback) {
         bytes += chunk.length;
-        if (bytes > MAX_FILE_BYTES) return callback(new ProblemException(problem(413, `The file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MB`)));
+        if (bytes > MAX_FILE_BYTES) return callback(new ProblemException(problem(413, `The file is larger than ${String(MAX_FILE_BYTES / 1024 / 1024)} MB`)));
         hash.update(chunk);
         callback(null, chunk);
       },

@@ -60,7 +60,7 @@ export const meteringProjection: Projection = {
     let text = '';
     for (const r of days.values()) {
       const present = r.quality.length - (r.quality.match(/-/g)?.length ?? 0);
-      text += `${copyText(r.cluster_id)}\t${copyText(r.ppe_code)}\t${r.day}\t${r.day_start.toISOString()}\t${r.interval_minutes}\t${arrayLiteral(r.import_wh)}\t${arrayLiteral(r.export_wh)}\t${r.quality}\t${present}\t${r.corrections}\n`;
+      text += `${copyText(r.cluster_id)}\t${copyText(r.ppe_code)}\t${r.day}\t${r.day_start.toISOString()}\t${String(r.interval_minutes)}\t${arrayLiteral(r.import_wh)}\t${arrayLiteral(r.export_wh)}\t${r.quality}\t${String(present)}\t${String(r.corrections)}\n`;
     }
     // emptied at every commit, and by the runner's savepoint if this batch fails
     await client.query('CREATE TEMP TABLE IF NOT EXISTS meter_days_staging (LIKE meter_days) ON COMMIT DELETE ROWS');

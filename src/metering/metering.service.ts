@@ -105,12 +105,12 @@ export class MeteringService {
       s.importWh.forEach((importWh, j) => batch.add(++entry, ppeCode, startOf(j), s.intervalMinutes, importWh, s.exportWh[j] ?? Number.NaN, quality));
     }
     const describe = (error: ReadingError): FieldError => {
-      if (error.line <= readings.length) return { field: `readings[${error.line - 1}].${error.field}`, reason: error.reason };
+      if (error.line <= readings.length) return { field: `readings[${String(error.line - 1)}].${error.field}`, reason: error.reason };
       let i = firsts.length - 1;
       while ((firsts[i] ?? 0) > error.line) i--;
       // an interval's fault is its value's; the PPE's, the series'
       const values = error.field === 'exportWh' ? 'exportWh' : 'importWh';
-      return { field: error.field === 'ppeCode' ? `series[${i}].ppeCode` : `series[${i}].${values}[${error.line - (firsts[i] ?? 0)}]`, reason: error.reason };
+      return { field: error.field === 'ppeCode' ? `series[${String(i)}].ppeCode` : `series[${String(i)}].${values}[${String(error.line - (firsts[i] ?? 0))}]`, reason: error.reason };
     };
     await this.splitHours(clusterId, batch, 'even');
     return this.recorder.record(clusterId, batch, { source: body.source, fileSha256: null, describe, linesRead: entry, what: 'The batch', hourlySplit: 'even' });

@@ -32,7 +32,7 @@ interface StreamPlan {
 
 export class ReadingsRejected extends DomainError {
   constructor(readonly lineErrors: FieldError[], readonly totalErrors: number, what: string, message?: string) {
-    super('validation', message ?? `${what} was rejected: ${totalErrors} bad ${totalErrors === 1 ? 'entry' : 'entries'}${totalErrors > lineErrors.length ? ` (first ${lineErrors.length} listed)` : ''}; nothing was recorded`, lineErrors);
+    super('validation', message ?? `${what} was rejected: ${String(totalErrors)} bad ${totalErrors === 1 ? 'entry' : 'entries'}${totalErrors > lineErrors.length ? ` (first ${String(lineErrors.length)} listed)` : ''}; nothing was recorded`, lineErrors);
   }
 
   /**
@@ -44,8 +44,8 @@ export class ReadingsRejected extends DomainError {
     const only = tally.only();
     const described = summary.reduce((n, e) => n + (e.count ?? 1), 0);
     const message = only && only.count === totalErrors
-      ? `${what} was rejected: all ${only.count} bad lines (${only.line} to ${only.lastLine}) fail for one reason: ${only.reason}; nothing was recorded`
-      : `${what} was rejected: ${totalErrors} bad ${totalErrors === 1 ? 'line' : 'lines'}${described < totalErrors ? ` (${described} described)` : ''}; nothing was recorded`;
+      ? `${what} was rejected: all ${String(only.count)} bad lines (${String(only.line)} to ${String(only.lastLine)}) fail for one reason: ${only.reason}; nothing was recorded`
+      : `${what} was rejected: ${String(totalErrors)} bad ${totalErrors === 1 ? 'line' : 'lines'}${described < totalErrors ? ` (${String(described)} described)` : ''}; nothing was recorded`;
     return new ReadingsRejected(summary, totalErrors, what, message);
   }
 }
@@ -158,7 +158,7 @@ export class MeteringRecorder {
       const results = await this.store.appendMany(plans.map((p) => ({ streamId: p.streamId, events: newEvents(p), expectedVersion: p.version })));
       plans.forEach((plan, i) => {
         const result = results[i];
-        if (!result) throw new Error(`appendMany answered ${results.length} results for ${plans.length} streams`);
+        if (!result) throw new Error(`appendMany answered ${String(results.length)} results for ${String(plans.length)} streams`);
         noteAppended(plan, result);
       });
       return;

@@ -70,7 +70,7 @@ export class SupportController {
       return;
     }
     const lines = ['ppe_code,member_id,hour_start,local_start,renewable,fed_in_wh,taken_wh,renewable_matched_wh',
-      ...rows.map((r) => `${r.ppeCode},${r.memberId},${r.hourStart},${r.localStart},${r.renewable},${r.fedInWh},${r.takenWh},${r.renewableMatchedWh}`)];
+      ...rows.map((r) => `${r.ppeCode},${r.memberId},${r.hourStart},${r.localStart},${String(r.renewable)},${String(r.fedInWh)},${String(r.takenWh)},${String(r.renewableMatchedWh)}`)];
     res.status(200).type('text/csv; charset=utf-8').setHeader('content-disposition', `attachment; filename="support-${clusterId}-${month}.csv"`);
     res.send(lines.join('\r\n') + '\r\n');
   }

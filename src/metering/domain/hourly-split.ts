@@ -22,6 +22,6 @@ export function splitHour(hourWh: number, weights?: readonly number[]): [number,
   const shaped = weights !== undefined && weights.length === 4 && weights.some((w) => w > 0);
   const parts = splitByLargestRemainder(hourWh, QUARTERS.map((id, i) => ({ id, weight: shaped ? (weights[i] ?? 0) : 1 })));
   const [a, b, c, d] = parts;
-  if (a === undefined || b === undefined || c === undefined || d === undefined) throw new Error(`splitHour: ${parts.length} parts of an hour, not 4`);
+  if (a === undefined || b === undefined || c === undefined || d === undefined) throw new Error(`splitHour: ${String(parts.length)} parts of an hour, not 4`);
   return [a, b, c, d];
 }

@@ -98,7 +98,7 @@ export async function parseMeteringFile(input: Readable, options: ParseOptions):
   const counted = async function* (source: AsyncGenerator<Row>) {
     for await (const row of source) {
       linesRead = row.line;
-      if (row.line > maxRows + 1) throw new Error(`the file has more than ${maxRows} rows`);
+      if (row.line > maxRows + 1) throw new Error(`the file has more than ${String(maxRows)} rows`);
       yield row;
     }
   };
@@ -181,12 +181,12 @@ class HourResolver {
   resolve(kind: string, date: string, hour: number, minute = 0): Date | string {
     const instants = warsawWallTimeInstants(date, hour, minute);
     if (instants.length === 0) return `${date} ${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')} does not exist in Warsaw time (the spring DST change)`;
-    const key = `${kind}|${date}|${hour}|${minute}`;
+    const key = `${kind}|${date}|${String(hour)}|${String(minute)}`;
     const occurrence = this.seen.get(key) ?? 0;
     this.seen.set(key, occurrence + 1);
     // A further appearance is the same interval again: identical values are kept once,
     // different ones are an error (see setValue).
-    return instants[Math.min(occurrence, instants.length - 1)] ?? instants[0] ?? `${date} ${hour}:${minute} has no instant`;
+    return instants[Math.min(occurrence, instants.length - 1)] ?? instants[0] ?? `${date} ${String(hour)}:${String(minute)} has no instant`;
   }
 }
 
@@ -324,7 +324,7 @@ const bare = (cell: string | undefined) => (cell ?? '').trim().replace(/^="?/, '
 function profileDate(text: string, format: ImportProfile['time']['dateFormat']): string | undefined {
   const m = DATE_PATTERNS[format].exec(text);
   if (!m?.groups) return undefined;
-  const iso = `${m.groups.y}-${m.groups.m}-${m.groups.d}`;
+  const iso = `${String(m.groups.y)}-${String(m.groups.m)}-${String(m.groups.d)}`;
   return isCalendarDate(iso) ? iso : undefined;
 }
 
@@ -343,7 +343,7 @@ async function parseProfile(source: AsyncGenerator<Row>, out: Collector, profile
   const hours = new HourResolver();
   let index: ((ref: ColumnRef) => number) | undefined = profile.headerRow === 0 ? (ref) => (ref as number) - 1 : undefined;
   let rowsSeen = 0;
-  const name = (ref: ColumnRef) => (typeof ref === 'number' ? `column ${ref}` : ref);
+  const name = (ref: ColumnRef) => (typeof ref === 'number' ? `column ${String(ref)}` : ref);
   for await (const { cells, line } of source) {
     rowsSeen++;
     if (!index) {
@@ -382,8 +382,8 @@ async function parseProfile(source: AsyncGenerator<Row>, out: Collector, profile
     const startMinutes = hour * 60 + minute - (endsInterval ? interval : 0);
     const lastStart = 24 * 60 - interval;
     if (!time || minute > 59 || (time[3] !== undefined && time[3] !== '00') || minute % interval !== 0 || startMinutes < 0 || startMinutes > lastStart) {
-      const accepted = endsInterval ? `${Math.floor(interval / 60)}:${String(interval % 60).padStart(2, '0')} to 24:00, the end of the interval` : `0:00 to ${Math.floor(lastStart / 60)}:${String(lastStart % 60).padStart(2, '0')}, the start of the interval`;
-      out.error(line, `"${clock}" is not a time of this profile (${interval}-minute intervals, ${accepted})`, name(profile.time.timeColumn));
+      const accepted = endsInterval ? `${String(Math.floor(interval / 60))}:${String(interval % 60).padStart(2, '0')} to 24:00, the end of the interval` : `0:00 to ${String(Math.floor(lastStart / 60))}:${String(lastStart % 60).padStart(2, '0')}, the start of the interval`;
+      out.error(line, `"${clock}" is not a time of this profile (${String(interval)}-minute intervals, ${accepted})`, name(profile.time.timeColumn));
       continue;
     }
     const ppeCode = profile.ppeColumn !== undefined ? normalisePpeCode(bare(cells[index(profile.ppeColumn)])) : fixedPpe;
@@ -400,5 +400,5 @@ async function parseProfile(source: AsyncGenerator<Row>, out: Collector, profile
     out.emit({ line, ppeCode, intervalStart: start, intervalMinutes: interval, importWh: whs.import, exportWh: whs.export, quality: 'measured' });
   }
   if (rowsSeen === 0) out.error(1, 'the file is empty');
-  else if (!index) out.error(1, `the file has fewer than ${profile.headerRow} lines: no header: ${describeProfile(profile)}`);
+  else if (!index) out.error(1, `the file has fewer than ${String(profile.headerRow)} lines: no header: ${describeProfile(profile)}`);
 }

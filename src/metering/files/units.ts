@@ -3,7 +3,7 @@
 import { DateTime } from 'luxon';
 import { MAX_WH_PER_VALUE } from '../domain/limits.js';
 
-const tooLarge = (text: string) => `"${text.trim()}" is more than the maximum of ${MAX_WH_PER_VALUE} Wh (${MAX_WH_PER_VALUE / 1_000_000} MWh) a value`;
+const tooLarge = (text: string) => `"${text.trim()}" is more than the maximum of ${String(MAX_WH_PER_VALUE)} Wh (${String(MAX_WH_PER_VALUE / 1_000_000)} MWh) a value`;
 
 const ZONE = 'Europe/Warsaw';
 

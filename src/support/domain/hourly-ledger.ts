@@ -187,7 +187,7 @@ export function warsawHours(start: Date, hours: number): { dates: string[]; loca
         localStarts.push(`${local}${offsetText(day.offset)}`);
       } else {
         const local = DateTime.fromMillis(t, { zone: ZONE }).toISO({ suppressMilliseconds: true });
-        if (local === null) throw new Error(`warsawHours: an invalid instant ${t}`);
+        if (local === null) throw new Error(`warsawHours: an invalid instant ${String(t)}`);
         localStarts.push(local);
       }
     }
@@ -204,7 +204,7 @@ function hourCalendar(start: Date, hours: number, params: LegalParametersState) 
   const days: string[] = [];
   for (let h = 0; h < hours; h++) {
     const date = dates[h];
-    if (date === undefined) throw new Error(`hourCalendar: no date for hour ${h} of ${hours}`);
+    if (date === undefined) throw new Error(`hourCalendar: no date for hour ${String(h)} of ${String(hours)}`);
     if (days[days.length - 1] !== date) days.push(date);
     const rate = inForce(params.feeRates, date);
     rateIndex[h] = rate ? params.feeRates.indexOf(rate) : -1;
@@ -252,7 +252,7 @@ export function supportLedger(flows: HourlyFlows, month: string, params: LegalPa
   eachHour(flows, (h, hour, shares) => {
     const startMs = flows.start.getTime() + h * HOUR_MS;
     const localStart = cal.localStarts[h];
-    if (localStart === undefined) throw new Error(`supportLedger: no local start for hour ${h}`);
+    if (localStart === undefined) throw new Error(`supportLedger: no local start for hour ${String(h)}`);
     hours.push({ hourStart: new Date(startMs).toISOString(), localStart, ...hour });
     totals.fedInWh += hour.fedInWh;
     totals.takenWh += hour.takenWh;
@@ -338,7 +338,7 @@ export function ppeHourRows(flows: HourlyFlows): PpeHourRow[] {
   eachHour(flows, (h, _hour, shares) => {
     const hourStart = new Date(flows.start.getTime() + h * HOUR_MS).toISOString();
     const localStart = localStarts[h];
-    if (localStart === undefined) throw new Error(`ppeHourRows: no local start for hour ${h}`);
+    if (localStart === undefined) throw new Error(`ppeHourRows: no local start for hour ${String(h)}`);
     const matched = new Float64Array(ppes.length);
     // each member's share split over its own PPE of the hour
     const owners = new Set<number>();
@@ -353,7 +353,7 @@ export function ppeHourRows(flows: HourlyFlows): PpeHourRow[] {
       const m = memberOf(p);
       if (m < 0) return;
       const memberId = flows.memberIds[m];
-      if (memberId === undefined) throw new Error(`ppeHourRows: PPE ${p.ppeCode} has no member ${m}`);
+      if (memberId === undefined) throw new Error(`ppeHourRows: PPE ${p.ppeCode} has no member ${String(m)}`);
       rows.push({ ppeCode: p.ppeCode, memberId, hourStart, localStart, renewable: p.renewable, fedInWh: p.fedInWh[h] ?? 0, takenWh: p.takenWh[h] ?? 0, renewableMatchedWh: matched[k] ?? 0 });
     });
   });
