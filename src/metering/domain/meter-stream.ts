@@ -113,11 +113,13 @@ let lastDay: { readonly day: string; readonly dayStartMs: number; readonly month
 /** The Warsaw day of an instant in milliseconds: shared, do not modify. */
 export function warsawDayOfMs(ms: number): { readonly day: string; readonly dayStartMs: number; readonly month: string } {
   const hour = Math.floor(ms / 3_600_000);
-  if (hour === lastHour) return lastDay!; // readings come in time order: mostly the same hour as the last
+  if (hour === lastHour && lastDay) return lastDay; // readings come in time order: mostly the same hour as the last
   let cached = dayByUtcHour.get(hour);
   if (!cached) {
     const local = DateTime.fromMillis(hour * 3_600_000, { zone: ZONE }).startOf('day');
-    cached = { day: local.toISODate()!, dayStartMs: local.toMillis(), month: local.toFormat('yyyy-MM') };
+    const day = local.toISODate();
+    if (day === null) throw new Error(`warsawDayOfMs: ${String(ms)} is not a valid instant`);
+    cached = { day, dayStartMs: local.toMillis(), month: local.toFormat('yyyy-MM') };
     if (dayByUtcHour.size > 200_000) dayByUtcHour.clear();
     dayByUtcHour.set(hour, cached);
   }

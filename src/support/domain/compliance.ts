@@ -4,7 +4,7 @@
 // now or will be (so the coordinator learns of a failing January in the summer before).
 // Pure: the months' figures come in, the clock's month too.
 import { basisPoints } from '../../shared/largest-remainder.js';
-import { type LegalParametersState, type Thresholds } from './legal-parameters.js';
+import { type LegalParametersState } from './legal-parameters.js';
 
 export interface MonthFigures {
   month: string;
@@ -50,7 +50,7 @@ function dateText(date: string, lang: 'pl' | 'en'): string {
 export function percentText(bp: number, lang: 'pl' | 'en'): string {
   const whole = Math.floor(bp / 100);
   const rest = bp % 100;
-  const text = rest === 0 ? `${String(whole)}` : `${String(whole)}.${String(rest).padStart(2, '0')}`;
+  const text = rest === 0 ? String(whole) : `${String(whole)}.${String(rest).padStart(2, '0')}`;
   return `${lang === 'pl' ? text.replace('.', ',') : text}%`;
 }
 
@@ -102,7 +102,7 @@ export function complianceReport(today: string, months: MonthFigures[], params: 
     const ytd = months.filter((m) => m.month.startsWith(`${String(y)}-`) && m.month <= current);
     const entries = params.thresholds.filter((t, i, all) => t.validFrom <= last && !all.some((o) => o.validFrom > t.validFrom && o.validFrom <= first));
     const checks: ComplianceCheck[] = [];
-    for (const entry of entries as Thresholds[]) {
+    for (const entry of entries) {
       const from = entry.validFrom > first ? entry.validFrom : first;
       const next = params.thresholds.find((o) => o.validFrom > entry.validFrom);
       const until = next ? next.validFrom : '9999-12-31';
@@ -114,7 +114,7 @@ export function complianceReport(today: string, months: MonthFigures[], params: 
         const met = trailing === null ? null : name === 'renewableShare' ? trailing >= requiredBp : trailing > requiredBp;
         checks.push({
           threshold: name, from, requiredBp, trailing12MonthsBp: trailing, yearToDateBp: value(ytd, name), met, status, basis: entry.basis,
-          warning: met === false && status !== 'past' ? warningFor(name, status, from, requiredBp, trailing!) : null,
+          warning: trailing !== null && met === false && status !== 'past' ? warningFor(name, status, from, requiredBp, trailing) : null,
         });
       }
     }
