@@ -101,39 +101,39 @@ export class ReadingsBatch {
 
   add(line: number, ppeCode: string, startMs: number, intervalMinutes: number, importWh: number, exportWh: number, quality: QualityCode): void {
     this.readingCount++;
-    if (!isWh(importWh)) return this.error(line, 'importWh', `${String(importWh)} is not a whole number of Wh from 0 to ${String(MAX_WH_PER_VALUE)} (the maximum a value)`);
-    if (!isWh(exportWh)) return this.error(line, 'exportWh', `${String(exportWh)} is not a whole number of Wh from 0 to ${String(MAX_WH_PER_VALUE)} (the maximum a value)`);
+    if (!isWh(importWh)) { this.error(line, 'importWh', `${String(importWh)} is not a whole number of Wh from 0 to ${String(MAX_WH_PER_VALUE)} (the maximum a value)`); return; }
+    if (!isWh(exportWh)) { this.error(line, 'exportWh', `${String(exportWh)} is not a whole number of Wh from 0 to ${String(MAX_WH_PER_VALUE)} (the maximum a value)`); return; }
     let point = this.points.get(ppeCode);
     if (point === undefined) {
       const found = this.registry.point(ppeCode);
       point = found ? { carrier: found.carrier, held: found.held, days: new Map() } : null;
       this.points.set(ppeCode, point);
     }
-    if (point === null) return this.error(line, 'ppeCode', `unknown metering point ${ppeCode} in this cluster`);
+    if (point === null) { this.error(line, 'ppeCode', `unknown metering point ${ppeCode} in this cluster`); return; }
     const carrier = point.carrier;
     const allowed: readonly number[] = ALLOWED_MINUTES[carrier];
     if (carrier === 'heat' && intervalMinutes > 1440) {
       // a heat meter read once a month: the interval is the whole Warsaw month
       const monthMinutes = minutesOfMonthStartingAt(startMs);
-      if (monthMinutes === undefined) return this.error(line, 'intervalStart', `a month-long reading must start at the beginning of a month in Warsaw, not at ${iso(startMs)}`);
-      if (monthMinutes !== intervalMinutes) return this.error(line, 'intervalMinutes', `the month starting ${iso(startMs)} is ${String(monthMinutes)} minutes long, not ${String(intervalMinutes)}`);
+      if (monthMinutes === undefined) { this.error(line, 'intervalStart', `a month-long reading must start at the beginning of a month in Warsaw, not at ${iso(startMs)}`); return; }
+      if (monthMinutes !== intervalMinutes) { this.error(line, 'intervalMinutes', `the month starting ${iso(startMs)} is ${String(monthMinutes)} minutes long, not ${String(intervalMinutes)}`); return; }
     } else if (!allowed.includes(intervalMinutes)) {
       const heatMonth = carrier === 'heat' ? ', or the whole month in minutes' : '';
-      return this.error(line, 'intervalMinutes', `${String(intervalMinutes)} minutes is not an interval for ${carrier} (allowed: ${allowed.join(', ')}${heatMonth})`);
+      this.error(line, 'intervalMinutes', `${String(intervalMinutes)} minutes is not an interval for ${carrier} (allowed: ${allowed.join(', ')}${heatMonth})`); return;
     }
     const { day, dayStartMs, month } = warsawDayOfMs(startMs);
     const intervalMs = intervalMinutes * 60_000;
-    if ((startMs - dayStartMs) % Math.min(intervalMs, 86_400_000) !== 0) return this.error(line, 'intervalStart', `${iso(startMs)} is not on the ${String(intervalMinutes)}-minute grid`);
-    if (startMs + intervalMs > this.nowMs) return this.error(line, 'intervalStart', `the interval starting ${iso(startMs)} has not ended yet`);
+    if ((startMs - dayStartMs) % Math.min(intervalMs, 86_400_000) !== 0) { this.error(line, 'intervalStart', `${iso(startMs)} is not on the ${String(intervalMinutes)}-minute grid`); return; }
+    if (startMs + intervalMs > this.nowMs) { this.error(line, 'intervalStart', `the interval starting ${iso(startMs)} has not ended yet`); return; }
     if (!this.settlementMinutes.has(month)) this.settlementMinutes.set(month, this.registry.intervalMinutesFor(month));
     const settlement = this.settlementMinutes.get(month);
     // an hour where the agreement settles quarter-hours is split into its four (splitHours)
     const hourInQuarters = carrier === 'electricity' && settlement === 15 && intervalMinutes === 60;
     if (carrier === 'electricity' && settlement !== undefined && settlement % intervalMinutes !== 0 && !hourInQuarters) {
-      return this.error(line, 'intervalMinutes', `${String(intervalMinutes)}-minute readings cannot be settled in the agreement's ${String(settlement)}-minute intervals of ${month}`);
+      this.error(line, 'intervalMinutes', `${String(intervalMinutes)}-minute readings cannot be settled in the agreement's ${String(settlement)}-minute intervals of ${month}`); return;
     }
     if (!point.held.some((p) => p.fromMs <= startMs && (p.toMs === null || startMs < p.toMs))) {
-      return this.error(line, 'ppeCode', `${ppeCode} is not assigned to any member at ${iso(startMs)}`);
+      this.error(line, 'ppeCode', `${ppeCode} is not assigned to any member at ${iso(startMs)}`); return;
     }
     const dayMinutes = hourInQuarters ? 15 : intervalMinutes;
     let values = point.last?.day === day ? point.last : point.days.get(day);
@@ -150,14 +150,14 @@ export class ReadingsBatch {
       point.days.set(day, values);
       this.dayCount++;
     } else if (values.intervalMinutes !== dayMinutes) {
-      return this.error(line, 'intervalMinutes', `interval of ${String(intervalMinutes)} minutes, but ${day} is given in ${String(values.intervalMinutes)}-minute intervals`);
+      this.error(line, 'intervalMinutes', `interval of ${String(intervalMinutes)} minutes, but ${day} is given in ${String(values.intervalMinutes)}-minute intervals`); return;
     }
     point.last = values;
-    if (hourInQuarters) return this.addHour(values, line, ppeCode, startMs, importWh, exportWh);
+    if (hourInQuarters) { this.addHour(values, line, ppeCode, startMs, importWh, exportWh); return; }
     const position = intervalMinutes > 1440 ? 0 : (startMs - dayStartMs) / intervalMs;
     const twin = values.lines[position];
     if (twin !== 0 && values.quality[position] === HOURLY_CODE) {
-      return this.error(line, 'intervalStart', `the quarter-hour ${iso(startMs)} of ${ppeCode} is also given by the hourly value at ${this.lineWord} ${String(twin)}`);
+      this.error(line, 'intervalStart', `the quarter-hour ${iso(startMs)} of ${ppeCode} is also given by the hourly value at ${this.lineWord} ${String(twin)}`); return;
     }
     if (twin !== 0) {
       if (values.importWh[position] !== importWh || values.exportWh[position] !== exportWh || values.quality[position] !== quality.charCodeAt(0)) {
@@ -182,7 +182,7 @@ export class ReadingsBatch {
       return;
     }
     for (let q = position; q < position + 4; q++) {
-      if (values.lines[q] !== 0) return this.error(line, 'intervalStart', `the hour ${iso(startMs)} of ${ppeCode} overlaps the quarter-hour values given at ${this.lineWord} ${String(values.lines[q])}`);
+      if (values.lines[q] !== 0) { this.error(line, 'intervalStart', `the hour ${iso(startMs)} of ${ppeCode} overlaps the quarter-hour values given at ${this.lineWord} ${String(values.lines[q])}`); return; }
     }
     values.hours.set(position, { importWh, exportWh, line });
     for (let q = position; q < position + 4; q++) {
