@@ -40,7 +40,7 @@ export class ImportProfilesService {
     const events = await this.store.readStream(importProfilesStreamId(clusterId));
     const byName = new Map<string, { data: ImportProfileSavedData; savedAt: string; savedBy: unknown }>();
     for (const e of events) if (e.type === 'ImportProfileSaved') byName.set((e.data as ImportProfileSavedData).name, { data: e.data as ImportProfileSavedData, savedAt: e.recordedAt, savedBy: e.metadata.actor });
-    return { byName, version: events.length > 0 ? events[events.length - 1].streamPosition : ('no_stream' as const) };
+    return { byName, version: events.at(-1)?.streamPosition ?? ('no_stream' as const) };
   }
 
   async list(clusterId: string) {
@@ -76,7 +76,7 @@ export class ImportProfilesService {
     const sample = (body as { sample?: unknown } | null)?.sample;
     const sampleErrors: FieldError[] = [];
     if (typeof sample !== 'string' || sample.trim() === '') sampleErrors.push({ field: 'sample', reason: 'is required: the text of an export this profile reads, to check it before it is saved' });
-    else if (Buffer.byteLength(sample, 'utf8') > MAX_SAMPLE_BYTES) sampleErrors.push({ field: 'sample', reason: `must be at most ${MAX_SAMPLE_BYTES / 1024} KB` });
+    else if (Buffer.byteLength(sample, 'utf8') > MAX_SAMPLE_BYTES) sampleErrors.push({ field: 'sample', reason: `must be at most ${String(MAX_SAMPLE_BYTES / 1024)} KB` });
     if (profile && BUILTIN_PROFILES.some((p) => p.name === profile.name)) errors.push({ field: 'name', reason: `${profile.name} is a built-in profile; choose another name` });
     if (errors.length > 0 || sampleErrors.length > 0 || !profile) throw DomainError.validation([...errors, ...sampleErrors]);
     const text = sample as string;
@@ -87,7 +87,7 @@ export class ImportProfilesService {
     if (parsed.errorCount > 0) {
       throw DomainError.validation(
         parsed.tally.summary(MAX_REPORTED_ERRORS).map((e) => ({ field: 'sample', line: e.line, reason: e.field ? `${e.field}: ${e.reason}` : e.reason, ...(e.count ? { count: e.count, lastLine: e.lastLine } : {}) })),
-        `The sample does not match the profile: ${parsed.errorCount} bad ${parsed.errorCount === 1 ? 'line' : 'lines'}; the profile was not saved`,
+        `The sample does not match the profile: ${String(parsed.errorCount)} bad ${parsed.errorCount === 1 ? 'line' : 'lines'}; the profile was not saved`,
       );
     }
     if (parsed.readingCount === 0) throw DomainError.validation([{ field: 'sample', reason: 'holds no readings: give a few lines of a real export' }], 'The sample does not match the profile; the profile was not saved');

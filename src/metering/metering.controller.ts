@@ -1,5 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiReadProblems, ApiWriteProblems } from '../common/openapi.js';
+import { CompletenessDto, ImportReportDto, PpeReadingsDto } from './metering.responses.js';
 import type { Request } from 'express';
 import { createHash } from 'node:crypto';
 import { PassThrough, pipeline, type Readable, Transform } from 'node:stream';
@@ -31,6 +33,8 @@ export class MeteringController {
   @HttpCode(200)
   @Roles('coordinator', 'meter-data')
   @ApiBody({ type: ReadingsBatchDto })
+  @ApiOkResponse({ type: ImportReportDto, description: 'what the batch recorded' })
+  @ApiWriteProblems()
   async recordJson(@Param('clusterId') clusterId: string, @Body() body: unknown) {
     return this.metering.recordJson(clusterId, parseReadingsBatch(body));
   }
@@ -39,6 +43,8 @@ export class MeteringController {
   @HttpCode(200)
   @Roles('coordinator', 'meter-data')
   @ApiConsumes('text/csv', 'application/octet-stream', 'multipart/form-data')
+  @ApiOkResponse({ type: ImportReportDto, description: 'what the file recorded' })
+  @ApiWriteProblems()
   @ApiBody({ description: 'the file (UTF-8 with or without BOM, or Windows-1250) as the request body, or as the one file part of a multipart form' })
   @ApiQuery({ name: 'format', description: `${FORMATS.join(', ')}, or profile:NAME for an import profile of the cluster or a built-in one` })
   @ApiQuery({ name: 'profile', required: false, description: 'an import profile by name (the same as format=profile:NAME)' })
@@ -86,7 +92,7 @@ export class MeteringController {
     const declared = Number(request.headers['content-length'] ?? 0);
     if (declared > MAX_FILE_BYTES) {
       request.resume();
-      throw new ProblemException(problem(413, `The file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MB`));
+      throw new ProblemException(problem(413, `The file is larger than ${String(MAX_FILE_BYTES / 1024 / 1024)} MB`));
     }
     // Count and hash the bytes as they stream into the parser.
     const hash = createHash('sha256');
@@ -94,7 +100,7 @@ export class MeteringController {
     const meter = new Transform({
       transform(chunk: Buffer, _encoding, callback) {
         bytes += chunk.length;
-        if (bytes > MAX_FILE_BYTES) return callback(new ProblemException(problem(413, `The file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MB`)));
+        if (bytes > MAX_FILE_BYTES) return callback(new ProblemException(problem(413, `The file is larger than ${String(MAX_FILE_BYTES / 1024 / 1024)} MB`)));
         hash.update(chunk);
         callback(null, chunk);
       },
@@ -114,6 +120,8 @@ export class MeteringController {
 
   @Get('metering-points/:ppeCode/readings')
   @Roles('coordinator', 'auditor', 'member', 'admin')
+  @ApiOkResponse({ type: PpeReadingsDto })
+  @ApiReadProblems()
   @ApiQuery({ name: 'from', description: 'ISO 8601 instant with an offset' })
   @ApiQuery({ name: 'to', description: 'ISO 8601 instant with an offset (exclusive)' })
   async readings(@Param('clusterId') clusterId: string, @Param('ppeCode') ppeCode: string, @CurrentPrincipal() principal: Principal, @Query('from') from?: string, @Query('to') to?: string) {
@@ -122,6 +130,8 @@ export class MeteringController {
 
   @Get('completeness')
   @Roles('coordinator', 'auditor', 'admin')
+  @ApiOkResponse({ type: CompletenessDto })
+  @ApiReadProblems()
   @ApiQuery({ name: 'month', example: '2026-05' })
   async completeness(@Param('clusterId') clusterId: string, @Query('month') month?: string) {
     return this.metering.completeness(clusterId, month);

@@ -49,9 +49,10 @@ export const meteringProjection: Projection = {
       const quality = row.quality.split('');
       const positions = positionsOf(data);
       positions.forEach((index, i) => {
-        row.import_wh[index] = data.importWh[i];
-        row.export_wh[index] = data.exportWh[i];
-        quality[index] = data.quality[i];
+        // an event holds one value and one quality character per position
+        row.import_wh[index] = data.importWh[i] ?? null;
+        row.export_wh[index] = data.exportWh[i] ?? null;
+        quality[index] = data.quality.charAt(i) || '-';
       });
       row.quality = quality.join('');
       if (corrected) row.corrections += positions.length;
@@ -59,7 +60,7 @@ export const meteringProjection: Projection = {
     let text = '';
     for (const r of days.values()) {
       const present = r.quality.length - (r.quality.match(/-/g)?.length ?? 0);
-      text += `${copyText(r.cluster_id)}\t${copyText(r.ppe_code)}\t${r.day}\t${r.day_start.toISOString()}\t${r.interval_minutes}\t${arrayLiteral(r.import_wh)}\t${arrayLiteral(r.export_wh)}\t${r.quality}\t${present}\t${r.corrections}\n`;
+      text += `${copyText(r.cluster_id)}\t${copyText(r.ppe_code)}\t${r.day}\t${r.day_start.toISOString()}\t${String(r.interval_minutes)}\t${arrayLiteral(r.import_wh)}\t${arrayLiteral(r.export_wh)}\t${r.quality}\t${String(present)}\t${String(r.corrections)}\n`;
     }
     // emptied at every commit, and by the runner's savepoint if this batch fails
     await client.query('CREATE TEMP TABLE IF NOT EXISTS meter_days_staging (LIKE meter_days) ON COMMIT DELETE ROWS');

@@ -61,12 +61,13 @@ export class MeteringService {
    */
   private async registryOf(clusterId: string): Promise<MeteringRegistryView> {
     const { rows } = await this.pool.query<{ stream_version: number }>('SELECT stream_version FROM registry_clusters WHERE cluster_id = $1', [clusterId]);
-    if (rows.length === 0) throw DomainError.notFound('The cluster was not found');
+    const [row] = rows;
+    if (!row) throw DomainError.notFound('The cluster was not found');
     const cached = this.views.get(clusterId);
-    if (cached?.version === rows[0].stream_version) return cached.view;
+    if (cached?.version === row.stream_version) return cached.view;
     const view = registryView(await this.clusters.state(clusterId));
     if (this.views.size >= 100) this.views.clear();
-    this.views.set(clusterId, { version: rows[0].stream_version, view });
+    this.views.set(clusterId, { version: row.stream_version, view });
     return view;
   }
 
@@ -81,12 +82,11 @@ export class MeteringService {
     };
     const instants = new Map<string, number>();
     const readings = body.readings ?? [];
-    for (let i = 0; i < readings.length; i++) {
-      const r = readings[i];
+    readings.forEach((r, i) => {
       let startMs = instants.get(r.intervalStart);
       if (startMs === undefined) instants.set(r.intervalStart, (startMs = Date.parse(r.intervalStart)));
       batch.add(i + 1, code(r.ppeCode), startMs, r.intervalMinutes, r.importWh, r.exportWh, QUALITY_CODES[r.quality ?? 'measured']);
-    }
+    });
     // A series' values are numbered on after the readings: entry n is value n - first of its series.
     const series = body.series ?? [];
     const firsts: number[] = [];
@@ -101,15 +101,16 @@ export class MeteringService {
       const startOf = s.intervalMinutes === 1440
         ? (j: number) => DateTime.fromMillis(startMs, { zone: 'Europe/Warsaw' }).plus({ days: j }).toMillis()
         : (j: number) => startMs + j * s.intervalMinutes * 60_000;
-      for (let j = 0; j < s.importWh.length; j++) batch.add(++entry, ppeCode, startOf(j), s.intervalMinutes, s.importWh[j], s.exportWh[j], quality);
+      // a series gives as many export values as import values (parseReadingsBatch checks it)
+      s.importWh.forEach((importWh, j) => batch.add(++entry, ppeCode, startOf(j), s.intervalMinutes, importWh, s.exportWh[j] ?? Number.NaN, quality));
     }
     const describe = (error: ReadingError): FieldError => {
-      if (error.line <= readings.length) return { field: `readings[${error.line - 1}].${error.field}`, reason: error.reason };
+      if (error.line <= readings.length) return { field: `readings[${String(error.line - 1)}].${error.field}`, reason: error.reason };
       let i = firsts.length - 1;
-      while (firsts[i] > error.line) i--;
+      while ((firsts[i] ?? 0) > error.line) i--;
       // an interval's fault is its value's; the PPE's, the series'
       const values = error.field === 'exportWh' ? 'exportWh' : 'importWh';
-      return { field: error.field === 'ppeCode' ? `series[${i}].ppeCode` : `series[${i}].${values}[${error.line - firsts[i]}]`, reason: error.reason };
+      return { field: error.field === 'ppeCode' ? `series[${String(i)}].ppeCode` : `series[${String(i)}].${values}[${String(error.line - (firsts[i] ?? 0))}]`, reason: error.reason };
     };
     await this.splitHours(clusterId, batch, 'even');
     return this.recorder.record(clusterId, batch, { source: body.source, fileSha256: null, describe, linesRead: entry, what: 'The batch', hourlySplit: 'even' });
@@ -168,7 +169,7 @@ export class MeteringService {
         for (let q = 0; q < 4; q++) {
           const quality = row.quality[position + q];
           if (quality === '-' || quality === HOURLY_SPLIT_QUALITY || quality === undefined) continue;
-          weights[q] += wh[position + q] ?? 0;
+          weights[q] = (weights[q] ?? 0) + (wh[position + q] ?? 0);
         }
       }
       return weights;
@@ -211,7 +212,7 @@ export class MeteringService {
         const key = start.toISOString();
         items.push({
           intervalStart: key, intervalMinutes: row.interval_minutes, importWh: row.import_wh[j], exportWh: row.export_wh[j],
-          quality: QUALITY_NAMES[row.quality[j]], history: history.get(key) ?? [],
+          quality: QUALITY_NAMES[row.quality.charAt(j)], history: history.get(key) ?? [],
         });
       }
     }
@@ -235,7 +236,10 @@ export class MeteringService {
         positionsOf(data).forEach((index, i) => {
           const key = new Date(new Date(data.dayStart).getTime() + index * data.intervalMinutes * 60_000).toISOString();
           const list = history.get(key) ?? [];
-          list.push({ importWh: data.previousImportWh[i], exportWh: data.previousExportWh[i], quality: QUALITY_NAMES[data.previousQuality[i]], replacedAt: event.recordedAt, source: data.source });
+          const importWh = data.previousImportWh[i];
+          const exportWh = data.previousExportWh[i];
+          if (importWh === undefined || exportWh === undefined) throw new Error(`correction of ${key} without its previous value (${event.streamId})`);
+          list.push({ importWh, exportWh, quality: QUALITY_NAMES[data.previousQuality.charAt(i)] ?? data.previousQuality.charAt(i), replacedAt: event.recordedAt, source: data.source });
           history.set(key, list);
         });
       }

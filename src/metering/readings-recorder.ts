@@ -33,7 +33,7 @@ interface StreamPlan {
 
 export class ReadingsRejected extends DomainError {
   constructor(readonly lineErrors: FieldError[], readonly totalErrors: number, what: string, message?: string) {
-    super('validation', message ?? `${what} was rejected: ${totalErrors} bad ${totalErrors === 1 ? 'entry' : 'entries'}${totalErrors > lineErrors.length ? ` (first ${lineErrors.length} listed)` : ''}; nothing was recorded`, lineErrors);
+    super('validation', message ?? `${what} was rejected: ${String(totalErrors)} bad ${totalErrors === 1 ? 'entry' : 'entries'}${totalErrors > lineErrors.length ? ` (first ${String(lineErrors.length)} listed)` : ''}; nothing was recorded`, lineErrors);
   }
 
   /**
@@ -45,8 +45,8 @@ export class ReadingsRejected extends DomainError {
     const only = tally.only();
     const described = summary.reduce((n, e) => n + (e.count ?? 1), 0);
     const message = only && only.count === totalErrors
-      ? `${what} was rejected: all ${only.count} bad lines (${only.line} to ${only.lastLine}) fail for one reason: ${only.reason}; nothing was recorded`
-      : `${what} was rejected: ${totalErrors} bad ${totalErrors === 1 ? 'line' : 'lines'}${described < totalErrors ? ` (${described} described)` : ''}; nothing was recorded`;
+      ? `${what} was rejected: all ${String(only.count)} bad lines (${String(only.line)} to ${String(only.lastLine)}) fail for one reason: ${only.reason}; nothing was recorded`
+      : `${what} was rejected: ${String(totalErrors)} bad ${totalErrors === 1 ? 'line' : 'lines'}${described < totalErrors ? ` (${String(described)} described)` : ''}; nothing was recorded`;
     return new ReadingsRejected(summary, totalErrors, what, message);
   }
 }
@@ -73,7 +73,7 @@ function fold(day: string, legacy: RecordedEvent[], recorded: RecordedEvent[]): 
   const state: MeterStreamState = new Map();
   for (const e of legacy) if ((e.data as { day?: string }).day === day) evolveMeterStream(state, { type: e.type, data: e.data } as MeterEvent);
   for (const e of recorded) evolveMeterStream(state, { type: e.type, data: e.data } as MeterEvent);
-  return { day: state.get(day), version: recorded.length > 0 ? recorded[recorded.length - 1].streamPosition : 'no_stream' };
+  return { day: state.get(day), version: recorded.at(-1)?.streamPosition ?? 'no_stream' };
 }
 
 export class MeteringRecorder {
@@ -91,16 +91,20 @@ export class MeteringRecorder {
     const context = { clusterId, source: options.source, fileSha256: options.fileSha256 };
     // Plan every day before appending any, so a plan error still rejects the whole batch.
     const plan = async () => {
-      const streamIds = days.map((d) => meterStreamId(clusterId, d.ppeCode, d.day));
-      const legacyIds = days.map((d) => legacyMeterStreamId(clusterId, d.ppeCode, d.day.slice(0, 7)));
-      const streams = await readManyStreams(this.store, [...streamIds, ...new Set(legacyIds)]);
+      const ids = days.map((d: DayValues) => ({ values: d, streamId: meterStreamId(clusterId, d.ppeCode, d.day), legacyId: legacyMeterStreamId(clusterId, d.ppeCode, d.day.slice(0, 7)) }));
+      const streams = await readManyStreams(this.store, [...ids.map((d) => d.streamId), ...new Set(ids.map((d) => d.legacyId))]);
+      const read = (streamId: string) => {
+        const events = streams.get(streamId);
+        if (!events) throw new Error(`readManyStreams did not answer for ${streamId}`);
+        return events;
+      };
       const plans: StreamPlan[] = [];
       const errors: { line: number; reason: string }[] = [];
-      days.forEach((values: DayValues, i) => {
-        const { day, version } = fold(values.day, streams.get(legacyIds[i])!, streams.get(streamIds[i])!);
+      ids.forEach(({ values, streamId, legacyId }) => {
+        const { day, version } = fold(values.day, read(legacyId), read(streamId));
         const planned = planDay(day, values, context);
         errors.push(...planned.errors);
-        if (planned.events.length > 0) plans.push({ streamId: streamIds[i], version, events: planned.events });
+        if (planned.events.length > 0) plans.push({ streamId, version, events: planned.events });
       });
       return { plans, errors };
     };
@@ -148,7 +152,11 @@ export class MeteringRecorder {
     const newEvents = (plan: StreamPlan) => plan.events.map((e) => ({ type: e.type, data: e.data, schemaVersion: METER_EVENT_SCHEMA_VERSION }));
     if (this.store.appendMany) {
       const results = await this.store.appendMany(plans.map((p) => ({ streamId: p.streamId, events: newEvents(p), expectedVersion: p.version })));
-      results.forEach((result, i) => noteAppended(plans[i], result));
+      plans.forEach((plan, i) => {
+        const result = results[i];
+        if (!result) throw new Error(`appendMany answered ${String(results.length)} results for ${String(plans.length)} streams`);
+        noteAppended(plan, result);
+      });
       return;
     }
     const failures: unknown[] = [];

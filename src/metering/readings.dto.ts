@@ -106,7 +106,7 @@ function fieldError(error: ErrorObject): FieldError {
     }
     case 'maximum':
     case 'minimum':
-      return { field, reason: `must be ${error.keyword === 'minimum' ? 'at least' : 'at most'} ${params.limit}` };
+      return { field, reason: `must be ${error.keyword === 'minimum' ? 'at least' : 'at most'} ${String(params.limit)}` };
     default:
       return { field: field || 'body', reason: error.message ?? 'is not valid' };
   }
@@ -118,10 +118,10 @@ function batchErrors(batch: ReadingsBatchDto): FieldError[] {
   let values = batch.readings?.length ?? 0;
   batch.series?.forEach((series, i) => {
     values += series.importWh.length;
-    if (series.exportWh.length !== series.importWh.length) errors.push({ field: `series[${i}].exportWh`, reason: `must hold as many values as importWh (${series.importWh.length}), not ${series.exportWh.length}` });
+    if (series.exportWh.length !== series.importWh.length) errors.push({ field: `series[${String(i)}].exportWh`, reason: `must hold as many values as importWh (${String(series.importWh.length)}), not ${String(series.exportWh.length)}` });
   });
   if (values === 0) errors.push({ field: 'readings', reason: 'the batch holds no readings: give readings, series, or both' });
-  if (values > MAX_VALUES_PER_BATCH) errors.push({ field: 'series', reason: `a batch holds at most ${MAX_VALUES_PER_BATCH} values, this one ${values}` });
+  if (values > MAX_VALUES_PER_BATCH) errors.push({ field: 'series', reason: `a batch holds at most ${String(MAX_VALUES_PER_BATCH)} values, this one ${String(values)}` });
   return errors;
 }
 
@@ -136,10 +136,10 @@ export function parseReadingsBatch(body: unknown): ReadingsBatchDto {
     // anyOf reports each branch; the one line that matters says what intervalMinutes may be
     if (error.schemaPath.includes('/intervalMinutes/anyOf/')) continue;
     if (error.keyword === 'anyOf' && error.instancePath.endsWith('/intervalMinutes')) {
-      errors.push({ field: fieldError(error).field, reason: `must be one of ${INTERVAL_MINUTES.join(', ')}, or a whole month (${MONTH_MINUTES.minimum} to ${MONTH_MINUTES.maximum}) for heat` });
+      errors.push({ field: fieldError(error).field, reason: `must be one of ${INTERVAL_MINUTES.join(', ')}, or a whole month (${String(MONTH_MINUTES.minimum)} to ${String(MONTH_MINUTES.maximum)}) for heat` });
       continue;
     }
     errors.push(fieldError(error));
   }
-  throw ProblemException.validation(errors.slice(0, 100), `The batch was rejected: ${errors.length} bad ${errors.length === 1 ? 'field' : 'fields'}${errors.length > 100 ? ' (first 100 listed)' : ''}; nothing was recorded`);
+  throw ProblemException.validation(errors.slice(0, 100), `The batch was rejected: ${String(errors.length)} bad ${errors.length === 1 ? 'field' : 'fields'}${errors.length > 100 ? ' (first 100 listed)' : ''}; nothing was recorded`);
 }

@@ -1,5 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiReadProblems, ApiWriteProblems } from '../common/openapi.js';
+import { LegalParametersChangedDto, LegalParametersDto } from './support.responses.js';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { Roles } from '../auth/roles.decorator.js';
@@ -46,6 +48,8 @@ export class LegalParametersController {
 
   @Get()
   @Roles('admin', 'coordinator', 'auditor', 'member')
+  @ApiOkResponse({ type: LegalParametersDto })
+  @ApiReadProblems()
   async get() {
     return this.support.legalParameters();
   }
@@ -53,6 +57,8 @@ export class LegalParametersController {
   @Post('fee-rates')
   @HttpCode(201)
   @Roles('admin')
+  @ApiCreatedResponse({ type: LegalParametersChangedDto, description: 'the parameters as now recorded, and what the change recorded' })
+  @ApiWriteProblems()
   async feeRates(@Body() body: FeeRatesDto) {
     return this.support.setLegalParameters({ type: 'SetFeeRates', ...body });
   }
@@ -60,6 +66,8 @@ export class LegalParametersController {
   @Post('thresholds')
   @HttpCode(201)
   @Roles('admin')
+  @ApiCreatedResponse({ type: LegalParametersChangedDto, description: 'the parameters as now recorded, and what the change recorded' })
+  @ApiWriteProblems()
   async thresholds(@Body() body: ThresholdsDto) {
     return this.support.setLegalParameters({ type: 'SetThresholds', ...body });
   }
@@ -67,6 +75,8 @@ export class LegalParametersController {
   @Post('discount-brackets')
   @HttpCode(201)
   @Roles('admin')
+  @ApiCreatedResponse({ type: LegalParametersChangedDto, description: 'the parameters as now recorded, and what the change recorded' })
+  @ApiWriteProblems()
   async discountBrackets(@Body() body: DiscountBracketsDto) {
     return this.support.setLegalParameters({ type: 'SetDiscountBrackets', ...body, brackets: body.brackets.map((b) => ({ fromSelfConsumptionBp: b.fromSelfConsumptionBp, discountBp: b.discountBp ?? null })) });
   }
@@ -74,6 +84,8 @@ export class LegalParametersController {
   @Post('support-period')
   @HttpCode(201)
   @Roles('admin')
+  @ApiCreatedResponse({ type: LegalParametersChangedDto, description: 'the parameters as now recorded, and what the change recorded' })
+  @ApiWriteProblems()
   async supportPeriod(@Body() body: SupportPeriodDto) {
     return this.support.setLegalParameters({ type: 'SetSupportPeriod', ...body });
   }

@@ -1,5 +1,7 @@
 import { Controller, Get, Headers, Inject, Param, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiQuery, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { ApiCsvResponse, ApiReadProblems } from '../common/openapi.js';
+import { ComplianceDto, PpeHoursDto, SupportMonthDto, SupportYearDto } from './support.responses.js';
 import type { Response } from 'express';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
 import { CLUSTER_READERS, type Principal, Roles } from '../auth/roles.decorator.js';
@@ -17,6 +19,8 @@ export class SupportController {
   /** Declared before :month so "compliance" is not taken for a month. */
   @Get('compliance')
   @Roles(...CLUSTER_READERS)
+  @ApiOkResponse({ type: ComplianceDto })
+  @ApiReadProblems()
   async compliance(@Param('clusterId') clusterId: string) {
     await this.clusters.state(clusterId);
     return this.support.compliance(clusterId);
@@ -24,6 +28,8 @@ export class SupportController {
 
   @Get()
   @Roles(...CLUSTER_READERS, 'member')
+  @ApiOkResponse({ type: SupportYearDto })
+  @ApiReadProblems()
   @ApiQuery({ name: 'year', required: true, description: 'YYYY: the months of the year so far, summed' })
   async year(@Param('clusterId') clusterId: string, @CurrentPrincipal() principal: Principal, @Query('year') year?: string) {
     if (year === undefined || !/^\d{4}$/.test(year) || Number(year) < 2000 || Number(year) > 2100) throw DomainError.validation([{ field: 'year', reason: 'must be a year YYYY (2000 to 2100)' }]);
@@ -39,12 +45,21 @@ export class SupportController {
   /** Per PPE and hour: CSV (the data a DSO needs to apply the exemption); JSON with Accept: application/json. */
   @Get(':month/ppe-hours.csv')
   @Roles(...CLUSTER_READERS, 'member')
+  @ApiCsvResponse('per PPE and hour: ppe_code,member_id,hour_start,local_start,renewable,fed_in_wh,taken_wh,renewable_matched_wh')
+  @ApiReadProblems()
   async ppeHoursCsv(@Param('clusterId') clusterId: string, @Param('month') month: string, @CurrentPrincipal() principal: Principal, @Res() res: Response) {
     return this.ppeHours(clusterId, month, principal, 'text/csv', res);
   }
 
   @Get(':month/ppe-hours')
   @Roles(...CLUSTER_READERS, 'member')
+  @ApiExtraModels(PpeHoursDto)
+  @ApiResponse({
+    status: 200,
+    description: 'per PPE and hour: CSV, or JSON with Accept: application/json',
+    content: { 'text/csv': { schema: { type: 'string' } }, 'application/json': { schema: { $ref: getSchemaPath(PpeHoursDto) } } },
+  })
+  @ApiReadProblems()
   async ppeHours(@Param('clusterId') clusterId: string, @Param('month') month: string, @CurrentPrincipal() principal: Principal, @Headers('accept') accept: string | undefined, @Res() res: Response) {
     checkMonth(month);
     await this.clusters.state(clusterId);
@@ -55,13 +70,15 @@ export class SupportController {
       return;
     }
     const lines = ['ppe_code,member_id,hour_start,local_start,renewable,fed_in_wh,taken_wh,renewable_matched_wh',
-      ...rows.map((r) => `${r.ppeCode},${r.memberId},${r.hourStart},${r.localStart},${r.renewable},${r.fedInWh},${r.takenWh},${r.renewableMatchedWh}`)];
+      ...rows.map((r) => `${r.ppeCode},${r.memberId},${r.hourStart},${r.localStart},${String(r.renewable)},${String(r.fedInWh)},${String(r.takenWh)},${String(r.renewableMatchedWh)}`)];
     res.status(200).type('text/csv; charset=utf-8').setHeader('content-disposition', `attachment; filename="support-${clusterId}-${month}.csv"`);
     res.send(lines.join('\r\n') + '\r\n');
   }
 
   @Get(':month')
   @Roles(...CLUSTER_READERS, 'member')
+  @ApiOkResponse({ type: SupportMonthDto })
+  @ApiReadProblems()
   async month(@Param('clusterId') clusterId: string, @Param('month') month: string, @CurrentPrincipal() principal: Principal) {
     checkMonth(month);
     await this.clusters.state(clusterId);

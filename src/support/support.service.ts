@@ -57,7 +57,7 @@ export class SupportService {
     const current = DateTime.fromJSDate(now, { zone: 'Europe/Warsaw' }).toFormat('yyyy-MM');
     const months: { month: string; status: SupportStatus; ledger: SupportMonth }[] = [];
     for (let m = 1; m <= 12; m++) {
-      const month = `${year}-${String(m).padStart(2, '0')}`;
+      const month = `${String(year)}-${String(m).padStart(2, '0')}`;
       if (month > current) break;
       const result = await this.monthIfSettled(clusterId, month);
       if (result) months.push({ month, ...result });

@@ -24,7 +24,7 @@ afterAll(() => t.stop());
 
 const file = (name: string) => readFileSync(new URL(`../data/dso/${name}`, import.meta.url), 'utf8');
 /** The file's values in Wh, from its kWh with a decimal comma. */
-const fileWh = (text: string) => text.trim().split(/\r?\n/).slice(1).map((line) => Number(line.split(';')[2].replace(',', '')));
+const fileWh = (text: string) => text.trim().split(/\r?\n/).slice(1).map((line) => Number((line.split(';')[2] ?? '').replace(',', '')));
 const upload = (text: string, query: Record<string, string> = {}) =>
   t.http.post(`/clusters/${clusterId}/readings/files`).query({ format: 'tauron', ppeCode: 'PLHOURLY01', ...query }).set(coordinator).set('content-type', 'text/csv').send(text);
 

@@ -49,10 +49,12 @@ test('a JSON batch is recorded; the same batch again records nothing; a changed 
 test('a batch with any bad reading is rejected whole with every reason, and records nothing', async () => {
   const before = await eventCount();
   const body = batch('PLCITY0001', 4, () => 0, () => 500);
-  body.readings.push({ ...body.readings[0], ppeCode: 'PLNOBODY01' });
-  body.readings.push({ ...body.readings[1], exportWh: 501 });
-  body.readings.push({ ...body.readings[2], ppeCode: 'PLHOME0001', intervalStart: '2026-04-30T12:00:00Z' });
-  body.readings.push({ ...body.readings[3], intervalStart: new Date(Date.now() + 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z').replace(/:\d\dZ$/, ':00Z').replace(/T(\d\d):\d\d/, 'T$1:00') });
+  const [r0, r1, r2, r3] = body.readings;
+  if (!r0 || !r1 || !r2 || !r3) throw new Error('the batch holds four readings');
+  body.readings.push({ ...r0, ppeCode: 'PLNOBODY01' });
+  body.readings.push({ ...r1, exportWh: 501 });
+  body.readings.push({ ...r2, ppeCode: 'PLHOME0001', intervalStart: '2026-04-30T12:00:00Z' });
+  body.readings.push({ ...r3, intervalStart: new Date(Date.now() + 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z').replace(/:\d\dZ$/, ':00Z').replace(/T(\d\d):\d\d/, 'T$1:00') });
   const res = await t.http.post(`/clusters/${clusterId}/readings`).set(coordinator).send(body).expect(400);
   expect(res.body.detail).toMatch(/nothing was recorded/);
   expect(res.body.errors).toEqual([

@@ -63,7 +63,7 @@ export function monthCompleteness(
         const t = day.dayStart.getTime() + j * stepMs;
         if (t < start || t >= end) continue;
         const i = Math.floor((t - start) / intervalMs);
-        if (day.quality[j] !== '-') seen[i]++;
+        if (day.quality[j] !== '-') seen[i] = (seen[i] ?? 0) + 1;
         if (day.quality[j] === 'h') hourlySplitQuarterHours++;
         needed[i] = Math.max(1, Math.round(intervalMs / stepMs));
       }
@@ -73,7 +73,7 @@ export function monthCompleteness(
     const missing: { from: string; to: string }[] = [];
     let runStart = -1;
     for (let i = 0; i <= count; i++) {
-      const isMissing = i < count && expected[i] === 1 && !(needed[i] > 0 && seen[i] >= needed[i]);
+      const isMissing = i < count && expected[i] === 1 && !((needed[i] ?? 0) > 0 && (seen[i] ?? 0) >= (needed[i] ?? 0));
       if (i < count && expected[i] === 1) {
         expectedIntervals++;
         if (!isMissing) presentIntervals++;

@@ -63,6 +63,7 @@ export class FaultTally {
   only(): SummarisedFault | undefined {
     if (this.kinds.size !== 1 || this.total < 2) return undefined;
     const [kind] = this.kinds.values();
+    if (!kind) return undefined;
     return kind.count === this.total ? { ...kind.first, count: kind.count, lastLine: kind.lastLine } : undefined;
   }
 }

@@ -35,8 +35,8 @@ describe('checking a batch and planning meter events', () => {
     const state = first.events.reduce(evolveMeterStream, new Map() as MeterStreamState);
     const again = plan(state, batchOf([['2026-05-01T10:00:00Z', 5], ['2026-05-01T10:15:00Z', 7]]));
     expect(again.events).toHaveLength(1);
-    expect(again.events[0].type).toBe('MeterReadingsCorrected');
-    expect(again.events[0].data).toMatchObject({ importWh: [7], previousImportWh: [6], lineRanges: [[2, 2]] });
+    expect(again.events[0]?.type).toBe('MeterReadingsCorrected');
+    expect(again.events[0]?.data).toMatchObject({ importWh: [7], previousImportWh: [6], lineRanges: [[2, 2]] });
   });
 
   test('a reading in another interval length than the day already holds is an error', () => {
@@ -58,8 +58,8 @@ describe('checking a batch and planning meter events', () => {
     batch.add(9, 'PPE1', Date.parse('2026-05-01T11:00:00Z'), 30, 1, 0, 'm');
     batch.add(10, 'PPE1', Date.parse('2026-05-01T12:00:00Z'), 15, 250_000_001, 0, 'm');
     expect(batch.errors.map((e) => [e.line, e.field])).toEqual([[3, 'ppeCode'], [4, 'intervalStart'], [6, 'intervalStart'], [7, 'intervalStart'], [8, 'ppeCode'], [9, 'intervalMinutes'], [10, 'importWh']]);
-    expect(batch.errors[1].reason).toMatch(/twice with different values \(first at line 2\)/);
-    expect(batch.errors[6].reason).toMatch(/from 0 to 250000000/);
+    expect(batch.errors[1]?.reason).toMatch(/twice with different values \(first at line 2\)/);
+    expect(batch.errors[6]?.reason).toMatch(/from 0 to 250000000/);
     expect(batch).toMatchObject({ errorCount: 7, readingCount: 9, uniqueCount: 1 });
   });
 
@@ -77,7 +77,7 @@ describe('checking a batch and planning meter events', () => {
     for (let i = 1; i <= 250; i++) batch.add(i, 'NOPE', Date.parse('2026-05-01T10:00:00Z'), 15, 1, 0, 'm');
     expect(batch.errors).toHaveLength(100);
     expect(batch.errorCount).toBe(250);
-    expect(batch.errors[99].line).toBe(100);
+    expect(batch.errors[99]?.line).toBe(100);
   });
 
   test('planning conserves every value: new, unchanged and corrected add up to the distinct readings', () => {
@@ -138,7 +138,7 @@ describe('positions and lines as runs', () => {
 
   test('a whole day is one run', () => {
     const { events } = plan(new Map(), batchOf(Array.from({ length: 96 }, (_, i): Reading => [new Date(Date.parse('2026-04-30T22:00:00Z') + i * 900_000).toISOString(), i, 0, 10 + i])));
-    expect(events[0].data).toMatchObject({ indexRanges: [[0, 95]], lineRanges: [[10, 105]] });
+    expect(events[0]?.data).toMatchObject({ indexRanges: [[0, 95]], lineRanges: [[10, 105]] });
   });
 
   test('a version 1 event (plain indexes and lines) folds as its version 2 equal does', () => {

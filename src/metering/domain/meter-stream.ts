@@ -6,7 +6,7 @@
 import { DateTime } from 'luxon';
 
 export type QualityCode = 'm' | 'e' | 's' | 'h';
-export const QUALITY_CODES: Record<string, QualityCode> = { measured: 'm', estimated: 'e', substituted: 's' };
+export const QUALITY_CODES = { measured: 'm', estimated: 'e', substituted: 's' } as const satisfies Record<string, QualityCode>;
 /** `hourly_split`: a quarter-hour divided from an hourly value (see hourly-split.ts); never given by a client. */
 export const QUALITY_NAMES: Record<string, string> = { m: 'measured', e: 'estimated', s: 'substituted', h: 'hourly_split' };
 
@@ -98,6 +98,7 @@ export function legacyMeterStreamId(clusterId: string, ppeCode: string, month: s
 /** The Warsaw days of a month YYYY-MM, as YYYY-MM-DD. */
 export function daysOfMonth(month: string): string[] {
   const [year, monthNumber] = month.split('-').map(Number);
+  if (year === undefined || monthNumber === undefined) throw new Error(`daysOfMonth: "${month}" is not a month YYYY-MM`);
   const count = new Date(Date.UTC(year, monthNumber, 0)).getUTCDate();
   return Array.from({ length: count }, (_, i) => `${month}-${String(i + 1).padStart(2, '0')}`);
 }
@@ -112,11 +113,13 @@ let lastDay: { readonly day: string; readonly dayStartMs: number; readonly month
 /** The Warsaw day of an instant in milliseconds: shared, do not modify. */
 export function warsawDayOfMs(ms: number): { readonly day: string; readonly dayStartMs: number; readonly month: string } {
   const hour = Math.floor(ms / 3_600_000);
-  if (hour === lastHour) return lastDay!; // readings come in time order: mostly the same hour as the last
+  if (hour === lastHour && lastDay) return lastDay; // readings come in time order: mostly the same hour as the last
   let cached = dayByUtcHour.get(hour);
   if (!cached) {
     const local = DateTime.fromMillis(hour * 3_600_000, { zone: ZONE }).startOf('day');
-    cached = { day: local.toISODate()!, dayStartMs: local.toMillis(), month: local.toFormat('yyyy-MM') };
+    const day = local.toISODate();
+    if (day === null) throw new Error(`warsawDayOfMs: ${String(ms)} is not a valid instant`);
+    cached = { day, dayStartMs: local.toMillis(), month: local.toFormat('yyyy-MM') };
     if (dayByUtcHour.size > 200_000) dayByUtcHour.clear();
     dayByUtcHour.set(hour, cached);
   }

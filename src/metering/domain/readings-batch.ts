@@ -101,39 +101,39 @@ export class ReadingsBatch {
 
   add(line: number, ppeCode: string, startMs: number, intervalMinutes: number, importWh: number, exportWh: number, quality: QualityCode): void {
     this.readingCount++;
-    if (!isWh(importWh)) return this.error(line, 'importWh', `${importWh} is not a whole number of Wh from 0 to ${MAX_WH_PER_VALUE} (the maximum a value)`);
-    if (!isWh(exportWh)) return this.error(line, 'exportWh', `${exportWh} is not a whole number of Wh from 0 to ${MAX_WH_PER_VALUE} (the maximum a value)`);
+    if (!isWh(importWh)) { this.error(line, 'importWh', `${String(importWh)} is not a whole number of Wh from 0 to ${String(MAX_WH_PER_VALUE)} (the maximum a value)`); return; }
+    if (!isWh(exportWh)) { this.error(line, 'exportWh', `${String(exportWh)} is not a whole number of Wh from 0 to ${String(MAX_WH_PER_VALUE)} (the maximum a value)`); return; }
     let point = this.points.get(ppeCode);
     if (point === undefined) {
       const found = this.registry.point(ppeCode);
       point = found ? { carrier: found.carrier, held: found.held, days: new Map() } : null;
       this.points.set(ppeCode, point);
     }
-    if (point === null) return this.error(line, 'ppeCode', `unknown metering point ${ppeCode} in this cluster`);
+    if (point === null) { this.error(line, 'ppeCode', `unknown metering point ${ppeCode} in this cluster`); return; }
     const carrier = point.carrier;
     const allowed: readonly number[] = ALLOWED_MINUTES[carrier];
     if (carrier === 'heat' && intervalMinutes > 1440) {
       // a heat meter read once a month: the interval is the whole Warsaw month
       const monthMinutes = minutesOfMonthStartingAt(startMs);
-      if (monthMinutes === undefined) return this.error(line, 'intervalStart', `a month-long reading must start at the beginning of a month in Warsaw, not at ${iso(startMs)}`);
-      if (monthMinutes !== intervalMinutes) return this.error(line, 'intervalMinutes', `the month starting ${iso(startMs)} is ${monthMinutes} minutes long, not ${intervalMinutes}`);
+      if (monthMinutes === undefined) { this.error(line, 'intervalStart', `a month-long reading must start at the beginning of a month in Warsaw, not at ${iso(startMs)}`); return; }
+      if (monthMinutes !== intervalMinutes) { this.error(line, 'intervalMinutes', `the month starting ${iso(startMs)} is ${String(monthMinutes)} minutes long, not ${String(intervalMinutes)}`); return; }
     } else if (!allowed.includes(intervalMinutes)) {
       const heatMonth = carrier === 'heat' ? ', or the whole month in minutes' : '';
-      return this.error(line, 'intervalMinutes', `${intervalMinutes} minutes is not an interval for ${carrier} (allowed: ${allowed.join(', ')}${heatMonth})`);
+      this.error(line, 'intervalMinutes', `${String(intervalMinutes)} minutes is not an interval for ${carrier} (allowed: ${allowed.join(', ')}${heatMonth})`); return;
     }
     const { day, dayStartMs, month } = warsawDayOfMs(startMs);
     const intervalMs = intervalMinutes * 60_000;
-    if ((startMs - dayStartMs) % Math.min(intervalMs, 86_400_000) !== 0) return this.error(line, 'intervalStart', `${iso(startMs)} is not on the ${intervalMinutes}-minute grid`);
-    if (startMs + intervalMs > this.nowMs) return this.error(line, 'intervalStart', `the interval starting ${iso(startMs)} has not ended yet`);
+    if ((startMs - dayStartMs) % Math.min(intervalMs, 86_400_000) !== 0) { this.error(line, 'intervalStart', `${iso(startMs)} is not on the ${String(intervalMinutes)}-minute grid`); return; }
+    if (startMs + intervalMs > this.nowMs) { this.error(line, 'intervalStart', `the interval starting ${iso(startMs)} has not ended yet`); return; }
     if (!this.settlementMinutes.has(month)) this.settlementMinutes.set(month, this.registry.intervalMinutesFor(month));
     const settlement = this.settlementMinutes.get(month);
     // an hour where the agreement settles quarter-hours is split into its four (splitHours)
     const hourInQuarters = carrier === 'electricity' && settlement === 15 && intervalMinutes === 60;
     if (carrier === 'electricity' && settlement !== undefined && settlement % intervalMinutes !== 0 && !hourInQuarters) {
-      return this.error(line, 'intervalMinutes', `${intervalMinutes}-minute readings cannot be settled in the agreement's ${settlement}-minute intervals of ${month}`);
+      this.error(line, 'intervalMinutes', `${String(intervalMinutes)}-minute readings cannot be settled in the agreement's ${String(settlement)}-minute intervals of ${month}`); return;
     }
     if (!point.held.some((p) => p.fromMs <= startMs && (p.toMs === null || startMs < p.toMs))) {
-      return this.error(line, 'ppeCode', `${ppeCode} is not assigned to any member at ${iso(startMs)}`);
+      this.error(line, 'ppeCode', `${ppeCode} is not assigned to any member at ${iso(startMs)}`); return;
     }
     const dayMinutes = hourInQuarters ? 15 : intervalMinutes;
     let values = point.last?.day === day ? point.last : point.days.get(day);
@@ -141,7 +141,7 @@ export class ReadingsBatch {
       if (this.dayCount >= this.maxDays) {
         // said once, counted for every reading it refuses
         if (this.tooManyDays) this.errorCount++;
-        else this.error(line, 'intervalStart', `the batch spans more than ${this.maxDays} PPE-days; send it in parts`);
+        else this.error(line, 'intervalStart', `the batch spans more than ${String(this.maxDays)} PPE-days; send it in parts`);
         this.tooManyDays = true;
         return;
       }
@@ -150,18 +150,18 @@ export class ReadingsBatch {
       point.days.set(day, values);
       this.dayCount++;
     } else if (values.intervalMinutes !== dayMinutes) {
-      return this.error(line, 'intervalMinutes', `interval of ${intervalMinutes} minutes, but ${day} is given in ${values.intervalMinutes}-minute intervals`);
+      this.error(line, 'intervalMinutes', `interval of ${String(intervalMinutes)} minutes, but ${day} is given in ${String(values.intervalMinutes)}-minute intervals`); return;
     }
     point.last = values;
-    if (hourInQuarters) return this.addHour(values, line, ppeCode, startMs, importWh, exportWh);
+    if (hourInQuarters) { this.addHour(values, line, ppeCode, startMs, importWh, exportWh); return; }
     const position = intervalMinutes > 1440 ? 0 : (startMs - dayStartMs) / intervalMs;
     const twin = values.lines[position];
     if (twin !== 0 && values.quality[position] === HOURLY_CODE) {
-      return this.error(line, 'intervalStart', `the quarter-hour ${iso(startMs)} of ${ppeCode} is also given by the hourly value at ${this.lineWord} ${twin}`);
+      this.error(line, 'intervalStart', `the quarter-hour ${iso(startMs)} of ${ppeCode} is also given by the hourly value at ${this.lineWord} ${String(twin)}`); return;
     }
     if (twin !== 0) {
       if (values.importWh[position] !== importWh || values.exportWh[position] !== exportWh || values.quality[position] !== quality.charCodeAt(0)) {
-        this.error(line, 'intervalStart', `the interval ${iso(startMs)} of ${ppeCode} appears twice with different values (first at ${this.lineWord} ${twin})`);
+        this.error(line, 'intervalStart', `the interval ${iso(startMs)} of ${ppeCode} appears twice with different values (first at ${this.lineWord} ${String(twin)})`);
       }
       return;
     }
@@ -178,11 +178,11 @@ export class ReadingsBatch {
     values.hours ??= new Map();
     const twin = values.hours.get(position);
     if (twin) {
-      if (twin.importWh !== importWh || twin.exportWh !== exportWh) this.error(line, 'intervalStart', `the hour ${iso(startMs)} of ${ppeCode} appears twice with different values (first at ${this.lineWord} ${twin.line})`);
+      if (twin.importWh !== importWh || twin.exportWh !== exportWh) this.error(line, 'intervalStart', `the hour ${iso(startMs)} of ${ppeCode} appears twice with different values (first at ${this.lineWord} ${String(twin.line)})`);
       return;
     }
     for (let q = position; q < position + 4; q++) {
-      if (values.lines[q] !== 0) return this.error(line, 'intervalStart', `the hour ${iso(startMs)} of ${ppeCode} overlaps the quarter-hour values given at ${this.lineWord} ${values.lines[q]}`);
+      if (values.lines[q] !== 0) { this.error(line, 'intervalStart', `the hour ${iso(startMs)} of ${ppeCode} overlaps the quarter-hour values given at ${this.lineWord} ${String(values.lines[q])}`); return; }
     }
     values.hours.set(position, { importWh, exportWh, line });
     for (let q = position; q < position + 4; q++) {
@@ -204,8 +204,8 @@ export class ReadingsBatch {
         const imp = splitHour(hour.importWh, shape?.(values, position, 'import'));
         const exp = splitHour(hour.exportWh, shape?.(values, position, 'export'));
         for (let q = 0; q < 4; q++) {
-          values.importWh[position + q] = imp[q];
-          values.exportWh[position + q] = exp[q];
+          values.importWh[position + q] = imp[q] ?? 0;
+          values.exportWh[position + q] = exp[q] ?? 0;
         }
       }
     }
@@ -237,7 +237,7 @@ export function planDay(existing: MeterDay | undefined, values: DayValues, conte
   const { day, dayStartMs, intervalMinutes } = values;
   if (existing && existing.intervalMinutes !== intervalMinutes) {
     const errors = [];
-    for (const line of values.lines) if (line !== 0) errors.push({ line, reason: `interval of ${intervalMinutes} minutes, but ${day} is recorded in ${existing.intervalMinutes}-minute intervals` });
+    for (const line of values.lines) if (line !== 0) errors.push({ line, reason: `interval of ${String(intervalMinutes)} minutes, but ${day} is recorded in ${String(existing.intervalMinutes)}-minute intervals` });
     return { events: [], errors };
   }
   // keys in canonical order: the event store then prints the data with one JSON.stringify
@@ -249,10 +249,11 @@ export function planDay(existing: MeterDay | undefined, values: DayValues, conte
   const corrected: MeterCorrectionData = { ...base(), previousImportWh: [], previousExportWh: [], previousQuality: '' };
   const add = (data: MeterDayEventData, position: number) => {
     addToRuns(data.indexRanges, position);
-    data.importWh.push(values.importWh[position]);
-    data.exportWh.push(values.exportWh[position]);
-    data.quality += String.fromCharCode(values.quality[position]);
-    addToRuns(data.lineRanges, values.lines[position]);
+    // every array of a day has one entry per position
+    data.importWh.push(values.importWh[position] ?? 0);
+    data.exportWh.push(values.exportWh[position] ?? 0);
+    data.quality += String.fromCharCode(values.quality[position] ?? 0);
+    addToRuns(data.lineRanges, values.lines[position] ?? 0);
   };
   for (let position = 0; position < values.lines.length; position++) {
     if (values.lines[position] === 0) continue;
@@ -261,7 +262,7 @@ export function planDay(existing: MeterDay | undefined, values: DayValues, conte
     if (before && values.quality[position] === HOURLY_CODE && before.quality !== HOURLY_SPLIT_QUALITY) continue;
     if (!before) {
       add(fresh, position);
-    } else if (before.importWh !== values.importWh[position] || before.exportWh !== values.exportWh[position] || before.quality !== String.fromCharCode(values.quality[position])) {
+    } else if (before.importWh !== values.importWh[position] || before.exportWh !== values.exportWh[position] || before.quality !== String.fromCharCode(values.quality[position] ?? 0)) {
       add(corrected, position);
       corrected.previousImportWh.push(before.importWh);
       corrected.previousExportWh.push(before.exportWh);

@@ -98,7 +98,7 @@ export async function parseMeteringFile(input: Readable, options: ParseOptions):
   const counted = async function* (source: AsyncGenerator<Row>) {
     for await (const row of source) {
       linesRead = row.line;
-      if (row.line > maxRows + 1) throw new Error(`the file has more than ${maxRows} rows`);
+      if (row.line > maxRows + 1) throw new Error(`the file has more than ${String(maxRows)} rows`);
       yield row;
     }
   };
@@ -136,7 +136,11 @@ async function parseGeneric(source: AsyncGenerator<Row>, out: Collector) {
       }
       continue;
     }
-    const cell = (name: string) => (cells[columns![name]] ?? '').trim();
+    const header = columns;
+    const cell = (name: string) => {
+      const at = header[name];
+      return (at === undefined ? '' : (cells[at] ?? '')).trim();
+    };
     const before = out.errorCount;
     const ppeCode = normalisePpeCode(cell('ppe_code'));
     if (!ppeCode) out.error(line, 'is empty', 'ppe_code');
@@ -177,12 +181,12 @@ class HourResolver {
   resolve(kind: string, date: string, hour: number, minute = 0): Date | string {
     const instants = warsawWallTimeInstants(date, hour, minute);
     if (instants.length === 0) return `${date} ${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')} does not exist in Warsaw time (the spring DST change)`;
-    const key = `${kind}|${date}|${hour}|${minute}`;
+    const key = `${kind}|${date}|${String(hour)}|${String(minute)}`;
     const occurrence = this.seen.get(key) ?? 0;
     this.seen.set(key, occurrence + 1);
     // A further appearance is the same interval again: identical values are kept once,
     // different ones are an error (see setValue).
-    return instants[Math.min(occurrence, instants.length - 1)];
+    return instants[Math.min(occurrence, instants.length - 1)] ?? instants[0] ?? `${date} ${String(hour)}:${String(minute)} has no instant`;
   }
 }
 
@@ -238,14 +242,15 @@ async function parseTauron(source: AsyncGenerator<Row>, out: Collector, options:
     if (!kind) { out.error(line, `"${(cells[columns.kind] ?? '').trim()}" is not pobór, oddanie, pobrana po zbilansowaniu or oddana po zbilansowaniu`, 'Rodzaj'); continue; }
     if (kind.balancing !== balancing) continue;
     const match = /^(\d{4}-\d{2}-\d{2}) (\d{1,2}):(\d{2})(?::\d{2})?$/.exec((cells[columns.date] ?? '').trim());
-    if (!match || !isCalendarDate(match[1]) || match[3] !== '00' || Number(match[2]) < 1 || Number(match[2]) > 24) {
+    const [, day, hourText, minuteText] = match ?? [];
+    if (day === undefined || hourText === undefined || !isCalendarDate(day) || minuteText !== '00' || Number(hourText) < 1 || Number(hourText) > 24) {
       out.error(line, `"${(cells[columns.date] ?? '').trim()}" is not an hour-ending time like 2024-05-01 1:00 (1:00 to 24:00 of a day of the calendar)`, 'Data');
       continue;
     }
     const wh = kwhToWh(cells[columns.value] ?? '');
     if (typeof wh === 'string') { out.error(line, wh, 'Wartość kWh'); continue; }
     // hour ending H is the hour starting H-1, on the same calendar day (24:00 ends the day)
-    const start = hours.resolve(kind.kind, match[1], Number(match[2]) - 1);
+    const start = hours.resolve(kind.kind, day, Number(hourText) - 1);
     if (typeof start === 'string') { out.error(line, start, 'Data'); continue; }
     kinds.add(kind.kind);
     setValue(values, start, line, kind.kind, wh, out);
@@ -284,13 +289,14 @@ async function parseEnea(source: AsyncGenerator<Row>, out: Collector, options: P
     }
     const dateText = (cells[columns.date] ?? '').trim().replace(/^="?/, '').replace(/"$/, '').trim();
     const match = /^(\d{4}-\d{2}-\d{2}) (\d{2}):59$/.exec(dateText);
-    if (!match || !isCalendarDate(match[1]) || Number(match[2]) > 23) { out.error(line, `"${dateText}" is not an hour like 2024-05-01 10:59 (00:59 to 23:59 of a day of the calendar)`, 'Data'); continue; }
+    const [, day, hourText] = match ?? [];
+    if (day === undefined || hourText === undefined || !isCalendarDate(day) || Number(hourText) > 23) { out.error(line, `"${dateText}" is not an hour like 2024-05-01 10:59 (00:59 to 23:59 of a day of the calendar)`, 'Data'); continue; }
     const importWh = kwhToWh((cells[columns.import] ?? '').replace(/"/g, ''));
     const exportWh = kwhToWh((cells[columns.export] ?? '').replace(/"/g, ''));
     if (typeof importWh === 'string') out.error(line, importWh, 'pobrana');
     if (typeof exportWh === 'string') out.error(line, exportWh, 'oddana');
     if (typeof importWh === 'string' || typeof exportWh === 'string') continue;
-    const start = hours.resolve('row', match[1], Number(match[2]));
+    const start = hours.resolve('row', day, Number(hourText));
     if (typeof start === 'string') { out.error(line, start, 'Data'); continue; }
     setValue(values, start, line, 'import', importWh, out);
     setValue(values, start, line, 'export', exportWh, out);
@@ -318,7 +324,7 @@ const bare = (cell: string | undefined) => (cell ?? '').trim().replace(/^="?/, '
 function profileDate(text: string, format: ImportProfile['time']['dateFormat']): string | undefined {
   const m = DATE_PATTERNS[format].exec(text);
   if (!m?.groups) return undefined;
-  const iso = `${m.groups.y}-${m.groups.m}-${m.groups.d}`;
+  const iso = `${String(m.groups.y)}-${String(m.groups.m)}-${String(m.groups.d)}`;
   return isCalendarDate(iso) ? iso : undefined;
 }
 
@@ -337,7 +343,7 @@ async function parseProfile(source: AsyncGenerator<Row>, out: Collector, profile
   const hours = new HourResolver();
   let index: ((ref: ColumnRef) => number) | undefined = profile.headerRow === 0 ? (ref) => (ref as number) - 1 : undefined;
   let rowsSeen = 0;
-  const name = (ref: ColumnRef) => (typeof ref === 'number' ? `column ${ref}` : ref);
+  const name = (ref: ColumnRef) => (typeof ref === 'number' ? `column ${String(ref)}` : ref);
   for await (const { cells, line } of source) {
     rowsSeen++;
     if (!index) {
@@ -369,15 +375,15 @@ async function parseProfile(source: AsyncGenerator<Row>, out: Collector, profile
     if (!date) { out.error(line, `"${dateText}" is not a day of the calendar written ${profile.time.dateFormat}`, timeField); continue; }
     // a range "10:00-11:00" gives its start whatever the convention
     const range = RANGE.exec(clock);
-    const time = TIME.exec(range ? range[1] : clock);
+    const time = TIME.exec(range?.[1] ?? clock);
     const hour = time ? Number(time[1]) : NaN;
     const minute = time ? Number(time[2] ?? '0') : NaN;
     const endsInterval = profile.time.convention === 'hour-ending' && !range;
     const startMinutes = hour * 60 + minute - (endsInterval ? interval : 0);
     const lastStart = 24 * 60 - interval;
     if (!time || minute > 59 || (time[3] !== undefined && time[3] !== '00') || minute % interval !== 0 || startMinutes < 0 || startMinutes > lastStart) {
-      const accepted = endsInterval ? `${Math.floor(interval / 60)}:${String(interval % 60).padStart(2, '0')} to 24:00, the end of the interval` : `0:00 to ${Math.floor(lastStart / 60)}:${String(lastStart % 60).padStart(2, '0')}, the start of the interval`;
-      out.error(line, `"${clock}" is not a time of this profile (${interval}-minute intervals, ${accepted})`, name(profile.time.timeColumn));
+      const accepted = endsInterval ? `${String(Math.floor(interval / 60))}:${String(interval % 60).padStart(2, '0')} to 24:00, the end of the interval` : `0:00 to ${String(Math.floor(lastStart / 60))}:${String(lastStart % 60).padStart(2, '0')}, the start of the interval`;
+      out.error(line, `"${clock}" is not a time of this profile (${String(interval)}-minute intervals, ${accepted})`, name(profile.time.timeColumn));
       continue;
     }
     const ppeCode = profile.ppeColumn !== undefined ? normalisePpeCode(bare(cells[index(profile.ppeColumn)])) : fixedPpe;
@@ -394,5 +400,5 @@ async function parseProfile(source: AsyncGenerator<Row>, out: Collector, profile
     out.emit({ line, ppeCode, intervalStart: start, intervalMinutes: interval, importWh: whs.import, exportWh: whs.export, quality: 'measured' });
   }
   if (rowsSeen === 0) out.error(1, 'the file is empty');
-  else if (!index) out.error(1, `the file has fewer than ${profile.headerRow} lines: no header: ${describeProfile(profile)}`);
+  else if (!index) out.error(1, `the file has fewer than ${String(profile.headerRow)} lines: no header: ${describeProfile(profile)}`);
 }

@@ -35,7 +35,7 @@ describe('import profiles', () => {
     const autumn = await parse(sample('energa-moj-licznik-2026-10-25.csv'), profile);
     expect(autumn.errors).toEqual([]);
     expect(new Set(autumn.readings.map((r) => r.intervalStart.getTime())).size).toBe(25);
-    expect(autumn.readings[0].intervalStart.toISOString()).toBe('2026-10-24T22:00:00.000Z');
+    expect(autumn.readings[0]?.intervalStart.toISOString()).toBe('2026-10-24T22:00:00.000Z');
     const spring = ['Data;Godzina;A+ [kWh];A- [kWh]', ...[1, 2, ...Array.from({ length: 21 }, (_, i) => i + 4)].map((h) => `2026-03-29;${h}:00;0,5;0`)].join('\n');
     expect((await parse(spring, profile)).readings).toHaveLength(23);
     const gap = await parse('Data;Godzina;A+ [kWh];A- [kWh]\n2026-03-29;3:00;0,5;0\n', profile);
@@ -46,7 +46,7 @@ describe('import profiles', () => {
     const result = await parse(sample('pge-ebok-2026-05-04.csv'), BUILTIN_PROFILES.find((p) => p.name === 'pge-ebok')!);
     expect(result.errors).toEqual([]);
     expect(result.readings).toHaveLength(24);
-    expect(result.readings[23].intervalStart.toISOString()).toBe('2026-05-04T21:00:00.000Z');
+    expect(result.readings[23]?.intervalStart.toISOString()).toBe('2026-05-04T21:00:00.000Z');
   });
 
   test('lines that do not match are named with the column and why; a header without the columns lists what the profile reads', async () => {

@@ -80,10 +80,10 @@ export function checkProfile(body: unknown): { profile?: ImportProfile; errors: 
   } else {
     values.forEach((v: unknown, i) => {
       const value = v as Record<string, unknown>;
-      if (typeof value !== 'object' || value === null) return errors.push({ field: `values[${i}]`, reason: 'must be { column, direction }' });
-      column(errors, `values[${i}].column`, value.column, byNumber);
-      if (value.direction !== 'import' && value.direction !== 'export') errors.push({ field: `values[${i}].direction`, reason: 'must be import (pobór) or export (oddanie)' });
-      for (const key of Object.keys(value)) if (key !== 'column' && key !== 'direction') errors.push({ field: `values[${i}].${key}`, reason: 'is not a field of a value column' });
+      if (typeof value !== 'object' || value === null) return errors.push({ field: `values[${String(i)}]`, reason: 'must be { column, direction }' });
+      column(errors, `values[${String(i)}].column`, value.column, byNumber);
+      if (value.direction !== 'import' && value.direction !== 'export') errors.push({ field: `values[${String(i)}].direction`, reason: 'must be import (pobór) or export (oddanie)' });
+      for (const key of Object.keys(value)) if (key !== 'column' && key !== 'direction') errors.push({ field: `values[${String(i)}].${key}`, reason: 'is not a field of a value column' });
     });
     if (values.length === 2 && (values[0] as { direction?: unknown })?.direction === (values[1] as { direction?: unknown })?.direction) {
       errors.push({ field: 'values[1].direction', reason: 'each direction has at most one column' });
@@ -114,11 +114,11 @@ export function checkProfile(body: unknown): { profile?: ImportProfile; errors: 
 
 /** What a profile accepts, in words, for its errors. */
 export function describeProfile(p: ImportProfile): string {
-  const col = (c: ColumnRef) => (typeof c === 'number' ? `column ${c}` : `"${c}"`);
+  const col = (c: ColumnRef) => (typeof c === 'number' ? `column ${String(c)}` : `"${c}"`);
   const delimiter = p.delimiter === '\t' ? 'tab' : `"${p.delimiter}"`;
   const when = p.time.dateColumn !== undefined ? `the date (${p.time.dateFormat}) in ${col(p.time.dateColumn)} and the time in ${col(p.time.timeColumn)}` : `date (${p.time.dateFormat}) and time in ${col(p.time.timeColumn)}`;
-  return `profile ${p.name}: ${delimiter}-separated, ${p.headerRow === 0 ? 'no header' : `the header on line ${p.headerRow}`}, ${when}, `
-    + `${p.time.intervalMinutes}-minute intervals, the time ${p.time.convention === 'hour-ending' ? 'ending' : 'starting'} its interval (local Warsaw time), `
+  return `profile ${p.name}: ${delimiter}-separated, ${p.headerRow === 0 ? 'no header' : `the header on line ${String(p.headerRow)}`}, ${when}, `
+    + `${String(p.time.intervalMinutes)}-minute intervals, the time ${p.time.convention === 'hour-ending' ? 'ending' : 'starting'} its interval (local Warsaw time), `
     + `${p.ppeColumn !== undefined ? `the PPE in ${col(p.ppeColumn)}` : 'one PPE a file (ppeCode)'}, `
     + `values in ${p.unit}${p.unit === 'kWh' ? ` with a decimal "${p.decimalSeparator}" (at most 3 decimals)` : ' (whole numbers)'}: `
     + p.values.map((v) => `${v.direction} in ${col(v.column)}`).join(', ');

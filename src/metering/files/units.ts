@@ -3,19 +3,20 @@
 import { DateTime } from 'luxon';
 import { MAX_WH_PER_VALUE } from '../domain/limits.js';
 
-const tooLarge = (text: string) => `"${text.trim()}" is more than the maximum of ${MAX_WH_PER_VALUE} Wh (${MAX_WH_PER_VALUE / 1_000_000} MWh) a value`;
+const tooLarge = (text: string) => `"${text.trim()}" is more than the maximum of ${String(MAX_WH_PER_VALUE)} Wh (${String(MAX_WH_PER_VALUE / 1_000_000)} MWh) a value`;
 
 const ZONE = 'Europe/Warsaw';
 
 export function kwhToWh(text: string): number | string {
   const value = text.trim().replace(/\s/g, '');
   const match = /^(\d+)(?:[.,](\d+))?$/.exec(value);
-  if (!match) return value.startsWith('-') ? `negative value "${text.trim()}"` : `"${text.trim()}" is not a number of kWh`;
-  const fraction = (match[2] ?? '').replace(/0+$/, '');
+  const [, whole, decimals] = match ?? [];
+  if (whole === undefined) return value.startsWith('-') ? `negative value "${text.trim()}"` : `"${text.trim()}" is not a number of kWh`;
+  const fraction = (decimals ?? '').replace(/0+$/, '');
   if (fraction.length > 3) return `"${text.trim()}" kWh is not a whole number of Wh`;
   // compared as digits first: a long number is never rounded by a float on the way
-  if (match[1].replace(/^0+/, '').length > 12) return tooLarge(text);
-  const wh = Number(match[1]) * 1000 + Number(fraction.padEnd(3, '0') || '0');
+  if (whole.replace(/^0+/, '').length > 12) return tooLarge(text);
+  const wh = Number(whole) * 1000 + Number(fraction.padEnd(3, '0') || '0');
   return wh <= MAX_WH_PER_VALUE ? wh : tooLarge(text);
 }
 
@@ -34,6 +35,7 @@ export function whInteger(text: string): number | string {
  */
 export function warsawWallTimeInstants(date: string, hour: number, minute: number): Date[] {
   const [y, m, d] = date.split('-').map(Number);
+  if (y === undefined || m === undefined || d === undefined) throw new Error(`warsawWallTimeInstants: "${date}" is not a date YYYY-MM-DD`);
   const found: Date[] = [];
   for (const offsetHours of [2, 1]) {
     const utc = Date.UTC(y, m - 1, d, hour, minute) - offsetHours * 3_600_000;

@@ -4,7 +4,7 @@
 // now or will be (so the coordinator learns of a failing January in the summer before).
 // Pure: the months' figures come in, the clock's month too.
 import { basisPoints } from '../../shared/largest-remainder.js';
-import { type LegalParametersState, type Thresholds } from './legal-parameters.js';
+import { type LegalParametersState } from './legal-parameters.js';
 
 export interface MonthFigures {
   month: string;
@@ -42,14 +42,15 @@ const EN_MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July
 
 function dateText(date: string, lang: 'pl' | 'en'): string {
   const [y, m, d] = date.split('-').map(Number);
-  return lang === 'pl' ? `${d} ${PL_MONTHS[m - 1]} ${y}` : `${d} ${EN_MONTHS[m - 1]} ${y}`;
+  if (y === undefined || m === undefined || d === undefined) throw new Error(`dateText: "${date}" is not a date YYYY-MM-DD`);
+  return lang === 'pl' ? `${String(d)} ${String(PL_MONTHS[m - 1])} ${String(y)}` : `${String(d)} ${String(EN_MONTHS[m - 1])} ${String(y)}`;
 }
 
 /** 4100 → "41%", 4123 → "41.23%" (pl "41,23%"). */
 export function percentText(bp: number, lang: 'pl' | 'en'): string {
   const whole = Math.floor(bp / 100);
   const rest = bp % 100;
-  const text = rest === 0 ? `${whole}` : `${whole}.${String(rest).padStart(2, '0')}`;
+  const text = rest === 0 ? String(whole) : `${String(whole)}.${String(rest).padStart(2, '0')}`;
   return `${lang === 'pl' ? text.replace('.', ',') : text}%`;
 }
 
@@ -76,8 +77,9 @@ function warningFor(name: ThresholdName, status: ComplianceCheck['status'], from
 /** The month `offset` months after YYYY-MM. */
 export function addMonths(month: string, offset: number): string {
   const [y, m] = month.split('-').map(Number);
+  if (y === undefined || m === undefined) throw new Error(`addMonths: "${month}" is not a month YYYY-MM`);
   const index = y * 12 + (m - 1) + offset;
-  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
+  return `${String(Math.floor(index / 12))}-${String((index % 12) + 1).padStart(2, '0')}`;
 }
 
 /**
@@ -95,12 +97,12 @@ export function complianceReport(today: string, months: MonthFigures[], params: 
     return name === 'renewableShare' ? basisPoints(sum(list, 'renewableFedInWh'), sum(list, 'fedInWh')) : basisPoints(sum(list, 'matchedWh'), sum(list, 'takenWh'));
   };
   const years = [year, year + 1].map((y) => {
-    const first = `${y}-01-01`;
-    const last = `${y}-12-31`;
-    const ytd = months.filter((m) => m.month.startsWith(`${y}-`) && m.month <= current);
+    const first = `${String(y)}-01-01`;
+    const last = `${String(y)}-12-31`;
+    const ytd = months.filter((m) => m.month.startsWith(`${String(y)}-`) && m.month <= current);
     const entries = params.thresholds.filter((t, i, all) => t.validFrom <= last && !all.some((o) => o.validFrom > t.validFrom && o.validFrom <= first));
     const checks: ComplianceCheck[] = [];
-    for (const entry of entries as Thresholds[]) {
+    for (const entry of entries) {
       const from = entry.validFrom > first ? entry.validFrom : first;
       const next = params.thresholds.find((o) => o.validFrom > entry.validFrom);
       const until = next ? next.validFrom : '9999-12-31';
@@ -112,7 +114,7 @@ export function complianceReport(today: string, months: MonthFigures[], params: 
         const met = trailing === null ? null : name === 'renewableShare' ? trailing >= requiredBp : trailing > requiredBp;
         checks.push({
           threshold: name, from, requiredBp, trailing12MonthsBp: trailing, yearToDateBp: value(ytd, name), met, status, basis: entry.basis,
-          warning: met === false && status !== 'past' ? warningFor(name, status, from, requiredBp, trailing!) : null,
+          warning: trailing !== null && met === false && status !== 'past' ? warningFor(name, status, from, requiredBp, trailing) : null,
         });
       }
     }

@@ -71,13 +71,15 @@ export class HourlyFlowsBuilder {
     const dayStart = day.dayStart.getTime();
     let ppe = this.ppe?.get(day.ppeCode);
     if (this.ppe && !ppe) {
-      ppe = { ppeCode: day.ppeCode, renewable: owned[0].renewable, member: new Int32Array(this.hours).fill(-1), fedInWh: new Float64Array(this.hours), takenWh: new Float64Array(this.hours) };
+      const [first] = owned;
+      if (!first) return; // lists are made with their first period: never empty
+      ppe = { ppeCode: day.ppeCode, renewable: first.renewable, member: new Int32Array(this.hours).fill(-1), fedInWh: new Float64Array(this.hours), takenWh: new Float64Array(this.hours) };
       this.ppe.set(day.ppeCode, ppe);
     }
     for (let j = 0; j < day.importWh.length; j++) {
       const imp = day.importWh[j];
       const exp = day.exportWh[j];
-      if (imp === null || exp === null) continue;
+      if (imp === null || exp === null || imp === undefined || exp === undefined) continue;
       const t = dayStart + j * stepMs;
       const h = Math.floor((t - start) / HOUR_MS);
       if (h < 0 || h >= this.hours) continue;
@@ -85,13 +87,14 @@ export class HourlyFlowsBuilder {
       if (!period) continue;
       const m = this.memberIndex.get(period.memberId);
       if (m === undefined) continue;
-      this.fedIn[h * n + m] += exp;
-      this.taken[h * n + m] += imp;
-      if (period.renewable) this.renewableFedIn[h * n + m] += exp;
+      const k = h * n + m;
+      this.fedIn[k] = (this.fedIn[k] ?? 0) + exp;
+      this.taken[k] = (this.taken[k] ?? 0) + imp;
+      if (period.renewable) this.renewableFedIn[k] = (this.renewableFedIn[k] ?? 0) + exp;
       if (ppe) {
         ppe.member[h] = m;
-        ppe.fedInWh[h] += exp;
-        ppe.takenWh[h] += imp;
+        ppe.fedInWh[h] = (ppe.fedInWh[h] ?? 0) + exp;
+        ppe.takenWh[h] = (ppe.takenWh[h] ?? 0) + imp;
       }
     }
   }
@@ -174,7 +177,8 @@ export function warsawHours(start: Date, hours: number): { dates: string[]; loca
   let day = DateTime.fromMillis(start.getTime(), { zone: ZONE }).startOf('day');
   while (dates.length < hours) {
     const next = day.plus({ days: 1 });
-    const date = day.toISODate()!;
+    const date = day.toISODate();
+    if (date === null) throw new Error(`warsawHours: an invalid day from ${start.toISOString()}`);
     const regular = next.toMillis() - day.toMillis() === 24 * HOUR_MS && next.offset === day.offset;
     for (let t = Math.max(day.toMillis(), start.getTime()); t < next.toMillis() && dates.length < hours; t += HOUR_MS) {
       dates.push(date);
@@ -182,7 +186,9 @@ export function warsawHours(start: Date, hours: number): { dates: string[]; loca
         const local = new Date(t + day.offset * 60_000).toISOString().slice(0, 19);
         localStarts.push(`${local}${offsetText(day.offset)}`);
       } else {
-        localStarts.push(DateTime.fromMillis(t, { zone: ZONE }).toISO({ suppressMilliseconds: true })!);
+        const local = DateTime.fromMillis(t, { zone: ZONE }).toISO({ suppressMilliseconds: true });
+        if (local === null) throw new Error(`warsawHours: an invalid instant ${String(t)}`);
+        localStarts.push(local);
       }
     }
     day = next;
@@ -198,6 +204,7 @@ function hourCalendar(start: Date, hours: number, params: LegalParametersState) 
   const days: string[] = [];
   for (let h = 0; h < hours; h++) {
     const date = dates[h];
+    if (date === undefined) throw new Error(`hourCalendar: no date for hour ${String(h)} of ${String(hours)}`);
     if (days[days.length - 1] !== date) days.push(date);
     const rate = inForce(params.feeRates, date);
     rateIndex[h] = rate ? params.feeRates.indexOf(rate) : -1;
@@ -220,9 +227,9 @@ export function eachHour(flows: HourlyFlows, onHour: (h: number, hour: Omit<Supp
     let eres = 0;
     let i = 0;
     for (let m = 0; m < n; m++) {
-      e += flows.fedInWh[h * n + m];
-      eres += flows.renewableFedInWh[h * n + m];
-      const taken = flows.takenWh[h * n + m];
+      e += flows.fedInWh[h * n + m] ?? 0;
+      eres += flows.renewableFedInWh[h * n + m] ?? 0;
+      const taken = flows.takenWh[h * n + m] ?? 0;
       i += taken;
       weights[m] = taken;
     }
@@ -244,7 +251,9 @@ export function supportLedger(flows: HourlyFlows, month: string, params: LegalPa
   const totals = { fedInWh: 0, takenWh: 0, renewableFedInWh: 0, matchedWh: 0, renewableMatchedWh: 0, exemptWh: 0 };
   eachHour(flows, (h, hour, shares) => {
     const startMs = flows.start.getTime() + h * HOUR_MS;
-    hours.push({ hourStart: new Date(startMs).toISOString(), localStart: cal.localStarts[h], ...hour });
+    const localStart = cal.localStarts[h];
+    if (localStart === undefined) throw new Error(`supportLedger: no local start for hour ${String(h)}`);
+    hours.push({ hourStart: new Date(startMs).toISOString(), localStart, ...hour });
     totals.fedInWh += hour.fedInWh;
     totals.takenWh += hour.takenWh;
     totals.renewableFedInWh += hour.renewableFedInWh;
@@ -252,28 +261,29 @@ export function supportLedger(flows: HourlyFlows, month: string, params: LegalPa
     totals.renewableMatchedWh += hour.renewableMatchedWh;
     const supported = cal.supported[h] === 1;
     if (supported) totals.exemptWh += hour.renewableMatchedWh;
-    for (let m = 0; m < n; m++) {
-      const row = members[m];
-      row.fedInWh += flows.fedInWh[h * n + m];
-      row.renewableFedInWh += flows.renewableFedInWh[h * n + m];
-      row.takenWh += flows.takenWh[h * n + m];
-      row.renewableMatchedWh += shares[m];
-      if (supported && shares[m] > 0) {
-        row.exemptWh += shares[m];
-        if (cal.rateIndex[h] >= 0) exemptByRate[m * rates + cal.rateIndex[h]] += shares[m];
+    const rateIndex = cal.rateIndex[h] ?? -1;
+    members.forEach((row, m) => {
+      const share = shares[m] ?? 0;
+      row.fedInWh += flows.fedInWh[h * n + m] ?? 0;
+      row.renewableFedInWh += flows.renewableFedInWh[h * n + m] ?? 0;
+      row.takenWh += flows.takenWh[h * n + m] ?? 0;
+      row.renewableMatchedWh += share;
+      if (supported && share > 0) {
+        row.exemptWh += share;
+        if (rateIndex >= 0) exemptByRate[m * rates + rateIndex] = (exemptByRate[m * rates + rateIndex] ?? 0) + share;
       }
-    }
+    });
   });
   const memberRows: SupportMemberMonth[] = members
     .map((row, m) => {
       let oze = 0;
       let cogeneration = 0;
-      for (let r = 0; r < rates; r++) {
-        const wh = exemptByRate[m * rates + r];
-        if (wh === 0) continue;
-        oze += priceWh(wh, params.feeRates[r].ozeGroszePerMwh);
-        cogeneration += priceWh(wh, params.feeRates[r].cogenerationGroszePerMwh);
-      }
+      params.feeRates.forEach((rate, r) => {
+        const wh = exemptByRate[m * rates + r] ?? 0;
+        if (wh === 0) return;
+        oze += priceWh(wh, rate.ozeGroszePerMwh);
+        cogeneration += priceWh(wh, rate.cogenerationGroszePerMwh);
+      });
       return { ...row, waivedOzeGrosze: oze, waivedCogenerationGrosze: cogeneration, waivedFeesGrosze: oze + cogeneration };
     })
     .filter((r) => r.fedInWh > 0 || r.takenWh > 0);
@@ -328,20 +338,24 @@ export function ppeHourRows(flows: HourlyFlows): PpeHourRow[] {
   eachHour(flows, (h, _hour, shares) => {
     const hourStart = new Date(flows.start.getTime() + h * HOUR_MS).toISOString();
     const localStart = localStarts[h];
+    if (localStart === undefined) throw new Error(`ppeHourRows: no local start for hour ${String(h)}`);
     const matched = new Float64Array(ppes.length);
     // each member's share split over its own PPE of the hour
     const owners = new Set<number>();
-    for (const p of ppes) if (p.member[h] >= 0) owners.add(p.member[h]);
+    const memberOf = (p: PpeHours) => p.member[h] ?? -1;
+    for (const p of ppes) if (memberOf(p) >= 0) owners.add(memberOf(p));
     for (const m of owners) {
-      for (let k = 0; k < ppes.length; k++) weights[k] = ppes[k].member[h] === m ? ppes[k].takenWh[h] : 0;
-      splitSorted(shares[m], codes, weights, parts, ppes.length);
-      for (let k = 0; k < ppes.length; k++) matched[k] += parts[k];
+      ppes.forEach((p, k) => (weights[k] = memberOf(p) === m ? (p.takenWh[h] ?? 0) : 0));
+      splitSorted(shares[m] ?? 0, codes, weights, parts, ppes.length);
+      for (let k = 0; k < ppes.length; k++) matched[k] = (matched[k] ?? 0) + (parts[k] ?? 0);
     }
-    for (let k = 0; k < ppes.length; k++) {
-      const p = ppes[k];
-      if (p.member[h] < 0) continue;
-      rows.push({ ppeCode: p.ppeCode, memberId: flows.memberIds[p.member[h]], hourStart, localStart, renewable: p.renewable, fedInWh: p.fedInWh[h], takenWh: p.takenWh[h], renewableMatchedWh: matched[k] });
-    }
+    ppes.forEach((p, k) => {
+      const m = memberOf(p);
+      if (m < 0) return;
+      const memberId = flows.memberIds[m];
+      if (memberId === undefined) throw new Error(`ppeHourRows: PPE ${p.ppeCode} has no member ${String(m)}`);
+      rows.push({ ppeCode: p.ppeCode, memberId, hourStart, localStart, renewable: p.renewable, fedInWh: p.fedInWh[h] ?? 0, takenWh: p.takenWh[h] ?? 0, renewableMatchedWh: matched[k] ?? 0 });
+    });
   });
   return rows;
 }

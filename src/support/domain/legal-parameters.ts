@@ -155,9 +155,9 @@ export const legalParametersDecider = {
           break;
         }
         command.brackets.forEach((b, i) => {
-          if (!isBp(b?.fromSelfConsumptionBp)) errors.push({ field: `brackets[${i}].fromSelfConsumptionBp`, reason: 'must be whole basis points, 0 to 10000' });
-          if (b?.discountBp !== null && !isBp(b?.discountBp)) errors.push({ field: `brackets[${i}].discountBp`, reason: 'must be whole basis points, 0 to 10000, or null (set by the DSO)' });
-          if (i > 0 && isBp(b?.fromSelfConsumptionBp) && b.fromSelfConsumptionBp <= command.brackets[i - 1].fromSelfConsumptionBp) errors.push({ field: `brackets[${i}].fromSelfConsumptionBp`, reason: 'brackets must rise' });
+          if (!isBp(b?.fromSelfConsumptionBp)) errors.push({ field: `brackets[${String(i)}].fromSelfConsumptionBp`, reason: 'must be whole basis points, 0 to 10000' });
+          if (b?.discountBp !== null && !isBp(b?.discountBp)) errors.push({ field: `brackets[${String(i)}].discountBp`, reason: 'must be whole basis points, 0 to 10000, or null (set by the DSO)' });
+          if (i > 0 && isBp(b?.fromSelfConsumptionBp) && b.fromSelfConsumptionBp <= (command.brackets[i - 1]?.fromSelfConsumptionBp ?? -1)) errors.push({ field: `brackets[${String(i)}].fromSelfConsumptionBp`, reason: 'brackets must rise' });
         });
         break;
       case 'SetSupportPeriod':
