@@ -18,7 +18,9 @@ export function recordingEventStore(store: EventStore): EventStore {
       const identified = batches.map((b) => ({ ...b, events: withIds(b.events) }));
       const results = await store.appendMany!(identified);
       results.forEach((result, i) => {
-        if (result.appended) noteRecorded({ streamId: identified[i].streamId, streamVersion: result.streamVersion, eventIds: identified[i].events.map((e) => e.eventId!) });
+        const batch = identified[i];
+        if (!batch) throw new Error('appendMany answered more results than batches');
+        if (result.appended) noteRecorded({ streamId: batch.streamId, streamVersion: result.streamVersion, eventIds: batch.events.map((e) => e.eventId!) });
       });
       return results;
     }

@@ -24,6 +24,7 @@ async function builders(): Promise<{ file: string; name: string; build: (...args
     const text = readFileSync(file, 'utf8');
     for (const match of text.matchAll(BUILDER)) {
       const name = match[1] ?? match[2];
+      if (name === undefined) throw new Error(`${file}: a stream name builder matched without its name`);
       const module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
       found.push({ file: relative(SRC, file), name, build: module[name] as (...args: string[]) => string });
     }

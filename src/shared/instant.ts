@@ -26,7 +26,8 @@ function dateReason(text: string, year: number, month: number, day: number): str
 export function parseInstant(text: string): number | string {
   const m = INSTANT.exec(text);
   if (!m) return `"${text}" is not ${INSTANT_ACCEPTED}`;
-  const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i] ?? 0));
+  const field = (i: number) => Number(m[i] ?? 0);
+  const [year, month, day, hour, minute, second] = [field(1), field(2), field(3), field(4), field(5), field(6)] as const;
   if (m[8] === undefined) return `"${text}" has no offset: a local time is ambiguous on the DST days; add Z or an offset such as +01:00 or +02:00`;
   const calendar = dateReason(text, year, month, day);
   if (calendar) return calendar;

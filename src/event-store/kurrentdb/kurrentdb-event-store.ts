@@ -158,9 +158,9 @@ export class KurrentDbEventStore implements EventStore {
       // Read the last event back: its $all position as readAll gives it, and whether it
       // is ours (KurrentDB answers a repeat with success too, storing nothing new).
       const [last] = await this.read(streamId, { direction: FORWARDS, fromRevision: BigInt(revision), maxCount: 1 });
-      const lastId = ids[ids.length - 1];
-      if (last?.eventId !== lastId) throw new Error(`stream ${streamId}: event ${lastId} not found at ${revision} after appending it`);
-      const appended = last.hash === hashes[hashes.length - 1];
+      const lastId = ids.at(-1);
+      if (!last || last.eventId !== lastId) throw new Error(`stream ${streamId}: event ${lastId} not found at ${revision} after appending it`);
+      const appended = last.hash === hashes.at(-1);
       if (appended) this.rememberHead(streamId, { position: revision, hash: last.hash });
       return { streamVersion: appended ? revision : await this.headPosition(streamId), lastGlobalPosition: last.globalPosition, appended };
     }
@@ -179,7 +179,8 @@ export class KurrentDbEventStore implements EventStore {
   private async repeatOrConflict(streamId: string, ids: string[], stored: RecordedEvent[]): Promise<AppendResult> {
     const ours = stored.filter((e) => ids.includes(e.eventId));
     if (classifyRepeat(ids, ours.map((e) => e.eventId)) !== 'repeat') throw new IdempotencyConflictError(streamId, ours.map((e) => e.eventId));
-    const last = ours[ours.length - 1];
+    const last = ours.at(-1);
+    if (!last) throw new Error(`stream ${streamId}: a repeat with none of its events stored`);
     return { streamVersion: await this.headPosition(streamId), lastGlobalPosition: last.globalPosition, appended: false };
   }
 
@@ -229,7 +230,7 @@ export class KurrentDbEventStore implements EventStore {
       events.push(fromKurrentEvent(event));
       if (events.length >= limit) break;
     }
-    return { events, cursor: events.length > 0 ? events[events.length - 1].globalPosition : after };
+    return { events, cursor: events.at(-1)?.globalPosition ?? after };
   }
 
   isAtOrAfter(a: string | null, b: string | null): boolean {
@@ -314,7 +315,8 @@ export class KurrentDbEventStore implements EventStore {
         batch.push(fromKurrentEvent(event));
         if (batch.length >= batchSize || subscription.readableLength === 0) {
           await handler(batch);
-          cursor = batch[batch.length - 1].globalPosition;
+          // the batch has the event just pushed
+          cursor = batch.at(-1)!.globalPosition;
           batch = [];
         }
       }

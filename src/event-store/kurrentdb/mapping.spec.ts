@@ -133,6 +133,7 @@ describe('events', () => {
       jsonEvent({ id: 'a9a3e0c6-2f5b-4c5e-9d57-1f3c0d7c2a02', type: 'MemberJoined', data: { ppe: 'PL2' }, metadata: toStoredMetadata(metadata, 1, first, second) as unknown as Record<string, unknown> }),
     ];
     const [a, b] = stored.map((e, i) => fromKurrentEvent(throughKurrent('cluster-x', i, { commit: 500n + BigInt(i), prepare: 400n + BigInt(i) }, e)));
+    if (!a || !b) throw new Error('two events were stored');
     expect(a).toEqual({
       eventId: 'a9a3e0c6-2f5b-4c5e-9d57-1f3c0d7c2a01', streamId: 'cluster-x', streamPosition: 0, globalPosition: '500/400',
       type: 'ClusterRegistered', schemaVersion: 2, data, metadata, recordedAt: '2026-05-01T00:00:01.000Z', previousHash: GENESIS_HASH, hash: first,

@@ -38,7 +38,8 @@ export function decodePosition(cursor: string): Position {
     // e.g. "123:45" is a PostgreSQL cursor: a checkpoint kept from before switching stores
     throw new Error(`"${cursor}" is not a KurrentDB position ("commit/prepare"); after switching event stores, rebuild the projections`);
   }
-  return { commit: BigInt(match[1]), prepare: BigInt(match[2]) };
+  // both groups are required by the pattern
+  return { commit: BigInt(match[1]!), prepare: BigInt(match[2]!) };
 }
 
 /** Order in $all: by commit position, then prepare position. */
