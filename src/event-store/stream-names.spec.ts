@@ -49,7 +49,7 @@ test('every stream kind in src/ names its cluster by the rule (or is declared sh
       continue;
     }
     // the first argument is the cluster id; the others are whatever the kind needs
-    const rest = Array.from({ length: build.length - 1 }, (_, i) => ['PL0000000001', '2026-05-01', '2026', 'x'][i] ?? `p${i}`);
+    const rest = Array.from({ length: build.length - 1 }, (_, i) => ['PL0000000001', '2026-05-01', '2026', 'x'][i] ?? `p${String(i)}`);
     const id = build(A, ...rest);
     expect({ file, name, id, cluster: clusterOfStream(id) }).toEqual({ file, name, id, cluster: A });
     expect(streamOfCluster(id, B)).toBe(false);

@@ -17,7 +17,7 @@ function daysInMonth(year: number, month: number): number {
 }
 
 function dateReason(text: string, year: number, month: number, day: number): string | undefined {
-  if (year < MIN_YEAR) return `"${text}": the year must be ${MIN_YEAR} or later`;
+  if (year < MIN_YEAR) return `"${text}": the year must be ${String(MIN_YEAR)} or later`;
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return `"${text}" is not a day of the calendar`;
   return undefined;
 }
@@ -62,7 +62,7 @@ export function dateReasonOf(text: unknown): string | undefined {
 export function monthReasonOf(text: unknown): string | undefined {
   const m = typeof text === 'string' ? MONTH.exec(text) : null;
   if (!m) return 'must be a month YYYY-MM';
-  if (Number(m[1]) < MIN_YEAR) return `the year must be ${MIN_YEAR} or later`;
+  if (Number(m[1]) < MIN_YEAR) return `the year must be ${String(MIN_YEAR)} or later`;
   if (Number(m[2]) < 1 || Number(m[2]) > 12) return 'must be a month YYYY-MM (01 to 12)';
   return undefined;
 }

@@ -42,15 +42,16 @@ interface EventRow {
 }
 
 export function encodeCursor(transactionId: string, globalPosition: number): string {
-  return `${transactionId}:${globalPosition}`;
+  return `${transactionId}:${String(globalPosition)}`;
 }
 
 export function decodeCursor(cursor: string | null): [string, number] {
   if (cursor === null) return ['0', 0];
   const match = /^(\d+):(\d+)$/.exec(cursor);
   if (!match) throw new Error(`malformed event cursor "${cursor}"`);
-  // both groups are required by the pattern
-  return [match[1]!, Number(match[2])];
+  const [, transactionId, globalPosition] = match;
+  if (transactionId === undefined || globalPosition === undefined) throw new Error(`malformed event cursor "${cursor}"`);
+  return [transactionId, Number(globalPosition)];
 }
 
 function toRecorded(row: EventRow): RecordedEvent {
@@ -136,7 +137,8 @@ export class PostgresEventStore implements EventStore {
           // a batch append (appendMany takes no lock) took the position between check and insert
           this.heads.delete(streamId);
           if (expectedVersion === 'any') continue;
-          throw this.uniqueViolation(error, streamId, expectedVersion, ids);
+          // a 23505: uniqueViolation always names it
+          throw this.uniqueViolation(error, streamId, expectedVersion, ids) ?? error;
         }
         // The unique index refused an event id already stored: a repeat, or a conflict.
         if (code === '23505') return this.repeatOrConflict(streamId, ids);
@@ -250,7 +252,11 @@ export class PostgresEventStore implements EventStore {
     }
     const results = new Map(rows.map((row) => [row.stream_id, { streamVersion: row.stream_position, lastGlobalPosition: encodeCursor(row.transaction_text, row.global_position), appended: true }]));
     for (const [streamId, head] of lastOf) this.rememberHead(streamId, head.position, head.hash);
-    return batches.map((b) => results.get(b.streamId)!);
+    return batches.map((b) => {
+      const result = results.get(b.streamId);
+      if (!result) throw new Error(`stream ${b.streamId}: appendMany inserted none of its events`);
+      return result;
+    });
   }
 
   /** A refused duplicate: of a (stream, position), a version conflict; of an event id, an idempotency conflict. */
@@ -268,7 +274,11 @@ export class PostgresEventStore implements EventStore {
   async readStreams(streamIds: string[]): Promise<Map<string, RecordedEvent[]>> {
     const result = new Map<string, RecordedEvent[]>(streamIds.map((id) => [id, []]));
     const { rows } = await this.pool.query<EventRow>(`SELECT ${COLUMNS} FROM events WHERE stream_id = ANY($1) ORDER BY stream_id, stream_position`, [streamIds]);
-    for (const row of rows) result.get(row.stream_id)!.push(toRecorded(row));
+    for (const row of rows) {
+      const events = result.get(row.stream_id);
+      if (!events) throw new Error(`stream ${row.stream_id} was read but not asked for`);
+      events.push(toRecorded(row));
+    }
     return result;
   }
 
@@ -324,9 +334,14 @@ export class PostgresEventStore implements EventStore {
     const listen = () => {
       this.pool.connect().then(
         async (c) => {
-          if (closed) return c.release();
+          if (closed) {
+            c.release();
+            return;
+          }
           client = c;
-          c.on('notification', () => listener());
+          c.on('notification', () => {
+            listener();
+          });
           c.on('error', () => {
             if (client !== c) return;
             client = undefined;
