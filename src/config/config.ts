@@ -92,7 +92,8 @@ function trustProxy(env: Env): false | number | string[] {
   if (raw === 'true') throw new ConfigError('TRUST_PROXY', 'must be a number of proxy hops or the proxies\' addresses, not true (any client could then choose its address)');
   const entries = raw.split(',').map((s) => s.trim()).filter(Boolean);
   for (const entry of entries) {
-    const [address, prefix, extra] = entry.split('/');
+    // split gives at least one part: the default never applies
+    const [address = '', prefix, extra] = entry.split('/');
     const ok = extra === undefined && (PROXY_NAMES.includes(entry) || (isIP(address) !== 0 && (prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (isIP(address) === 4 ? 32 : 128)))));
     if (!ok) throw new ConfigError('TRUST_PROXY', `must be false, a number of hops, or addresses/subnets (loopback, 10.0.0.0/8); "${entry}" is none of them`);
   }
