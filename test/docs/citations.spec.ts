@@ -48,7 +48,6 @@ export function citationsIn(file: string, text: string): Citation[] {
     if (file.endsWith('.md')) {
       for (const match of content.matchAll(MD_LINK)) {
         const cited = match[1];
-      if (cited === undefined) continue; // the pattern's group is required
         if (cited === undefined) continue; // the pattern's group is required
         if (/^[a-z]+:/i.test(cited) || placeholder(cited)) continue;
         citations.push({ file, line, cited, candidates: [join(dir, cited)] });
