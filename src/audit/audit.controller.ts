@@ -42,7 +42,7 @@ export class AuditController {
   @Roles('admin', 'auditor')
   @ApiProduces('application/x-ndjson')
   @ApiQuery({ name: 'after', required: false, description: 'the globalPosition of the last event already read' })
-  @ApiQuery({ name: 'limit', required: false, description: `at most this many events (default and maximum ${MAX_EXPORT_LIMIT})` })
+  @ApiQuery({ name: 'limit', required: false, description: `at most this many events (default and maximum ${String(MAX_EXPORT_LIMIT)})` })
   @ApiResponse({
     status: 200,
     description: 'NDJSON in global order, one line per event: `{ globalPosition, streamId, streamPosition, type, schemaVersion, data, metadata, previousHash, hash }`',
@@ -53,7 +53,7 @@ export class AuditController {
     const errors = [];
     if (after !== undefined && !/^\d+:\d+$/.test(after) && !/^\d+\/\d+$/.test(after)) errors.push({ field: 'after', reason: 'must be a globalPosition from an earlier export' });
     const limit = limitText === undefined ? MAX_EXPORT_LIMIT : Number(limitText);
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_EXPORT_LIMIT) errors.push({ field: 'limit', reason: `must be a whole number from 1 to ${MAX_EXPORT_LIMIT}` });
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_EXPORT_LIMIT) errors.push({ field: 'limit', reason: `must be a whole number from 1 to ${String(MAX_EXPORT_LIMIT)}` });
     if (errors.length) throw DomainError.validation(errors);
     res.status(200).type('application/x-ndjson');
     // a client that goes away ends the export: no wait for a drain that never comes

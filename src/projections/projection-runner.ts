@@ -49,7 +49,7 @@ export interface ReadModelWait {
 /** A message fit for /health: the first line, no connection strings or key=value secrets, bounded. */
 export function publicErrorMessage(error: unknown): string {
   // split gives at least one part: the default never applies
-  const [message = ''] = String((error as { message?: unknown })?.message ?? error).split('\n');
+  const [message = ''] = String((error as { message?: unknown } | null | undefined)?.message ?? error).split('\n');
   return message
     .replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s]+/gi, '[url]')
     .replace(/\b(password|passwd|pwd|secret|token)\s*[=:]\s*\S+/gi, '$1=[hidden]')
@@ -89,7 +89,9 @@ export class ProjectionRunner {
   async start(follow = true): Promise<void> {
     for (const projection of this.projections.values()) await this.prepare(projection);
     if (follow) {
-      this.watcher = this.store.watch(() => void this.catchUp().catch((error) => this.catchUpFailed(error)));
+      this.watcher = this.store.watch(() => void this.catchUp().catch((error: unknown) => {
+        this.catchUpFailed(error);
+      }));
     }
     await this.catchUp();
   }
@@ -226,7 +228,9 @@ export class ProjectionRunner {
     clearTimeout(this.retryTimer);
     if (this.stopped || this.failures.size === 0) return;
     const next = Math.min(...[...this.failures.values()].map((f) => Date.parse(f.nextRetryAt)));
-    this.retryTimer = setTimeout(() => void this.catchUp().catch((error) => this.catchUpFailed(error)), Math.max(0, next - Date.now()));
+    this.retryTimer = setTimeout(() => void this.catchUp().catch((error: unknown) => {
+      this.catchUpFailed(error);
+    }), Math.max(0, next - Date.now()));
     this.retryTimer.unref();
   }
 
@@ -309,7 +313,8 @@ export class ProjectionRunner {
       let progressed = false;
       for (const { name, position } of rows) {
         if (position !== null && this.store.isAtOrAfter(position, cursor)) continue; // ahead of this batch
-        const projection = this.projections.get(name)!;
+        const projection = this.projections.get(name);
+        if (!projection) throw new Error(`projection ${name} is not registered here`);
         const unseen = position === from ? events : events.filter((e) => !this.store.isAtOrAfter(position, e.globalPosition));
         const relevant = unseen.filter((e) => projection.eventTypes.includes(e.type));
         await client.query('SAVEPOINT projection');
