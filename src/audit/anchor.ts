@@ -96,8 +96,9 @@ export async function readAnchor(lines: AsyncIterable<string> | Iterable<string>
       keep(n, event?.streamId, event?.streamPosition, event?.hash);
     } else {
       const parts = line.split('\t');
-      if (parts.length !== 3 || !/^\d+$/.test(parts[1])) errors.push({ line: n, field: 'line', reason: 'must be streamId TAB streamPosition TAB hash' });
-      else keep(n, parts[0], Number(parts[1]), parts[2]);
+      const [streamId, position, hash] = parts;
+      if (parts.length !== 3 || streamId === undefined || position === undefined || hash === undefined || !/^\d+$/.test(position)) errors.push({ line: n, field: 'line', reason: 'must be streamId TAB streamPosition TAB hash' });
+      else keep(n, streamId, Number(position), hash);
     }
     if (errors.length >= MAX_ERRORS) break;
   }

@@ -27,9 +27,9 @@ export class AuthGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const header = request.headers.authorization;
     if (!header) throw unauthorized('An access token is required: Authorization: Bearer <token>');
-    const match = /^Bearer ([A-Za-z0-9_\-.~+/]{16,200}=*)$/.exec(header);
-    if (!match) throw unauthorized('The Authorization header must be "Bearer <token>"');
-    const { principal, reason } = await this.tokens.authenticate(match[1]);
+    const secret = /^Bearer ([A-Za-z0-9_\-.~+/]{16,200}=*)$/.exec(header)?.[1];
+    if (secret === undefined) throw unauthorized('The Authorization header must be "Bearer <token>"');
+    const { principal, reason } = await this.tokens.authenticate(secret);
     if (!principal) throw unauthorized(`The access token is not valid: ${reason}`);
     request.principal = principal;
     setActor({ tokenId: principal.tokenId, role: principal.role });

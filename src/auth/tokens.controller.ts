@@ -1,12 +1,14 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { parseInstant } from '../shared/instant.js';
 import { problem, ProblemException } from '../common/problem.js';
 import { notFound } from '../common/problem.js';
+import { ApiReadProblems, ApiWriteProblems } from '../common/openapi.js';
 import { CurrentPrincipal } from './principal.decorator.js';
 import { type Principal, ROLES, type Role, Roles } from './roles.decorator.js';
 import { TokenRepository } from './tokens.js';
+import { IssuedTokenDto, TokenListDto, TokenRecordDto } from './tokens.responses.js';
 
 const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -26,6 +28,8 @@ export class TokensController {
 
   @Post()
   @Roles('admin', 'coordinator')
+  @ApiCreatedResponse({ type: IssuedTokenDto, description: 'The token, its secret shown this once' })
+  @ApiWriteProblems()
   async issue(@Body() body: IssueTokenDto, @CurrentPrincipal() principal: Principal) {
     const errors = [];
     if (body.role !== 'admin' && !body.clusterId) errors.push({ field: 'clusterId', reason: `is required for the role ${body.role}` });
@@ -55,6 +59,8 @@ export class TokensController {
 
   @Get()
   @Roles('admin', 'coordinator')
+  @ApiOkResponse({ type: TokenListDto, description: 'The tokens in scope, without their secrets' })
+  @ApiReadProblems()
   async list(@CurrentPrincipal() principal: Principal) {
     const items = await this.tokens.list(principal.role === 'admin' ? undefined : principal.clusterId ?? undefined);
     return { items };
@@ -63,6 +69,8 @@ export class TokensController {
   @Post(':tokenId/revocation')
   @HttpCode(200)
   @Roles('admin', 'coordinator')
+  @ApiOkResponse({ type: TokenRecordDto, description: 'The token with its revokedAt; effective at once' })
+  @ApiWriteProblems()
   async revoke(@Param('tokenId', new ParseUUIDPipe({ exceptionFactory: () => ProblemException.validation([{ field: 'tokenId', reason: 'must be a token id (a UUID)' }]) })) tokenId: string, @CurrentPrincipal() principal: Principal) {
     const token = await this.tokens.get(tokenId);
     if (!token || (principal.role === 'coordinator' && (token.clusterId !== principal.clusterId || token.role === 'coordinator' || token.role === 'admin'))) {

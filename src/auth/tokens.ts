@@ -54,8 +54,9 @@ export class TokenRepository {
   /** The principal of a valid token: known, not expired, not revoked. */
   async authenticate(secret: string, now = new Date()): Promise<{ principal?: Principal; reason?: string }> {
     const { rows } = await this.pool.query<TokenRow>('SELECT * FROM access_tokens WHERE token_hash = $1', [hashToken(secret)]);
-    if (rows.length === 0) return { reason: 'unknown token' };
-    const record = toRecord(rows[0]);
+    const [row] = rows;
+    if (!row) return { reason: 'unknown token' };
+    const record = toRecord(row);
     if (record.revokedAt) return { reason: 'token revoked' };
     if (record.expiresAt && new Date(record.expiresAt) <= now) return { reason: 'token expired' };
     const { tokenId, role, clusterId, memberId, label } = record;

@@ -10,8 +10,9 @@ import { headsDigest } from '../audit/verify-chain.js';
 import { fail, withService } from './cli-service.js';
 
 const { values, positionals } = parseArgs({ options: { cluster: { type: 'string' } }, allowPositionals: true });
-if (positionals.length !== 1) fail('usage: npm run audit:export -- FILE [--cluster ID]');
-const out = createWriteStream(positionals[0]);
+const [file] = positionals;
+if (positionals.length !== 1 || file === undefined) fail('usage: npm run audit:export -- FILE [--cluster ID]');
+const out = createWriteStream(file);
 const heads = new Map<string, { position: number; hash: string }>();
 let through: string | null = null;
 const count = await withService(async (service) => {

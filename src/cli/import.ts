@@ -16,14 +16,14 @@ const { values, positionals } = parseArgs({
   allowPositionals: true,
 });
 const usage = 'usage: npm run import -- --cluster ID --format generic|tauron|enea|profile:NAME [--ppe CODE] [--balancing before|after] [--hourly-split even|cluster-profile] FILE';
-if (!values.cluster || !values.format || positionals.length !== 1) fail(usage);
+const [file] = positionals;
+if (!values.cluster || !values.format || positionals.length !== 1 || file === undefined) fail(usage);
 const profileName = values.format.startsWith('profile:') ? values.format.slice('profile:'.length) : undefined;
 if (!profileName && !['generic', 'tauron', 'enea'].includes(values.format)) fail(`--format must be generic, tauron, enea or profile:NAME\n${usage}`);
 if ((values.format === 'tauron' || values.format === 'enea') && !values.ppe) fail(`--ppe is required for ${values.format} files (one PPE per file)`);
 const hourlySplit = values['hourly-split'];
 if (hourlySplit && !(HOURLY_SPLIT_RULES as readonly string[]).includes(hourlySplit)) fail(`--hourly-split must be ${HOURLY_SPLIT_RULES.join(' or ')}`);
 if (values.balancing && !['before', 'after'].includes(values.balancing)) fail('--balancing must be before or after');
-const file = positionals[0];
 if (!existsSync(file)) fail(`no such file: ${file}`);
 
 const hash = createHash('sha256');

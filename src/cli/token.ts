@@ -40,6 +40,8 @@ await withService(async (service) => {
   } else if (action === 'list') {
     for (const t of await tokens.list()) console.log([t.tokenId, t.role, t.clusterId ?? '-', t.memberId ?? '-', t.revokedAt ? 'revoked' : t.expiresAt ?? 'no expiry', t.label].join('\t'));
   } else {
+    // checked above for revoke; the closure does not keep the narrowing
+    if (!argument) fail(usage);
     const token = await tokens.revoke(argument);
     if (!token) fail(`no token ${argument}`);
     console.log(`revoked ${argument}`);

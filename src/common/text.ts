@@ -101,8 +101,7 @@ export function findBadText(value: unknown, root = ''): FieldError[] {
       continue;
     }
     const keys = Object.keys(v);
-    for (let i = keys.length - 1; i >= 0; i--) {
-      const key = keys[i];
+    for (const key of keys.reverse()) {
       const path_ = path ? `${path}.${key}` : key;
       const keyReason = textReason(key);
       if (keyReason) {

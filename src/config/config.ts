@@ -45,7 +45,7 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   if (raw === undefined || raw === '') return fallback;
   if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
   const value = Number(raw);
-  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  if (value < min || value > max) throw new ConfigError(name, `must be between ${String(min)} and ${String(max)}, got ${String(value)}`);
   return value;
 }
 
@@ -86,13 +86,14 @@ function trustProxy(env: Env): false | number | string[] {
   if (raw === '' || raw === 'false' || raw === '0') return false;
   if (/^\d+$/.test(raw)) {
     const hops = Number(raw);
-    if (hops > 10) throw new ConfigError('TRUST_PROXY', `must be at most 10 proxy hops, got ${hops}`);
+    if (hops > 10) throw new ConfigError('TRUST_PROXY', `must be at most 10 proxy hops, got ${String(hops)}`);
     return hops;
   }
   if (raw === 'true') throw new ConfigError('TRUST_PROXY', 'must be a number of proxy hops or the proxies\' addresses, not true (any client could then choose its address)');
   const entries = raw.split(',').map((s) => s.trim()).filter(Boolean);
   for (const entry of entries) {
-    const [address, prefix, extra] = entry.split('/');
+    // split gives at least one part: the default never applies
+    const [address = '', prefix, extra] = entry.split('/');
     const ok = extra === undefined && (PROXY_NAMES.includes(entry) || (isIP(address) !== 0 && (prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (isIP(address) === 4 ? 32 : 128)))));
     if (!ok) throw new ConfigError('TRUST_PROXY', `must be false, a number of hops, or addresses/subnets (loopback, 10.0.0.0/8); "${entry}" is none of them`);
   }

@@ -180,7 +180,8 @@ function isAlive(pid: number): boolean {
 function isOurs(pid: number): boolean {
   if (!isAlive(pid)) return false;
   try {
-    return /node/.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0]);
+    const [command = ''] = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    return /node/.test(command);
   } catch {
     return true;
   }
@@ -195,7 +196,7 @@ export function runningPostmaster(databaseDir: string): number | undefined {
   if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return undefined;
   try {
     // the pid may have been reused by another program since
-    const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0];
+    const [command = ''] = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
     if (!/postgres$/.test(command)) return undefined;
     if (dirLine && realpathSync(dirLine) !== realpathSync(databaseDir)) return undefined;
   } catch {

@@ -17,7 +17,7 @@ export async function loadStream<Command, Event extends DomainEvent, State>(
 ): Promise<LoadedStream<State>> {
   const events = await store.readStream(streamId);
   const state = events.reduce((s, e) => decider.evolve(s, { type: e.type, data: e.data } as Event), decider.initialState());
-  return { state, version: events.length > 0 ? events[events.length - 1].streamPosition : 'no_stream', events };
+  return { state, version: events.at(-1)?.streamPosition ?? 'no_stream', events };
 }
 
 export interface DecisionResult<Event> extends AppendResult {

@@ -108,5 +108,9 @@ export async function readManyStreams(store: EventStore, streamIds: string[]): P
   await inParallel(streamIds, 8, async (id) => {
     result.set(id, await store.readStream(id));
   });
-  return new Map(streamIds.map((id) => [id, result.get(id)!]));
+  return new Map(streamIds.map((id) => {
+    const events = result.get(id);
+    if (!events) throw new Error(`stream ${id} was not read`);
+    return [id, events];
+  }));
 }

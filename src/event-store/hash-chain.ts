@@ -35,6 +35,6 @@ export function eventHash(previousHash: string, content: HashedContent): string 
  * are in canonical (sorted) order: data, metadata, schemaVersion, streamId, streamPosition, type.
  */
 export function eventHashOfCanonical(previousHash: string, streamId: string, streamPosition: number, type: string, schemaVersion: number, dataJson: string, metadataJson: string): string {
-  const body = `{"data":${dataJson},"metadata":${metadataJson},"schemaVersion":${schemaVersion},"streamId":${JSON.stringify(streamId)},"streamPosition":${streamPosition},"type":${JSON.stringify(type)}}`;
+  const body = `{"data":${dataJson},"metadata":${metadataJson},"schemaVersion":${String(schemaVersion)},"streamId":${JSON.stringify(streamId)},"streamPosition":${String(streamPosition)},"type":${JSON.stringify(type)}}`;
   return createHash('sha256').update(previousHash).update('\n').update(body).digest('hex');
 }

@@ -4,21 +4,24 @@ import { randomUUID } from 'node:crypto';
 import { noteRecorded } from '../common/request-context.js';
 import type { EventStore, NewEvent } from './event-store.port.js';
 
-const withIds = (events: NewEvent[]) => events.map((e) => (e.eventId ? e : { ...e, eventId: randomUUID() }));
+const withIds = (events: NewEvent[]): (NewEvent & { eventId: string })[] => events.map((e) => (e.eventId ? { ...e, eventId: e.eventId } : { ...e, eventId: randomUUID() }));
 
 export function recordingEventStore(store: EventStore): EventStore {
   const append: EventStore['append'] = async (streamId, events, expectedVersion) => {
     const identified = withIds(events);
     const result = await store.append(streamId, identified, expectedVersion);
-    if (result.appended) noteRecorded({ streamId, streamVersion: result.streamVersion, eventIds: identified.map((e) => e.eventId!) });
+    if (result.appended) noteRecorded({ streamId, streamVersion: result.streamVersion, eventIds: identified.map((e) => e.eventId) });
     return result;
   };
-  const appendMany: EventStore['appendMany'] = store.appendMany
+  const appendManyOf = store.appendMany?.bind(store);
+  const appendMany: EventStore['appendMany'] = appendManyOf
     ? async (batches) => {
       const identified = batches.map((b) => ({ ...b, events: withIds(b.events) }));
-      const results = await store.appendMany!(identified);
+      const results = await appendManyOf(identified);
       results.forEach((result, i) => {
-        if (result.appended) noteRecorded({ streamId: identified[i].streamId, streamVersion: result.streamVersion, eventIds: identified[i].events.map((e) => e.eventId!) });
+        const batch = identified[i];
+        if (!batch) throw new Error('appendMany answered more results than batches');
+        if (result.appended) noteRecorded({ streamId: batch.streamId, streamVersion: result.streamVersion, eventIds: batch.events.map((e) => e.eventId) });
       });
       return results;
     }
@@ -27,8 +30,8 @@ export function recordingEventStore(store: EventStore): EventStore {
     get(target, property) {
       if (property === 'append') return append;
       if (property === 'appendMany') return appendMany;
-      const value = Reflect.get(target, property, target);
-      return typeof value === 'function' ? value.bind(target) : value;
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
     },
   });
 }

@@ -24,6 +24,7 @@ async function builders(): Promise<{ file: string; name: string; build: (...args
     const text = readFileSync(file, 'utf8');
     for (const match of text.matchAll(BUILDER)) {
       const name = match[1] ?? match[2];
+      if (name === undefined) throw new Error(`${file}: a stream name builder matched without its name`);
       const module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
       found.push({ file: relative(SRC, file), name, build: module[name] as (...args: string[]) => string });
     }
@@ -48,7 +49,7 @@ test('every stream kind in src/ names its cluster by the rule (or is declared sh
       continue;
     }
     // the first argument is the cluster id; the others are whatever the kind needs
-    const rest = Array.from({ length: build.length - 1 }, (_, i) => ['PL0000000001', '2026-05-01', '2026', 'x'][i] ?? `p${i}`);
+    const rest = Array.from({ length: build.length - 1 }, (_, i) => ['PL0000000001', '2026-05-01', '2026', 'x'][i] ?? `p${String(i)}`);
     const id = build(A, ...rest);
     expect({ file, name, id, cluster: clusterOfStream(id) }).toEqual({ file, name, id, cluster: A });
     expect(streamOfCluster(id, B)).toBe(false);

@@ -5,6 +5,7 @@ import type { Pool } from 'pg';
 import { PG_POOL } from '../core.module.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
 import { Public } from '../auth/roles.decorator.js';
+import { HealthDto } from './health.responses.js';
 
 /** How long /health waits for the database before it says it is down. */
 const DATABASE_CHECK_MS = 2000;
@@ -16,8 +17,8 @@ export class HealthController {
 
   @Get()
   @Public()
-  @ApiOkResponse({ description: 'Database and event store reachable, every projection running; the lag of each projection in events' })
-  @ApiServiceUnavailableResponse({ description: '`database: "down"`, or a projection failed: its name, the event it stopped before and the error' })
+  @ApiOkResponse({ type: HealthDto, description: 'Database and event store reachable, every projection running; the lag of each projection in events' })
+  @ApiServiceUnavailableResponse({ type: HealthDto, description: '`database: "down"`, or a projection failed: its name, the event it stopped before and the error' })
   async health(@Res({ passthrough: true }) response: Response) {
     if (!(await this.databaseUp())) {
       response.status(503);

@@ -130,6 +130,8 @@ export class PortalSecurityMiddleware implements NestMiddleware {
         response.cookie(CSRF_COOKIE, preToken, cookieOptions(request));
       }
       const expected = session ? session.csrfToken : preToken;
+      // without a session the pre-session token was read or made just above
+      if (expected === undefined) throw new Error('the portal has neither a session nor a pre-session CSRF token');
       (request as Request & { portal?: PortalRequestState }).portal = { session, staleSession: Boolean(sessionId) && !session, csrfToken: expected };
       if (request.method === 'POST') {
         if (!fromOwnOrigin(request)) return refuse(response, 'The request does not come from the portal (Origin or Referer of another site, or none)');

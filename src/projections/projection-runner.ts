@@ -48,7 +48,8 @@ export interface ReadModelWait {
 
 /** A message fit for /health: the first line, no connection strings or key=value secrets, bounded. */
 export function publicErrorMessage(error: unknown): string {
-  const message = String((error as { message?: unknown })?.message ?? error).split('\n')[0];
+  // split gives at least one part: the default never applies
+  const [message = ''] = String((error as { message?: unknown } | null | undefined)?.message ?? error).split('\n');
   return message
     .replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s]+/gi, '[url]')
     .replace(/\b(password|passwd|pwd|secret|token)\s*[=:]\s*\S+/gi, '$1=[hidden]')
@@ -88,7 +89,9 @@ export class ProjectionRunner {
   async start(follow = true): Promise<void> {
     for (const projection of this.projections.values()) await this.prepare(projection);
     if (follow) {
-      this.watcher = this.store.watch(() => void this.catchUp().catch((error) => this.catchUpFailed(error)));
+      this.watcher = this.store.watch(() => void this.catchUp().catch((error: unknown) => {
+        this.catchUpFailed(error);
+      }));
     }
     await this.catchUp();
   }
@@ -184,10 +187,11 @@ export class ProjectionRunner {
 
   private async prepare(projection: Projection): Promise<void> {
     const { rows } = await this.pool.query<{ version: number }>('SELECT version FROM projection_checkpoints WHERE name = $1', [projection.name]);
-    if (rows.length === 0) {
+    const [stored] = rows;
+    if (!stored) {
       await this.pool.query('INSERT INTO projection_checkpoints (name, version, position) VALUES ($1, $2, NULL) ON CONFLICT (name) DO NOTHING', [projection.name, projection.version]);
-    } else if (rows[0].version !== projection.version) {
-      this.logger.info({ projection: projection.name, from: rows[0].version, to: projection.version }, 'projection version changed: rebuilding');
+    } else if (stored.version !== projection.version) {
+      this.logger.info({ projection: projection.name, from: stored.version, to: projection.version }, 'projection version changed: rebuilding');
       await this.reset(projection);
     }
   }
@@ -224,7 +228,9 @@ export class ProjectionRunner {
     clearTimeout(this.retryTimer);
     if (this.stopped || this.failures.size === 0) return;
     const next = Math.min(...[...this.failures.values()].map((f) => Date.parse(f.nextRetryAt)));
-    this.retryTimer = setTimeout(() => void this.catchUp().catch((error) => this.catchUpFailed(error)), Math.max(0, next - Date.now()));
+    this.retryTimer = setTimeout(() => void this.catchUp().catch((error: unknown) => {
+      this.catchUpFailed(error);
+    }), Math.max(0, next - Date.now()));
     this.retryTimer.unref();
   }
 
@@ -292,11 +298,12 @@ export class ProjectionRunner {
           WHERE pg_try_advisory_xact_lock($1, hashtext(name))`,
         [PROJECTION_LOCK_SPACE, names],
       );
-      if (rows.length === 0) {
+      const [first] = rows;
+      if (!first) {
         await client.query('ROLLBACK');
         return 'busy';
       }
-      const from = rows.reduce<string | null>((earliest, r) => (this.store.isAtOrAfter(r.position, earliest) ? earliest : r.position), rows[0].position);
+      const from = rows.reduce<string | null>((earliest, r) => (this.store.isAtOrAfter(r.position, earliest) ? earliest : r.position), first.position);
       const { events, cursor } = await this.store.readAll(from, this.batchSize);
       if (events.length === 0) {
         await client.query('ROLLBACK');
@@ -306,7 +313,8 @@ export class ProjectionRunner {
       let progressed = false;
       for (const { name, position } of rows) {
         if (position !== null && this.store.isAtOrAfter(position, cursor)) continue; // ahead of this batch
-        const projection = this.projections.get(name)!;
+        const projection = this.projections.get(name);
+        if (!projection) throw new Error(`projection ${name} is not registered here`);
         const unseen = position === from ? events : events.filter((e) => !this.store.isAtOrAfter(position, e.globalPosition));
         const relevant = unseen.filter((e) => projection.eventTypes.includes(e.type));
         await client.query('SAVEPOINT projection');

@@ -36,15 +36,17 @@ const dataDir = () => join(projectRoot(), 'data', 'profiles');
 /** profile[month 0..11][day type][quarter-hour 0..95]: kWh per quarter-hour per 1,000,000 kWh a year. */
 function loadProfile(kind: LoadProfile): number[][][] {
   const rows = parse(readFileSync(join(dataDir(), `bdew-${kind.toLowerCase()}.csv`), 'utf8'), { relax_column_count: true }) as string[][];
-  const months = rows[0];
-  const types = rows[1];
+  const [months, types] = rows;
+  if (!months || !types) throw new Error(`bdew-${kind.toLowerCase()}.csv: no header rows (months, day types)`);
   const profile = MONTHS.map(() => DAY_TYPES.map(() => new Array<number>(96).fill(0)));
   for (let q = 0; q < 96; q++) {
     const row = rows[q + 2];
+    if (!row) throw new Error(`bdew-${kind.toLowerCase()}.csv: no row for quarter-hour ${String(q)}`);
     for (let c = 1; c < row.length; c++) {
-      const m = MONTHS.indexOf(months[c]);
+      const m = MONTHS.indexOf(months[c] ?? '');
       const t = DAY_TYPES.indexOf(types[c] as (typeof DAY_TYPES)[number]);
-      if (m >= 0 && t >= 0) profile[m][t][q] = Number(row[c]);
+      const cell = profile[m]?.[t];
+      if (cell) cell[q] = Number(row[c]);
     }
   }
   return profile;
@@ -131,13 +133,15 @@ export function generateReadings(options: { seed: number; month: string; interva
       weather = Math.min(1.15, Math.max(0.25, 0.6 * weather + 0.4 * (0.25 + random() * 0.95)));
       clearness.push(weather);
     }
-    const profile = profiles.get(point.profile ?? 'H25')!;
+    const profile = profiles.get(point.profile ?? 'H25');
+    if (!profile) throw new Error(`no load profile ${point.profile ?? 'H25'}`);
     const importWh: number[] = [];
     const exportWh: number[] = [];
     for (const c of calendar) {
-      const loadWh = point.annualConsumptionKwh ? (profile[c.month][c.dayType][c.q] * point.annualConsumptionKwh) / 1000 * (0.95 + random() * 0.1) : 0;
+      const loadWh = point.annualConsumptionKwh ? // month 0..11, day type 0..2 and quarter-hour 0..95 are always in the profile
+        ((profile[c.month]?.[c.dayType]?.[c.q] ?? 0) * point.annualConsumptionKwh) / 1000 * (0.95 + random() * 0.1) : 0;
       // hourly irradiance over four quarter-hours: W/m2 × kWp × PR / 4 → Wh per quarter-hour
-      const pvWh = point.pvCapacityKw ? (c.g * point.pvCapacityKw * PERFORMANCE_RATIO * pvScale * clearness[c.day]) / 4 : 0;
+      const pvWh = point.pvCapacityKw ? (c.g * point.pvCapacityKw * PERFORMANCE_RATIO * pvScale * (clearness[c.day] ?? 0)) / 4 : 0;
       const baseWh = point.baseloadKw ? point.baseloadKw * 250 * (0.97 + random() * 0.06) : 0;
       const production = Math.round(pvWh + baseWh);
       const consumption = Math.round(loadWh);
@@ -156,9 +160,10 @@ export function generateReadings(options: { seed: number; month: string; interva
       const importWh = new Array<number>(hours.length).fill(0);
       const exportWh = new Array<number>(hours.length).fill(0);
       quarters.forEach((t, i) => {
-        const h = hourIndex.get(t.getTime() - (t.getTime() % 3_600_000))!;
-        importWh[h] += g.importWh[i];
-        exportWh[h] += g.exportWh[i];
+        const h = hourIndex.get(t.getTime() - (t.getTime() % 3_600_000));
+        if (h === undefined) throw new Error(`quarter-hour ${t.toISOString()} has no hour of ${options.month}`);
+        importWh[h] = (importWh[h] ?? 0) + (g.importWh[i] ?? 0);
+        exportWh[h] = (exportWh[h] ?? 0) + (g.exportWh[i] ?? 0);
       });
       return { ppeCode: g.ppeCode, importWh, exportWh };
     }),

@@ -14,7 +14,7 @@ function printsCanonically(value: unknown): boolean {
     for (const item of value) if (!printsCanonically(item)) return false;
     return true;
   }
-  const prototype = Object.getPrototypeOf(value);
+  const prototype: unknown = Object.getPrototypeOf(value);
   if (prototype !== Object.prototype && prototype !== null) return false; // a Date, a class: toJSON and friends
   let previous: string | undefined;
   for (const key of Object.keys(value)) {
@@ -30,12 +30,14 @@ export function canonicalJson(value: unknown): string {
   if (printsCanonically(value)) return JSON.stringify(value);
   if (value === null || typeof value !== 'object') {
     if (typeof value === 'number' && !Number.isFinite(value)) throw new Error('non-finite number in event');
-    return JSON.stringify(value) ?? 'null';
+    // JSON.stringify answers undefined (not a string) for undefined, a function, a symbol
+    const printed = JSON.stringify(value) as string | undefined;
+    return printed ?? 'null';
   }
   const withToJson = value as { toJSON?: () => unknown };
   if (typeof withToJson.toJSON === 'function') return canonicalJson(withToJson.toJSON()); // a Date, as JSON would
   if (Array.isArray(value)) return '[' + value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',') + ']';
-  const entries = Object.keys(value as object)
+  const entries = Object.keys(value)
     .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
     .sort()
     .map((k) => JSON.stringify(k) + ':' + canonicalJson((value as Record<string, unknown>)[k]));

@@ -3,7 +3,10 @@ export async function inParallel<T>(items: T[], limit: number, fn: (item: T) => 
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) await fn(items[next++]);
+      while (next < items.length) {
+        // next < items.length: the item is there (taken before any await)
+        await fn(items[next++] as T);
+      }
     }),
   );
 }

@@ -17,7 +17,7 @@ function daysInMonth(year: number, month: number): number {
 }
 
 function dateReason(text: string, year: number, month: number, day: number): string | undefined {
-  if (year < MIN_YEAR) return `"${text}": the year must be ${MIN_YEAR} or later`;
+  if (year < MIN_YEAR) return `"${text}": the year must be ${String(MIN_YEAR)} or later`;
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return `"${text}" is not a day of the calendar`;
   return undefined;
 }
@@ -26,7 +26,8 @@ function dateReason(text: string, year: number, month: number, day: number): str
 export function parseInstant(text: string): number | string {
   const m = INSTANT.exec(text);
   if (!m) return `"${text}" is not ${INSTANT_ACCEPTED}`;
-  const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i] ?? 0));
+  const field = (i: number) => Number(m[i] ?? 0);
+  const [year, month, day, hour, minute, second] = [field(1), field(2), field(3), field(4), field(5), field(6)] as const;
   if (m[8] === undefined) return `"${text}" has no offset: a local time is ambiguous on the DST days; add Z or an offset such as +01:00 or +02:00`;
   const calendar = dateReason(text, year, month, day);
   if (calendar) return calendar;
@@ -61,7 +62,7 @@ export function dateReasonOf(text: unknown): string | undefined {
 export function monthReasonOf(text: unknown): string | undefined {
   const m = typeof text === 'string' ? MONTH.exec(text) : null;
   if (!m) return 'must be a month YYYY-MM';
-  if (Number(m[1]) < MIN_YEAR) return `the year must be ${MIN_YEAR} or later`;
+  if (Number(m[1]) < MIN_YEAR) return `the year must be ${String(MIN_YEAR)} or later`;
   if (Number(m[2]) < 1 || Number(m[2]) > 12) return 'must be a month YYYY-MM (01 to 12)';
   return undefined;
 }

@@ -3,11 +3,12 @@ import { startTestService, type TestService } from '../support/service.js';
 
 let t: TestService;
 /** Registered clusters (a token's cluster must exist) and their members m1, m2. */
-const c: Record<string, string> = {};
-const m: Record<string, string> = {};
+// filled in beforeAll
+const c = {} as Record<'c1' | 'c2' | 'c3' | 'c4' | 'c5', string>;
+const m = {} as Record<'c4m1' | 'c5m1' | 'c5m2', string>;
 beforeAll(async () => {
   t = await startTestService();
-  for (const name of ['c1', 'c2', 'c3', 'c4', 'c5']) {
+  for (const name of ['c1', 'c2', 'c3', 'c4', 'c5'] as const) {
     c[name] = (await t.http.post('/clusters').set(t.admin).send(ORZESZE).expect(201)).body.clusterId;
   }
   const coordinator = (await t.http.post('/tokens').set(t.admin).send({ role: 'coordinator', clusterId: c.c4, label: 'setup' }).expect(201)).body.token;

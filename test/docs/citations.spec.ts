@@ -37,15 +37,18 @@ export function citationsIn(file: string, text: string): Citation[] {
     if (ROUTE.test(content)) return; // a route's path is a URL, not a file
     for (const match of content.matchAll(PATH)) {
       const cited = match[1];
+      if (cited === undefined) continue; // the pattern's group is required
       if (!placeholder(cited)) citations.push({ file, line, cited, candidates: [cited] });
     }
     for (const match of content.matchAll(BARE_MD)) {
       const cited = match[1];
+      if (cited === undefined) continue; // the pattern's group is required
       citations.push({ file, line, cited, candidates: [cited, join(dir, cited)] });
     }
     if (file.endsWith('.md')) {
       for (const match of content.matchAll(MD_LINK)) {
         const cited = match[1];
+        if (cited === undefined) continue; // the pattern's group is required
         if (/^[a-z]+:/i.test(cited) || placeholder(cited)) continue;
         citations.push({ file, line, cited, candidates: [join(dir, cited)] });
       }

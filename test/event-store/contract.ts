@@ -142,6 +142,7 @@ export function eventStoreContract(describeName: string, setup: () => Promise<Co
       const id = stream();
       await store.append(id, [{ type: 'Counted', data: { n: 1 }, metadata: { actor: { tokenId: 't1', role: 'coordinator' }, correlationId: 'c-1', causationId: 'x' } }], 'no_stream');
       const [recorded] = await store.readStream(id);
+      if (!recorded) throw new Error('the event was not read back');
       expect(recorded.metadata).toMatchObject({ actor: { tokenId: 't1', role: 'coordinator' }, correlationId: 'c-1', causationId: 'x' });
       expect(Number.isNaN(Date.parse(recorded.metadata.recordedAt))).toBe(false);
       expect(recorded.schemaVersion).toBe(1);

@@ -65,6 +65,7 @@ describe('PostgreSQL event store specifics', () => {
     const id = `chain-${randomUUID()}`;
     await store.append(id, [{ type: 'A', data: { n: 1 } }, { type: 'B', data: { n: 2, nested: { z: 1, a: [1, 2] } } }], 'no_stream');
     const [a, b] = await store.readStream(id);
+    if (!a || !b) throw new Error('two events were appended');
     expect(a.previousHash).toBe(GENESIS_HASH);
     expect(b.previousHash).toBe(a.hash);
     expect(b.hash).toBe(eventHash(a.hash, b));
@@ -86,6 +87,7 @@ describe('PostgreSQL event store specifics', () => {
     ]);
     expect(results.map((r) => r.streamVersion)).toEqual([1, 1]);
     const [b0, b1] = await store.readStream(b);
+    if (!b0 || !b1) throw new Error('two events were appended');
     expect(b1.previousHash).toBe(b0.hash);
     expect(b1.hash).toBe(eventHash(b0.hash, b1));
     const streams = await store.readStreams([a, b, 'nothing-here']);
@@ -113,6 +115,7 @@ describe('PostgreSQL event store specifics', () => {
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
     for (const o of outcomes) if (o.status === 'rejected') expect(o.reason).toBeInstanceOf(WrongExpectedVersionError);
     const [a, b] = await Promise.all(streams.map((id) => store.readStream(id)));
+    if (!a || !b) throw new Error('two streams were read');
     expect(a).toHaveLength(1);
     expect(b.map((e) => e.data.writer)).toEqual(a.map((e) => e.data.writer));
   });

@@ -212,7 +212,7 @@ describe('concurrency', () => {
     expect(answers.every((a) => a.status === 201 || a.status === 409)).toBe(true);
     const admitted = answers.filter((a) => a.status === 201);
     expect(admitted.length).toBeGreaterThan(0);
-    for (let i = 0; i < 16; i++) expect(await membersNamed(`Pisarz ${i}`)).toBe(answers[i].status === 201 ? 1 : 0);
+    for (const [i, answer] of answers.entries()) expect(await membersNamed(`Pisarz ${i}`)).toBe(answer.status === 201 ? 1 : 0);
     const { rows } = await t.service.database.pool.query<{ stream_position: number }>('SELECT stream_position FROM events WHERE stream_id = $1 ORDER BY stream_position', [`cluster-${clusterId}`]);
     expect(rows.map((r) => Number(r.stream_position))).toEqual(rows.map((_, i) => i));
     const versions = admitted.map((a) => a.body.streamVersion as number);
@@ -226,11 +226,12 @@ describe('concurrency', () => {
     const stores = [t.service.eventStore, second.eventStore];
     await Promise.all(Array.from({ length: 16 }, async (_, writer) => {
       const store = stores[writer % 2];
+      if (!store) throw new Error('two stores');
       for (let n = 0; n < 5; n++) {
         const eventId = `00000000-0000-4000-8000-${String(writer * 100 + n).padStart(12, '0')}`;
         for (;;) {
           const events = await store.readStream(streamId);
-          const expected = events.length === 0 ? 'no_stream' as const : events[events.length - 1].streamPosition;
+          const expected = events.at(-1)?.streamPosition ?? 'no_stream';
           try {
             await store.append(streamId, [{ eventId, type: 'WriterWrote', data: { writer, n } }], expected);
             break;

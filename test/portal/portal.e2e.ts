@@ -20,7 +20,8 @@ let base: string;
 let clusterId: string;
 let coordinator: { Authorization: string };
 const ids: Record<string, string> = {};
-const secrets: Record<string, string> = {};
+// filled in beforeAll
+const secrets = {} as Record<'coordinator' | 'home' | 'auditor', string>;
 
 const quarter = (i: number) => new Date(Date.parse('2026-05-01T00:00:00+02:00') + i * 900_000).toISOString();
 const plKwh = (wh: number) => `${Math.floor(wh / 1000).toLocaleString('pl-PL', { useGrouping: 'always' } as Intl.NumberFormatOptions)},${String(wh % 1000).padStart(3, '0')} kWh`;
@@ -286,7 +287,7 @@ async function checkPage(page: Page, path: string, lang: 'pl' | 'en', shot: stri
   await page.screenshot({ path: `${SHOTS}/${shot}-${lang}.png`, fullPage: true });
 }
 
-const PAGES = {
+const PAGES: Record<'member' | 'coordinator' | 'auditor', () => [path: string, shot: string][]> = {
   member: () => [['/portal/home', 'member-home'], ['/portal/months/2026-05', 'member-month-closed'], ['/portal/months/2026-04', 'member-month-no-data']],
   coordinator: () => [['/portal/home', 'coordinator-home'], ['/portal/cluster/2026-05', 'coordinator-month-closed'], ['/portal/cluster/2026-06', 'coordinator-month-open'],
     [`/portal/months/2026-05?member=${ids.city}`, 'coordinator-member-month'], ['/portal/audit?month=2026-05', 'coordinator-audit']],
@@ -294,7 +295,7 @@ const PAGES = {
 } as const;
 
 test.each(['member', 'coordinator', 'auditor'] as const)('every page of the %s in Polish and English: translated, no identifiers, accessible', async (role) => {
-  const page = await signIn(secrets[role === 'member' ? 'home' : role]!);
+  const page = await signIn(secrets[role === 'member' ? 'home' : role]);
   for (const lang of ['pl', 'en'] as const) for (const [path, shot] of PAGES[role]()) await checkPage(page, path, lang, shot);
   await page.close();
 });

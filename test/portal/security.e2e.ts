@@ -24,7 +24,7 @@ afterAll(() => t.stop());
 
 const cookieOf = (res: { headers: Record<string, unknown> }, name: string) =>
   ((res.headers['set-cookie'] as string[] | undefined) ?? []).find((c) => c.startsWith(`${name}=`));
-const valueOf = (cookie: string | undefined) => cookie?.split(';')[0].split('=')[1] ?? '';
+const valueOf = (cookie: string | undefined) => cookie?.split(';')[0]?.split('=')[1] ?? '';
 const csrfIn = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
 
 /** Signs in as a browser would: the sign-in page, then its form with the token. */

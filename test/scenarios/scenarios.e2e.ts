@@ -27,19 +27,24 @@ afterAll(() => t.stop());
 function independently(scenario: Scenario, memberIds: Record<string, string>) {
   const generated = generateReadings({ seed: 2026, month: MONTH, intervalMinutes: scenario.agreement.intervalMinutes, points: scenario.points });
   const ownerOf = new Map(scenario.points.map((p) => [p.ppeCode, memberIds[p.memberKey]]));
+  const idOf = (key: string): string => {
+    const id = memberIds[key];
+    if (id === undefined) throw new Error(`no member ${key} was loaded`);
+    return id;
+  };
   const a = scenario.agreement.allocation;
   const allocation: AllocationMethod = a.method === 'static'
-    ? { method: 'static', redistribute: a.redistribute, keys: a.keys.map((k) => ({ memberId: memberIds[k.memberKey], shareBp: k.shareBp })) }
-    : a.method === 'priority' ? { method: 'priority', tiers: a.tiers.map((tier) => tier.map((k) => memberIds[k])) } : { method: 'pro_rata' };
-  const contracts = scenario.contracts.map((k, i) => ({ contractId: `k${i}`, sellerMemberId: memberIds[k.sellerKey], buyerMemberId: memberIds[k.buyerKey], contractedWh: k.whPerInterval }));
+    ? { method: 'static', redistribute: a.redistribute, keys: a.keys.map((k) => ({ memberId: idOf(k.memberKey), shareBp: k.shareBp })) }
+    : a.method === 'priority' ? { method: 'priority', tiers: a.tiers.map((tier) => tier.map(idOf)) } : { method: 'pro_rata' };
+  const contracts = scenario.contracts.map((k, i) => ({ contractId: `k${i}`, sellerMemberId: idOf(k.sellerKey), buyerMemberId: idOf(k.buyerKey), contractedWh: k.whPerInterval }));
   const month = new MonthAccumulator(Object.values(memberIds));
   generated.intervalStarts.forEach((_, i) => {
     const flows = new Map<string, MemberFlow>();
     for (const p of generated.points) {
       const memberId = ownerOf.get(p.ppeCode)!;
       const flow = flows.get(memberId) ?? { memberId, exportWh: 0, importWh: 0 };
-      flow.exportWh += p.exportWh[i];
-      flow.importWh += p.importWh[i];
+      flow.exportWh += p.exportWh[i] ?? 0;
+      flow.importWh += p.importWh[i] ?? 0;
       flows.set(memberId, flow);
     }
     month.add(allocateInterval({ members: [...flows.values()].filter((f) => f.exportWh > 0 || f.importWh > 0), ownNetting: scenario.agreement.ownNetting, allocation, contracts }));
@@ -53,7 +58,10 @@ test.each(SCENARIOS.map((s) => [s.key, s] as const))('%s: conservation in every 
   const loaded = await loadScenario(api, ADMIN_TOKEN, scenario, MONTH);
   expect(loaded.readings.new).toBeGreaterThan(0);
   const res = await t.http.get(`/clusters/${loaded.clusterId}/settlements/${MONTH}`).set('Authorization', `Bearer ${loaded.coordinatorToken}`).expect(200);
-  const statements = res.body.members as Record<string, number>[];
+  const statements = res.body.members as ({
+    importWh: number; exportWh: number; selfConsumedWh: number; receivedWh: number; suppliedWh: number; gridImportWh: number; gridExportWh: number;
+    netAmountGrosze: number; receivedValueGrosze: number; feesGrosze: number; vatGrosze: number; suppliedValueGrosze: number; suppliedVatGrosze: number;
+  } & Record<string, number>)[];
   expect(statements).toHaveLength(scenario.members.length);
   let received = 0;
   let supplied = 0;

@@ -22,6 +22,7 @@ import {
 } from '@kurrent/kurrentdb-client';
 import {
   type AppendResult,
+  type EventMetadata,
   type EventStore,
   type ExpectedVersion,
   IdempotencyConflictError,
@@ -43,7 +44,6 @@ import {
   fromKurrentEvent,
   isAfterCursor,
   isServiceEvent,
-  type KurrentRecord,
   serviceStreamFilter,
   toPortError,
   toStoredMetadata,
@@ -84,7 +84,9 @@ export class KurrentDbEventStore implements EventStore {
   async checkReachable(deadlineMs = 5000): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${deadlineMs} ms`)), deadlineMs);
+      timer = setTimeout(() => {
+        reject(new Error(`no answer within ${String(deadlineMs)} ms`));
+      }, deadlineMs);
     });
     // the deadline is ours too: reads go through a native bridge that may not apply it
     const read = async () => {
@@ -137,10 +139,10 @@ export class KurrentDbEventStore implements EventStore {
       const data = prepared.map((e) => {
         position += 1;
         const hash = eventHashOfCanonical(previousHash, streamId, position, e.type, e.schemaVersion, e.dataJson, e.metadataJson);
-        const metadata = toStoredMetadata(JSON.parse(e.metadataJson), e.schemaVersion, previousHash, hash);
+        const metadata = toStoredMetadata(JSON.parse(e.metadataJson) as EventMetadata, e.schemaVersion, previousHash, hash);
         previousHash = hash;
         hashes.push(hash);
-        return jsonEvent({ id: e.eventId, type: e.type, data: JSON.parse(e.dataJson) as Record<string, unknown>, metadata: metadata as unknown as Record<string, unknown> });
+        return jsonEvent({ id: e.eventId, type: e.type, data: JSON.parse(e.dataJson) as Record<string, unknown>, metadata });
       });
       let revision: number;
       try {
@@ -158,9 +160,9 @@ export class KurrentDbEventStore implements EventStore {
       // Read the last event back: its $all position as readAll gives it, and whether it
       // is ours (KurrentDB answers a repeat with success too, storing nothing new).
       const [last] = await this.read(streamId, { direction: FORWARDS, fromRevision: BigInt(revision), maxCount: 1 });
-      const lastId = ids[ids.length - 1];
-      if (last?.eventId !== lastId) throw new Error(`stream ${streamId}: event ${lastId} not found at ${revision} after appending it`);
-      const appended = last.hash === hashes[hashes.length - 1];
+      const lastId = ids.at(-1);
+      if (!last || last.eventId !== lastId) throw new Error(`stream ${streamId}: event ${String(lastId)} not found at ${String(revision)} after appending it`);
+      const appended = last.hash === hashes.at(-1);
       if (appended) this.rememberHead(streamId, { position: revision, hash: last.hash });
       return { streamVersion: appended ? revision : await this.headPosition(streamId), lastGlobalPosition: last.globalPosition, appended };
     }
@@ -179,7 +181,8 @@ export class KurrentDbEventStore implements EventStore {
   private async repeatOrConflict(streamId: string, ids: string[], stored: RecordedEvent[]): Promise<AppendResult> {
     const ours = stored.filter((e) => ids.includes(e.eventId));
     if (classifyRepeat(ids, ours.map((e) => e.eventId)) !== 'repeat') throw new IdempotencyConflictError(streamId, ours.map((e) => e.eventId));
-    const last = ours[ours.length - 1];
+    const last = ours.at(-1);
+    if (!last) throw new Error(`stream ${streamId}: a repeat with none of its events stored`);
     return { streamVersion: await this.headPosition(streamId), lastGlobalPosition: last.globalPosition, appended: false };
   }
 
@@ -206,7 +209,7 @@ export class KurrentDbEventStore implements EventStore {
     const events: RecordedEvent[] = [];
     try {
       for await (const resolved of this.client.readStream(streamId, options)) {
-        if (resolved.event) events.push(fromKurrentEvent(resolved.event as KurrentRecord));
+        if (resolved.event) events.push(fromKurrentEvent(resolved.event));
       }
     } catch (error) {
       if (error instanceof StreamNotFoundError) return [];
@@ -229,7 +232,7 @@ export class KurrentDbEventStore implements EventStore {
       events.push(fromKurrentEvent(event));
       if (events.length >= limit) break;
     }
-    return { events, cursor: events.length > 0 ? events[events.length - 1].globalPosition : after };
+    return { events, cursor: events.at(-1)?.globalPosition ?? after };
   }
 
   isAtOrAfter(a: string | null, b: string | null): boolean {
@@ -301,6 +304,8 @@ export class KurrentDbEventStore implements EventStore {
   subscribe(after: string | null, handler: (events: RecordedEvent[]) => Promise<void>, batchSize = 1000): Subscription {
     let cursor = after;
     let closed = false;
+    // set by close() while the loop below awaits: read it afresh (the compiler reads the IIFE inline)
+    const isClosed = (): boolean => closed;
     let current: AllStreamSubscription | undefined;
     let wakeFromPause: () => void = () => undefined;
     const follow = async () => {
@@ -311,19 +316,20 @@ export class KurrentDbEventStore implements EventStore {
         if (closed) return;
         const event = resolved.event;
         if (!event || !isServiceEvent(event.streamId, event.type) || !isAfterCursor(event.position, cursor)) continue;
-        batch.push(fromKurrentEvent(event));
+        const recorded = fromKurrentEvent(event);
+        batch.push(recorded);
         if (batch.length >= batchSize || subscription.readableLength === 0) {
           await handler(batch);
-          cursor = batch[batch.length - 1].globalPosition;
+          cursor = recorded.globalPosition;
           batch = [];
         }
       }
     };
     const running = (async () => {
-      while (!closed) {
+      while (!isClosed()) {
         await follow().catch(() => undefined);
         await stopSubscription(current);
-        if (!closed) await new Promise<void>((resolve) => { wakeFromPause = resolve; setTimeout(resolve, this.pollMs).unref(); });
+        if (!isClosed()) await new Promise<void>((resolve) => { wakeFromPause = resolve; setTimeout(resolve, this.pollMs).unref(); });
       }
     })();
     return {

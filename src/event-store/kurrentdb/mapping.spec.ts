@@ -38,7 +38,7 @@ const metadata: EventMetadata = {
 };
 
 /** What the client writes and the server gives back: JSON bytes, parsed again. */
-function throughKurrent(streamId: string, revision: number, position: { commit: bigint; prepare: bigint }, event: ReturnType<typeof jsonEvent>): KurrentRecord {
+function throughKurrent(streamId: string, revision: number, position: { commit: bigint; prepare: bigint }, event: { id: string; type: string; data: unknown; metadata?: unknown }): KurrentRecord {
   return {
     streamId,
     id: event.id,
@@ -129,10 +129,11 @@ describe('events', () => {
     const first = eventHashOfCanonical(GENESIS_HASH, 'cluster-x', 0, 'ClusterRegistered', 2, dataJson, metadataJson);
     const second = eventHashOfCanonical(first, 'cluster-x', 1, 'MemberJoined', 1, '{"ppe":"PL2"}', metadataJson);
     const stored = [
-      jsonEvent({ id: 'a9a3e0c6-2f5b-4c5e-9d57-1f3c0d7c2a01', type: 'ClusterRegistered', data: JSON.parse(dataJson), metadata: toStoredMetadata(JSON.parse(metadataJson), 2, GENESIS_HASH, first) as unknown as Record<string, unknown> }),
-      jsonEvent({ id: 'a9a3e0c6-2f5b-4c5e-9d57-1f3c0d7c2a02', type: 'MemberJoined', data: { ppe: 'PL2' }, metadata: toStoredMetadata(metadata, 1, first, second) as unknown as Record<string, unknown> }),
+      jsonEvent({ id: 'a9a3e0c6-2f5b-4c5e-9d57-1f3c0d7c2a01', type: 'ClusterRegistered', data: JSON.parse(dataJson), metadata: toStoredMetadata(JSON.parse(metadataJson) as EventMetadata, 2, GENESIS_HASH, first) }),
+      jsonEvent({ id: 'a9a3e0c6-2f5b-4c5e-9d57-1f3c0d7c2a02', type: 'MemberJoined', data: { ppe: 'PL2' }, metadata: toStoredMetadata(metadata, 1, first, second) }),
     ];
     const [a, b] = stored.map((e, i) => fromKurrentEvent(throughKurrent('cluster-x', i, { commit: 500n + BigInt(i), prepare: 400n + BigInt(i) }, e)));
+    if (!a || !b) throw new Error('two events were stored');
     expect(a).toEqual({
       eventId: 'a9a3e0c6-2f5b-4c5e-9d57-1f3c0d7c2a01', streamId: 'cluster-x', streamPosition: 0, globalPosition: '500/400',
       type: 'ClusterRegistered', schemaVersion: 2, data, metadata, recordedAt: '2026-05-01T00:00:01.000Z', previousHash: GENESIS_HASH, hash: first,

@@ -29,7 +29,7 @@ export function expectedHead(expected: ExpectedVersion): number | 'any' {
 
 /** A $all position as the port's opaque cursor: "<commit>/<prepare>". */
 export function encodePosition(position: Position): string {
-  return `${position.commit}/${position.prepare}`;
+  return `${String(position.commit)}/${String(position.prepare)}`;
 }
 
 export function decodePosition(cursor: string): Position {
@@ -38,7 +38,9 @@ export function decodePosition(cursor: string): Position {
     // e.g. "123:45" is a PostgreSQL cursor: a checkpoint kept from before switching stores
     throw new Error(`"${cursor}" is not a KurrentDB position ("commit/prepare"); after switching event stores, rebuild the projections`);
   }
-  return { commit: BigInt(match[1]), prepare: BigInt(match[2]) };
+  const [, commit, prepare] = match;
+  if (commit === undefined || prepare === undefined) throw new Error(`"${cursor}" is not a KurrentDB position`);
+  return { commit: BigInt(commit), prepare: BigInt(prepare) };
 }
 
 /** Order in $all: by commit position, then prepare position. */
@@ -113,7 +115,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 export function fromKurrentEvent(event: KurrentRecord): RecordedEvent {
-  const where = `event ${event.id} (${event.streamId}@${event.revision})`;
+  const where = `event ${event.id} (${event.streamId}@${String(event.revision)})`;
   if (!isObject(event.data) || !isObject(event.metadata)) throw new Error(`${where} is not a JSON event written by this service`);
   const { schemaVersion, previousHash, hash, ...metadata } = event.metadata;
   if (typeof previousHash !== 'string' || typeof hash !== 'string') throw new Error(`${where} has no hash chain in its metadata: not written by this service`);

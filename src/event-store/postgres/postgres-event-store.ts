@@ -43,14 +43,16 @@ interface EventRow {
 }
 
 export function encodeCursor(transactionId: string, globalPosition: number): string {
-  return `${transactionId}:${globalPosition}`;
+  return `${transactionId}:${String(globalPosition)}`;
 }
 
 export function decodeCursor(cursor: string | null): [string, number] {
   if (cursor === null) return ['0', 0];
   const match = /^(\d+):(\d+)$/.exec(cursor);
   if (!match) throw new Error(`malformed event cursor "${cursor}"`);
-  return [match[1], Number(match[2])];
+  const [, transactionId, globalPosition] = match;
+  if (transactionId === undefined || globalPosition === undefined) throw new Error(`malformed event cursor "${cursor}"`);
+  return [transactionId, Number(globalPosition)];
 }
 
 function toRecorded(row: EventRow): RecordedEvent {
@@ -111,8 +113,9 @@ export class PostgresEventStore implements EventStore {
         : typeof expectedVersion === 'number' && this.heads.get(streamId)?.position === expectedVersion ? this.heads.get(streamId) : undefined;
       const head = known ? { rows: known.position < 0 ? [] : [{ stream_position: known.position, hash: known.hash }] }
         : await this.pool.query<{ stream_position: number; hash: string }>('SELECT stream_position, hash FROM events WHERE stream_id = $1 ORDER BY stream_position DESC LIMIT 1', [streamId]);
-      const current: number | 'no_stream' = head.rows.length > 0 ? head.rows[0].stream_position : 'no_stream';
-      let previousHash = head.rows.length > 0 ? head.rows[0].hash : GENESIS_HASH;
+      const [top] = head.rows;
+      const current: number | 'no_stream' = top ? top.stream_position : 'no_stream';
+      let previousHash = top ? top.hash : GENESIS_HASH;
       let position = current === 'no_stream' ? -1 : current;
       // The head the insert requires: the caller's expectation, or what we saw for 'any'.
       // A mismatch still goes to the database, which answers duplicates before conflicts.
@@ -141,7 +144,8 @@ export class PostgresEventStore implements EventStore {
           // a batch append (appendMany takes no lock) took the position between check and insert
           this.heads.delete(streamId);
           if (await retryAny()) continue;
-          throw this.uniqueViolation(error, streamId, expectedVersion, ids);
+          // a 23505: uniqueViolation always names it
+          throw this.uniqueViolation(error, streamId, expectedVersion, ids) ?? error;
         }
         // The unique index refused an event id already stored: a repeat, or a conflict.
         if (code === '23505') return this.repeatOrConflict(streamId, ids);
@@ -173,9 +177,12 @@ export class PostgresEventStore implements EventStore {
   private async repeatOrConflict(streamId: string, ids: string[]): Promise<AppendResult> {
     const { rows } = await this.pool.query<EventRow>(`SELECT ${COLUMNS} FROM events WHERE event_id = ANY($1::uuid[]) ORDER BY global_position`, [ids]);
     if (rows.length === ids.length && rows.every((r) => r.stream_id === streamId)) {
-      const last = rows[rows.length - 1];
+      const last = rows.at(-1);
+      if (!last) throw new Error(`stream ${streamId}: a repeat of an append without events`);
       const stored = await this.pool.query<{ head: number }>('SELECT max(stream_position) AS head FROM events WHERE stream_id = $1', [streamId]);
-      return { streamVersion: stored.rows[0].head, lastGlobalPosition: encodeCursor(last.transaction_text, last.global_position), appended: false };
+      const [head] = stored.rows;
+      if (!head) throw new Error(`stream ${streamId}: no head after a repeated append`);
+      return { streamVersion: head.head, lastGlobalPosition: encodeCursor(last.transaction_text, last.global_position), appended: false };
     }
     throw new IdempotencyConflictError(streamId, rows.map((r) => r.event_id));
   }
@@ -247,11 +254,16 @@ export class PostgresEventStore implements EventStore {
       ));
     } catch (error) {
       for (const batch of ordered) this.heads.delete(batch.streamId);
-      throw this.uniqueViolation(error, ordered[0].streamId, ordered[0].expectedVersion, columns.ids) ?? error;
+      const first = ordered[0];
+      throw (first && this.uniqueViolation(error, first.streamId, first.expectedVersion, columns.ids)) ?? error;
     }
     const results = new Map(rows.map((row) => [row.stream_id, { streamVersion: row.stream_position, lastGlobalPosition: encodeCursor(row.transaction_text, row.global_position), appended: true }]));
     for (const [streamId, head] of lastOf) this.rememberHead(streamId, head.position, head.hash);
-    return batches.map((b) => results.get(b.streamId)!);
+    return batches.map((b) => {
+      const result = results.get(b.streamId);
+      if (!result) throw new Error(`stream ${b.streamId}: appendMany inserted none of its events`);
+      return result;
+    });
   }
 
   /** A refused duplicate: of a (stream, position), a version conflict; of an event id, an idempotency conflict. */
@@ -269,7 +281,11 @@ export class PostgresEventStore implements EventStore {
   async readStreams(streamIds: string[]): Promise<Map<string, RecordedEvent[]>> {
     const result = new Map<string, RecordedEvent[]>(streamIds.map((id) => [id, []]));
     const { rows } = await this.pool.query<EventRow>(`SELECT ${COLUMNS} FROM events WHERE stream_id = ANY($1) ORDER BY stream_id, stream_position`, [streamIds]);
-    for (const row of rows) result.get(row.stream_id)!.push(toRecorded(row));
+    for (const row of rows) {
+      const events = result.get(row.stream_id);
+      if (!events) throw new Error(`stream ${row.stream_id} was read but not asked for`);
+      events.push(toRecorded(row));
+    }
     return result;
   }
 
@@ -292,7 +308,7 @@ export class PostgresEventStore implements EventStore {
       [transactionId, globalPosition, limit],
     );
     const events = rows.map(toRecorded);
-    return { events, cursor: events.length > 0 ? events[events.length - 1].globalPosition : after };
+    return { events, cursor: events.at(-1)?.globalPosition ?? after };
   }
 
   async countAfter(after: string | null): Promise<number> {
@@ -301,7 +317,9 @@ export class PostgresEventStore implements EventStore {
       'SELECT count(*)::bigint AS count FROM events WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)',
       [transactionId, globalPosition],
     );
-    return rows[0].count;
+    const [row] = rows;
+    if (!row) throw new Error('count(*) answered no row');
+    return row.count;
   }
 
   isAtOrAfter(a: string | null, b: string | null): boolean {
@@ -323,9 +341,14 @@ export class PostgresEventStore implements EventStore {
     const listen = () => {
       this.pool.connect().then(
         async (c) => {
-          if (closed) return c.release();
+          if (closed) {
+            c.release();
+            return;
+          }
           client = c;
-          c.on('notification', () => listener());
+          c.on('notification', () => {
+            listener();
+          });
           c.on('error', () => {
             if (client !== c) return;
             client = undefined;
