@@ -250,10 +250,11 @@ export class SettlementService {
     const detail = details[0];
     const count = Math.round((range.end.getTime() - range.start.getTime()) / 60_000 / (detail?.intervalMinutes ?? 60));
     const items = detail
-      ? detail.importWh.map((_, j) => ({
+      ? detail.importWh.map((importWh, j) => ({
         intervalStart: new Date(detail.dayStart.getTime() + j * detail.intervalMinutes * 60_000).toISOString(),
-        importWh: detail.importWh[j], exportWh: detail.exportWh[j], selfConsumedWh: detail.selfConsumedWh[j], receivedWh: detail.receivedWh[j],
-        suppliedWh: detail.suppliedWh[j], gridImportWh: detail.gridImportWh[j], gridExportWh: detail.gridExportWh[j],
+        // the detail's series are one value per interval each, as long as importWh
+        importWh, exportWh: detail.exportWh[j] ?? 0, selfConsumedWh: detail.selfConsumedWh[j] ?? 0, receivedWh: detail.receivedWh[j] ?? 0,
+        suppliedWh: detail.suppliedWh[j] ?? 0, gridImportWh: detail.gridImportWh[j] ?? 0, gridExportWh: detail.gridExportWh[j] ?? 0,
       }))
       : [];
     return { memberId, month, day, intervals: count, items };

@@ -84,12 +84,12 @@ describe('citations of repository files', () => {
     const found = citationsIn(
       'docs/x.md',
       [
-        'see docs/DOMAIN.md, `src/common/largest-remainder.ts` and [the ADRs](adr/README.md).',
+        'see docs/DOMAIN.md, `src/shared/largest-remainder.ts` and [the ADRs](adr/README.md).',
         'imports ../../src/app.js and runs dist/src/main.js; streams meter-{id}; globs src/**/*.ts',
         'and NOPE.md, src/does-not-exist.ts, [gone](adr/0000-gone.md), https://example.org/a.md',
       ].join('\n'),
     );
-    expect(found.map((c) => c.cited).sort()).toEqual(['NOPE.md', 'adr/0000-gone.md', 'adr/README.md', 'docs/DOMAIN.md', 'src/common/largest-remainder.ts', 'src/does-not-exist.ts']);
+    expect(found.map((c) => c.cited).sort()).toEqual(['NOPE.md', 'adr/0000-gone.md', 'adr/README.md', 'docs/DOMAIN.md', 'src/shared/largest-remainder.ts', 'src/does-not-exist.ts']);
     expect(
       missing(found)
         .map((c) => c.cited)
