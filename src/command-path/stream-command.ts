@@ -37,16 +37,16 @@ export abstract class StreamCommandHandler<Message extends StreamCommand<Event>,
   }
 
   /** Checks what the decider decided before it is recorded (throws to record nothing): an FA(3) XSD check, say. */
-  protected beforeAppend(events: Event[]): void {
-    void events;
-  }
+  protected beforeAppend?(events: Event[]): void;
 
   /** How long a command waits for the read models before it answers (202 lagging past it). */
   protected readonly readModelWaitMs: number = 10_000;
 
   async execute(message: Message): Promise<StreamCommandOutcome<Event>> {
     const command = await this.deciderCommand(message);
-    const result = await decideAndAppend(this.store, this.streamId(message), this.decider, command, (event) => this.toNewEvent(event), (events) => { this.beforeAppend(events); });
+    const result = await decideAndAppend(this.store, this.streamId(message), this.decider, command, (event) => this.toNewEvent(event), (events) => {
+      this.beforeAppend?.(events);
+    });
     if (result.lastGlobalPosition) await this.runner.waitFor(result.lastGlobalPosition, this.readModelWaitMs);
     return result;
   }

@@ -9,13 +9,14 @@ afterAll(() => t.stop());
 test('GET /health reports the database, the event store and projection lag', async () => {
   const res = await t.http.get('/health').expect(200);
   expect(res.body).toMatchObject({ status: 'ok', database: 'up', eventStore: 'up' });
-  expect(Array.isArray(res.body.projections)).toBe(true);
+  expect(Array.isArray((res.body as { projections: unknown }).projections)).toBe(true);
 });
 
 test('the OpenAPI document is served at /docs-json and the UI at /docs', async () => {
   const res = await t.http.get('/docs-json').expect(200);
-  expect(res.body.openapi).toMatch(/^3\./);
-  expect(Object.keys(res.body.paths)).toContain('/health');
+  const document = res.body as { openapi: string; paths: Record<string, unknown> };
+  expect(document.openapi).toMatch(/^3\./);
+  expect(Object.keys(document.paths)).toContain('/health');
   await t.http.get('/docs').expect(200);
 });
 
@@ -28,7 +29,7 @@ test('errors are application/problem+json without a stack trace', async () => {
 
 test('malformed JSON is a 400 naming the body', async () => {
   const res = await t.http.post('/tokens').set(t.admin).set('content-type', 'application/json').send('{"role": ').expect(400);
-  expect(res.body.errors).toEqual([{ field: 'body', reason: 'malformed JSON' }]);
+  expect((res.body as { errors: unknown }).errors).toEqual([{ field: 'body', reason: 'malformed JSON' }]);
 });
 
 test('a correlation id is echoed back, or one is made', async () => {
