@@ -89,7 +89,7 @@ describe('citations of repository files', () => {
         'and NOPE.md, src/does-not-exist.ts, [gone](adr/0000-gone.md), https://example.org/a.md',
       ].join('\n'),
     );
-    expect(found.map((c) => c.cited).sort()).toEqual(['NOPE.md', 'adr/0000-gone.md', 'adr/README.md', 'docs/DOMAIN.md', 'src/shared/largest-remainder.ts', 'src/does-not-exist.ts']);
+    expect(found.map((c) => c.cited).sort()).toEqual(['NOPE.md', 'adr/0000-gone.md', 'adr/README.md', 'docs/DOMAIN.md', 'src/does-not-exist.ts', 'src/shared/largest-remainder.ts']);
     expect(
       missing(found)
         .map((c) => c.cited)
