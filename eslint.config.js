@@ -16,6 +16,8 @@ export default defineConfig(
     files: ['**/*.ts'],
     extends: [js.configs.recommended, tseslint.configs.strictTypeChecked],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    // Nest modules are empty classes carrying a @Module decorator
+    rules: { '@typescript-eslint/no-extraneous-class': ['error', { allowWithDecorator: true }] },
   },
   {
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],

@@ -4,7 +4,7 @@
 import type { PoolClient } from 'pg';
 import type { RecordedEvent } from '../event-store/event-store.port.js';
 import type { Projection } from '../projections/projection.js';
-import { contractMonths, TRADING_EVENT_TYPES } from '../trading/contracts.js';
+import { contractMonths, TRADING_EVENT_TYPES } from '../trading/domain/contracts.js';
 
 export const settlementInputsProjection: Projection = {
   name: 'settlement-inputs',

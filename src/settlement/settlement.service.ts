@@ -21,7 +21,7 @@ import { activeMembers, calculateMonth, type MemberDayDetail, type MonthCalculat
 import type { MeterDayInput } from './month-flows.js';
 import { closeDecider, closeRefusal, type ClosedMonthData, type ClosedSupportData, inputDigest, settlementStreamId } from './closing.js';
 import { decideAndAppend } from '../event-store/command-handling.js';
-import { contractsActiveAt, contractsInOrder, type TradingEvent, type TradingState, initialTradingState, evolveTrading, tradingStreamId } from '../trading/contracts.js';
+import { contractsActiveAt, contractsInOrder, type TradingEvent, type TradingState, initialTradingState, evolveTrading, tradingStreamId } from '../trading/domain/contracts.js';
 import type { ContractTerms } from './engine/statement.js';
 import type { ContractsAt } from './month-calculation.js';
 import { fromTuples, type Transfer, toTuples } from './engine/transfers.js';

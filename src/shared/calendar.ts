@@ -31,15 +31,9 @@ export function isValidMonth(month: string): boolean {
   return /^\d{4}-(0[1-9]|1[0-2])$/.test(month);
 }
 
-export function monthOfInstant(instant: Date): string {
-  return DateTime.fromJSDate(instant, { zone: ZONE }).toFormat('yyyy-MM');
-}
-
-export function firstDayOfMonth(month: string): string {
-  return `${month}-01`;
-}
-
-/** True when the Warsaw month has ended at that instant. */
-export function monthHasEnded(month: string, now: Date): boolean {
-  return monthBounds(month).end.getTime() <= now.getTime();
+/** The calendar date of a luxon DateTime (YYYY-MM-DD); an invalid one is a programming error. */
+export function isoDateOf(dateTime: DateTime): string {
+  const date = dateTime.toISODate();
+  if (date === null) throw new Error(`invalid date: ${dateTime.invalidExplanation ?? 'unknown reason'}`);
+  return date;
 }

@@ -7,6 +7,9 @@
 import { splitByLargestRemainder } from '../../shared/largest-remainder.js';
 
 import type { Allocation } from '../../clusters/registry/registry.js';
+import type { ActiveContract } from '../../trading/domain/contracts.js';
+
+export type { ActiveContract };
 
 /** The agreement's allocation key, as the registry records it. */
 export type AllocationMethod = Allocation;
@@ -17,19 +20,12 @@ export interface MemberFlow {
   importWh: number;
 }
 
-/** A contract active in the interval, with the volume it contracts for that interval. */
-export interface ActiveContract {
-  contractId: string;
-  sellerMemberId: string;
-  buyerMemberId: string;
-  contractedWh: number;
-}
 
 export interface IntervalInput {
   members: MemberFlow[];
   ownNetting: boolean;
   allocation: AllocationMethod;
-  /** Taken in the order given (see sortContracts). */
+  /** Taken in the order given (trading's contractsInOrder: first signed, first served). */
   contracts?: ActiveContract[];
 }
 
@@ -58,11 +54,6 @@ export interface ContractIntervalResult {
 export interface IntervalResult {
   members: MemberIntervalResult[];
   contracts: ContractIntervalResult[];
-}
-
-/** Contracts are served by signing time, then id: the first signed is delivered first. */
-export function sortContracts<T extends { contractId: string; signedAt: string }>(contracts: T[]): T[] {
-  return [...contracts].sort((a, b) => (a.signedAt === b.signedAt ? (a.contractId < b.contractId ? -1 : 1) : a.signedAt < b.signedAt ? -1 : 1));
 }
 
 const byId = (a: { memberId: string }, b: { memberId: string }) => (a.memberId < b.memberId ? -1 : a.memberId > b.memberId ? 1 : 0);

@@ -6,7 +6,7 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { PlainStreamCommand, PlainStreamCommandHandler } from '../../command-path/stream-command.js';
 import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port.js';
 import { ProjectionRunner } from '../../projections/projection-runner.js';
-import { type TradingCommand, tradingDecider, type TradingEvent, type TradingState, tradingStreamId } from '../contracts.js';
+import { type TradingCommand, tradingDecider, type TradingEvent, type TradingState, tradingStreamId } from '../domain/contracts.js';
 
 export class TradingCommandMessage extends PlainStreamCommand<TradingCommand, TradingEvent> {
   constructor(clusterId: string, command: TradingCommand) {

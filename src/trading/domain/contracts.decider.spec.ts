@@ -1,8 +1,8 @@
 // Bilateral contracts as a coordinator describes them: given the trading-{cluster} stream,
 // when a contract is signed or terminated, then what is recorded (or why not).
 import fc from 'fast-check';
-import { DeciderSpecification } from '../shared/decider-specification.js';
-import { type ClusterState, initialClusterState } from '../clusters/registry/registry.js';
+import { DeciderSpecification } from '../../shared/decider-specification.js';
+import { type ClusterState, initialClusterState } from '../../clusters/registry/registry.js';
 import { type Contract, type TradingCommand, tradingDecider, type TradingEvent } from './contracts.js';
 
 const trading = DeciderSpecification.for(tradingDecider);

@@ -4,12 +4,10 @@
 // holidays excluded). Pure decider and queries.
 import Holidays from 'date-holidays';
 import { DateTime } from 'luxon';
-import { DomainError, type FieldError } from '../shared/domain-error.js';
-import { isValidDate } from '../shared/calendar.js';
-import { type ClusterState, memberActiveOn, refuseClosedMonths } from '../clusters/registry/registry.js';
-import type { ActiveContract } from '../settlement/engine/allocate.js';
+import { DomainError, type FieldError } from '../../shared/domain-error.js';
+import { isoDateOf, isValidDate, ZONE } from '../../shared/calendar.js';
+import { type ClusterState, memberActiveOn, refuseClosedMonths } from '../../clusters/registry/registry.js';
 
-const ZONE = 'Europe/Warsaw';
 
 export interface DeliveryWindow {
   /** Local time HH:MM from which the contract delivers (inclusive). */
@@ -58,7 +56,7 @@ const TIME = /^([01]\d|2[0-3]):[0-5]\d$|^24:00$/;
 
 function daysBetween(from: string, to: string): string[] {
   const days: string[] = [];
-  for (let d = DateTime.fromISO(from); d.toISODate()! <= to && days.length <= 3700; d = d.plus({ days: 1 })) days.push(d.toISODate()!);
+  for (let d = DateTime.fromISO(from); isoDateOf(d) <= to && days.length <= 3700; d = d.plus({ days: 1 })) days.push(isoDateOf(d));
   return days;
 }
 
@@ -140,9 +138,17 @@ export function isWorkingDay(date: string): boolean {
 }
 
 /** The contracts delivering in the interval starting at an instant, in serving order. */
+/** A contract in force in one interval, with the volume it contracts for that interval (the allocation engine's input). */
+export interface ActiveContract {
+  contractId: string;
+  sellerMemberId: string;
+  buyerMemberId: string;
+  contractedWh: number;
+}
+
 export function contractsActiveAt(ordered: Contract[], intervalStart: Date): ActiveContract[] {
   const local = DateTime.fromJSDate(intervalStart, { zone: ZONE });
-  const day = local.toISODate()!;
+  const day = isoDateOf(local);
   const time = local.toFormat('HH:mm');
   const result: ActiveContract[] = [];
   for (const c of ordered) {
@@ -160,6 +166,6 @@ export function contractsActiveAt(ordered: Contract[], intervalStart: Date): Act
 /** The Warsaw months a contract can deliver in (to mark their settlement for recomputation). */
 export function contractMonths(c: Pick<Contract, 'validFrom' | 'validTo'>): string[] {
   const months: string[] = [];
-  for (let m = DateTime.fromISO(c.validFrom).startOf('month'); m.toISODate()! <= c.validTo && months.length < 240; m = m.plus({ months: 1 })) months.push(m.toFormat('yyyy-MM'));
+  for (let m = DateTime.fromISO(c.validFrom).startOf('month'); isoDateOf(m) <= c.validTo && months.length < 240; m = m.plus({ months: 1 })) months.push(m.toFormat('yyyy-MM'));
   return months;
 }
