@@ -17,11 +17,13 @@ function nip(seed: number): string {
   for (let k = seed; ; k++) {
     const prefix = String(100_000_000 + (k % 899_999_999)).padStart(9, '0');
     const check = nipCheckDigit(prefix);
-    if (check !== 10) return prefix + check;
+    // a tax office code (the first three digits) never ends in 00; FA(3) refuses such a NIP
+    if (check !== 10 && prefix.slice(1, 3) !== '00') return prefix + String(check);
   }
 }
 
-export async function setUpCluster(store: EventStore, clusterId: string, ppeCount: number, month: string): Promise<{ points: SyntheticPoint[]; lastPosition: string }> {
+/** The cluster, its members and PPE (admitted and valid from `from`), and an agreement effective from `month`. */
+export async function setUpCluster(store: EventStore, clusterId: string, ppeCount: number, month: string, from = '2026-01-01'): Promise<{ points: SyntheticPoint[]; lastPosition: string }> {
   const commands: ClusterCommand[] = [
     { type: 'RegisterCluster', clusterId, name: `Benchmark cluster ${ppeCount}`, coordinator: { legalName: 'Koordynator', nip: '5261040828' }, distributionSystemOperator: 'Tauron', area: { powiat: 'bench' } },
   ];
@@ -31,14 +33,14 @@ export async function setUpCluster(store: EventStore, clusterId: string, ppeCoun
   for (let p = 0; p < ppeCount; ) {
     const kind = kinds[memberNo % kinds.length] ?? 'household';
     const memberId = `m${String(memberNo).padStart(6, '0')}`;
-    commands.push({ type: 'AdmitMember', memberId, kind, legalName: `${kind} ${memberNo}`, ...(kind === 'household' ? {} : { nip: nip(memberNo * 7919) }), address: 'bench', invoiceEmail: `m${memberNo}@example.pl`, vatPayer: kind !== 'household', admittedOn: '2026-01-01' });
+    commands.push({ type: 'AdmitMember', memberId, kind, legalName: `${kind} ${memberNo}`, ...(kind === 'household' ? {} : { nip: nip(memberNo * 7919) }), address: 'bench', invoiceEmail: `m${memberNo}@example.pl`, vatPayer: kind !== 'household', admittedOn: from });
     const ppeOfMember = kind === 'household' ? 1 : kind === 'municipality' ? 6 : 3;
     for (let k = 0; k < ppeOfMember && p < ppeCount; k++, p++) {
       const ppeCode = `PLBENCH${String(p).padStart(8, '0')}`;
       const producer = kind === 'municipality' && k === 0;
       const pv = producer || (kind === 'household' && memberNo % 3 === 0) || (kind === 'company' && k === 0);
       points.push({ ppeCode, memberId, pv, producer });
-      commands.push({ type: 'RegisterMeteringPoint', ppeCode, memberId, role: producer ? 'producer' : pv ? 'prosumer' : 'consumer', carrier: 'electricity', ...(pv ? { source: 'pv' as const, capacityKw: producer ? 500 : 8 } : {}), validFrom: '2026-01-01' });
+      commands.push({ type: 'RegisterMeteringPoint', ppeCode, memberId, role: producer ? 'producer' : pv ? 'prosumer' : 'consumer', carrier: 'electricity', ...(pv ? { source: 'pv' as const, capacityKw: producer ? 500 : 8 } : {}), validFrom: from });
     }
     memberNo++;
   }
@@ -72,12 +74,25 @@ export function syntheticReading(point: SyntheticPoint, p: number, i: number, in
   return { importWh: Math.max(0, load - production), exportWh: Math.max(0, production - load) };
 }
 
-export function monthIntervals(month: string): Date[] {
+export function monthIntervals(month: string, minutes = 15): Date[] {
   const start = DateTime.fromISO(`${month}-01`, { zone: 'Europe/Warsaw' });
   const end = start.plus({ months: 1 });
   const result: Date[] = [];
-  for (let t = start.toMillis(); t < end.toMillis(); t += 900_000) result.push(new Date(t));
+  for (let t = start.toMillis(); t < end.toMillis(); t += minutes * 60_000) result.push(new Date(t));
   return result;
+}
+
+/** The Warsaw days of the months from `first` (YYYY-MM), `count` months: each day's first instant and its 15-minute intervals. */
+export function warsawDays(first: string, count: number): { date: string; intervals: Date[] }[] {
+  const days: { date: string; intervals: Date[] }[] = [];
+  const end = DateTime.fromISO(`${first}-01`, { zone: 'Europe/Warsaw' }).plus({ months: count });
+  for (let day = DateTime.fromISO(`${first}-01`, { zone: 'Europe/Warsaw' }); day < end; day = day.plus({ days: 1 })) {
+    const next = day.plus({ days: 1 }).toMillis();
+    const intervals: Date[] = [];
+    for (let t = day.toMillis(); t < next; t += 900_000) intervals.push(new Date(t));
+    days.push({ date: day.toFormat('yyyy-MM-dd'), intervals });
+  }
+  return days;
 }
 
 /** Writes a month of synthetic 15-minute values straight into the interval read model (benchmarks start from there). */

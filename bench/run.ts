@@ -8,6 +8,7 @@ import { benchEventStore } from './event-store.bench.js';
 import { benchMetering } from './metering.bench.js';
 import { benchStatementsLoad } from './statements-load.bench.js';
 import { benchSettlement } from './settlement.bench.js';
+import { benchYear } from './year.bench.js';
 import { type Figure, machine, peakRssMib, startBenchServer } from './support.js';
 
 const benchmarks: Record<string, (serverUrl: string) => Promise<Figure[]>> = {
@@ -15,6 +16,7 @@ const benchmarks: Record<string, (serverUrl: string) => Promise<Figure[]>> = {
   metering: benchMetering,
   settlement: benchSettlement,
   statements: benchStatementsLoad,
+  year: benchYear,
 };
 
 function printTable(figures: Figure[]) {
