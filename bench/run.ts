@@ -4,6 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { projectRoot } from '../src/database/paths.js';
+import { benchDsoFiles } from './dso-files.bench.js';
 import { benchEventStore } from './event-store.bench.js';
 import { benchMetering } from './metering.bench.js';
 import { benchStatementsLoad } from './statements-load.bench.js';
@@ -14,6 +15,7 @@ import { type Figure, machine, peakRssMib, startBenchServer } from './support.js
 const benchmarks: Record<string, (serverUrl: string) => Promise<Figure[]>> = {
   'event-store': benchEventStore,
   metering: benchMetering,
+  'dso-files': benchDsoFiles,
   settlement: benchSettlement,
   statements: benchStatementsLoad,
   year: benchYear,
