@@ -25,7 +25,7 @@ function nip(seed: number): string {
 /** The cluster, its members and PPE (admitted and valid from `from`), and an agreement effective from `month`. */
 export async function setUpCluster(store: EventStore, clusterId: string, ppeCount: number, month: string, from = '2026-01-01'): Promise<{ points: SyntheticPoint[]; lastPosition: string }> {
   const commands: ClusterCommand[] = [
-    { type: 'RegisterCluster', clusterId, name: `Benchmark cluster ${ppeCount}`, coordinator: { legalName: 'Koordynator', nip: '5261040828' }, distributionSystemOperator: 'Tauron', area: { powiat: 'bench' } },
+    { type: 'RegisterCluster', clusterId, name: `Benchmark cluster ${String(ppeCount)}`, coordinator: { legalName: 'Koordynator', nip: '5261040828' }, distributionSystemOperator: 'Tauron', area: { powiat: 'bench' } },
   ];
   const points: SyntheticPoint[] = [];
   const kinds = ['municipality', 'municipal_company', 'company', 'cooperative', 'household', 'household', 'household', 'household'] as const;
@@ -33,7 +33,7 @@ export async function setUpCluster(store: EventStore, clusterId: string, ppeCoun
   for (let p = 0; p < ppeCount; ) {
     const kind = kinds[memberNo % kinds.length] ?? 'household';
     const memberId = `m${String(memberNo).padStart(6, '0')}`;
-    commands.push({ type: 'AdmitMember', memberId, kind, legalName: `${kind} ${memberNo}`, ...(kind === 'household' ? {} : { nip: nip(memberNo * 7919) }), address: 'bench', invoiceEmail: `m${memberNo}@example.pl`, vatPayer: kind !== 'household', admittedOn: from });
+    commands.push({ type: 'AdmitMember', memberId, kind, legalName: `${kind} ${String(memberNo)}`, ...(kind === 'household' ? {} : { nip: nip(memberNo * 7919) }), address: 'bench', invoiceEmail: `m${String(memberNo)}@example.pl`, vatPayer: kind !== 'household', admittedOn: from });
     const ppeOfMember = kind === 'household' ? 1 : kind === 'municipality' ? 6 : 3;
     for (let k = 0; k < ppeOfMember && p < ppeCount; k++, p++) {
       const ppeCode = `PLBENCH${String(p).padStart(8, '0')}`;
@@ -100,28 +100,35 @@ export async function fillMeterDays(pool: pg.Pool, clusterId: string, points: Sy
   const intervals = monthIntervals(month).slice(0, days * 96);
   const dayCount = Math.ceil(intervals.length / 96);
   for (let p0 = 0; p0 < points.length; p0 += 200) {
-    const rows: unknown[][] = [[], [], [], [], [], []];
-    for (let p = p0; p < Math.min(p0 + 200, points.length); p++) {
+    const ppeCodes: string[] = [];
+    const dates: string[] = [];
+    const dayStarts: Date[] = [];
+    const imports: string[] = [];
+    const exports: string[] = [];
+    const qualities: string[] = [];
+    for (const [p, point] of points.slice(p0, p0 + 200).map((point, k) => [p0 + k, point] as const)) {
       for (let d = 0; d < dayCount; d++) {
+        const dayStart = intervals[d * 96];
+        if (dayStart === undefined) throw new Error(`no interval starts day ${String(d)}`);
         const imp: number[] = [];
         const exp: number[] = [];
         for (let i = d * 96; i < Math.min((d + 1) * 96, intervals.length); i++) {
-          const r = syntheticReading(points[p]!, p, i, 96);
+          const r = syntheticReading(point, p, i, 96);
           imp.push(r.importWh);
           exp.push(r.exportWh);
         }
-        rows[0]!.push(points[p]!.ppeCode);
-        rows[1]!.push(intervals[d * 96]!.toISOString().slice(0, 10));
-        rows[2]!.push(intervals[d * 96]);
-        rows[3]!.push(`{${imp.join(',')}}`);
-        rows[4]!.push(`{${exp.join(',')}}`);
-        rows[5]!.push('m'.repeat(imp.length));
+        ppeCodes.push(point.ppeCode);
+        dates.push(dayStart.toISOString().slice(0, 10));
+        dayStarts.push(dayStart);
+        imports.push(`{${imp.join(',')}}`);
+        exports.push(`{${exp.join(',')}}`);
+        qualities.push('m'.repeat(imp.length));
       }
     }
     await pool.query(
       `INSERT INTO meter_days (cluster_id, ppe_code, day, day_start, interval_minutes, import_wh, export_wh, quality, present)
        SELECT $7, p, d::date + 1, ds, 15, i::bigint[], e::bigint[], q, length(q) FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[]) AS t(p, d, ds, i, e, q)`,
-      [...rows, clusterId],
+      [ppeCodes, dates, dayStarts, imports, exports, qualities, clusterId],
     );
   }
 }

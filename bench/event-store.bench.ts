@@ -14,12 +14,12 @@ async function rawInsert(pool: pg.Pool, prefix: string, events: number, streams:
     for (;;) {
       const batch = next++;
       if (batch * BATCH >= events) return;
-      const streamId = `${prefix}-${batch % streams}-${batch}`;
+      const streamId = `${prefix}-${String(batch % streams)}-${String(batch)}`;
       const values: unknown[] = [];
       const rows: string[] = [];
       for (let i = 0; i < BATCH; i++) {
         const o = i * 7;
-        rows.push(`($${o + 1}, $${o + 2}, $${o + 3}, 'MeterReadingsRecorded', 1, $${o + 4}, $${o + 5}, $${o + 6}, $${o + 7})`);
+        rows.push(`($${String(o + 1)}, $${String(o + 2)}, $${String(o + 3)}, 'MeterReadingsRecorded', 1, $${String(o + 4)}, $${String(o + 5)}, $${String(o + 6)}, $${String(o + 7)})`);
         values.push(randomUUID(), streamId, i, JSON.stringify({ n: i, importWh: 1234, exportWh: 0 }), JSON.stringify({ actor: { role: 'bench' } }), GENESIS_HASH, GENESIS_HASH);
       }
       await pool.query(`INSERT INTO events (event_id, stream_id, stream_position, type, schema_version, data, metadata, previous_hash, hash) VALUES ${rows.join(',')}`, values);
@@ -34,7 +34,7 @@ async function storeAppend(store: PostgresEventStore, prefix: string, events: nu
     for (;;) {
       const batch = next++;
       if (batch * BATCH >= events) return;
-      const streamId = `${prefix}-${batch % streams}-${batch}`;
+      const streamId = `${prefix}-${String(batch % streams)}-${String(batch)}`;
       await store.append(streamId, Array.from({ length: BATCH }, (_, i) => ({ type: 'MeterReadingsRecorded', data: { n: i, importWh: 1234, exportWh: 0 } })), 'no_stream');
     }
   };
@@ -65,11 +65,11 @@ export async function benchEventStore(serverUrl: string): Promise<Figure[]> {
   });
   await pool.end();
   return [
-    { benchmark: 'event store', figure: `raw multi-row INSERT, ${BATCH}-row batches`, value: Math.round(rawRate), unit: 'events/s' },
+    { benchmark: 'event store', figure: `raw multi-row INSERT, ${String(BATCH)}-row batches`, value: Math.round(rawRate), unit: 'events/s' },
     {
-      benchmark: 'event store', figure: `append through the port, ${BATCH}-event batches`, value: Math.round(appendRate), unit: 'events/s',
+      benchmark: 'event store', figure: `append through the port, ${String(BATCH)}-event batches`, value: Math.round(appendRate), unit: 'events/s',
       baseline: Math.round(rawRate), ratio: appendRate / rawRate, target: '>= 0.90 of raw INSERT', met: appendRate / rawRate >= 0.9,
     },
-    { benchmark: 'event store', figure: `readAll, 5000-event pages (${read.result} events)`, value: Math.round(read.result / read.seconds), unit: 'events/s' },
+    { benchmark: 'event store', figure: `readAll, 5000-event pages (${String(read.result)} events)`, value: Math.round(read.result / read.seconds), unit: 'events/s' },
   ];
 }

@@ -13,9 +13,13 @@ const agent = new Agent({ keepAlive: true });
 function post(url: URL, file: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: url.hostname, port: url.port, path: '/clusters/bench/readings', method: 'POST', agent,
-      headers: { 'content-type': 'application/json', 'content-length': statSync(file).size, authorization: `Bearer ${token}` } }, (res) => {
+      headers: { 'content-type': 'application/json', 'content-length': statSync(file).size, authorization: `Bearer ${String(token)}` } }, (res) => {
       let body = '';
-      res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk)).on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.setEncoding('utf8').on('data', (chunk: string) => {
+        body += chunk;
+      }).on('end', () => {
+        resolve({ status: res.statusCode ?? 0, body });
+      });
     });
     req.on('error', reject);
     pipeline(createReadStream(file), req).catch(reject);
@@ -31,7 +35,7 @@ await Promise.all(Array.from({ length: Number(concurrency) }, async () => {
     if (service === undefined || file === undefined) throw new Error('no service or file for request ' + String(n));
     const { status, body } = await post(service, file);
     if (status !== 200) {
-      console.error(`ingest failed: ${status} ${body}`);
+      console.error(`ingest failed: ${String(status)} ${body}`);
       process.exit(1);
     }
   }

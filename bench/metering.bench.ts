@@ -6,20 +6,17 @@
 // BENCH_SERVICES service processes on the one database (2: one per core of our 2-core
 // machines, as it would be deployed); BENCH_FORMS which body forms (readings,series).
 import { from as copyFrom } from 'pg-copy-streams';
-import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pipeline } from 'node:stream/promises';
-import { createService } from '../src/app.js';
-import { loadConfig } from '../src/config/config.js';
-import { createLogger } from '../src/common/logger.js';
-import { TokenRepository } from '../src/auth/tokens.js';
 import { ProjectionRunner } from '../src/projections/projection-runner.js';
-import { monthIntervals, setUpCluster, syntheticReading } from './cluster-setup.js';
-import { type Figure, freePort, freshDatabase, peakRssMib, processCpuSeconds, processCpuSecondsOf, size, startCpuProfile, timed } from './support.js';
+import { monthIntervals, syntheticReading } from './cluster-setup.js';
+import { sendBodies, startBenchService, writeDayBodies } from './service.js';
+import { type Figure, freePort, peakRssMib, processCpuSeconds, processCpuSecondsOf, size, startCpuProfile, timed } from './support.js';
 
 export const BENCH_MONTH = '2026-05';
 
@@ -50,8 +47,8 @@ export async function benchMetering(serverUrl: string): Promise<Figure[]> {
   if (context === undefined || runs.length === 0) throw new Error('BENCH_FORMS names no body form');
   const { service, base, token, points, intervals, values, dir } = context;
   const lastRun = runs[runs.length - 1] as IngestRun;
-  const stored = (await service.database.pool.query(`SELECT pg_total_relation_size('events') AS events_bytes, pg_total_relation_size('meter_days') AS days_bytes,
-      (SELECT avg(octet_length(data::text))::int FROM events WHERE type = 'MeterReadingsRecorded') AS event_bytes`)).rows[0];
+  const stored = (await service.database.pool.query<{ events_bytes: number; days_bytes: number; event_bytes: number }>(`SELECT pg_total_relation_size('events') AS events_bytes, pg_total_relation_size('meter_days') AS days_bytes,
+      (SELECT avg(octet_length(data::text))::int FROM events WHERE type = 'MeterReadingsRecorded') AS event_bytes`)).rows[0] ?? { events_bytes: 0, days_bytes: 0, event_bytes: 0 };
 
   // the audit's full rebuild: every projection from zero, from the event log alone
   const runner = service.app.get(ProjectionRunner);
@@ -66,7 +63,7 @@ export async function benchMetering(serverUrl: string): Promise<Figure[]> {
     let chunk = '';
     for (const [i, interval] of intervals.entries()) {
       const r = syntheticReading(point, p, i, 96);
-      chunk += `${point.ppeCode}\t${interval.toISOString()}\t${r.importWh}\t${r.exportWh}\tmeasured\n`;
+      chunk += `${point.ppeCode}\t${interval.toISOString()}\t${String(r.importWh)}\t${String(r.exportWh)}\tmeasured\n`;
     }
     writeSync(copyOut, chunk);
   }
@@ -83,25 +80,25 @@ export async function benchMetering(serverUrl: string): Promise<Figure[]> {
   });
   rmSync(copyFile);
   const file = await benchFileImport(base, token, points, dir);
-  await context!.close();
+  await context.close();
 
   const copyRate = values / copy.seconds;
   const services = size('BENCH_SERVICES', 2);
   const concurrency = size('BENCH_CONCURRENCY', 4);
   const described = { readings: 'one object per reading', series: 'a series (arrays) per PPE-day' };
   return [
-    { benchmark: 'metering ingest', figure: `COPY into a bare table, ${points.length} PPE × ${intervals.length} intervals`, value: Math.round(copyRate), unit: 'values/s' },
+    { benchmark: 'metering ingest', figure: `COPY into a bare table, ${String(points.length)} PPE × ${String(intervals.length)} intervals`, value: Math.round(copyRate), unit: 'values/s' },
     ...runs.flatMap((run): Figure[] => [
       {
-        benchmark: 'metering ingest', figure: `HTTP JSON, ${described[run.form]} → events → interval read model (${values.toLocaleString('en-US')} values, ${run.seconds.toFixed(1)} s; ${services} service processes, ${concurrency} requests in flight)`,
+        benchmark: 'metering ingest', figure: `HTTP JSON, ${described[run.form]} → events → interval read model (${values.toLocaleString('en-US')} values, ${run.seconds.toFixed(1)} s; ${String(services)} service processes, ${String(concurrency)} requests in flight)`,
         value: Math.round(values / run.seconds), unit: 'values/s', baseline: Math.round(copyRate), ratio: values / run.seconds / copyRate, target: '>= 0.50 of COPY', met: values / run.seconds / copyRate >= 0.5,
       },
-      { benchmark: 'metering ingest', figure: `${run.form}: CPU during ingest, the services / PostgreSQL; peak RSS of a service`, value: Number(run.cpu.service.toFixed(1)), unit: `s / ${run.cpu.postgres.toFixed(1)} s; ${run.rssMib} MiB` },
+      { benchmark: 'metering ingest', figure: `${run.form}: CPU during ingest, the services / PostgreSQL; peak RSS of a service`, value: Number(run.cpu.service.toFixed(1)), unit: `s / ${run.cpu.postgres.toFixed(1)} s; ${String(run.rssMib)} MiB` },
     ]),
-    { benchmark: 'metering ingest', figure: `stored: events table (a day's event ${stored.event_bytes} B of JSON) / interval read model`, value: Math.round(stored.events_bytes / 1048576), unit: `MiB / ${Math.round(stored.days_bytes / 1048576)} MiB` },
+    { benchmark: 'metering ingest', figure: `stored: events table (a day's event ${String(stored.event_bytes)} B of JSON) / interval read model`, value: Math.round(stored.events_bytes / 1048576), unit: `MiB / ${String(Math.round(stored.days_bytes / 1048576))} MiB` },
     {
       benchmark: 'metering file', figure: `one generic CSV of ${file.megabytes.toFixed(0)} MB (${file.lines.toLocaleString('en-US')} lines) through the file endpoint, into the read model`,
-      value: Math.round(file.lines / file.seconds), unit: `lines/s (${file.seconds.toFixed(1)} s; the service's RSS rose ${file.rssRiseMib} MiB)`,
+      value: Math.round(file.lines / file.seconds), unit: `lines/s (${file.seconds.toFixed(1)} s; the service's RSS rose ${String(file.rssRiseMib)} MiB)`,
     },
     {
       benchmark: 'audit', figure: `rebuild every projection from the log (${values.toLocaleString('en-US')} values)`, value: Number(rebuild.seconds.toFixed(1)), unit: 's',
@@ -110,23 +107,16 @@ export async function benchMetering(serverUrl: string): Promise<Figure[]> {
   ];
 }
 
-/** A fresh database with the service on it, the cluster set up, a token for the readings. */
+/** A fresh database with the service on it and the cluster set up. */
 async function prepare(serverUrl: string, name: string) {
-  const { url, pool: setupPool } = await freshDatabase(serverUrl, name);
-  await setupPool.end();
-  const service = await createService(loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '1000000' }), createLogger('silent'));
-  await service.app.listen(0, '127.0.0.1');
-  const base = await service.app.getUrl();
-  const { token } = await service.app.get(TokenRepository).issue({ role: 'meter-data', clusterId: 'bench', label: 'bench' });
-  const { points, lastPosition } = await setUpCluster(service.eventStore, 'bench', size('BENCH_PPE', 1000), BENCH_MONTH);
-  await service.app.get(ProjectionRunner).waitFor(lastPosition, 120_000);
+  const bench = await startBenchService(serverUrl, name, { ppe: size('BENCH_PPE', 1000), agreementFrom: BENCH_MONTH });
   const intervals = monthIntervals(BENCH_MONTH).slice(0, size('BENCH_DAYS', 31) * 96);
   const dir = mkdtempSync(join(tmpdir(), 'bench-metering-'));
   return {
-    url, service, base, token, points, intervals, dir, values: points.length * intervals.length,
+    ...bench, token: bench.meterToken, intervals, dir, values: bench.points.length * intervals.length,
     async close() {
       rmSync(dir, { recursive: true, force: true });
-      await service.close();
+      await bench.close();
     },
   };
 }
@@ -139,42 +129,17 @@ async function prepare(serverUrl: string, name: string) {
  */
 async function ingest(context: Awaited<ReturnType<typeof prepare>>, form: BodyForm): Promise<IngestRun> {
   const { service, base, token, points, intervals, dir, values, url } = context;
-  const batchPpe = size('BENCH_BATCH_PPE', 1000);
-  const requests: string[] = [];
-  for (let d = 0; d * 96 < intervals.length; d++) {
-    const dayIntervals = intervals.slice(d * 96, (d + 1) * 96);
-    for (let from = 0; from < points.length; from += batchPpe) {
-      const body: { source: string; readings?: unknown[]; series?: unknown[] } = { source: 'bench' };
-      for (let p = from; p < Math.min(from + batchPpe, points.length); p++) {
-        const point = points[p];
-        const dayStart = dayIntervals[0];
-        if (point === undefined || dayStart === undefined) throw new Error(`no point ${String(p)} or day ${String(d)}`);
-        const day = dayIntervals.map((_, k) => syntheticReading(point, p, d * 96 + k, 96));
-        if (form === 'series') {
-          (body.series ??= []).push({ ppeCode: point.ppeCode, intervalStart: dayStart.toISOString(), intervalMinutes: 15, importWh: day.map((r) => r.importWh), exportWh: day.map((r) => r.exportWh), quality: 'measured' });
-        } else {
-          (body.readings ??= []).push(...day.map((r, k) => ({ ppeCode: point.ppeCode, intervalStart: (dayIntervals[k] as Date).toISOString(), intervalMinutes: 15, ...r, quality: 'measured' })));
-        }
-      }
-      const file = join(dir, `${form}-${requests.length}.json`);
-      writeFileSync(file, JSON.stringify(body));
-      requests.push(file);
-    }
-  }
+  const days = Array.from({ length: Math.ceil(intervals.length / 96) }, (_, d) => ({ intervals: intervals.slice(d * 96, (d + 1) * 96) }));
+  const requests = writeDayBodies(dir, points, days, form, size('BENCH_BATCH_PPE', 1000));
   const extra = await startServiceProcesses(size('BENCH_SERVICES', 2) - 1, url);
-  const client = fileURLToPath(new URL('./metering-client.js', import.meta.url));
   await service.database.pool.query('CHECKPOINT'); // the timed phases start from a checkpoint
   const profiler = process.env.BENCH_CPU_PROFILE ? await startCpuProfile() : undefined;
   const cpuBefore = { service: process.cpuUsage(), postgres: processCpuSeconds('postgres'), others: extra.cpuSeconds() };
-  const run = await timed(async () => {
-    const child = spawn(process.execPath, [client, [base, ...extra.urls].join(','), token, String(size('BENCH_CONCURRENCY', 4)), ...requests], { stdio: ['ignore', 'inherit', 'inherit'] });
-    const code = await new Promise((resolve) => child.once('exit', resolve));
-    if (code !== 0) throw new Error(`the load generator exited with ${code}`);
-  });
-  const { rows } = await service.database.pool.query('SELECT sum(present)::bigint AS n FROM meter_days');
-  if (rows[0].n !== values) throw new Error(`read model holds ${rows[0].n} values, expected ${values}`);
+  const run = await timed(() => sendBodies([base, ...extra.urls], token, size('BENCH_CONCURRENCY', 4), requests));
+  const { rows } = await service.database.pool.query<{ n: number }>('SELECT sum(present)::bigint AS n FROM meter_days');
+  if (rows[0]?.n !== values) throw new Error(`read model holds ${String(rows[0]?.n)} values, expected ${String(values)}`);
   const serviceCpu = process.cpuUsage(cpuBefore.service);
-  if (profiler) await profiler.stop(process.env.BENCH_CPU_PROFILE!.replace(/(\.cpuprofile)?$/, `-${form}.cpuprofile`));
+  if (profiler) await profiler.stop((process.env.BENCH_CPU_PROFILE ?? 'bench').replace(/(\.cpuprofile)?$/, `-${form}.cpuprofile`));
   // before the other services stop: their connections' backends end with them
   const cpu = {
     service: (serviceCpu.user + serviceCpu.system) / 1e6 + extra.cpuSeconds() - cpuBefore.others,
@@ -196,7 +161,7 @@ async function startServiceProcesses(count: number, databaseUrl: string): Promis
       env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '1000000' },
       stdio: 'inherit',
     }));
-    urls.push(`http://127.0.0.1:${port}`);
+    urls.push(`http://127.0.0.1:${String(port)}`);
   }
   for (const url of urls) {
     for (let attempt = 0; ; attempt++) {
@@ -234,7 +199,7 @@ async function benchFileImport(base: string, token: string, points: { ppeCode: s
     let chunk = '';
     for (const [i, interval] of intervals.entries()) {
       const r = syntheticReading(point as Parameters<typeof syntheticReading>[0], p, i, 96);
-      chunk += `${point.ppeCode},${interval.toISOString()},15,${r.importWh},${r.exportWh},measured\n`;
+      chunk += `${point.ppeCode},${interval.toISOString()},15,${String(r.importWh)},${String(r.exportWh)},measured\n`;
     }
     writeSync(out, chunk);
   }
@@ -247,7 +212,7 @@ async function benchFileImport(base: string, token: string, points: { ppeCode: s
       method: 'POST', headers: { 'content-type': 'text/csv', authorization: `Bearer ${token}` },
       body: Readable.toWeb(createReadStream(path)) as ReadableStream, duplex: 'half',
     } as RequestInit);
-    if (res.status !== 200) throw new Error(`file import failed: ${res.status} ${await res.text()}`);
+    if (res.status !== 200) throw new Error(`file import failed: ${String(res.status)} ${await res.text()}`);
   });
   clearInterval(sampler);
   return { lines: count * intervals.length, megabytes: statSync(path).size / 1e6, seconds: upload.seconds, rssRiseMib: Math.round((highest - before) / 1048576) };

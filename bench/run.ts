@@ -40,11 +40,11 @@ async function main() {
   const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
   const server = await startBenchServer();
   const figures: Figure[] = [];
-  let postgresVersion = 'unknown';
+  let postgresVersion: string;
   try {
     const client = new pg.Client({ connectionString: server.url });
     await client.connect();
-    postgresVersion = (await client.query('SHOW server_version')).rows[0].server_version;
+    postgresVersion = (await client.query<{ server_version: string }>('SHOW server_version')).rows[0]?.server_version ?? 'unknown';
     await client.end();
     for (const [name, run] of Object.entries(benchmarks)) {
       if (only.length > 0 && !only.includes(name)) continue;
@@ -56,7 +56,7 @@ async function main() {
   }
   figures.push({ benchmark: 'process', figure: 'peak RSS of the benchmark process', value: peakRssMib(), unit: 'MiB' });
   const context = { ...machine(), postgres: postgresVersion, at: new Date().toISOString() };
-  console.log(`machine: ${context.cores} cores (${context.cpu}), ${context.memoryGib} GiB, Node ${context.node}, PostgreSQL ${postgresVersion}`);
+  console.log(`machine: ${String(context.cores)} cores (${context.cpu}), ${String(context.memoryGib)} GiB, Node ${context.node}, PostgreSQL ${postgresVersion}`);
   printTable(figures);
   const dir = join(projectRoot(), 'bench', 'results');
   mkdirSync(dir, { recursive: true });
@@ -65,7 +65,7 @@ async function main() {
   console.log(`written ${file}`);
 }
 
-main().catch((error) => {
+main().catch((error: unknown) => {
   console.error(error);
   process.exit(1);
 });

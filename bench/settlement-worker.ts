@@ -22,7 +22,7 @@ const [serverUrl = '', ppeText, daysText] = process.argv.slice(2);
 const ppe = Number(ppeText);
 const days = Number(daysText);
 const month = '2026-05';
-const { pool } = await freshDatabase(serverUrl, `bench_settle_${ppe}`);
+const { pool } = await freshDatabase(serverUrl, `bench_settle_${String(ppe)}`);
 const store = new PostgresEventStore(pool);
 const runner = new ProjectionRunner(pool, store, pino({ level: 'silent' }));
 runner.register(registryProjection);

@@ -5,13 +5,9 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { createService } from '../src/app.js';
-import { loadConfig } from '../src/config/config.js';
-import { createLogger } from '../src/common/logger.js';
-import { TokenRepository } from '../src/auth/tokens.js';
-import { ProjectionRunner } from '../src/projections/projection-runner.js';
-import { fillMeterDays, setUpCluster } from './cluster-setup.js';
-import { type Figure, freshDatabase, size } from './support.js';
+import { fillMeterDays } from './cluster-setup.js';
+import { startBenchService } from './service.js';
+import { type Figure, size } from './support.js';
 
 const run = promisify(execFile);
 const MONTH = '2026-05';
@@ -21,37 +17,31 @@ interface LoadResult { requests: number; p50Ms: number; p99Ms: number; maxMs: nu
 async function load(url: string, token: string, paths: string[], rate: number, seconds: number): Promise<LoadResult> {
   const client = fileURLToPath(new URL('./load-client.js', import.meta.url));
   const { stdout } = await run(process.execPath, [client, JSON.stringify({ url, token, paths, rate, seconds })], { maxBuffer: 1024 * 1024 });
-  return JSON.parse(stdout.trim().split('\n').pop()!) as LoadResult;
+  return JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as LoadResult;
 }
 
 export async function benchStatementsLoad(serverUrl: string): Promise<Figure[]> {
   const ppe = size('BENCH_LOAD_PPE', 1000);
   const rate = size('BENCH_LOAD_RPS', 300);
   const seconds = size('BENCH_LOAD_SECONDS', 60);
-  const { url, pool } = await freshDatabase(serverUrl, 'bench_statements_load');
-  const service = await createService(loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '1000000' }), createLogger('silent'));
+  const bench = await startBenchService(serverUrl, 'bench_statements_load', { ppe, agreementFrom: MONTH });
   try {
-    await service.app.listen(0, '127.0.0.1');
-    const base = (await service.app.getUrl()).replace('[::1]', '127.0.0.1');
-    const { points, lastPosition } = await setUpCluster(service.eventStore, 'bench', ppe, MONTH);
-    await service.app.get(ProjectionRunner).waitFor(lastPosition, 120_000);
-    await fillMeterDays(pool, 'bench', points, MONTH, 31);
-    const { token } = await service.app.get(TokenRepository).issue({ role: 'coordinator', clusterId: 'bench', label: 'bench load' });
+    const { base, coordinatorToken: token, points } = bench;
+    await fillMeterDays(bench.service.database.pool, 'bench', points, MONTH, 31);
     const members = [...new Set(points.map((p) => p.memberId))];
     // the first read settles the month and stores it; the load reads what is stored
     const first = await fetch(`${base}/clusters/bench/settlements/${MONTH}`, { headers: { authorization: `Bearer ${token}` } });
-    if (first.status !== 200) throw new Error(`the cluster month answered ${first.status}`);
+    if (first.status !== 200) throw new Error(`the cluster month answered ${String(first.status)}`);
     const paths = members.slice(0, 200).flatMap((m, i) => (i % 4 === 0 ? [`/clusters/bench/settlements/${MONTH}`] : []).concat(`/clusters/bench/settlements/${MONTH}/members/${m}`));
     const floor = await load(base, token, ['/health'], rate, Math.max(5, Math.round(seconds / 4)));
     const statements = await load(base, token, paths, rate, seconds);
     const failed = statements.errors + statements.timeouts + statements.non2xx;
     return [
-      { benchmark: 'statements', figure: `${ppe} PPE (${members.length} members): member statements and the cluster month at ${rate} req/s for ${seconds} s (${statements.requests} requests): p50`, value: statements.p50Ms, unit: 'ms', baseline: floor.p50Ms, ratio: floor.p50Ms > 0 ? statements.p50Ms / floor.p50Ms : undefined },
+      { benchmark: 'statements', figure: `${String(ppe)} PPE (${String(members.length)} members): member statements and the cluster month at ${String(rate)} req/s for ${String(seconds)} s (${String(statements.requests)} requests): p50`, value: statements.p50Ms, unit: 'ms', baseline: floor.p50Ms, ratio: floor.p50Ms > 0 ? statements.p50Ms / floor.p50Ms : undefined },
       { benchmark: 'statements', figure: `the same: p99 (baseline: GET /health at the same rate)`, value: statements.p99Ms, unit: 'ms', baseline: floor.p99Ms, ratio: floor.p99Ms > 0 ? statements.p99Ms / floor.p99Ms : undefined, target: '<= 25 ms', met: statements.p99Ms <= 25 },
       { benchmark: 'statements', figure: 'the same: errors, timeouts and non-2xx answers', value: failed, unit: 'requests', target: '0', met: failed === 0 },
     ];
   } finally {
-    await service.close();
-    await pool.end();
+    await bench.close();
   }
 }

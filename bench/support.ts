@@ -33,7 +33,9 @@ export async function freePort(): Promise<number> {
     server.on('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+      server.close(() => {
+        resolve(typeof address === 'object' && address ? address.port : 0);
+      });
     });
   });
 }
@@ -45,7 +47,7 @@ function searchable(dir: string): string {
 }
 
 export async function startBenchServer(): Promise<BenchServer> {
-  if (process.env.BENCH_DATABASE_URL) return { url: process.env.BENCH_DATABASE_URL, stop: async () => undefined };
+  if (process.env.BENCH_DATABASE_URL) return { url: process.env.BENCH_DATABASE_URL, stop: () => Promise.resolve() };
   const server = await startEmbeddedPostgres({
     dataDir: searchable(mkdtempSync(join(tmpdir(), 'klaster-bench-pg-'))), port: await freePort(), logger: pino({ level: 'silent' }),
     database: 'postgres', persistent: false, watchdog: false,
@@ -91,7 +93,7 @@ export function size(name: string, fallback: number): number {
 /** A process's name and CPU ticks (user + system) from /proc, or undefined when gone. */
 function procStat(pid: number | string): { name: string; ticks: number } | undefined {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(`/proc/${String(pid)}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return { name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), ticks: Number(fields[11]) + Number(fields[12]) };
   } catch {
@@ -122,7 +124,13 @@ export function processCpuSecondsOf(pid: number): number {
 export async function startCpuProfile(): Promise<{ stop(file: string): Promise<void> }> {
   const session = new Session();
   session.connect();
-  const post = (method: string) => new Promise<unknown>((resolve, reject) => session.post(method, (error, result) => (error ? reject(error) : resolve(result))));
+  const post = (method: string) =>
+    new Promise<unknown>((resolve, reject) => {
+      session.post(method, (error, result) => {
+        if (error) reject(error);
+        else resolve(result);
+      });
+    });
   await post('Profiler.enable');
   await post('Profiler.start');
   return {
