@@ -10,11 +10,11 @@ import { activeMembers, calculateMonth } from '../src/settlement/month-calculati
 import { allocateMonth } from '../src/settlement/engine/allocate-month.js';
 import { allocateInterval, type MemberFlow } from '../src/settlement/engine/allocate.js';
 import { MonthFlowsBuilder } from '../src/settlement/month-flows.js';
-import { agreementForMonth, ownershipPeriods } from '../src/clusters/registry/registry.js';
+import { agreementForMonth, ownershipPeriods } from '../src/clusters/domain/registry.js';
 import { monthBounds } from '../src/shared/calendar.js';
 import { to as copyTo } from 'pg-copy-streams';
-import type { ClustersService } from '../src/clusters/clusters.service.js';
-import type { ClusterState } from '../src/clusters/registry/registry.js';
+import type { ClustersService } from '../src/clusters/queries/clusters.service.js';
+import type { ClusterState } from '../src/clusters/domain/registry.js';
 import { fillMeterDays, setUpCluster } from './cluster-setup.js';
 import { freshDatabase, peakRssMib, timed } from './support.js';
 

@@ -8,7 +8,7 @@ import { allocateInterval, type AllocationMethod, type MemberFlow } from '../set
 import { buildStatements, MonthAccumulator, type MemberStatement } from '../settlement/engine/statement.js';
 import { generateReadings } from '../scenarios/readings-generator.js';
 import { SCENARIOS, type Scenario } from '../scenarios/seed-clusters.js';
-import type { AgreementVersion, ClusterProfile, Member } from '../clusters/registry/registry.js';
+import type { AgreementVersion, ClusterProfile, Member } from '../clusters/domain/registry.js';
 import { decideCorrections, decideIssue, evolveInvoicing, initialInvoicingState, type InvoiceDocument, type InvoicingState, memberMonthDocuments } from './documents.js';
 import { isFa3Document, renderFa3 } from './fa3/render.js';
 import { fa3Schema } from '../common/xml-schema.js';

@@ -3,7 +3,7 @@
 // the same function, so they cannot disagree about the arithmetic.
 import { DateTime } from 'luxon';
 import { monthBounds } from '../shared/calendar.js';
-import { agreementForMonth, type AgreementVersion, type ClusterState, ownershipPeriods, RENEWABLE_SOURCES } from '../clusters/registry/registry.js';
+import { agreementForMonth, type AgreementVersion, type ClusterState, ownershipPeriods, RENEWABLE_SOURCES } from '../clusters/domain/registry.js';
 import { DomainError } from '../shared/domain-error.js';
 import type { ActiveContract } from './engine/allocate.js';
 import { allocateMonth, type IntervalView, MEMBER_TOTAL_FIELDS } from './engine/allocate-month.js';

@@ -12,8 +12,8 @@ import { EVENT_STORE, type EventStore, readManyStreams, type RecordedEvent } fro
 export type EventFilter = (event: RecordedEvent) => boolean;
 import { DateTime } from 'luxon';
 import { isValidDate, isValidMonth, monthBounds, startOfWarsawDay } from '../shared/calendar.js';
-import { agreementForMonth, type ClusterEvent, type ClusterState, clusterStreamId, evolve, initialClusterState } from '../clusters/registry/registry.js';
-import { ClustersService } from '../clusters/clusters.service.js';
+import { agreementForMonth, type ClusterEvent, type ClusterState, clusterStreamId, evolve, initialClusterState } from '../clusters/domain/registry.js';
+import { ClustersService } from '../clusters/queries/clusters.service.js';
 import { daysOfMonth, evolveMeterStream, intervalsInDay, legacyMeterStreamId, type MeterEvent, type MeterStreamState, meterStreamId } from '../metering/domain/meter-stream.js';
 import type { ClusterMonth, MemberStatement } from './engine/statement.js';
 import { kpis } from './engine/statement.js';

@@ -6,7 +6,7 @@
 // id, so totals are exact and independent of input order. Pure, no I/O.
 import { splitByLargestRemainder } from '../../shared/largest-remainder.js';
 
-import type { Allocation } from '../../clusters/registry/registry.js';
+import type { Allocation } from '../../clusters/domain/registry.js';
 import type { ActiveContract } from '../../trading/domain/contracts.js';
 
 export type { ActiveContract };

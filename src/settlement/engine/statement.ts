@@ -3,7 +3,7 @@
 // Money: positive netAmountGrosze is what the member pays; negative, what it is paid.
 import { applyRateBp, basisPoints, priceWh } from '../../shared/largest-remainder.js';
 import { exactOrRefused } from '../../shared/limits.js';
-import type { AgreementVersion } from '../../clusters/registry/registry.js';
+import type { AgreementVersion } from '../../clusters/domain/registry.js';
 import type { IntervalResult } from './allocate.js';
 
 /** The terms of the agreement version that price a month. */

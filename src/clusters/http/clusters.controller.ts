@@ -1,10 +1,10 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DateTime } from 'luxon';
-import { CurrentPrincipal } from '../auth/principal.decorator.js';
-import { CLUSTER_READERS, type Principal, Roles } from '../auth/roles.decorator.js';
-import { ApiReadProblems, ApiWriteProblems } from '../common/openapi.js';
-import { notFound } from '../common/problem.js';
+import { CurrentPrincipal } from '../../auth/principal.decorator.js';
+import { CLUSTER_READERS, type Principal, Roles } from '../../auth/roles.decorator.js';
+import { ApiReadProblems, ApiWriteProblems } from '../../common/openapi.js';
+import { notFound } from '../../common/problem.js';
 import {
   AdmitMemberDto, AgreementVersionDto, DecommissionDto, PartyDto, ReassignmentDto, RegisterClusterDto, RegisterMeteringPointDto, WithdrawalDto,
 } from './clusters.dto.js';
@@ -13,11 +13,11 @@ import {
   DecommissioningResponse, MemberAdmittedResponse, MemberListResponse, MemberResponse, MeteringPointListResponse, MeteringPointRegisteredResponse, MeteringPointResponse,
   ReassignmentResponse, WithdrawalResponse,
 } from './clusters.responses.js';
-import { ClustersService } from './clusters.service.js';
+import { ClustersService } from '../queries/clusters.service.js';
 import {
   type Allocation, type ClusterEvent, type ClusterState, complianceWarnings, currentAssignment, type Member, type MeteringPoint,
-} from './registry/registry.js';
-import { normalisePpeCode } from '../shared/ppe-code.js';
+} from '../domain/registry.js';
+import { normalisePpeCode } from '../../shared/ppe-code.js';
 
 function memberView(member: Member) {
   return { ...member, status: member.withdrawnOn ? 'withdrawn' : 'active' };

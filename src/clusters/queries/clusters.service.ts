@@ -3,14 +3,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
-import { DomainError } from '../shared/domain-error.js';
-import { PG_POOL } from '../core.module.js';
+import { DomainError } from '../../shared/domain-error.js';
+import { PG_POOL } from '../../core.module.js';
 import { CommandBus } from '@nestjs/cqrs';
-import { CLOSED_MONTHS, ClusterCommandMessage, type ClosedMonthsSource } from './commands/cluster-command.js';
-import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
+import { CLOSED_MONTHS, ClusterCommandMessage, type ClosedMonthsSource } from '../commands/cluster-command.js';
+import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port.js';
 import {
   type AgreementVersion, type ClusterCommand, type ClusterEvent, type ClusterState, clusterStreamId, ownershipPeriods,
-} from './registry/registry.js';
+} from '../domain/registry.js';
 
 @Injectable()
 export class ClustersService {
