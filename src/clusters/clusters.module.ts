@@ -6,10 +6,11 @@ import { CLOSED_MONTHS, ClusterCommandHandler } from './commands/cluster-command
 import { registryProjection } from './registry.projection.js';
 import { closedMonthsProjection } from './closed-months.projection.js';
 import { ClosedMonthsReader } from './queries/closed-months.js';
+import { CLUSTER_QUERY_HANDLERS } from './queries/clusters.query.js';
 
 @Module({
   controllers: [ClustersController],
-  providers: [ClustersService, ClusterCommandHandler, { provide: CLOSED_MONTHS, useClass: ClosedMonthsReader }],
+  providers: [ClustersService, ClusterCommandHandler, ...CLUSTER_QUERY_HANDLERS, { provide: CLOSED_MONTHS, useClass: ClosedMonthsReader }],
   exports: [ClustersService],
 })
 export class ClustersModule implements OnModuleInit {
