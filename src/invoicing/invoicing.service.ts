@@ -13,7 +13,7 @@ import { InvoicingCommandMessage } from './commands/invoicing-command.js';
 import { ClustersService } from '../clusters/queries/clusters.service.js';
 import { monthBounds } from '../shared/calendar.js';
 import { agreementForMonth } from '../clusters/domain/registry.js';
-import { SettlementService } from '../settlement/settlement.service.js';
+import { SettlementService } from '../settlement/queries/settlement.service.js';
 import { type InvoiceDocument, type InvoicingCommand, invoicingDecider, invoicingStreamId, linesOf, memberMonthDocuments, originalKind } from './documents.js';
 import { balances, postingFor } from './ledger.js';
 import { renderFa3 } from './fa3/render.js';

@@ -2,9 +2,9 @@ import { Inject, Module, type OnModuleInit } from '@nestjs/common';
 import { ClustersModule } from '../clusters/clusters.module.js';
 import { MeteringModule } from '../metering/metering.module.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
-import { SettlementController } from './settlement.controller.js';
+import { SettlementController } from './http/settlement.controller.js';
 import { settlementInputsProjection } from './settlement.projection.js';
-import { SettlementService } from './settlement.service.js';
+import { SettlementService } from './queries/settlement.service.js';
 
 @Module({
   imports: [ClustersModule, MeteringModule],

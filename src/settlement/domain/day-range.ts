@@ -1,7 +1,7 @@
 // One Warsaw day of a month as UTC bounds (the ?day= of the transfer matrix and the ledger).
 import { DateTime } from 'luxon';
-import { monthBounds, startOfWarsawDay } from '../shared/calendar.js';
-import { DomainError } from '../shared/domain-error.js';
+import { monthBounds, startOfWarsawDay } from '../../shared/calendar.js';
+import { DomainError } from '../../shared/domain-error.js';
 
 /** The UTC bounds of one Warsaw day of a month, or a 400 naming the field. */
 export function dayRange(month: string, day: string | undefined): { start: Date; end: Date } | undefined {

@@ -4,29 +4,29 @@
 // events recorded up to that instant.
 import { Inject, Injectable } from '@nestjs/common';
 import type { Pool, PoolClient } from 'pg';
-import { DomainError } from '../shared/domain-error.js';
-import { PG_POOL } from '../core.module.js';
-import { ProjectionRunner } from '../projections/projection-runner.js';
-import { EVENT_STORE, type EventStore, readManyStreams, type RecordedEvent } from '../event-store/event-store.port.js';
+import { DomainError } from '../../shared/domain-error.js';
+import { PG_POOL } from '../../core.module.js';
+import { ProjectionRunner } from '../../projections/projection-runner.js';
+import { EVENT_STORE, type EventStore, readManyStreams, type RecordedEvent } from '../../event-store/event-store.port.js';
 
 export type EventFilter = (event: RecordedEvent) => boolean;
 import { DateTime } from 'luxon';
-import { isValidDate, isValidMonth, monthBounds, startOfWarsawDay } from '../shared/calendar.js';
-import { agreementForMonth, type ClusterEvent, type ClusterState, clusterStreamId, evolve, initialClusterState } from '../clusters/domain/registry.js';
-import { ClustersService } from '../clusters/queries/clusters.service.js';
-import { daysOfMonth, evolveMeterStream, intervalsInDay, legacyMeterStreamId, type MeterEvent, type MeterStreamState, meterStreamId } from '../metering/domain/meter-stream.js';
-import type { ClusterMonth, MemberStatement } from './engine/statement.js';
-import { kpis } from './engine/statement.js';
-import { activeMembers, calculateMonth, type MemberDayDetail, type MonthCalculation } from './month-calculation.js';
-import type { MeterDayInput } from './month-flows.js';
-import { closeDecider, closeRefusal, type ClosedMonthData, type ClosedSupportData, inputDigest, settlementStreamId } from './closing.js';
-import { decideAndAppend } from '../event-store/command-handling.js';
-import { contractsActiveAt, contractsInOrder, type TradingEvent, type TradingState, initialTradingState, evolveTrading, tradingStreamId } from '../trading/domain/contracts.js';
-import type { ContractTerms } from './engine/statement.js';
-import type { ContractsAt } from './month-calculation.js';
-import { fromTuples, type Transfer, toTuples } from './engine/transfers.js';
-import type { MonthExtension } from './month-extension.js';
-import { readMeterDays } from '../metering/queries/meter-days.js';
+import { isValidDate, isValidMonth, monthBounds, startOfWarsawDay } from '../../shared/calendar.js';
+import { agreementForMonth, type ClusterEvent, type ClusterState, clusterStreamId, evolve, initialClusterState } from '../../clusters/domain/registry.js';
+import { ClustersService } from '../../clusters/queries/clusters.service.js';
+import { daysOfMonth, evolveMeterStream, intervalsInDay, legacyMeterStreamId, type MeterEvent, type MeterStreamState, meterStreamId } from '../../metering/domain/meter-stream.js';
+import type { ClusterMonth, MemberStatement } from '../domain/engine/statement.js';
+import { kpis } from '../domain/engine/statement.js';
+import { activeMembers, calculateMonth, type MemberDayDetail, type MonthCalculation } from '../domain/month-calculation.js';
+import type { MeterDayInput } from '../domain/month-flows.js';
+import { closeDecider, closeRefusal, type ClosedMonthData, type ClosedSupportData, inputDigest, settlementStreamId } from '../domain/closing.js';
+import { decideAndAppend } from '../../event-store/command-handling.js';
+import { contractsActiveAt, contractsInOrder, type TradingEvent, type TradingState, initialTradingState, evolveTrading, tradingStreamId } from '../../trading/domain/contracts.js';
+import type { ContractTerms } from '../domain/engine/statement.js';
+import type { ContractsAt } from '../domain/month-calculation.js';
+import { fromTuples, type Transfer, toTuples } from '../domain/engine/transfers.js';
+import type { MonthExtension } from '../month-extension.js';
+import { readMeterDays } from '../../metering/queries/meter-days.js';
 
 /** How many closes a process keeps in memory (each holds every member's statement). */
 const CLOSES_KEPT = 64;

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { basisPoints, priceWh, splitByLargestRemainder } from '../../shared/largest-remainder.js';
+import { basisPoints, priceWh, splitByLargestRemainder } from '../../../shared/largest-remainder.js';
 import { type ActiveContract, type AllocationMethod, allocateInterval, type IntervalInput, type MemberFlow } from './allocate.js';
 
 // The worked example of docs/DOMAIN.md in Wh: deficits A 5, B 3, C 2 kWh, a supplier S with the surplus

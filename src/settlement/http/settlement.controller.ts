@@ -1,18 +1,18 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { type Transfer, transfersOf } from './engine/transfers.js';
-import { dayRange } from './day-range.js';
+import { type Transfer, transfersOf } from '../domain/engine/transfers.js';
+import { dayRange } from '../domain/day-range.js';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsOptional, IsString, Length } from 'class-validator';
-import { MeteringService } from '../metering/metering.service.js';
+import { MeteringService } from '../../metering/metering.service.js';
 import { ApiBearerAuth, ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiQuery, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
-import { ApiCsvResponse, ApiReadProblems, ApiWriteProblems } from '../common/openapi.js';
+import { ApiCsvResponse, ApiReadProblems, ApiWriteProblems } from '../../common/openapi.js';
 import { ClosedMonthDto, ClusterMonthDto, MemberIntervalsDto, MemberStatementDto, TransfersDto } from './settlement.responses.js';
-import { CurrentPrincipal } from '../auth/principal.decorator.js';
-import { CLUSTER_READERS, type Principal, Roles } from '../auth/roles.decorator.js';
-import { DomainError } from '../shared/domain-error.js';
-import { parseInstant } from '../shared/instant.js';
-import { checkMonth, SettlementService } from './settlement.service.js';
+import { CurrentPrincipal } from '../../auth/principal.decorator.js';
+import { CLUSTER_READERS, type Principal, Roles } from '../../auth/roles.decorator.js';
+import { DomainError } from '../../shared/domain-error.js';
+import { parseInstant } from '../../shared/instant.js';
+import { checkMonth, SettlementService } from '../queries/settlement.service.js';
 
 export class CloseMonthDto {
   @ApiPropertyOptional({ description: 'close although readings are missing (needs a reason)' }) @IsOptional() @IsBoolean() allowGaps?: boolean;

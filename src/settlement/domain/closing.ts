@@ -2,8 +2,8 @@
 // statement, the agreement version, the last event position read and a digest of the
 // input events, so anyone can reproduce the numbers from the log. Pure.
 import { createHash } from 'node:crypto';
-import { monthBounds } from '../shared/calendar.js';
-import { DomainError } from '../shared/domain-error.js';
+import { monthBounds } from '../../shared/calendar.js';
+import { DomainError } from '../../shared/domain-error.js';
 import type { ClusterMonth, MemberStatement } from './engine/statement.js';
 import type { TransferTuple } from './engine/transfers.js';
 

@@ -2,9 +2,9 @@
 // contracts. Pure: the live projection, the as-of query and the audit replay all feed
 // the same function, so they cannot disagree about the arithmetic.
 import { DateTime } from 'luxon';
-import { monthBounds } from '../shared/calendar.js';
-import { agreementForMonth, type AgreementVersion, type ClusterState, ownershipPeriods, RENEWABLE_SOURCES } from '../clusters/domain/registry.js';
-import { DomainError } from '../shared/domain-error.js';
+import { monthBounds } from '../../shared/calendar.js';
+import { agreementForMonth, type AgreementVersion, type ClusterState, ownershipPeriods, RENEWABLE_SOURCES } from '../../clusters/domain/registry.js';
+import { DomainError } from '../../shared/domain-error.js';
 import type { ActiveContract } from './engine/allocate.js';
 import { allocateMonth, type IntervalView, MEMBER_TOTAL_FIELDS } from './engine/allocate-month.js';
 import { buildStatements, type ClusterMonth, type ContractTerms, type EnergyTotals, type MemberStatement, MonthAccumulator } from './engine/statement.js';
