@@ -1,6 +1,7 @@
-// The metering read model's meter days, read for settlement: one COPY ... TO STDOUT over the
-// days asked for, parsed as it streams (no row objects from the driver, no string split per
-// value), handed out in pages so a month of 10,000 PPE is never held as rows.
+// The metering read model's meter days, read for settlement (its only reader outside
+// metering): one COPY ... TO STDOUT over the days asked for, parsed as it streams (no row
+// objects from the driver, no string split per value), handed out in pages so a month of
+// 10,000 PPE is never held as rows; and the months that have any.
 import type { Pool, PoolClient } from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 
@@ -45,6 +46,14 @@ export async function* readMeterDays(db: Pool | PoolClient, clusterId: string, f
   } finally {
     if (own) (client as PoolClient).release();
   }
+}
+
+/** The months (YYYY-MM) in [fromMonth, toMonth] in which the cluster has meter days, in order. */
+export async function monthsWithReadings(db: Pool | PoolClient, clusterId: string, fromMonth: string, toMonth: string): Promise<string[]> {
+  const { rows } = await db.query<{ month: string }>(
+    `SELECT DISTINCT to_char(day, 'YYYY-MM') AS month FROM meter_days WHERE cluster_id = $1 AND day >= $2::date AND day < ($3::date + interval '1 month') ORDER BY month`,
+    [clusterId, `${fromMonth}-01`, `${toMonth}-01`]);
+  return rows.map((r) => r.month);
 }
 
 // COPY's text format: fields split by tabs; a PPE code and the quality codes have no tab,
