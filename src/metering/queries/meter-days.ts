@@ -4,22 +4,12 @@
 // 10,000 PPE is never held as rows; and the months that have any.
 import type { Pool, PoolClient } from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
-
-export interface MeterDay {
-  ppeCode: string;
-  dayStart: Date;
-  intervalMinutes: number;
-  /** null where no value was recorded for the interval */
-  importWh: (number | null)[];
-  exportWh: (number | null)[];
-  /** One character per value (the metering quality codes; `h`: a quarter-hour split from an hour). */
-  quality?: string;
-}
+import type { MeterDayValues } from '../domain/meter-day-values.js';
 
 const PAGE_ROWS = 2_000;
 
 /** Meter days of a cluster whose Warsaw day lies in [fromDay, toDay], in pages. */
-export async function* readMeterDays(db: Pool | PoolClient, clusterId: string, fromDay: string, toDay: string): AsyncGenerator<MeterDay[]> {
+export async function* readMeterDays(db: Pool | PoolClient, clusterId: string, fromDay: string, toDay: string): AsyncGenerator<MeterDayValues[]> {
   const client = 'release' in db ? db : await (db as Pool).connect();
   const own = client !== db;
   try {
@@ -27,7 +17,7 @@ export async function* readMeterDays(db: Pool | PoolClient, clusterId: string, f
                    FROM meter_days WHERE cluster_id = ${literal(clusterId)} AND day BETWEEN ${literal(fromDay)}::date AND ${literal(toDay)}::date) TO STDOUT`;
     const stream = client.query(copyTo(sql));
     let rest = '';
-    let page: MeterDay[] = [];
+    let page: MeterDayValues[] = [];
     for await (const chunk of stream) {
       const text = rest + (chunk as Buffer).toString('utf8');
       let lineStart = 0;
@@ -59,7 +49,7 @@ export async function monthsWithReadings(db: Pool | PoolClient, clusterId: strin
 // COPY's text format: fields split by tabs; a PPE code and the quality codes have no tab,
 // backslash or newline (the registry and the recorder refuse them), so no field needs
 // unescaping.
-function parseLine(text: string, from: number, to: number): MeterDay {
+function parseLine(text: string, from: number, to: number): MeterDayValues {
   const t1 = text.indexOf('\t', from);
   const t2 = text.indexOf('\t', t1 + 1);
   const t3 = text.indexOf('\t', t2 + 1);

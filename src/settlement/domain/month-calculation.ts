@@ -8,7 +8,8 @@ import { DomainError } from '../../shared/domain-error.js';
 import type { ActiveContract } from './engine/allocate.js';
 import { allocateMonth, type IntervalView, MEMBER_TOTAL_FIELDS } from './engine/allocate-month.js';
 import { buildStatements, type ClusterMonth, type ContractTerms, type EnergyTotals, type MemberStatement, MonthAccumulator } from './engine/statement.js';
-import { type MeterDayInput, type MonthFlows, MonthFlowsBuilder, type OwnershipPeriod } from './month-flows.js';
+import type { MeterDayValues } from '../../metering/domain/meter-day-values.js';
+import { type MonthFlows, MonthFlowsBuilder, type OwnershipPeriod } from './month-flows.js';
 import { type Transfer, TransferAccumulator } from './engine/transfers.js';
 
 /** A pass beside the engine over the same readings, plugged in by another module (see month-extension.ts). */
@@ -22,7 +23,7 @@ export interface MonthPassContext {
 }
 
 export interface MonthPass {
-  addDay(day: MeterDayInput): void;
+  addDay(day: MeterDayValues): void;
   /** After the statements: its result (stored, frozen in the close); it may add information to the statements. */
   finish(statements: MemberStatement[]): Record<string, unknown>;
 }
@@ -87,7 +88,7 @@ export function activeMembers(state: ClusterState, month: string): string[] {
 export async function calculateMonth(
   state: ClusterState,
   month: string,
-  meterDays: Iterable<MeterDayInput> | AsyncIterable<MeterDayInput[]>,
+  meterDays: Iterable<MeterDayValues> | AsyncIterable<MeterDayValues[]>,
   contracts: { terms: ContractTerms[]; at: ContractsAt } = { terms: [], at: () => [] },
   onDay?: (details: MemberDayDetail[]) => void,
   /** Only the intervals in [start, end): interval detail of one day without the whole month. */
@@ -112,7 +113,7 @@ export async function calculateMonth(
   const pass = extras.pass?.({ month, start, end, periods, members }) ?? null;
   // quarter-hours divided from hourly values, by PPE: the statements name those PPE
   const hourly = new Map<string, number>();
-  const addDay = (day: MeterDayInput) => {
+  const addDay = (day: MeterDayValues) => {
     builder.addDay(day);
     pass?.addDay(day);
     if (!day.quality?.includes('h')) return;

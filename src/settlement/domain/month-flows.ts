@@ -1,16 +1,10 @@
 // From meter days and PPE ownership to each member's export and import per settlement
 // interval: E_m(t) = Σ export over the PPE the member owns at t, likewise I_m(t).
 // Finer readings (15 min in a 60-min agreement) are summed into the interval. Pure.
+import type { MeterDayValues } from '../../metering/domain/meter-day-values.js';
 
-export interface MeterDayInput {
-  ppeCode: string;
-  dayStart: Date;
-  intervalMinutes: number;
-  importWh: (number | null)[];
-  exportWh: (number | null)[];
-  /** One character per value (the metering quality codes); `h` marks a quarter-hour split from an hour. */
-  quality?: string;
-}
+/** Support's name for metering's MeterDayValues (src/support imports it); one type. */
+export type MeterDayInput = MeterDayValues;
 
 export interface OwnershipPeriod {
   ppeCode: string;
@@ -58,7 +52,7 @@ export class MonthFlowsBuilder {
     }
   }
 
-  addDay(day: MeterDayInput): void {
+  addDay(day: MeterDayValues): void {
     const owned = this.periodsByPpe.get(day.ppeCode);
     if (!owned) return; // not an electricity PPE of this cluster in this month
     const stepMs = day.intervalMinutes * 60_000;
@@ -79,7 +73,7 @@ export class MonthFlowsBuilder {
   }
 
   /** Adds values [from, to) of a day to the member of one period. */
-  private addValues(day: MeterDayInput, from: number, to: number, period: OwnershipPeriod): void {
+  private addValues(day: MeterDayValues, from: number, to: number, period: OwnershipPeriod): void {
     const m = this.memberIndex.get(period.memberId);
     if (m === undefined) return;
     const n = this.members.length;
@@ -108,17 +102,4 @@ export class MonthFlowsBuilder {
     const intervalStarts = Array.from({ length: this.count }, (_, i) => new Date(start + i * this.intervalMs));
     return { intervalStarts, intervalMinutes: this.intervalMinutes, memberIds: this.members, exportWh: this.exportWh, importWh: this.importWh, renewableExportWh: this.renewableExportWh };
   }
-}
-
-export function buildMonthFlows(
-  monthStart: Date,
-  monthEnd: Date,
-  intervalMinutes: number,
-  periods: OwnershipPeriod[],
-  memberIds: string[],
-  meterDays: Iterable<MeterDayInput>,
-): MonthFlows {
-  const builder = new MonthFlowsBuilder(monthStart, monthEnd, intervalMinutes, periods, memberIds);
-  for (const day of meterDays) builder.addDay(day);
-  return builder.build();
 }

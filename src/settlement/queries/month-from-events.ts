@@ -9,7 +9,7 @@ import { contractsActiveAt, contractsInOrder, evolveTrading, initialTradingState
 import { DomainError } from '../../shared/domain-error.js';
 import type { ContractTerms } from '../domain/engine/statement.js';
 import { calculateMonth, type ContractsAt, type MemberDayDetail, type MonthCalculation } from '../domain/month-calculation.js';
-import type { MeterDayInput } from '../domain/month-flows.js';
+import type { MeterDayValues } from '../../metering/domain/meter-day-values.js';
 import type { MonthExtension } from '../month-extension.js';
 
 export type EventFilter = (event: RecordedEvent) => boolean;
@@ -29,8 +29,8 @@ export async function contractsFromLog(store: EventStore, clusterId: string, upT
 }
 
 /** A PPE's days as its meter streams folded give them: a value per interval, null where none was recorded. */
-function meterDaysOf(ppeCode: string, meter: MeterStreamState): MeterDayInput[] {
-  const days: MeterDayInput[] = [];
+function meterDaysOf(ppeCode: string, meter: MeterStreamState): MeterDayValues[] {
+  const days: MeterDayValues[] = [];
   for (const [day, values] of meter) {
     const size = intervalsInDay(day, values.intervalMinutes);
     const importWh = new Array<number | null>(size).fill(null);
@@ -61,7 +61,7 @@ export async function calculateFromEvents(
   if (clusterEvents.length === 0) throw DomainError.notFound('The cluster was not found (at that instant)');
   inputs.push(...clusterEvents);
   const state = clusterEvents.reduce<ClusterState>((s, e) => evolve(s, { type: e.type, data: e.data } as ClusterEvent), initialClusterState());
-  const days: MeterDayInput[] = [];
+  const days: MeterDayValues[] = [];
   const monthDays = daysOfMonth(month);
   for (const ppeCode of Object.keys(state.points).sort()) {
     // the month stream of the first version first, then the day streams
