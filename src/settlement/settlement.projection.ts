@@ -17,9 +17,11 @@ export const settlementInputsProjection: Projection = {
     for (const event of events) {
       if (event.type === 'BilateralContractSigned' || event.type === 'BilateralContractTerminated') {
         // a contract touches every month it can deliver in
-        const data = event.data as { validFrom?: string; effectiveFrom?: string; validTo: string };
+        // a signed contract runs from validFrom, a termination from effectiveFrom
+        const data = event.data as { validFrom: string; validTo: string } | { effectiveFrom: string; validTo: string };
         const clusterId = event.streamId.slice('trading-'.length);
-        for (const month of contractMonths({ validFrom: data.validFrom ?? data.effectiveFrom!, validTo: data.validTo })) mark(clusterId, month, event.globalPosition);
+        const validFrom = 'validFrom' in data ? data.validFrom : data.effectiveFrom;
+        for (const month of contractMonths({ validFrom, validTo: data.validTo })) mark(clusterId, month, event.globalPosition);
         continue;
       }
       const data = event.data as { clusterId: string; day: string };

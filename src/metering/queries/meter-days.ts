@@ -10,7 +10,7 @@ const PAGE_ROWS = 2_000;
 
 /** Meter days of a cluster whose Warsaw day lies in [fromDay, toDay], in pages. */
 export async function* readMeterDays(db: Pool | PoolClient, clusterId: string, fromDay: string, toDay: string): AsyncGenerator<MeterDayValues[]> {
-  const client = 'release' in db ? db : await (db as Pool).connect();
+  const client = 'release' in db ? db : await db.connect();
   const own = client !== db;
   try {
     const sql = `COPY (SELECT ppe_code, (extract(epoch FROM day_start) * 1000)::bigint, interval_minutes, import_wh, export_wh, quality
@@ -34,7 +34,7 @@ export async function* readMeterDays(db: Pool | PoolClient, clusterId: string, f
     if (rest.length > 0) page.push(parseLine(rest, 0, rest.length));
     if (page.length > 0) yield page;
   } finally {
-    if (own) (client as PoolClient).release();
+    if (own) client.release();
   }
 }
 

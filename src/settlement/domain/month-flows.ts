@@ -1,3 +1,5 @@
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- hot code: addValues runs for every value of
+   the month (10,000 PPE × 2,976 quarter-hours); `!` only on the typed arrays indexed within count × members */
 // From meter days and PPE ownership to each member's export and import per settlement
 // interval: E_m(t) = Σ export over the PPE the member owns at t, likewise I_m(t).
 // Finer readings (15 min in a 60-min agreement) are summed into the interval. Pure.
@@ -60,8 +62,9 @@ export class MonthFlowsBuilder {
     const dayEnd = dayStart + day.importWh.length * stepMs;
     // the usual case: one ownership period covers the whole day, found once for the day
     const whole = owned.filter((p) => p.fromUtc.getTime() <= dayStart && (p.toUtc === null || dayEnd <= p.toUtc.getTime()));
-    if (whole.length === 1) {
-      this.addValues(day, 0, day.importWh.length, whole[0]!);
+    const [only] = whole;
+    if (whole.length === 1 && only) {
+      this.addValues(day, 0, day.importWh.length, only);
       return;
     }
     // an ownership change inside the day: each value by the period in force at its instant
@@ -94,7 +97,7 @@ export class MonthFlowsBuilder {
       this.importWh[i * n + m]! += imp;
       renewableWh += exp;
     }
-    if (period.renewable && renewableWh > 0) this.renewableExportWh.set(period.memberId, this.renewableExportWh.get(period.memberId)! + renewableWh);
+    if (period.renewable && renewableWh > 0) this.renewableExportWh.set(period.memberId, (this.renewableExportWh.get(period.memberId) ?? 0) + renewableWh);
   }
 
   build(): MonthFlows {
