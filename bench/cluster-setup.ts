@@ -2,9 +2,9 @@
 // of PV prosumers, built with the registry decider and appended in bulk.
 import { DateTime } from 'luxon';
 import type pg from 'pg';
-import { type ClusterCommand, type ClusterEvent, clusterDecider, clusterStreamId } from '../src/clusters/registry/registry.js';
+import { type ClusterCommand, type ClusterEvent, clusterDecider, clusterStreamId } from '../src/clusters/domain/registry.js';
 import type { EventStore } from '../src/event-store/event-store.port.js';
-import { nipCheckDigit } from '../src/clusters/registry/nip.js';
+import { nipCheckDigit } from '../src/clusters/domain/nip.js';
 
 export interface SyntheticPoint {
   ppeCode: string;

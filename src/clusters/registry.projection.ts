@@ -3,7 +3,7 @@
 import type { PoolClient } from 'pg';
 import type { RecordedEvent } from '../event-store/event-store.port.js';
 import type { Projection } from '../projections/projection.js';
-import { CLUSTER_EVENT_TYPES, type ClusterEvent, type ClusterState, evolve, initialClusterState } from './registry/registry.js';
+import { CLUSTER_EVENT_TYPES, type ClusterEvent, type ClusterState, evolve, initialClusterState } from './domain/registry.js';
 
 export const registryProjection: Projection = {
   name: 'registry',

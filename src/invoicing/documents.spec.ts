@@ -1,8 +1,8 @@
 // Documents of a month and their corrections (art. 106j): series, marking, signs; and every
 // kind, generated with awkward names, zero amounts and several rates, validates as FA(3).
 import fc from 'fast-check';
-import type { AgreementVersion, ClusterProfile, Member } from '../clusters/registry/registry.js';
-import type { MemberStatement } from '../settlement/engine/statement.js';
+import type { AgreementVersion, ClusterProfile, Member } from '../clusters/domain/registry.js';
+import type { MemberStatement } from '../settlement/domain/engine/statement.js';
 import { fa3Schema } from '../common/xml-schema.js';
 import {
   decideCorrections, decideIssue, evolveInvoicing, initialInvoicingState, type InvoiceDocument, type InvoiceLine, type InvoicingState,

@@ -6,7 +6,7 @@ import { CurrentPrincipal } from '../auth/principal.decorator.js';
 import { CLUSTER_READERS, type Principal, Roles } from '../auth/roles.decorator.js';
 import { notFound } from '../common/problem.js';
 import { DomainError } from '../shared/domain-error.js';
-import { checkMonth } from '../settlement/settlement.service.js';
+import { checkMonth } from '../settlement/queries/settlement.service.js';
 import { InvoicingService } from './invoicing.service.js';
 import { documentTitle, renderInvoicePdf } from './pdf.js';
 import { isFa3Document } from './fa3/render.js';

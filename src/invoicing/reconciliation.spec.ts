@@ -4,11 +4,11 @@
 // corrections of corrections included, the corrected total. Over the five seed clusters and
 // every allocation method, on generated months.
 import fc from 'fast-check';
-import { allocateInterval, type AllocationMethod, type MemberFlow } from '../settlement/engine/allocate.js';
-import { buildStatements, MonthAccumulator, type MemberStatement } from '../settlement/engine/statement.js';
+import { allocateInterval, type AllocationMethod, type MemberFlow } from '../settlement/domain/engine/allocate.js';
+import { buildStatements, MonthAccumulator, type MemberStatement } from '../settlement/domain/engine/statement.js';
 import { generateReadings } from '../scenarios/readings-generator.js';
 import { SCENARIOS, type Scenario } from '../scenarios/seed-clusters.js';
-import type { AgreementVersion, ClusterProfile, Member } from '../clusters/registry/registry.js';
+import type { AgreementVersion, ClusterProfile, Member } from '../clusters/domain/registry.js';
 import { decideCorrections, decideIssue, evolveInvoicing, initialInvoicingState, type InvoiceDocument, type InvoicingState, memberMonthDocuments } from './documents.js';
 import { isFa3Document, renderFa3 } from './fa3/render.js';
 import { fa3Schema } from '../common/xml-schema.js';

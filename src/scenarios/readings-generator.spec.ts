@@ -1,6 +1,6 @@
 import { generateReadings, monthIntervalStarts, polishHolidays } from './readings-generator.js';
 import { SCENARIOS } from './seed-clusters.js';
-import { isValidNip } from '../clusters/registry/nip.js';
+import { isValidNip } from '../clusters/domain/nip.js';
 
 const points = [
   { ppeCode: 'H', role: 'consumer' as const, profile: 'H25' as const, annualConsumptionKwh: 3_600 },

@@ -3,9 +3,9 @@
 // shape, not its rules, so it stores it with the provisional month, freezes it in the
 // close and marks the month stale when what it reads changes, without depending on it.
 import type { RecordedEvent } from '../event-store/event-store.port.js';
-import type { MonthPassFactory } from './month-calculation.js';
+import type { MonthPassFactory } from './domain/month-calculation.js';
 
-export type { MonthPass, MonthPassContext, MonthPassFactory } from './month-calculation.js';
+export type { MonthPass, MonthPassContext, MonthPassFactory } from './domain/month-calculation.js';
 
 export interface MonthExtension {
   /** The version of what it reads besides the cluster's inputs: a change makes stored months stale. */

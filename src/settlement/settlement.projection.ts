@@ -1,6 +1,6 @@
 // Marks the cluster months whose provisional settlement must be computed again when
 // readings arrive. Registry and agreement changes are caught by the registry version
-// each stored settlement remembers (see SettlementService.isFresh).
+// each stored settlement remembers (see queries/cluster-months.ts, isStoredMonthFresh).
 import type { PoolClient } from 'pg';
 import type { RecordedEvent } from '../event-store/event-store.port.js';
 import type { Projection } from '../projections/projection.js';
@@ -17,9 +17,11 @@ export const settlementInputsProjection: Projection = {
     for (const event of events) {
       if (event.type === 'BilateralContractSigned' || event.type === 'BilateralContractTerminated') {
         // a contract touches every month it can deliver in
-        const data = event.data as { validFrom?: string; effectiveFrom?: string; validTo: string };
+        // a signed contract runs from validFrom, a termination from effectiveFrom
+        const data = event.data as { validFrom: string; validTo: string } | { effectiveFrom: string; validTo: string };
         const clusterId = event.streamId.slice('trading-'.length);
-        for (const month of contractMonths({ validFrom: data.validFrom ?? data.effectiveFrom!, validTo: data.validTo })) mark(clusterId, month, event.globalPosition);
+        const validFrom = 'validFrom' in data ? data.validFrom : data.effectiveFrom;
+        for (const month of contractMonths({ validFrom, validTo: data.validTo })) mark(clusterId, month, event.globalPosition);
         continue;
       }
       const data = event.data as { clusterId: string; day: string };

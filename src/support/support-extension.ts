@@ -5,9 +5,9 @@
 // the provisional month, freezes it in the close and makes a month stale when the
 // legal-parameters stream moves.
 import type { EventStore, RecordedEvent } from '../event-store/event-store.port.js';
-import type { MemberStatement } from '../settlement/engine/statement.js';
+import type { MemberStatement } from '../settlement/domain/engine/statement.js';
 import type { MonthExtension, MonthPass, MonthPassContext, MonthPassFactory } from '../settlement/month-extension.js';
-import type { MeterDayInput } from '../settlement/month-flows.js';
+import type { MeterDayInput } from '../settlement/domain/month-flows.js';
 import { type HourlyFlows, HourlyFlowsBuilder, type SupportMonth, supportLedger } from './domain/hourly-ledger.js';
 import { defaultLegalParameters, evolveLegalParameters, LEGAL_PARAMETERS_STREAM, type LegalParametersEvent, type LegalParametersState } from './domain/legal-parameters.js';
 

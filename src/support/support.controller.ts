@@ -6,8 +6,8 @@ import type { Response } from 'express';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
 import { CLUSTER_READERS, type Principal, Roles } from '../auth/roles.decorator.js';
 import { DomainError } from '../shared/domain-error.js';
-import { ClustersService } from '../clusters/clusters.service.js';
-import { checkMonth } from '../settlement/settlement.service.js';
+import { ClustersService } from '../clusters/queries/clusters.service.js';
+import { checkMonth } from '../settlement/queries/settlement.service.js';
 import { SupportService } from './support.service.js';
 
 @ApiTags('support')

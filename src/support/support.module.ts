@@ -1,7 +1,7 @@
 import { Inject, Module, type OnModuleInit } from '@nestjs/common';
 import { ClustersModule } from '../clusters/clusters.module.js';
 import { SettlementModule } from '../settlement/settlement.module.js';
-import { SettlementService } from '../settlement/settlement.service.js';
+import { SettlementService } from '../settlement/queries/settlement.service.js';
 import { LegalParametersController } from './legal-parameters.controller.js';
 import { SupportController } from './support.controller.js';
 import { SupportService } from './support.service.js';

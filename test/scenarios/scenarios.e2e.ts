@@ -1,8 +1,8 @@
 // Each seed cluster through the public API with a month of generated readings: every
 // statement's conservation, and the figures against the engine run independently on the
 // same generated data.
-import { allocateInterval, type AllocationMethod, type MemberFlow } from '../../src/settlement/engine/allocate.js';
-import { buildStatements, MonthAccumulator } from '../../src/settlement/engine/statement.js';
+import { allocateInterval, type AllocationMethod, type MemberFlow } from '../../src/settlement/domain/engine/allocate.js';
+import { buildStatements, MonthAccumulator } from '../../src/settlement/domain/engine/statement.js';
 import { generateReadings } from '../../src/scenarios/readings-generator.js';
 import { type Api, loadScenario } from '../../src/scenarios/load-scenario.js';
 import { SCENARIOS, type Scenario } from '../../src/scenarios/seed-clusters.js';

@@ -3,8 +3,8 @@
 // the close freezing both, the legal parameters as events, the compliance monitor.
 import fc from 'fast-check';
 import { EVENT_STORE, type EventStore } from '../../src/event-store/event-store.port.js';
-import { inputDigest, settlementStreamId } from '../../src/settlement/closing.js';
-import { SettlementService } from '../../src/settlement/settlement.service.js';
+import { inputDigest, settlementStreamId } from '../../src/settlement/domain/closing.js';
+import { SettlementService } from '../../src/settlement/queries/settlement.service.js';
 import { AGREEMENT, clusterWithCoordinator, tokenFor } from '../support/fixtures.js';
 import { startTestService, type TestService } from '../support/service.js';
 

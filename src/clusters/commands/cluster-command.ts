@@ -6,7 +6,7 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { StreamCommand, StreamCommandHandler } from '../../command-path/stream-command.js';
 import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port.js';
 import { ProjectionRunner } from '../../projections/projection-runner.js';
-import { type ClusterCommand, type ClusterEvent, type ClusterState, clusterDecider, clusterStreamId } from '../registry/registry.js';
+import { type ClusterCommand, type ClusterEvent, type ClusterState, clusterDecider, clusterStreamId } from '../domain/registry.js';
 
 export interface ClosedMonthsSource {
   closedMonths(clusterId: string): Promise<string[]>;

@@ -6,7 +6,7 @@ import { notFound } from '../../common/problem.js';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { CLUSTER_READERS, type Principal, Roles } from '../../auth/roles.decorator.js';
-import { ClustersService } from '../../clusters/clusters.service.js';
+import { ClustersService } from '../../clusters/queries/clusters.service.js';
 import { InvoicingService } from '../../invoicing/invoicing.service.js';
 import { isFa3Document } from '../../invoicing/fa3/render.js';
 import { KSEF_ENVIRONMENTS, type KsefEnvironment } from '../domain/environments.js';

@@ -1,32 +1,23 @@
-// The metering read model's meter days, read for settlement: one COPY ... TO STDOUT over the
-// days asked for, parsed as it streams (no row objects from the driver, no string split per
-// value), handed out in pages so a month of 10,000 PPE is never held as rows.
+// The metering read model's meter days, read for settlement (its only reader outside
+// metering): one COPY ... TO STDOUT over the days asked for, parsed as it streams (no row
+// objects from the driver, no string split per value), handed out in pages so a month of
+// 10,000 PPE is never held as rows; and the months that have any.
 import type { Pool, PoolClient } from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
-
-export interface MeterDay {
-  ppeCode: string;
-  dayStart: Date;
-  intervalMinutes: number;
-  /** null where no value was recorded for the interval */
-  importWh: (number | null)[];
-  exportWh: (number | null)[];
-  /** One character per value (the metering quality codes; `h`: a quarter-hour split from an hour). */
-  quality?: string;
-}
+import type { MeterDayValues } from '../domain/meter-day-values.js';
 
 const PAGE_ROWS = 2_000;
 
 /** Meter days of a cluster whose Warsaw day lies in [fromDay, toDay], in pages. */
-export async function* readMeterDays(db: Pool | PoolClient, clusterId: string, fromDay: string, toDay: string): AsyncGenerator<MeterDay[]> {
-  const client = 'release' in db ? db : await (db as Pool).connect();
+export async function* readMeterDays(db: Pool | PoolClient, clusterId: string, fromDay: string, toDay: string): AsyncGenerator<MeterDayValues[]> {
+  const client = 'release' in db ? db : await db.connect();
   const own = client !== db;
   try {
     const sql = `COPY (SELECT ppe_code, (extract(epoch FROM day_start) * 1000)::bigint, interval_minutes, import_wh, export_wh, quality
                    FROM meter_days WHERE cluster_id = ${literal(clusterId)} AND day BETWEEN ${literal(fromDay)}::date AND ${literal(toDay)}::date) TO STDOUT`;
     const stream = client.query(copyTo(sql));
     let rest = '';
-    let page: MeterDay[] = [];
+    let page: MeterDayValues[] = [];
     for await (const chunk of stream) {
       const text = rest + (chunk as Buffer).toString('utf8');
       let lineStart = 0;
@@ -43,14 +34,22 @@ export async function* readMeterDays(db: Pool | PoolClient, clusterId: string, f
     if (rest.length > 0) page.push(parseLine(rest, 0, rest.length));
     if (page.length > 0) yield page;
   } finally {
-    if (own) (client as PoolClient).release();
+    if (own) client.release();
   }
+}
+
+/** The months (YYYY-MM) in [fromMonth, toMonth] in which the cluster has meter days, in order. */
+export async function monthsWithReadings(db: Pool | PoolClient, clusterId: string, fromMonth: string, toMonth: string): Promise<string[]> {
+  const { rows } = await db.query<{ month: string }>(
+    `SELECT DISTINCT to_char(day, 'YYYY-MM') AS month FROM meter_days WHERE cluster_id = $1 AND day >= $2::date AND day < ($3::date + interval '1 month') ORDER BY month`,
+    [clusterId, `${fromMonth}-01`, `${toMonth}-01`]);
+  return rows.map((r) => r.month);
 }
 
 // COPY's text format: fields split by tabs; a PPE code and the quality codes have no tab,
 // backslash or newline (the registry and the recorder refuse them), so no field needs
 // unescaping.
-function parseLine(text: string, from: number, to: number): MeterDay {
+function parseLine(text: string, from: number, to: number): MeterDayValues {
   const t1 = text.indexOf('\t', from);
   const t2 = text.indexOf('\t', t1 + 1);
   const t3 = text.indexOf('\t', t2 + 1);

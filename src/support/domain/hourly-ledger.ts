@@ -7,7 +7,7 @@
 // 743, 744 or 745 of them. Pure; integers only.
 import { DateTime } from 'luxon';
 import { basisPoints, priceWh, splitSorted } from '../../shared/largest-remainder.js';
-import type { MeterDayInput, OwnershipPeriod } from '../../settlement/month-flows.js';
+import type { MeterDayInput, OwnershipPeriod } from '../../settlement/domain/month-flows.js';
 import { type DiscountBracket, inForce, type LegalParametersState, parametersForMonth } from './legal-parameters.js';
 
 const HOUR_MS = 3_600_000;

@@ -2,9 +2,9 @@
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { splitByLargestRemainder, splitSorted } from '../../shared/largest-remainder.js';
-import { type AllocationMethod, allocateInterval, type MemberFlow } from '../../settlement/engine/allocate.js';
-import { poolTransfers, type Transfer, TransferAccumulator } from '../../settlement/engine/transfers.js';
-import type { MeterDayInput, OwnershipPeriod } from '../../settlement/month-flows.js';
+import { type AllocationMethod, allocateInterval, type MemberFlow } from '../../settlement/domain/engine/allocate.js';
+import { poolTransfers, type Transfer, TransferAccumulator } from '../../settlement/domain/engine/transfers.js';
+import type { MeterDayInput, OwnershipPeriod } from '../../settlement/domain/month-flows.js';
 import { eachHour, HourlyFlowsBuilder, ppeHourRows, supportLedger } from './hourly-ledger.js';
 import { defaultLegalParameters, evolveLegalParameters, inForce, legalParametersDecider } from './legal-parameters.js';
 import { complianceReport, percentText } from './compliance.js';

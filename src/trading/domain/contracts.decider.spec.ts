@@ -2,7 +2,7 @@
 // when a contract is signed or terminated, then what is recorded (or why not).
 import fc from 'fast-check';
 import { DeciderSpecification } from '../../shared/decider-specification.js';
-import { type ClusterState, initialClusterState } from '../../clusters/registry/registry.js';
+import { type ClusterState, initialClusterState } from '../../clusters/domain/registry.js';
 import { type Contract, type TradingCommand, tradingDecider, type TradingEvent } from './contracts.js';
 
 const trading = DeciderSpecification.for(tradingDecider);

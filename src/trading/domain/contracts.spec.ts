@@ -1,5 +1,5 @@
 import { DomainError } from '../../shared/domain-error.js';
-import { type ClusterState, initialClusterState } from '../../clusters/registry/registry.js';
+import { type ClusterState, initialClusterState } from '../../clusters/domain/registry.js';
 import { type Contract, contractMonths, contractsActiveAt, decideTrading, evolveTrading, initialTradingState, isWorkingDay, type TradingState } from './contracts.js';
 
 const registry: ClusterState = initialClusterState();

@@ -6,7 +6,7 @@ import Holidays from 'date-holidays';
 import { DateTime } from 'luxon';
 import { DomainError, type FieldError } from '../../shared/domain-error.js';
 import { isoDateOf, isValidDate, ZONE } from '../../shared/calendar.js';
-import { type ClusterState, memberActiveOn, refuseClosedMonths } from '../../clusters/registry/registry.js';
+import { type ClusterState, memberActiveOn, refuseClosedMonths } from '../../clusters/domain/registry.js';
 
 
 export interface DeliveryWindow {

@@ -6,7 +6,7 @@ import { isoDateOf, ZONE } from '../../shared/calendar.js';
 import { randomUUID } from 'node:crypto';
 import { CurrentPrincipal } from '../../auth/principal.decorator.js';
 import { CLUSTER_READERS, type Principal, Roles } from '../../auth/roles.decorator.js';
-import { ClustersService } from '../../clusters/clusters.service.js';
+import { ClustersService } from '../../clusters/queries/clusters.service.js';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { TradingCommandMessage } from '../commands/trading-command.js';
 import { ContractListDto, SignedContractDto, TerminatedContractDto } from './trading.responses.js';

@@ -1,7 +1,7 @@
 // One Warsaw day of a month as UTC bounds (the ?day= of the transfer matrix and the ledger).
 import { DateTime } from 'luxon';
-import { monthBounds, startOfWarsawDay } from '../shared/calendar.js';
-import { DomainError } from '../shared/domain-error.js';
+import { isoDateOf, monthBounds, startOfWarsawDay } from '../../shared/calendar.js';
+import { DomainError } from '../../shared/domain-error.js';
 
 /** The UTC bounds of one Warsaw day of a month, or a 400 naming the field. */
 export function dayRange(month: string, day: string | undefined): { start: Date; end: Date } | undefined {
@@ -9,7 +9,7 @@ export function dayRange(month: string, day: string | undefined): { start: Date;
   if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || !day.startsWith(`${month}-`) || !DateTime.fromISO(day, { zone: 'Europe/Warsaw' }).isValid) {
     throw DomainError.validation([{ field: 'day', reason: `must be a day YYYY-MM-DD of ${month}` }]);
   }
-  const next = DateTime.fromISO(day).plus({ days: 1 }).toISODate()!;
+  const next = isoDateOf(DateTime.fromISO(day).plus({ days: 1 }));
   const bounds = monthBounds(month);
   return { start: startOfWarsawDay(day), end: next.startsWith(month) ? startOfWarsawDay(next) : bounds.end };
 }

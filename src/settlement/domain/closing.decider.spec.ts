@@ -2,7 +2,7 @@
 // month has ended in Warsaw time, gaps need allowGaps and a reason, and a closed month
 // never changes (SettlementService asks the same rules before computing the month).
 import fc from 'fast-check';
-import { DeciderSpecification } from '../shared/decider-specification.js';
+import { DeciderSpecification } from '../../shared/decider-specification.js';
 import { type CloseEvent, closeDecider, type ClosedMonthData, inputDigest } from './closing.js';
 import type { ClusterMonth } from './engine/statement.js';
 

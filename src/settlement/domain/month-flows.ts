@@ -1,16 +1,12 @@
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- hot code: addValues runs for every value of
+   the month (10,000 PPE × 2,976 quarter-hours); `!` only on the typed arrays indexed within count × members */
 // From meter days and PPE ownership to each member's export and import per settlement
 // interval: E_m(t) = Σ export over the PPE the member owns at t, likewise I_m(t).
 // Finer readings (15 min in a 60-min agreement) are summed into the interval. Pure.
+import type { MeterDayValues } from '../../metering/domain/meter-day-values.js';
 
-export interface MeterDayInput {
-  ppeCode: string;
-  dayStart: Date;
-  intervalMinutes: number;
-  importWh: (number | null)[];
-  exportWh: (number | null)[];
-  /** One character per value (the metering quality codes); `h` marks a quarter-hour split from an hour. */
-  quality?: string;
-}
+/** Support's name for metering's MeterDayValues (src/support imports it); one type. */
+export type MeterDayInput = MeterDayValues;
 
 export interface OwnershipPeriod {
   ppeCode: string;
@@ -58,7 +54,7 @@ export class MonthFlowsBuilder {
     }
   }
 
-  addDay(day: MeterDayInput): void {
+  addDay(day: MeterDayValues): void {
     const owned = this.periodsByPpe.get(day.ppeCode);
     if (!owned) return; // not an electricity PPE of this cluster in this month
     const stepMs = day.intervalMinutes * 60_000;
@@ -66,8 +62,9 @@ export class MonthFlowsBuilder {
     const dayEnd = dayStart + day.importWh.length * stepMs;
     // the usual case: one ownership period covers the whole day, found once for the day
     const whole = owned.filter((p) => p.fromUtc.getTime() <= dayStart && (p.toUtc === null || dayEnd <= p.toUtc.getTime()));
-    if (whole.length === 1) {
-      this.addValues(day, 0, day.importWh.length, whole[0]!);
+    const [only] = whole;
+    if (whole.length === 1 && only) {
+      this.addValues(day, 0, day.importWh.length, only);
       return;
     }
     // an ownership change inside the day: each value by the period in force at its instant
@@ -79,7 +76,7 @@ export class MonthFlowsBuilder {
   }
 
   /** Adds values [from, to) of a day to the member of one period. */
-  private addValues(day: MeterDayInput, from: number, to: number, period: OwnershipPeriod): void {
+  private addValues(day: MeterDayValues, from: number, to: number, period: OwnershipPeriod): void {
     const m = this.memberIndex.get(period.memberId);
     if (m === undefined) return;
     const n = this.members.length;
@@ -100,7 +97,7 @@ export class MonthFlowsBuilder {
       this.importWh[i * n + m]! += imp;
       renewableWh += exp;
     }
-    if (period.renewable && renewableWh > 0) this.renewableExportWh.set(period.memberId, this.renewableExportWh.get(period.memberId)! + renewableWh);
+    if (period.renewable && renewableWh > 0) this.renewableExportWh.set(period.memberId, (this.renewableExportWh.get(period.memberId) ?? 0) + renewableWh);
   }
 
   build(): MonthFlows {
@@ -108,17 +105,4 @@ export class MonthFlowsBuilder {
     const intervalStarts = Array.from({ length: this.count }, (_, i) => new Date(start + i * this.intervalMs));
     return { intervalStarts, intervalMinutes: this.intervalMinutes, memberIds: this.members, exportWh: this.exportWh, importWh: this.importWh, renewableExportWh: this.renewableExportWh };
   }
-}
-
-export function buildMonthFlows(
-  monthStart: Date,
-  monthEnd: Date,
-  intervalMinutes: number,
-  periods: OwnershipPeriod[],
-  memberIds: string[],
-  meterDays: Iterable<MeterDayInput>,
-): MonthFlows {
-  const builder = new MonthFlowsBuilder(monthStart, monthEnd, intervalMinutes, periods, memberIds);
-  for (const day of meterDays) builder.addDay(day);
-  return builder.build();
 }

@@ -1,5 +1,5 @@
 // What the settlement routes answer, for the OpenAPI document (issue 18). Field names are the
-// public contract; statements and totals are the engine's (open objects here, see engine/statement.ts).
+// public contract; statements and totals are the engine's (open objects here, see domain/engine/statement.ts).
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 const OPEN = { type: 'object', additionalProperties: true } as const;

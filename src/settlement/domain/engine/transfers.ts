@@ -9,7 +9,7 @@
 // suppliedWh and every column to the receiver's receivedWh, to the Wh. Without own
 // netting a member can supply and receive in one interval, and so appear on both sides
 // of a cell. Pure; integers only.
-import { splitSorted } from '../../shared/largest-remainder.js';
+import { splitSorted } from '../../../shared/largest-remainder.js';
 import type { ActiveContract, IntervalResult } from './allocate.js';
 import type { IntervalView } from './allocate-month.js';
 

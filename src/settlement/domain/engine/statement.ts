@@ -1,9 +1,9 @@
 // Each member's monthly statement and the cluster's month, from interval results (docs/DOMAIN.md,
 // Monthly settlement). Sum the Wh first, then price once, rounding half up to the grosz.
 // Money: positive netAmountGrosze is what the member pays; negative, what it is paid.
-import { applyRateBp, basisPoints, priceWh } from '../../shared/largest-remainder.js';
-import { exactOrRefused } from '../../shared/limits.js';
-import type { AgreementVersion } from '../../clusters/registry/registry.js';
+import { applyRateBp, basisPoints, priceWh } from '../../../shared/largest-remainder.js';
+import { exactOrRefused } from '../../../shared/limits.js';
+import type { AgreementVersion } from '../../../clusters/domain/registry.js';
 import type { IntervalResult } from './allocate.js';
 
 /** The terms of the agreement version that price a month. */

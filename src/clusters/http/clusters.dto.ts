@@ -6,7 +6,7 @@ import {
   ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDefined, IsEmail, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested,
   ValidateBy,
 } from 'class-validator';
-import { MAX_GROSZE, MAX_GROSZE_PER_MWH } from '../shared/limits.js';
+import { MAX_GROSZE, MAX_GROSZE_PER_MWH } from '../../shared/limits.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;

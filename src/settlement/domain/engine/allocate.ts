@@ -4,10 +4,10 @@
 // bilateral contracts in their order, then the pool by the agreement's key, the rest to
 // and from the grid. Integer Wh; every split by largest remainder with ties by member
 // id, so totals are exact and independent of input order. Pure, no I/O.
-import { splitByLargestRemainder } from '../../shared/largest-remainder.js';
+import { splitByLargestRemainder } from '../../../shared/largest-remainder.js';
 
-import type { Allocation } from '../../clusters/registry/registry.js';
-import type { ActiveContract } from '../../trading/domain/contracts.js';
+import type { Allocation } from '../../../clusters/domain/registry.js';
+import type { ActiveContract } from '../../../trading/domain/contracts.js';
 
 export type { ActiveContract };
 

@@ -11,7 +11,7 @@ const allocations: fc.Arbitrary<AllocationMethod> = fc.oneof(
   fc.shuffledSubarray(IDS, { minLength: 1 }).chain((ids) =>
     fc.array(fc.integer({ min: 1, max: ids.length }), { minLength: ids.length, maxLength: ids.length }).map((cuts) => {
       const tiers: string[][] = [];
-      ids.forEach((id, i) => (tiers[cuts[i]! - 1] ??= []).push(id));
+      ids.forEach((id, i) => (tiers[(cuts[i] ?? 1) - 1] ??= []).push(id));
       return { method: 'priority' as const, tiers: tiers.filter((t) => t.length > 0) };
     })),
   fc.tuple(fc.boolean(), fc.shuffledSubarray(IDS, { minLength: 1 }), fc.integer({ min: 0, max: 10_000 })).chain(([redistribute, ids, total]) =>
@@ -19,7 +19,7 @@ const allocations: fc.Arbitrary<AllocationMethod> = fc.oneof(
       const sum = raw.reduce((a, b) => a + b, 0) || 1;
       let given = 0;
       const keys = ids.map((memberId, i) => {
-        const shareBp = i === ids.length - 1 ? total - given : Math.floor((raw[i]! * total) / sum);
+        const shareBp = i === ids.length - 1 ? total - given : Math.floor(((raw[i] ?? 0) * total) / sum);
         given += shareBp;
         return { memberId, shareBp: Math.max(0, shareBp) };
       });
@@ -47,21 +47,24 @@ test('allocateMonth equals allocateInterval summed over the month, for every met
     const exportWh = new Float64Array(n * m.intervals);
     const importWh = new Float64Array(n * m.intervals);
     for (let t = 0; t < m.intervals; t++) for (let i = 0; i < n; i++) {
-      const [e, imp] = m.values[t * IDS.length + i]!;
+      const [e, imp] = m.values[t * IDS.length + i] ?? [0, 0];
       exportWh[t * n + i] = e;
       importWh[t * n + i] = imp;
     }
     const contractsAt = (t: number): ActiveContract[] => m.contracts
       .map((c, i) => ({ contractId: `k${String(i)}`, sellerMemberId: c.seller, buyerMemberId: c.buyer, contractedWh: c.contractedWh, from: c.from }))
       .filter((c) => c.from <= t)
-      .map(({ from: _from, ...c }) => c);
+      .map(({ contractId, sellerMemberId, buyerMemberId, contractedWh }) => ({ contractId, sellerMemberId, buyerMemberId, contractedWh }));
 
     const expected = Object.fromEntries(memberIds.map((id) => [id, Object.fromEntries(MEMBER_TOTAL_FIELDS.map((f) => [f, 0]))]));
     const expectedContracts: Record<string, { contractedWh: number; deliveredWh: number; shortfallWh: number }> = {};
     const perInterval: Record<string, number>[] = [];
     for (let t = 0; t < m.intervals; t++) {
       const members: MemberFlow[] = [];
-      for (let i = 0; i < n; i++) if (exportWh[t * n + i] !== 0 || importWh[t * n + i] !== 0) members.push({ memberId: memberIds[i]!, exportWh: exportWh[t * n + i]!, importWh: importWh[t * n + i]! });
+      memberIds.forEach((memberId, i) => {
+        const flow = { memberId, exportWh: exportWh[t * n + i] ?? 0, importWh: importWh[t * n + i] ?? 0 };
+        if (flow.exportWh !== 0 || flow.importWh !== 0) members.push(flow);
+      });
       const result = allocateInterval({ members, ownNetting: m.ownNetting, allocation: m.allocation, contracts: contractsAt(t) });
       const received: Record<string, number> = {};
       for (const r of result.members) {
@@ -82,7 +85,9 @@ test('allocateMonth equals allocateInterval summed over the month, for every met
     const seen: Record<string, number>[] = [];
     const month = allocateMonth({ memberIds, intervalCount: m.intervals, exportWh, importWh }, { ownNetting: m.ownNetting, allocation: m.allocation, contractsAt }, (view) => {
       const received: Record<string, number> = {};
-      for (let i = 0; i < n; i++) if (exportWh[view.interval * n + i] !== 0 || importWh[view.interval * n + i] !== 0) received[memberIds[i]!] = view.receivedWh[i]!;
+      memberIds.forEach((memberId, i) => {
+        if (exportWh[view.interval * n + i] !== 0 || importWh[view.interval * n + i] !== 0) received[memberId] = view.receivedWh[i] ?? 0;
+      });
       seen.push(received);
     });
     const actual = Object.fromEntries(memberIds.map((id, i) => [id, Object.fromEntries(MEMBER_TOTAL_FIELDS.map((f) => [f, month.totals[f][i]]))]));

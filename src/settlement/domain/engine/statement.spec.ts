@@ -7,14 +7,21 @@ const terms: PricingTerms = {
   thresholds: { selfSufficiencyBp: 5000, renewableShareBp: 9000 },
 };
 
+/** The member's statement (a test fails when there is none). */
+function statementOf<T extends { memberId: string }>(members: T[], memberId: string): T {
+  const statement = members.find((m) => m.memberId === memberId);
+  if (!statement) throw new Error(`no statement for ${memberId}`);
+  return statement;
+}
+
 test('a hand-computed month of two intervals', () => {
   const month = new MonthAccumulator(['pv', 'school', 'idle']);
   // interval 1: pv exports 10 kWh, school imports 4 kWh; interval 2: pv 1 kWh, school 3 kWh
   month.add(allocateInterval({ members: [{ memberId: 'pv', exportWh: 10_000, importWh: 0 }, { memberId: 'school', exportWh: 0, importWh: 4_000 }], ownNetting: true, allocation: { method: 'pro_rata' } }));
   month.add(allocateInterval({ members: [{ memberId: 'pv', exportWh: 1_000, importWh: 0 }, { memberId: 'school', exportWh: 0, importWh: 3_000 }], ownNetting: true, allocation: { method: 'pro_rata' } }));
   const { members, cluster } = buildStatements(month, terms, [], new Map([['pv', 11_000]]));
-  const school = members.find((m) => m.memberId === 'school')!;
-  const pv = members.find((m) => m.memberId === 'pv')!;
+  const school = statementOf(members, 'school');
+  const pv = statementOf(members, 'pv');
   // school received 4 + 1 = 5 kWh at 450 zł/MWh = 2.25 zł; fee 5 kWh × 10 zł/MWh = 0.05 zł; monthly 20 zł
   expect(school).toMatchObject({ importWh: 7_000, receivedWh: 5_000, gridImportWh: 2_000, receivedValueGrosze: 225, feeReceivedGrosze: 5, feesGrosze: 2_005 });
   // VAT 23% of 22.30 zł = 5.129 → 5.13 zł; net 22.30 + 5.13
@@ -37,9 +44,9 @@ test('contract lines name the counterparty and are valued at the contract price'
     contracts: [{ contractId: 'k1', sellerMemberId: 'plant', buyerMemberId: 'city', contractedWh: 2_000 }],
   }));
   const { members } = buildStatements(month, terms, [{ contractId: 'k1', sellerMemberId: 'plant', buyerMemberId: 'city', priceGroszePerMwh: 30_000 }], new Map());
-  const city = members.find((m) => m.memberId === 'city')!;
+  const city = statementOf(members, 'city');
   expect(city.contracts).toEqual([{ contractId: 'k1', counterpartyMemberId: 'plant', role: 'buyer', contractedWh: 2_000, deliveredWh: 2_000, shortfallWh: 0, priceGroszePerMwh: 30_000, valueGrosze: 60 }]);
   // 2 kWh by contract at 300 zł/MWh and 1 kWh from the pool at 450 zł/MWh
   expect(city).toMatchObject({ contractReceivedWh: 2_000, poolReceivedWh: 1_000, receivedValueGrosze: 60 + 45 });
-  expect(members.find((m) => m.memberId === 'plant')!.contracts[0]).toMatchObject({ role: 'seller', counterpartyMemberId: 'city', valueGrosze: 60 });
+  expect(statementOf(members, 'plant').contracts[0]).toMatchObject({ role: 'seller', counterpartyMemberId: 'city', valueGrosze: 60 });
 });

@@ -5,7 +5,7 @@
 // typed arrays indexed [interval × members + member], with scratch arrays reused from one
 // interval to the next: no object per member per interval, no BigInt while the products
 // stay below 2^53, no sort when a few leftover Wh can be placed by a linear pass.
-import { splitByLargestRemainder } from '../../shared/largest-remainder.js';
+import { splitByLargestRemainder } from '../../../shared/largest-remainder.js';
 import type { ActiveContract, AllocationMethod, ContractIntervalResult } from './allocate.js';
 
 export interface MonthFlowsInput {

@@ -1,39 +1,24 @@
-// Registry commands: load the cluster stream, decide, append with the expected version,
-// wait for the read model. Reads come from registry_clusters.
+// The registry's reader, which other modules inject: each cluster's state from
+// registry_clusters (registry.projection.ts), the closed months, and the agreement versions
+// from the cluster stream. Writes go through the CommandBus (commands/cluster-command.ts).
 import { Inject, Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
-import type { Pool } from 'pg';
-import { DomainError } from '../shared/domain-error.js';
-import { PG_POOL } from '../core.module.js';
-import { CommandBus } from '@nestjs/cqrs';
-import { CLOSED_MONTHS, ClusterCommandMessage, type ClosedMonthsSource } from './commands/cluster-command.js';
-import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
-import {
-  type AgreementVersion, type ClusterCommand, type ClusterEvent, type ClusterState, clusterStreamId, ownershipPeriods,
-} from './registry/registry.js';
+import type { Pool, PoolClient } from 'pg';
+import { DomainError } from '../../shared/domain-error.js';
+import { PG_POOL } from '../../core.module.js';
+import { CLOSED_MONTHS, type ClosedMonthsSource } from '../commands/cluster-command.js';
+import { type Actor, EVENT_STORE, type EventStore } from '../../event-store/event-store.port.js';
+import { type AgreementVersion, type ClusterState, clusterStreamId, ownershipPeriods } from '../domain/registry.js';
+
+/** An agreement version with who added it and when, what it replaced and what replaced it. */
+export type AgreementVersionView = AgreementVersion & { addedBy: Actor; addedAt: string; supersedesVersion: number | null; supersededBy: number | null };
 
 @Injectable()
 export class ClustersService {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(PG_POOL) private readonly pool: Pool,
-    @Inject(CommandBus) private readonly commandBus: CommandBus,
     @Inject(CLOSED_MONTHS) private readonly closed: ClosedMonthsSource,
   ) {}
-
-  newId(): string {
-    return randomUUID();
-  }
-
-  /** Through the CommandBus (commands/cluster-command.ts); a change dated in a closed month is 409. */
-  async execute(clusterId: string, command: ClusterCommand): Promise<{ events: ClusterEvent[]; streamVersion: number }> {
-    const result = await this.commandBus.execute(new ClusterCommandMessage(clusterId, command));
-    return { events: result.events, streamVersion: result.streamVersion };
-  }
-
-  async amendAgreement(clusterId: string, terms: Extract<ClusterCommand, { type: 'AmendAgreement' }>['terms'], supersedesVersion?: number) {
-    return this.execute(clusterId, { type: 'AmendAgreement', terms, supersedesVersion, closedMonths: [] });
-  }
 
   /** The cluster's closed months (YYYY-MM), for changes that must not reach into them. */
   closedMonths(clusterId: string): Promise<string[]> {
@@ -44,7 +29,7 @@ export class ClustersService {
    * Every agreement version as recorded, with who added it and when (from its event's
    * metadata), what it replaced and what replaced it.
    */
-  async agreementVersions(clusterId: string) {
+  async agreementVersions(clusterId: string): Promise<AgreementVersionView[]> {
     await this.state(clusterId);
     const events = (await this.store.readStream(clusterStreamId(clusterId))).filter((e) => e.type === 'AgreementAmended');
     const versions = events.map((e) => ({ ...(e.data as unknown as AgreementVersion), addedBy: e.metadata.actor, addedAt: e.recordedAt }));
@@ -63,8 +48,17 @@ export class ClustersService {
   }
 
   async findState(clusterId: string): Promise<ClusterState | undefined> {
-    const { rows } = await this.pool.query<{ state: ClusterState }>('SELECT state FROM registry_clusters WHERE cluster_id = $1', [clusterId]);
-    return rows[0]?.state;
+    return (await this.versionedState(clusterId))?.state;
+  }
+
+  /**
+   * The state with the version of the cluster stream it folds (a stored settlement is stale
+   * when the version moved); on the caller's connection when it holds one (a transaction).
+   */
+  async versionedState(clusterId: string, db: Pool | PoolClient = this.pool): Promise<{ state: ClusterState; streamVersion: number } | undefined> {
+    const { rows } = await db.query<{ state: ClusterState; stream_version: number }>('SELECT state, stream_version FROM registry_clusters WHERE cluster_id = $1', [clusterId]);
+    const row = rows[0];
+    return row ? { state: row.state, streamVersion: row.stream_version } : undefined;
   }
 
   async list(clusterIds?: string[]): Promise<{ clusterId: string; name: string; state: ClusterState }[]> {

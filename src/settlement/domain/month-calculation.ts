@@ -2,14 +2,18 @@
 // contracts. Pure: the live projection, the as-of query and the audit replay all feed
 // the same function, so they cannot disagree about the arithmetic.
 import { DateTime } from 'luxon';
-import { monthBounds } from '../shared/calendar.js';
-import { agreementForMonth, type AgreementVersion, type ClusterState, ownershipPeriods, RENEWABLE_SOURCES } from '../clusters/registry/registry.js';
-import { DomainError } from '../shared/domain-error.js';
+import { isoDateOf, monthBounds } from '../../shared/calendar.js';
+import { agreementForMonth, type AgreementVersion, type ClusterState, ownershipPeriods, RENEWABLE_SOURCES } from '../../clusters/domain/registry.js';
+import { DomainError } from '../../shared/domain-error.js';
 import type { ActiveContract } from './engine/allocate.js';
 import { allocateMonth, type IntervalView, MEMBER_TOTAL_FIELDS } from './engine/allocate-month.js';
 import { buildStatements, type ClusterMonth, type ContractTerms, type EnergyTotals, type MemberStatement, MonthAccumulator } from './engine/statement.js';
-import { type MeterDayInput, type MonthFlows, MonthFlowsBuilder, type OwnershipPeriod } from './month-flows.js';
+import type { MeterDayValues } from '../../metering/domain/meter-day-values.js';
+import { MonthFlowsBuilder, type OwnershipPeriod } from './month-flows.js';
 import { type Transfer, TransferAccumulator } from './engine/transfers.js';
+import { DayDetails, type MemberDayDetail } from './day-details.js';
+
+export type { MemberDayDetail } from './day-details.js';
 
 /** A pass beside the engine over the same readings, plugged in by another module (see month-extension.ts). */
 export interface MonthPassContext {
@@ -22,26 +26,12 @@ export interface MonthPassContext {
 }
 
 export interface MonthPass {
-  addDay(day: MeterDayInput): void;
+  addDay(day: MeterDayValues): void;
   /** After the statements: its result (stored, frozen in the close); it may add information to the statements. */
   finish(statements: MemberStatement[]): Record<string, unknown>;
 }
 
 export type MonthPassFactory = (context: MonthPassContext) => MonthPass;
-
-export interface MemberDayDetail {
-  memberId: string;
-  day: string;
-  dayStart: Date;
-  intervalMinutes: number;
-  importWh: number[];
-  exportWh: number[];
-  selfConsumedWh: number[];
-  receivedWh: number[];
-  suppliedWh: number[];
-  gridImportWh: number[];
-  gridExportWh: number[];
-}
 
 /** PPE whose quarter-hours were, in part, divided from hourly values (quality hourly_split). */
 export interface HourlyNote {
@@ -73,7 +63,7 @@ export type ContractsAt = (intervalStart: Date) => ActiveContract[];
 /** Members who belong to the cluster on at least one day of the month. */
 export function activeMembers(state: ClusterState, month: string): string[] {
   const first = `${month}-01`;
-  const last = DateTime.fromISO(first).endOf('month').toISODate()!;
+  const last = isoDateOf(DateTime.fromISO(first).endOf('month'));
   return Object.values(state.members)
     .filter((m) => m.admittedOn <= last && (m.withdrawnOn === null || m.withdrawnOn > first))
     .map((m) => m.memberId)
@@ -87,7 +77,7 @@ export function activeMembers(state: ClusterState, month: string): string[] {
 export async function calculateMonth(
   state: ClusterState,
   month: string,
-  meterDays: Iterable<MeterDayInput> | AsyncIterable<MeterDayInput[]>,
+  meterDays: Iterable<MeterDayValues> | AsyncIterable<MeterDayValues[]>,
   contracts: { terms: ContractTerms[]; at: ContractsAt } = { terms: [], at: () => [] },
   onDay?: (details: MemberDayDetail[]) => void,
   /** Only the intervals in [start, end): interval detail of one day without the whole month. */
@@ -112,7 +102,7 @@ export async function calculateMonth(
   const pass = extras.pass?.({ month, start, end, periods, members }) ?? null;
   // quarter-hours divided from hourly values, by PPE: the statements name those PPE
   const hourly = new Map<string, number>();
-  const addDay = (day: MeterDayInput) => {
+  const addDay = (day: MeterDayValues) => {
     builder.addDay(day);
     pass?.addDay(day);
     if (!day.quality?.includes('h')) return;
@@ -130,8 +120,10 @@ export async function calculateMonth(
     for (const day of meterDays) addDay(day);
   }
   const flows = builder.build();
-  const n = flows.memberIds.length;
-  const contractsAt = (i: number) => contracts.at(flows.intervalStarts[i]!);
+  const contractsAt = (i: number) => {
+    const at = flows.intervalStarts[i];
+    return at ? contracts.at(at) : []; // i is an interval of the month: always there
+  };
   const detail = onDay ? new DayDetails(flows, agreement.intervalMinutes, onDay) : null;
   // the transfer matrix: a pass of its own over each interval's pool and contract deliveries
   const transfers = extras.transfers ? new TransferAccumulator(flows.memberIds) : null;
@@ -148,66 +140,23 @@ export async function calculateMonth(
   );
   detail?.flush();
   const accumulator = new MonthAccumulator([]);
-  for (let m = 0; m < n; m++) {
-    accumulator.members.set(flows.memberIds[m]!, Object.fromEntries(MEMBER_TOTAL_FIELDS.map((f) => [f, allocation.totals[f][m]!])) as EnergyTotals);
-  }
+  flows.memberIds.forEach((memberId, m) => {
+    accumulator.members.set(memberId, Object.fromEntries(MEMBER_TOTAL_FIELDS.map((f) => [f, allocation.totals[f][m] ?? 0])) as EnergyTotals);
+  });
   for (const [contractId, totals] of allocation.contracts) accumulator.contracts.set(contractId, totals);
   const vatPayers = new Set(Object.values(state.members).filter((m) => m.vatPayer).map((m) => m.memberId));
   const { members: statements, cluster } = buildStatements(accumulator, { ...agreement }, contracts.terms, flows.renewableExportWh, vatPayers);
   // Only when there are some: statements closed before this was shown stay equal to a replay.
   if (hourly.size > 0) {
-    const ppeCodes = [...hourly.keys()].sort();
-    (cluster as ClusterMonth & HourlyNote).ppeSettledFromHourlyData = ppeCodes.map((ppeCode) => ({ ppeCode, quarterHours: hourly.get(ppeCode)! }));
+    const notes = [...hourly].map(([ppeCode, quarterHours]) => ({ ppeCode, quarterHours })).sort((a, b) => (a.ppeCode < b.ppeCode ? -1 : a.ppeCode > b.ppeCode ? 1 : 0));
+    (cluster as ClusterMonth & HourlyNote).ppeSettledFromHourlyData = notes;
     for (const statement of statements) {
-      const own = ppeCodes.filter((ppeCode) => periods.some((p) => p.ppeCode === ppeCode && p.memberId === statement.memberId));
-      if (own.length > 0) (statement as MemberStatement & HourlyNote).ppeSettledFromHourlyData = own.map((ppeCode) => ({ ppeCode, quarterHours: hourly.get(ppeCode)! }));
+      const own = notes.filter(({ ppeCode }) => periods.some((p) => p.ppeCode === ppeCode && p.memberId === statement.memberId));
+      if (own.length > 0) (statement as MemberStatement & HourlyNote).ppeSettledFromHourlyData = own.map((note) => ({ ...note }));
     }
   }
   const calculation: MonthCalculation = { month, agreement, statements, cluster };
   if (transfers) calculation.transfers = transfers.transfers();
   if (pass) calculation.extension = { result: pass.finish(statements), pass };
   return calculation;
-}
-
-/** Per-interval detail gathered a Warsaw day at a time (the interval endpoints ask for one day). */
-class DayDetails {
-  private readonly dayFormat = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Warsaw' });
-  private day: MemberDayDetail[] | null = null;
-  private dayKey = '';
-
-  constructor(private readonly flows: MonthFlows, private readonly intervalMinutes: number, private readonly onDay: (details: MemberDayDetail[]) => void) {}
-
-  add(view: IntervalView): void {
-    const { flows } = this;
-    const at = flows.intervalStarts[view.interval]!;
-    const key = this.dayFormat.format(at);
-    if (key !== this.dayKey) {
-      this.flush();
-      this.dayKey = key;
-      this.day = flows.memberIds.map((memberId) => ({
-        memberId, day: key, dayStart: at, intervalMinutes: this.intervalMinutes,
-        importWh: [], exportWh: [], selfConsumedWh: [], receivedWh: [], suppliedWh: [], gridImportWh: [], gridExportWh: [],
-      }));
-    }
-    const n = flows.memberIds.length;
-    const base = view.interval * n;
-    for (let m = 0; m < n; m++) {
-      const d = this.day![m]!;
-      const imp = flows.importWh[base + m]!;
-      const exp = flows.exportWh[base + m]!;
-      d.importWh.push(imp);
-      d.exportWh.push(exp);
-      d.selfConsumedWh.push(view.selfConsumedWh[m]!);
-      d.receivedWh.push(view.receivedWh[m]!);
-      d.suppliedWh.push(view.suppliedWh[m]!);
-      d.gridImportWh.push(imp - view.selfConsumedWh[m]! - view.receivedWh[m]!);
-      d.gridExportWh.push(exp - view.selfConsumedWh[m]! - view.suppliedWh[m]!);
-    }
-  }
-
-  /** Hands the day gathered so far to onDay (members without a flow that day left out). */
-  flush(): void {
-    if (this.day) this.onDay(this.day.filter((d) => d.importWh.some((v) => v > 0) || d.exportWh.some((v) => v > 0)));
-    this.day = null;
-  }
 }

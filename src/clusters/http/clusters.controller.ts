@@ -1,10 +1,10 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Put } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { DateTime } from 'luxon';
-import { CurrentPrincipal } from '../auth/principal.decorator.js';
-import { CLUSTER_READERS, type Principal, Roles } from '../auth/roles.decorator.js';
-import { ApiReadProblems, ApiWriteProblems } from '../common/openapi.js';
-import { notFound } from '../common/problem.js';
+import { randomUUID } from 'node:crypto';
+import { CurrentPrincipal } from '../../auth/principal.decorator.js';
+import { CLUSTER_READERS, type Principal, Roles } from '../../auth/roles.decorator.js';
+import { ApiReadProblems, ApiWriteProblems } from '../../common/openapi.js';
 import {
   AdmitMemberDto, AgreementVersionDto, DecommissionDto, PartyDto, ReassignmentDto, RegisterClusterDto, RegisterMeteringPointDto, WithdrawalDto,
 } from './clusters.dto.js';
@@ -13,30 +13,11 @@ import {
   DecommissioningResponse, MemberAdmittedResponse, MemberListResponse, MemberResponse, MeteringPointListResponse, MeteringPointRegisteredResponse, MeteringPointResponse,
   ReassignmentResponse, WithdrawalResponse,
 } from './clusters.responses.js';
-import { ClustersService } from './clusters.service.js';
+import { ClusterCommandMessage } from '../commands/cluster-command.js';
+import { type Allocation, type ClusterCommand, type ClusterEvent } from '../domain/registry.js';
 import {
-  type Allocation, type ClusterEvent, type ClusterState, complianceWarnings, currentAssignment, type Member, type MeteringPoint,
-} from './registry/registry.js';
-import { normalisePpeCode } from '../shared/ppe-code.js';
-
-function memberView(member: Member) {
-  return { ...member, status: member.withdrawnOn ? 'withdrawn' : 'active' };
-}
-
-function pointView(state: ClusterState, point: MeteringPoint) {
-  const current = currentAssignment(point);
-  return {
-    ppeCode: point.ppeCode, memberId: current.memberId, role: point.role, carrier: point.carrier, source: point.source,
-    capacityKw: point.capacityW === null ? null : point.capacityW / 1000, validFrom: point.validFrom, decommissionedFrom: point.decommissionedFrom,
-    assignments: point.assignments, ownership: ClustersService.ownership(state, point.ppeCode),
-  };
-}
-
-function today(): string {
-  const date = DateTime.now().setZone('Europe/Warsaw').toISODate();
-  if (date === null) throw new Error('The Warsaw calendar date of now is not valid');
-  return date;
-}
+  GetCluster, GetCompliance, GetMember, GetMeteringPoint, ListAgreementVersions, ListClusters, ListMembers, ListMeteringPoints,
+} from '../queries/clusters.query.js';
 
 /** The event a registry command recorded: decide answers each of these commands with exactly one, of this type. */
 function recorded<T extends ClusterEvent['type']>(events: ClusterEvent[], type: T): Extract<ClusterEvent, { type: T }> {
@@ -49,15 +30,24 @@ function recorded<T extends ClusterEvent['type']>(events: ClusterEvent[], type: 
 @ApiBearerAuth()
 @Controller('clusters')
 export class ClustersController {
-  constructor(@Inject(ClustersService) private readonly clusters: ClustersService) {}
+  constructor(
+    @Inject(CommandBus) private readonly commandBus: CommandBus,
+    @Inject(QueryBus) private readonly queryBus: QueryBus,
+  ) {}
+
+  /** Through the CommandBus (commands/cluster-command.ts); a change dated in a closed month is 409. */
+  private async execute(clusterId: string, command: ClusterCommand): Promise<{ events: ClusterEvent[]; streamVersion: number }> {
+    const { events, streamVersion } = await this.commandBus.execute(new ClusterCommandMessage(clusterId, command));
+    return { events, streamVersion };
+  }
 
   @Post()
   @Roles('admin')
   @ApiCreatedResponse({ type: ClusterRegisteredResponse })
   @ApiWriteProblems()
   async register(@Body() body: RegisterClusterDto) {
-    const clusterId = this.clusters.newId();
-    const { events, streamVersion } = await this.clusters.execute(clusterId, {
+    const clusterId = randomUUID();
+    const { events, streamVersion } = await this.execute(clusterId, {
       type: 'RegisterCluster', clusterId, name: body.name, coordinator: body.coordinator, distributionSystemOperator: body.distributionSystemOperator, area: body.area,
       ureRegisterEntry: body.ureRegisterEntry,
     });
@@ -70,7 +60,7 @@ export class ClustersController {
   @ApiOkResponse({ type: CoordinatorChangedResponse })
   @ApiWriteProblems()
   async changeCoordinator(@Param('clusterId') clusterId: string, @Body() body: PartyDto) {
-    const { events, streamVersion } = await this.clusters.execute(clusterId, { type: 'ChangeCoordinator', coordinator: body });
+    const { events, streamVersion } = await this.execute(clusterId, { type: 'ChangeCoordinator', coordinator: body });
     return { ...recorded(events, 'CoordinatorChanged').data, streamVersion };
   }
 
@@ -79,8 +69,7 @@ export class ClustersController {
   @ApiOkResponse({ type: ClusterListResponse })
   @ApiReadProblems()
   async list(@CurrentPrincipal() principal: Principal) {
-    const rows = await this.clusters.list(principal.role === 'admin' ? undefined : [principal.clusterId ?? '']);
-    return { items: rows.map(({ state }) => state.profile) };
+    return this.queryBus.execute(new ListClusters(principal));
   }
 
   @Get(':clusterId')
@@ -88,14 +77,7 @@ export class ClustersController {
   @ApiOkResponse({ type: ClusterResponse })
   @ApiReadProblems()
   async get(@Param('clusterId') clusterId: string) {
-    const state = await this.clusters.state(clusterId);
-    const latest = state.agreements[state.agreements.length - 1] ?? null;
-    return {
-      ...state.profile,
-      members: Object.keys(state.members).length,
-      meteringPoints: Object.keys(state.points).length,
-      latestAgreementVersion: latest ? { version: latest.version, effectiveFrom: latest.effectiveFrom } : null,
-    };
+    return this.queryBus.execute(new GetCluster(clusterId));
   }
 
   @Get(':clusterId/compliance')
@@ -103,7 +85,7 @@ export class ClustersController {
   @ApiOkResponse({ type: ComplianceResponse })
   @ApiReadProblems()
   async compliance(@Param('clusterId') clusterId: string) {
-    return { warnings: complianceWarnings(await this.clusters.state(clusterId), today()) };
+    return this.queryBus.execute(new GetCompliance(clusterId));
   }
 
   @Post(':clusterId/members')
@@ -111,8 +93,8 @@ export class ClustersController {
   @ApiCreatedResponse({ type: MemberAdmittedResponse })
   @ApiWriteProblems()
   async admit(@Param('clusterId') clusterId: string, @Body() body: AdmitMemberDto) {
-    const memberId = this.clusters.newId();
-    const { events, streamVersion } = await this.clusters.execute(clusterId, {
+    const memberId = randomUUID();
+    const { events, streamVersion } = await this.execute(clusterId, {
       type: 'AdmitMember', memberId, kind: body.kind, legalName: body.legalName, nip: body.nip, address: body.address, invoiceEmail: body.invoiceEmail, vatPayer: body.vatPayer,
       selfBillingConsent: body.selfBillingConsent, admittedOn: body.admittedOn, jstUnit: body.jstUnit,
     });
@@ -124,9 +106,7 @@ export class ClustersController {
   @ApiOkResponse({ type: MemberListResponse })
   @ApiReadProblems()
   async members(@Param('clusterId') clusterId: string, @CurrentPrincipal() principal: Principal) {
-    const state = await this.clusters.state(clusterId);
-    const members = Object.values(state.members).filter((m) => principal.role !== 'member' || m.memberId === principal.memberId);
-    return { items: members.sort((a, b) => a.legalName.localeCompare(b.legalName, 'pl') || a.memberId.localeCompare(b.memberId)).map(memberView) };
+    return this.queryBus.execute(new ListMembers(clusterId, principal));
   }
 
   @Get(':clusterId/members/:memberId')
@@ -134,9 +114,7 @@ export class ClustersController {
   @ApiOkResponse({ type: MemberResponse })
   @ApiReadProblems()
   async member(@Param('clusterId') clusterId: string, @Param('memberId') memberId: string) {
-    const member = (await this.clusters.state(clusterId)).members[memberId];
-    if (!member) throw notFound('The member was not found');
-    return memberView(member);
+    return this.queryBus.execute(new GetMember(clusterId, memberId));
   }
 
   @Post(':clusterId/members/:memberId/withdrawal')
@@ -145,7 +123,7 @@ export class ClustersController {
   @ApiOkResponse({ type: WithdrawalResponse })
   @ApiWriteProblems()
   async withdraw(@Param('clusterId') clusterId: string, @Param('memberId') memberId: string, @Body() body: WithdrawalDto) {
-    const { streamVersion } = await this.clusters.execute(clusterId, { type: 'WithdrawMember', memberId, effectiveOn: body.effectiveOn });
+    const { streamVersion } = await this.execute(clusterId, { type: 'WithdrawMember', memberId, effectiveOn: body.effectiveOn });
     return { memberId, effectiveOn: body.effectiveOn, streamVersion };
   }
 
@@ -154,7 +132,7 @@ export class ClustersController {
   @ApiCreatedResponse({ type: MeteringPointRegisteredResponse })
   @ApiWriteProblems()
   async registerPoint(@Param('clusterId') clusterId: string, @Body() body: RegisterMeteringPointDto) {
-    const { events, streamVersion } = await this.clusters.execute(clusterId, {
+    const { events, streamVersion } = await this.execute(clusterId, {
       type: 'RegisterMeteringPoint', ppeCode: body.ppeCode, memberId: body.memberId, role: body.role, carrier: body.carrier, source: body.source, capacityKw: body.capacityKw,
       validFrom: body.validFrom,
     });
@@ -167,11 +145,7 @@ export class ClustersController {
   @ApiOkResponse({ type: MeteringPointListResponse })
   @ApiReadProblems()
   async points(@Param('clusterId') clusterId: string, @CurrentPrincipal() principal: Principal) {
-    const state = await this.clusters.state(clusterId);
-    const points = Object.values(state.points)
-      .filter((p) => principal.role !== 'member' || p.assignments.some((a) => a.memberId === principal.memberId))
-      .sort((a, b) => a.ppeCode.localeCompare(b.ppeCode));
-    return { items: points.map((p) => pointView(state, p)) };
+    return this.queryBus.execute(new ListMeteringPoints(clusterId, principal));
   }
 
   @Get(':clusterId/metering-points/:ppeCode')
@@ -179,10 +153,7 @@ export class ClustersController {
   @ApiOkResponse({ type: MeteringPointResponse })
   @ApiReadProblems()
   async point(@Param('clusterId') clusterId: string, @Param('ppeCode') ppeCode: string, @CurrentPrincipal() principal: Principal) {
-    const state = await this.clusters.state(clusterId);
-    const point = state.points[normalisePpeCode(ppeCode)];
-    if (!point || (principal.role === 'member' && !point.assignments.some((a) => a.memberId === principal.memberId))) throw notFound('The metering point was not found');
-    return pointView(state, point);
+    return this.queryBus.execute(new GetMeteringPoint(clusterId, ppeCode, principal));
   }
 
   @Post(':clusterId/metering-points/:ppeCode/reassignment')
@@ -191,7 +162,7 @@ export class ClustersController {
   @ApiOkResponse({ type: ReassignmentResponse })
   @ApiWriteProblems()
   async reassign(@Param('clusterId') clusterId: string, @Param('ppeCode') ppeCode: string, @Body() body: ReassignmentDto) {
-    const { events, streamVersion } = await this.clusters.execute(clusterId, { type: 'ReassignMeteringPoint', ppeCode, memberId: body.memberId, effectiveFrom: body.effectiveFrom });
+    const { events, streamVersion } = await this.execute(clusterId, { type: 'ReassignMeteringPoint', ppeCode, memberId: body.memberId, effectiveFrom: body.effectiveFrom });
     return { ...recorded(events, 'MeteringPointReassigned').data, streamVersion };
   }
 
@@ -201,7 +172,7 @@ export class ClustersController {
   @ApiOkResponse({ type: DecommissioningResponse })
   @ApiWriteProblems()
   async decommission(@Param('clusterId') clusterId: string, @Param('ppeCode') ppeCode: string, @Body() body: DecommissionDto) {
-    const { events, streamVersion } = await this.clusters.execute(clusterId, { type: 'DecommissionMeteringPoint', ppeCode, effectiveFrom: body.effectiveFrom });
+    const { events, streamVersion } = await this.execute(clusterId, { type: 'DecommissionMeteringPoint', ppeCode, effectiveFrom: body.effectiveFrom });
     return { ...recorded(events, 'MeteringPointDecommissioned').data, streamVersion };
   }
 
@@ -210,13 +181,16 @@ export class ClustersController {
   @ApiCreatedResponse({ type: AgreementAmendedResponse })
   @ApiWriteProblems()
   async amend(@Param('clusterId') clusterId: string, @Body() body: AgreementVersionDto) {
-    const { events, streamVersion } = await this.clusters.amendAgreement(clusterId, {
-      effectiveFrom: body.effectiveFrom, intervalMinutes: body.intervalMinutes, ownNetting: body.ownNetting, allocation: body.allocation as Allocation,
-      internalPriceGroszePerMwh: body.internalPriceGroszePerMwh, referenceGridPriceGroszePerMwh: body.referenceGridPriceGroszePerMwh,
-      feeGroszePerMwhReceived: body.feeGroszePerMwhReceived, feeGroszePerMwhSupplied: body.feeGroszePerMwhSupplied, monthlyFeeGroszePerMember: body.monthlyFeeGroszePerMember,
-      vatRateBp: body.vatRateBp, invoiceSeries: body.invoiceSeries, paymentTermDays: body.paymentTermDays,
-      thresholds: body.thresholds ? { selfSufficiencyBp: body.thresholds.selfSufficiencyBp, renewableShareBp: body.thresholds.renewableShareBp } : {},
-    }, body.supersedesVersion);
+    const { events, streamVersion } = await this.execute(clusterId, {
+      type: 'AmendAgreement', supersedesVersion: body.supersedesVersion, closedMonths: [],
+      terms: {
+        effectiveFrom: body.effectiveFrom, intervalMinutes: body.intervalMinutes, ownNetting: body.ownNetting, allocation: body.allocation as Allocation,
+        internalPriceGroszePerMwh: body.internalPriceGroszePerMwh, referenceGridPriceGroszePerMwh: body.referenceGridPriceGroszePerMwh,
+        feeGroszePerMwhReceived: body.feeGroszePerMwhReceived, feeGroszePerMwhSupplied: body.feeGroszePerMwhSupplied, monthlyFeeGroszePerMember: body.monthlyFeeGroszePerMember,
+        vatRateBp: body.vatRateBp, invoiceSeries: body.invoiceSeries, paymentTermDays: body.paymentTermDays,
+        thresholds: body.thresholds ? { selfSufficiencyBp: body.thresholds.selfSufficiencyBp, renewableShareBp: body.thresholds.renewableShareBp } : {},
+      },
+    });
     return { ...recorded(events, 'AgreementAmended').data, streamVersion };
   }
 
@@ -225,6 +199,6 @@ export class ClustersController {
   @ApiOkResponse({ type: AgreementVersionListResponse })
   @ApiReadProblems()
   async agreements(@Param('clusterId') clusterId: string) {
-    return { items: await this.clusters.agreementVersions(clusterId) };
+    return this.queryBus.execute(new ListAgreementVersions(clusterId));
   }
 }

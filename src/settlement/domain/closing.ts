@@ -2,8 +2,8 @@
 // statement, the agreement version, the last event position read and a digest of the
 // input events, so anyone can reproduce the numbers from the log. Pure.
 import { createHash } from 'node:crypto';
-import { monthBounds } from '../shared/calendar.js';
-import { DomainError } from '../shared/domain-error.js';
+import { monthBounds } from '../../shared/calendar.js';
+import { DomainError } from '../../shared/domain-error.js';
 import type { ClusterMonth, MemberStatement } from './engine/statement.js';
 import type { TransferTuple } from './engine/transfers.js';
 
@@ -72,8 +72,8 @@ export interface CloseRequest {
 
 /**
  * Why a month cannot be closed, or null: it has not ended in Warsaw time, it has gaps and
- * no allowGaps, or it is closed already. The close decider's rules; the service asks them
- * before computing the month too, so that a refused close costs no computation.
+ * no allowGaps, or it is closed already. The close decider's rules; the close handler asks
+ * them before computing the month too, so that a refused close costs no computation.
  */
 export function closeRefusal(request: CloseRequest, closedAt: string | null): DomainError | null {
   const { end } = monthBounds(request.month);
@@ -86,12 +86,19 @@ export function closeRefusal(request: CloseRequest, closedAt: string | null): Do
   return null;
 }
 
+export interface CloseMonthCommand {
+  type: 'CloseMonth';
+  data: ClosedMonthData;
+  /** The support ledger, closed in the same append. */
+  support?: ClosedSupportData;
+}
+
 export const closeDecider = {
   initialState: (): CloseState => ({ closed: null }),
   evolve(state: CloseState, event: CloseEvent): CloseState {
     return event.type === 'SettlementPeriodClosed' ? { closed: event.data } : state;
   },
-  decide(command: { type: 'CloseMonth'; data: ClosedMonthData; support?: ClosedSupportData }, state: CloseState): CloseEvent[] {
+  decide(command: CloseMonthCommand, state: CloseState): CloseEvent[] {
     const refusal = closeRefusal(command.data, state.closed?.closedAt ?? null);
     if (refusal) throw refusal;
     // one append: the statements and the support ledger are closed together or not at all
