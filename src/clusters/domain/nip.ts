@@ -1,5 +1,8 @@
 // NIP (Polish tax id): 10 digits, the last a checksum of the first nine with the
-// official weights; a remainder of 10 is never issued.
+// official weights; a remainder of 10 is never issued. The first three digits are a tax
+// office's code: never starting with 0 nor ending in 00, which is also what FA(3)'s
+// TNrNIP pattern requires ([1-9]((\d[1-9])|([1-9]\d))\d{7}), so a member admitted with a
+// NIP can always be invoiced.
 const WEIGHTS = [6, 5, 7, 2, 3, 4, 5, 6, 7];
 
 export function normaliseNip(raw: string): string {
@@ -13,7 +16,7 @@ export function nipCheckDigit(firstNine: string): number {
 
 export function isValidNip(raw: string): boolean {
   const nip = normaliseNip(raw);
-  if (!/^\d{10}$/.test(nip)) return false;
+  if (!/^[1-9]\d{9}$/.test(nip) || nip.slice(1, 3) === '00') return false;
   const check = nipCheckDigit(nip.slice(0, 9));
   return check !== 10 && check === Number(nip[9]);
 }
