@@ -30,7 +30,7 @@ export default async function globalSetup(): Promise<void> {
   if (!existsSync(built) || statSync(built).mtimeMs < statSync(source).mtimeMs) {
     execFileSync(process.execPath, [join(process.cwd(), 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
   }
-  const { startEmbeddedPostgres } = await import(pathToFileURL(built).href);
+  const { startEmbeddedPostgres } = (await import(pathToFileURL(built).href)) as typeof import('../../src/database/embedded.js');
   const { pino } = await import('pino');
   // As root, the manager runs PostgreSQL as "postgres" and keeps binaries that user cannot reach where it can.
   const server = await startEmbeddedPostgres({
