@@ -3,6 +3,10 @@ import { ProjectionRunner } from '../../src/projections/projection-runner.js';
 import { eventHash } from '../../src/event-store/hash-chain.js';
 import { AGREEMENT, clusterWithCoordinator, tokenFor } from '../support/fixtures.js';
 import { ADMIN_TOKEN, startTestService, type TestService } from '../support/service.js';
+import { anyNumber, containing, defined, matching } from '../support/expect.js';
+
+/** One line of GET /audit/events. */
+interface ExportLine { globalPosition: string; streamId: string; streamPosition: number; type: string; schemaVersion: number; data: unknown; metadata: unknown; previousHash: string; hash: string }
 
 let t: TestService;
 let clusterId: string;
@@ -17,8 +21,8 @@ beforeAll(async () => {
   ({ clusterId, coordinator } = await clusterWithCoordinator(t));
   otherCluster = (await clusterWithCoordinator(t)).clusterId;
   auditor = await tokenFor(t, 'auditor', clusterId);
-  const admit = async (legalName: string) => (await t.http.post(`/clusters/${clusterId}/members`).set(coordinator)
-    .send({ kind: 'household', legalName, address: 'x', invoiceEmail: 'x@example.pl', vatPayer: false, admittedOn: '2026-01-01' }).expect(201)).body.memberId;
+  const admit = async (legalName: string) => ((await t.http.post(`/clusters/${clusterId}/members`).set(coordinator)
+    .send({ kind: 'household', legalName, address: 'x', invoiceEmail: 'x@example.pl', vatPayer: false, admittedOn: '2026-01-01' }).expect(201)).body as { memberId: string }).memberId;
   const a = await admit('A');
   const b = await admit('B');
   await t.http.post(`/clusters/${clusterId}/metering-points`).set(coordinator).send({ ppeCode: 'PLA0000001', memberId: a, role: 'prosumer', carrier: 'electricity', source: 'pv', validFrom: '2026-01-01' }).expect(201);
@@ -33,7 +37,7 @@ beforeAll(async () => {
 afterAll(() => t.stop());
 
 function ndjson(text: string) {
-  return text.trim().split('\n').map((line) => JSON.parse(line));
+  return text.trim().split('\n').map((line) => JSON.parse(line) as ExportLine);
 }
 
 test('the export streams NDJSON in global order with each event\'s hashes; an auditor sees its cluster only', async () => {
@@ -41,13 +45,13 @@ test('the export streams NDJSON in global order with each event\'s hashes; an au
   expect(res.headers['content-type']).toMatch(/application\/x-ndjson/);
   const lines = ndjson(res.text);
   expect(lines.length).toBe(8); // 6 registry events and one day of readings for each of 2 PPE
-  expect(Object.keys(lines[0]).sort()).toEqual(['data', 'globalPosition', 'hash', 'metadata', 'previousHash', 'schemaVersion', 'streamId', 'streamPosition', 'type']);
+  expect(Object.keys(defined(lines[0], 'a first line')).sort()).toEqual(['data', 'globalPosition', 'hash', 'metadata', 'previousHash', 'schemaVersion', 'streamId', 'streamPosition', 'type']);
   expect(lines.every((l) => l.streamId === `cluster-${clusterId}` || l.streamId.startsWith(`meter-${clusterId}-`))).toBe(true);
   // each line verifies on its own with the documented algorithm
   for (const line of lines) expect(eventHash(line.previousHash, line)).toBe(line.hash);
   // paging: after + limit resume exactly
   const first = ndjson((await t.http.get('/audit/events').query({ limit: 3 }).set(auditor).expect(200)).text);
-  const rest = ndjson((await t.http.get('/audit/events').query({ after: first[2].globalPosition }).set(auditor).expect(200)).text);
+  const rest = ndjson((await t.http.get('/audit/events').query({ after: defined(first[2], 'a third line').globalPosition }).set(auditor).expect(200)).text);
   expect([...first, ...rest].map((l) => l.globalPosition)).toEqual(lines.map((l) => l.globalPosition));
   const all = ndjson((await t.http.get('/audit/events').set(t.admin).expect(200)).text);
   expect(all.some((l) => l.streamId === `cluster-${otherCluster}`)).toBe(true);
@@ -60,8 +64,9 @@ test('a month replayed from the events alone equals the live projection; a chang
   const pool = t.service.database.pool;
   await pool.query(`UPDATE settlement_member_months SET statement = jsonb_set(statement, '{receivedWh}', '1') WHERE cluster_id = $1 AND month = '2026-05' AND statement->>'receivedWh' <> '0'`, [clusterId]);
   const changed = await t.http.get(`/clusters/${clusterId}/settlements/2026-05/replay`).set(auditor).expect(200);
-  expect(changed.body.identical).toBe(false);
-  expect(changed.body.differences).toEqual([expect.objectContaining({ field: 'receivedWh', live: 1, closed: null, replayed: expect.any(Number) })]);
+  const changedBody = changed.body as { identical: boolean; differences: unknown[] };
+  expect(changedBody.identical).toBe(false);
+  expect(changedBody.differences).toEqual([containing({ field: 'receivedWh', live: 1, closed: null, replayed: anyNumber })]);
   await pool.query(`DELETE FROM settlement_cluster_months WHERE cluster_id = $1`, [clusterId]);
 });
 
@@ -81,21 +86,25 @@ test('rebuilding every projection from zero ends in the same read models, table 
 
 test('verify answers intact; an event changed in the database behind the triggers is found', async () => {
   const intact = await t.http.get('/audit/verify').set(auditor).expect(200);
-  expect(intact.body).toMatchObject({ intact: true, streams: 3, events: expect.any(Number) });
+  expect(intact.body).toMatchObject({ intact: true, streams: 3, events: anyNumber });
 
   const pool = t.service.database.pool;
-  const { rows } = await pool.query(`SELECT stream_id, stream_position, hash FROM events WHERE type = 'MeterReadingsRecorded' AND stream_id LIKE $1 ORDER BY global_position LIMIT 1`, [`meter-${clusterId}-%`]);
+  const { rows } = await pool.query<{ stream_id: string; stream_position: number; hash: string }>(`SELECT stream_id, stream_position, hash FROM events WHERE type = 'MeterReadingsRecorded' AND stream_id LIKE $1 ORDER BY global_position LIMIT 1`, [`meter-${clusterId}-%`]);
+  const event = defined(rows[0], 'a readings event');
   // the superuser can switch the trigger off: the chain still tells
   await pool.query('ALTER TABLE events DISABLE TRIGGER events_no_update');
-  await pool.query(`UPDATE events SET data = jsonb_set(data::jsonb, '{importWh,0}', '9999')::json WHERE stream_id = $1 AND stream_position = $2`, [rows[0].stream_id, rows[0].stream_position]);
+  await pool.query(`UPDATE events SET data = jsonb_set(data::jsonb, '{importWh,0}', '9999')::json WHERE stream_id = $1 AND stream_position = $2`, [event.stream_id, event.stream_position]);
   await pool.query('ALTER TABLE events ENABLE TRIGGER events_no_update');
   const broken = await t.http.get('/audit/verify').set(auditor).expect(200);
-  expect(broken.body.intact).toBe(false);
-  expect(broken.body.broken).toEqual([{ streamId: rows[0].stream_id, streamPosition: rows[0].stream_position, expectedHash: expect.stringMatching(/^[0-9a-f]{64}$/), foundHash: rows[0].hash, reason: expect.stringMatching(/content/) }]);
+  const brokenBody = broken.body as { intact: boolean; broken: unknown[] };
+  expect(brokenBody.intact).toBe(false);
+  expect(brokenBody.broken).toEqual([{ streamId: event.stream_id, streamPosition: event.stream_position, expectedHash: matching(/^[0-9a-f]{64}$/), foundHash: event.hash, reason: matching(/content/) }]);
 
   const cli = await new Promise<{ code: number; stdout: string }>((resolve) => {
     execFile(process.execPath, ['dist/src/cli/audit-verify.js'], { env: { ...process.env, DATABASE_URL: t.db.url, LOG_LEVEL: 'silent', ADMIN_TOKEN }, encoding: 'utf8' },
-      (error, stdout) => resolve({ code: error ? Number(error.code) : 0, stdout }));
+      (error, stdout) => {
+        resolve({ code: error ? Number(error.code) : 0, stdout });
+      });
   });
   expect(cli.code).toBe(1);
   expect(JSON.parse(cli.stdout)).toMatchObject({ intact: false });

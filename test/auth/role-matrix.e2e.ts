@@ -115,8 +115,8 @@ beforeAll(async () => {
   clusterId = a.clusterId;
   const member = (legalName: string) => t.http.post(`/clusters/${clusterId}/members`).set(a.coordinator)
     .send({ kind: 'household', legalName, address: 'x', invoiceEmail: 'x@example.pl', vatPayer: false, admittedOn: '2026-01-01' }).expect(201);
-  own = (await member('Own')).body.memberId;
-  other = (await member('Other')).body.memberId;
+  own = ((await member('Own')).body as { memberId: string }).memberId;
+  other = ((await member('Other')).body as { memberId: string }).memberId;
   for (const [ppeCode, memberId] of [['PLOWN00001', own], ['PLOTHER001', other]]) {
     await t.http.post(`/clusters/${clusterId}/metering-points`).set(a.coordinator).send({ ppeCode, memberId, role: 'consumer', carrier: 'electricity', validFrom: '2026-01-01' }).expect(201);
   }
@@ -140,7 +140,7 @@ const cases = MATRIX.flatMap((row) => ROLES.map((role) => [row.method, row.path,
 
 test.each(cases)('%s %s as %s → %s', async (method, pathTemplate, role, expected) => {
   // a throwaway member token of this cluster to revoke, so revocations change nothing else
-  const throwaway = pathTemplate.includes('{token}') ? (await t.http.post('/tokens').set(t.admin).send({ role: 'member', clusterId, memberId: other, label: 'throwaway' }).expect(201)).body.tokenId : randomUUID();
+  const throwaway = pathTemplate.includes('{token}') ? ((await t.http.post('/tokens').set(t.admin).send({ role: 'member', clusterId, memberId: other, label: 'throwaway' }).expect(201)).body as { tokenId: string }).tokenId : randomUUID();
   const path = pathTemplate.replace('{cluster}', clusterId).replace('{own}', own).replace('{other}', other).replace('{token}', throwaway);
   let request = method === 'GET' ? t.http.get(path) : method === 'PUT' ? t.http.put(path) : t.http.post(path);
   request = request.set(tokens[role]);

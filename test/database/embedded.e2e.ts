@@ -11,6 +11,7 @@ import pg from 'pg';
 import { pino } from 'pino';
 import { installedNativeDir, LEGACY_PASSWORD, PASSWORD_FILE, runningPostmaster, startEmbeddedPostgres } from '../../src/database/embedded.js';
 import { freePort } from '../support/ports.js';
+import { defined } from '../support/expect.js';
 
 const logger = pino({ level: process.env.TEST_PG_LOG ?? 'silent' });
 const root = process.getuid?.() === 0;
@@ -32,7 +33,7 @@ async function query(url: string, sql: string) {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    return (await client.query(sql)).rows;
+    return (await client.query<Record<string, unknown>>(sql)).rows;
   } finally {
     await client.end();
   }
@@ -76,12 +77,14 @@ function startWorker(dataDir: string, port: number): Promise<{ child: ChildProce
   const child = spawn(process.execPath, [worker, dataDir, String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let output = '';
-    child.stdout!.on('data', (chunk) => {
-      output += chunk;
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += String(chunk);
       const match = /ready (\d+)/.exec(output);
       if (match) resolve({ child, postmaster: Number(match[1]) });
     });
-    child.once('exit', (code) => reject(new Error(`worker exited (${code})`)));
+    child.once('exit', (code) => {
+      reject(new Error(`worker exited (${String(code)})`));
+    });
   });
 }
 
@@ -116,7 +119,7 @@ test('a data directory made with the former postgres/postgres is migrated: a ran
   await legacy.initialise();
   await legacy.start();
   await legacy.createDatabase('klaster_ledger');
-  await query(`postgres://postgres:postgres@127.0.0.1:${port}/klaster_ledger`, 'CREATE TABLE kept (n int); INSERT INTO kept VALUES (42)');
+  await query(`postgres://postgres:postgres@127.0.0.1:${String(port)}/klaster_ledger`, 'CREATE TABLE kept (n int); INSERT INTO kept VALUES (42)');
   await legacy.stop();
   reopen();
 
@@ -171,7 +174,7 @@ test('the watchdog starts PostgreSQL again after a kill -9 of the postmaster; a 
   pool.on('error', () => undefined);
   try {
     await pool.query('SELECT 1');
-    const killed = server.pid()!;
+    const killed = defined(server.pid(), 'the postmaster pid');
     process.kill(killed, 'SIGKILL');
     await until(() => !alive(killed), 'the postmaster to die');
     await expect(pool.query('SELECT 1')).rejects.toThrow();
@@ -199,7 +202,7 @@ test('started from under a closed directory (a mktemp -d parent, 0700): as root 
     expect(statSync(join(dataDir, PASSWORD_FILE)).mode & 0o777).toBe(0o600);
     const underClosed = (path: string) => realpathSync(path).startsWith(realpathSync(closed) + '/');
     if (root) {
-      expect(underClosed(server.binDir!)).toBe(false);
+      expect(underClosed(defined(server.binDir, 'the binaries directory'))).toBe(false);
       expect(underClosed(server.databaseDir)).toBe(false);
       expect(lstatSync(join(dataDir, 'postgres')).isSymbolicLink()).toBe(true);
       expect(realpathSync(join(dataDir, 'postgres'))).toBe(realpathSync(server.databaseDir));

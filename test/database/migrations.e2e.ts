@@ -13,6 +13,7 @@ import { canonicalJson } from '../../src/shared/canonical-json.js';
 import { PostgresEventStore } from '../../src/event-store/postgres/postgres-event-store.js';
 import { evolveMeterStream, type MeterEvent } from '../../src/metering/domain/meter-stream.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { defined } from '../support/expect.js';
 
 let db: TestDatabase;
 let pool: pg.Pool;
@@ -50,7 +51,7 @@ test('events written before migration 010 (jsonb) read back the same after it, a
   ]);
 
   expect(await migrate(pool)).toEqual(readdirSync(migrationsDir()).filter((f) => f >= '010' && f.endsWith('.sql')).sort());
-  const { rows: types } = await pool.query(`SELECT data_type FROM information_schema.columns WHERE table_name = 'events' AND column_name IN ('data', 'metadata')`);
+  const { rows: types } = await pool.query<{ data_type: string }>(`SELECT data_type FROM information_schema.columns WHERE table_name = 'events' AND column_name IN ('data', 'metadata')`);
   expect(types.map((r) => r.data_type)).toEqual(['json', 'json']);
 
   const store = new PostgresEventStore(pool);
@@ -60,7 +61,7 @@ test('events written before migration 010 (jsonb) read back the same after it, a
   for (const event of (await store.readAll(null, 100)).events) verifier.add(event);
   expect(verifier.result()).toMatchObject({ intact: true, events: 2 });
   // the version 1 event folds to the values it holds
-  const day = evolveMeterStream(new Map(), events[0] as unknown as MeterEvent).get('2026-05-01')!;
+  const day = defined(evolveMeterStream(new Map(), events[0] as unknown as MeterEvent).get('2026-05-01'), 'the day 2026-05-01');
   expect([...day.values.entries()]).toEqual([[0, { importWh: 10, exportWh: 0, quality: 'm' }], [1, { importWh: 20, exportWh: 0, quality: 'm' }], [5, { importWh: 30, exportWh: 7, quality: 'e' }]]);
   // and the stream goes on with a version 2 event, chained to the old head
   await store.append(streamId, [{ type: 'Other', data: { after: true } }], 1);

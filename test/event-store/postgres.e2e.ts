@@ -37,8 +37,8 @@ describe('PostgreSQL event store specifics', () => {
     await expect(pool.query(`UPDATE events SET type = 'Y'`)).rejects.toThrow(/immutable/);
     await expect(pool.query('DELETE FROM events')).rejects.toThrow(/immutable/);
     await expect(pool.query('TRUNCATE events')).rejects.toThrow(/immutable/);
-    const { rows } = await pool.query(`SELECT count(*)::int AS n FROM events WHERE type = 'X'`);
-    expect(rows[0].n).toBeGreaterThan(0);
+    const { rows } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM events WHERE type = 'X'`);
+    expect(rows[0]?.n).toBeGreaterThan(0);
   });
 
   test('a reader never skips an event whose transaction commits late', async () => {
@@ -91,7 +91,7 @@ describe('PostgreSQL event store specifics', () => {
     expect(b1.previousHash).toBe(b0.hash);
     expect(b1.hash).toBe(eventHash(b0.hash, b1));
     const streams = await store.readStreams([a, b, 'nothing-here']);
-    expect(streams.get(a)!.map((e) => e.data.n)).toEqual([1, 2]);
+    expect(streams.get(a)?.map((e) => e.data.n)).toEqual([1, 2]);
     expect(streams.get('nothing-here')).toEqual([]);
   });
 

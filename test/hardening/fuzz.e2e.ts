@@ -8,6 +8,7 @@ import type { Response } from 'supertest';
 import { AGREEMENT, clusterWithCoordinator, ORZESZE, tokenFor } from '../support/fixtures.js';
 import { listRoutes, type RouteInfo } from '../support/routes.js';
 import { startTestService, type TestService } from '../support/service.js';
+import { matching } from '../support/expect.js';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 600);
 const SEED = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
@@ -31,8 +32,8 @@ beforeAll(async () => {
   t = await startTestService({ RATE_LIMIT_PER_MINUTE: '1000000' });
   const a = await clusterWithCoordinator(t);
   clusterId = a.clusterId;
-  memberId = (await t.http.post(`/clusters/${clusterId}/members`).set(a.coordinator).send(MEMBER).expect(201)).body.memberId;
-  buyerId = (await t.http.post(`/clusters/${clusterId}/members`).set(a.coordinator).send({ ...MEMBER, legalName: 'Kupiec' }).expect(201)).body.memberId;
+  memberId = ((await t.http.post(`/clusters/${clusterId}/members`).set(a.coordinator).send(MEMBER).expect(201)).body as { memberId: string }).memberId;
+  buyerId = ((await t.http.post(`/clusters/${clusterId}/members`).set(a.coordinator).send({ ...MEMBER, legalName: 'Kupiec' }).expect(201)).body as { memberId: string }).memberId;
   await t.http.post(`/clusters/${clusterId}/metering-points`).set(a.coordinator)
     .send({ ppeCode: 'PLHOME0001', memberId, role: 'prosumer', carrier: 'electricity', source: 'pv', validFrom: '2026-01-01' }).expect(201);
   await t.http.post(`/clusters/${clusterId}/agreement-versions`).set(a.coordinator).send({ ...AGREEMENT, intervalMinutes: 15 }).expect(201);
@@ -54,7 +55,7 @@ afterAll(() => t.stop());
 /** A valid body of each write, to make one field wild in. */
 function validBody(route: RouteInfo): Record<string, unknown> {
   const p = route.path;
-  if (p === '/clusters') return structuredClone(ORZESZE) as Record<string, unknown>;
+  if (p === '/clusters') return structuredClone(ORZESZE);
   if (p === '/tokens') return { role: 'auditor', clusterId, label: 'fuzz', expiresAt: '2099-01-01T00:00:00+01:00' };
   if (p.endsWith('/coordinator')) return structuredClone(ORZESZE.coordinator);
   if (p.endsWith('/members')) return { ...MEMBER };
@@ -83,7 +84,7 @@ const percentBytes = (bytes: number[]) => bytes.map((b) => `%${b.toString(16).pa
 const anyText = fc.oneof(fc.string({ unit: 'binary', maxLength: 40 }), fc.string({ unit: 'grapheme', maxLength: 20 }), fc.string({ maxLength: 10 }));
 const dates = fc.oneof(
   fc.tuple(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 })).map(([y, m, d]) => `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`),
-  fc.tuple(fc.integer({ min: 1900, max: 2100 }), fc.integer({ min: 0, max: 13 })).map(([y, m]) => `${y}-${String(m).padStart(2, '0')}`),
+  fc.tuple(fc.integer({ min: 1900, max: 2100 }), fc.integer({ min: 0, max: 13 })).map(([y, m]) => `${String(y)}-${String(m).padStart(2, '0')}`),
   fc.tuple(fc.integer({ min: 1, max: 31 }), fc.integer({ min: 0, max: 25 }), fc.constantFrom('Z', '+02:00', '+25:00', '-14:00', '+14:30', '', '+0200')).map(([d, h, o]) => `2026-05-${String(d).padStart(2, '0')}T${String(h).padStart(2, '0')}:00:00${o}`),
   fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
 );
@@ -102,7 +103,11 @@ function bodies(route: RouteInfo) {
   const paths: (string | number)[][] = [];
   const walk = (v: unknown, path: (string | number)[]) => {
     if (path.length > 0) paths.push(path);
-    if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...path, i]));
+    if (Array.isArray(v)) {
+      v.forEach((x, i) => {
+        walk(x, [...path, i]);
+      });
+    }
     else if (v && typeof v === 'object') for (const k of Object.keys(v)) walk((v as Record<string, unknown>)[k], [...path, k]);
   };
   walk(valid, []);
@@ -118,20 +123,21 @@ function bodies(route: RouteInfo) {
   const mutated = fc.array(mutation, { minLength: 1, maxLength: 2 }).map((changes) => {
     const copy = structuredClone(valid) as Record<string | number, unknown>;
     for (const [path, value, remove] of changes) {
-      let at = copy;
-      for (const k of path.slice(0, -1)) at = (at?.[k] ?? {}) as Record<string | number, unknown>;
+      let at: unknown = copy;
+      for (const k of path.slice(0, -1)) at = (at as Record<string | number, unknown> | null | undefined)?.[k] ?? {};
       if (at === null || typeof at !== 'object') continue; // an earlier change replaced the parent
+      const parent = at as Record<string | number, unknown>;
       const last = path.at(-1);
       if (last === undefined) continue;
-      if (remove && !Array.isArray(at)) delete at[last];
-      else at[last] = value;
+      if (remove && !Array.isArray(parent)) Reflect.deleteProperty(parent, last);
+      else parent[last] = value;
     }
     return copy;
   });
   return fc.oneof(
     { weight: 5, arbitrary: mutated.map((b) => ({ kind: 'json' as const, text: JSON.stringify(b) })) },
     { weight: 1, arbitrary: fc.constant({ kind: 'json' as const, text: JSON.stringify(valid) }) },
-    { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 4 }).map((b) => ({ kind: 'json' as const, text: JSON.stringify(b) ?? 'null' })) },
+    { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 4 }).map((b) => ({ kind: 'json' as const, text: (JSON.stringify(b) as string | undefined) ?? 'null' })) },
     { weight: 1, arbitrary: fc.nat().map((n) => { const text = JSON.stringify(valid); return { kind: 'json' as const, text: text.slice(0, n % Math.max(1, text.length)) }; }) },
     { weight: 1, arbitrary: fc.tuple(anyText, fc.constantFrom('text/csv', 'multipart/form-data; boundary=XyZ', 'multipart/form-data', 'application/x-www-form-urlencoded', 'text/plain', 'application/json; charset=latin1'))
       .map(([text, type]) => ({ kind: 'raw' as const, text: type.startsWith('multipart') ? `--XyZ\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\n${text}` : text, type })) },
@@ -169,12 +175,12 @@ const cases = () => fc.constantFrom(...routes).chain((route) => fc.record({
 }));
 
 async function logHead() {
-  const { rows } = await t.service.database.pool.query('SELECT count(*)::int AS n, coalesce(max(global_position), 0)::text AS head FROM events');
-  return `${rows[0].n}/${rows[0].head}`;
+  const { rows } = await t.service.database.pool.query<{ n: number; head: string }>('SELECT count(*)::int AS n, coalesce(max(global_position), 0)::text AS head FROM events');
+  return `${String(rows[0]?.n)}/${String(rows[0]?.head)}`;
 }
 
-test(`the fuzz suite: ${RUNS} generated requests over every route (seed printed)`, async () => {
-  console.log(`fuzz: FUZZ_SEED=${SEED} FUZZ_RUNS=${RUNS}`);
+test(`the fuzz suite: ${String(RUNS)} generated requests over every route (seed printed)`, async () => {
+  console.log(`fuzz: FUZZ_SEED=${String(SEED)} FUZZ_RUNS=${String(RUNS)}`);
   const seen = new Map<string, number>();
   await fc.assert(fc.asyncProperty(cases(), async (c) => {
     const before = await logHead();
@@ -189,8 +195,8 @@ test(`the fuzz suite: ${RUNS} generated requests over every route (seed printed)
     if (c.authorization) req = req.set('Authorization', c.authorization);
     let res: Response;
     const where0 = `${c.route.method} ${url} as ${c.role}`;
-    req = req.on('error', () => undefined) as typeof req;
-    if (method === 'get') res = await req.catch((e: Error) => { throw new Error(`${where0}: ${e.message}`); });
+    req = req.on('error', () => undefined);
+    if (method === 'get') res = await req.catch((e: unknown) => { throw new Error(`${where0}: ${e instanceof Error ? e.message : String(e)}`); });
     else if (c.body.kind === 'json' && c.route.path.startsWith('/portal/cluster')) {
       const fields = (() => { try { return JSON.parse(c.body.text) as unknown; } catch { return {}; } })();
       const form = fields && typeof fields === 'object' && !Array.isArray(fields)
@@ -198,20 +204,21 @@ test(`the fuzz suite: ${RUNS} generated requests over every route (seed printed)
       res = await req.set('content-type', 'application/x-www-form-urlencoded').send(form);
     } else if (c.body.kind === 'json') res = await req.set('content-type', 'application/json').send(c.body.text);
     else res = await req.set('content-type', c.body.type).send(c.body.text);
-    seen.set(`${c.route.method} ${c.route.path} ${res.status}`, (seen.get(`${c.route.method} ${c.route.path} ${res.status}`) ?? 0) + 1);
-    const where = `${c.route.method} ${url} as ${c.role}: ${res.status} ${res.text.slice(0, 300)}`;
+    seen.set(`${c.route.method} ${c.route.path} ${String(res.status)}`, (seen.get(`${c.route.method} ${c.route.path} ${String(res.status)}`) ?? 0) + 1);
+    const where = `${c.route.method} ${url} as ${c.role}: ${String(res.status)} ${res.text.slice(0, 300)}`;
     expect({ where, serverError: res.status >= 500 }).toEqual({ where, serverError: false });
     if (res.status >= 400 && !c.route.path.startsWith('/portal')) {
-      expect({ where, type: res.headers['content-type'] }).toEqual({ where, type: expect.stringMatching(/^application\/problem\+json/) });
+      expect({ where, type: res.headers['content-type'] }).toEqual({ where, type: matching(/^application\/problem\+json/) });
       if (res.status === 400) {
-        const named = Array.isArray(res.body.errors) && res.body.errors.length > 0 && res.body.errors.every((e: { field?: unknown; line?: unknown }) => typeof e.field === 'string' || typeof e.line === 'number');
+        const problem = res.body as { errors?: { field?: unknown; line?: unknown }[] };
+        const named = Array.isArray(problem.errors) && problem.errors.length > 0 && problem.errors.every((e: { field?: unknown; line?: unknown }) => typeof e.field === 'string' || typeof e.line === 'number');
         expect({ where, named }).toEqual({ where, named: true });
       }
     }
     if (res.status >= 400) expect({ where, log: await logHead() }).toEqual({ where, log: before });
   }), { numRuns: RUNS, seed: SEED, endOnFailure: true });
   const statuses = [...seen.entries()].reduce<Record<number, number>>((acc, [k, n]) => ({ ...acc, [Number(k.split(' ').pop())]: (acc[Number(k.split(' ').pop())] ?? 0) + n }), {});
-  console.log(`fuzz: ${RUNS} cases over ${new Set([...seen.keys()].map((k) => k.split(' ').slice(0, 2).join(' '))).size} routes; statuses ${JSON.stringify(statuses)}`);
+  console.log(`fuzz: ${String(RUNS)} cases over ${String(new Set([...seen.keys()].map((k) => k.split(' ').slice(0, 2).join(' '))).size)} routes; statuses ${JSON.stringify(statuses)}`);
   // still serving
   await t.http.get(`/clusters/${clusterId}`).set(tokenOf('coordinator')).expect(200);
 }, Math.max(60_000, RUNS * 60));

@@ -8,6 +8,7 @@ import { ChainVerifier } from '../../src/audit/verify-chain.js';
 import { WrongExpectedVersionError } from '../../src/event-store/event-store.port.js';
 import { AGREEMENT, clusterWithCoordinator, ORZESZE, tokenFor } from '../support/fixtures.js';
 import { ADMIN_TOKEN, startTestService, type TestService } from '../support/service.js';
+import { containing, matching } from '../support/expect.js';
 
 let t: TestService;
 let clusterId: string;
@@ -19,7 +20,7 @@ const MEMBER = { kind: 'household', legalName: 'Anna Nowak', address: 'Orzesze',
 beforeAll(async () => {
   t = await startTestService();
   ({ clusterId, coordinator } = await clusterWithCoordinator(t));
-  memberId = (await t.http.post(`/clusters/${clusterId}/members`).set(coordinator).send(MEMBER).expect(201)).body.memberId;
+  memberId = ((await t.http.post(`/clusters/${clusterId}/members`).set(coordinator).send(MEMBER).expect(201)).body as { memberId: string }).memberId;
   await t.http.post(`/clusters/${clusterId}/metering-points`).set(coordinator)
     .send({ ppeCode: 'PLHOME0001', memberId, role: 'prosumer', carrier: 'electricity', source: 'pv', validFrom: '2026-01-01' }).expect(201);
   await t.http.post(`/clusters/${clusterId}/agreement-versions`).set(coordinator).send({ ...AGREEMENT, intervalMinutes: 15 }).expect(201);
@@ -34,7 +35,7 @@ async function logHead() {
 function expectRefused(res: request.Response, field: string, reason?: RegExp) {
   expect(res.status).toBe(400);
   expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
-  expect(res.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field, ...(reason ? { reason: expect.stringMatching(reason) } : {}) })]));
+  expect((res.body as { errors: unknown }).errors).toEqual(expect.arrayContaining([containing({ field, ...(reason ? { reason: matching(reason) } : {}) })]));
 }
 
 describe('text that no field may hold', () => {
@@ -52,7 +53,7 @@ describe('text that no field may hold', () => {
     const res = await t.http.post('/clusters').set(t.admin).send({ ...ORZESZE, area: { gminy: [{ name: 'Orzesze', teryt: '2408031' }, { name: 'Or\u0000', teryt: '2408032' }] } });
     expectRefused(res, 'area.gminy[1].name');
     const emoji = await t.http.post(`/clusters/${clusterId}/members`).set(coordinator).send({ ...MEMBER, legalName: 'Słoneczko ☀️ 😀' }).expect(201);
-    expect(emoji.body.legalName).toBe('Słoneczko ☀️ 😀');
+    expect((emoji.body as { legalName: string }).legalName).toBe('Słoneczko ☀️ 😀');
   });
 
   test('a reason may span lines and hold tabs, but not NUL', async () => {
@@ -60,7 +61,7 @@ describe('text that no field may hold', () => {
     expectRefused(res, 'reason', /control character/);
     // multi-line text passes the text check (and fails later for a business reason, not for the text)
     const ok = await t.http.post(`/clusters/${clusterId}/settlements/2026-01/corrections`).set(coordinator).send({ reason: 'line one\r\n\tline two' });
-    expect(ok.body.errors?.some((e: { field: string }) => e.field === 'reason') ?? false).toBe(false);
+    expect((ok.body as { errors?: { field: string }[] }).errors?.some((e: { field: string }) => e.field === 'reason') ?? false).toBe(false);
   });
 
   test('query and path parameters, readings batches and field names are checked too', async () => {
@@ -72,7 +73,7 @@ describe('text that no field may hold', () => {
       .send({ source: 'osd', readings: [{ ppeCode: 'PLHOME0001\ud83d', intervalStart: '2026-05-01T00:00:00+02:00', intervalMinutes: 15, importWh: 1, exportWh: 0 }] }), 'readings[0].ppeCode');
     const key = await t.http.post(`/clusters/${clusterId}/members`).set(coordinator).send({ ...MEMBER, 'a\u0000b': 1 });
     expect(key.status).toBe(400);
-    expect(key.body.errors[0].reason).toMatch(/field name/);
+    expect((key.body as { errors: { reason: string }[] }).errors[0]?.reason).toMatch(/field name/);
   });
 
   test('a token label with NUL is 400, not 500', async () => {
@@ -124,7 +125,7 @@ describe('the calendar and the numbers, exact or refused', () => {
       .send({ source: 'osd', series: [{ ppeCode: 'PLHOME0001', intervalStart: '2026-05-01T00:00:00+02:00', intervalMinutes: 15, importWh: [1, MAX_WH_PER_VALUE + 1], exportWh: [0, 0] }] }), 'series[0].importWh[1]');
     expectRefused(await t.http.post(`/clusters/${clusterId}/agreement-versions`).set(coordinator).send({ ...AGREEMENT, effectiveFrom: '2026-07', internalPriceGroszePerMwh: MAX_GROSZE_PER_MWH + 1 }), 'internalPriceGroszePerMwh');
     expectRefused(await t.http.post(`/clusters/${clusterId}/agreement-versions`).set(coordinator).send({ ...AGREEMENT, effectiveFrom: '2026-07', monthlyFeeGroszePerMember: MAX_GROSZE + 1 }), 'monthlyFeeGroszePerMember');
-    const other = (await t.http.post(`/clusters/${clusterId}/members`).set(coordinator).send({ ...MEMBER, legalName: 'Kupiec' }).expect(201)).body.memberId;
+    const other = ((await t.http.post(`/clusters/${clusterId}/members`).set(coordinator).send({ ...MEMBER, legalName: 'Kupiec' }).expect(201)).body as { memberId: string }).memberId;
     const contract = { sellerMemberId: memberId, buyerMemberId: other, whPerInterval: 1000, priceGroszePerMwh: 40000, validFrom: '2026-05-01', validTo: '2026-12-31' };
     expectRefused(await t.http.post(`/clusters/${clusterId}/contracts`).set(coordinator).send({ ...contract, whPerInterval: MAX_WH_PER_VALUE + 1 }), 'whPerInterval');
     expectRefused(await t.http.post(`/clusters/${clusterId}/contracts`).set(coordinator).send({ ...contract, priceGroszePerMwh: MAX_GROSZE_PER_MWH + 1 }), 'priceGroszePerMwh');
@@ -135,15 +136,18 @@ describe('the calendar and the numbers, exact or refused', () => {
 
 describe('inputs that gave 500', () => {
   test('POST /clusters without coordinator or area', async () => {
-    const { coordinator: _c, ...withoutCoordinator } = ORZESZE;
+    const withoutCoordinator: Partial<typeof ORZESZE> = { ...ORZESZE };
+    delete withoutCoordinator.coordinator;
     expectRefused(await t.http.post('/clusters').set(t.admin).send(withoutCoordinator), 'coordinator');
-    const { area: _a, ...withoutArea } = ORZESZE;
+    const withoutArea: Partial<typeof ORZESZE> = { ...ORZESZE };
+    delete withoutArea.area;
     expectRefused(await t.http.post('/clusters').set(t.admin).send(withoutArea), 'area');
     expectRefused(await t.http.post('/clusters').set(t.admin).send({ ...ORZESZE, coordinator: null }), 'coordinator');
   });
 
   test('an agreement without allocation, with tiers that are not lists of ids', async () => {
-    const { allocation: _x, ...without } = AGREEMENT;
+    const without: Partial<typeof AGREEMENT> = { ...AGREEMENT };
+    delete without.allocation;
     expectRefused(await t.http.post(`/clusters/${clusterId}/agreement-versions`).set(coordinator).send({ ...without, effectiveFrom: '2026-08' }), 'allocation');
     expectRefused(await t.http.post(`/clusters/${clusterId}/agreement-versions`).set(coordinator).send({ ...AGREEMENT, effectiveFrom: '2026-08', allocation: { method: 'priority', tiers: [[1], null] } }), 'allocation.tiers');
   });
@@ -154,14 +158,14 @@ describe('tokens', () => {
     expectRefused(await t.http.post('/tokens').set(t.admin).send({ role: 'auditor', clusterId, label: 'a', expiresAt: '2099-01-01T00:00:00' }), 'expiresAt', /no offset/);
     expectRefused(await t.http.post('/tokens').set(t.admin).send({ role: 'auditor', clusterId, label: 'a', expiresAt: '2000-01-01T00:00:00Z' }), 'expiresAt', /future/);
     const ok = await t.http.post('/tokens').set(t.admin).send({ role: 'auditor', clusterId, label: 'a', expiresAt: '2099-01-01T01:00:00+01:00' }).expect(201);
-    expect(ok.body.expiresAt).toBe('2099-01-01T00:00:00.000Z');
+    expect((ok.body as { expiresAt: string }).expiresAt).toBe('2099-01-01T00:00:00.000Z');
   });
 
   test('a token for a cluster that does not exist, or a member not of the cluster, is 404', async () => {
     await t.http.post('/tokens').set(t.admin).send({ role: 'coordinator', clusterId: 'no-such-cluster', label: 'x' }).expect(404);
     await t.http.post('/tokens').set(t.admin).send({ role: 'member', clusterId, memberId: 'no-such-member', label: 'x' }).expect(404);
     const other = await clusterWithCoordinator(t);
-    const foreign = (await t.http.post(`/clusters/${other.clusterId}/members`).set(other.coordinator).send(MEMBER).expect(201)).body.memberId;
+    const foreign = ((await t.http.post(`/clusters/${other.clusterId}/members`).set(other.coordinator).send(MEMBER).expect(201)).body as { memberId: string }).memberId;
     // a coordinator: only members of its own cluster
     await t.http.post('/tokens').set(coordinator).send({ role: 'member', clusterId, memberId: foreign, label: 'x' }).expect(404);
     await t.http.post('/tokens').set(coordinator).send({ role: 'member', clusterId: other.clusterId, memberId: foreign, label: 'x' }).expect(404);
@@ -186,8 +190,8 @@ describe('concurrency', () => {
   afterAll(() => second.close());
 
   async function membersNamed(legalName: string) {
-    const { rows } = await t.service.database.pool.query(`SELECT count(*)::int AS n FROM events WHERE stream_id = $1 AND type = 'MemberAdmitted' AND data->>'legalName' = $2`, [`cluster-${clusterId}`, legalName]);
-    return rows[0].n as number;
+    const { rows } = await t.service.database.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM events WHERE stream_id = $1 AND type = 'MemberAdmitted' AND data->>'legalName' = $2`, [`cluster-${clusterId}`, legalName]);
+    return rows[0]?.n;
   }
 
   test('ten concurrent admissions with one Idempotency-Key, over two service processes: one member, ten equal answers', async () => {
@@ -208,17 +212,17 @@ describe('concurrency', () => {
 
   test('16 concurrent writers on one stream: each admitted or 409, none lost or doubled, versions contiguous, the chain intact', async () => {
     const answers = await Promise.all(Array.from({ length: 16 }, (_, i) =>
-      (i % 2 === 0 ? t.http : secondHttp).post(`/clusters/${clusterId}/members`).set(coordinator).send({ ...MEMBER, legalName: `Pisarz ${i}` })));
+      (i % 2 === 0 ? t.http : secondHttp).post(`/clusters/${clusterId}/members`).set(coordinator).send({ ...MEMBER, legalName: `Pisarz ${String(i)}` })));
     expect(answers.every((a) => a.status === 201 || a.status === 409)).toBe(true);
     const admitted = answers.filter((a) => a.status === 201);
     expect(admitted.length).toBeGreaterThan(0);
-    for (const [i, answer] of answers.entries()) expect(await membersNamed(`Pisarz ${i}`)).toBe(answer.status === 201 ? 1 : 0);
-    const { rows } = await t.service.database.pool.query<{ stream_position: number }>('SELECT stream_position FROM events WHERE stream_id = $1 ORDER BY stream_position', [`cluster-${clusterId}`]);
+    for (const [i, answer] of answers.entries()) expect(await membersNamed(`Pisarz ${String(i)}`)).toBe(answer.status === 201 ? 1 : 0);
+    const { rows } = await t.service.database.pool.query<{ stream_position: number | string }>('SELECT stream_position FROM events WHERE stream_id = $1 ORDER BY stream_position', [`cluster-${clusterId}`]);
     expect(rows.map((r) => Number(r.stream_position))).toEqual(rows.map((_, i) => i));
-    const versions = admitted.map((a) => a.body.streamVersion as number);
+    const versions = admitted.map((a) => (a.body as { streamVersion: number }).streamVersion);
     expect(new Set(versions).size).toBe(versions.length);
     const verify = await t.http.get('/audit/verify').set(t.admin).expect(200);
-    expect(verify.body.intact).toBe(true);
+    expect((verify.body as { intact: boolean }).intact).toBe(true);
   });
 
   test('16 writers on one stream through the event store port of two processes, each retrying on a conflict: every event once, in contiguous versions', async () => {
@@ -243,7 +247,7 @@ describe('concurrency', () => {
     }));
     const events = await t.service.eventStore.readStream(streamId);
     expect(events.map((e) => e.streamPosition)).toEqual(Array.from({ length: 80 }, (_, i) => i));
-    expect(new Set(events.map((e) => `${e.data.writer}/${e.data.n}`)).size).toBe(80);
+    expect(new Set(events.map((e) => `${String(e.data.writer)}/${String(e.data.n)}`)).size).toBe(80);
     // each writer's events in its own order
     for (let writer = 0; writer < 16; writer++) expect(events.filter((e) => e.data.writer === writer).map((e) => e.data.n)).toEqual([0, 1, 2, 3, 4]);
     const verifier = new ChainVerifier();

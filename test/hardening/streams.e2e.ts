@@ -17,7 +17,7 @@ beforeAll(async () => {
   const member = await t.http.post(`/clusters/${clusterId}/members`).set(coordinator)
     .send({ kind: 'household', legalName: 'Anna Nowak', address: 'Orzesze', invoiceEmail: 'a@example.pl', vatPayer: false, admittedOn: '2026-01-01' }).expect(201);
   await t.http.post(`/clusters/${clusterId}/metering-points`).set(coordinator)
-    .send({ ppeCode: 'PLHOME0001', memberId: member.body.memberId, role: 'consumer', carrier: 'electricity', validFrom: '2026-01-01' }).expect(201);
+    .send({ ppeCode: 'PLHOME0001', memberId: (member.body as { memberId: string }).memberId, role: 'consumer', carrier: 'electricity', validFrom: '2026-01-01' }).expect(201);
   await t.http.post(`/clusters/${clusterId}/agreement-versions`).set(coordinator).send({ ...AGREEMENT, intervalMinutes: 15 }).expect(201);
   const server = t.service.app.getHttpServer();
   if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -31,8 +31,12 @@ function raw(head: string, body: Buffer | string, options: { end?: boolean; dest
     const socket = connect(port, '127.0.0.1');
     let received = '';
     socket.on('data', (chunk) => { received += chunk.toString('utf8'); });
-    socket.on('error', () => resolve(received));
-    socket.on('close', () => resolve(received));
+    socket.on('error', () => {
+      resolve(received);
+    });
+    socket.on('close', () => {
+      resolve(received);
+    });
     socket.write(head.replace(/\n/g, '\r\n') + '\r\n');
     socket.write(body);
     if (options.end) socket.end();
@@ -42,9 +46,6 @@ function raw(head: string, body: Buffer | string, options: { end?: boolean; dest
 
 const CSV = 'ppe_code,interval_start,interval_minutes,import_wh,export_wh,quality\r\nPLHOME0001,2026-05-01T00:00:00+02:00,15,100,0,measured\r\n';
 
-function form(parts: string[], boundary = 'XyZ'): string {
-  return parts.map((p) => `--${boundary}\r\n${p}`).join('\r\n') + `\r\n--${boundary}--\r\n`;
-}
 const filePart = (name: string, content: string) => `Content-Disposition: form-data; name="${name}"; filename="${name}.csv"\r\nContent-Type: text/csv\r\n\r\n${content}`;
 
 async function stillServes() {
@@ -52,15 +53,15 @@ async function stillServes() {
 }
 
 async function eventCount() {
-  const { rows } = await t.service.database.pool.query('SELECT count(*)::int AS n FROM events');
-  return rows[0].n as number;
+  const { rows } = await t.service.database.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM events');
+  return rows[0]?.n;
 }
 
 test('a multipart form that ends early (the boundary never closes) answers 400 and the service lives on', async () => {
   const before = await eventCount();
   const body = `--XyZ\r\n${filePart('file', CSV)}`; // no closing boundary
   const answer = await raw(
-    `POST /clusters/${clusterId}/readings/files?format=generic HTTP/1.1\nHost: x\nAuthorization: ${coordinator.Authorization}\nContent-Type: multipart/form-data; boundary=XyZ\nContent-Length: ${Buffer.byteLength(body)}\nConnection: close\n`,
+    `POST /clusters/${clusterId}/readings/files?format=generic HTTP/1.1\nHost: x\nAuthorization: ${coordinator.Authorization}\nContent-Type: multipart/form-data; boundary=XyZ\nContent-Length: ${String(Buffer.byteLength(body))}\nConnection: close\n`,
     body,
   );
   expect(answer).toMatch(/^HTTP\/1\.1 400/);
@@ -82,7 +83,7 @@ test('a multipart form cut off by the client mid-file does not stop the service'
 test('a malformed multipart body (garbage, no parts) answers 400', async () => {
   const body = 'this is not a form at all';
   const answer = await raw(
-    `POST /clusters/${clusterId}/readings/files?format=generic HTTP/1.1\nHost: x\nAuthorization: ${coordinator.Authorization}\nContent-Type: multipart/form-data; boundary=XyZ\nContent-Length: ${body.length}\nConnection: close\n`,
+    `POST /clusters/${clusterId}/readings/files?format=generic HTTP/1.1\nHost: x\nAuthorization: ${coordinator.Authorization}\nContent-Type: multipart/form-data; boundary=XyZ\nContent-Length: ${String(body.length)}\nConnection: close\n`,
     body,
   );
   expect(answer).toMatch(/^HTTP\/1\.1 400/);
@@ -101,7 +102,7 @@ test('a form with two file parts is refused (400) and records nothing', async ()
   const res = await t.http.post(`/clusters/${clusterId}/readings/files?format=generic`).set(coordinator)
     .attach('file', Buffer.from(CSV), 'a.csv').attach('other', Buffer.from(CSV), 'b.csv');
   expect(res.status).toBe(400);
-  expect(res.body.errors).toEqual([{ field: 'file', reason: 'send one file per request' }]);
+  expect((res.body as { errors: unknown }).errors).toEqual([{ field: 'file', reason: 'send one file per request' }]);
   expect(await eventCount()).toBe(before);
   await stillServes();
 });

@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { AGREEMENT, clusterWithCoordinator, tokenFor } from '../support/fixtures.js';
 import { startTestService, type TestService } from '../support/service.js';
+import { defined } from '../support/expect.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = 'test-output/screenshots';
@@ -19,12 +20,12 @@ let browser: Browser;
 let base: string;
 let clusterId: string;
 let coordinator: { Authorization: string };
-const ids: Record<string, string> = {};
 // filled in beforeAll
+const ids = {} as Record<'city' | 'home' | 'firm', string>;
 const secrets = {} as Record<'coordinator' | 'home' | 'auditor', string>;
 
 const quarter = (i: number) => new Date(Date.parse('2026-05-01T00:00:00+02:00') + i * 900_000).toISOString();
-const plKwh = (wh: number) => `${Math.floor(wh / 1000).toLocaleString('pl-PL', { useGrouping: 'always' } as Intl.NumberFormatOptions)},${String(wh % 1000).padStart(3, '0')} kWh`;
+const plKwh = (wh: number) => `${Math.floor(wh / 1000).toLocaleString('pl-PL', { useGrouping: 'always' })},${String(wh % 1000).padStart(3, '0')} kWh`;
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: .ci/run installs Debian's chromium package`);
@@ -38,7 +39,7 @@ beforeAll(async () => {
     ['home', { kind: 'household', legalName: 'Zofia Wójcik', vatPayer: false }],
     ['firm', { kind: 'company', legalName: 'Piekarnia Śląska', nip: '7770001111', vatPayer: true }],
   ] as const) {
-    ids[key] = (await t.http.post(`/clusters/${clusterId}/members`).set(coordinator).send({ ...body, address: 'Orzesze', invoiceEmail: `${key}@example.pl`, admittedOn: '2026-03-01' }).expect(201)).body.memberId;
+    ids[key] = ((await t.http.post(`/clusters/${clusterId}/members`).set(coordinator).send({ ...body, address: 'Orzesze', invoiceEmail: `${key}@example.pl`, admittedOn: '2026-03-01' }).expect(201)).body as { memberId: string }).memberId;
   }
   for (const [ppeCode, key, role] of [['PLCITYPV01', 'city', 'producer'], ['PLHOME0001', 'home', 'consumer'], ['PLFIRM0001', 'firm', 'consumer']] as const) {
     await t.http.post(`/clusters/${clusterId}/metering-points`).set(coordinator).send({ ppeCode, memberId: ids[key], role, carrier: 'electricity', ...(role === 'producer' ? { source: 'pv', capacityKw: 50 } : {}), validFrom: '2026-03-01' }).expect(201);
@@ -59,8 +60,9 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await t?.stop();
+  // unset when beforeAll failed early
+  await (browser as Browser | undefined)?.close();
+  await (t as TestService | undefined)?.stop();
 });
 
 const cspViolations: string[] = [];
@@ -89,7 +91,7 @@ test('a member sees its months from admission, its provisional month with the AP
   await page.getByRole('link', { name: 'marzec 2026' }).waitFor();
   await page.getByRole('link', { name: 'maj 2026' }).click();
   await page.waitForURL(/months\/2026-05/);
-  const api = (await t.http.get(`/clusters/${clusterId}/settlements/2026-05/members/${ids.home}`).set(coordinator).expect(200)).body;
+  const api = (await t.http.get(`/clusters/${clusterId}/settlements/2026-05/members/${ids.home}`).set(coordinator).expect(200)).body as { receivedWh: number; support: { exemptWh: number } };
   expect(api.receivedWh).toBeGreaterThan(0);
   await expect(page.getByRole('row', { name: /^Otrzymane z klastra/ }).textContent()).resolves.toContain(plKwh(api.receivedWh));
   // the charts are drawn by the portal's own script under the CSP, with nothing refused
@@ -116,7 +118,7 @@ test('a member sees its months from admission, its provisional month with the AP
 test('the coordinator imports a DSO file (a readable report; a bad line named), closes the month, issues documents and downloads a PDF', async () => {
   const page = await signIn(secrets.coordinator);
   await page.goto(`${base}/portal/cluster/2026-05`);
-  const tauron = ['Data;Strefa;Wartość kWh;Rodzaj', ...Array.from({ length: 24 }, (_, h) => `2026-05-03 ${h + 1}:00;1;0,150;pobór`)].join('\r\n');
+  const tauron = ['Data;Strefa;Wartość kWh;Rodzaj', ...Array.from({ length: 24 }, (_, h) => `2026-05-03 ${String(h + 1)}:00;1;0,150;pobór`)].join('\r\n');
   await page.getByLabel('Format').selectOption('tauron');
   await page.getByLabel(/Kod PPE/).fill('PLFIRM0001');
   await page.getByLabel('Plik', { exact: true }).setInputFiles({ name: 'tauron.csv', mimeType: 'text/csv', buffer: Buffer.from(tauron) });
@@ -140,14 +142,14 @@ test('the coordinator imports a DSO file (a readable report; a bad line named), 
   await page.getByTestId('status').filter({ hasText: 'zamknięte' }).waitFor();
   // the transfer matrix: who received whose energy, by name, as a chart and a table
   await chartDrawn(page, 'transfers');
-  const matrix = (await page.getByTestId('transfers').textContent())!;
+  const matrix = defined(await page.getByTestId('transfers').textContent(), 'the transfer matrix');
   expect(matrix).toContain('Zofia Wójcik');
   expect(matrix).toContain('Gmina Orzesze');
   await page.getByRole('button', { name: 'Wystaw dokumenty' }).click();
   await page.getByRole('status').filter({ hasText: 'Wystawiono dokumenty' }).waitFor();
   // the month's documents: number, kind in Polish, member by name, gross, downloads
   const documents = page.getByTestId('documents');
-  const text = (await documents.textContent())!;
+  const text = defined(await documents.textContent(), 'the documents');
   expect(text).toMatch(/Faktura/);
   expect(text).toMatch(/Samofaktura/); // the municipality consented to self-billing
   expect(text).toContain('Zofia Wójcik');
@@ -155,30 +157,30 @@ test('the coordinator imports a DSO file (a readable report; a bad line named), 
   // each document's KSeF state, and the cluster's connection: not connected here
   expect(text).toMatch(/nie wysłano/);
   expect(await page.getByTestId('ksef-connection').textContent()).toMatch(/nie połączono/);
-  const api = (await t.http.get(`/clusters/${clusterId}/invoices`).set(coordinator).expect(200)).body;
+  const api = (await t.http.get(`/clusters/${clusterId}/invoices`).set(coordinator).expect(200)).body as { items?: { number: string }[] };
   const list = (api.items ?? api) as { number: string }[];
   for (const d of list) expect(text).toContain(d.number);
   await page.goto(`${base}/portal/months/2026-05?member=${ids.firm}`);
   const download = page.waitForEvent('download');
   await page.getByRole('link', { name: /PDF/ }).first().click();
   const file = await (await download).path();
-  expect(readFileSync(file!).subarray(0, 5).toString()).toBe('%PDF-');
+  expect(readFileSync(file).subarray(0, 5).toString()).toBe('%PDF-');
   // the FA(3) e-invoice of the same document
   const xml = page.waitForEvent('download');
   await page.getByRole('link', { name: /XML/ }).first().click();
-  expect(readFileSync((await (await xml).path())!, 'utf8')).toMatch(/^<\?xml[\s\S]*<Faktura/);
+  expect(readFileSync(await (await xml).path(), 'utf8')).toMatch(/^<\?xml[\s\S]*<Faktura/);
   await page.close();
 });
 
 test('data arriving after the close is shown apart as the pending correction; the closed figures and charts stay the close\'s; a correction reads as its signed difference', async () => {
-  const closedStatement = (await t.http.get(`/clusters/${clusterId}/settlements/2026-05/members/${ids.home}`).set(coordinator).expect(200)).body;
+  const closedStatement = (await t.http.get(`/clusters/${clusterId}/settlements/2026-05/members/${ids.home}`).set(coordinator).expect(200)).body as { importWh: number };
   // a day the close never saw: 5 May, the plant produced and the household drew 1 kWh an hour
   const late = Array.from({ length: 24 }, (_, h) => [
     { ppeCode: 'PLHOME0001', intervalStart: quarter(96 * 4 + h * 4), intervalMinutes: 60, importWh: 1000, exportWh: 0 },
     { ppeCode: 'PLCITYPV01', intervalStart: quarter(96 * 4 + h * 4), intervalMinutes: 60, importWh: 0, exportWh: h >= 9 && h < 16 ? 4000 : 0 },
   ]).flat();
   await t.http.post(`/clusters/${clusterId}/readings`).set(coordinator).send({ source: 'osd', readings: late }).expect(200);
-  const pending = (await t.http.get(`/clusters/${clusterId}/settlements/2026-05/corrections`).set(coordinator).expect(200)).body.pending as { memberId: string; differenceNetGrosze: number }[];
+  const pending = ((await t.http.get(`/clusters/${clusterId}/settlements/2026-05/corrections`).set(coordinator).expect(200)).body as { pending: { memberId: string; differenceNetGrosze: number }[] }).pending;
   const mine = pending.filter((p) => p.memberId === ids.home);
   expect(mine.length).toBeGreaterThan(0);
   const page = await signIn(secrets.home);
@@ -187,9 +189,9 @@ test('data arriving after the close is shown apart as the pending correction; th
   // the statement is the close's, the later data is the pending correction with its sign
   const closedRow = await page.getByRole('row', { name: /^Pobór z sieci/ }).textContent();
   expect(closedRow).toContain(plKwh(closedStatement.importWh));
-  const box = (await page.getByTestId('pending').textContent())!;
-  const d = mine[0]!.differenceNetGrosze;
-  expect(box).toContain(`${d > 0 ? '+' : '−'}${Math.floor(Math.abs(d) / 100)},${String(Math.abs(d) % 100).padStart(2, '0')} zł`);
+  const box = defined(await page.getByTestId('pending').textContent(), 'the pending correction');
+  const d = defined(mine[0], 'a pending correction of the household').differenceNetGrosze;
+  expect(box).toContain(`${d > 0 ? '+' : '−'}${String(Math.floor(Math.abs(d) / 100))},${String(Math.abs(d) % 100).padStart(2, '0')} zł`);
   // the daily chart is the close's: no 5 May, which arrived later
   await page.getByTestId('detail-source').waitFor();
   await chartDrawn(page, 'daily');
@@ -219,13 +221,13 @@ test('the auditor sees the chain intact with what its numbers mean, a replay wit
   const page = await signIn(secrets.auditor);
   await page.goto(`${base}/portal/audit?month=2026-05`);
   await page.getByTestId('chain').filter({ hasText: 'nienaruszony' }).waitFor();
-  const verify = (await t.http.get('/audit/verify').set(t.admin).expect(200)).body;
-  expect(Number((await page.getByTestId('events').textContent())!.replace(/\D/g, ''))).toBeGreaterThan(0);
-  expect((await page.getByTestId('heads-digest').textContent())!).toMatch(/^[0-9a-f]{64}$/);
+  const verify = (await t.http.get('/audit/verify').set(t.admin).expect(200)).body as { intact: boolean };
+  expect(Number(defined(await page.getByTestId('events').textContent(), 'the event count').replace(/\D/g, ''))).toBeGreaterThan(0);
+  expect(await page.getByTestId('heads-digest').textContent()).toMatch(/^[0-9a-f]{64}$/);
   expect(verify.intact).toBe(true);
   // the replay reproduces the close; the live view has the later data: differences by name, label, unit
   await page.getByTestId('replay').waitFor();
-  const differences = (await page.getByTestId('differences').textContent())!;
+  const differences = defined(await page.getByTestId('differences').textContent(), 'the differences');
   expect(differences).toContain('Zofia Wójcik');
   expect(differences).toContain('Pobór z sieci');
   expect(differences).toMatch(/\d zł/);
@@ -238,7 +240,7 @@ test('the auditor sees the chain intact with what its numbers mean, a replay wit
 });
 
 test('a revoked token sends the user back to sign-in with a message', async () => {
-  const { body } = await t.http.post('/tokens').set(t.admin).send({ role: 'member', clusterId, memberId: ids.home, label: 'short-lived' }).expect(201);
+  const body = (await t.http.post('/tokens').set(t.admin).send({ role: 'member', clusterId, memberId: ids.home, label: 'short-lived' }).expect(201)).body as { token: string; tokenId: string };
   const page = await signIn(body.token);
   await t.http.post(`/tokens/${body.tokenId}/revocation`).set(t.admin).expect(200);
   await page.goto(`${base}/portal/home`);
@@ -278,7 +280,6 @@ async function checkPage(page: Page, path: string, lang: 'pl' | 'en', shot: stri
     expect({ path, english: ENGLISH.filter((w) => words.has(w)) }).toEqual({ path, english: [] });
   }
   const axe = await page.evaluate(async (source) => {
-    // eslint-disable-next-line no-eval
     (0, eval)(source);
     const result = await (window as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe.run();
     return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
@@ -303,7 +304,7 @@ test.each(['member', 'coordinator', 'auditor'] as const)('every page of the %s i
 test('the sign-in page and an error page in both languages: translated, accessible', async () => {
   const page = await newPage();
   for (const lang of ['pl', 'en'] as const) await checkPage(page, '/portal', lang, 'sign-in');
-  await page.getByLabel('Access token from the coordinator').fill(secrets.home!);
+  await page.getByLabel('Access token from the coordinator').fill(secrets.home);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL(/\/portal\/home$/);
   for (const lang of ['pl', 'en'] as const) {
@@ -319,11 +320,11 @@ test('the sign-in page and an error page in both languages: translated, accessib
 test('keyboard only: sign in, open a statement, download its document', async () => {
   const page = await newPage();
   await page.goto(`${base}/portal?lang=pl`);
-  const focused = () => page.evaluate(() => { const e = document.activeElement as HTMLElement | null; return `${e?.tagName} ${e?.getAttribute('name') ?? ''} ${e?.textContent?.trim() ?? ''}`; });
+  const focused = () => page.evaluate(() => { const e = document.activeElement as HTMLElement | null; return `${String(e?.tagName)} ${e?.getAttribute('name') ?? ''} ${e?.textContent.trim() ?? ''}`; });
   // Tab to the token field: skip link, brand, language switch, the field
   for (let i = 0; i < 10 && !(await focused()).startsWith('INPUT token'); i++) await page.keyboard.press('Tab');
   expect(await focused()).toMatch(/^INPUT token/);
-  await page.keyboard.type(secrets.home!);
+  await page.keyboard.type(secrets.home);
   await page.keyboard.press('Enter');
   await page.waitForURL(/\/portal\/home$/);
   for (let i = 0; i < 20 && !(await focused()).endsWith('maj 2026'); i++) await page.keyboard.press('Tab');
@@ -334,6 +335,6 @@ test('keyboard only: sign in, open a statement, download its document', async ()
   expect(await focused()).toMatch(/^A .*PDF$/);
   const download = page.waitForEvent('download');
   await page.keyboard.press('Enter');
-  expect(readFileSync((await (await download).path())!).subarray(0, 5).toString()).toBe('%PDF-');
+  expect(readFileSync(await (await download).path()).subarray(0, 5).toString()).toBe('%PDF-');
   await page.close();
 });

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { createHash } from 'node:crypto';
 import { AGREEMENT, clusterWithCoordinator } from '../support/fixtures.js';
 import { startTestService, type TestService } from '../support/service.js';
+import { defined, matching } from '../support/expect.js';
 
 let t: TestService;
 let clusterId: string;
@@ -36,24 +37,24 @@ async function signIn() {
     .type('form').send({ token, _csrf: pre }).expect(303);
   const session = valueOf(cookieOf(res, 'kl_session'));
   const home = await t.http.get(`/portal/cluster/2026-05`).set('host', 'portal.test').set('cookie', `kl_session=${session}`).expect(200);
-  return { session, csrf: csrfIn(home.text)!, home };
+  return { session, csrf: defined(csrfIn(home.text), 'the CSRF field'), home };
 }
 
 // the closes recorded (a close appends SettlementPeriodClosed and SupportLedgerClosed together)
-const closed = async () => (await t.service.database.pool.query("SELECT count(*)::int AS n FROM events WHERE stream_id = $1 AND type = 'SettlementPeriodClosed'", [`settlement-${clusterId}-2026-05`])).rows[0].n;
+const closed = async () => (await t.service.database.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM events WHERE stream_id = $1 AND type = 'SettlementPeriodClosed'", [`settlement-${clusterId}-2026-05`])).rows[0]?.n;
 
 test('the session cookie is a session id, not the token; only its hash is stored; signing out deletes it', async () => {
   const { session } = await signIn();
   expect(session).not.toBe(token);
   expect(session).not.toContain(token.slice(3, 20));
-  const rows = (await t.service.database.pool.query('SELECT session_hash, expires_at FROM portal_sessions')).rows;
+  const rows = (await t.service.database.pool.query<{ session_hash: string; expires_at: Date }>('SELECT session_hash, expires_at FROM portal_sessions')).rows;
   expect(rows.map((r) => r.session_hash)).toContain(createHash('sha256').update(session).digest('hex'));
   expect(JSON.stringify(rows)).not.toContain(session);
   expect(rows.every((r) => r.expires_at > new Date())).toBe(true);
   const home = await t.http.get('/portal/home').set('host', 'portal.test').set('cookie', `kl_session=${session}`).expect(200);
-  const csrf = csrfIn(home.text)!;
+  const csrf = defined(csrfIn(home.text), 'the CSRF field');
   await t.http.post('/portal/sign-out').set('host', 'portal.test').set('origin', ORIGIN).set('cookie', `kl_session=${session}`).type('form').send({ _csrf: csrf }).expect(303);
-  expect((await t.service.database.pool.query('SELECT count(*)::int AS n FROM portal_sessions WHERE session_hash = $1', [createHash('sha256').update(session).digest('hex')])).rows[0].n).toBe(0);
+  expect((await t.service.database.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM portal_sessions WHERE session_hash = $1', [createHash('sha256').update(session).digest('hex')])).rows[0]?.n).toBe(0);
   const after = await t.http.get('/portal/home').set('host', 'portal.test').set('cookie', `kl_session=${session}`).expect(303);
   expect(after.headers.location).toBe('/portal?ended=1');
   // the raw token in the cookie opens nothing
@@ -106,15 +107,17 @@ test('the portal\'s import has the API\'s size limit (413)', async () => {
       host: 'portal.test', origin: ORIGIN, cookie: `kl_session=${session}`, 'x-csrf-token': csrf, 'content-type': 'text/csv', 'content-length': String(64 * 1024 * 1024 + 1),
     } }, (response) => {
       let body = '';
-      response.on('data', (c) => { body += c; });
-      response.on('end', () => resolve({ status: response.statusCode!, type: String(response.headers['content-type']), body }));
+      response.on('data', (c: Buffer) => { body += String(c); });
+      response.on('end', () => {
+        resolve({ status: response.statusCode ?? 0, type: String(response.headers['content-type']), body });
+      });
     });
     req.on('error', reject);
     req.write('ppe_code,interval_start,interval_minutes,import_wh,export_wh\n');
   });
   expect(res.status).toBe(413);
   expect(res.type).toMatch(/application\/problem\+json/);
-  expect(JSON.parse(res.body)).toMatchObject({ status: 413, detail: expect.stringMatching(/64 MB/) });
+  expect(JSON.parse(res.body)).toMatchObject({ status: 413, detail: matching(/64 MB/) });
 });
 
 test('behind a TLS proxy (TRUST_PROXY) the cookies are Secure and the rate limit counts each client apart', async () => {
@@ -124,9 +127,13 @@ test('behind a TLS proxy (TRUST_PROXY) the cookies are Secure and the rate limit
   try {
     const res = await proxied.http.get('/portal').set('x-forwarded-proto', 'https').set('x-forwarded-for', '203.0.113.7');
     expect(cookieOf(res, 'kl_csrf')).toMatch(/;\s*Secure/i);
-    for (let i = 0; i < 2; i++) await proxied.http.get('/health').set('x-forwarded-for', '203.0.113.7').expect((r) => expect(r.status).not.toBe(429));
+    for (let i = 0; i < 2; i++) await proxied.http.get('/health').set('x-forwarded-for', '203.0.113.7').expect((r) => {
+      expect(r.status).not.toBe(429);
+    });
     await proxied.http.get('/health').set('x-forwarded-for', '203.0.113.7').expect(429);
-    await proxied.http.get('/health').set('x-forwarded-for', '198.51.100.9').expect((r) => expect(r.status).not.toBe(429));
+    await proxied.http.get('/health').set('x-forwarded-for', '198.51.100.9').expect((r) => {
+      expect(r.status).not.toBe(429);
+    });
   } finally {
     await proxied.stop();
   }

@@ -7,6 +7,7 @@ import { migrate } from '../../src/database/migrate.js';
 import { PostgresEventStore } from '../../src/event-store/postgres/postgres-event-store.js';
 import { ProjectionRunner } from '../../src/projections/projection-runner.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { defined } from '../support/expect.js';
 
 const worker = fileURLToPath(new URL('../support/projection-worker.mjs', import.meta.url));
 let db: TestDatabase;
@@ -54,7 +55,7 @@ test('a runner killed in the middle of a batch, restarted, applies every event e
 
   const second = spawn(process.execPath, [worker, db.url], { stdio: ['ignore', 'pipe', 'inherit'] });
   let output = '';
-  second.stdout.on('data', (chunk) => (output += chunk));
+  second.stdout.on('data', (chunk: Buffer) => (output += String(chunk)));
   const code = await new Promise((resolve) => second.once('exit', resolve));
   expect(code).toBe(0);
   expect(output).toContain('caught-up');
@@ -86,7 +87,7 @@ test('a projection whose version changed is rebuilt at start', async () => {
   let applied = 0;
   runner.register({
     name: 'applied-counter', version: 2, tables: ['applied_events'], eventTypes: ['Counted'],
-    async apply(_client, events) { applied += events.length; },
+    apply(_client, events) { applied += events.length; return Promise.resolve(); },
   });
   await runner.start(false);
   expect(applied).toBe(410);
@@ -122,7 +123,7 @@ test('projections read each batch once; one that fails stays at its checkpoint w
   let checkpoints = await positions();
   expect(checkpoints.get('fragile')).toBeNull();
   expect(checkpoints.get('healthy')).not.toBeNull();
-  const seen = async () => (await pool.query('SELECT count(*)::int AS n, count(DISTINCT event_id)::int AS d FROM seen_by_healthy')).rows[0];
+  const seen = async () => defined((await pool.query<{ n: number; d: number }>('SELECT count(*)::int AS n, count(DISTINCT event_id)::int AS d FROM seen_by_healthy')).rows[0], 'a count row');
   expect((await seen()).n).toBeGreaterThan(0);
 
   failing = false;
@@ -159,22 +160,22 @@ test('a projection that cannot apply one event moves up to it, names it, is retr
     },
   });
   await runner.start(false);
-  const failure = runner.failed().get('picky')!;
+  const failure = defined(runner.failed().get('picky'), 'the failure of picky');
   expect(failure.event).toMatchObject({ globalPosition: poison.lastGlobalPosition, streamId: 'picky-1', streamPosition: 3, type: 'Picky' });
   expect(failure.code).toBe('22023');
   expect(failure.error).toBe('cannot take a negative n: [value]; see [url] password=[hidden]');
   // what came before the poisoned event is applied; its writes and what came after are not
-  expect((await pool.query('SELECT n FROM picky_seen ORDER BY n')).rows.map((r) => r.n)).toEqual([1, 2, 3]);
+  expect((await pool.query<{ n: number }>('SELECT n FROM picky_seen ORDER BY n')).rows.map((r) => r.n)).toEqual([1, 2, 3]);
   const firstDelay = Date.parse(failure.nextRetryAt) - Date.now();
   await runner.retryFailed();
-  const second = runner.failed().get('picky')!;
+  const second = defined(runner.failed().get('picky'), 'the failure of picky');
   expect(second.attempts).toBe(2);
   expect(second.since).toBe(failure.since);
   expect(Date.parse(second.nextRetryAt) - Date.now()).toBeGreaterThan(firstDelay);
   accepts = () => true; // the fix: a code update
   await runner.retryFailed();
   expect(runner.failed().size).toBe(0);
-  expect((await pool.query('SELECT n FROM picky_seen ORDER BY n')).rows.map((r) => r.n)).toEqual([-1, 1, 2, 3, 4]);
+  expect((await pool.query<{ n: number }>('SELECT n FROM picky_seen ORDER BY n')).rows.map((r) => r.n)).toEqual([-1, 1, 2, 3, 4]);
   expect((await runner.status()).find((p) => p.name === 'picky')).toMatchObject({ status: 'running', lag: 0 });
   await runner.stop();
 });

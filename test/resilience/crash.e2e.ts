@@ -15,12 +15,14 @@ beforeAll(async () => {
   copy = closedProjectCopy();
   ports = await servicePorts();
 });
-afterAll(() => copy.remove());
+afterAll(() => {
+  copy.remove();
+});
 
 async function call(url: string, method: string, path: string, headers: Record<string, string>, body?: unknown) {
   const response = await fetch(`${url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await response.text();
-  return { status: response.status, type: response.headers.get('content-type') ?? '', body: text ? JSON.parse(text) : undefined };
+  return { status: response.status, type: response.headers.get('content-type') ?? '', body: text ? (JSON.parse(text) as unknown) : undefined };
 }
 
 async function setUpCluster(url: string, tag: string) {
@@ -30,14 +32,15 @@ async function setUpCluster(url: string, tag: string) {
     distributionSystemOperator: 'Tauron Dystrybucja S.A.', area: { gminy: [{ name: 'Orzesze', teryt: '2408031' }] },
   });
   expect(cluster.status).toBe(201);
-  const clusterId = cluster.body.clusterId as string;
+  const clusterId = (cluster.body as { clusterId: string }).clusterId;
   const token = await call(url, 'POST', '/tokens', admin, { role: 'coordinator', clusterId, label: 'crash' });
-  const coordinator = { Authorization: `Bearer ${token.body.token}`, 'Content-Type': 'application/json' };
+  const coordinator = { Authorization: `Bearer ${(token.body as { token: string }).token}`, 'Content-Type': 'application/json' };
   const memberIds: string[] = [];
   for (const [i, ppeCode] of PPES.entries()) {
-    const member = await call(url, 'POST', `/clusters/${clusterId}/members`, coordinator, { kind: 'household', legalName: `Członek ${i}`, address: 'Orzesze', invoiceEmail: `m${i}@example.pl`, vatPayer: false, admittedOn: '2026-01-01' });
-    memberIds.push(member.body.memberId);
-    const point = await call(url, 'POST', `/clusters/${clusterId}/metering-points`, coordinator, { ppeCode, memberId: member.body.memberId, role: i === 0 ? 'producer' : 'consumer', carrier: 'electricity', ...(i === 0 ? { source: 'pv', capacityKw: 50 } : {}), validFrom: '2026-01-01' });
+    const member = await call(url, 'POST', `/clusters/${clusterId}/members`, coordinator, { kind: 'household', legalName: `Członek ${String(i)}`, address: 'Orzesze', invoiceEmail: `m${String(i)}@example.pl`, vatPayer: false, admittedOn: '2026-01-01' });
+    const memberId = (member.body as { memberId: string }).memberId;
+    memberIds.push(memberId);
+    const point = await call(url, 'POST', `/clusters/${clusterId}/metering-points`, coordinator, { ppeCode, memberId, role: i === 0 ? 'producer' : 'consumer', carrier: 'electricity', ...(i === 0 ? { source: 'pv', capacityKw: 50 } : {}), validFrom: '2026-01-01' });
     expect(point.status).toBe(201);
   }
   const agreement = await call(url, 'POST', `/clusters/${clusterId}/agreement-versions`, coordinator, {
@@ -57,13 +60,13 @@ interface Ingest {
   stop(): Promise<void>;
 }
 
-const ppes = (tag: string) => [1, 2, 3].map((i) => `PLCRASH${tag}000${i}`);
+const ppes = (tag: string) => [1, 2, 3].map((i) => `PLCRASH${tag}000${String(i)}`);
 const day = (n: number) => new Date(Date.UTC(2026, 0, 1) + n * 86_400_000).toISOString().slice(0, 10);
 
 /** Writers posting one PPE-day each (24 hourly values), days counting up, until stopped or the service is gone. */
 function ingest(url: string, tag: string, clusterId: string, coordinator: Record<string, string>, writers = 3, firstDay = 0): Ingest {
   const PPES = ppes(tag);
-  const result: Ingest = { acknowledged: [], statuses: new Map(), unexpected: [], stop: async () => undefined };
+  const result: Ingest = { acknowledged: [], statuses: new Map(), unexpected: [], stop: () => Promise.resolve() };
   let next = firstDay;
   let stopped = false;
   const writer = async () => {
@@ -82,8 +85,8 @@ function ingest(url: string, tag: string, clusterId: string, coordinator: Record
         continue;
       }
       result.statuses.set(answer.status, (result.statuses.get(answer.status) ?? 0) + 1);
-      if (answer.status >= 200 && answer.status < 300) result.acknowledged.push({ streamId: `meter-${clusterId}-${ppeCode}-${date}`, status: answer.status });
-      else if (answer.status !== 503 || !answer.type.startsWith('application/problem+json')) result.unexpected.push(`${answer.status} ${JSON.stringify(answer.body).slice(0, 300)}`);
+      if (answer.status >= 200 && answer.status < 300) result.acknowledged.push({ streamId: `meter-${clusterId}-${String(ppeCode)}-${date}`, status: answer.status });
+      else if (answer.status !== 503 || !answer.type.startsWith('application/problem+json')) result.unexpected.push(`${String(answer.status)} ${JSON.stringify(answer.body).slice(0, 300)}`);
       if (answer.status === 503) await new Promise((r) => setTimeout(r, 100));
     }
   };
@@ -143,7 +146,7 @@ async function checkAfterRecovery(acknowledged: { streamId: string }[]) {
 async function caughtUp(url: string) {
   await until(async () => {
     const health = await call(url, 'GET', '/health', {}).catch(() => undefined);
-    return health?.status === 200 && health.body.projections.every((p: { lag: number }) => p.lag === 0);
+    return health?.status === 200 && (health.body as { projections: { lag: number }[] }).projections.every((p: { lag: number }) => p.lag === 0);
   }, 'the projections to catch up');
 }
 
@@ -193,8 +196,9 @@ test('kill -9 of PostgreSQL during an ingest: 503 problem+json and /health datab
     // while it is gone /health says so
     await until(async () => {
       const health = await call(service.url, 'GET', '/health', {});
-      healthSeen.push(`${health.status} ${health.body.database}`);
-      return health.status === 503 && health.body.database === 'down';
+      const { database } = health.body as { database: string };
+      healthSeen.push(`${String(health.status)} ${database}`);
+      return health.status === 503 && database === 'down';
     }, '/health to say the database is down', 10_000);
     await until(() => (writes.statuses.get(503) ?? 0) > 0, 'a write to be refused with 503', 10_000);
     // the watchdog starts it again; the pool reconnects; writes are acknowledged again

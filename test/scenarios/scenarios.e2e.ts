@@ -9,6 +9,7 @@ import { SCENARIOS, type Scenario } from '../../src/scenarios/seed-clusters.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fa3Schema } from '../../src/common/xml-schema.js';
 import { ADMIN_TOKEN, startTestService, type TestService } from '../support/service.js';
+import { defined } from '../support/expect.js';
 
 const MONTH = '2026-06';
 let t: TestService;
@@ -19,7 +20,7 @@ beforeAll(async () => {
   api = async (method, path, token, body) => {
     const request = method === 'GET' ? t.http.get(path) : t.http.post(path).send(body as object);
     const res = await request.set('Authorization', `Bearer ${token}`);
-    return { status: res.status, body: res.body };
+    return { status: res.status, body: res.body as unknown };
   };
 });
 afterAll(() => t.stop());
@@ -36,12 +37,12 @@ function independently(scenario: Scenario, memberIds: Record<string, string>) {
   const allocation: AllocationMethod = a.method === 'static'
     ? { method: 'static', redistribute: a.redistribute, keys: a.keys.map((k) => ({ memberId: idOf(k.memberKey), shareBp: k.shareBp })) }
     : a.method === 'priority' ? { method: 'priority', tiers: a.tiers.map((tier) => tier.map(idOf)) } : { method: 'pro_rata' };
-  const contracts = scenario.contracts.map((k, i) => ({ contractId: `k${i}`, sellerMemberId: idOf(k.sellerKey), buyerMemberId: idOf(k.buyerKey), contractedWh: k.whPerInterval }));
+  const contracts = scenario.contracts.map((k, i) => ({ contractId: `k${String(i)}`, sellerMemberId: idOf(k.sellerKey), buyerMemberId: idOf(k.buyerKey), contractedWh: k.whPerInterval }));
   const month = new MonthAccumulator(Object.values(memberIds));
   generated.intervalStarts.forEach((_, i) => {
     const flows = new Map<string, MemberFlow>();
     for (const p of generated.points) {
-      const memberId = ownerOf.get(p.ppeCode)!;
+      const memberId = defined(ownerOf.get(p.ppeCode), `the owner of ${p.ppeCode}`);
       const flow = flows.get(memberId) ?? { memberId, exportWh: 0, importWh: 0 };
       flow.exportWh += p.exportWh[i] ?? 0;
       flow.importWh += p.importWh[i] ?? 0;
@@ -58,7 +59,7 @@ test.each(SCENARIOS.map((s) => [s.key, s] as const))('%s: conservation in every 
   const loaded = await loadScenario(api, ADMIN_TOKEN, scenario, MONTH);
   expect(loaded.readings.new).toBeGreaterThan(0);
   const res = await t.http.get(`/clusters/${loaded.clusterId}/settlements/${MONTH}`).set('Authorization', `Bearer ${loaded.coordinatorToken}`).expect(200);
-  const statements = res.body.members as ({
+  const statements = (res.body as { members: unknown }).members as ({
     importWh: number; exportWh: number; selfConsumedWh: number; receivedWh: number; suppliedWh: number; gridImportWh: number; gridExportWh: number;
     netAmountGrosze: number; receivedValueGrosze: number; feesGrosze: number; vatGrosze: number; suppliedValueGrosze: number; suppliedVatGrosze: number;
   } & Record<string, number>)[];
@@ -76,14 +77,15 @@ test.each(SCENARIOS.map((s) => [s.key, s] as const))('%s: conservation in every 
   expect(received).toBeGreaterThan(0);
   const expected = independently(scenario, loaded.memberIds);
   for (const e of expected) {
-    const s = statements.find((x) => x.memberId === (e.memberId as unknown))!;
+    const s = defined(statements.find((x) => x.memberId === (e.memberId as unknown)), `the statement of ${e.memberId}`);
     for (const f of FIELDS) expect([e.memberId, f, s[f]]).toEqual([e.memberId, f, e[f]]);
   }
   // the transfer matrix meets every statement: rows sum to suppliedWh, columns to receivedWh, by kind too
   const matrix = await t.http.get(`/clusters/${loaded.clusterId}/settlements/${MONTH}/transfers`).set('Authorization', `Bearer ${loaded.coordinatorToken}`).expect(200);
   const sums = new Map<string, number>();
   const add = (key: string, wh: number) => sums.set(key, (sums.get(key) ?? 0) + wh);
-  for (const x of matrix.body.transfers as { fromMemberId: string; toMemberId: string; kind: string; wh: number }[]) {
+  const transfers = (matrix.body as { transfers: { fromMemberId: string; toMemberId: string; kind: string; wh: number }[] }).transfers;
+  for (const x of transfers) {
     add(`${x.fromMemberId} supplied ${x.kind}`, x.wh);
     add(`${x.toMemberId} received ${x.kind}`, x.wh);
   }
@@ -92,9 +94,11 @@ test.each(SCENARIOS.map((s) => [s.key, s] as const))('%s: conservation in every 
     expect([id, sums.get(`${id} supplied pool`) ?? 0, sums.get(`${id} supplied contract`) ?? 0, sums.get(`${id} received pool`) ?? 0, sums.get(`${id} received contract`) ?? 0])
       .toEqual([id, st.poolSuppliedWh, st.contractSuppliedWh, st.poolReceivedWh, st.contractReceivedWh]);
   }
-  if (scenario.contracts.length > 0) expect(matrix.body.transfers.some((x: { kind: string }) => x.kind === 'contract')).toBe(true);
+  if (scenario.contracts.length > 0) expect(transfers.some((x: { kind: string }) => x.kind === 'contract')).toBe(true);
   // the hourly ledger of the same month: its bounds hold on the totals, and its members' shares add up
-  const support = (await t.http.get(`/clusters/${loaded.clusterId}/support/${MONTH}`).set('Authorization', `Bearer ${loaded.coordinatorToken}`).expect(200)).body;
+  const support = (await t.http.get(`/clusters/${loaded.clusterId}/support/${MONTH}`).set('Authorization', `Bearer ${loaded.coordinatorToken}`).expect(200)).body as {
+    hourCount: number; totals: { renewableMatchedWh: number; matchedWh: number; fedInWh: number; takenWh: number }; members: { renewableMatchedWh: number }[];
+  };
   expect(support.hourCount).toBe(720);
   expect(support.totals.renewableMatchedWh).toBeLessThanOrEqual(support.totals.matchedWh);
   expect(support.totals.matchedWh).toBeLessThanOrEqual(Math.min(support.totals.fedInWh, support.totals.takenWh));
@@ -104,9 +108,9 @@ test.each(SCENARIOS.map((s) => [s.key, s] as const))('%s: conservation in every 
   const c = `/clusters/${loaded.clusterId}`;
   const auth = { Authorization: `Bearer ${loaded.coordinatorToken}` };
   await t.http.post(`${c}/settlements/${MONTH}/close`).set(auth).send({ allowGaps: true, reason: 'generated month' }).expect(201);
-  const issued = (await t.http.post(`${c}/settlements/${MONTH}/invoices`).set(auth).expect(200)).body.documents as { invoiceId: string; number: string; kind: string }[];
+  const issued = ((await t.http.post(`${c}/settlements/${MONTH}/invoices`).set(auth).expect(200)).body as { documents: { invoiceId: string; number: string; kind: string }[] }).documents;
   for (const memberId of Object.values(loaded.memberIds)) {
-    const view = (await t.http.get(`${c}/settlements/${MONTH}/members/${memberId}/documents`).set(auth).expect(200)).body;
+    const view = (await t.http.get(`${c}/settlements/${MONTH}/members/${memberId}/documents`).set(auth).expect(200)).body as { amountDueGrosze: number; closedStatementAmountGrosze: number };
     expect([memberId, view.amountDueGrosze]).toEqual([memberId, view.closedStatementAmountGrosze]);
   }
   for (const d of issued.filter((x) => x.kind !== 'settlement_statement')) {
@@ -121,7 +125,9 @@ test.each(SCENARIOS.map((s) => [s.key, s] as const))('%s: conservation in every 
     const pdf = await t.http.get(`${c}/invoices/${d.invoiceId}.pdf`).set(auth).buffer(true).parse((res, cb) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => cb(null, Buffer.concat(chunks)));
+      res.on('end', () => {
+        cb(null, Buffer.concat(chunks));
+      });
     }).expect(200);
     writeFileSync(`test-output/pdf/${scenario.key}-${kind}.pdf`, pdf.body as Buffer);
   }

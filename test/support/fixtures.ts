@@ -16,12 +16,12 @@ export const AGREEMENT = {
 
 export async function clusterWithCoordinator(t: TestService, body: Record<string, unknown> = ORZESZE) {
   const cluster = await t.http.post('/clusters').set(t.admin).send(body).expect(201);
-  const clusterId = cluster.body.clusterId as string;
+  const clusterId = (cluster.body as { clusterId: string }).clusterId;
   const token = await t.http.post('/tokens').set(t.admin).send({ role: 'coordinator', clusterId, label: 'coordinator' }).expect(201);
-  return { clusterId, coordinator: t.as(token.body.token as string) };
+  return { clusterId, coordinator: t.as((token.body as { token: string }).token) };
 }
 
 export async function tokenFor(t: TestService, role: string, clusterId: string, memberId?: string) {
   const res = await t.http.post('/tokens').set(t.admin).send({ role, clusterId, ...(memberId ? { memberId } : {}), label: `${role} ${memberId ?? ''}` }).expect(201);
-  return t.as(res.body.token as string);
+  return t.as((res.body as { token: string }).token);
 }

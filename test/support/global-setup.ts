@@ -5,26 +5,19 @@
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { createServer } from 'node:net';
 import { pathToFileURL } from 'node:url';
+
+// Jest loads global setup as its own module, outside the module mapping that turns the
+// tests' './x.js' into './x.ts', so a static import of './ports.js' finds no file. require()
+// goes through jest's transform while this module loads, so it takes ports.ts itself.
+const { freePort } = createRequire(import.meta.url)('./ports.ts') as typeof import('./ports.js');
 
 /** A temp directory the user "postgres" may enter (as root), so the data stays in it. */
 function searchable(dir: string): string {
   chmodSync(dir, 0o711);
   return dir;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 export default async function globalSetup(): Promise<void> {
@@ -37,7 +30,7 @@ export default async function globalSetup(): Promise<void> {
   if (!existsSync(built) || statSync(built).mtimeMs < statSync(source).mtimeMs) {
     execFileSync(process.execPath, [join(process.cwd(), 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
   }
-  const { startEmbeddedPostgres } = await import(pathToFileURL(built).href);
+  const { startEmbeddedPostgres } = (await import(pathToFileURL(built).href)) as typeof import('../../src/database/embedded.js');
   const { pino } = await import('pino');
   // As root, the manager runs PostgreSQL as "postgres" and keeps binaries that user cannot reach where it can.
   const server = await startEmbeddedPostgres({

@@ -14,10 +14,10 @@ const monthly: InvoiceLine = { description: 'Opłata miesięczna koordynatora', 
 function base(number: string, over: Partial<InvoiceDocument>): InvoiceDocument {
   const lines = over.lines ?? [energy(120_000), monthly];
   return {
-    invoiceId: randomUUID(), number, series: number.split('/')[0]!, sequence: Number(number.split('/').pop()), kind: 'invoice', clusterId: 'c', memberId: 'm-city', month: '2026-05',
+    invoiceId: randomUUID(), number, series: number.split('/')[0] ?? '', sequence: Number(number.split('/').pop()), kind: 'invoice', clusterId: 'c', memberId: 'm-city', month: '2026-05',
     issueDate: '2026-06-02', saleDate: '2026-05-31', issuedAt: '2026-06-02T08:15:30.123Z', seller: coordinator, buyer: member, lines, vatRateBp: 2300, ...totals(lines, 2300),
     dueDate: '2026-06-16', sellerBankAccount: 'PL61109010140000071219812874', ...over,
-  } as InvoiceDocument;
+  };
 }
 
 export const invoice = (number: string, over: Partial<InvoiceDocument> = {}) => base(number, over);

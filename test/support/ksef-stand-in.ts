@@ -28,6 +28,25 @@ interface Operation {
   security?: unknown[];
 }
 
+// The request bodies the stand-in reads, as the OpenAPI document declares them (each body is
+// validated against its schema before it is acted on).
+interface KsefTokenRequest {
+  challenge: string;
+  contextIdentifier: { value: string };
+  encryptedToken: string;
+}
+interface OpenOnlineSessionRequest {
+  formCode: { systemCode: string; schemaVersion: string; value: string };
+  encryption: { encryptedSymmetricKey: string; initializationVector: string };
+}
+interface SendInvoiceRequest {
+  invoiceHash: string;
+  invoiceSize: number;
+  encryptedInvoiceHash: string;
+  encryptedInvoiceSize: number;
+  encryptedInvoiceContent: string;
+}
+
 export type Fault =
   | { kind: 'status'; status: 500 | 502 | 503 }
   | { kind: 'rate-limit'; retryAfterSeconds: number }
@@ -148,7 +167,7 @@ export class KsefStandIn {
     standIn.certificate = new X509Certificate(pems.cert).raw.toString('base64');
     standIn.server = createServer((req, res) => void standIn.handle(req, res));
     await new Promise<void>((r) => standIn.server.listen(0, '127.0.0.1', r));
-    standIn.url = `http://127.0.0.1:${(standIn.server.address() as AddressInfo).port}/v2`;
+    standIn.url = `http://127.0.0.1:${String((standIn.server.address() as AddressInfo).port)}/v2`;
     return standIn;
   }
 
@@ -159,7 +178,9 @@ export class KsefStandIn {
   async stop() {
     for (const r of this.hanging) r.destroy();
     this.server.closeAllConnections();
-    await new Promise<void>((r) => this.server.close(() => r()));
+    await new Promise<void>((r) => this.server.close(() => {
+      r();
+    }));
   }
 
   /** How many times an invoice (seller, kind, number) was taken into processing while an earlier copy was not refused. */
@@ -186,7 +207,7 @@ export class KsefStandIn {
     for await (const c of req) chunks.push(c as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');
     const url = new URL(req.url ?? '/', 'http://stand-in');
-    const method = req.method!.toLowerCase();
+    const method = (req.method ?? 'GET').toLowerCase();
     const path = url.pathname.replace(/^\/v2/, '');
     const n = this.requests.length;
     const fault = this.faultFor(n, method, path);
@@ -206,7 +227,7 @@ export class KsefStandIn {
     if (fault?.kind === 'status') return this.send(res, fault.status, { title: 'Server Error', status: fault.status }, null);
     if (fault?.kind === 'rate-limit') {
       res.setHeader('retry-after', String(fault.retryAfterSeconds));
-      return this.send(res, 429, { title: 'Too Many Requests', status: 429, detail: `Spróbuj ponownie po ${fault.retryAfterSeconds} sekundach.` }, operation.responses['429']);
+      return this.send(res, 429, { title: 'Too Many Requests', status: 429, detail: `Spróbuj ponownie po ${String(fault.retryAfterSeconds)} sekundach.` }, operation.responses['429']);
     }
     if (fault?.kind === 'timeout') {
       this.hanging.push(res);
@@ -233,7 +254,7 @@ export class KsefStandIn {
     const schema = response?.content?.['application/json']?.schema;
     if (status < 300 && schema) {
       const v = validatorOf(schema);
-      if (!v(body)) this.responseViolations.push(`${status}: ${ajv.errorsText(v.errors)}`);
+      if (!v(body)) this.responseViolations.push(`${String(status)}: ${ajv.errorsText(v.errors)}`);
     }
     if (body === undefined) {
       res.writeHead(status);
@@ -251,7 +272,7 @@ export class KsefStandIn {
       const pattern = new RegExp(`^${template.replace(/\{(\w+)\}/g, (_, name: string) => (names.push(name), '([^/]+)'))}$`);
       const m = pattern.exec(path);
       if (!m) continue;
-      return [template, Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(m[i + 1]!)])), operation];
+      return [template, Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(m[i + 1] ?? '')])), operation];
     }
     return null;
   }
@@ -275,7 +296,7 @@ export class KsefStandIn {
       if (!raw) {
         if (operation.requestBody?.required !== false) problems.push('the request body is missing');
       } else {
-        if (!(req.headers['content-type'] ?? '').startsWith('application/json')) problems.push(`content-type ${req.headers['content-type']} is not application/json`);
+        if (!(req.headers['content-type'] ?? '').startsWith('application/json')) problems.push(`content-type ${String(req.headers['content-type'])} is not application/json`);
         let body: unknown;
         try {
           body = JSON.parse(raw);
@@ -283,8 +304,12 @@ export class KsefStandIn {
           problems.push('the body is not JSON');
         }
         if (body !== undefined) {
-          const v = validatorOf(content['application/json']!.schema);
-          if (!v(body)) problems.push(`body: ${ajv.errorsText(v.errors)}`);
+          const json = content['application/json'];
+          if (!json) problems.push('the operation declares no application/json body');
+          else {
+            const v = validatorOf(json.schema);
+            if (!v(body)) problems.push(`body: ${ajv.errorsText(v.errors)}`);
+          }
           setBody(body);
         }
       }
@@ -301,7 +326,7 @@ export class KsefStandIn {
     return access;
   }
 
-  private operate(template: string, method: string, params: Record<string, string>, body: any, authorization: string): [number, unknown, 'json' | 'xml'] {
+  private operate(template: string, method: string, params: Record<string, string>, body: unknown, authorization: string): [number, unknown, 'json' | 'xml'] {
     const now = new Date();
     const validUntil = (minutes: number) => new Date(now.getTime() + minutes * 60_000).toISOString();
     switch (`${method} ${template}`) {
@@ -317,18 +342,19 @@ export class KsefStandIn {
         return [200, { challenge, timestamp: now.toISOString(), timestampMs: now.getTime(), clientIp: '127.0.0.1' }, 'json'];
       }
       case 'post /auth/ksef-token': {
-        const timestampMs = this.challenges.get(body.challenge);
+        const request = body as KsefTokenRequest;
+        const timestampMs = this.challenges.get(request.challenge);
         if (timestampMs === undefined) throw Object.assign(new Error('Nieprawidłowe wyzwanie autoryzacyjne'), { status: 400 });
-        this.challenges.delete(body.challenge);
-        const plain = privateDecrypt({ key: this.privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, Buffer.from(body.encryptedToken, 'base64')).toString('utf8');
+        this.challenges.delete(request.challenge);
+        const plain = privateDecrypt({ key: this.privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, Buffer.from(request.encryptedToken, 'base64')).toString('utf8');
         // a KSeF token has '|' of its own (ref|nip-...|secret): the timestamp is after the last one
         const token = plain.slice(0, plain.lastIndexOf('|'));
         const ts = plain.slice(plain.lastIndexOf('|') + 1);
         const contextNip = this.tokens.get(token);
-        const ok = contextNip !== undefined && contextNip === body.contextIdentifier.value && Number(ts) === timestampMs;
+        const ok = contextNip !== undefined && contextNip === request.contextIdentifier.value && Number(ts) === timestampMs;
         const ref = referenceNumber('AU');
         const authToken = `auth.${hex(16)}`;
-        this.authOps.set(authToken, { token, contextNip: body.contextIdentifier.value, code: ok ? 200 : 450, redeemed: false, polls: 0 });
+        this.authOps.set(authToken, { token, contextNip: request.contextIdentifier.value, code: ok ? 200 : 450, redeemed: false, polls: 0 });
         return [202, { referenceNumber: ref, authenticationToken: { token: authToken, validUntil: validUntil(10) } }, 'json'];
       }
       case 'get /auth/{referenceNumber}': {
@@ -362,9 +388,10 @@ export class KsefStandIn {
       }
       case 'post /sessions/online': {
         const { contextNip } = this.access(authorization);
-        if (body.formCode.systemCode !== 'FA (3)' || body.formCode.schemaVersion !== '1-0E' || body.formCode.value !== 'FA') throw Object.assign(new Error('Nieobsługiwany formularz'), { status: 400 });
-        const key = privateDecrypt({ key: this.privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, Buffer.from(body.encryption.encryptedSymmetricKey, 'base64'));
-        const iv = Buffer.from(body.encryption.initializationVector, 'base64');
+        const request = body as OpenOnlineSessionRequest;
+        if (request.formCode.systemCode !== 'FA (3)' || request.formCode.schemaVersion !== '1-0E' || request.formCode.value !== 'FA') throw Object.assign(new Error('Nieobsługiwany formularz'), { status: 400 });
+        const key = privateDecrypt({ key: this.privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, Buffer.from(request.encryption.encryptedSymmetricKey, 'base64'));
+        const iv = Buffer.from(request.encryption.initializationVector, 'base64');
         if (key.length !== 32 || iv.length !== 16) throw Object.assign(new Error('Błąd odszyfrowania dostarczonego klucza'), { status: 400 });
         const ref = referenceNumber('SO');
         this.sessions.set(ref, { referenceNumber: ref, contextNip, key, iv, open: true, created: now.toISOString(), invoices: [] });
@@ -372,38 +399,38 @@ export class KsefStandIn {
       }
       case 'post /sessions/online/{referenceNumber}/invoices': {
         const { contextNip } = this.access(authorization);
-        const session = this.sessions.get(params.referenceNumber!);
+        const session = this.sessions.get(params.referenceNumber ?? '');
         if (!session || session.contextNip !== contextNip) throw Object.assign(new Error('Sesja nie istnieje'), { status: 400 });
         if (!session.open) throw Object.assign(new Error('Sesja zamknięta'), { status: 400 });
-        return [202, { referenceNumber: this.receive(session, body, now).referenceNumber }, 'json'];
+        return [202, { referenceNumber: this.receive(session, body as SendInvoiceRequest, now).referenceNumber }, 'json'];
       }
       case 'post /sessions/online/{referenceNumber}/close': {
         this.access(authorization);
-        const session = this.sessions.get(params.referenceNumber!);
+        const session = this.sessions.get(params.referenceNumber ?? '');
         if (!session) throw Object.assign(new Error('Sesja nie istnieje'), { status: 400 });
         session.open = false;
         return [204, undefined, 'json'];
       }
       case 'get /sessions/{referenceNumber}': {
         this.access(authorization);
-        const session = this.session(params.referenceNumber!);
+        const session = this.session(params.referenceNumber ?? '');
         const ok = session.invoices.filter((i) => i.final.code === 200).length;
         const status = session.open ? { code: 100, description: 'Sesja interaktywna otwarta' } : { code: 200, description: 'Sesja interaktywna przetworzona pomyślnie' };
         return [200, { status, dateCreated: session.created, dateUpdated: now.toISOString(), invoiceCount: session.invoices.length, successfulInvoiceCount: ok, failedInvoiceCount: session.invoices.length - ok }, 'json'];
       }
       case 'get /sessions/{referenceNumber}/invoices': {
         this.access(authorization);
-        return [200, { invoices: this.session(params.referenceNumber!).invoices.map((i) => this.statusOf(i, false)) }, 'json'];
+        return [200, { invoices: this.session(params.referenceNumber ?? '').invoices.map((i) => this.statusOf(i, false)) }, 'json'];
       }
       case 'get /sessions/{referenceNumber}/invoices/{invoiceReferenceNumber}': {
         this.access(authorization);
-        const invoice = this.session(params.referenceNumber!).invoices.find((i) => i.referenceNumber === params.invoiceReferenceNumber);
+        const invoice = this.session(params.referenceNumber ?? '').invoices.find((i) => i.referenceNumber === params.invoiceReferenceNumber);
         if (!invoice) throw Object.assign(new Error('Faktura nie istnieje'), { status: 400 });
         return [200, this.statusOf(invoice, true), 'json'];
       }
       case 'get /sessions/{referenceNumber}/invoices/ksef/{ksefNumber}/upo': {
         const { contextNip } = this.access(authorization);
-        const invoice = this.session(params.referenceNumber!).invoices.find((i) => i.ksefNumber === params.ksefNumber && i.final.code === 200);
+        const invoice = this.session(params.referenceNumber ?? '').invoices.find((i) => i.ksefNumber === params.ksefNumber && i.final.code === 200);
         if (!invoice) throw Object.assign(new Error('UPO nie istnieje'), { status: 400 });
         return [200, upoOf(invoice, contextNip), 'xml'];
       }
@@ -431,7 +458,7 @@ export class KsefStandIn {
   }
 
   /** Decrypts, checks hashes and sizes, the XSD, the permissions and duplicates; decides the outcome now, shows it after the first status read. */
-  private receive(session: Session, body: any, now: Date): ReceivedInvoice {
+  private receive(session: Session, body: SendInvoiceRequest, now: Date): ReceivedInvoice {
     const encrypted = Buffer.from(body.encryptedInvoiceContent, 'base64');
     const sha = (b: Buffer) => createHash('sha256').update(b).digest('base64');
     const base = { sessionReference: session.referenceNumber, referenceNumber: referenceNumber('EE'), ordinalNumber: session.invoices.length + 1, receivedAt: now.toISOString(), polled: false, ksefNumber: null };
@@ -458,7 +485,7 @@ export class KsefStandIn {
       return record({ code: 430, description: 'Błąd weryfikacji pliku faktury', details: ['skrót lub rozmiar nie zgadza się z treścią'] });
     }
     const validation = fa3Schema().validate(xml);
-    if (!validation.valid) return record({ code: 450, description: 'Błąd weryfikacji semantyki dokumentu faktury', details: validation.errors.map((e) => `${e.element}: ${e.reason}`) });
+    if (!validation.valid) return record({ code: 450, description: 'Błąd weryfikacji semantyki dokumentu faktury', details: validation.errors.map((e) => `${String(e.element)}: ${e.reason}`) });
     const selfBilling = /<P_17>1<\/P_17>/.test(xml);
     if (sellerNip !== session.contextNip && !(selfBilling && this.selfInvoicing.has(sellerNip))) {
       return record({ code: 410, description: 'Nieprawidłowy zakres uprawnień' });
@@ -472,8 +499,8 @@ export class KsefStandIn {
     const earlier = this.accepted.get(key);
     if (earlier) {
       return record({
-        code: 440, description: 'Duplikat faktury', details: [`Duplikat faktury. Faktura o numerze KSeF: ${earlier.ksefNumber} została już prawidłowo przesłana do systemu w sesji: ${earlier.sessionReference}`],
-        extensions: { originalSessionReferenceNumber: earlier.sessionReference, originalKsefNumber: earlier.ksefNumber! },
+        code: 440, description: 'Duplikat faktury', details: [`Duplikat faktury. Faktura o numerze KSeF: ${String(earlier.ksefNumber)} została już prawidłowo przesłana do systemu w sesji: ${earlier.sessionReference}`],
+        extensions: { originalSessionReferenceNumber: earlier.sessionReference, originalKsefNumber: earlier.ksefNumber ?? '' },
       });
     }
     const r = record({ code: 200, description: 'Sukces' }, ksefNumber(sellerNip));
@@ -513,7 +540,7 @@ export function upoOf(i: ReceivedInvoice, contextNip: string): string {
   <KodFormularza>FA (3)</KodFormularza>
   <Dokument>
     <NipSprzedawcy>${i.sellerNip}</NipSprzedawcy>
-    <NumerKSeFDokumentu>${i.ksefNumber}</NumerKSeFDokumentu>
+    <NumerKSeFDokumentu>${String(i.ksefNumber)}</NumerKSeFDokumentu>
     <NumerFaktury>${xmlText(i.invoiceNumber)}</NumerFaktury>
     <DataWystawieniaFaktury>${issueDate}</DataWystawieniaFaktury>
     <DataPrzeslaniaDokumentu>${i.receivedAt}</DataPrzeslaniaDokumentu>

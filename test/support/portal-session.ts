@@ -7,7 +7,7 @@ export const PORTAL_ORIGIN = `http://${PORTAL_HOST}`;
 
 const cookieOf = (res: { headers: Record<string, unknown> }, name: string) =>
   ((res.headers['set-cookie'] as string[] | undefined) ?? []).find((c) => c.startsWith(`${name}=`));
-const valueOf = (cookie: string | undefined) => cookie?.split(';')[0]!.split('=')[1] ?? '';
+const valueOf = (cookie: string | undefined) => cookie?.split(';')[0]?.split('=')[1] ?? '';
 
 /** The `Cookie` header of a portal session signed in with a bearer token. */
 export async function portalCookie(t: TestService, bearer: { Authorization: string }): Promise<string> {

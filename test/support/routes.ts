@@ -26,9 +26,10 @@ export function listRoutes(app: INestApplication): RouteInfo[] {
     const instance = wrapper.instance as object | undefined;
     if (!instance || !wrapper.metatype) continue;
     const controllerPath = Reflect.getMetadata(PATH_METADATA, wrapper.metatype) as string | string[] | undefined;
-    const prototype = Object.getPrototypeOf(instance);
+    const prototype = Object.getPrototypeOf(instance) as Record<string, object | undefined>;
     for (const name of scanner.getAllMethodNames(prototype)) {
       const handler = prototype[name];
+      if (handler === undefined) continue;
       const path = Reflect.getMetadata(PATH_METADATA, handler) as string | undefined;
       const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
       if (path === undefined || method === undefined) continue;
@@ -37,7 +38,7 @@ export function listRoutes(app: INestApplication): RouteInfo[] {
         path: join(Array.isArray(controllerPath) ? controllerPath[0] : controllerPath, path),
         controller: wrapper.metatype.name,
         handler: name,
-        roles: Reflect.getMetadata(ROLES_KEY, handler) ?? Reflect.getMetadata(ROLES_KEY, wrapper.metatype),
+        roles: (Reflect.getMetadata(ROLES_KEY, handler) ?? Reflect.getMetadata(ROLES_KEY, wrapper.metatype)) as Role[] | undefined,
         isPublic: Boolean(Reflect.getMetadata(PUBLIC_KEY, handler) ?? Reflect.getMetadata(PUBLIC_KEY, wrapper.metatype)),
       });
     }

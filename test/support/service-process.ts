@@ -68,10 +68,14 @@ export async function startServiceProcess(project: string, ports: ServicePorts, 
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout!.on('data', (c) => (output = (output + c).slice(-20_000)));
-  child.stderr!.on('data', (c) => (output = (output + c).slice(-20_000)));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const url = `http://127.0.0.1:${ports.http}`;
+  child.stdout.on('data', (c: Buffer) => (output = (output + String(c)).slice(-20_000)));
+  child.stderr.on('data', (c: Buffer) => (output = (output + String(c)).slice(-20_000)));
+  const exited = new Promise<number | null>((resolve) => {
+    child.once('exit', (code) => {
+      resolve(code);
+    });
+  });
+  const url = `http://127.0.0.1:${String(ports.http)}`;
   for (const deadline = Date.now() + 45_000; ;) {
     const state = await Promise.race([exited.then(() => 'exited' as const), fetch(`${url}/health`).then((r) => (r.status === 200 ? 'up' : 'starting'), () => 'starting' as const)]);
     if (state === 'up') break;
@@ -92,15 +96,19 @@ export function runCli(project: string, ports: ServicePorts, name: string, args:
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout!.on('data', (c) => (output += c));
-  child.stderr!.on('data', (c) => (output += c));
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, output })));
+  child.stdout.on('data', (c: Buffer) => (output += String(c)));
+  child.stderr.on('data', (c: Buffer) => (output += String(c)));
+  return new Promise((resolve) => {
+    child.once('exit', (code) => {
+      resolve({ code, output });
+    });
+  });
 }
 
 /** The embedded database's URL, from the password file the service keeps in .data. */
 export function embeddedUrl(project: string, ports: ServicePorts): string {
   const password = readFileSync(join(project, '.data', 'postgres-password'), 'utf8').trim();
-  return `postgres://postgres:${password}@127.0.0.1:${ports.postgres}/klaster_ledger`;
+  return `postgres://postgres:${password}@127.0.0.1:${String(ports.postgres)}/klaster_ledger`;
 }
 
 /** The postmaster's pid from its postmaster.pid. */
