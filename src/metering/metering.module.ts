@@ -1,11 +1,11 @@
 import { Inject, Module, type OnModuleInit } from '@nestjs/common';
 import { ClustersModule } from '../clusters/clusters.module.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
-import { MeteringController } from './metering.controller.js';
+import { MeteringController } from './http/metering.controller.js';
 import { meteringProjection } from './metering.projection.js';
 import { MeteringService } from './metering.service.js';
-import { ImportProfilesController } from './import-profiles.controller.js';
-import { ImportProfilesService } from './import-profiles.service.js';
+import { ImportProfilesController } from './http/import-profiles.controller.js';
+import { ImportProfilesService } from './queries/import-profiles.query.js';
 
 @Module({
   imports: [ClustersModule],

@@ -17,11 +17,11 @@ import type { Principal } from '../auth/roles.decorator.js';
 import { notFound } from '../common/problem.js';
 import { monthCompleteness } from './domain/completeness.js';
 import { legacyMeterStreamId, type MeterDayRow, type MeterEvent, meterStreamId, positionsOf, QUALITY_CODES, QUALITY_NAMES, warsawDayOf, warsawDayOfMs } from './domain/meter-stream.js';
-import { type FileReading, parseMeteringFile } from './files/parse.js';
-import type { ImportProfile } from './files/profile.js';
-import type { ReadingsBatchDto } from './readings.dto.js';
+import { type FileReading, parseMeteringFile } from './domain/files/parse.js';
+import type { ImportProfile } from './domain/files/profile.js';
+import type { ReadingsBatchDto } from './http/metering.dto.js';
 import { INSTANT_ACCEPTED, parseInstant } from '../shared/instant.js';
-import { describeLine, MAX_REPORTED_ERRORS, MeteringRecorder, ReadingsRejected } from './readings-recorder.js';
+import { describeLine, MAX_REPORTED_ERRORS, MeteringRecorder, ReadingsRejected } from './commands/readings-recorder.js';
 import { type DayValues, type MeteringRegistryView, type ReadingError, ReadingsBatch } from './domain/readings-batch.js';
 import { HOURLY_SPLIT_QUALITY, type HourlySplitRule } from './domain/hourly-split.js';
 

@@ -1,20 +1,20 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { ApiReadProblems, ApiWriteProblems } from '../common/openapi.js';
+import { ApiReadProblems, ApiWriteProblems } from '../../common/openapi.js';
 import { CompletenessDto, ImportReportDto, PpeReadingsDto } from './metering.responses.js';
 import type { Request } from 'express';
 import { createHash } from 'node:crypto';
 import { PassThrough, pipeline, type Readable, Transform } from 'node:stream';
 import busboy from 'busboy';
-import { problem, ProblemException } from '../common/problem.js';
-import { CurrentPrincipal } from '../auth/principal.decorator.js';
-import { type Principal, Roles } from '../auth/roles.decorator.js';
-import { MeteringService } from './metering.service.js';
-import { parseReadingsBatch, ReadingsBatchDto } from './readings.dto.js';
-import { HOURLY_SPLIT_RULES, type HourlySplitRule } from './domain/hourly-split.js';
-import { ImportProfilesService } from './import-profiles.service.js';
-import type { ImportProfile } from './files/profile.js';
-import { isDomainError } from '../shared/domain-error.js';
+import { problem, ProblemException } from '../../common/problem.js';
+import { CurrentPrincipal } from '../../auth/principal.decorator.js';
+import { type Principal, Roles } from '../../auth/roles.decorator.js';
+import { MeteringService } from '../metering.service.js';
+import { parseReadingsBatch, ReadingsBatchDto } from './metering.dto.js';
+import { HOURLY_SPLIT_RULES, type HourlySplitRule } from '../domain/hourly-split.js';
+import { ImportProfilesService } from '../queries/import-profiles.query.js';
+import type { ImportProfile } from '../domain/files/profile.js';
+import { isDomainError } from '../../shared/domain-error.js';
 
 /** Files up to this size are accepted; the parse streams, so memory does not grow with it. */
 export const MAX_FILE_BYTES = 64 * 1024 * 1024;

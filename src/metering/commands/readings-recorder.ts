@@ -1,14 +1,14 @@
 // Recording a checked batch: read the streams of its PPE-days, plan each day (new values,
 // unchanged, corrections) and append what is new or corrected. All or nothing: one bad
 // reading rejects the whole batch and nothing is recorded.
-import { type AppendResult, type EventStore, readManyStreams, type RecordedEvent, WrongExpectedVersionError } from '../event-store/event-store.port.js';
-import { DomainError, type FieldError } from '../shared/domain-error.js';
-import { inParallel } from '../shared/in-parallel.js';
-import type { ProjectionRunner } from '../projections/projection-runner.js';
-import { evolveMeterStream, legacyMeterStreamId, METER_EVENT_SCHEMA_VERSION, type MeterDay, type MeterEvent, type MeterStreamState, meterStreamId } from './domain/meter-stream.js';
-import { type DayValues, planDay, type ReadingError, type ReadingsBatch } from './domain/readings-batch.js';
-import { FaultTally } from './domain/error-summary.js';
-import { withConflictRetry } from '../common/retry-policy.js';
+import { type AppendResult, type EventStore, readManyStreams, type RecordedEvent, WrongExpectedVersionError } from '../../event-store/event-store.port.js';
+import { DomainError, type FieldError } from '../../shared/domain-error.js';
+import { inParallel } from '../../shared/in-parallel.js';
+import type { ProjectionRunner } from '../../projections/projection-runner.js';
+import { evolveMeterStream, legacyMeterStreamId, METER_EVENT_SCHEMA_VERSION, type MeterDay, type MeterEvent, type MeterStreamState, meterStreamId } from '../domain/meter-stream.js';
+import { type DayValues, planDay, type ReadingError, type ReadingsBatch } from '../domain/readings-batch.js';
+import { FaultTally } from '../domain/error-summary.js';
+import { withConflictRetry } from '../../common/retry-policy.js';
 
 export interface ImportReport {
   linesRead: number;

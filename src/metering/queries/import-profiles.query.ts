@@ -5,13 +5,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { DomainError, type FieldError } from '../shared/domain-error.js';
-import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
-import { ClustersService } from '../clusters/clusters.service.js';
-import { BUILTIN_PROFILES } from './files/builtin-profiles.js';
-import { checkProfile, type ImportProfile, MAX_SAMPLE_BYTES, PROFILE_NAME } from './files/profile.js';
-import { parseMeteringFile } from './files/parse.js';
-import { MAX_REPORTED_ERRORS } from './readings-recorder.js';
+import { DomainError, type FieldError } from '../../shared/domain-error.js';
+import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port.js';
+import { ClustersService } from '../../clusters/clusters.service.js';
+import { BUILTIN_PROFILES } from '../domain/files/builtin-profiles.js';
+import { checkProfile, type ImportProfile, MAX_SAMPLE_BYTES, PROFILE_NAME } from '../domain/files/profile.js';
+import { parseMeteringFile } from '../domain/files/parse.js';
+import { MAX_REPORTED_ERRORS } from '../commands/readings-recorder.js';
 
 export const importProfilesStreamId = (clusterId: string) => `import-profiles-${clusterId}`;
 

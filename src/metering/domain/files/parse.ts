@@ -4,11 +4,11 @@
 import { parse } from 'csv-parse';
 import type { Readable } from 'node:stream';
 import { decodeToText } from './decode.js';
-import { FaultTally } from '../domain/error-summary.js';
-import { INSTANT_ACCEPTED, parseInstant } from '../../shared/instant.js';
+import { FaultTally } from '../error-summary.js';
+import { INSTANT_ACCEPTED, parseInstant } from '../../../shared/instant.js';
 import { isCalendarDate, kwhToWh, warsawWallTimeInstants, whInteger } from './units.js';
 import { type ColumnRef, describeProfile, type ImportProfile } from './profile.js';
-import { normalisePpeCode } from '../../shared/ppe-code.js';
+import { normalisePpeCode } from '../../../shared/ppe-code.js';
 
 export type Quality = 'measured' | 'estimated' | 'substituted';
 

@@ -2,7 +2,7 @@
 // encoding, header row, time columns and convention, PPE column, unit, value columns),
 // so that any DSO's export is read without code changes. The definition is checked
 // here (pure); the parse is in parse.ts.
-import type { FieldError } from '../../shared/domain-error.js';
+import type { FieldError } from '../../../shared/domain-error.js';
 
 /** A column by its header name (compared without case, spaces or diacritics) or its 1-based number. */
 export type ColumnRef = string | number;

@@ -1,9 +1,9 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { ApiReadProblems, ApiWriteProblems } from '../common/openapi.js';
+import { ApiReadProblems, ApiWriteProblems } from '../../common/openapi.js';
 import { ImportProfileDto, ImportProfileListDto } from './metering.responses.js';
-import { Roles } from '../auth/roles.decorator.js';
-import { ImportProfilesService } from './import-profiles.service.js';
+import { Roles } from '../../auth/roles.decorator.js';
+import { ImportProfilesService } from '../queries/import-profiles.query.js';
 
 @ApiTags('metering')
 @ApiBearerAuth()

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
-import { BUILTIN_PROFILES } from './builtin-profiles.js';
-import { parseMeteringFile } from './parse.js';
-import { checkProfile, type ImportProfile } from './profile.js';
+import { BUILTIN_PROFILES } from '../../src/metering/domain/files/builtin-profiles.js';
+import { parseMeteringFile } from '../../src/metering/domain/files/parse.js';
+import { checkProfile, type ImportProfile } from '../../src/metering/domain/files/profile.js';
 
 const parse = (text: string, profile: ImportProfile, ppeCode = 'PL1') => parseMeteringFile(Readable.from([Buffer.from(text, 'utf8')]), { format: 'profile', profile, ppeCode });
-const sample = (name: string) => readFileSync(new URL(`../../../test/data/dso/${name}`, import.meta.url), 'utf8');
+const sample = (name: string) => readFileSync(new URL(`../data/dso/${name}`, import.meta.url), 'utf8');
 const base = {
   name: 'osd', delimiter: ',', decimalSeparator: '.', headerRow: 2, unit: 'Wh',
   time: { convention: 'hour-starting', intervalMinutes: 15, timeColumn: 'Początek', dateFormat: 'DD.MM.YYYY' },
