@@ -44,7 +44,7 @@ import { clusterMonthView } from './views/cluster-month.js';
 import { auditView } from './views/audit.js';
 import { acceptedReport, rejectedReport } from './views/file-report.js';
 import { ClosedDetail } from './closed-detail.js';
-import { SupportService } from '../support/support.service.js';
+import { SupportService } from '../support/queries/support.query.js';
 import type { Transfer } from '../settlement/engine/transfers.js';
 import { KsefReader } from '../ksef/queries/ksef-reader.js';
 import type { KsefView } from '../ksef/domain/outbox.js';

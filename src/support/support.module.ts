@@ -2,9 +2,9 @@ import { Inject, Module, type OnModuleInit } from '@nestjs/common';
 import { ClustersModule } from '../clusters/clusters.module.js';
 import { SettlementModule } from '../settlement/settlement.module.js';
 import { SettlementService } from '../settlement/settlement.service.js';
-import { LegalParametersController } from './legal-parameters.controller.js';
-import { SupportController } from './support.controller.js';
-import { SupportService } from './support.service.js';
+import { LegalParametersController } from './http/legal-parameters.controller.js';
+import { SupportController } from './http/support.controller.js';
+import { SupportService } from './queries/support.query.js';
 import { LegalParametersHandler } from './commands/legal-parameters-command.js';
 
 @Module({

@@ -1,14 +1,14 @@
 import { Controller, Get, Headers, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiQuery, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
-import { ApiCsvResponse, ApiReadProblems } from '../common/openapi.js';
+import { ApiCsvResponse, ApiReadProblems } from '../../common/openapi.js';
 import { ComplianceDto, PpeHoursDto, SupportMonthDto, SupportYearDto } from './support.responses.js';
 import type { Response } from 'express';
-import { CurrentPrincipal } from '../auth/principal.decorator.js';
-import { CLUSTER_READERS, type Principal, Roles } from '../auth/roles.decorator.js';
-import { DomainError } from '../shared/domain-error.js';
-import { ClustersService } from '../clusters/clusters.service.js';
-import { checkMonth } from '../settlement/settlement.service.js';
-import { SupportService } from './support.service.js';
+import { CurrentPrincipal } from '../../auth/principal.decorator.js';
+import { CLUSTER_READERS, type Principal, Roles } from '../../auth/roles.decorator.js';
+import { DomainError } from '../../shared/domain-error.js';
+import { ClustersService } from '../../clusters/clusters.service.js';
+import { checkMonth } from '../../settlement/settlement.service.js';
+import { SupportService } from '../queries/support.query.js';
 
 @ApiTags('support')
 @ApiBearerAuth()

@@ -4,16 +4,16 @@
 // global stream.
 import { Inject, Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
-import { DomainError } from '../shared/domain-error.js';
-import { EVENT_STORE, type EventStore, type RecordedEvent } from '../event-store/event-store.port.js';
+import { DomainError } from '../../shared/domain-error.js';
+import { EVENT_STORE, type EventStore, type RecordedEvent } from '../../event-store/event-store.port.js';
 import { CommandBus } from '@nestjs/cqrs';
-import { LegalParametersMessage } from './commands/legal-parameters-command.js';
-import { checkMonth, SettlementService } from '../settlement/settlement.service.js';
-import type { MonthCalculation } from '../settlement/month-calculation.js';
-import { SupportExtension, SupportPass } from './support-extension.js';
-import { type PpeHourRow, ppeHourRows, type SupportMonth, supportYear } from './domain/hourly-ledger.js';
-import { complianceReport, type MonthFigures, addMonths } from './domain/compliance.js';
-import type { LegalParametersCommand } from './domain/legal-parameters.js';
+import { LegalParametersMessage } from '../commands/legal-parameters-command.js';
+import { checkMonth, SettlementService } from '../../settlement/settlement.service.js';
+import type { MonthCalculation } from '../../settlement/month-calculation.js';
+import { SupportExtension, SupportPass } from '../support.extension.js';
+import { type PpeHourRow, ppeHourRows, type SupportMonth, supportYear } from '../domain/hourly-ledger.js';
+import { complianceReport, type MonthFigures, addMonths } from '../domain/compliance.js';
+import type { LegalParametersCommand } from '../domain/legal-parameters.js';
 
 export type SupportStatus = 'closed' | 'provisional';
 

@@ -1,11 +1,11 @@
 import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { ApiReadProblems, ApiWriteProblems } from '../common/openapi.js';
+import { ApiReadProblems, ApiWriteProblems } from '../../common/openapi.js';
 import { LegalParametersChangedDto, LegalParametersDto } from './support.responses.js';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
-import { Roles } from '../auth/roles.decorator.js';
-import { SupportService } from './support.service.js';
+import { Roles } from '../../auth/roles.decorator.js';
+import { SupportService } from '../queries/support.query.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
