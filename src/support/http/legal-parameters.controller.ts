@@ -1,57 +1,36 @@
 import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ApiReadProblems, ApiWriteProblems } from '../../common/openapi.js';
-import { LegalParametersChangedDto, LegalParametersDto } from './support.responses.js';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { Roles } from '../../auth/roles.decorator.js';
-import { SupportService } from '../queries/support.query.js';
-
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-class ChangeDto {
-  @ApiProperty({ example: '2027-01-01' }) @Matches(DATE, { message: 'must be a date YYYY-MM-DD' }) validFrom!: string;
-  @ApiProperty({ description: 'the act, regulation or notice the value comes from' }) @IsString() @Length(1, 1000) basis!: string;
-  @ApiProperty({ description: 'why it is recorded (a correction like any other)' }) @IsString() @Length(1, 1000) reason!: string;
-}
-
-export class FeeRatesDto extends ChangeDto {
-  @ApiProperty({ description: 'opłata OZE, grosze per MWh (7.30 zł/MWh = 730)' }) @IsInt() @Min(0) @Max(100_000_000) ozeGroszePerMwh!: number;
-  @ApiProperty({ description: 'opłata kogeneracyjna, grosze per MWh' }) @IsInt() @Min(0) @Max(100_000_000) cogenerationGroszePerMwh!: number;
-}
-
-export class ThresholdsDto extends ChangeDto {
-  @ApiProperty({ example: 5000 }) @IsInt() @Min(0) @Max(10_000) renewableShareBp!: number;
-  @ApiProperty({ example: 6000 }) @IsInt() @Min(0) @Max(10_000) selfConsumptionBp!: number;
-}
-
-export class BracketDto {
-  @ApiProperty({ example: 6000 }) @IsInt() @Min(0) @Max(10_000) fromSelfConsumptionBp!: number;
-  @ApiPropertyOptional({ nullable: true, description: 'null: the rate is the DSO tariff\'s' }) @IsOptional() @IsInt() @Min(0) @Max(10_000) discountBp?: number | null;
-}
-
-export class DiscountBracketsDto extends ChangeDto {
-  @ApiProperty({ type: [BracketDto] }) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => BracketDto) brackets!: BracketDto[];
-}
-
-export class SupportPeriodDto extends ChangeDto {
-  @ApiProperty({ example: '2024-07-02' }) @Matches(DATE, { message: 'must be a date YYYY-MM-DD' }) supportFrom!: string;
-  @ApiProperty({ example: '2029-12-31' }) @Matches(DATE, { message: 'must be a date YYYY-MM-DD' }) supportTo!: string;
-}
+import type { LegalParametersCommand } from '../domain/legal-parameters.js';
+import { LegalParametersMessage } from '../commands/legal-parameters-command.js';
+import { GetLegalParameters } from '../queries/legal-parameters.query.js';
+import { DiscountBracketsDto, FeeRatesDto, SupportPeriodDto, ThresholdsDto } from './support.dto.js';
+import { LegalParametersChangedDto, LegalParametersDto } from './support.responses.js';
 
 /** The law's dated values, global (not per cluster): read by every cluster role, changed by the admin. */
 @ApiTags('support')
 @ApiBearerAuth()
 @Controller('legal-parameters')
 export class LegalParametersController {
-  constructor(@Inject(SupportService) private readonly support: SupportService) {}
+  constructor(
+    @Inject(CommandBus) private readonly commandBus: CommandBus,
+    @Inject(QueryBus) private readonly queryBus: QueryBus,
+  ) {}
+
+  /** The change through the CommandBus; the answer: the parameters as now recorded, and what it recorded. */
+  private async change(command: LegalParametersCommand) {
+    const result = await this.commandBus.execute(new LegalParametersMessage(command));
+    return { ...(await this.queryBus.execute(new GetLegalParameters())), recorded: result.events.map((e) => e.type) };
+  }
 
   @Get()
   @Roles('admin', 'coordinator', 'auditor', 'member')
   @ApiOkResponse({ type: LegalParametersDto })
   @ApiReadProblems()
   async get() {
-    return this.support.legalParameters();
+    return this.queryBus.execute(new GetLegalParameters());
   }
 
   @Post('fee-rates')
@@ -60,7 +39,7 @@ export class LegalParametersController {
   @ApiCreatedResponse({ type: LegalParametersChangedDto, description: 'the parameters as now recorded, and what the change recorded' })
   @ApiWriteProblems()
   async feeRates(@Body() body: FeeRatesDto) {
-    return this.support.setLegalParameters({ type: 'SetFeeRates', ...body });
+    return this.change({ type: 'SetFeeRates', ...body });
   }
 
   @Post('thresholds')
@@ -69,7 +48,7 @@ export class LegalParametersController {
   @ApiCreatedResponse({ type: LegalParametersChangedDto, description: 'the parameters as now recorded, and what the change recorded' })
   @ApiWriteProblems()
   async thresholds(@Body() body: ThresholdsDto) {
-    return this.support.setLegalParameters({ type: 'SetThresholds', ...body });
+    return this.change({ type: 'SetThresholds', ...body });
   }
 
   @Post('discount-brackets')
@@ -78,7 +57,7 @@ export class LegalParametersController {
   @ApiCreatedResponse({ type: LegalParametersChangedDto, description: 'the parameters as now recorded, and what the change recorded' })
   @ApiWriteProblems()
   async discountBrackets(@Body() body: DiscountBracketsDto) {
-    return this.support.setLegalParameters({ type: 'SetDiscountBrackets', ...body, brackets: body.brackets.map((b) => ({ fromSelfConsumptionBp: b.fromSelfConsumptionBp, discountBp: b.discountBp ?? null })) });
+    return this.change({ type: 'SetDiscountBrackets', ...body, brackets: body.brackets.map((b) => ({ fromSelfConsumptionBp: b.fromSelfConsumptionBp, discountBp: b.discountBp ?? null })) });
   }
 
   @Post('support-period')
@@ -87,6 +66,6 @@ export class LegalParametersController {
   @ApiCreatedResponse({ type: LegalParametersChangedDto, description: 'the parameters as now recorded, and what the change recorded' })
   @ApiWriteProblems()
   async supportPeriod(@Body() body: SupportPeriodDto) {
-    return this.support.setLegalParameters({ type: 'SetSupportPeriod', ...body });
+    return this.change({ type: 'SetSupportPeriod', ...body });
   }
 }

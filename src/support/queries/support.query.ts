@@ -1,19 +1,21 @@
-// The support ledger's reader: a closed month from its close (frozen), an open one from
+// The support ledger's reads: a closed month from its close (frozen), an open one from
 // the provisional settlement (computed again when its inputs or the law changed); a year
-// and the compliance monitor from the months. Legal parameters are commands on their
-// global stream.
+// and the compliance monitor from the months. SupportService is the reader (the portal
+// injects it too); the queries are the routes' answers, a member seeing its own rows.
 import { Inject, Injectable } from '@nestjs/common';
+import { type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { DateTime } from 'luxon';
+import type { Principal } from '../../auth/roles.decorator.js';
+import { ClustersService } from '../../clusters/clusters.service.js';
 import { DomainError } from '../../shared/domain-error.js';
+import { isoDateOf } from '../../shared/calendar.js';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '../../event-store/event-store.port.js';
-import { CommandBus } from '@nestjs/cqrs';
-import { LegalParametersMessage } from '../commands/legal-parameters-command.js';
 import { checkMonth, SettlementService } from '../../settlement/settlement.service.js';
 import type { MonthCalculation } from '../../settlement/month-calculation.js';
-import { SupportExtension, SupportPass } from '../support.extension.js';
+import { SupportPass } from '../support.extension.js';
 import { type PpeHourRow, ppeHourRows, type SupportMonth, supportYear } from '../domain/hourly-ledger.js';
-import { complianceReport, type MonthFigures, addMonths } from '../domain/compliance.js';
-import type { LegalParametersCommand } from '../domain/legal-parameters.js';
+import { addMonths, complianceReport, type MonthFigures } from '../domain/compliance.js';
+import { readLegalParameters } from './legal-parameters.query.js';
 
 export type SupportStatus = 'closed' | 'provisional';
 
@@ -24,20 +26,23 @@ function passOf(calculation: MonthCalculation): SupportPass {
   return pass;
 }
 
+export interface SupportMonthResult {
+  status: SupportStatus;
+  ledger: SupportMonth;
+  closedAt?: string;
+  computedThrough?: string | null;
+  computedAt?: string;
+}
+
 @Injectable()
 export class SupportService {
   constructor(
     @Inject(SettlementService) private readonly settlement: SettlementService,
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(CommandBus) private readonly commandBus: CommandBus,
-  ) {
-    this.extension = new SupportExtension(store);
-  }
-
-  readonly extension: SupportExtension;
+  ) {}
 
   /** A month's ledger: frozen when closed, provisional otherwise. */
-  async month(clusterId: string, month: string): Promise<{ status: SupportStatus; ledger: SupportMonth; closedAt?: string; computedThrough?: string | null; computedAt?: string }> {
+  async month(clusterId: string, month: string): Promise<SupportMonthResult> {
     checkMonth(month);
     const closed = await this.settlement.closedMonth(clusterId, month);
     if (closed) {
@@ -45,7 +50,9 @@ export class SupportService {
       if (frozen) return { status: 'closed', ledger: frozen.ledger as unknown as SupportMonth, closedAt: frozen.closedAt };
       // closed before the ledger existed: from the events the close read, so it stays as it was
       const replayed = await this.settlement.calculateFromEvents(clusterId, month, this.upToClose(closed.lastEventPosition));
-      return { status: 'closed', ledger: passOf(replayed).ledger!, closedAt: closed.closedAt };
+      const ledger = passOf(replayed).ledger;
+      if (!ledger) throw new Error('the support pass of the replayed close computed no ledger');
+      return { status: 'closed', ledger, closedAt: closed.closedAt };
     }
     const stored = await this.settlement.extensionMonth(clusterId, month);
     if (!stored.result) throw new Error('the provisional month was stored without its support ledger');
@@ -72,12 +79,14 @@ export class SupportService {
     const calculation = closed
       ? await this.settlement.calculateFromEvents(clusterId, month, this.upToClose(closed.lastEventPosition), { detail: true })
       : await this.settlement.calculateWith(clusterId, month, { detail: true });
-    return { status: closed ? 'closed' : 'provisional', rows: ppeHourRows(passOf(calculation).flows!) };
+    const flows = passOf(calculation).flows;
+    if (!flows) throw new Error('the support pass computed no hourly flows');
+    return { status: closed ? 'closed' : 'provisional', rows: ppeHourRows(flows) };
   }
 
   /** The thresholds of this year and the next against the cluster's last 12 months. */
   async compliance(clusterId: string, now = new Date()) {
-    const today = DateTime.fromJSDate(now, { zone: 'Europe/Warsaw' }).toISODate()!;
+    const today = isoDateOf(DateTime.fromJSDate(now, { zone: 'Europe/Warsaw' }));
     const current = today.slice(0, 7);
     const figures: MonthFigures[] = [];
     const statuses: { month: string; status: SupportStatus }[] = [];
@@ -89,17 +98,8 @@ export class SupportService {
       figures.push({ month, fedInWh: t.fedInWh, renewableFedInWh: t.renewableFedInWh, takenWh: t.takenWh, matchedWh: t.matchedWh });
       statuses.push({ month, status: result.status });
     }
-    const parameters = await this.extension.parameters();
+    const parameters = await readLegalParameters(this.store);
     return { clusterId, ...complianceReport(today, figures, parameters), months: statuses };
-  }
-
-  async legalParameters() {
-    return this.extension.parameters();
-  }
-
-  async setLegalParameters(command: LegalParametersCommand) {
-    const result = await this.commandBus.execute(new LegalParametersMessage(command));
-    return { ...(await this.extension.parameters()), recorded: result.events.map((e) => e.type) };
   }
 
   private upToClose(lastEventPosition: string) {
@@ -117,3 +117,118 @@ export class SupportService {
   }
 }
 
+type Viewer = Pick<Principal, 'role' | 'memberId'>;
+/** A member sees its own rows; every other role all of them. */
+const own = <Row extends { memberId: string }>(principal: Viewer, rows: Row[]) => (principal.role === 'member' ? rows.filter((r) => r.memberId === principal.memberId) : rows);
+
+/** A month's ledger as the route answers it: the cluster's hours and totals, the member's own row. */
+export class GetSupportMonth extends Query<ReturnType<typeof monthView>> {
+  constructor(
+    readonly clusterId: string,
+    readonly month: string,
+    readonly principal: Viewer,
+  ) {
+    super();
+  }
+}
+
+function monthView(clusterId: string, month: string, principal: Viewer, { status, ledger, ...when }: SupportMonthResult) {
+  return {
+    clusterId, month, status, ...when, hourCount: ledger.hourCount, hours: ledger.hours, totals: ledger.totals,
+    renewableShare: ledger.renewableShare, selfConsumption: ledger.selfConsumption, networkDiscount: ledger.networkDiscount,
+    // a member sees the cluster's hours and totals and its own row, as for settlements
+    members: own(principal, ledger.members), parameters: ledger.parameters,
+  };
+}
+
+@QueryHandler(GetSupportMonth)
+export class GetSupportMonthHandler implements IQueryHandler<GetSupportMonth> {
+  constructor(
+    @Inject(SupportService) private readonly support: SupportService,
+    @Inject(ClustersService) private readonly clusters: ClustersService,
+  ) {}
+
+  async execute({ clusterId, month, principal }: GetSupportMonth) {
+    checkMonth(month);
+    await this.clusters.state(clusterId);
+    return monthView(clusterId, month, principal, await this.support.month(clusterId, month));
+  }
+}
+
+/** The months of a year so far, summed; a year outside 2000 to 2100 is a 400. */
+export class GetSupportYear extends Query<ReturnType<typeof yearView>> {
+  constructor(
+    readonly clusterId: string,
+    readonly year: string | undefined,
+    readonly principal: Viewer,
+  ) {
+    super();
+  }
+}
+
+function yearView(clusterId: string, principal: Viewer, result: Awaited<ReturnType<SupportService['year']>>) {
+  return {
+    clusterId, year: result.year, hourCount: result.hourCount, totals: result.totals, members: own(principal, result.members),
+    months: result.months.map((m) => ({ month: m.month, status: m.status, hourCount: m.ledger.hourCount, totals: m.ledger.totals, renewableShare: m.ledger.renewableShare, selfConsumption: m.ledger.selfConsumption })),
+  };
+}
+
+@QueryHandler(GetSupportYear)
+export class GetSupportYearHandler implements IQueryHandler<GetSupportYear> {
+  constructor(
+    @Inject(SupportService) private readonly support: SupportService,
+    @Inject(ClustersService) private readonly clusters: ClustersService,
+  ) {}
+
+  async execute({ clusterId, year, principal }: GetSupportYear) {
+    if (year === undefined || !/^\d{4}$/.test(year) || Number(year) < 2000 || Number(year) > 2100) throw DomainError.validation([{ field: 'year', reason: 'must be a year YYYY (2000 to 2100)' }]);
+    await this.clusters.state(clusterId);
+    return yearView(clusterId, principal, await this.support.year(clusterId, Number(year)));
+  }
+}
+
+/** Per PPE and hour (the data a DSO needs to apply the exemption); a member's own PPE only. */
+export class GetPpeHours extends Query<{ clusterId: string; month: string; status: SupportStatus; rows: PpeHourRow[] }> {
+  constructor(
+    readonly clusterId: string,
+    readonly month: string,
+    readonly principal: Viewer,
+  ) {
+    super();
+  }
+}
+
+@QueryHandler(GetPpeHours)
+export class GetPpeHoursHandler implements IQueryHandler<GetPpeHours> {
+  constructor(
+    @Inject(SupportService) private readonly support: SupportService,
+    @Inject(ClustersService) private readonly clusters: ClustersService,
+  ) {}
+
+  async execute({ clusterId, month, principal }: GetPpeHours) {
+    checkMonth(month);
+    await this.clusters.state(clusterId);
+    const result = await this.support.ppeHours(clusterId, month);
+    return { clusterId, month, status: result.status, rows: own(principal, result.rows) };
+  }
+}
+
+/** The compliance monitor of the cluster. */
+export class GetCompliance extends Query<Awaited<ReturnType<SupportService['compliance']>>> {
+  constructor(readonly clusterId: string) {
+    super();
+  }
+}
+
+@QueryHandler(GetCompliance)
+export class GetComplianceHandler implements IQueryHandler<GetCompliance> {
+  constructor(
+    @Inject(SupportService) private readonly support: SupportService,
+    @Inject(ClustersService) private readonly clusters: ClustersService,
+  ) {}
+
+  async execute({ clusterId }: GetCompliance) {
+    await this.clusters.state(clusterId);
+    return this.support.compliance(clusterId);
+  }
+}
