@@ -131,7 +131,9 @@ export class MeteringRecorder {
       });
       return { plans, errors };
     };
-    let { plans, errors } = await plan();
+    const planned = await plan();
+    let plans = planned.plans;
+    const errors = planned.errors;
     if (errors.length > 0) {
       errors.sort((a, b) => a.line - b.line);
       if (isFile) {
@@ -145,7 +147,8 @@ export class MeteringRecorder {
     // Counted from what is appended, so a plan made again after a conflict counts right.
     const counts = { new: 0, unchanged: 0, corrected: 0 };
     let eventsAppended = 0;
-    let lastPosition: string | null = null;
+    // set by noteAppended, a closure: declared wide so that the check after the appends stands
+    let lastPosition = null as string | null;
     const noteAppended = (plan: StreamPlan, result: AppendResult) => {
       if (!result.appended) return;
       eventsAppended += plan.events.length;

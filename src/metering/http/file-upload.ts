@@ -56,7 +56,8 @@ function filePart(request: Request): Promise<Readable> {
       parser = busboy({ headers: request.headers, limits: { files: 1, fields: 20, fileSize: MAX_FILE_BYTES + 1 } });
     } catch (error) {
       request.resume();
-      return reject(ProblemException.validation([{ field: 'content-type', reason: (error as Error).message }]));
+      reject(ProblemException.validation([{ field: 'content-type', reason: (error as Error).message }]));
+      return;
     }
     const out = new PassThrough();
     out.on('error', () => undefined); // the reader sees it; no listener left means no crash
@@ -72,18 +73,26 @@ function filePart(request: Request): Promise<Readable> {
     parser.on('file', (_name, stream) => {
       if (found) return stream.resume();
       found = true;
-      stream.on('error', (error) => fail(refuse(`the multipart body could not be read: ${(error as Error).message}`)));
+      stream.on('error', (error) => {
+        fail(refuse(`the multipart body could not be read: ${error.message}`));
+      });
       stream.pipe(out, { end: false });
       resolve(out);
     });
-    parser.on('filesLimit', () => fail(refuse('send one file per request')));
-    parser.on('error', (error) => fail(refuse(`the multipart body could not be read: ${(error as Error).message}`)));
+    parser.on('filesLimit', () => {
+      fail(refuse('send one file per request'));
+    });
+    parser.on('error', (error) => {
+      fail(refuse(`the multipart body could not be read: ${(error as Error).message}`));
+    });
     parser.on('close', () => {
       if (failure) return;
       if (!found) reject(refuse('the multipart body holds no file part'));
       else out.end();
     });
-    request.on('error', (error) => fail(refuse(`the upload was interrupted: ${(error as Error).message}`)));
+    request.on('error', (error) => {
+      fail(refuse(`the upload was interrupted: ${error.message}`));
+    });
     request.pipe(parser);
   });
 }
