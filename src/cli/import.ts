@@ -7,7 +7,7 @@ import { Transform } from 'node:stream';
 import { isDomainError } from '../shared/domain-error.js';
 import { runWithContext } from '../common/request-context.js';
 import { MeteringService } from '../metering/metering.service.js';
-import { ImportProfilesService } from '../metering/import-profiles.service.js';
+import { ImportProfilesService } from '../metering/queries/import-profiles.query.js';
 import { HOURLY_SPLIT_RULES, type HourlySplitRule } from '../metering/domain/hourly-split.js';
 import { fail, withService } from './cli-service.js';
 

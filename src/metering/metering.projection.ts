@@ -41,7 +41,7 @@ export const meteringProjection: Projection = {
         const size = intervalsInDay(data.day, data.intervalMinutes);
         row = {
           cluster_id: data.clusterId, ppe_code: data.ppeCode, day: data.day, day_start: new Date(data.dayStart),
-          interval_minutes: data.intervalMinutes, import_wh: new Array(size).fill(null), export_wh: new Array(size).fill(null),
+          interval_minutes: data.intervalMinutes, import_wh: new Array<number | null>(size).fill(null), export_wh: new Array<number | null>(size).fill(null),
           quality: '-'.repeat(size), corrections: 0,
         };
         days.set(k, row);

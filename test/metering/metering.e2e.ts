@@ -3,6 +3,22 @@ import { ProjectionRunner } from '../../src/projections/projection-runner.js';
 import { AGREEMENT, clusterWithCoordinator, tokenFor } from '../support/fixtures.js';
 import { startTestService, type TestService } from '../support/service.js';
 
+/** A value as GET .../readings answers it. */
+interface Reading {
+  intervalStart: string;
+  intervalMinutes: number;
+  importWh: number;
+  exportWh: number;
+  quality: string;
+  history: unknown[];
+}
+
+/** The value a step of the test found; a test that finds nothing fails here. */
+function found<T>(value: T | null | undefined): T {
+  if (value === undefined || value === null) throw new Error('expected a value');
+  return value;
+}
+
 let t: TestService;
 let clusterId: string;
 let coordinator: { Authorization: string };
@@ -13,8 +29,8 @@ beforeAll(async () => {
   t = await startTestService();
   ({ clusterId, coordinator } = await clusterWithCoordinator(t));
   const admit = (body: Record<string, unknown>) => t.http.post(`/clusters/${clusterId}/members`).set(coordinator).send(body).expect(201);
-  cityId = (await admit({ kind: 'municipality', legalName: 'Gmina Orzesze', nip: '6351831037', address: 'Orzesze', invoiceEmail: 'um@orzesze.pl', vatPayer: true, admittedOn: '2026-01-01' })).body.memberId;
-  homeId = (await admit({ kind: 'household', legalName: 'Anna Nowak', address: 'Orzesze', invoiceEmail: 'a@example.pl', vatPayer: false, admittedOn: '2026-01-01' })).body.memberId;
+  cityId = ((await admit({ kind: 'municipality', legalName: 'Gmina Orzesze', nip: '6351831037', address: 'Orzesze', invoiceEmail: 'um@orzesze.pl', vatPayer: true, admittedOn: '2026-01-01' })).body as { memberId: string }).memberId;
+  homeId = ((await admit({ kind: 'household', legalName: 'Anna Nowak', address: 'Orzesze', invoiceEmail: 'a@example.pl', vatPayer: false, admittedOn: '2026-01-01' })).body as { memberId: string }).memberId;
   await t.http.post(`/clusters/${clusterId}/metering-points`).set(coordinator).send({ ppeCode: 'PLCITY0001', memberId: cityId, role: 'producer', carrier: 'electricity', source: 'pv', capacityKw: 50, validFrom: '2026-01-01' }).expect(201);
   await t.http.post(`/clusters/${clusterId}/metering-points`).set(coordinator).send({ ppeCode: 'PLHOME0001', memberId: homeId, role: 'consumer', carrier: 'electricity', validFrom: '2026-05-01' }).expect(201);
   await t.http.post(`/clusters/${clusterId}/agreement-versions`).set(coordinator).send({ ...AGREEMENT, intervalMinutes: 15 }).expect(201);
@@ -28,8 +44,8 @@ const batch = (ppeCode: string, count: number, importWh: (i: number) => number, 
 });
 
 async function eventCount() {
-  const { rows } = await t.service.database.pool.query('SELECT count(*)::int AS n FROM events');
-  return rows[0].n as number;
+  const { rows } = await t.service.database.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM events');
+  return found(rows[0]).n;
 }
 
 test('a JSON batch is recorded; the same batch again records nothing; a changed value is a correction', async () => {
@@ -42,8 +58,8 @@ test('a JSON batch is recorded; the same batch again records nothing; a changed 
   expect(corrected.body).toMatchObject({ new: 0, unchanged: 0, corrected: 1 });
 
   const read = await t.http.get(`/clusters/${clusterId}/metering-points/PLHOME0001/readings`).query({ from: '2026-05-01T01:00:00+02:00', to: '2026-05-01T02:00:00+02:00' }).set(coordinator).expect(200);
-  expect(read.body.items.map((r: { importWh: number }) => r.importWh)).toEqual([104, 999, 106, 107]);
-  expect(read.body.items[1]).toMatchObject({ quality: 'substituted', history: [{ importWh: 105, exportWh: 0, quality: 'measured', source: 'osd-correction' }] });
+  expect((read.body as { items: Reading[] }).items.map((r) => r.importWh)).toEqual([104, 999, 106, 107]);
+  expect((read.body as { items: Reading[] }).items[1]).toMatchObject({ quality: 'substituted', history: [{ importWh: 105, exportWh: 0, quality: 'measured', source: 'osd-correction' }] });
 });
 
 test('a batch with any bad reading is rejected whole with every reason, and records nothing', async () => {
@@ -56,24 +72,24 @@ test('a batch with any bad reading is rejected whole with every reason, and reco
   body.readings.push({ ...r2, ppeCode: 'PLHOME0001', intervalStart: '2026-04-30T12:00:00Z' });
   body.readings.push({ ...r3, intervalStart: new Date(Date.now() + 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z').replace(/:\d\dZ$/, ':00Z').replace(/T(\d\d):\d\d/, 'T$1:00') });
   const res = await t.http.post(`/clusters/${clusterId}/readings`).set(coordinator).send(body).expect(400);
-  expect(res.body.detail).toMatch(/nothing was recorded/);
-  expect(res.body.errors).toEqual([
-    { field: 'readings[4].ppeCode', reason: expect.stringMatching(/unknown metering point/) },
-    { field: 'readings[5].intervalStart', reason: expect.stringMatching(/twice with different values/) },
-    { field: 'readings[6].ppeCode', reason: expect.stringMatching(/not assigned to any member/) },
-    { field: 'readings[7].intervalStart', reason: expect.stringMatching(/has not ended/) },
+  expect((res.body as { detail: string }).detail).toMatch(/nothing was recorded/);
+  expect((res.body as { errors: unknown[] }).errors).toEqual([
+    { field: 'readings[4].ppeCode', reason: expect.stringMatching(/unknown metering point/) as unknown },
+    { field: 'readings[5].intervalStart', reason: expect.stringMatching(/twice with different values/) as unknown },
+    { field: 'readings[6].ppeCode', reason: expect.stringMatching(/not assigned to any member/) as unknown },
+    { field: 'readings[7].intervalStart', reason: expect.stringMatching(/has not ended/) as unknown },
   ]);
   const shape = await t.http.post(`/clusters/${clusterId}/readings`).set(coordinator).send({ source: 'x', readings: [{ ppeCode: 'PLCITY0001', intervalStart: '2026-05-01T00:00:00', intervalMinutes: 15, importWh: -1, exportWh: 1.5 }] }).expect(400);
   expect(shape.headers['content-type']).toMatch(/application\/problem\+json/);
-  expect(shape.body.errors).toEqual(expect.arrayContaining([
-    { field: 'readings[0].intervalStart', reason: expect.stringMatching(/has no offset/) },
+  expect((shape.body as { errors: unknown[] }).errors).toEqual(expect.arrayContaining([
+    { field: 'readings[0].intervalStart', reason: expect.stringMatching(/has no offset/) as unknown },
     { field: 'readings[0].importWh', reason: 'must be at least 0' },
     { field: 'readings[0].exportWh', reason: 'must be integer' },
   ]));
-  expect(shape.body.errors).toHaveLength(3);
+  expect((shape.body as { errors: unknown[] }).errors).toHaveLength(3);
   const fields = await t.http.post(`/clusters/${clusterId}/readings`).set(coordinator)
     .send({ readings: [{ ppeCode: 'PLCITY0001', intervalStart: quarter(0), intervalMinutes: 5, importWh: 1, kWh: 1 }] }).expect(400);
-  expect(fields.body.errors).toEqual(expect.arrayContaining([
+  expect((fields.body as { errors: unknown[] }).errors).toEqual(expect.arrayContaining([
     { field: 'source', reason: 'is required' },
     { field: 'readings[0].exportWh', reason: 'is required' },
     { field: 'readings[0].kWh', reason: 'is not a field of this request' },
@@ -85,7 +101,7 @@ test('a batch with any bad reading is rejected whole with every reason, and reco
 
 test('a Tauron file is imported through the file endpoint; a bad file is rejected with line numbers', async () => {
   const rows = ['Data;Strefa;Wartość kWh;Rodzaj'];
-  for (let h = 1; h <= 24; h++) rows.push(`2026-05-03 ${h}:00;1;${h < 7 || h > 20 ? '0' : '2,5'};oddanie`);
+  for (let h = 1; h <= 24; h++) rows.push(`2026-05-03 ${String(h)}:00;1;${h < 7 || h > 20 ? '0' : '2,5'};oddanie`);
   const hourly = await t.http.post(`/clusters/${clusterId}/readings/files`).query({ format: 'tauron', ppeCode: 'PLCITY0001' }).set(coordinator)
     .set('content-type', 'text/csv').send(rows.join('\r\n')).expect(200);
   // the agreement settles in 15 minutes: each hour is divided evenly into its quarter-hours
@@ -93,28 +109,28 @@ test('a Tauron file is imported through the file endpoint; a bad file is rejecte
 
   const bad = await t.http.post(`/clusters/${clusterId}/readings/files`).query({ format: 'tauron', ppeCode: 'PLCITY0001' }).set(coordinator)
     .set('content-type', 'text/csv').send('Data;Strefa;Wartość kWh;Rodzaj\n2026-05-03 1:00;1;x;oddanie\n2026-05-03 2:00;1;1;oddanie\n2026-05-03 27:00;1;1;oddanie\n').expect(400);
-  expect(bad.body.errors).toEqual([
-    { line: 2, field: 'Wartość kWh', reason: expect.any(String) },
-    { line: 4, field: 'Data', reason: expect.any(String) },
+  expect((bad.body as { errors: unknown[] }).errors).toEqual([
+    { line: 2, field: 'Wartość kWh', reason: expect.any(String) as unknown },
+    { line: 4, field: 'Data', reason: expect.any(String) as unknown },
   ]);
   const missing = await t.http.post(`/clusters/${clusterId}/readings/files`).query({ format: 'tauron' }).set(coordinator).set('content-type', 'text/csv').send('x').expect(400);
-  expect(missing.body.errors).toEqual([{ field: 'ppeCode', reason: expect.any(String) }]);
+  expect((missing.body as { errors: unknown[] }).errors).toEqual([{ field: 'ppeCode', reason: expect.any(String) as unknown }]);
 });
 
 test('a generic CSV file is recorded and its digest kept on the events', async () => {
   const lines = ['ppe_code,interval_start,interval_minutes,import_wh,export_wh,quality'];
-  for (let i = 0; i < 8; i++) lines.push(`PLCITY0001,${quarter(96 * 3 + i)},15,0,${i * 10},measured`);
+  for (let i = 0; i < 8; i++) lines.push(`PLCITY0001,${quarter(96 * 3 + i)},15,0,${String(i * 10)},measured`);
   const res = await t.http.post(`/clusters/${clusterId}/readings/files`).query({ format: 'generic' }).set(coordinator).set('content-type', 'text/csv').send(lines.join('\n')).expect(200);
   expect(res.body).toMatchObject({ new: 8, linesRead: 9 });
-  const { rows } = await t.service.database.pool.query(`SELECT data FROM events WHERE type = 'MeterReadingsRecorded' AND data->>'ppeCode' = 'PLCITY0001' AND data->>'source' = 'file:generic'`);
-  expect(rows[0].data.fileSha256).toMatch(/^[0-9a-f]{64}$/);
-  expect(rows[0].data.lineRanges).toEqual([[2, 9]]);
+  const { rows } = await t.service.database.pool.query<{ data: { fileSha256: string; lineRanges: unknown } }>(`SELECT data FROM events WHERE type = 'MeterReadingsRecorded' AND data->>'ppeCode' = 'PLCITY0001' AND data->>'source' = 'file:generic'`);
+  expect(rows[0]?.data.fileSha256).toMatch(/^[0-9a-f]{64}$/);
+  expect(rows[0]?.data.lineRanges).toEqual([[2, 9]]);
 });
 
 test('completeness lists the missing ranges of each PPE over its membership', async () => {
   const res = await t.http.get(`/clusters/${clusterId}/completeness`).query({ month: '2026-05' }).set(coordinator).expect(200);
   expect(res.body).toMatchObject({ month: '2026-05', intervalMinutes: 15, complete: false });
-  const home = res.body.ppe.find((p: { ppeCode: string }) => p.ppeCode === 'PLHOME0001');
+  const home = (res.body as { ppe: { ppeCode: string }[] }).ppe.find((p: { ppeCode: string }) => p.ppeCode === 'PLHOME0001');
   expect(home).toMatchObject({ expectedIntervals: 31 * 96, presentIntervals: 192, missing: [{ from: '2026-05-02T22:00:00.000Z', to: '2026-05-31T22:00:00.000Z' }] });
   await t.http.get(`/clusters/${clusterId}/completeness`).query({ month: '2026-13' }).set(coordinator).expect(400);
 });
@@ -125,22 +141,23 @@ test('a meter-data token submits readings and nothing else; a member reads only 
   await t.http.get(`/clusters/${clusterId}/completeness`).query({ month: '2026-05' }).set(meter).expect(403);
   const member = await tokenFor(t, 'member', clusterId, homeId);
   const own = await t.http.get(`/clusters/${clusterId}/metering-points/PLHOME0001/readings`).query({ from: '2026-05-01T00:00:00+02:00', to: '2026-05-01T01:00:00+02:00' }).set(member).expect(200);
-  expect(own.body.items).toHaveLength(4);
+  expect((own.body as { items: Reading[] }).items).toHaveLength(4);
   await t.http.get(`/clusters/${clusterId}/metering-points/PLCITY0001/readings`).query({ from: '2026-05-01T00:00:00+02:00', to: '2026-05-01T01:00:00+02:00' }).set(member).expect(404);
 });
 
 test('the import CLI records a file like the endpoint, and lists the bad lines of a rejected one', async () => {
   const { execFile } = await import('node:child_process');
   const { mkdtempSync, writeFileSync } = await import('node:fs');
-  const { join } = await import('node:path');
+  const path = await import('node:path');
+  const join = (...parts: string[]) => path.join(...parts);
   const { tmpdir } = await import('node:os');
   const dir = mkdtempSync(join(tmpdir(), 'import-cli-'));
   const good = join(dir, 'good.csv');
   const lines = ['ppe_code,interval_start,interval_minutes,import_wh,export_wh'];
-  for (let i = 0; i < 4; i++) lines.push(`PLCITY0001,${quarter(96 * 5 + i)},15,0,${i}`);
+  for (let i = 0; i < 4; i++) lines.push(`PLCITY0001,${quarter(96 * 5 + i)},15,0,${String(i)}`);
   writeFileSync(good, lines.join('\n'));
   const bad = join(dir, 'bad.csv');
-  writeFileSync(bad, `${lines[0]}\nPLCITY0001,not-a-time,15,0,1\n`);
+  writeFileSync(bad, `${String(lines[0])}\nPLCITY0001,not-a-time,15,0,1\n`);
   const env = { ...process.env, DATABASE_URL: t.db.url, LOG_LEVEL: 'silent', ADMIN_TOKEN: 'test-admin-token-0123456789abcdefghijklmnop' };
   // asynchronously: this process's own projection runner must keep running meanwhile
   const run = (file: string) => new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
@@ -163,24 +180,24 @@ test('a heat meter may report a whole Warsaw month, as its length in minutes; a 
   const march = await t.http.post(`/clusters/${clusterId}/readings`).set(coordinator).send(month('2026-03-01T00:00:00+01:00', 44_580)).expect(200);
   expect(march.body).toMatchObject({ new: 1, eventsAppended: 1 });
   const wrongLength = await t.http.post(`/clusters/${clusterId}/readings`).set(coordinator).send(month('2026-04-01T00:00:00+02:00', 44_640)).expect(400);
-  expect(wrongLength.body.errors).toEqual([{ field: 'readings[0].intervalMinutes', reason: 'the month starting 2026-03-31T22:00:00.000Z is 43200 minutes long, not 44640' }]);
+  expect((wrongLength.body as { errors: unknown[] }).errors).toEqual([{ field: 'readings[0].intervalMinutes', reason: 'the month starting 2026-03-31T22:00:00.000Z is 43200 minutes long, not 44640' }]);
   const midMonth = await t.http.post(`/clusters/${clusterId}/readings`).set(coordinator).send(month('2026-04-02T00:00:00+02:00', 43_200)).expect(400);
-  expect(midMonth.body.errors[0]).toMatchObject({ field: 'readings[0].intervalStart', reason: expect.stringMatching(/beginning of a month/) });
+  expect((midMonth.body as { errors: unknown[] }).errors[0]).toMatchObject({ field: 'readings[0].intervalStart', reason: expect.stringMatching(/beginning of a month/) as unknown });
   // electricity is never read by the month
   const electricity = await t.http.post(`/clusters/${clusterId}/readings`).set(coordinator)
     .send({ source: 'x', readings: [{ ppeCode: 'PLCITY0001', intervalStart: '2026-04-01T00:00:00+02:00', intervalMinutes: 43_200, importWh: 1, exportWh: 0 }] }).expect(400);
-  expect(electricity.body.errors[0]).toMatchObject({ field: 'readings[0].intervalMinutes', reason: expect.stringMatching(/not an interval for electricity/) });
+  expect((electricity.body as { errors: unknown[] }).errors[0]).toMatchObject({ field: 'readings[0].intervalMinutes', reason: expect.stringMatching(/not an interval for electricity/) as unknown });
 
   // days in a series follow the Warsaw calendar across the autumn change (the 25th has 25 hours)
   const days = await t.http.post(`/clusters/${clusterId}/readings`).set(coordinator)
     .send({ source: 'heat-meter', series: [{ ppeCode: 'PLHEAT0001', intervalStart: '2026-10-24T00:00:00+02:00', intervalMinutes: 1440, importWh: [100, 200, 300], exportWh: [0, 0, 0] }] }).expect(200);
   expect(days.body).toMatchObject({ new: 3, eventsAppended: 3 });
   const october = await t.http.get(`/clusters/${clusterId}/metering-points/PLHEAT0001/readings`).query({ from: '2026-10-24T00:00:00+02:00', to: '2026-10-27T00:00:00+01:00' }).set(coordinator).expect(200);
-  expect(october.body.items.map((r: { intervalStart: string; importWh: number }) => [r.intervalStart, r.importWh])).toEqual([
+  expect((october.body as { items: Reading[] }).items.map((r) => [r.intervalStart, r.importWh])).toEqual([
     ['2026-10-23T22:00:00.000Z', 100], ['2026-10-24T22:00:00.000Z', 200], ['2026-10-25T23:00:00.000Z', 300],
   ]);
   const read = await t.http.get(`/clusters/${clusterId}/metering-points/PLHEAT0001/readings`).query({ from: '2026-03-01T00:00:00+01:00', to: '2026-03-02T00:00:00+01:00' }).set(coordinator).expect(200);
-  expect(read.body.items).toEqual([{ intervalStart: '2026-02-28T23:00:00.000Z', intervalMinutes: 44_580, importWh: 5_400_000, exportWh: 0, quality: 'measured', history: [] }]);
+  expect((read.body as { items: Reading[] }).items).toEqual([{ intervalStart: '2026-02-28T23:00:00.000Z', intervalMinutes: 44_580, importWh: 5_400_000, exportWh: 0, quality: 'measured', history: [] }]);
   // the same month again records nothing
   const again = await t.http.post(`/clusters/${clusterId}/readings`).set(coordinator).send(month('2026-03-01T00:00:00+01:00', 44_580)).expect(200);
   expect(again.body).toMatchObject({ new: 0, unchanged: 1, status: 'nothing new' });
@@ -188,19 +205,19 @@ test('a heat meter may report a whole Warsaw month, as its length in minutes; a 
 
 test('a file may come as the one part of a multipart form; a form without a file is refused', async () => {
   const lines = ['ppe_code,interval_start,interval_minutes,import_wh,export_wh,quality'];
-  for (let i = 0; i < 4; i++) lines.push(`PLCITY0001,${quarter(96 * 20 + i)},15,0,${i * 7},measured`);
+  for (let i = 0; i < 4; i++) lines.push(`PLCITY0001,${quarter(96 * 20 + i)},15,0,${String(i * 7)},measured`);
   const res = await t.http.post(`/clusters/${clusterId}/readings/files`).query({ format: 'generic' }).set(coordinator)
     .field('note', 'ignored').attach('file', Buffer.from(lines.join('\r\n')), { filename: 'odczyty.csv', contentType: 'text/csv' }).expect(200);
   expect(res.body).toMatchObject({ new: 4, linesRead: 5, status: 'recorded' });
-  const { rows } = await t.service.database.pool.query(`SELECT data FROM events WHERE type = 'MeterReadingsRecorded' AND data->>'source' = 'file:generic' AND data->>'day' = $1`, ['2026-05-21']);
+  const { rows } = await t.service.database.pool.query<{ data: { fileSha256: string } }>(`SELECT data FROM events WHERE type = 'MeterReadingsRecorded' AND data->>'source' = 'file:generic' AND data->>'day' = $1`, ['2026-05-21']);
   // the digest is of the file, not of the form around it
-  expect(rows[0].data.fileSha256).toBe(createHash('sha256').update(lines.join('\r\n')).digest('hex'));
+  expect(rows[0]?.data.fileSha256).toBe(createHash('sha256').update(lines.join('\r\n')).digest('hex'));
 
   const none = await t.http.post(`/clusters/${clusterId}/readings/files`).query({ format: 'generic' }).set(coordinator).field('note', 'no file').expect(400);
-  expect(none.body.errors).toEqual([{ field: 'file', reason: 'the multipart body holds no file part' }]);
+  expect((none.body as { errors: unknown[] }).errors).toEqual([{ field: 'file', reason: 'the multipart body holds no file part' }]);
   const bad = await t.http.post(`/clusters/${clusterId}/readings/files`).query({ format: 'generic' }).set(coordinator)
-    .attach('file', Buffer.from(`${lines[0]}\nPLCITY0001,${quarter(96 * 21)},15,-5,0,measured\n`), 'bad.csv').expect(400);
-  expect(bad.body.errors).toEqual([{ line: 2, field: 'import_wh', reason: expect.any(String) }]);
+    .attach('file', Buffer.from(`${String(lines[0])}\nPLCITY0001,${quarter(96 * 21)},15,-5,0,measured\n`), 'bad.csv').expect(400);
+  expect((bad.body as { errors: unknown[] }).errors).toEqual([{ line: 2, field: 'import_wh', reason: expect.any(String) as unknown }]);
 });
 
 test('series: consecutive intervals of a PPE as arrays record the same as one object per reading; errors name the value', async () => {
@@ -211,8 +228,8 @@ test('series: consecutive intervals of a PPE as arrays record the same as one ob
     .send({ source: 'osd-profile', series: [{ ppeCode: 'plhome 0001', intervalStart: quarter(day), intervalMinutes: 15, importWh, exportWh }] }).expect(200);
   expect(res.body).toMatchObject({ new: 96, unchanged: 0, corrected: 0, eventsAppended: 1, readings: 96 });
   const read = await t.http.get(`/clusters/${clusterId}/metering-points/PLHOME0001/readings`).query({ from: quarter(day), to: quarter(day + 96) }).set(coordinator).expect(200);
-  expect(read.body.items.map((r: { importWh: number }) => r.importWh)).toEqual(importWh);
-  expect(read.body.items.map((r: { exportWh: number }) => r.exportWh)).toEqual(exportWh);
+  expect((read.body as { items: Reading[] }).items.map((r) => r.importWh)).toEqual(importWh);
+  expect((read.body as { items: Reading[] }).items.map((r) => r.exportWh)).toEqual(exportWh);
   // the same values as objects are unchanged; objects and series may share a batch
   const asObjects = importWh.map((v, i) => ({ ppeCode: 'PLHOME0001', intervalStart: quarter(day + i), intervalMinutes: 15, importWh: v, exportWh: exportWh[i] }));
   const mixed = await t.http.post(`/clusters/${clusterId}/readings`).set(coordinator)
@@ -222,21 +239,21 @@ test('series: consecutive intervals of a PPE as arrays record the same as one ob
   const before = await eventCount();
   const shape = await t.http.post(`/clusters/${clusterId}/readings`).set(coordinator)
     .send({ source: 'x', series: [{ ppeCode: 'PLHOME0001', intervalStart: quarter(day), intervalMinutes: 15, importWh: [1, 2, 3, -4], exportWh: [0, 0, 0, 0] }, { ppeCode: 'PLHOME0001', intervalStart: quarter(day), intervalMinutes: 15, importWh: [1, 2], exportWh: [0] }] }).expect(400);
-  expect(shape.body.errors).toEqual([{ field: 'series[0].importWh[3]', reason: 'must be at least 0' }]);
+  expect((shape.body as { errors: unknown[] }).errors).toEqual([{ field: 'series[0].importWh[3]', reason: 'must be at least 0' }]);
   const lengths = await t.http.post(`/clusters/${clusterId}/readings`).set(coordinator)
     .send({ source: 'x', series: [{ ppeCode: 'PLHOME0001', intervalStart: quarter(day), intervalMinutes: 15, importWh: [1, 2], exportWh: [0] }] }).expect(400);
-  expect(lengths.body.errors).toEqual([{ field: 'series[0].exportWh', reason: 'must hold as many values as importWh (2), not 1' }]);
+  expect((lengths.body as { errors: unknown[] }).errors).toEqual([{ field: 'series[0].exportWh', reason: 'must hold as many values as importWh (2), not 1' }]);
   const registry = await t.http.post(`/clusters/${clusterId}/readings`).set(coordinator)
     .send({ source: 'x', readings: [asObjects[0]], series: [
       { ppeCode: 'PLNOBODY01', intervalStart: quarter(day), intervalMinutes: 15, importWh: [1, 2, 3], exportWh: [0, 0, 0] },
       { ppeCode: 'PLHOME0001', intervalStart: quarter(day), intervalMinutes: 15, importWh: [41, 99], exportWh: [3, 0] },
     ] }).expect(400);
   // one line for the unknown PPE, not one per value; the value in conflict by its index
-  expect(registry.body.errors).toEqual([
+  expect((registry.body as { errors: unknown[] }).errors).toEqual([
     { field: 'series[0].ppeCode', reason: 'unknown metering point PLNOBODY01 in this cluster' },
-    { field: 'series[1].importWh[0]', reason: expect.stringMatching(/^the interval .* appears twice with different values \(first at entry /) },
+    { field: 'series[1].importWh[0]', reason: expect.stringMatching(/^the interval .* appears twice with different values \(first at entry /) as unknown },
   ]);
-  expect(registry.body.detail).toMatch(/4 bad entries/);
+  expect((registry.body as { detail: string }).detail).toMatch(/4 bad entries/);
   await t.http.post(`/clusters/${clusterId}/readings`).set(coordinator).send({ source: 'x', series: [] }).expect(400);
   expect(await eventCount()).toBe(before);
 });
@@ -255,6 +272,6 @@ test('a month stream of the first version (version 1 events) still counts: a rep
   const corrected = await t.http.post(`/clusters/${clusterId}/readings`).set(coordinator).send(values([700, 715, 720])).expect(200);
   expect(corrected.body).toMatchObject({ new: 0, unchanged: 2, corrected: 1 });
   const read = await t.http.get(`/clusters/${clusterId}/metering-points/PLCITY0001/readings`).query({ from: quarter(day), to: quarter(day + 3) }).set(coordinator).expect(200);
-  expect(read.body.items.map((r: { exportWh: number }) => r.exportWh)).toEqual([700, 715, 720]);
-  expect(read.body.items[1].history).toEqual([expect.objectContaining({ exportWh: 710, source: 'osd' })]);
+  expect((read.body as { items: Reading[] }).items.map((r) => r.exportWh)).toEqual([700, 715, 720]);
+  expect(found((read.body as { items: Reading[] }).items[1]).history).toEqual([expect.objectContaining({ exportWh: 710, source: 'osd' })]);
 });

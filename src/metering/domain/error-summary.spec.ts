@@ -10,7 +10,7 @@ describe('the errors of a rejected file', () => {
 
   test('then the first lines that fail in another way, in file order', () => {
     const tally = new FaultTally();
-    for (let line = 2; line <= 500; line++) tally.add({ line, field: 'Data', reason: `"2026-05-01 ${line % 24}:30" is not an hour-ending time` });
+    for (let line = 2; line <= 500; line++) tally.add({ line, field: 'Data', reason: `"2026-05-01 ${String(line % 24)}:30" is not an hour-ending time` });
     tally.add({ line: 40, field: 'Wartość kWh', reason: '"x" is not a number of kWh' });
     tally.add({ line: 7, field: 'Rodzaj', reason: '"?" is not pobór' });
     const summary = tally.summary();

@@ -60,9 +60,9 @@ describe('an hour divided into its quarter-hours', () => {
     const hourly = new ReadingsBatch(registry, NOW, 'line');
     hourly.add(2, 'PPE1', Date.parse('2026-05-01T08:00:00Z'), 60, 1000, 0, 'm');
     hourly.splitHours();
-    const state = plan(new Map(), hourly).reduce(evolveMeterStream, new Map() as MeterStreamState);
+    const state = plan(new Map(), hourly).reduce<MeterStreamState>(evolveMeterStream, new Map());
     const quarters = new ReadingsBatch(registry, NOW, 'line');
-    [100, 200, 300, 400].forEach((wh, q) => quarters.add(q + 2, 'PPE1', Date.parse('2026-05-01T08:00:00Z') + q * 900_000, 15, wh, 0, 'm'));
+    [100, 200, 300, 400].forEach((wh, q) => { quarters.add(q + 2, 'PPE1', Date.parse('2026-05-01T08:00:00Z') + q * 900_000, 15, wh, 0, 'm'); });
     const corrections = plan(state, quarters);
     expect(corrections.map((e) => e.type)).toEqual(['MeterReadingsCorrected']);
     expect(corrections[0]?.data).toMatchObject({ importWh: [100, 200, 300, 400], quality: 'mmmm', previousImportWh: [250, 250, 250, 250], previousQuality: 'hhhh' });

@@ -12,7 +12,7 @@ const NOW = Date.parse('2026-06-01T00:00:00Z');
 type Reading = [iso: string, importWh: number, exportWh?: number, line?: number, minutes?: number];
 function batchOf(readings: Reading[], view = registry) {
   const batch = new ReadingsBatch(view, NOW, 'line');
-  readings.forEach(([iso, importWh, exportWh = 0, line, minutes = 15], i) => batch.add(line ?? i + 1, 'PPE1', Date.parse(iso), minutes, importWh, exportWh, 'm'));
+  readings.forEach(([iso, importWh, exportWh = 0, line, minutes = 15], i) => { batch.add(line ?? i + 1, 'PPE1', Date.parse(iso), minutes, importWh, exportWh, 'm'); });
   return batch;
 }
 /** Plans every day of a batch against a state, as the recorder does stream by stream. */
@@ -32,7 +32,7 @@ describe('checking a batch and planning meter events', () => {
 
   test('the same values again are unchanged; other values are corrections carrying the previous ones', () => {
     const first = plan(new Map(), batchOf([['2026-05-01T10:00:00Z', 5], ['2026-05-01T10:15:00Z', 6]]));
-    const state = first.events.reduce(evolveMeterStream, new Map() as MeterStreamState);
+    const state = first.events.reduce<MeterStreamState>(evolveMeterStream, new Map());
     const again = plan(state, batchOf([['2026-05-01T10:00:00Z', 5], ['2026-05-01T10:15:00Z', 7]]));
     expect(again.events).toHaveLength(1);
     expect(again.events[0]?.type).toBe('MeterReadingsCorrected');
@@ -41,9 +41,9 @@ describe('checking a batch and planning meter events', () => {
 
   test('a reading in another interval length than the day already holds is an error', () => {
     const first = plan(new Map(), batchOf([['2026-05-01T10:00:00Z', 5]]));
-    const state = first.events.reduce(evolveMeterStream, new Map() as MeterStreamState);
+    const state = first.events.reduce<MeterStreamState>(evolveMeterStream, new Map());
     const hourlySettlement = { ...registry, intervalMinutesFor: () => 60 };
-    expect(plan(state, batchOf([['2026-05-01T11:00:00Z', 5, 0, 7, 60]], hourlySettlement)).errors).toEqual([{ line: 7, reason: expect.stringMatching(/60 minutes/) }]);
+    expect(plan(state, batchOf([['2026-05-01T11:00:00Z', 5, 0, 7, 60]], hourlySettlement)).errors).toEqual([{ line: 7, reason: expect.stringMatching(/60 minutes/) as unknown }]);
   });
 
   test('every bad reading is named with its line and field, in input order; the rest is kept', () => {
@@ -65,7 +65,7 @@ describe('checking a batch and planning meter events', () => {
 
   test('a batch spans a bounded number of PPE-days, said once', () => {
     const batch = new ReadingsBatch(registry, NOW, 'entry', 3);
-    for (let d = 1; d <= 5; d++) batch.add(d, 'PPE1', Date.parse(`2026-05-0${d}T10:00:00Z`), 15, 1, 0, 'm');
+    for (let d = 1; d <= 5; d++) batch.add(d, 'PPE1', Date.parse(`2026-05-0${String(d)}T10:00:00Z`), 15, 1, 0, 'm');
     batch.add(6, 'PPE1', Date.parse('2026-05-02T10:15:00Z'), 15, 1, 0, 'm'); // a day it holds already: fine
     expect(batch.errors).toEqual([{ line: 4, field: 'intervalStart', reason: 'the batch spans more than 3 PPE-days; send it in parts' }]);
     expect(batch.errorCount).toBe(2);
@@ -86,7 +86,7 @@ describe('checking a batch and planning meter events', () => {
       const at = (q: number) => new Date(Date.parse('2026-04-30T22:00:00Z') + q * 900_000).toISOString();
       const unique = (list: [number, number][]) => [...new Map(list).entries()];
       const first = plan(new Map(), batchOf(unique(before).map(([q, v]) => [at(q), v])));
-      const state = first.events.reduce(evolveMeterStream, new Map() as MeterStreamState);
+      const state = first.events.reduce<MeterStreamState>(evolveMeterStream, new Map());
       const second = unique(after);
       const next = plan(state, batchOf(second.map(([q, v]) => [at(q), v])));
       const count = (type: string) => next.events.filter((e) => e.type === type).reduce((n, e) => n + e.data.importWh.length, 0);

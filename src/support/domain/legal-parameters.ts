@@ -5,6 +5,7 @@
 // with the same validFrom replaces the first (a correction, like any other). The defaults
 // below are the state before any event. Pure.
 import { DomainError, type FieldError } from '../../shared/domain-error.js';
+import type { Decider } from '../../shared/decider.js';
 
 export const LEGAL_PARAMETERS_STREAM = 'legal-parameters';
 
@@ -110,7 +111,9 @@ function put<T extends { validFrom: string }>(entries: T[], entry: T): T[] {
 }
 
 export function evolveLegalParameters(state: LegalParametersState, event: LegalParametersEvent): LegalParametersState {
-  const { reason: _reason, ...data } = event.data as unknown as { reason: string } & Record<string, unknown>;
+  // the state keeps the values and their basis; why each was recorded stays in the event
+  const data: Record<string, unknown> = { ...(event.data as unknown as Record<string, unknown>) };
+  delete data.reason;
   const next = { ...state, version: state.version + 1 };
   switch (event.type) {
     case 'FeeRatesSet': return { ...next, feeRates: put(state.feeRates, data as unknown as FeeRates) };
@@ -128,14 +131,14 @@ export type LegalParametersCommand =
   | { type: 'SetSupportPeriod'; validFrom: string; supportFrom: string; supportTo: string; basis: string; reason: string };
 
 const isDate = (v: unknown) => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v);
-const isBp = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0 && (v as number) <= 10_000;
+const isBp = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0 && (v as number) <= 10_000;
 const isRate = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0 && (v as number) <= 100_000_000;
 const isText = (v: unknown, max: number) => typeof v === 'string' && v.trim().length > 0 && v.length <= max;
 
-export const legalParametersDecider = {
+export const legalParametersDecider: Decider<LegalParametersCommand, LegalParametersEvent, LegalParametersState> = {
   initialState: defaultLegalParameters,
   evolve: evolveLegalParameters,
-  decide(command: LegalParametersCommand, _state: LegalParametersState): LegalParametersEvent[] {
+  decide(command: LegalParametersCommand): LegalParametersEvent[] {
     const errors: FieldError[] = [];
     if (!isDate(command.validFrom)) errors.push({ field: 'validFrom', reason: 'must be a date YYYY-MM-DD' });
     if (!isText(command.reason, 1000)) errors.push({ field: 'reason', reason: 'is required (1 to 1000 characters): a change of the law is a correction like any other' });
@@ -155,9 +158,12 @@ export const legalParametersDecider = {
           break;
         }
         command.brackets.forEach((b, i) => {
-          if (!isBp(b?.fromSelfConsumptionBp)) errors.push({ field: `brackets[${String(i)}].fromSelfConsumptionBp`, reason: 'must be whole basis points, 0 to 10000' });
-          if (b?.discountBp !== null && !isBp(b?.discountBp)) errors.push({ field: `brackets[${String(i)}].discountBp`, reason: 'must be whole basis points, 0 to 10000, or null (set by the DSO)' });
-          if (i > 0 && isBp(b?.fromSelfConsumptionBp) && b.fromSelfConsumptionBp <= (command.brackets[i - 1]?.fromSelfConsumptionBp ?? -1)) errors.push({ field: `brackets[${String(i)}].fromSelfConsumptionBp`, reason: 'brackets must rise' });
+          // a body may hold anything where a bracket belongs
+          const bracket = b as DiscountBracket | null | undefined;
+          const from = bracket?.fromSelfConsumptionBp;
+          if (!isBp(from)) errors.push({ field: `brackets[${String(i)}].fromSelfConsumptionBp`, reason: 'must be whole basis points, 0 to 10000' });
+          if (bracket?.discountBp !== null && !isBp(bracket?.discountBp)) errors.push({ field: `brackets[${String(i)}].discountBp`, reason: 'must be whole basis points, 0 to 10000, or null (set by the DSO)' });
+          if (i > 0 && isBp(from) && from <= (command.brackets[i - 1]?.fromSelfConsumptionBp ?? -1)) errors.push({ field: `brackets[${String(i)}].fromSelfConsumptionBp`, reason: 'brackets must rise' });
         });
         break;
       case 'SetSupportPeriod':

@@ -9,6 +9,12 @@ import { eachHour, HourlyFlowsBuilder, ppeHourRows, supportLedger } from './hour
 import { defaultLegalParameters, evolveLegalParameters, inForce, legalParametersDecider } from './legal-parameters.js';
 import { complianceReport, percentText } from './compliance.js';
 
+/** The value a step of the test found; a test that finds nothing fails here. */
+function found<T>(value: T | null | undefined): T {
+  if (value === undefined || value === null) throw new Error('expected a value');
+  return value;
+}
+
 const warsaw = (iso: string) => DateTime.fromISO(iso, { zone: 'Europe/Warsaw' }).toJSDate();
 const monthStart = (month: string) => warsaw(`${month}-01T00:00`);
 const monthEnd = (month: string) => DateTime.fromISO(`${month}-01`, { zone: 'Europe/Warsaw' }).plus({ months: 1 }).toJSDate();
@@ -66,12 +72,12 @@ describe('example 1: a quarter-hour cluster where the hour matches what the quar
     const builder = new HourlyFlowsBuilder(monthStart('2026-05'), monthEnd('2026-05'), periods, ['A', 'B', 'C']);
     for (const d of days) builder.addDay(d);
     const ledger = supportLedger(builder.build(), '2026-05', defaultLegalParameters());
-    const hour10 = ledger.hours.find((h) => h.localStart === '2026-05-04T10:00:00+02:00')!;
+    const hour10 = found(ledger.hours.find((h) => h.localStart === '2026-05-04T10:00:00+02:00'));
     expect(hour10).toMatchObject({ fedInWh: 100_001, takenWh: 400_000, renewableFedInWh: 100_001, matchedWh: 100_001, renewableMatchedWh: 100_001 });
     expect(ledger.hours.find((h) => h.localStart === '2026-05-04T11:00:00+02:00')).toMatchObject({ matchedWh: 40_000, renewableMatchedWh: 40_000 });
     expect(ledger.totals).toMatchObject({ fedInWh: 160_001, takenWh: 440_000, matchedWh: 140_001, renewableMatchedWh: 140_001, selfConsumptionBp: 3182, renewableShareBp: 10_000 });
-    const b = ledger.members.find((m) => m.memberId === 'B')!;
-    const c = ledger.members.find((m) => m.memberId === 'C')!;
+    const b = found(ledger.members.find((m) => m.memberId === 'B'));
+    const c = found(ledger.members.find((m) => m.memberId === 'C'));
     expect(b).toMatchObject({ renewableMatchedWh: 95_001, exemptWh: 95_001, waivedOzeGrosze: 69, waivedCogenerationGrosze: 29, waivedFeesGrosze: 98 });
     expect(c).toMatchObject({ renewableMatchedWh: 45_000, waivedOzeGrosze: 33, waivedCogenerationGrosze: 14 });
     expect(ledger.totals.waivedFeesGrosze).toBe(98 + 47);
@@ -82,7 +88,7 @@ describe('example 1: a quarter-hour cluster where the hour matches what the quar
 test('example 2: the matrix of a split with remainders meets every row and column', () => {
   const rows: Transfer[] = [];
   const ids = ['R1', 'R2', 'R3', 'S1', 'S2'];
-  poolTransfers(ids, [0, 0, 0, 3, 2], [2, 2, 1, 0, 0], (s, r, wh) => rows.push({ fromMemberId: ids[s] ?? `#${s}`, toMemberId: ids[r] ?? `#${r}`, kind: 'pool', wh }));
+  poolTransfers(ids, [0, 0, 0, 3, 2], [2, 2, 1, 0, 0], (s, r, wh) => rows.push({ fromMemberId: ids[s] ?? `#${String(s)}`, toMemberId: ids[r] ?? `#${String(r)}`, kind: 'pool', wh }));
   expect(rows).toEqual([
     { fromMemberId: 'S1', toMemberId: 'R1', kind: 'pool', wh: 1 }, { fromMemberId: 'S2', toMemberId: 'R1', kind: 'pool', wh: 1 },
     { fromMemberId: 'S1', toMemberId: 'R2', kind: 'pool', wh: 1 }, { fromMemberId: 'S2', toMemberId: 'R2', kind: 'pool', wh: 1 },
@@ -146,8 +152,8 @@ describe('legal parameters', () => {
     const p = defaultLegalParameters();
     expect(inForce(p.feeRates, '2026-06-01')).toMatchObject({ ozeGroszePerMwh: 730, cogenerationGroszePerMwh: 300 });
     expect(inForce(p.feeRates, '2025-12-31')).toMatchObject({ ozeGroszePerMwh: 350 });
-    expect(inForce(p.thresholds, '2026-12-31')!.renewableShareBp).toBe(3000);
-    expect(inForce(p.thresholds, '2027-01-01')!.renewableShareBp).toBe(5000);
+    expect(found(inForce(p.thresholds, '2026-12-31')).renewableShareBp).toBe(3000);
+    expect(found(inForce(p.thresholds, '2027-01-01')).renewableShareBp).toBe(5000);
   });
 
   test('a change from a date replaces the entry of that date; earlier dates keep theirs', () => {
@@ -156,13 +162,13 @@ describe('legal parameters', () => {
     const p = evolveLegalParameters(defaultLegalParameters(), event);
     expect(p.version).toBe(0);
     expect(p.feeRates.filter((r) => r.validFrom === '2026-01-01')).toHaveLength(1);
-    expect(inForce(p.feeRates, '2026-03-01')!.ozeGroszePerMwh).toBe(700);
-    expect(inForce(p.feeRates, '2025-03-01')!.ozeGroszePerMwh).toBe(350);
+    expect(found(inForce(p.feeRates, '2026-03-01')).ozeGroszePerMwh).toBe(700);
+    expect(found(inForce(p.feeRates, '2025-03-01')).ozeGroszePerMwh).toBe(350);
   });
 
   test('a bad change names its fields', () => {
     expect(() => legalParametersDecider.decide({ type: 'SetThresholds', validFrom: '2027-02-30', renewableShareBp: 12_000, selfConsumptionBp: 6000, basis: 'x', reason: '' }, defaultLegalParameters()))
-      .toThrow(expect.objectContaining({ errors: [{ field: 'validFrom', reason: expect.any(String) }, { field: 'reason', reason: expect.any(String) }, { field: 'renewableShareBp', reason: expect.any(String) }] }));
+      .toThrow(expect.objectContaining({ errors: [{ field: 'validFrom', reason: expect.any(String) as unknown }, { field: 'reason', reason: expect.any(String) as unknown }, { field: 'renewableShareBp', reason: expect.any(String) as unknown }] }) as Error);
   });
 
   test('the ledger prices each hour at the rate in force on its day', () => {
@@ -174,7 +180,7 @@ describe('legal parameters', () => {
     builder.addDay(day('B', '2026-05-03', 60, { '12:00': { imp: 1000 } }));
     builder.addDay(day('A', '2026-05-04', 60, { '12:00': { exp: 1000 } }));
     builder.addDay(day('B', '2026-05-04', 60, { '12:00': { imp: 1000 } }));
-    const b = supportLedger(builder.build(), '2026-05', p).members.find((m) => m.memberId === 'B')!;
+    const b = found(supportLedger(builder.build(), '2026-05', p).members.find((m) => m.memberId === 'B'));
     // 1,000 Wh at 730 gr/MWh (0.73 → 1) and 1,000 Wh at 1,000,000 gr/MWh (1000)
     expect(b.waivedOzeGrosze).toBe(1 + 1000);
   });
@@ -186,10 +192,10 @@ describe('compliance', () => {
     const months = Array.from({ length: 12 }, (_, i) => month(`2025-${String(i + 1).padStart(2, '0')}`.replace(/^2025-(\d+)$/, '$&'), 100, 41)).map((m, i) => ({ ...m, month: i < 1 ? '2025-12' : `2026-${String(i).padStart(2, '0')}` }));
     const report = complianceReport('2026-12-02', months, defaultLegalParameters());
     expect(report.trailing12Months).toMatchObject({ from: '2025-12', to: '2026-11', renewableShareBp: 4100, selfConsumptionBp: 7000 });
-    const upcoming = report.years[1]?.checks.find((c) => c.threshold === 'renewableShare')!;
+    const upcoming = found(report.years[1]?.checks.find((c) => c.threshold === 'renewableShare'));
     expect(upcoming).toMatchObject({ from: '2027-01-01', requiredBp: 5000, trailing12MonthsBp: 4100, met: false, status: 'upcoming' });
-    expect(upcoming.warning!.en).toBe('From 1 January 2027 the renewable share of the energy generated in the cluster must be at least 50%; the last 12 months give 41%.');
-    expect(upcoming.warning!.pl).toBe('Od 1 stycznia 2027 udział energii z OZE w energii wytworzonej w klastrze musi wynosić co najmniej 50%; ostatnie 12 miesięcy dają 41%.');
+    expect(found(upcoming.warning).en).toBe('From 1 January 2027 the renewable share of the energy generated in the cluster must be at least 50%; the last 12 months give 41%.');
+    expect(found(upcoming.warning).pl).toBe('Od 1 stycznia 2027 udział energii z OZE w energii wytworzonej w klastrze musi wynosić co najmniej 50%; ostatnie 12 miesięcy dają 41%.');
     // 41% meets the 30% in force now
     expect(report.years[0]?.checks.find((c) => c.threshold === 'renewableShare')).toMatchObject({ requiredBp: 3000, met: true, warning: null, status: 'in_force' });
     expect(report.warnings.map((w) => w.key)).toEqual(['support.compliance.renewableShare.upcoming']);
@@ -228,15 +234,15 @@ test('property: the pool\'s division is receiver by receiver the common split ov
     // a pool where the totals agree: receivers take the suppliers' total pro rata
     const supplied = pairs.map(([s]) => s);
     const total = supplied.reduce((a, b) => a + b, 0);
-    const received = splitByLargestRemainder(total, pairs.map(([, r], i) => ({ id: ids[i] ?? `#${i}`, weight: r + 1 })));
+    const received = splitByLargestRemainder(total, pairs.map(([, r], i) => ({ id: ids[i] ?? `#${String(i)}`, weight: r + 1 })));
     const fast: string[] = [];
-    poolTransfers(ids, supplied, received, (s, r, x) => fast.push(`${s}>${r}:${x}`));
+    poolTransfers(ids, supplied, received, (s, r, x) => fast.push(`${String(s)}>${String(r)}:${String(x)}`));
     const reference: string[] = [];
     const left = supplied.slice();
     for (let r = 0; r < ids.length; r++) {
       if (received[r] === 0) continue;
       const shares = splitByLargestRemainder(received[r] ?? 0, ids.map((id, k) => ({ id, weight: left[k] ?? 0 })));
-      shares.forEach((x, k) => { if (x > 0) { reference.push(`${k}>${r}:${x}`); left[k] = (left[k] ?? 0) - x; } });
+      shares.forEach((x, k) => { if (x > 0) { reference.push(`${String(k)}>${String(r)}:${String(x)}`); left[k] = (left[k] ?? 0) - x; } });
     }
     expect(fast).toEqual(reference);
   }));
@@ -244,7 +250,7 @@ test('property: the pool\'s division is receiver by receiver the common split ov
 
 test('property: every matrix row sums to the supplier\'s suppliedWh and every column to the receiver\'s receivedWh', () => {
   fc.assert(fc.property(intervals, ({ ids, ownNetting, allocation, flows, contracts }) => {
-    const active = contracts.map((c, k) => ({ contractId: `k${k}`, sellerMemberId: ids[c.s] ?? `#${c.s}`, buyerMemberId: ids[c.b] ?? `#${c.b}`, contractedWh: c.contractedWh }));
+    const active = contracts.map((c, k) => ({ contractId: `k${String(k)}`, sellerMemberId: ids[c.s] ?? `#${String(c.s)}`, buyerMemberId: ids[c.b] ?? `#${String(c.b)}`, contractedWh: c.contractedWh }));
     const matrix = new TransferAccumulator();
     const supplied = new Map<string, number>();
     const received = new Map<string, number>();
@@ -280,9 +286,9 @@ test('property: Mres ≤ M ≤ min(E, I) every hour; the shares sum to Mres and 
   const ppe = fc.record({ member: fc.constantFrom('a', 'b', 'c', 'd'), renewable: fc.boolean(), minutes: fc.constantFrom(15, 60), values: fc.array(fc.tuple(fc.nat(95), wh, wh), { maxLength: 30 }) });
   fc.assert(fc.property(fc.array(ppe, { minLength: 1, maxLength: 6 }), fc.constantFrom('2026-03-29', '2026-10-25', '2026-05-04'), (ppes, date) => {
     const month = date.slice(0, 7);
-    const builder = new HourlyFlowsBuilder(monthStart(month), monthEnd(month), ppes.map((p, k) => period(`PPE${k}`, p.member, p.renewable)), ['a', 'b', 'c', 'd']);
+    const builder = new HourlyFlowsBuilder(monthStart(month), monthEnd(month), ppes.map((p, k) => period(`PPE${String(k)}`, p.member, p.renewable)), ['a', 'b', 'c', 'd']);
     ppes.forEach((p, k) => {
-      const d = day(`PPE${k}`, date, p.minutes, {});
+      const d = day(`PPE${String(k)}`, date, p.minutes, {});
       for (const [j, exp, imp] of p.values) {
         if (j >= d.importWh.length) continue;
         d.exportWh[j] = exp;
@@ -293,15 +299,15 @@ test('property: Mres ≤ M ≤ min(E, I) every hour; the shares sum to Mres and 
     const flows = builder.build();
     const broken: string[] = [];
     eachHour(flows, (h, hour, shares) => {
-      if (hour.renewableMatchedWh > hour.matchedWh) broken.push(`${h}: Mres > M`);
-      if (hour.matchedWh > Math.min(hour.fedInWh, hour.takenWh)) broken.push(`${h}: M > min(E, I)`);
-      if (hour.renewableFedInWh > hour.fedInWh) broken.push(`${h}: Eres > E`);
+      if (hour.renewableMatchedWh > hour.matchedWh) broken.push(`${String(h)}: Mres > M`);
+      if (hour.matchedWh > Math.min(hour.fedInWh, hour.takenWh)) broken.push(`${String(h)}: M > min(E, I)`);
+      if (hour.renewableFedInWh > hour.fedInWh) broken.push(`${String(h)}: Eres > E`);
       let sum = 0;
       for (let m = 0; m < 4; m++) {
-        if ((shares[m] ?? 0) > (flows.takenWh[h * 4 + m] ?? 0)) broken.push(`${h}: share of ${m} > taken`);
+        if ((shares[m] ?? 0) > (flows.takenWh[h * 4 + m] ?? 0)) broken.push(`${String(h)}: share of ${String(m)} > taken`);
         sum += shares[m] ?? 0;
       }
-      if (sum !== hour.renewableMatchedWh) broken.push(`${h}: shares ${sum} ≠ Mres ${hour.renewableMatchedWh}`);
+      if (sum !== hour.renewableMatchedWh) broken.push(`${String(h)}: shares ${String(sum)} ≠ Mres ${String(hour.renewableMatchedWh)}`);
     });
     expect(broken).toEqual([]);
     const ledger = supportLedger(flows, month, defaultLegalParameters());
@@ -314,7 +320,7 @@ test('property: Mres ≤ M ≤ min(E, I) every hour; the shares sum to Mres and 
 test('the renewable share must be at least its threshold, the self-consumption above its own', () => {
   const report = (renewableFedInWh: number, matchedWh: number) => complianceReport('2026-12-02', [{ month: '2026-11', fedInWh: 10_000, renewableFedInWh, takenWh: 10_000, matchedWh }], defaultLegalParameters()).years[0]?.checks ?? [];
   const at = report(3000, 6000);
-  expect(at.find((c) => c.threshold === 'renewableShare')!.met).toBe(true);
-  expect(at.find((c) => c.threshold === 'selfConsumption')!.met).toBe(false);
+  expect(found(at.find((c) => c.threshold === 'renewableShare')).met).toBe(true);
+  expect(found(at.find((c) => c.threshold === 'selfConsumption')).met).toBe(false);
   expect(report(2999, 6001).map((c) => [c.threshold, c.met])).toEqual([['renewableShare', false], ['selfConsumption', true]]);
 });

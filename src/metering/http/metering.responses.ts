@@ -1,5 +1,5 @@
 // The answers of the metering routes as the OpenAPI document describes them (issue 18):
-// what MeteringService, ImportProfilesService and MeteringRecorder return, field by field.
+// what the metering commands and queries (and the recorder) return, field by field.
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 const COLUMN_REF = { oneOf: [{ type: 'string' }, { type: 'integer' }], description: 'a header name or a 1-based column number' };

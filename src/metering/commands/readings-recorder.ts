@@ -1,14 +1,18 @@
 // Recording a checked batch: read the streams of its PPE-days, plan each day (new values,
 // unchanged, corrections) and append what is new or corrected. All or nothing: one bad
-// reading rejects the whole batch and nothing is recorded.
-import { type AppendResult, type EventStore, readManyStreams, type RecordedEvent, WrongExpectedVersionError } from '../event-store/event-store.port.js';
-import { DomainError, type FieldError } from '../shared/domain-error.js';
-import { inParallel } from '../shared/in-parallel.js';
-import type { ProjectionRunner } from '../projections/projection-runner.js';
-import { evolveMeterStream, legacyMeterStreamId, METER_EVENT_SCHEMA_VERSION, type MeterDay, type MeterEvent, type MeterStreamState, meterStreamId } from './domain/meter-stream.js';
-import { type DayValues, planDay, type ReadingError, type ReadingsBatch } from './domain/readings-batch.js';
-import { FaultTally } from './domain/error-summary.js';
-import { withConflictRetry } from '../common/retry-policy.js';
+// reading rejects the whole batch and nothing is recorded. Used by the two recording
+// commands (a JSON batch, a file).
+import { Inject, Injectable } from '@nestjs/common';
+import { type AppendResult, EVENT_STORE, type EventStore, readManyStreams, type RecordedEvent, WrongExpectedVersionError } from '../../event-store/event-store.port.js';
+import { DomainError, type FieldError } from '../../shared/domain-error.js';
+import { inParallel } from '../../shared/in-parallel.js';
+import { ProjectionRunner } from '../../projections/projection-runner.js';
+import { evolveMeterStream, legacyMeterStreamId, METER_EVENT_SCHEMA_VERSION, type MeterDay, type MeterEvent, type MeterStreamState, meterStreamId } from '../domain/meter-stream.js';
+import { type DayValues, planDay, type ReadingError, type ReadingsBatch } from '../domain/readings-batch.js';
+import { FaultTally } from '../domain/error-summary.js';
+import { withConflictRetry } from '../../common/retry-policy.js';
+import type { HourlySplitRule } from '../domain/hourly-split.js';
+import { QuarterHourProfile } from '../queries/quarter-hour-profile.js';
 
 export interface ImportReport {
   linesRead: number;
@@ -76,8 +80,27 @@ function fold(day: string, legacy: RecordedEvent[], recorded: RecordedEvent[]): 
   return { day: state.get(day), version: recorded.at(-1)?.streamPosition ?? 'no_stream' };
 }
 
+@Injectable()
 export class MeteringRecorder {
-  constructor(private readonly store: EventStore, private readonly runner: ProjectionRunner) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(ProjectionRunner) private readonly runner: ProjectionRunner,
+    @Inject(QuarterHourProfile) private readonly profile: QuarterHourProfile,
+  ) {}
+
+  /**
+   * Hours given where the agreement settles quarter-hours, divided into them: evenly, or by
+   * the cluster profile (the quarter-hours the cluster's other PPE measured that day).
+   */
+  async splitHours(clusterId: string, batch: ReadingsBatch, rule: HourlySplitRule): Promise<void> {
+    if (batch.hourCount === 0 || batch.errorCount > 0) return;
+    if (rule === 'even') {
+      batch.splitHours();
+      return;
+    }
+    const days = batch.days().filter((d) => d.hours);
+    batch.splitHours(await this.profile.shapeOf(clusterId, days.map((d) => d.day)));
+  }
 
   async record(
     clusterId: string,
@@ -108,7 +131,9 @@ export class MeteringRecorder {
       });
       return { plans, errors };
     };
-    let { plans, errors } = await plan();
+    const planned = await plan();
+    let plans = planned.plans;
+    const errors = planned.errors;
     if (errors.length > 0) {
       errors.sort((a, b) => a.line - b.line);
       if (isFile) {
@@ -122,7 +147,8 @@ export class MeteringRecorder {
     // Counted from what is appended, so a plan made again after a conflict counts right.
     const counts = { new: 0, unchanged: 0, corrected: 0 };
     let eventsAppended = 0;
-    let lastPosition: string | null = null;
+    // set by noteAppended, a closure: declared wide so that the check after the appends stands
+    let lastPosition = null as string | null;
     const noteAppended = (plan: StreamPlan, result: AppendResult) => {
       if (!result.appended) return;
       eventsAppended += plan.events.length;

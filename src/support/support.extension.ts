@@ -4,12 +4,14 @@
 // shows each member's exemption on its statement. The settlement stores the ledger with
 // the provisional month, freezes it in the close and makes a month stale when the
 // legal-parameters stream moves.
-import type { EventStore, RecordedEvent } from '../event-store/event-store.port.js';
-import type { MemberStatement } from '../settlement/domain/engine/statement.js';
+import { Inject, Injectable } from '@nestjs/common';
+import { EVENT_STORE, type EventStore, type RecordedEvent } from '../event-store/event-store.port.js';
+import type { MemberStatement } from '../settlement/engine/statement.js';
 import type { MonthExtension, MonthPass, MonthPassContext, MonthPassFactory } from '../settlement/month-extension.js';
-import type { MeterDayInput } from '../settlement/domain/month-flows.js';
+import type { MeterDayInput } from '../settlement/month-flows.js';
 import { type HourlyFlows, HourlyFlowsBuilder, type SupportMonth, supportLedger } from './domain/hourly-ledger.js';
-import { defaultLegalParameters, evolveLegalParameters, LEGAL_PARAMETERS_STREAM, type LegalParametersEvent, type LegalParametersState } from './domain/legal-parameters.js';
+import type { LegalParametersState } from './domain/legal-parameters.js';
+import { readLegalParameters } from './queries/legal-parameters.query.js';
 
 export class SupportPass implements MonthPass {
   private readonly builder: HourlyFlowsBuilder;
@@ -43,14 +45,14 @@ export class SupportPass implements MonthPass {
 
 export const supportPass = (parameters: LegalParametersState, detail = false): MonthPassFactory => (context) => new SupportPass(context, parameters, detail);
 
+/** Registered with the settlement by SupportModule; the version is the legal parameters'. */
+@Injectable()
 export class SupportExtension implements MonthExtension {
-  constructor(private readonly store: EventStore) {}
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
-  /** The legal parameters recorded up to a point (the shipped defaults before any event). A small global stream. */
-  async parameters(upTo: (event: RecordedEvent) => boolean = () => true, inputs?: RecordedEvent[]): Promise<LegalParametersState> {
-    const events = (await this.store.readStream(LEGAL_PARAMETERS_STREAM)).filter(upTo);
-    inputs?.push(...events);
-    return events.reduce<LegalParametersState>((s, e) => evolveLegalParameters(s, { type: e.type, data: e.data } as unknown as LegalParametersEvent), defaultLegalParameters());
+  /** The legal parameters recorded up to a point (the shipped defaults before any event). */
+  parameters(upTo?: (event: RecordedEvent) => boolean, inputs?: RecordedEvent[]): Promise<LegalParametersState> {
+    return readLegalParameters(this.store, upTo, inputs);
   }
 
   async version(): Promise<number> {

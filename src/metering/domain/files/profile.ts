@@ -2,7 +2,7 @@
 // encoding, header row, time columns and convention, PPE column, unit, value columns),
 // so that any DSO's export is read without code changes. The definition is checked
 // here (pure); the parse is in parse.ts.
-import type { FieldError } from '../../shared/domain-error.js';
+import type { FieldError } from '../../../shared/domain-error.js';
 
 /** A column by its header name (compared without case, spaces or diacritics) or its 1-based number. */
 export type ColumnRef = string | number;
@@ -44,6 +44,15 @@ function column(errors: FieldError[], field: string, value: unknown, byNumberOnl
   return false;
 }
 
+/** A C0 control character or DEL (a tab or line break included). */
+function hasControlCharacter(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code <= 0x1f || code === 0x7f) return true;
+  }
+  return false;
+}
+
 /** The definition checked field by field; every bad field named. Defaults: encoding auto, headerRow 1, unit kWh. */
 export function checkProfile(body: unknown): { profile?: ImportProfile; errors: FieldError[] } {
   const errors: FieldError[] = [];
@@ -51,7 +60,7 @@ export function checkProfile(body: unknown): { profile?: ImportProfile; errors: 
   const b = body as Record<string, unknown>;
   for (const key of Object.keys(b)) if (!KEYS.includes(key) && key !== 'sample') errors.push({ field: key, reason: 'is not a field of an import profile' });
   if (typeof b.name !== 'string' || !PROFILE_NAME.test(b.name)) errors.push({ field: 'name', reason: 'must be 1 to 40 lower-case letters, digits or hyphens, starting with a letter or digit' });
-  if (b.description !== undefined && (typeof b.description !== 'string' || b.description.length > 500 || /[\u0000-\u001f\u007f]/.test(b.description))) errors.push({ field: 'description', reason: 'must be text of at most 500 characters without control characters' });
+  if (b.description !== undefined && (typeof b.description !== 'string' || b.description.length > 500 || hasControlCharacter(b.description))) errors.push({ field: 'description', reason: 'must be text of at most 500 characters without control characters' });
   if (![';', ',', '\t', '|'].includes(b.delimiter as string)) errors.push({ field: 'delimiter', reason: 'must be ";", ",", "|" or a tab' });
   if (![',', '.'].includes(b.decimalSeparator as string)) errors.push({ field: 'decimalSeparator', reason: 'must be "," or "."' });
   if (b.decimalSeparator === b.delimiter) errors.push({ field: 'decimalSeparator', reason: 'must differ from the delimiter' });
@@ -62,8 +71,9 @@ export function checkProfile(body: unknown): { profile?: ImportProfile; errors: 
   const byNumber = headerRow === 0;
   const unit = b.unit ?? 'kWh';
   if (unit !== 'kWh' && unit !== 'Wh') errors.push({ field: 'unit', reason: 'must be kWh or Wh' });
-  const time = b.time as Record<string, unknown> | undefined;
-  if (typeof time !== 'object' || time === null || Array.isArray(time)) {
+  const timeValue = b.time;
+  const time = typeof timeValue === 'object' && timeValue !== null && !Array.isArray(timeValue) ? (timeValue as Record<string, unknown>) : undefined;
+  if (!time) {
     errors.push({ field: 'time', reason: 'must be an object: convention, intervalMinutes, timeColumn, dateColumn (optional), dateFormat' });
   } else {
     for (const key of Object.keys(time)) if (!TIME_KEYS.includes(key)) errors.push({ field: `time.${key}`, reason: 'is not a field of time' });
@@ -79,18 +89,19 @@ export function checkProfile(body: unknown): { profile?: ImportProfile; errors: 
     errors.push({ field: 'values', reason: 'must list 1 or 2 value columns: [{ column, direction: import|export }]' });
   } else {
     values.forEach((v: unknown, i) => {
+      if (typeof v !== 'object' || v === null) return errors.push({ field: `values[${String(i)}]`, reason: 'must be { column, direction }' });
       const value = v as Record<string, unknown>;
-      if (typeof value !== 'object' || value === null) return errors.push({ field: `values[${String(i)}]`, reason: 'must be { column, direction }' });
       column(errors, `values[${String(i)}].column`, value.column, byNumber);
       if (value.direction !== 'import' && value.direction !== 'export') errors.push({ field: `values[${String(i)}].direction`, reason: 'must be import (pobór) or export (oddanie)' });
       for (const key of Object.keys(value)) if (key !== 'column' && key !== 'direction') errors.push({ field: `values[${String(i)}].${key}`, reason: 'is not a field of a value column' });
     });
-    if (values.length === 2 && (values[0] as { direction?: unknown })?.direction === (values[1] as { direction?: unknown })?.direction) {
+    if (values.length === 2 && (values[0] as { direction?: unknown } | null)?.direction === (values[1] as { direction?: unknown } | null)?.direction) {
       errors.push({ field: 'values[1].direction', reason: 'each direction has at most one column' });
     }
   }
-  if (errors.length > 0) return { errors };
-  const t = time!;
+  // no time object is an error above
+  if (errors.length > 0 || !time) return { errors };
+  const t = time;
   const profile: ImportProfile = {
     name: b.name as string,
     ...(b.description !== undefined ? { description: b.description as string } : {}),

@@ -4,11 +4,11 @@
 import { parse } from 'csv-parse';
 import type { Readable } from 'node:stream';
 import { decodeToText } from './decode.js';
-import { FaultTally } from '../domain/error-summary.js';
-import { INSTANT_ACCEPTED, parseInstant } from '../../shared/instant.js';
+import { FaultTally } from '../error-summary.js';
+import { INSTANT_ACCEPTED, parseInstant } from '../../../shared/instant.js';
 import { isCalendarDate, kwhToWh, warsawWallTimeInstants, whInteger } from './units.js';
 import { type ColumnRef, describeProfile, type ImportProfile } from './profile.js';
-import { normalisePpeCode } from '../../shared/ppe-code.js';
+import { normalisePpeCode } from '../../../shared/ppe-code.js';
 
 export type Quality = 'measured' | 'estimated' | 'substituted';
 
@@ -105,7 +105,8 @@ export async function parseMeteringFile(input: Readable, options: ParseOptions):
   if (options.format === 'generic') await parseGeneric(counted(rows(input, ',')), collector);
   else if (options.format === 'tauron') await parseTauron(counted(rows(input, ';')), collector, options);
   else if (options.format === 'profile') {
-    const profile = options.profile!;
+    const profile = options.profile;
+    if (!profile) throw new Error('a profile file needs its import profile');
     const encoding = profile.encoding === 'utf-8' ? 'utf8' : profile.encoding === 'windows-1250' ? 'win1250' : undefined;
     await parseProfile(counted(rows(input, profile.delimiter, encoding)), collector, profile, options);
   }
@@ -126,10 +127,11 @@ async function parseGeneric(source: AsyncGenerator<Row>, out: Collector) {
   let kwh = false;
   for await (const { cells, line } of source) {
     if (!columns) {
-      columns = Object.fromEntries(cells.map((c, i) => [c.trim().toLowerCase(), i]));
-      kwh = 'import_kwh' in columns;
+      const named: Record<string, number> = Object.fromEntries(cells.map((c, i) => [c.trim().toLowerCase(), i]));
+      columns = named;
+      kwh = 'import_kwh' in named;
       const required = ['ppe_code', 'interval_start', 'interval_minutes', kwh ? 'import_kwh' : 'import_wh', kwh ? 'export_kwh' : 'export_wh'];
-      const missing = required.filter((c) => !(c in columns!));
+      const missing = required.filter((c) => !(c in named));
       if (missing.length > 0) {
         out.error(line, `the header lacks ${missing.join(', ')}: ${GENERIC_ACCEPTS}`);
         return;
@@ -160,8 +162,8 @@ async function parseGeneric(source: AsyncGenerator<Row>, out: Collector) {
     if (typeof exportWh === 'string') out.error(line, exportWh, kwh ? 'export_kwh' : 'export_wh');
     const qualityText = 'quality' in columns ? cell('quality') || 'measured' : 'measured';
     if (!QUALITIES.includes(qualityText as Quality)) out.error(line, `"${qualityText}" is not measured, estimated or substituted`, 'quality');
-    if (out.errorCount > before) continue;
-    out.emit({ line, ppeCode, intervalStart: start!, intervalMinutes: minutes, importWh: importWh as number, exportWh: exportWh as number, quality: qualityText as Quality });
+    if (out.errorCount > before || start === null) continue;
+    out.emit({ line, ppeCode, intervalStart: start, intervalMinutes: minutes, importWh: importWh as number, exportWh: exportWh as number, quality: qualityText as Quality });
   }
   if (!columns) out.error(1, 'the file is empty');
 }
@@ -387,7 +389,7 @@ async function parseProfile(source: AsyncGenerator<Row>, out: Collector, profile
       continue;
     }
     const ppeCode = profile.ppeColumn !== undefined ? normalisePpeCode(bare(cells[index(profile.ppeColumn)])) : fixedPpe;
-    if (!ppeCode) { out.error(line, 'is empty', name(profile.ppeColumn!)); continue; }
+    if (!ppeCode) { out.error(line, 'is empty', profile.ppeColumn === undefined ? undefined : name(profile.ppeColumn)); continue; }
     const whs = { import: 0, export: 0 };
     let bad = false;
     for (const v of profile.values) {

@@ -1,23 +1,25 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { ApiReadProblems, ApiWriteProblems } from '../common/openapi.js';
-import { CompletenessDto, ImportReportDto, PpeReadingsDto } from './metering.responses.js';
 import type { Request } from 'express';
-import { createHash } from 'node:crypto';
-import { PassThrough, pipeline, type Readable, Transform } from 'node:stream';
-import busboy from 'busboy';
-import { problem, ProblemException } from '../common/problem.js';
-import { CurrentPrincipal } from '../auth/principal.decorator.js';
-import { type Principal, Roles } from '../auth/roles.decorator.js';
-import { MeteringService } from './metering.service.js';
-import { parseReadingsBatch, ReadingsBatchDto } from './readings.dto.js';
-import { HOURLY_SPLIT_RULES, type HourlySplitRule } from './domain/hourly-split.js';
-import { ImportProfilesService } from './import-profiles.service.js';
-import type { ImportProfile } from './files/profile.js';
-import { isDomainError } from '../shared/domain-error.js';
+import { ApiReadProblems, ApiWriteProblems } from '../../common/openapi.js';
+import { ProblemException } from '../../common/problem.js';
+import { CurrentPrincipal } from '../../auth/principal.decorator.js';
+import { type Principal, Roles } from '../../auth/roles.decorator.js';
+import { type FieldError, isDomainError } from '../../shared/domain-error.js';
+import type { ImportProfile } from '../domain/files/profile.js';
+import { HOURLY_SPLIT_RULES, type HourlySplitRule } from '../domain/hourly-split.js';
+import { RecordFile } from '../commands/record-file.command.js';
+import { RecordReadings } from '../commands/record-readings.command.js';
+import { MonthCompleteness } from '../queries/completeness.query.js';
+import { ResolveImportProfile } from '../queries/import-profiles.query.js';
+import { PpeReadings } from '../queries/ppe-readings.query.js';
+import { refuseDeclaredSize, uploadedFile } from './file-upload.js';
+import { parseReadingsBatch, ReadingsBatchDto } from './metering.dto.js';
+import { CompletenessDto, ImportReportDto, PpeReadingsDto } from './metering.responses.js';
 
-/** Files up to this size are accepted; the parse streams, so memory does not grow with it. */
-export const MAX_FILE_BYTES = 64 * 1024 * 1024;
+/** The portal names the maximum from here. */
+export { MAX_FILE_BYTES } from './file-upload.js';
 const FORMATS = ['generic', 'tauron', 'enea'] as const;
 
 @ApiTags('metering')
@@ -25,8 +27,8 @@ const FORMATS = ['generic', 'tauron', 'enea'] as const;
 @Controller('clusters/:clusterId')
 export class MeteringController {
   constructor(
-    @Inject(MeteringService) private readonly metering: MeteringService,
-    @Inject(ImportProfilesService) private readonly profiles: ImportProfilesService,
+    @Inject(CommandBus) private readonly commandBus: CommandBus,
+    @Inject(QueryBus) private readonly queryBus: QueryBus,
   ) {}
 
   @Post('readings')
@@ -36,7 +38,7 @@ export class MeteringController {
   @ApiOkResponse({ type: ImportReportDto, description: 'what the batch recorded' })
   @ApiWriteProblems()
   async recordJson(@Param('clusterId') clusterId: string, @Body() body: unknown) {
-    return this.metering.recordJson(clusterId, parseReadingsBatch(body));
+    return this.commandBus.execute(new RecordReadings(clusterId, parseReadingsBatch(body)));
   }
 
   @Post('readings/files')
@@ -60,12 +62,12 @@ export class MeteringController {
     @Query('hourlySplit') hourlySplit?: string,
     @Query('profile') profileName?: string,
   ) {
-    const errors = [];
+    const errors: FieldError[] = [];
     const named = profileName ?? (format?.startsWith('profile:') ? format.slice('profile:'.length) : undefined);
     let profile: ImportProfile | undefined;
     if (named !== undefined) {
       try {
-        profile = await this.profiles.resolve(clusterId, named, profileName !== undefined ? 'profile' : 'format');
+        profile = await this.queryBus.execute(new ResolveImportProfile(clusterId, named, profileName !== undefined ? 'profile' : 'format'));
       } catch (error) {
         if (!isDomainError(error) || error.code !== 'validation') {
           request.resume();
@@ -89,33 +91,16 @@ export class MeteringController {
       request.resume();
       throw ProblemException.validation(errors);
     }
-    const declared = Number(request.headers['content-length'] ?? 0);
-    if (declared > MAX_FILE_BYTES) {
-      request.resume();
-      throw new ProblemException(problem(413, `The file is larger than ${String(MAX_FILE_BYTES / 1024 / 1024)} MB`));
-    }
-    // Count and hash the bytes as they stream into the parser.
-    const hash = createHash('sha256');
-    let bytes = 0;
-    const meter = new Transform({
-      transform(chunk: Buffer, _encoding, callback) {
-        bytes += chunk.length;
-        if (bytes > MAX_FILE_BYTES) return callback(new ProblemException(problem(413, `The file is larger than ${String(MAX_FILE_BYTES / 1024 / 1024)} MB`)));
-        hash.update(chunk);
-        callback(null, chunk);
-      },
-    });
-    const file = multipart ? await filePart(request) : request;
-    // pipeline, not pipe: an error of the body (a client gone, a form cut short) reaches the parser
-    pipeline(file, meter, () => undefined);
-    return this.metering.recordFile(clusterId, meter, {
+    refuseDeclaredSize(request);
+    const file = await uploadedFile(request, multipart);
+    return this.commandBus.execute(new RecordFile(clusterId, file.stream, {
       format: profile ? 'profile' : (format as (typeof FORMATS)[number]),
       profile,
       ppeCode,
       balancing: (balancing as 'before' | 'after' | undefined) ?? 'before',
       hourlySplit: hourlySplit as HourlySplitRule | undefined,
-      digest: () => hash.digest('hex'),
-    });
+      digest: file.digest,
+    }));
   }
 
   @Get('metering-points/:ppeCode/readings')
@@ -125,7 +110,7 @@ export class MeteringController {
   @ApiQuery({ name: 'from', description: 'ISO 8601 instant with an offset' })
   @ApiQuery({ name: 'to', description: 'ISO 8601 instant with an offset (exclusive)' })
   async readings(@Param('clusterId') clusterId: string, @Param('ppeCode') ppeCode: string, @CurrentPrincipal() principal: Principal, @Query('from') from?: string, @Query('to') to?: string) {
-    return this.metering.readings(clusterId, ppeCode, from, to, principal);
+    return this.queryBus.execute(new PpeReadings(clusterId, ppeCode, from, to, principal));
   }
 
   @Get('completeness')
@@ -134,52 +119,7 @@ export class MeteringController {
   @ApiReadProblems()
   @ApiQuery({ name: 'month', example: '2026-05' })
   async completeness(@Param('clusterId') clusterId: string, @Query('month') month?: string) {
-    return this.metering.completeness(clusterId, month);
+    return this.queryBus.execute(new MonthCompleteness(clusterId, month));
   }
 }
 
-/**
- * The one file part of a multipart upload, as a stream (busboy: nothing is buffered).
- * Other fields are ignored; a second file, or none, is a 400. The stream ends only when
- * the whole form has been read and closed properly: a form that ends early, or a second
- * file part after the first, fails the stream (400) instead of passing a partial file.
- */
-function filePart(request: Request): Promise<Readable> {
-  return new Promise((resolve, reject) => {
-    const refuse = (reason: string) => ProblemException.validation([{ field: 'file', reason }]);
-    let parser: busboy.Busboy;
-    try {
-      parser = busboy({ headers: request.headers, limits: { files: 1, fields: 20, fileSize: MAX_FILE_BYTES + 1 } });
-    } catch (error) {
-      request.resume();
-      return reject(ProblemException.validation([{ field: 'content-type', reason: (error as Error).message }]));
-    }
-    const out = new PassThrough();
-    out.on('error', () => undefined); // the reader sees it; no listener left means no crash
-    let found = false;
-    let failure: ProblemException | undefined;
-    const fail = (error: ProblemException) => {
-      failure ??= error;
-      if (found) out.destroy(failure);
-      else reject(failure);
-      request.unpipe(parser);
-      request.resume();
-    };
-    parser.on('file', (_name, stream) => {
-      if (found) return stream.resume();
-      found = true;
-      stream.on('error', (error) => fail(refuse(`the multipart body could not be read: ${(error as Error).message}`)));
-      stream.pipe(out, { end: false });
-      resolve(out);
-    });
-    parser.on('filesLimit', () => fail(refuse('send one file per request')));
-    parser.on('error', (error) => fail(refuse(`the multipart body could not be read: ${(error as Error).message}`)));
-    parser.on('close', () => {
-      if (failure) return;
-      if (!found) reject(refuse('the multipart body holds no file part'));
-      else out.end();
-    });
-    request.on('error', (error) => fail(refuse(`the upload was interrupted: ${(error as Error).message}`)));
-    request.pipe(parser);
-  });
-}

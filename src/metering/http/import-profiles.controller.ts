@@ -1,22 +1,27 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { ApiReadProblems, ApiWriteProblems } from '../common/openapi.js';
+import { ApiReadProblems, ApiWriteProblems } from '../../common/openapi.js';
 import { ImportProfileDto, ImportProfileListDto } from './metering.responses.js';
-import { Roles } from '../auth/roles.decorator.js';
-import { ImportProfilesService } from './import-profiles.service.js';
+import { Roles } from '../../auth/roles.decorator.js';
+import { SaveImportProfile } from '../commands/save-import-profile.command.js';
+import { ListImportProfiles } from '../queries/import-profiles.query.js';
 
 @ApiTags('metering')
 @ApiBearerAuth()
 @Controller('clusters/:clusterId/import-profiles')
 export class ImportProfilesController {
-  constructor(@Inject(ImportProfilesService) private readonly profiles: ImportProfilesService) {}
+  constructor(
+    @Inject(CommandBus) private readonly commandBus: CommandBus,
+    @Inject(QueryBus) private readonly queryBus: QueryBus,
+  ) {}
 
   @Get()
   @Roles('coordinator', 'auditor', 'admin', 'meter-data')
   @ApiOkResponse({ type: ImportProfileListDto })
   @ApiReadProblems()
   async list(@Param('clusterId') clusterId: string) {
-    return this.profiles.list(clusterId);
+    return this.queryBus.execute(new ListImportProfiles(clusterId));
   }
 
   @Post()
@@ -28,6 +33,6 @@ export class ImportProfilesController {
     description: 'name, delimiter, decimalSeparator, encoding (auto, utf-8, windows-1250), headerRow (0: none), time { convention: hour-ending|hour-starting, intervalMinutes: 15|60, dateColumn?, timeColumn, dateFormat }, ppeColumn?, unit (kWh|Wh), values [{ column, direction: import|export }], sample (the text of an export, checked before saving)',
   })
   async save(@Param('clusterId') clusterId: string, @Body() body: unknown) {
-    return this.profiles.save(clusterId, body);
+    return this.commandBus.execute(new SaveImportProfile(clusterId, body));
   }
 }

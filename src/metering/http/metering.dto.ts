@@ -3,10 +3,10 @@
 // decorator validation cost more than everything else in recording them.
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Ajv, type ErrorObject } from 'ajv';
-import type { FieldError } from '../shared/domain-error.js';
-import { ProblemException } from '../common/problem.js';
-import { INSTANT_ACCEPTED, parseInstant } from '../shared/instant.js';
-import { MAX_WH_PER_VALUE } from '../shared/limits.js';
+import type { FieldError } from '../../shared/domain-error.js';
+import { ProblemException } from '../../common/problem.js';
+import { INSTANT_ACCEPTED, parseInstant } from '../../shared/instant.js';
+import { MAX_WH_PER_VALUE } from '../../shared/limits.js';
 
 /** One maximum on every path: src/shared/limits.ts. */
 const MAX_WH = MAX_WH_PER_VALUE;

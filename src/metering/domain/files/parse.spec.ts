@@ -8,7 +8,7 @@ const parseText = (text: string | Buffer, options: ParseOptions) => parseMeterin
 /** A Tauron file for one local day: 24 hour-ending rows per kind (the caller bends DST days). */
 function tauronDay(date: string, labels: number[], kinds = ['pobór', 'oddanie'], crlf = true): string {
   const rows = ['Data;Strefa;Wartość kWh;Rodzaj'];
-  for (const kind of kinds) for (const h of labels) rows.push(`${date} ${h}:00;1;${kind === 'pobór' ? '0,5' : '0,125'};${kind}`);
+  for (const kind of kinds) for (const h of labels) rows.push(`${date} ${String(h)}:00;1;${kind === 'pobór' ? '0,5' : '0,125'};${kind}`);
   return rows.join(crlf ? '\r\n' : '\n') + (crlf ? '\r\n' : '\n');
 }
 
@@ -57,10 +57,10 @@ describe('Tauron eLicznik', () => {
     expect(result.readings).toHaveLength(count);
     const starts = result.readings.map((r) => r.intervalStart.getTime());
     expect(new Set(starts).size).toBe(count);
-    starts.slice(1).forEach((start, i) => expect(start - (starts[i] ?? Number.NaN)).toBe(3_600_000));
+    starts.slice(1).forEach((start, i) => { expect(start - (starts[i] ?? Number.NaN)).toBe(3_600_000); });
     // the hour 02:00-03:00 does not exist: a row for it is an error with its line
     const bad = await parseText(tauronDay(date, [3], ['pobór']), { format: 'tauron', ppeCode: 'P1' });
-    expect(bad.errors).toEqual([{ line: 2, field: 'Data', reason: expect.stringMatching(/does not exist/) }]);
+    expect(bad.errors).toEqual([{ line: 2, field: 'Data', reason: expect.stringMatching(/does not exist/) as unknown }]);
   });
 
   test.each([
@@ -72,10 +72,10 @@ describe('Tauron eLicznik', () => {
     expect(result.errors).toEqual([]);
     expect(result.readings).toHaveLength(count);
     const starts = result.readings.map((r) => r.intervalStart.getTime());
-    starts.slice(1).forEach((start, i) => expect(start - (starts[i] ?? Number.NaN)).toBe(3_600_000));
-    const third = 'Data;Strefa;Wartość kWh;Rodzaj\n' + [1, 2, 3].map((v) => `${date} 3:00;1;${v};pobór`).join('\n');
+    starts.slice(1).forEach((start, i) => { expect(start - (starts[i] ?? Number.NaN)).toBe(3_600_000); });
+    const third = 'Data;Strefa;Wartość kWh;Rodzaj\n' + [1, 2, 3].map((v) => `${date} 3:00;1;${String(v)};pobór`).join('\n');
     const tooMany = await parseText(third, { format: 'tauron', ppeCode: 'P1' });
-    expect(tooMany.errors).toEqual([{ line: 4, reason: expect.stringMatching(/twice with different values/) }]);
+    expect(tooMany.errors).toEqual([{ line: 4, reason: expect.stringMatching(/twice with different values/) as unknown }]);
   });
 
   test('after balancing is chosen explicitly; newer column names and a leading space are understood', async () => {
@@ -125,7 +125,7 @@ describe('Enea eBOK', () => {
     expect(s.errors).toEqual([]);
     expect(s.readings).toHaveLength(23);
     const gap = await parseText([header, row('2026-03-29', 2)].join('\n'), { format: 'enea', ppeCode: 'P2' });
-    expect(gap.errors[0]).toMatchObject({ line: 2, reason: expect.stringMatching(/does not exist/) });
+    expect(gap.errors[0]).toMatchObject({ line: 2, reason: expect.stringMatching(/does not exist/) as unknown });
   });
 
   test('the header variants of eBOK exports: pobranej/oddanej or pobrana/oddana, with or without "Wolumen energii"', async () => {
@@ -143,7 +143,7 @@ describe('Enea eBOK', () => {
       expect(after.readings[0]).toMatchObject({ importWh: 1250, exportWh: 0 });
     }
     const unknown = await parseText(['Data;Zużycie;Produkcja', row('2024-05-01', 10)].join('\n'), { format: 'enea', ppeCode: 'P2' });
-    expect(unknown.errors).toEqual([{ line: 1, reason: expect.stringMatching(/not an Enea eBOK header \(Data;Zużycie;Produkcja\).*Wolumen energii elektrycznej pobranej z sieci przed bilansowaniem godzinowym.*pobrana/) }]);
+    expect(unknown.errors).toEqual([{ line: 1, reason: expect.stringMatching(/not an Enea eBOK header \(Data;Zużycie;Produkcja\).*Wolumen energii elektrycznej pobranej z sieci przed bilansowaniem godzinowym.*pobrana/) as unknown }]);
   });
 });
 
@@ -161,12 +161,12 @@ describe('generic CSV', () => {
   test('a local time without an offset, a bad interval and a negative value are line errors', async () => {
     const result = await parseText('ppe_code,interval_start,interval_minutes,import_wh,export_wh\nPL1,2026-05-01T00:00:00,15,1,0\nPL1,2026-05-01T00:00:00Z,30,1,0\nPL1,2026-05-01T00:00:00Z,15,-1,0\n', { format: 'generic' });
     expect(result.errors).toEqual([
-      { line: 2, field: 'interval_start', reason: expect.any(String) },
-      { line: 3, field: 'interval_minutes', reason: expect.any(String) },
-      { line: 4, field: 'import_wh', reason: expect.stringMatching(/negative/) },
+      { line: 2, field: 'interval_start', reason: expect.any(String) as unknown },
+      { line: 3, field: 'interval_minutes', reason: expect.any(String) as unknown },
+      { line: 4, field: 'import_wh', reason: expect.stringMatching(/negative/) as unknown },
     ]);
     const header = await parseText('a,b\n1,2\n', { format: 'generic' });
-    expect(header.errors[0]).toMatchObject({ line: 1, reason: expect.stringMatching(/header lacks .*ppe_code,interval_start,interval_minutes,import_wh,export_wh/) });
+    expect(header.errors[0]).toMatchObject({ line: 1, reason: expect.stringMatching(/header lacks .*ppe_code,interval_start,interval_minutes,import_wh,export_wh/) as unknown });
   });
 
   test('dates off the calendar, 24:00, offsets beyond ±14:00, local times and values past the maximum are refused with the line', async () => {

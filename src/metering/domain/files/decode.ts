@@ -10,7 +10,7 @@ export function decodeToText(input: Readable, forced?: 'utf8' | 'win1250'): Read
   const router = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       if (!decided) {
-        let encoding = 'win1250';
+        let encoding: string;
         let body = chunk;
         if (chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf && forced !== 'win1250') {
           encoding = 'utf8';
@@ -29,7 +29,8 @@ export function decodeToText(input: Readable, forced?: 'utf8' | 'win1250'): Read
         decided.on('error', (error) => output.destroy(error));
         decided.pipe(output);
         decided.write(body);
-        return callback();
+        callback();
+        return;
       }
       decided.write(chunk);
       callback();
@@ -44,7 +45,9 @@ export function decodeToText(input: Readable, forced?: 'utf8' | 'win1250'): Read
   // short) fails whatever reads the text, instead of an 'error' nobody listens to
   const pipe = output.pipe.bind(output);
   output.pipe = <T extends NodeJS.WritableStream>(destination: T, options?: { end?: boolean }): T => {
-    output.on('error', (error) => (destination as unknown as { destroy(error: Error): void }).destroy(error));
+    output.on('error', (error) => {
+      (destination as unknown as { destroy(error: Error): void }).destroy(error);
+    });
     return pipe(destination, options);
   };
   input.on('error', (error) => output.destroy(error));

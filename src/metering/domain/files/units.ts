@@ -1,7 +1,7 @@
 // Numbers in DSO files: kWh with a decimal comma (or point). Converted to whole Wh by
 // string arithmetic, never through floating point; a fraction of a Wh is an error.
 import { DateTime } from 'luxon';
-import { MAX_WH_PER_VALUE } from '../domain/limits.js';
+import { MAX_WH_PER_VALUE } from '../limits.js';
 
 const tooLarge = (text: string) => `"${text.trim()}" is more than the maximum of ${String(MAX_WH_PER_VALUE)} Wh (${String(MAX_WH_PER_VALUE / 1_000_000)} MWh) a value`;
 
