@@ -5,7 +5,7 @@ import { PostgresEventStore } from '../src/event-store/postgres/postgres-event-s
 import { ProjectionRunner } from '../src/projections/projection-runner.js';
 import { registryProjection } from '../src/clusters/registry.projection.js';
 import { SettlementService } from '../src/settlement/queries/settlement.service.js';
-import { SupportExtension } from '../src/support/support-extension.js';
+import { SupportExtension } from '../src/support/support.extension.js';
 import { activeMembers, calculateMonth } from '../src/settlement/domain/month-calculation.js';
 import { allocateMonth } from '../src/settlement/domain/engine/allocate-month.js';
 import { allocateInterval, type MemberFlow } from '../src/settlement/domain/engine/allocate.js';

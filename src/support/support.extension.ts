@@ -6,9 +6,9 @@
 // legal-parameters stream moves.
 import { Inject, Injectable } from '@nestjs/common';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '../event-store/event-store.port.js';
-import type { MemberStatement } from '../settlement/engine/statement.js';
+import type { MemberStatement } from '../settlement/domain/engine/statement.js';
 import type { MonthExtension, MonthPass, MonthPassContext, MonthPassFactory } from '../settlement/month-extension.js';
-import type { MeterDayInput } from '../settlement/month-flows.js';
+import type { MeterDayInput } from '../settlement/domain/month-flows.js';
 import { type HourlyFlows, HourlyFlowsBuilder, type SupportMonth, supportLedger } from './domain/hourly-ledger.js';
 import type { LegalParametersState } from './domain/legal-parameters.js';
 import { readLegalParameters } from './queries/legal-parameters.query.js';

@@ -1,7 +1,7 @@
 import { Inject, Module, type OnModuleInit } from '@nestjs/common';
 import { ClustersModule } from '../clusters/clusters.module.js';
 import { SettlementModule } from '../settlement/settlement.module.js';
-import { SettlementService } from '../settlement/settlement.service.js';
+import { SettlementService } from '../settlement/queries/settlement.service.js';
 import { LegalParametersHandler } from './commands/legal-parameters-command.js';
 import { LegalParametersController } from './http/legal-parameters.controller.js';
 import { SupportController } from './http/support.controller.js';

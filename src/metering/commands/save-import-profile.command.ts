@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { DomainError, type FieldError } from '../../shared/domain-error.js';
 import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port.js';
-import { ClustersService } from '../../clusters/clusters.service.js';
+import { ClustersService } from '../../clusters/queries/clusters.service.js';
 import { BUILTIN_PROFILES } from '../domain/files/builtin-profiles.js';
 import { checkProfile, type ImportProfile, MAX_SAMPLE_BYTES } from '../domain/files/profile.js';
 import { parseMeteringFile } from '../domain/files/parse.js';

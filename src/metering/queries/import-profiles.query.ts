@@ -6,7 +6,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { DomainError } from '../../shared/domain-error.js';
 import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port.js';
-import { ClustersService } from '../../clusters/clusters.service.js';
+import { ClustersService } from '../../clusters/queries/clusters.service.js';
 import { BUILTIN_PROFILES } from '../domain/files/builtin-profiles.js';
 import { type ImportProfile, PROFILE_NAME } from '../domain/files/profile.js';
 import { type ImportProfileSavedData, importProfilesStreamId } from '../domain/import-profile-events.js';

@@ -4,8 +4,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { PG_POOL } from '../../core.module.js';
-import { ClustersService } from '../../clusters/clusters.service.js';
-import { agreementForMonth, type ClusterState, ownershipPeriods } from '../../clusters/registry/registry.js';
+import { ClustersService } from '../../clusters/queries/clusters.service.js';
+import { agreementForMonth, type ClusterState, ownershipPeriods } from '../../clusters/domain/registry.js';
 import { DomainError } from '../../shared/domain-error.js';
 import type { MeteringRegistryView } from '../domain/readings-batch.js';
 
