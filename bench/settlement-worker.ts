@@ -11,9 +11,13 @@ import { allocateMonth } from '../src/settlement/domain/engine/allocate-month.js
 import { allocateInterval, type MemberFlow } from '../src/settlement/domain/engine/allocate.js';
 import { MonthFlowsBuilder } from '../src/settlement/domain/month-flows.js';
 import { agreementForMonth, ownershipPeriods } from '../src/clusters/domain/registry.js';
-import { monthBounds } from '../src/shared/calendar.js';
+import { isoDateOf, monthBounds, ZONE } from '../src/shared/calendar.js';
 import { to as copyTo } from 'pg-copy-streams';
-import type { ClustersService } from '../src/clusters/queries/clusters.service.js';
+import { ClustersService } from '../src/clusters/queries/clusters.service.js';
+import { ClosedMonthsReader } from '../src/clusters/queries/closed-months.js';
+import { readMeterDays } from '../src/metering/queries/meter-days.js';
+import type { MeterDayValues } from '../src/metering/domain/meter-day-values.js';
+import { DateTime } from 'luxon';
 import type { ClusterState } from '../src/clusters/domain/registry.js';
 import { fillMeterDays, setUpCluster } from './cluster-setup.js';
 import { freshDatabase, peakRssMib, timed } from './support.js';
@@ -31,17 +35,19 @@ const { points, lastPosition } = await setUpCluster(store, 'bench', ppe, month);
 await runner.waitFor(lastPosition, 300_000);
 
 await fillMeterDays(pool, 'bench', points, month, days);
-const clusters = { state: async () => (await pool.query('SELECT state FROM registry_clusters WHERE cluster_id = $1', ['bench'])).rows[0].state } as unknown as ClustersService;
+const stateRow = (await pool.query<{ state: ClusterState }>('SELECT state FROM registry_clusters WHERE cluster_id = $1', ['bench'])).rows[0];
+if (stateRow === undefined) throw new Error('the bench cluster is not in the registry read model');
+const { state } = stateRow;
+const clusters = new ClustersService(store, pool, new ClosedMonthsReader(pool));
 const settlement = new SettlementService(pool, store, clusters);
 // as the service runs it: the support ledger plugged in
 settlement.registerExtension(new SupportExtension(store));
 const settle = await timed(() => settlement.recompute('bench', month));
 const settleRss = peakRssMib();
-const stateRow = (await pool.query<{ state: ClusterState }>('SELECT state FROM registry_clusters WHERE cluster_id = $1', ['bench'])).rows[0];
-if (stateRow === undefined) throw new Error('the bench cluster is not in the registry read model');
-const { state } = stateRow;
-const meterRows = (await pool.query('SELECT ppe_code, day_start, interval_minutes, import_wh, export_wh FROM meter_days WHERE cluster_id = $1', ['bench'])).rows
-  .map((r) => ({ ppeCode: r.ppe_code, dayStart: r.day_start, intervalMinutes: r.interval_minutes, importWh: r.import_wh, exportWh: r.export_wh }));
+const { start, end } = monthBounds(month);
+// the rows as the settlement reads them (metering's reader), held in memory for the engine-only figures
+const meterRows: MeterDayValues[] = [];
+for await (const page of readMeterDays(pool, 'bench', `${month}-01`, isoDateOf(DateTime.fromJSDate(end, { zone: ZONE }).minus({ days: 1 })))) meterRows.push(...page);
 const engine = await timed(() => calculateMonth(state, month, meterRows));
 
 // The floor: the same rows read with one COPY ... TO STDOUT, bytes counted, nothing parsed.
@@ -59,32 +65,32 @@ const copy = await timed(async () => {
 
 // Where the time goes: the flows built from the rows, then the month engine alone on them,
 // then the interval engine (the reference the month engine is tested against) on the same flows.
-const agreement = agreementForMonth(state, month)!;
+const agreement = agreementForMonth(state, month);
+if (agreement === undefined) throw new Error(`no agreement in force for ${month}`);
 const members = activeMembers(state, month);
 const periods = Object.values(state.points).flatMap((point) => ownershipPeriods(state, point.ppeCode).map((p) => ({ ...p, renewable: false })));
-const { start, end } = monthBounds(month);
-const build = await timed(async () => {
+const build = await timed(() => {
   const builder = new MonthFlowsBuilder(start, end, agreement.intervalMinutes, periods, members);
   for (const day of meterRows) builder.addDay(day);
-  return builder.build();
+  return Promise.resolve(builder.build());
 });
 const flows = build.result;
 const input = { memberIds: flows.memberIds, intervalCount: flows.intervalStarts.length, exportWh: flows.exportWh, importWh: flows.importWh };
 const rules = { ownNetting: agreement.ownNetting, allocation: agreement.allocation, contractsAt: () => [] };
-const monthEngine = await timed(async () => allocateMonth(input, rules));
-const reference = process.env.BENCH_REFERENCE_ENGINE === '0' ? null : await timed(async () => {
+const monthEngine = await timed(() => Promise.resolve(allocateMonth(input, rules)));
+const reference = process.env.BENCH_REFERENCE_ENGINE === '0' ? null : await timed(() => {
   const n = flows.memberIds.length;
   let receivedWh = 0;
   for (let t = 0; t < input.intervalCount; t++) {
     const active: MemberFlow[] = [];
     for (let m = 0; m < n; m++) {
-      const e = flows.exportWh[t * n + m]!;
-      const imp = flows.importWh[t * n + m]!;
-      if (e !== 0 || imp !== 0) active.push({ memberId: flows.memberIds[m]!, exportWh: e, importWh: imp });
+      const e = flows.exportWh[t * n + m] ?? 0;
+      const imp = flows.importWh[t * n + m] ?? 0;
+      if (e !== 0 || imp !== 0) active.push({ memberId: flows.memberIds[m] ?? '', exportWh: e, importWh: imp });
     }
     for (const r of allocateInterval({ members: active, ownNetting: agreement.ownNetting, allocation: agreement.allocation }).members) receivedWh += r.receivedWh;
   }
-  return receivedWh;
+  return Promise.resolve(receivedWh);
 });
 if (reference && reference.result !== monthEngine.result.totals.receivedWh.reduce((a, b) => a + b, 0)) throw new Error('the month engine and the reference disagree');
 await pool.end();
