@@ -38,7 +38,7 @@ test('every document posts a balanced transaction of non-negative whole grosze; 
 });
 
 test('an invoice: the member owes the gross; energy, fees and VAT are credited', () => {
-  const [doc] = fc.sample(document.filter((d) => d.kind === 'invoice'), { numRuns: 1, seed: 7 });
+  const [doc] = fc.sample(document.filter((d) => d.kind === 'invoice'), { numRuns: 1, seed: 7 }) as [InvoiceDocument];
   const entries = postingFor({ ...doc, lines: [{ description: 'e', category: 'energy', quantityWh: 1, unitPriceGroszePerMwh: 1, netGrosze: 1000 }, { description: 'f', category: 'fee', quantityWh: null, unitPriceGroszePerMwh: null, netGrosze: 200 }], totalVatGrosze: 276 }).entries;
   expect(entries).toEqual([
     { account: 'cluster_clearing', debitGrosze: 0, creditGrosze: 1000 },

@@ -73,7 +73,7 @@ test('20 concurrent requests give one set of documents numbered without a gap; t
   const sets = new Set(responses.map((r) => r.body.documents.map((d: { invoiceId: string }) => d.invoiceId).sort().join(',')));
   expect(sets.size).toBe(1);
   expect(responses.filter((r) => r.body.issued).length).toBe(1);
-  const documents = responses[0].body.documents as { kind: string; number: string; sequence: number; memberId: string; totalGrossGrosze: number; invoiceId: string }[];
+  const documents = responses[0]?.body.documents as { kind: string; number: string; sequence: number; memberId: string; totalGrossGrosze: number; invoiceId: string }[];
   const invoices = documents.filter((d) => d.kind === 'invoice').map((d) => d.number).sort();
   expect(invoices).toEqual(['FV/2026/000001', 'FV/2026/000002', 'FV/2026/000003']);
   expect(documents.filter((d) => d.kind === 'self_billing').map((d) => [d.number, d.memberId])).toEqual([['FVS-001/2026/000001', ids.city]]);
