@@ -1,5 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiProduces, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiProperty, ApiQuery, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { ApiProblems, ApiReadProblems, ApiWriteProblems, ProblemSchema } from '../common/openapi.js';
+import { InvoiceListDto, InvoiceViewDto, IssuedDocumentsDto, LedgerDto, MemberDocumentsDto, PendingCorrectionsDto } from './http/invoicing.responses.js';
 import { IsString, Length } from 'class-validator';
 import type { Response } from 'express';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
@@ -30,6 +32,9 @@ export class InvoicingController {
   @Post('settlements/:month/invoices')
   @HttpCode(200)
   @Roles('coordinator')
+  @ApiOkResponse({ type: IssuedDocumentsDto, description: 'The month\'s documents: issued now, or (issued: false) those issued before' })
+  @ApiWriteProblems()
+  @ApiProblems(422)
   async issue(@Param('clusterId') clusterId: string, @Param('month') month: string) {
     checkMonth(month);
     return this.invoicing.issue(clusterId, month);
@@ -37,6 +42,8 @@ export class InvoicingController {
 
   @Get('settlements/:month/corrections')
   @Roles(...CLUSTER_READERS)
+  @ApiOkResponse({ type: PendingCorrectionsDto })
+  @ApiReadProblems()
   async pending(@Param('clusterId') clusterId: string, @Param('month') month: string) {
     checkMonth(month);
     return this.invoicing.pendingCorrections(clusterId, month);
@@ -45,6 +52,9 @@ export class InvoicingController {
   @Post('settlements/:month/corrections')
   @HttpCode(200)
   @Roles('coordinator')
+  @ApiOkResponse({ type: IssuedDocumentsDto, description: 'The corrections issued (none when nothing changed)' })
+  @ApiWriteProblems()
+  @ApiProblems(422)
   async corrections(@Param('clusterId') clusterId: string, @Param('month') month: string, @Body() body: CorrectionsDto) {
     checkMonth(month);
     return this.invoicing.issueCorrections(clusterId, month, body.reason);
@@ -56,6 +66,8 @@ export class InvoicingController {
    */
   @Get('settlements/:month/members/:memberId/documents')
   @Roles(...CLUSTER_READERS, 'member')
+  @ApiOkResponse({ type: MemberDocumentsDto })
+  @ApiReadProblems()
   async memberDocuments(@Param('clusterId') clusterId: string, @Param('month') month: string, @Param('memberId') memberId: string, @CurrentPrincipal() principal: Principal) {
     checkMonth(month);
     if (principal.role === 'member' && principal.memberId !== memberId) throw notFound('The member was not found');
@@ -64,6 +76,8 @@ export class InvoicingController {
 
   @Get('invoices')
   @Roles(...CLUSTER_READERS, 'member')
+  @ApiOkResponse({ type: InvoiceListDto })
+  @ApiReadProblems()
   async list(@Param('clusterId') clusterId: string, @CurrentPrincipal() principal: Principal) {
     const documents = (await this.invoicing.documents(clusterId)).filter((d) => principal.role !== 'member' || d.memberId === principal.memberId);
     const ksef = await this.ksef.views(clusterId);
@@ -79,8 +93,19 @@ export class InvoicingController {
 
   /** JSON; the PDF with Accept: application/pdf or a .pdf suffix; the FA(3) XML with Accept: application/xml or a .xml suffix. */
   @Get('invoices/:invoiceId')
-  @ApiProduces('application/json', 'application/pdf', 'application/xml')
   @Roles(...CLUSTER_READERS, 'member')
+  @ApiResponse({
+    status: 200,
+    description: 'The document: JSON; the PDF with Accept: application/pdf or a .pdf suffix; the FA(3) XML with Accept: application/xml or a .xml suffix',
+    content: {
+      'application/json': { schema: { $ref: getSchemaPath(InvoiceViewDto) } },
+      'application/pdf': { schema: { type: 'string', format: 'binary' } },
+      'application/xml': { schema: { type: 'string' } },
+    },
+  })
+  @ApiExtraModels(InvoiceViewDto)
+  @ApiReadProblems()
+  @ApiResponse({ status: 406, description: 'Accept: application/xml for a settlement statement, which has no FA(3) form', content: { 'application/problem+json': { schema: { $ref: getSchemaPath(ProblemSchema) } } } })
   async get(@Param('clusterId') clusterId: string, @Param('invoiceId') invoiceId: string, @CurrentPrincipal() principal: Principal, @Headers('accept') accept: string | undefined, @Res() res: Response) {
     const suffix = /\.(pdf|xml)$/.exec(invoiceId)?.[1];
     const wanted = suffix ?? (/application\/pdf/.test(accept ?? '') ? 'pdf' : /(application|text)\/xml/.test(accept ?? '') ? 'xml' : 'json');
@@ -107,6 +132,9 @@ export class InvoicingController {
 
   @Get('ledger')
   @Roles(...CLUSTER_READERS)
+  @ApiOkResponse({ type: LedgerDto })
+  @ApiReadProblems()
+  @ApiQuery({ name: 'month', required: false, description: 'one month YYYY-MM; every month when absent' })
   async ledger(@Param('clusterId') clusterId: string, @Query('month') month?: string) {
     if (month !== undefined) checkMonth(month);
     const ledger = await this.invoicing.ledger(clusterId, month);
