@@ -6,7 +6,6 @@ const DOMAIN = [
   '^src/clusters/registry/',
   '^src/settlement/engine/',
   '^src/settlement/(month-calculation|month-flows|closing)\\.ts$',
-  '^src/invoicing/(documents|ledger)\\.ts$',
 ];
 // What every domain file may use besides other domain code: the shared kernel (pure files only).
 const KERNEL = ['^src/shared/'];

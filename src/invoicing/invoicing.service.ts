@@ -14,9 +14,9 @@ import { ClustersService } from '../clusters/clusters.service.js';
 import { monthBounds } from '../shared/calendar.js';
 import { agreementForMonth } from '../clusters/registry/registry.js';
 import { SettlementService } from '../settlement/settlement.service.js';
-import { type InvoiceDocument, type InvoicingCommand, invoicingDecider, invoicingStreamId, linesOf, memberMonthDocuments, originalKind } from './documents.js';
-import { balances, postingFor } from './ledger.js';
-import { renderFa3 } from './fa3/render.js';
+import { type InvoiceDocument, type InvoicingCommand, invoicingDecider, invoicingStreamId, linesOf, memberMonthDocuments, originalKind } from './domain/documents.js';
+import { balances, postingFor } from './domain/ledger.js';
+import { renderFa3 } from './domain/fa3/render.js';
 
 
 @Injectable()

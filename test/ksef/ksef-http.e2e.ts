@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { PDFParse } from 'pdf-parse';
 import { upoSchema } from '../../src/common/xml-schema.js';
-import { KsefWorker } from '../../src/ksef/worker.js';
+import { KsefWorker } from '../../src/ksef/worker/worker.js';
 import { KsefReader } from '../../src/ksef/queries/ksef-reader.js';
 import { AGREEMENT, clusterWithCoordinator, tokenFor } from '../support/fixtures.js';
 import { startTestService, type TestService } from '../support/service.js';

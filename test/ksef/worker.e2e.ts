@@ -2,7 +2,7 @@
 // it sends a document issued after the cluster was connected without anyone calling it.
 import { randomBytes } from 'node:crypto';
 import { DateTime } from 'luxon';
-import { invoicingStreamId } from '../../src/invoicing/documents.js';
+import { invoicingStreamId } from '../../src/invoicing/domain/documents.js';
 import { clusterWithCoordinator } from '../support/fixtures.js';
 import { startTestService, type TestService } from '../support/service.js';
 import { KsefStandIn } from '../support/ksef-stand-in.js';

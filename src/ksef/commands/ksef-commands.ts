@@ -11,7 +11,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { KsefCommandMessage } from './ksef-command.js';
 import type { KsefEnvironment } from '../domain/environments.js';
 import type { KsefCommand } from '../domain/outbox.js';
-import { SecretBox } from '../secret-box.js';
+import { SecretBox } from './secret-box.js';
 
 @Injectable()
 export class KsefCommands {

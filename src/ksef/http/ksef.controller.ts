@@ -10,7 +10,7 @@ import { IsBoolean, IsIn, IsOptional, IsString, Length, Matches } from 'class-va
 import { CLUSTER_READERS, type Principal, Roles } from '../../auth/roles.decorator.js';
 import { ClustersService } from '../../clusters/clusters.service.js';
 import { InvoicingService } from '../../invoicing/invoicing.service.js';
-import { isFa3Document } from '../../invoicing/fa3/render.js';
+import { isFa3Document } from '../../invoicing/domain/fa3/render.js';
 import { KSEF_ENVIRONMENTS, type KsefEnvironment } from '../domain/environments.js';
 import { heldBecause, viewOf } from '../domain/outbox.js';
 import { KsefCommands } from '../commands/ksef-commands.js';

@@ -1,15 +1,15 @@
 // Documents of a month and their corrections (art. 106j): series, marking, signs; and every
 // kind, generated with awkward names, zero amounts and several rates, validates as FA(3).
 import fc from 'fast-check';
-import type { AgreementVersion, ClusterProfile, Member } from '../clusters/registry/registry.js';
-import type { MemberStatement } from '../settlement/engine/statement.js';
-import { fa3Schema } from '../common/xml-schema.js';
+import type { AgreementVersion, ClusterProfile, Member } from '../../src/clusters/registry/registry.js';
+import type { MemberStatement } from '../../src/settlement/engine/statement.js';
+import { fa3Schema } from '../../src/common/xml-schema.js';
 import {
   decideCorrections, decideIssue, evolveInvoicing, initialInvoicingState, type InvoiceDocument, type InvoiceLine, type InvoicingState,
   memberMonthDocuments, settlementOf, totals,
-} from './documents.js';
-import { renderFa3 } from './fa3/render.js';
-import { priceWh } from '../shared/largest-remainder.js';
+} from '../../src/invoicing/domain/documents.js';
+import { renderFa3 } from '../../src/invoicing/domain/fa3/render.js';
+import { priceWh } from '../../src/shared/largest-remainder.js';
 
 const cluster: ClusterProfile = {
   clusterId: 'c1', name: 'Klaster', coordinator: { legalName: 'Koordynator sp. z o.o.', nip: '6410000008', address: 'ul. Demonstracyjna 1, 43-180 Orzesze', bankAccount: 'PL34102010130000000000001001' },

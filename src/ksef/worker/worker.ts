@@ -6,16 +6,16 @@ import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationB
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { randomUUID } from 'node:crypto';
-import { CONFIG, LOGGER, PG_POOL } from '../core.module.js';
-import type { AppConfig } from '../config/config.js';
-import { runWithContext } from '../common/request-context.js';
-import { EVENT_STORE, type EventStore, type Subscription } from '../event-store/event-store.port.js';
-import { InvoicingService } from '../invoicing/invoicing.service.js';
-import { isFa3Document, renderFa3 } from '../invoicing/fa3/render.js';
-import { KsefClient } from './client/ksef-client.js';
-import { KSEF_API_URL, type KsefEnvironment } from './domain/environments.js';
+import { CONFIG, LOGGER, PG_POOL } from '../../core.module.js';
+import type { AppConfig } from '../../config/config.js';
+import { runWithContext } from '../../common/request-context.js';
+import { EVENT_STORE, type EventStore, type Subscription } from '../../event-store/event-store.port.js';
+import { InvoicingService } from '../../invoicing/invoicing.service.js';
+import { isFa3Document, renderFa3 } from '../../invoicing/domain/fa3/render.js';
+import { KsefClient } from '../client/ksef-client.js';
+import { KSEF_API_URL, type KsefEnvironment } from '../domain/environments.js';
 import { KsefSender, type PassReport } from './sender.js';
-import { KsefCommands } from './commands/ksef-commands.js';
+import { KsefCommands } from '../commands/ksef-commands.js';
 
 @Injectable()
 export class KsefWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {

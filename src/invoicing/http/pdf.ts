@@ -4,11 +4,12 @@
 // KSeF number and its QR code; until the document has them the box says so.
 import PDFDocument from 'pdfkit';
 import { join } from 'node:path';
-import { projectRoot } from '../database/paths.js';
-import { applyRateBp } from '../shared/largest-remainder.js';
-import { printIban } from '../clusters/registry/iban.js';
-import { type InvoiceDocument, type InvoiceLine, lineRateBp, originalKind, rateTotals, settlementOf } from './documents.js';
-import { percentText } from './fa3/render.js';
+import { projectRoot } from '../../database/paths.js';
+import { applyRateBp } from '../../shared/largest-remainder.js';
+import { printIban } from '../../clusters/registry/iban.js';
+import { type InvoiceDocument, type InvoiceLine, lineRateBp, originalKind, rateTotals, settlementOf } from '../domain/documents.js';
+import { documentTitle, formatDatePl, formatKwh, formatMonthPl, formatUnitPrice, formatZloty } from '../domain/print.js';
+import { percentText } from '../domain/fa3/render.js';
 
 /** Where the KSeF number and QR code go on the first page (points, A4, origin top left). */
 export const KSEF_BOX = { x: 395, y: 36, width: 160, height: 118 } as const;
@@ -16,52 +17,6 @@ export const KSEF_BOX = { x: 395, y: 36, width: 160, height: 118 } as const;
 const LEFT = 40;
 const RIGHT = 555;
 const WIDTH = RIGHT - LEFT;
-
-/** The document's title as printed (a statement is never called an invoice). */
-export function documentTitle(document: InvoiceDocument): string {
-  switch (document.kind) {
-    case 'invoice': return 'Faktura VAT';
-    case 'self_billing': return 'Faktura VAT – samofakturowanie';
-    case 'settlement_statement': return 'Informacja o rozliczeniu energii';
-    case 'correction':
-      if (document.correctedKind === 'self_billing') return 'Faktura korygująca – samofakturowanie';
-      if (document.correctedKind === 'settlement_statement') return 'Korekta informacji o rozliczeniu energii';
-      return 'Faktura korygująca';
-  }
-}
-
-/** 123456 → "1 234,56 zł" (non-breaking space between thousands). */
-export function formatZloty(grosze: number): string {
-  const sign = grosze < 0 ? '-' : '';
-  const abs = Math.abs(grosze);
-  const zl = Math.floor(abs / 100).toString().replace(/\B(?=(\d{3})+(?!\d))/g, '\u00a0');
-  return `${sign}${zl},${String(abs % 100).padStart(2, '0')} zł`;
-}
-
-/** Wh → kWh with three decimals, by string arithmetic. */
-export function formatKwh(wh: number): string {
-  return `${Math.floor(wh / 1000).toString().replace(/\B(?=(\d{3})+(?!\d))/g, '\u00a0')},${String(wh % 1000).padStart(3, '0')}`;
-}
-
-/** grosze per MWh → zł per kWh (exactly: 1 gr/MWh = 0.00001 zł/kWh). */
-export function formatUnitPrice(groszePerMwh: number): string {
-  const text = String(groszePerMwh).padStart(6, '0');
-  return `${text.slice(0, -5)},${text.slice(-5)} zł/kWh`;
-}
-
-const MONTHS = ['styczeń', 'luty', 'marzec', 'kwiecień', 'maj', 'czerwiec', 'lipiec', 'sierpień', 'wrzesień', 'październik', 'listopad', 'grudzień'];
-
-/** 2026-06-02 → "02.06.2026", as dates are written in Poland. */
-export function formatDatePl(date: string): string {
-  const [y, m, d] = date.split('-');
-  return `${d}.${m}.${y}`;
-}
-
-/** 2026-05 → "maj 2026". */
-export function formatMonthPl(month: string): string {
-  const [y, m] = month.split('-');
-  return `${MONTHS[Number(m) - 1]} ${y}`;
-}
 
 /** The rate as printed: "23%"; a statement of a seller outside VAT says why there is no VAT. */
 function rateLabel(document: InvoiceDocument, rateBp: number): string {

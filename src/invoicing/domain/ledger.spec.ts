@@ -2,8 +2,8 @@ import fc from 'fast-check';
 import type { InvoiceDocument, InvoiceLine } from './documents.js';
 import { formatNumber, seriesOf } from './documents.js';
 import { balances, postingFor } from './ledger.js';
-import { formatKwh, formatUnitPrice, formatZloty } from './pdf.js';
-import { applyRateBp } from '../shared/largest-remainder.js';
+import { formatKwh, formatUnitPrice, formatZloty } from './print.js';
+import { applyRateBp } from '../../shared/largest-remainder.js';
 
 const line = fc.record({
   category: fc.constantFrom<'energy' | 'fee'>('energy', 'fee'),

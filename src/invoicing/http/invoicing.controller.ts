@@ -1,20 +1,21 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiProperty, ApiQuery, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
-import { ApiProblems, ApiReadProblems, ApiWriteProblems, ProblemSchema } from '../common/openapi.js';
-import { InvoiceListDto, InvoiceViewDto, IssuedDocumentsDto, LedgerDto, MemberDocumentsDto, PendingCorrectionsDto } from './http/invoicing.responses.js';
+import { ApiProblems, ApiReadProblems, ApiWriteProblems, ProblemSchema } from '../../common/openapi.js';
+import { InvoiceListDto, InvoiceViewDto, IssuedDocumentsDto, LedgerDto, MemberDocumentsDto, PendingCorrectionsDto } from './invoicing.responses.js';
 import { IsString, Length } from 'class-validator';
 import type { Response } from 'express';
-import { CurrentPrincipal } from '../auth/principal.decorator.js';
-import { CLUSTER_READERS, type Principal, Roles } from '../auth/roles.decorator.js';
-import { notFound } from '../common/problem.js';
-import { DomainError } from '../shared/domain-error.js';
-import { checkMonth } from '../settlement/settlement.service.js';
-import { InvoicingService } from './invoicing.service.js';
-import { documentTitle, renderInvoicePdf } from './pdf.js';
-import { isFa3Document } from './fa3/render.js';
-import { settlementOf, type InvoiceDocument } from './documents.js';
-import { problem, ProblemException } from '../common/problem.js';
-import { KsefReader } from '../ksef/queries/ksef-reader.js';
+import { CurrentPrincipal } from '../../auth/principal.decorator.js';
+import { CLUSTER_READERS, type Principal, Roles } from '../../auth/roles.decorator.js';
+import { notFound } from '../../common/problem.js';
+import { DomainError } from '../../shared/domain-error.js';
+import { checkMonth } from '../../settlement/settlement.service.js';
+import { InvoicingService } from '../invoicing.service.js';
+import { documentTitle } from '../domain/print.js';
+import { renderInvoicePdf } from './pdf.js';
+import { isFa3Document } from '../domain/fa3/render.js';
+import { settlementOf, type InvoiceDocument } from '../domain/documents.js';
+import { problem, ProblemException } from '../../common/problem.js';
+import { KsefReader } from '../../ksef/queries/ksef-reader.js';
 
 /** The JSON of a document: whether it has an FA(3) form, and who pays whom. */
 const view = (d: InvoiceDocument) => ({ ...d, title: documentTitle(d), fa3: isFa3Document(d), settlement: settlementOf(d) });

@@ -4,17 +4,17 @@
 // killed anywhere is taken up by the next one without sending anything twice.
 // The caller holds the cluster's lock (one pass per cluster at a time).
 import { createHash } from 'node:crypto';
-import type { InvoiceDocument } from '../invoicing/documents.js';
-import { type EventStore, WrongExpectedVersionError } from '../event-store/event-store.port.js';
-import { loadStream } from '../event-store/command-handling.js';
-import { aesCbcEncrypt, newSessionKey, publicKeyIdOf, publicKeyOf, rsaOaepEncrypt, sha256Base64 } from './client/crypto.js';
-import { KsefClient, KsefRefusal, KsefUnavailable, type PublicKeyCertificate, type SessionInvoiceStatus } from './client/ksef-client.js';
-import { FA3_FORM_CODE, type KsefEnvironment } from './domain/environments.js';
+import type { InvoiceDocument } from '../../invoicing/domain/documents.js';
+import { type EventStore, WrongExpectedVersionError } from '../../event-store/event-store.port.js';
+import { loadStream } from '../../event-store/command-handling.js';
+import { aesCbcEncrypt, newSessionKey, publicKeyIdOf, publicKeyOf, rsaOaepEncrypt, sha256Base64 } from '../client/crypto.js';
+import { KsefClient, KsefRefusal, KsefUnavailable, type PublicKeyCertificate, type SessionInvoiceStatus } from '../client/ksef-client.js';
+import { FA3_FORM_CODE, type KsefEnvironment } from '../domain/environments.js';
 import {
   type KsefCommand, type KsefConnection, ksefDecider, type KsefEvent, type KsefState, ksefStreamId, type OutboxDocument, PERMISSION_REFUSAL_CODE, type QueuedDocument, sendable,
-} from './domain/outbox.js';
-import { backoffMs, PASS_RETRY } from './domain/retry.js';
-import type { SecretBox } from './secret-box.js';
+} from '../domain/outbox.js';
+import { backoffMs, PASS_RETRY } from '../domain/retry.js';
+import type { SecretBox } from '../commands/secret-box.js';
 
 export interface Fa3Renderer {
   render(document: InvoiceDocument, options: { correctedKsefNumber: string | null }): string;

@@ -4,9 +4,10 @@
 // in test-output/pdf/ to be looked at.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { PDFParse } from 'pdf-parse';
-import type { InvoiceDocument, InvoiceLine } from './documents.js';
-import { totals } from './documents.js';
-import { formatDatePl, formatMonthPl, renderInvoicePdf } from './pdf.js';
+import type { InvoiceDocument, InvoiceLine } from '../domain/documents.js';
+import { totals } from '../domain/documents.js';
+import { formatDatePl, formatMonthPl } from '../domain/print.js';
+import { renderInvoicePdf } from './pdf.js';
 
 const coordinator = { name: 'Klastry Energii sp. z o.o.', nip: '6410000008', address: 'ul. Demonstracyjna 1, 43-180 Orzesze' };
 const city = { name: 'Gmina Orzesze', nip: '6410377173', address: 'ul. Przykładowa 10, 43-180 Orzesze' };
