@@ -1,34 +1,40 @@
+// The invoicing routes: thin, each a command through the CommandBus or a query through the
+// QueryBus. A document answers as JSON, its PDF or its FA(3) XML.
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiProperty, ApiQuery, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
-import { ApiProblems, ApiReadProblems, ApiWriteProblems, ProblemSchema } from '../../common/openapi.js';
-import { InvoiceListDto, InvoiceViewDto, IssuedDocumentsDto, LedgerDto, MemberDocumentsDto, PendingCorrectionsDto } from './invoicing.responses.js';
-import { IsString, Length } from 'class-validator';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiQuery, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentPrincipal } from '../../auth/principal.decorator.js';
 import { CLUSTER_READERS, type Principal, Roles } from '../../auth/roles.decorator.js';
-import { notFound } from '../../common/problem.js';
-import { DomainError } from '../../shared/domain-error.js';
+import { ApiProblems, ApiReadProblems, ApiWriteProblems, ProblemSchema } from '../../common/openapi.js';
+import { notFound, problem, ProblemException } from '../../common/problem.js';
 import { checkMonth } from '../../settlement/settlement.service.js';
-import { InvoicingService } from '../invoicing.service.js';
+import { DomainError } from '../../shared/domain-error.js';
+import { IssueCorrectionDocuments, IssueMonthDocuments } from '../commands/issue-documents.command.js';
+import { type InvoiceDocument, settlementOf } from '../domain/documents.js';
+import { isFa3Document, renderFa3 } from '../domain/fa3/render.js';
+import type { DocumentKsefState } from '../domain/ksef-state.js';
 import { documentTitle } from '../domain/print.js';
+import { FindInvoice, ksefOf, ListInvoices } from '../queries/invoices.query.js';
+import { CorrectedKsefNumber, DocumentKsefPrintMark, DocumentKsefStates } from '../queries/ksef-state.query.js';
+import { Ledger } from '../queries/ledger.query.js';
+import { MemberDocuments } from '../queries/member-documents.query.js';
+import { PendingCorrections } from '../queries/pending-corrections.query.js';
+import { CorrectionsDto } from './invoicing.dto.js';
+import { InvoiceListDto, InvoiceViewDto, IssuedDocumentsDto, LedgerDto, MemberDocumentsDto, PendingCorrectionsDto } from './invoicing.responses.js';
 import { renderInvoicePdf } from './pdf.js';
-import { isFa3Document } from '../domain/fa3/render.js';
-import { settlementOf, type InvoiceDocument } from '../domain/documents.js';
-import { problem, ProblemException } from '../../common/problem.js';
-import { KsefReader } from '../../ksef/queries/ksef-reader.js';
 
-/** The JSON of a document: whether it has an FA(3) form, and who pays whom. */
-const view = (d: InvoiceDocument) => ({ ...d, title: documentTitle(d), fa3: isFa3Document(d), settlement: settlementOf(d) });
-
-export class CorrectionsDto {
-  @ApiProperty({ example: 'Korekta odczytów OSD za maj' }) @IsString() @Length(1, 500) reason!: string;
-}
+/** The JSON of a document: its title, whether it has an FA(3) form, who pays whom, its KSeF state. */
+const view = (d: InvoiceDocument, ksef: DocumentKsefState) => ({ ...d, title: documentTitle(d), fa3: isFa3Document(d), settlement: settlementOf(d), ksef });
 
 @ApiTags('invoicing')
 @ApiBearerAuth()
 @Controller('clusters/:clusterId')
 export class InvoicingController {
-  constructor(@Inject(InvoicingService) private readonly invoicing: InvoicingService, @Inject(KsefReader) private readonly ksef: KsefReader) {}
+  constructor(
+    @Inject(CommandBus) private readonly commandBus: CommandBus,
+    @Inject(QueryBus) private readonly queryBus: QueryBus,
+  ) {}
 
   @Post('settlements/:month/invoices')
   @HttpCode(200)
@@ -38,7 +44,7 @@ export class InvoicingController {
   @ApiProblems(422)
   async issue(@Param('clusterId') clusterId: string, @Param('month') month: string) {
     checkMonth(month);
-    return this.invoicing.issue(clusterId, month);
+    return this.commandBus.execute(new IssueMonthDocuments(clusterId, month));
   }
 
   @Get('settlements/:month/corrections')
@@ -47,7 +53,7 @@ export class InvoicingController {
   @ApiReadProblems()
   async pending(@Param('clusterId') clusterId: string, @Param('month') month: string) {
     checkMonth(month);
-    return this.invoicing.pendingCorrections(clusterId, month);
+    return this.queryBus.execute(new PendingCorrections(clusterId, month));
   }
 
   @Post('settlements/:month/corrections')
@@ -58,7 +64,7 @@ export class InvoicingController {
   @ApiProblems(422)
   async corrections(@Param('clusterId') clusterId: string, @Param('month') month: string, @Body() body: CorrectionsDto) {
     checkMonth(month);
-    return this.invoicing.issueCorrections(clusterId, month, body.reason);
+    return this.commandBus.execute(new IssueCorrectionDocuments(clusterId, month, body.reason));
   }
 
   /**
@@ -72,7 +78,7 @@ export class InvoicingController {
   async memberDocuments(@Param('clusterId') clusterId: string, @Param('month') month: string, @Param('memberId') memberId: string, @CurrentPrincipal() principal: Principal) {
     checkMonth(month);
     if (principal.role === 'member' && principal.memberId !== memberId) throw notFound('The member was not found');
-    return this.invoicing.memberDocuments(clusterId, month, memberId);
+    return this.queryBus.execute(new MemberDocuments(clusterId, month, memberId));
   }
 
   @Get('invoices')
@@ -80,16 +86,7 @@ export class InvoicingController {
   @ApiOkResponse({ type: InvoiceListDto })
   @ApiReadProblems()
   async list(@Param('clusterId') clusterId: string, @CurrentPrincipal() principal: Principal) {
-    const documents = (await this.invoicing.documents(clusterId)).filter((d) => principal.role !== 'member' || d.memberId === principal.memberId);
-    const ksef = await this.ksef.views(clusterId);
-    return {
-      items: documents.map((d) => ({
-        invoiceId: d.invoiceId, number: d.number, kind: d.kind, memberId: d.memberId, month: d.month, issueDate: d.issueDate,
-        totalNetGrosze: d.totalNetGrosze, totalVatGrosze: d.totalVatGrosze, totalGrossGrosze: d.totalGrossGrosze, fa3: isFa3Document(d), ksef: ksef(d),
-        ...(d.correctedKind ? { correctedKind: d.correctedKind } : {}),
-        ...(d.correctedInvoiceNumber ? { correctedInvoiceNumber: d.correctedInvoiceNumber } : {}),
-      })),
-    };
+    return this.queryBus.execute(new ListInvoices(clusterId, principal));
   }
 
   /** JSON; the PDF with Accept: application/pdf or a .pdf suffix; the FA(3) XML with Accept: application/xml or a .xml suffix. */
@@ -111,10 +108,10 @@ export class InvoicingController {
     const suffix = /\.(pdf|xml)$/.exec(invoiceId)?.[1];
     const wanted = suffix ?? (/application\/pdf/.test(accept ?? '') ? 'pdf' : /(application|text)\/xml/.test(accept ?? '') ? 'xml' : 'json');
     const id = suffix ? invoiceId.slice(0, -4) : invoiceId;
-    const document = (await this.invoicing.documents(clusterId)).find((d) => d.invoiceId === id || d.number === id);
-    if (!document || (principal.role === 'member' && document.memberId !== principal.memberId)) throw notFound('The document was not found');
+    const document = await this.queryBus.execute(new FindInvoice(clusterId, id, principal));
+    if (!document) throw notFound('The document was not found');
     if (wanted === 'json') {
-      res.json({ ...view(document), ksef: (await this.ksef.views(clusterId))(document) });
+      res.json(view(document, ksefOf(await this.queryBus.execute(new DocumentKsefStates(clusterId, [document])), document)));
       return;
     }
     if (wanted === 'xml') {
@@ -123,10 +120,10 @@ export class InvoicingController {
         throw suffix ? notFound(detail) : new ProblemException(problem(406, detail));
       }
       res.status(200).type('application/xml; charset=utf-8').setHeader('content-disposition', `inline; filename="${document.number.replace(/\//g, '-')}.xml"`);
-      res.end(this.invoicing.xml(document, await this.ksef.correctedKsefNumber(clusterId, document)));
+      res.end(renderFa3(document, { correctedKsefNumber: await this.queryBus.execute(new CorrectedKsefNumber(clusterId, document)) }));
       return;
     }
-    const bytes = await renderInvoicePdf(document, await this.ksef.pdfOptions(clusterId, document));
+    const bytes = await renderInvoicePdf(document, await this.queryBus.execute(new DocumentKsefPrintMark(clusterId, document)));
     res.status(200).type('application/pdf').setHeader('content-disposition', `inline; filename="${document.number.replace(/\//g, '-')}.pdf"`);
     res.end(bytes);
   }
@@ -138,7 +135,7 @@ export class InvoicingController {
   @ApiQuery({ name: 'month', required: false, description: 'one month YYYY-MM; every month when absent' })
   async ledger(@Param('clusterId') clusterId: string, @Query('month') month?: string) {
     if (month !== undefined) checkMonth(month);
-    const ledger = await this.invoicing.ledger(clusterId, month);
+    const ledger = await this.queryBus.execute(new Ledger(clusterId, month));
     if (!ledger.balanced) throw new DomainError('conflict', 'The ledger is not balanced'); // asserted per posting; never expected
     return ledger;
   }

@@ -10,6 +10,7 @@ import { printIban } from '../../clusters/registry/iban.js';
 import { type InvoiceDocument, type InvoiceLine, lineRateBp, originalKind, rateTotals, settlementOf } from '../domain/documents.js';
 import { documentTitle, formatDatePl, formatKwh, formatMonthPl, formatUnitPrice, formatZloty } from '../domain/print.js';
 import { percentText } from '../domain/fa3/render.js';
+import type { KsefPrintMark } from '../domain/ksef-state.js';
 
 /** Where the KSeF number and QR code go on the first page (points, A4, origin top left). */
 export const KSEF_BOX = { x: 395, y: 36, width: 160, height: 118 } as const;
@@ -30,11 +31,8 @@ const VAT_NOTE: Record<NonNullable<InvoiceDocument['sellerVat']>, string> = {
   payer: 'Sprzedawca jest czynnym podatnikiem VAT: dokument jest podstawą do wystawienia przez niego faktury na kwoty poniżej.',
 };
 
-export interface PdfOptions {
-  /** Once KSeF accepted the document: its number, and the verification QR code as a PNG. */
-  ksefNumber?: string;
-  qrCodePng?: Buffer;
-}
+/** Once KSeF accepted the document: its number, and the verification QR code as a PNG. */
+export type PdfOptions = KsefPrintMark;
 
 // the table: Lp., name, quantity, unit, unit price, net, rate, VAT, gross; widths fit 515 pt
 const COLUMNS = [

@@ -4,6 +4,7 @@
 // is not sent again until the coordinator asks; one whose send may have reached KSeF
 // (sending, after a crash) is looked up in KSeF before anything else. Pure: no clock, no I/O.
 import { DomainError } from '../../shared/domain-error.js';
+import type { DocumentKsefState } from '../../invoicing/domain/ksef-state.js';
 import type { KsefEnvironment } from './environments.js';
 
 /** The KSeF token sealed with AES-256-GCM (the key is the service's, never in an event). */
@@ -273,13 +274,8 @@ export function sendable(state: KsefState, now: string): OutboxDocument[] {
 
 export const due = (d: OutboxDocument, now: string) => d.nextAttemptAt === null || d.nextAttemptAt <= now;
 
-/** What people see of a document's KSeF state. */
-export type KsefView =
-  | { status: 'not_sent'; reason: string }
-  | { status: 'queued'; waiting: string | null; lastError: string | null; nextAttemptAt: string | null }
-  | { status: 'sent'; sentAt: string | null }
-  | { status: 'accepted'; ksefNumber: string; acceptedAt: string; upo: boolean }
-  | { status: 'refused'; code: number; reason: string; details: string[] };
+/** What people see of a document's KSeF state: the shape invoicing shows with its documents (and asks KSeF for). */
+export type KsefView = DocumentKsefState;
 
 export function viewOf(state: KsefState, invoiceId: string, fa3: boolean): KsefView {
   const d = state.documents[invoiceId];

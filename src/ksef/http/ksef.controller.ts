@@ -9,7 +9,7 @@ import { KsefDocumentListDto, KsefRetryDto, KsefStatusDto, SelfInvoicingRecorded
 import { IsBoolean, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { CLUSTER_READERS, type Principal, Roles } from '../../auth/roles.decorator.js';
 import { ClustersService } from '../../clusters/clusters.service.js';
-import { InvoicingService } from '../../invoicing/invoicing.service.js';
+import { InvoiceDocuments } from '../../invoicing/queries/documents.reader.js';
 import { isFa3Document } from '../../invoicing/domain/fa3/render.js';
 import { KSEF_ENVIRONMENTS, type KsefEnvironment } from '../domain/environments.js';
 import { heldBecause, viewOf } from '../domain/outbox.js';
@@ -40,7 +40,7 @@ export class KsefController {
     @Inject(KsefCommands) private readonly commands: KsefCommands,
     @Inject(KsefReader) private readonly reader: KsefReader,
     @Inject(ClustersService) private readonly clusters: ClustersService,
-    @Inject(InvoicingService) private readonly invoicing: InvoicingService,
+    @Inject(InvoiceDocuments) private readonly invoicing: InvoiceDocuments,
   ) {}
 
   private async status(clusterId: string) {

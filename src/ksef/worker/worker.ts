@@ -10,7 +10,7 @@ import { CONFIG, LOGGER, PG_POOL } from '../../core.module.js';
 import type { AppConfig } from '../../config/config.js';
 import { runWithContext } from '../../common/request-context.js';
 import { EVENT_STORE, type EventStore, type Subscription } from '../../event-store/event-store.port.js';
-import { InvoicingService } from '../../invoicing/invoicing.service.js';
+import { InvoiceDocuments } from '../../invoicing/queries/documents.reader.js';
 import { isFa3Document, renderFa3 } from '../../invoicing/domain/fa3/render.js';
 import { KsefClient } from '../client/ksef-client.js';
 import { KSEF_API_URL, type KsefEnvironment } from '../domain/environments.js';
@@ -31,7 +31,7 @@ export class KsefWorker implements OnApplicationBootstrap, BeforeApplicationShut
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(LOGGER) private readonly logger: Logger,
-    @Inject(InvoicingService) invoicing: InvoicingService,
+    @Inject(InvoiceDocuments) invoicing: InvoiceDocuments,
     @Inject(KsefCommands) commands: KsefCommands,
   ) {
     this.sender = new KsefSender({
