@@ -36,13 +36,13 @@ function statement(memberId: string, receivedWh: number, suppliedWh: number): Me
 }
 
 let ids = 0;
-const base = { clusterId: 'c1', month: '2026-05', issueDate: '2026-06-02', issuedAt: '2026-06-02T07:00:00.000Z', saleDate: '2026-05-31', cluster, members, agreement, newId: () => `d${++ids}` };
+const base = { clusterId: 'c1', month: '2026-05', issueDate: '2026-06-02', issuedAt: '2026-06-02T07:00:00.000Z', saleDate: '2026-05-31', cluster, members, agreement, newId: () => `d${String(++ids)}` };
 
 function run(steps: MemberStatement[][]): InvoicingState {
   let state = initialInvoicingState();
   const apply = (events: ReturnType<typeof decideIssue>) => { for (const e of events) state = evolveInvoicing(state, e); };
   apply(decideIssue({ ...base, statements: steps[0]! }, state));
-  steps.slice(1).forEach((statements, i) => apply(decideCorrections({ ...base, issueDate: `2026-06-1${i}`, statements, reason: 'Korekta odczytów OSD', latest: state.documents }, state)));
+  steps.slice(1).forEach((statements, i) => apply(decideCorrections({ ...base, issueDate: `2026-06-1${String(i)}`, statements, reason: 'Korekta odczytów OSD', latest: state.documents }, state)));
   return state;
 }
 
@@ -131,7 +131,7 @@ test('every kind of FA(3) document validates: awkward names, zero amounts, sever
       states.slice(1).forEach((lines, i) => {
         const t = totals(lines, 2300);
         previous = {
-          ...previous, invoiceId: `i${i + 1}`, number: `FVK/2026/00000${i + 1}`, kind: 'correction', correctedKind: kind, issueDate: `2026-03-1${i}`, issuedAt: `2026-03-1${i}T09:00:00.000Z`, lines, ...t,
+          ...previous, invoiceId: `i${String(i + 1)}`, number: `FVK/2026/00000${String(i + 1)}`, kind: 'correction', correctedKind: kind, issueDate: `2026-03-1${String(i)}`, issuedAt: `2026-03-1${String(i)}T09:00:00.000Z`, lines, ...t,
           correctedInvoiceNumber: documents[0]!.number, correctedInvoiceId: 'i0', correctedIssueDate: documents[0]!.issueDate, reason: 'Korekta & <odczytów> "OSD"',
           linesBefore: previous.lines, totalNetBeforeGrosze: previous.totalNetGrosze, totalVatBeforeGrosze: previous.totalVatGrosze, totalGrossBeforeGrosze: previous.totalGrossGrosze, beforeDocumentNumber: previous.number,
         };

@@ -41,7 +41,7 @@ function methods(scenario: Scenario): AllocationMethod[] {
 function statementsOf(scenario: Scenario, allocation: AllocationMethod, seed: number, members: Record<string, Member>): MemberStatement[] {
   const generated = generateReadings({ seed, month: MONTH, intervalMinutes: scenario.agreement.intervalMinutes, points: scenario.points });
   const ownerOf = new Map(scenario.points.map((p) => [p.ppeCode, p.memberKey]));
-  const contracts = scenario.contracts.map((k, i) => ({ contractId: `k${i}`, sellerMemberId: k.sellerKey, buyerMemberId: k.buyerKey, contractedWh: k.whPerInterval, priceGroszePerMwh: k.priceGroszePerMwh }));
+  const contracts = scenario.contracts.map((k, i) => ({ contractId: `k${String(i)}`, sellerMemberId: k.sellerKey, buyerMemberId: k.buyerKey, contractedWh: k.whPerInterval, priceGroszePerMwh: k.priceGroszePerMwh }));
   const month = new MonthAccumulator(scenario.members.map((m) => m.key));
   generated.intervalStarts.forEach((_, i) => {
     const flows = new Map<string, MemberFlow>();
@@ -72,7 +72,7 @@ test.each(cases)('%s: the statement is the sum of the documents, at the close an
   const { members, cluster } = registry(scenario);
   const agreement: AgreementVersion = { ...scenario.agreement, allocation, version: 1, effectiveFrom: '2026-01', paymentTermDays: 14 };
   let n = 0;
-  const base = { clusterId: scenario.key, month: MONTH, issueDate: '2026-07-02', issuedAt: '2026-07-02T08:00:00.000Z', saleDate: '2026-06-30', cluster, members, agreement, newId: () => `doc-${++n}` };
+  const base = { clusterId: scenario.key, month: MONTH, issueDate: '2026-07-02', issuedAt: '2026-07-02T08:00:00.000Z', saleDate: '2026-06-30', cluster, members, agreement, newId: () => `doc-${String(++n)}` };
   fc.assert(fc.property(fc.integer({ min: 1, max: 1_000_000 }), (seed) => {
     let state: InvoicingState = initialInvoicingState();
     const apply = (events: ReturnType<typeof decideIssue>) => { for (const e of events) state = evolveInvoicing(state, e); };
@@ -82,7 +82,7 @@ test.each(cases)('%s: the statement is the sum of the documents, at the close an
     // late data twice: a correction, then a correction of the correction
     for (const [k, later] of [[1, seed + 1], [2, seed + 2]] as const) {
       const now = statementsOf(scenario, allocation, later, members);
-      apply(decideCorrections({ ...base, issueDate: `2026-07-1${k}`, statements: now, reason: 'Korekta odczytów OSD', latest: state.documents.filter((d) => d.month === MONTH) }, state));
+      apply(decideCorrections({ ...base, issueDate: `2026-07-1${String(k)}`, statements: now, reason: 'Korekta odczytów OSD', latest: state.documents.filter((d) => d.month === MONTH) }, state));
       expectReconciled(now, state.documents);
     }
     expect(state.documents.filter((d) => d.kind === 'correction' && d.beforeDocumentNumber !== d.correctedInvoiceNumber).length).toBeGreaterThan(0);

@@ -119,7 +119,7 @@ test('an invoice, a self-billing invoice and a correction reach KSeF: KSeF numbe
     expect(upo).toContain(recorded.ksefNumber);
   }
   const sentCorrection = standIn.received.find((r) => r.invoiceNumber === correction.number)!;
-  expect(sentCorrection.xml).toContain(`<NrKSeFFaKorygowanej>${s.documents[original.invoiceId]!.ksefNumber}</NrKSeFFaKorygowanej>`);
+  expect(sentCorrection.xml).toContain(`<NrKSeFFaKorygowanej>${String(s.documents[original.invoiceId]!.ksefNumber)}</NrKSeFFaKorygowanej>`);
   expect(standIn.received.find((r) => r.invoiceNumber === self.number)!.sellerNip).toBe(MEMBER_NIP);
   expect(standIn.doubleSends()).toEqual([]);
   // nothing left: another pass sends nothing

@@ -24,7 +24,7 @@ const document = fc.record({
     seller: { name: 's', nip: null, address: '' }, buyer: { name: 'b', nip: null, address: '' }, lines, vatRateBp,
     totalNetGrosze: net, totalVatGrosze: applyRateBp(net, vatRateBp), totalGrossGrosze: net + applyRateBp(net, vatRateBp),
     ...(kind === 'correction' ? { correctedKind, linesBefore, totalNetBeforeGrosze: before, totalVatBeforeGrosze: applyRateBp(before, vatRateBp), totalGrossBeforeGrosze: before + applyRateBp(before, vatRateBp) } : {}),
-  } as InvoiceDocument;
+  } satisfies InvoiceDocument;
 });
 
 test('every document posts a balanced transaction of non-negative whole grosze; so do any number of them', () => {

@@ -40,11 +40,11 @@ const MONTHS = ['styczeń', 'luty', 'marzec', 'kwiecień', 'maj', 'czerwiec', 'l
 /** 2026-06-02 → "02.06.2026", as dates are written in Poland. */
 export function formatDatePl(date: string): string {
   const [y, m, d] = date.split('-');
-  return `${d}.${m}.${y}`;
+  return `${String(d)}.${String(m)}.${String(y)}`;
 }
 
 /** 2026-05 → "maj 2026". */
 export function formatMonthPl(month: string): string {
   const [y, m] = month.split('-');
-  return `${MONTHS[Number(m) - 1]} ${y}`;
+  return `${String(MONTHS[Number(m) - 1])} ${String(y)}`;
 }

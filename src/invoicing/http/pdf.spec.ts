@@ -87,7 +87,7 @@ test.each(Object.entries(KINDS))('%s: the PDF reads as its kind', async (name, d
 
 test('the KSeF number and its QR code go in their box once the document has them', async () => {
   const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNgAAAAAgABSK+kcQAAAABJRU5ErkJggg==', 'base64');
-  const text = await textOf(await renderInvoicePdf(KINDS.invoice!, { ksefNumber: '6410000008-20260602-0A1B2C-3D4E5F-01', qrCodePng: png }));
+  const text = await textOf(await renderInvoicePdf(KINDS.invoice as InvoiceDocument, { ksefNumber: '6410000008-20260602-0A1B2C-3D4E5F-01', qrCodePng: png }));
   expect(text.replace(/\s+/g, '')).toContain('6410000008-20260602-0A1B2C-3D4E5F-01');
   expect(text).not.toContain('pojawią się tu');
 });

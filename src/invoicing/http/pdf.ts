@@ -54,7 +54,9 @@ export function renderInvoicePdf(document: InvoiceDocument, options: PdfOptions 
   pdf.registerFont('bold', join(fonts, 'DejaVuSans-Bold.ttf'));
   const chunks: Buffer[] = [];
   pdf.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<Buffer>((resolve) => pdf.on('end', () => resolve(Buffer.concat(chunks))));
+  const done = new Promise<Buffer>((resolve) => pdf.on('end', () => {
+    resolve(Buffer.concat(chunks));
+  }));
   const kind = originalKind(document);
   const statement = kind === 'settlement_statement';
   const noVat = statement && document.sellerVat !== 'payer';
@@ -73,7 +75,7 @@ export function renderInvoicePdf(document: InvoiceDocument, options: PdfOptions 
   for (const [label, value] of facts) pdf.text(`${label}: `, LEFT, undefined, { continued: true, width: textWidth }).font('bold').text(value).font('regular');
   if (kind === 'self_billing') pdf.font('bold').text('Samofakturowanie', { width: textWidth }).font('regular').text('Faktura wystawiona przez nabywcę w imieniu i na rzecz sprzedawcy (art. 106d ust. 1 ustawy o VAT).', { width: textWidth });
   if (document.kind === 'correction') {
-    pdf.moveDown(0.3).text(`Korygowany dokument: nr ${document.correctedInvoiceNumber} z dnia ${formatDatePl(document.correctedIssueDate ?? document.issueDate)}`, { width: textWidth });
+    pdf.moveDown(0.3).text(`Korygowany dokument: nr ${String(document.correctedInvoiceNumber)} z dnia ${formatDatePl(document.correctedIssueDate ?? document.issueDate)}`, { width: textWidth });
     if (document.beforeDocumentNumber && document.beforeDocumentNumber !== document.correctedInvoiceNumber) pdf.text(`Stan przed korektą według dokumentu nr ${document.beforeDocumentNumber}`, { width: textWidth });
     pdf.text(`Przyczyna korekty: ${document.reason ?? ''}`, { width: textWidth });
   }
@@ -126,16 +128,19 @@ export function renderInvoicePdf(document: InvoiceDocument, options: PdfOptions 
     lines.forEach((l, i) => {
       const rate = lineRateBp(l, document.vatRateBp);
       const vat = noVat ? null : applyRateBp(l.netGrosze, rate); // per line, shown only: the totals take VAT on the sum per rate
-      const energy = l.quantityWh !== null && l.unitPriceGroszePerMwh !== null;
+      const quantityWh = l.quantityWh;
+      const unitPrice = l.unitPriceGroszePerMwh;
+      const energy = quantityWh !== null && unitPrice !== null;
       const cells = [
-        `${i + 1}.`, l.description, energy ? formatKwh(l.quantityWh!) : '1', energy ? 'kWh' : 'usł.',
-        energy ? formatUnitPrice(l.unitPriceGroszePerMwh!).replace(' zł/kWh', ' zł') : formatZloty(l.netGrosze),
+        `${String(i + 1)}.`, l.description, energy ? formatKwh(quantityWh) : '1', energy ? 'kWh' : 'usł.',
+        energy ? formatUnitPrice(unitPrice).replace(' zł/kWh', ' zł') : formatZloty(l.netGrosze),
         formatZloty(l.netGrosze), rateLabel(document, rate), vat === null ? '–' : formatZloty(vat), formatZloty(l.netGrosze + (vat ?? 0)),
       ];
-      const height = Math.max(...cells.map((cell, k) => pdf.heightOfString(cell, { width: COLUMNS[k]!.width - 4 })));
+      const row = COLUMNS.map((column, k) => ({ column, cell: cells[k] ?? '' }));
+      const height = Math.max(...row.map(({ column, cell }) => pdf.heightOfString(cell, { width: column.width - 4 })));
       ensureRoom(height + 4);
       x = LEFT;
-      cells.forEach((cell, k) => { pdf.text(cell, x + 2, y, { width: COLUMNS[k]!.width - 4, align: COLUMNS[k]!.align }); x += COLUMNS[k]!.width; });
+      row.forEach(({ column, cell }) => { pdf.text(cell, x + 2, y, { width: column.width - 4, align: column.align }); x += column.width; });
       y += height + 3;
       pdf.save().lineWidth(0.3).strokeColor('#cccccc').moveTo(LEFT, y - 1).lineTo(RIGHT, y - 1).stroke().restore();
     });
@@ -156,7 +161,7 @@ export function renderInvoicePdf(document: InvoiceDocument, options: PdfOptions 
       x = at;
       pdf.font(r.label.startsWith('Razem') || r.label.startsWith('Różnica') ? 'bold' : 'regular');
       const cells = [r.label, formatZloty(r.net), r.vat === null ? '–' : formatZloty(r.vat), formatZloty(r.net + (r.vat ?? 0))];
-      cells.forEach((cell, k) => { pdf.text(cell, x, y, { width: cols[k]!.w - 2, align: k === 0 ? 'left' : 'right' }); x += cols[k]!.w; });
+      cols.forEach((c, k) => { pdf.text(cells[k] ?? '', x, y, { width: c.w - 2, align: k === 0 ? 'left' : 'right' }); x += c.w; });
       y += 11;
     }
     y += 6;

@@ -19,7 +19,7 @@ import { KsefReader } from '../queries/ksef-reader.js';
 const TOKEN = /^\S+$/;
 
 export class ConnectKsefDto {
-  @ApiProperty({ enum: KSEF_ENVIRONMENTS }) @IsIn(KSEF_ENVIRONMENTS as unknown as string[]) environment!: KsefEnvironment;
+  @ApiProperty({ enum: KSEF_ENVIRONMENTS }) @IsIn([...KSEF_ENVIRONMENTS]) environment!: KsefEnvironment;
   @ApiPropertyOptional({ description: "the coordinator's NIP (the default)" }) @IsOptional() @IsString() @Length(10, 13) contextNip?: string;
   @ApiProperty({ description: 'the KSeF token, kept encrypted; never shown again', writeOnly: true }) @IsString() @Length(16, 2000) @Matches(TOKEN, { message: 'must have no white space' }) token!: string;
 }

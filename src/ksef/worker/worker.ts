@@ -45,10 +45,14 @@ export class KsefWorker implements OnApplicationBootstrap, BeforeApplicationShut
 
   onApplicationBootstrap() {
     if (!this.config.ksef.worker) return;
-    this.timer = setInterval(() => this.wake(), this.config.ksef.pollMs);
+    this.timer = setInterval(() => {
+      this.wake();
+    }, this.config.ksef.pollMs);
     this.timer.unref();
     // new events (an issued month, a coordinator's retry) start a round; the timer covers retries that fall due
-    this.watch = this.store.watch(() => this.wake());
+    this.watch = this.store.watch(() => {
+      this.wake();
+    });
     this.wake();
   }
 
@@ -63,7 +67,9 @@ export class KsefWorker implements OnApplicationBootstrap, BeforeApplicationShut
       this.running = null;
       if (this.again && !this.stopped) {
         this.again = false;
-        setTimeout(() => this.wake(), 1000).unref();
+        setTimeout(() => {
+          this.wake();
+        }, 1000).unref();
       }
     });
   }
@@ -90,7 +96,7 @@ export class KsefWorker implements OnApplicationBootstrap, BeforeApplicationShut
     const client = await this.pool.connect();
     let locked = false;
     try {
-      locked = (await client.query<{ locked: boolean }>("SELECT pg_try_advisory_lock(hashtextextended('ksef-outbox:' || $1, 0)) AS locked", [clusterId])).rows[0]!.locked;
+      locked = (await client.query<{ locked: boolean }>("SELECT pg_try_advisory_lock(hashtextextended('ksef-outbox:' || $1, 0)) AS locked", [clusterId])).rows[0]?.locked === true;
       if (!locked) return null;
       const report = await runWithContext({ correlationId: randomUUID(), actor: { tokenId: null, role: 'ksef-outbox' } }, () => this.sender.pass(clusterId));
       if (report.failed) this.logger.warn({ clusterId, report }, 'KSeF outbox: the pass stopped; the documents wait for the next one');
