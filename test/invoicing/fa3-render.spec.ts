@@ -18,7 +18,9 @@ function document(over: Partial<InvoiceDocument>): InvoiceDocument {
   };
 }
 
-const expectValid = (xml: string) => expect(fa3Schema().validate(xml)).toEqual({ valid: true });
+const expectValid = (xml: string) => {
+  expect(fa3Schema().validate(xml)).toEqual({ valid: true });
+};
 
 test('an invoice to a member validates, with its month, lines in kWh and totals per rate', () => {
   const xml = renderFa3(document({}), { correctedKsefNumber: null });

@@ -46,7 +46,7 @@ function statementsOf(scenario: Scenario, allocation: AllocationMethod, seed: nu
   generated.intervalStarts.forEach((_, i) => {
     const flows = new Map<string, MemberFlow>();
     for (const p of generated.points) {
-      const memberId = ownerOf.get(p.ppeCode)!;
+      const memberId = ownerOf.get(p.ppeCode) as string;
       const flow = flows.get(memberId) ?? { memberId, exportWh: 0, importWh: 0 };
       flow.exportWh += p.exportWh[i] ?? 0;
       flow.importWh += p.importWh[i] ?? 0;
