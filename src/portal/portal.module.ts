@@ -8,7 +8,7 @@ import { SettlementModule } from '../settlement/settlement.module.js';
 import { PortalController } from './portal.controller.js';
 import { ClosedDetail } from './closed-detail.js';
 import { SupportModule } from '../support/support.module.js';
-import { KsefReadModule } from '../ksef/ksef-read.module.js';
+import { KsefReadModule } from '../ksef/queries/ksef-read.module.js';
 import { PortalSecurityMiddleware, PortalSessions } from './security.js';
 
 @Module({ imports: [AuthModule, ClustersModule, MeteringModule, SettlementModule, InvoicingModule, AuditModule, SupportModule, KsefReadModule], controllers: [PortalController], providers: [PortalSessions, ClosedDetail] })

@@ -93,7 +93,7 @@ test('May: invoices and a self-billing invoice as FA(3) XML; the household\'s st
   expect(homeXml).toContain('<BrakID>1</BrakID>');
   // the JSON: the due date from the agreement's term, the account, who pays whom
   const json = (await t.http.get(`/clusters/${clusterId}/invoices/${firm.invoiceId}`).set(coordinator).expect(200)).body;
-  const due = new Date(`${json.issueDate}T00:00:00Z`);
+  const due = new Date(`${String(json.issueDate)}T00:00:00Z`);
   due.setUTCDate(due.getUTCDate() + 10);
   expect(json).toMatchObject({ fa3: true, dueDate: due.toISOString().slice(0, 10), sellerBankAccount: IBAN, settlement: { direction: 'do_zaplaty', payer: 'member', payee: 'coordinator', amountGrosze: json.totalGrossGrosze } });
   // a statement has no FA(3) form
@@ -106,12 +106,12 @@ test('May: invoices and a self-billing invoice as FA(3) XML; the household\'s st
 
 test('each member\'s documents sum to its statement; after a self-billing correction, to the corrected figures', async () => {
   for (const key of ['city', 'home', 'firm']) {
-    const view = (await t.http.get(`/clusters/${clusterId}/settlements/2026-05/members/${ids[key]}/documents`).set(coordinator).expect(200)).body;
+    const view = (await t.http.get(`/clusters/${clusterId}/settlements/2026-05/members/${String(ids[key])}/documents`).set(coordinator).expect(200)).body;
     expect([key, view.amountDueGrosze]).toEqual([key, view.closedStatementAmountGrosze]);
     expect(view.pendingCorrectionGrosze).toBe(0);
   }
   await importDay('2026-05', 800); // the DSO corrects the city's production down
-  const before = (await t.http.get(`/clusters/${clusterId}/settlements/2026-05/members/${ids.city}/documents`).set(coordinator).expect(200)).body;
+  const before = (await t.http.get(`/clusters/${clusterId}/settlements/2026-05/members/${String(ids.city)}/documents`).set(coordinator).expect(200)).body;
   expect(before.pendingCorrectionGrosze).toBeGreaterThan(0); // the city is paid less: its amount due rises
   // a reason longer than the schema's 256 characters would make an invalid correction: refused, nothing recorded
   const tooLong = await t.http.post(`/clusters/${clusterId}/settlements/2026-05/corrections`).set(coordinator).send({ reason: 'x'.repeat(300) }).expect(422);
@@ -128,7 +128,7 @@ test('each member\'s documents sum to its statement; after a self-billing correc
   expect(xml).toContain('<P_17>1</P_17>');
   expect(xml).toContain('<RodzajFaktury>KOR</RodzajFaktury>');
   expect(xml).toMatch(/<P_15>-\d+\.\d\d<\/P_15>/);
-  const after = (await t.http.get(`/clusters/${clusterId}/settlements/2026-05/members/${ids.city}/documents`).set(coordinator).expect(200)).body;
+  const after = (await t.http.get(`/clusters/${clusterId}/settlements/2026-05/members/${String(ids.city)}/documents`).set(coordinator).expect(200)).body;
   expect(after.amountDueGrosze).toBe(after.currentStatementAmountGrosze);
   expect(after.pendingCorrectionGrosze).toBe(0);
 });

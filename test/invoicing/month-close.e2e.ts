@@ -54,7 +54,7 @@ test('a month with gaps closes only with allowGaps and a reason; the close is re
   expect(closed.body).toMatchObject({ status: 'closed', month: '2026-05', agreementVersion: 1, allowGaps: true, inputDigest: expect.stringMatching(/^[0-9a-f]{64}$/), members: 3 });
   expect(closed.body.gaps).toHaveLength(3);
   await t.http.post(`/clusters/${clusterId}/settlements/2026-05/close`).set(coordinator).send({ allowGaps: true, reason: 'again' }).expect(409);
-  const statement = await t.http.get(`/clusters/${clusterId}/settlements/2026-05/members/${ids.firm}`).set(coordinator).expect(200);
+  const statement = await t.http.get(`/clusters/${clusterId}/settlements/2026-05/members/${String(ids.firm)}`).set(coordinator).expect(200);
   expect(statement.body).toMatchObject({ status: 'closed', receivedWh: 24 * 200 });
   // no agreement version may reach back into a closed month
   await t.http.post(`/clusters/${clusterId}/agreement-versions`).set(coordinator).send({ ...AGREEMENT, effectiveFrom: '2026-05' }).expect(409);
@@ -73,7 +73,7 @@ test('20 concurrent requests give one set of documents numbered without a gap; t
   const sets = new Set(responses.map((r) => r.body.documents.map((d: { invoiceId: string }) => d.invoiceId).sort().join(',')));
   expect(sets.size).toBe(1);
   expect(responses.filter((r) => r.body.issued).length).toBe(1);
-  const documents = responses[0].body.documents as { kind: string; number: string; sequence: number; memberId: string; totalGrossGrosze: number; invoiceId: string }[];
+  const documents = responses[0]?.body.documents as { kind: string; number: string; sequence: number; memberId: string; totalGrossGrosze: number; invoiceId: string }[];
   const invoices = documents.filter((d) => d.kind === 'invoice').map((d) => d.number).sort();
   expect(invoices).toEqual(['FV/2026/000001', 'FV/2026/000002', 'FV/2026/000003']);
   expect(documents.filter((d) => d.kind === 'self_billing').map((d) => [d.number, d.memberId])).toEqual([['FVS-001/2026/000001', ids.city]]);
@@ -119,7 +119,7 @@ test('data after the close is a pending difference; the correction invoice refer
   const pending = await t.http.get(`/clusters/${clusterId}/settlements/2026-05/corrections`).set(coordinator).expect(200);
   expect(pending.body.pending.map((p: { memberId: string }) => p.memberId)).toContain(ids.firm);
   // the closed statement does not change
-  expect((await t.http.get(`/clusters/${clusterId}/settlements/2026-05/members/${ids.firm}`).set(coordinator).expect(200)).body).toMatchObject({ status: 'closed', receivedWh: 24 * 200 });
+  expect((await t.http.get(`/clusters/${clusterId}/settlements/2026-05/members/${String(ids.firm)}`).set(coordinator).expect(200)).body).toMatchObject({ status: 'closed', receivedWh: 24 * 200 });
   const issued = await t.http.post(`/clusters/${clusterId}/settlements/2026-05/corrections`).set(coordinator).send({ reason: 'Korekta danych pomiarowych OSD' }).expect(200);
   const correction = issued.body.documents.find((d: { memberId: string }) => d.memberId === ids.firm);
   const invoices = (await t.http.get(`/clusters/${clusterId}/invoices`).set(coordinator).expect(200)).body.items;
@@ -128,8 +128,8 @@ test('data after the close is a pending difference; the correction invoice refer
   expect(correction.totalGrossGrosze).toBeLessThan(correction.totalGrossBeforeGrosze);
   expect(invoices.find((i: { number: string }) => i.number === correction.number).correctedInvoiceNumber).toBe(original.number);
   // the original document is unchanged
-  expect((await t.http.get(`/clusters/${clusterId}/invoices/${original.invoiceId}`).set(coordinator).expect(200)).body.totalGrossGrosze).toBe(original.totalGrossGrosze);
+  expect((await t.http.get(`/clusters/${clusterId}/invoices/${String(original.invoiceId)}`).set(coordinator).expect(200)).body.totalGrossGrosze).toBe(original.totalGrossGrosze);
   const ledger = await ledgerBalanced('2026-05');
-  expect(ledger.accounts.find((a: { account: string }) => a.account === `member_receivable:${ids.firm}`).balanceGrosze).toBe(correction.totalGrossGrosze);
+  expect(ledger.accounts.find((a: { account: string }) => a.account === `member_receivable:${String(ids.firm)}`).balanceGrosze).toBe(correction.totalGrossGrosze);
   expect((await t.http.get(`/clusters/${clusterId}/settlements/2026-05/corrections`).set(coordinator).expect(200)).body.pending).toEqual([]);
 });

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { PDFParse } from 'pdf-parse';
 import { upoSchema } from '../../src/common/xml-schema.js';
-import { KsefWorker } from '../../src/ksef/worker.js';
+import { KsefWorker } from '../../src/ksef/worker/worker.js';
 import { KsefReader } from '../../src/ksef/queries/ksef-reader.js';
 import { AGREEMENT, clusterWithCoordinator, tokenFor } from '../support/fixtures.js';
 import { startTestService, type TestService } from '../support/service.js';
@@ -90,7 +90,7 @@ test('connecting: checked, the token sealed and never returned by any read; only
 });
 
 test('the worker sends the month: accepted with KSeF numbers in the list and the invoice; the UPO downloads; the PDF carries the number and KOD I', async () => {
-  await t.http.put(`/clusters/${clusterId}/ksef/self-invoicing/${ids.city}`).set(coordinator).send({ granted: true }).expect(200);
+  await t.http.put(`/clusters/${clusterId}/ksef/self-invoicing/${String(ids.city)}`).set(coordinator).send({ granted: true }).expect(200);
   await t.http.put(`/clusters/${clusterId}/ksef/self-invoicing/no-such-member`).set(coordinator).send({ granted: true }).expect(404);
   standIn.selfInvoicing.add(CITY_NIP);
   // two rounds at once (as two instances would): the cluster's lock lets one of them send
@@ -124,7 +124,7 @@ test('the worker sends the month: accepted with KSeF numbers in the list and the
   }).expect(200);
   const parser = new PDFParse({ data: new Uint8Array(pdf.body as Buffer) });
   const text = (await parser.getText()).text.replace(/\s+/g, ' ');
-  expect(text.replace(/ /g, "")).toContain(`NumerKSeF:${invoice.ksef.ksefNumber}`); // the box is narrow: the number may wrap
+  expect(text.replace(/ /g, "")).toContain(`NumerKSeF:${String(invoice.ksef.ksefNumber)}`); // the box is narrow: the number may wrap
   // KOD I: the environment's QR address, the seller's NIP, the issue date DD-MM-RRRR, the hash of the XML KSeF holds
   const sent = standIn.received.find((r) => r.invoiceNumber === invoice.number)!;
   const issue = String(json.body.issueDate).split('-').reverse().join('-');
@@ -142,8 +142,8 @@ test('the worker sends the month: accepted with KSeF numbers in the list and the
 
   // the portal: the member's month shows its invoice accepted with the KSeF number
   const portal = await t.http.get('/portal/months/2026-05').set('host', PORTAL_HOST).set('Cookie', await portalCookie(t, home)).expect(200);
-  expect(portal.text).toContain(`<span data-testid="ksef-number">${invoice.ksef.ksefNumber}</span>`);
-  expect(visibleText(portal.text)).toContain(`przyjęto, nr KSeF ${invoice.ksef.ksefNumber}`);
+  expect(portal.text).toContain(`<span data-testid="ksef-number">${String(invoice.ksef.ksefNumber)}</span>`);
+  expect(visibleText(portal.text)).toContain(`przyjęto, nr KSeF ${String(invoice.ksef.ksefNumber)}`);
 
   // nothing is sent again by later rounds
   const count = standIn.received.length;

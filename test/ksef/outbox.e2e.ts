@@ -8,13 +8,13 @@ import { migrate } from '../../src/database/migrate.js';
 import { PostgresEventStore } from '../../src/event-store/postgres/postgres-event-store.js';
 import { decideAndAppend, loadStream } from '../../src/event-store/command-handling.js';
 import { upoSchema } from '../../src/common/xml-schema.js';
-import { isFa3Document, renderFa3 } from '../../src/invoicing/fa3/render.js';
-import type { InvoiceDocument } from '../../src/invoicing/documents.js';
+import { isFa3Document, renderFa3 } from '../../src/invoicing/domain/fa3/render.js';
+import type { InvoiceDocument } from '../../src/invoicing/domain/documents.js';
 import { KsefClient } from '../../src/ksef/client/ksef-client.js';
 import { isValidKsefNumber } from '../../src/ksef/domain/environments.js';
 import { type KsefCommand, ksefDecider, type KsefState, ksefStreamId, viewOf } from '../../src/ksef/domain/outbox.js';
-import { SecretBox } from '../../src/ksef/secret-box.js';
-import { KsefSender } from '../../src/ksef/sender.js';
+import { SecretBox } from '../../src/ksef/commands/secret-box.js';
+import { KsefSender } from '../../src/ksef/worker/sender.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { type Fault, KsefStandIn } from '../support/ksef-stand-in.js';
 import { COORDINATOR_NIP, correctionOf, invoice, MEMBER_NIP, selfBilling } from '../support/ksef-documents.js';
@@ -119,7 +119,7 @@ test('an invoice, a self-billing invoice and a correction reach KSeF: KSeF numbe
     expect(upo).toContain(recorded.ksefNumber);
   }
   const sentCorrection = standIn.received.find((r) => r.invoiceNumber === correction.number)!;
-  expect(sentCorrection.xml).toContain(`<NrKSeFFaKorygowanej>${s.documents[original.invoiceId]!.ksefNumber}</NrKSeFFaKorygowanej>`);
+  expect(sentCorrection.xml).toContain(`<NrKSeFFaKorygowanej>${String(s.documents[original.invoiceId]!.ksefNumber)}</NrKSeFFaKorygowanej>`);
   expect(standIn.received.find((r) => r.invoiceNumber === self.number)!.sellerNip).toBe(MEMBER_NIP);
   expect(standIn.doubleSends()).toEqual([]);
   // nothing left: another pass sends nothing

@@ -2,7 +2,7 @@
 // it sends a document issued after the cluster was connected without anyone calling it.
 import { randomBytes } from 'node:crypto';
 import { DateTime } from 'luxon';
-import { invoicingStreamId } from '../../src/invoicing/documents.js';
+import { invoicingStreamId } from '../../src/invoicing/domain/documents.js';
 import { clusterWithCoordinator } from '../support/fixtures.js';
 import { startTestService, type TestService } from '../support/service.js';
 import { KsefStandIn } from '../support/ksef-stand-in.js';
@@ -26,13 +26,13 @@ test('an issued invoice of a connected cluster reaches KSeF by the worker alone'
   await t.http.put(`/clusters/${clusterId}/ksef`).set(coordinator).send({ environment: 'test', token: KSEF_TOKEN }).expect(200);
   const document = invoice('FV/2026/000777', { clusterId });
   const year = DateTime.now().setZone('Europe/Warsaw').year;
-  await t.service.eventStore.append(invoicingStreamId(clusterId, String(year)), [{ type: 'InvoicesIssued', data: { month: '2026-05', documents: [document] } as unknown as Record<string, unknown> }], 'no_stream');
+  await t.service.eventStore.append(invoicingStreamId(clusterId, String(year)), [{ type: 'InvoicesIssued', data: { month: '2026-05', documents: [document] } }], 'no_stream');
   // the append wakes the worker; wait for what it records (no time is asserted)
   // accepted, then its UPO: two events, so wait for both
   let ksef: { status: string; upo?: boolean } = { status: 'not_sent' };
   for (let i = 0; i < 200 && !(ksef.status === 'accepted' && ksef.upo); i++) {
     await new Promise((r) => setTimeout(r, 100));
-    ksef = (await t.http.get(`/clusters/${clusterId}/invoices/${document.invoiceId}`).set(coordinator).expect(200)).body.ksef;
+    ksef = ((await t.http.get(`/clusters/${clusterId}/invoices/${document.invoiceId}`).set(coordinator).expect(200)).body as { ksef: typeof ksef }).ksef;
   }
   expect(ksef).toMatchObject({ status: 'accepted', upo: true });
   expect(standIn.received.filter((r) => r.invoiceNumber === document.number)).toHaveLength(1);

@@ -1,7 +1,7 @@
 // Documents for the KSeF tests, shaped as the invoicing module issues them.
 import { randomUUID } from 'node:crypto';
-import type { InvoiceDocument, InvoiceLine } from '../../src/invoicing/documents.js';
-import { totals } from '../../src/invoicing/documents.js';
+import type { InvoiceDocument, InvoiceLine } from '../../src/invoicing/domain/documents.js';
+import { totals } from '../../src/invoicing/domain/documents.js';
 
 export const COORDINATOR_NIP = '5261040828';
 export const MEMBER_NIP = '6410377173';

@@ -9,8 +9,8 @@ import { problem, ProblemException } from '../../common/problem.js';
 import { fa3Schema } from '../../common/xml-schema.js';
 import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port.js';
 import { ProjectionRunner } from '../../projections/projection-runner.js';
-import { type InvoiceDocument, type InvoicingCommand, invoicingDecider, type InvoicingEvent, type InvoicingState, invoicingStreamId } from '../documents.js';
-import { isFa3Document, renderFa3 } from '../fa3/render.js';
+import { type InvoiceDocument, type InvoicingCommand, invoicingDecider, type InvoicingEvent, type InvoicingState, invoicingStreamId } from '../domain/documents.js';
+import { isFa3Document, renderFa3 } from '../domain/fa3/render.js';
 
 export class InvoicingCommandMessage extends PlainStreamCommand<InvoicingCommand, InvoicingEvent> {
   constructor(clusterId: string, year: string, command: InvoicingCommand) {

@@ -17,7 +17,7 @@ export interface KsefClientOptions {
 /** KSeF answered and said no (4xx other than 408/429): not to be repeated as it is. */
 export class KsefRefusal extends Error {
   constructor(readonly status: number, readonly code: number, readonly reason: string, readonly details: string[]) {
-    super(`KSeF answered ${status}: ${code} ${reason}${details.length ? ` (${details.join('; ')})` : ''}`);
+    super(`KSeF answered ${String(status)}: ${String(code)} ${reason}${details.length ? ` (${details.join('; ')})` : ''}`);
   }
 }
 
@@ -85,9 +85,9 @@ export class KsefClient {
     this.retry = options.retry ?? REQUEST_RETRY;
   }
 
-  private async request<T>(method: 'GET' | 'POST', path: string, options: RequestOptions): Promise<{ status: number; body: T }> {
+  private async request(method: 'GET' | 'POST', path: string, options: RequestOptions): Promise<{ status: number; body: unknown }> {
     let lastReason = '';
-    let lastRetryAfter: number | null = null;
+    let lastRetryAfter: number | null;
     for (let attempt = 1; ; attempt++) {
       let status: number | null = null;
       let retryAfter: string | null = null;
@@ -109,55 +109,55 @@ export class KsefClient {
         text = await response.text();
       } catch (error) {
         const e = error as Error;
-        lastReason = e.name === 'TimeoutError' || e.name === 'AbortError' ? `no answer within ${this.options.timeoutMs} ms` : `network error: ${e.message}`;
+        lastReason = e.name === 'TimeoutError' || e.name === 'AbortError' ? `no answer within ${String(this.options.timeoutMs)} ms` : `network error: ${e.message}`;
       }
-      if (status !== null) lastReason = `HTTP ${status}`;
+      if (status !== null) lastReason = `HTTP ${String(status)}`;
       const outcome = classify(status, retryAfter, lastReason, this.now());
       if (outcome.kind === 'ok') {
-        const body = (options.accept === 'xml' || text === '' ? text : JSON.parse(text)) as T;
-        return { status: status!, body };
+        const body: unknown = options.accept === 'xml' || text === '' ? text : JSON.parse(text);
+        return { status: status ?? 0, body };
       }
-      if (outcome.kind === 'permanent') throw refusalOf(status!, text);
+      if (outcome.kind === 'permanent') throw refusalOf(status ?? 0, text);
       lastRetryAfter = outcome.retryAfterMs;
       if (!options.idempotent) throw new KsefUnavailable(lastReason, lastRetryAfter);
       const delay = nextDelayMs(this.retry, attempt + 1, outcome.retryAfterMs, this.random);
-      if (delay === null) throw new KsefUnavailable(`${lastReason} after ${attempt} attempt(s)`, lastRetryAfter);
+      if (delay === null) throw new KsefUnavailable(`${lastReason} after ${String(attempt)} attempt(s)`, lastRetryAfter);
       await this.sleep(delay);
     }
   }
 
   async publicKeyCertificates(): Promise<PublicKeyCertificate[]> {
-    return (await this.request<PublicKeyCertificate[]>('GET', '/security/public-key-certificates', { idempotent: true })).body;
+    return (await this.request('GET', '/security/public-key-certificates', { idempotent: true })).body as PublicKeyCertificate[];
   }
 
   async challenge(): Promise<{ challenge: string; timestamp: string; timestampMs: number }> {
-    return (await this.request<{ challenge: string; timestamp: string; timestampMs: number }>('POST', '/auth/challenge', { idempotent: true })).body;
+    return (await this.request('POST', '/auth/challenge', { idempotent: true })).body as { challenge: string; timestamp: string; timestampMs: number };
   }
 
   async authenticateWithToken(body: { challenge: string; contextIdentifier: { type: 'Nip'; value: string }; encryptedToken: string; publicKeyId?: string }) {
     // a repeat with the same challenge is refused by KSeF, never doubled: safe to repeat
-    return (await this.request<{ referenceNumber: string; authenticationToken: TokenInfo }>('POST', '/auth/ksef-token', { body, idempotent: true })).body;
+    return (await this.request('POST', '/auth/ksef-token', { body, idempotent: true })).body as { referenceNumber: string; authenticationToken: TokenInfo };
   }
 
   async authenticationStatus(referenceNumber: string, authenticationToken: string) {
-    return (await this.request<{ status: StatusInfo }>('GET', `/auth/${referenceNumber}`, { token: authenticationToken, idempotent: true })).body;
+    return (await this.request('GET', `/auth/${referenceNumber}`, { token: authenticationToken, idempotent: true })).body as { status: StatusInfo };
   }
 
   async redeem(authenticationToken: string) {
-    return (await this.request<{ accessToken: TokenInfo; refreshToken: TokenInfo }>('POST', '/auth/token/redeem', { token: authenticationToken, idempotent: false })).body;
+    return (await this.request('POST', '/auth/token/redeem', { token: authenticationToken, idempotent: false })).body as { accessToken: TokenInfo; refreshToken: TokenInfo };
   }
 
   async refresh(refreshToken: string) {
-    return (await this.request<{ accessToken: TokenInfo }>('POST', '/auth/token/refresh', { token: refreshToken, idempotent: true })).body;
+    return (await this.request('POST', '/auth/token/refresh', { token: refreshToken, idempotent: true })).body as { accessToken: TokenInfo };
   }
 
   async openOnlineSession(accessToken: string, body: { formCode: { systemCode: string; schemaVersion: string; value: string }; encryption: { encryptedSymmetricKey: string; initializationVector: string; publicKeyId?: string } }) {
     // an extra empty session costs nothing: KSeF cancels a session with no invoices
-    return (await this.request<{ referenceNumber: string; validUntil: string }>('POST', '/sessions/online', { token: accessToken, body, idempotent: true })).body;
+    return (await this.request('POST', '/sessions/online', { token: accessToken, body, idempotent: true })).body as { referenceNumber: string; validUntil: string };
   }
 
   async sendInvoice(accessToken: string, sessionReference: string, body: { invoiceHash: string; invoiceSize: number; encryptedInvoiceHash: string; encryptedInvoiceSize: number; encryptedInvoiceContent: string; offlineMode: false }) {
-    return (await this.request<{ referenceNumber: string }>('POST', `/sessions/online/${sessionReference}/invoices`, { token: accessToken, body, idempotent: false })).body;
+    return (await this.request('POST', `/sessions/online/${sessionReference}/invoices`, { token: accessToken, body, idempotent: false })).body as { referenceNumber: string };
   }
 
   async closeSession(accessToken: string, sessionReference: string): Promise<void> {
@@ -165,7 +165,7 @@ export class KsefClient {
   }
 
   async sessionStatus(accessToken: string, sessionReference: string) {
-    return (await this.request<{ status: StatusInfo; invoiceCount?: number | null }>('GET', `/sessions/${sessionReference}`, { token: accessToken, idempotent: true })).body;
+    return (await this.request('GET', `/sessions/${sessionReference}`, { token: accessToken, idempotent: true })).body as { status: StatusInfo; invoiceCount?: number | null };
   }
 
   /** Every invoice KSeF has from a session (all pages). */
@@ -174,7 +174,7 @@ export class KsefClient {
     let continuation: string | null | undefined = null;
     for (let page = 0; page < 1000; page++) {
       const path: string = `/sessions/${sessionReference}/invoices?pageSize=100`;
-      const response: { invoices: SessionInvoiceStatus[]; continuationToken?: string | null } = await this.requestWithHeader<{ invoices: SessionInvoiceStatus[]; continuationToken?: string | null }>(path, accessToken, continuation);
+      const response = (await this.requestWithHeader(path, accessToken, continuation)) as { invoices: SessionInvoiceStatus[]; continuationToken?: string | null };
       result.push(...response.invoices);
       continuation = response.continuationToken;
       if (!continuation) break;
@@ -182,20 +182,20 @@ export class KsefClient {
     return result;
   }
 
-  private async requestWithHeader<T>(path: string, token: string, continuation: string | null | undefined): Promise<T> {
-    if (!continuation) return (await this.request<T>('GET', path, { token, idempotent: true })).body;
+  private async requestWithHeader(path: string, token: string, continuation: string | null | undefined): Promise<unknown> {
+    if (!continuation) return (await this.request('GET', path, { token, idempotent: true })).body;
     const original = this.fetch;
     const withHeader: typeof fetch = (input, init) => original(input, { ...init, headers: { ...(init?.headers as Record<string, string>), 'x-continuation-token': continuation } });
     const client = new KsefClient({ ...this.options, fetch: withHeader });
-    return (await client.request<T>('GET', path, { token, idempotent: true })).body;
+    return (await client.request('GET', path, { token, idempotent: true })).body;
   }
 
   async invoiceStatus(accessToken: string, sessionReference: string, invoiceReference: string) {
-    return (await this.request<SessionInvoiceStatus>('GET', `/sessions/${sessionReference}/invoices/${invoiceReference}`, { token: accessToken, idempotent: true })).body;
+    return (await this.request('GET', `/sessions/${sessionReference}/invoices/${invoiceReference}`, { token: accessToken, idempotent: true })).body as SessionInvoiceStatus;
   }
 
   async invoiceUpo(accessToken: string, sessionReference: string, ksefNumber: string): Promise<string> {
-    return (await this.request<string>('GET', `/sessions/${sessionReference}/invoices/ksef/${ksefNumber}/upo`, { token: accessToken, idempotent: true, accept: 'xml' })).body;
+    return (await this.request('GET', `/sessions/${sessionReference}/invoices/ksef/${ksefNumber}/upo`, { token: accessToken, idempotent: true, accept: 'xml' })).body as string;
   }
 }
 
@@ -206,9 +206,15 @@ function refusalOf(status: number, text: string): KsefRefusal {
     const exception = (body.exception as { exceptionDetailList?: { exceptionCode?: number; exceptionDescription?: string; details?: string[] }[] } | undefined)?.exceptionDetailList?.[0];
     if (exception) return new KsefRefusal(status, exception.exceptionCode ?? status, exception.exceptionDescription ?? 'refused', exception.details ?? []);
     const errors = (body.errors as { code?: number; description?: string; details?: string[] }[] | undefined)?.[0];
-    if (errors) return new KsefRefusal(status, errors.code ?? status, errors.description ?? String(body.title ?? 'refused'), errors.details ?? []);
-    return new KsefRefusal(status, status, String(body.detail ?? body.title ?? 'refused'), []);
+    if (errors) return new KsefRefusal(status, errors.code ?? status, errors.description ?? textOf(body.title) ?? 'refused', errors.details ?? []);
+    return new KsefRefusal(status, status, textOf(body.detail) ?? textOf(body.title) ?? 'refused', []);
   } catch {
-    return new KsefRefusal(status, status, text.slice(0, 200) || `HTTP ${status}`, []);
+    return new KsefRefusal(status, status, text.slice(0, 200) || `HTTP ${String(status)}`, []);
   }
+}
+
+/** A problem field as text (KSeF gives strings; anything else as JSON). */
+function textOf(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  return typeof value === 'string' ? value : JSON.stringify(value);
 }

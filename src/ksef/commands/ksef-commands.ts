@@ -11,7 +11,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { KsefCommandMessage } from './ksef-command.js';
 import type { KsefEnvironment } from '../domain/environments.js';
 import type { KsefCommand } from '../domain/outbox.js';
-import { SecretBox } from '../secret-box.js';
+import { SecretBox } from './secret-box.js';
 
 @Injectable()
 export class KsefCommands {
@@ -31,7 +31,8 @@ export class KsefCommands {
 
   async connect(clusterId: string, input: { environment: KsefEnvironment; contextNip?: string; token: string }) {
     const cluster = await this.clusters.state(clusterId);
-    const coordinatorNip = cluster.profile!.coordinator.nip;
+    if (!cluster.profile) throw DomainError.conflict('the cluster has no profile: register its coordinator first');
+    const coordinatorNip = cluster.profile.coordinator.nip;
     const contextNip = input.contextNip === undefined ? coordinatorNip : normaliseNip(input.contextNip);
     if (!isValidNip(contextNip)) throw DomainError.validation([{ field: 'contextNip', reason: 'is not a valid NIP (10 digits with its check digit)' }]);
     if (contextNip !== coordinatorNip) throw DomainError.validation([{ field: 'contextNip', reason: `must be the coordinator's NIP (${coordinatorNip}): invoices are sent in its context` }]);

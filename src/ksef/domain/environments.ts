@@ -26,7 +26,7 @@ export const FA3_FORM_CODE = { systemCode: 'FA (3)', schemaVersion: '1-0E', valu
 export function invoiceVerificationUrl(environment: KsefEnvironment, sellerNip: string, issueDate: string, sha256Base64: string): string {
   const [y, m, d] = issueDate.split('-');
   const base64Url = sha256Base64.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-  return `${KSEF_QR_URL[environment]}/invoice/${sellerNip}/${d}-${m}-${y}/${base64Url}`;
+  return `${KSEF_QR_URL[environment]}/invoice/${sellerNip}/${String(d)}-${String(m)}-${String(y)}/${base64Url}`;
 }
 
 /** A KSeF number: NIP-RRRRMMDD-12 hex-2 hex CRC-8 (polynomial 0x07, init 0x00) of the first 32 characters. */

@@ -2,7 +2,7 @@
 // of the worker's steps and the coordinator's commands.
 import fc from 'fast-check';
 import { DomainError } from '../../shared/domain-error.js';
-import { decide, evolve, heldBecause, initialKsefState, type KsefCommand, type KsefState, type QueuedDocument, sendable, viewOf } from './outbox.js';
+import { decide, evolve, heldBecause, initialKsefState, type KsefCommand, type KsefState, type OutboxDocument, type QueuedDocument, sendable, viewOf } from './outbox.js';
 
 const token = { iv: 'aXY=', ciphertext: 'Y3Q=', tag: 'dGFn' };
 const at = '2026-06-02T10:00:00.000Z';
@@ -46,14 +46,14 @@ test('a document being sent cannot be started again; only a refused one is retri
 test('a correction waits for its original; self-billing waits for the recorded permission; granting it requeues a 410 refusal', () => {
   let state = run([connect, { type: 'Enqueue', documents: [doc('1'), doc('2', { kind: 'correction', correctedInvoiceId: '1' }), doc('3', { selfBilling: true, memberId: 'm2' })], now: at }]);
   expect(sendable(state, at).map((d) => d.invoiceId)).toEqual(['1']);
-  expect(heldBecause(state, state.documents['2']!)).toMatch(/FV\/2026\/1 is accepted/);
-  expect(heldBecause(state, state.documents['3']!)).toMatch(/SelfInvoicing/);
+  expect(heldBecause(state, state.documents['2'] as OutboxDocument)).toMatch(/FV\/2026\/1 is accepted/);
+  expect(heldBecause(state, state.documents['3'] as OutboxDocument)).toMatch(/SelfInvoicing/);
   state = run([
     { type: 'RecordSelfInvoicing', memberId: 'm2', granted: true, knownMember: true, now: at },
     { type: 'StartSending', invoiceId: '3', contentHash: 'h', sessionReference: 's', now: at },
     { type: 'Refuse', invoiceId: '3', code: 410, reason: 'no permission', details: [], now: at },
   ], state);
-  expect(state.documents['3']!.status).toBe('refused');
+  expect(state.documents['3']?.status).toBe('refused');
   const events = decide({ type: 'RecordSelfInvoicing', memberId: 'm2', granted: true, knownMember: true, now: at }, state);
   expect(events.map((e) => e.type)).toEqual(['KsefSelfInvoicingRecorded', 'KsefRetryRequested']);
   expect(() => decide({ type: 'RecordSelfInvoicing', memberId: 'nobody', granted: true, knownMember: false, now: at }, state)).toThrow(/not found/);
@@ -93,7 +93,7 @@ test('property: a document is started only from the queue, accepted only after i
         continue;
       }
       for (const e of events) {
-        const before = e.data && 'invoiceId' in e.data ? state.documents[e.data.invoiceId as string]?.status : undefined;
+        const before = 'invoiceId' in e.data ? state.documents[e.data.invoiceId]?.status : undefined;
         if (e.type === 'KsefDocumentSending') expect(before).toBe('queued');
         if (e.type === 'KsefDocumentSent') expect(before).toBe('sending');
         if (e.type === 'KsefDocumentAccepted') expect(['sending', 'sent']).toContain(before);

@@ -4,6 +4,7 @@
 // is not sent again until the coordinator asks; one whose send may have reached KSeF
 // (sending, after a crash) is looked up in KSeF before anything else. Pure: no clock, no I/O.
 import { DomainError } from '../../shared/domain-error.js';
+import type { DocumentKsefState } from '../../invoicing/domain/ksef-state.js';
 import type { KsefEnvironment } from './environments.js';
 
 /** The KSeF token sealed with AES-256-GCM (the key is the service's, never in an event). */
@@ -131,8 +132,8 @@ export function decide(command: KsefCommand, state: KsefState): KsefEvent[] {
       const events: KsefEvent[] = [{ type: 'KsefSelfInvoicingRecorded', data: { memberId: command.memberId, granted: command.granted, recordedAt: command.now } }];
       // the fix for a refusal over the missing permission: those documents go again
       if (command.granted) {
-        for (const id of state.order) {
-          const d = state.documents[id]!;
+        for (const d of inOrder(state)) {
+          const id = d.invoiceId;
           if (d.memberId === command.memberId && d.selfBilling && d.status === 'refused' && d.refusal?.code === PERMISSION_REFUSAL_CODE) {
             events.push({ type: 'KsefRetryRequested', data: { invoiceId: id, at: command.now } });
           }
@@ -180,7 +181,10 @@ export function decide(command: KsefCommand, state: KsefState): KsefEvent[] {
       return [{ type: 'KsefDocumentRefused', data: { invoiceId: d.invoiceId, code: command.code, reason: command.reason, details: command.details, at: command.now } }];
     }
     case 'RecordFailure': {
-      const ids = command.invoiceIds.filter((id) => state.documents[id] && !['accepted', 'refused'].includes(state.documents[id]!.status));
+      const ids = command.invoiceIds.filter((id) => {
+        const d = state.documents[id];
+        return d !== undefined && !['accepted', 'refused'].includes(d.status);
+      });
       return ids.length === 0 ? [] : [{ type: 'KsefSendFailed', data: { invoiceIds: ids, error: command.error, at: command.now, nextAttemptAt: command.nextAttemptAt } }];
     }
     case 'RequestRetry': {
@@ -266,20 +270,23 @@ export function heldBecause(state: KsefState, d: OutboxDocument): string | null 
   return null;
 }
 
+/** The outbox's documents in queue order. */
+export function inOrder(state: KsefState): OutboxDocument[] {
+  return state.order.flatMap((id) => {
+    const d = state.documents[id];
+    return d ? [d] : [];
+  });
+}
+
 /** The documents a worker pass may send now, in queue order. */
 export function sendable(state: KsefState, now: string): OutboxDocument[] {
-  return state.order.map((id) => state.documents[id]!).filter((d) => d.status === 'queued' && due(d, now) && heldBecause(state, d) === null);
+  return inOrder(state).filter((d) => d.status === 'queued' && due(d, now) && heldBecause(state, d) === null);
 }
 
 export const due = (d: OutboxDocument, now: string) => d.nextAttemptAt === null || d.nextAttemptAt <= now;
 
-/** What people see of a document's KSeF state. */
-export type KsefView =
-  | { status: 'not_sent'; reason: string }
-  | { status: 'queued'; waiting: string | null; lastError: string | null; nextAttemptAt: string | null }
-  | { status: 'sent'; sentAt: string | null }
-  | { status: 'accepted'; ksefNumber: string; acceptedAt: string; upo: boolean }
-  | { status: 'refused'; code: number; reason: string; details: string[] };
+/** What people see of a document's KSeF state: the shape invoicing shows with its documents (and asks KSeF for). */
+export type KsefView = DocumentKsefState;
 
 export function viewOf(state: KsefState, invoiceId: string, fa3: boolean): KsefView {
   const d = state.documents[invoiceId];
@@ -295,8 +302,8 @@ export function viewOf(state: KsefState, invoiceId: string, fa3: boolean): KsefV
     case 'sent':
       return { status: 'sent', sentAt: d.sentAt };
     case 'accepted':
-      return { status: 'accepted', ksefNumber: d.ksefNumber!, acceptedAt: d.acceptedAt!, upo: d.upo };
+      return { status: 'accepted', ksefNumber: d.ksefNumber ?? '', acceptedAt: d.acceptedAt ?? '', upo: d.upo };
     case 'refused':
-      return { status: 'refused', code: d.refusal!.code, reason: d.refusal!.reason, details: d.refusal!.details };
+      return { status: 'refused', code: d.refusal?.code ?? 0, reason: d.refusal?.reason ?? '', details: d.refusal?.details ?? [] };
   }
 }

@@ -2,9 +2,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { loadStream } from '../../event-store/command-handling.js';
 import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port.js';
-import type { InvoiceDocument } from '../../invoicing/documents.js';
-import { isFa3Document } from '../../invoicing/fa3/render.js';
-import { type KsefPdfMark, ksefMarkOf } from '../pdf-mark.js';
+import type { InvoiceDocument } from '../../invoicing/domain/documents.js';
+import { isFa3Document } from '../../invoicing/domain/fa3/render.js';
+import { type KsefPdfMark, ksefMarkOf } from '../domain/pdf-mark.js';
 import { ksefDecider, type KsefState, ksefStreamId, type KsefView, viewOf } from '../domain/outbox.js';
 
 @Injectable()

@@ -1,8 +1,8 @@
 // FA(3) documents as the service renders them validate against the official schema, offline.
-import { fa3Schema } from '../../common/xml-schema.js';
-import type { InvoiceDocument, InvoiceLine } from '../documents.js';
-import { totals } from '../documents.js';
-import { isFa3Document, renderFa3 } from './render.js';
+import { fa3Schema } from '../../src/common/xml-schema.js';
+import type { InvoiceDocument, InvoiceLine } from '../../src/invoicing/domain/documents.js';
+import { totals } from '../../src/invoicing/domain/documents.js';
+import { isFa3Document, renderFa3 } from '../../src/invoicing/domain/fa3/render.js';
 
 const coordinator = { name: 'Koordynator & <Spółka> "Zażółć" gęślą jaźń', nip: '6410000008', address: 'ul. Łąkowa 1, 43-180 Orzesze' };
 const city = { name: 'Miasto Orzesze', nip: '6410377173', address: 'ul. Gliwicka 8, 43-180 Orzesze' };
@@ -18,7 +18,9 @@ function document(over: Partial<InvoiceDocument>): InvoiceDocument {
   };
 }
 
-const expectValid = (xml: string) => expect(fa3Schema().validate(xml)).toEqual({ valid: true });
+const expectValid = (xml: string) => {
+  expect(fa3Schema().validate(xml)).toEqual({ valid: true });
+};
 
 test('an invoice to a member validates, with its month, lines in kWh and totals per rate', () => {
   const xml = renderFa3(document({}), { correctedKsefNumber: null });

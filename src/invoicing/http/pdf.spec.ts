@@ -4,9 +4,10 @@
 // in test-output/pdf/ to be looked at.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { PDFParse } from 'pdf-parse';
-import type { InvoiceDocument, InvoiceLine } from './documents.js';
-import { totals } from './documents.js';
-import { formatDatePl, formatMonthPl, renderInvoicePdf } from './pdf.js';
+import type { InvoiceDocument, InvoiceLine } from '../domain/documents.js';
+import { totals } from '../domain/documents.js';
+import { formatDatePl, formatMonthPl } from '../domain/print.js';
+import { renderInvoicePdf } from './pdf.js';
 
 const coordinator = { name: 'Klastry Energii sp. z o.o.', nip: '6410000008', address: 'ul. Demonstracyjna 1, 43-180 Orzesze' };
 const city = { name: 'Gmina Orzesze', nip: '6410377173', address: 'ul. Przykładowa 10, 43-180 Orzesze' };
@@ -86,7 +87,7 @@ test.each(Object.entries(KINDS))('%s: the PDF reads as its kind', async (name, d
 
 test('the KSeF number and its QR code go in their box once the document has them', async () => {
   const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNgAAAAAgABSK+kcQAAAABJRU5ErkJggg==', 'base64');
-  const text = await textOf(await renderInvoicePdf(KINDS.invoice!, { ksefNumber: '6410000008-20260602-0A1B2C-3D4E5F-01', qrCodePng: png }));
+  const text = await textOf(await renderInvoicePdf(KINDS.invoice as InvoiceDocument, { ksefNumber: '6410000008-20260602-0A1B2C-3D4E5F-01', qrCodePng: png }));
   expect(text.replace(/\s+/g, '')).toContain('6410000008-20260602-0A1B2C-3D4E5F-01');
   expect(text).not.toContain('pojawią się tu');
 });

@@ -70,7 +70,7 @@ export function assertBalanced(posting: Posting): void {
     debit += e.debitGrosze;
     credit += e.creditGrosze;
   }
-  if (debit !== credit) throw new Error(`posting ${posting.documentNumber} is not balanced: debit ${debit}, credit ${credit}`);
+  if (debit !== credit) throw new Error(`posting ${posting.documentNumber} is not balanced: debit ${String(debit)}, credit ${String(credit)}`);
 }
 
 export function balances(postings: Posting[]) {

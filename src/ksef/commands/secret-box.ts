@@ -1,8 +1,8 @@
 // The KSeF token at rest: AES-256-GCM with the service's key (KSEF_SECRET_KEY), bound to
 // its cluster by the additional data, so a sealed token copied to another cluster does not open.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { DomainError } from '../shared/domain-error.js';
-import type { SealedSecret } from './domain/outbox.js';
+import { DomainError } from '../../shared/domain-error.js';
+import type { SealedSecret } from '../domain/outbox.js';
 
 export class SecretBox {
   constructor(private readonly key: Buffer | null) {

@@ -1,8 +1,8 @@
 // What the PDF of an accepted document carries (in the PDF's KSeF box): its KSeF number and
 // the QR code "KOD I", the verification link built as CIRFMF/ksef-docs/kody-qr.md describes.
 import QRCode from 'qrcode';
-import { invoiceVerificationUrl } from './domain/environments.js';
-import type { KsefState } from './domain/outbox.js';
+import { invoiceVerificationUrl } from './environments.js';
+import type { KsefState } from './outbox.js';
 
 export interface KsefPdfMark {
   ksefNumber: string;

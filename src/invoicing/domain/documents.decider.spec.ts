@@ -3,9 +3,9 @@
 // asked for, then what is issued, by the stream's decider (invoicingDecider: the pure
 // decideIssue and decideCorrections behind one decide).
 import fc from 'fast-check';
-import { DeciderSpecification } from '../shared/decider-specification.js';
-import type { AgreementVersion, ClusterProfile, Member } from '../clusters/domain/registry.js';
-import type { MemberStatement } from '../settlement/domain/engine/statement.js';
+import { DeciderSpecification } from '../../shared/decider-specification.js';
+import type { AgreementVersion, ClusterProfile, Member } from '../../clusters/registry/registry.js';
+import type { MemberStatement } from '../../settlement/engine/statement.js';
 import { type InvoiceDocument, type InvoicingCommand, invoicingDecider, type InvoicingEvent, type IssueInput } from './documents.js';
 
 const invoicing = DeciderSpecification.for(invoicingDecider);

@@ -6,16 +6,16 @@ import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationB
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { randomUUID } from 'node:crypto';
-import { CONFIG, LOGGER, PG_POOL } from '../core.module.js';
-import type { AppConfig } from '../config/config.js';
-import { runWithContext } from '../common/request-context.js';
-import { EVENT_STORE, type EventStore, type Subscription } from '../event-store/event-store.port.js';
-import { InvoicingService } from '../invoicing/invoicing.service.js';
-import { isFa3Document, renderFa3 } from '../invoicing/fa3/render.js';
-import { KsefClient } from './client/ksef-client.js';
-import { KSEF_API_URL, type KsefEnvironment } from './domain/environments.js';
+import { CONFIG, LOGGER, PG_POOL } from '../../core.module.js';
+import type { AppConfig } from '../../config/config.js';
+import { runWithContext } from '../../common/request-context.js';
+import { EVENT_STORE, type EventStore, type Subscription } from '../../event-store/event-store.port.js';
+import { InvoiceDocuments } from '../../invoicing/queries/documents.reader.js';
+import { isFa3Document, renderFa3 } from '../../invoicing/domain/fa3/render.js';
+import { KsefClient } from '../client/ksef-client.js';
+import { KSEF_API_URL, type KsefEnvironment } from '../domain/environments.js';
 import { KsefSender, type PassReport } from './sender.js';
-import { KsefCommands } from './commands/ksef-commands.js';
+import { KsefCommands } from '../commands/ksef-commands.js';
 
 @Injectable()
 export class KsefWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -31,7 +31,7 @@ export class KsefWorker implements OnApplicationBootstrap, BeforeApplicationShut
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(LOGGER) private readonly logger: Logger,
-    @Inject(InvoicingService) invoicing: InvoicingService,
+    @Inject(InvoiceDocuments) invoicing: InvoiceDocuments,
     @Inject(KsefCommands) commands: KsefCommands,
   ) {
     this.sender = new KsefSender({
@@ -45,10 +45,14 @@ export class KsefWorker implements OnApplicationBootstrap, BeforeApplicationShut
 
   onApplicationBootstrap() {
     if (!this.config.ksef.worker) return;
-    this.timer = setInterval(() => this.wake(), this.config.ksef.pollMs);
+    this.timer = setInterval(() => {
+      this.wake();
+    }, this.config.ksef.pollMs);
     this.timer.unref();
     // new events (an issued month, a coordinator's retry) start a round; the timer covers retries that fall due
-    this.watch = this.store.watch(() => this.wake());
+    this.watch = this.store.watch(() => {
+      this.wake();
+    });
     this.wake();
   }
 
@@ -63,7 +67,9 @@ export class KsefWorker implements OnApplicationBootstrap, BeforeApplicationShut
       this.running = null;
       if (this.again && !this.stopped) {
         this.again = false;
-        setTimeout(() => this.wake(), 1000).unref();
+        setTimeout(() => {
+          this.wake();
+        }, 1000).unref();
       }
     });
   }
@@ -90,7 +96,7 @@ export class KsefWorker implements OnApplicationBootstrap, BeforeApplicationShut
     const client = await this.pool.connect();
     let locked = false;
     try {
-      locked = (await client.query<{ locked: boolean }>("SELECT pg_try_advisory_lock(hashtextextended('ksef-outbox:' || $1, 0)) AS locked", [clusterId])).rows[0]!.locked;
+      locked = (await client.query<{ locked: boolean }>("SELECT pg_try_advisory_lock(hashtextextended('ksef-outbox:' || $1, 0)) AS locked", [clusterId])).rows[0]?.locked === true;
       if (!locked) return null;
       const report = await runWithContext({ correlationId: randomUUID(), actor: { tokenId: null, role: 'ksef-outbox' } }, () => this.sender.pass(clusterId));
       if (report.failed) this.logger.warn({ clusterId, report }, 'KSeF outbox: the pass stopped; the documents wait for the next one');

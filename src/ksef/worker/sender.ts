@@ -4,17 +4,17 @@
 // killed anywhere is taken up by the next one without sending anything twice.
 // The caller holds the cluster's lock (one pass per cluster at a time).
 import { createHash } from 'node:crypto';
-import type { InvoiceDocument } from '../invoicing/documents.js';
-import { type EventStore, WrongExpectedVersionError } from '../event-store/event-store.port.js';
-import { loadStream } from '../event-store/command-handling.js';
-import { aesCbcEncrypt, newSessionKey, publicKeyIdOf, publicKeyOf, rsaOaepEncrypt, sha256Base64 } from './client/crypto.js';
-import { KsefClient, KsefRefusal, KsefUnavailable, type PublicKeyCertificate, type SessionInvoiceStatus } from './client/ksef-client.js';
-import { FA3_FORM_CODE, type KsefEnvironment } from './domain/environments.js';
+import type { InvoiceDocument } from '../../invoicing/domain/documents.js';
+import { type EventStore, WrongExpectedVersionError } from '../../event-store/event-store.port.js';
+import { loadStream } from '../../event-store/command-handling.js';
+import { aesCbcEncrypt, newSessionKey, publicKeyIdOf, publicKeyOf, rsaOaepEncrypt, sha256Base64 } from '../client/crypto.js';
+import { KsefClient, KsefRefusal, KsefUnavailable, type PublicKeyCertificate, type SessionInvoiceStatus } from '../client/ksef-client.js';
+import { FA3_FORM_CODE, type KsefEnvironment } from '../domain/environments.js';
 import {
-  type KsefCommand, type KsefConnection, ksefDecider, type KsefEvent, type KsefState, ksefStreamId, type OutboxDocument, PERMISSION_REFUSAL_CODE, type QueuedDocument, sendable,
-} from './domain/outbox.js';
-import { backoffMs, PASS_RETRY } from './domain/retry.js';
-import type { SecretBox } from './secret-box.js';
+  type KsefCommand, type KsefConnection, ksefDecider, type KsefEvent, type KsefState, ksefStreamId, type OutboxDocument, inOrder, PERMISSION_REFUSAL_CODE, type QueuedDocument, sendable,
+} from '../domain/outbox.js';
+import { backoffMs, PASS_RETRY } from '../domain/retry.js';
+import type { SecretBox } from '../commands/secret-box.js';
 
 export interface Fa3Renderer {
   render(document: InvoiceDocument, options: { correctedKsefNumber: string | null }): string;
@@ -55,7 +55,7 @@ class OutboxStream {
       const events = await store.readStream(streamId, kept.version + 1);
       let state = kept.state;
       for (const e of events) state = ksefDecider.evolve(state, { type: e.type, data: e.data } as unknown as KsefEvent);
-      return new OutboxStream(store, streamId, state, events.length > 0 ? events[events.length - 1]!.streamPosition : kept.version);
+      return new OutboxStream(store, streamId, state, events.at(-1)?.streamPosition ?? kept.version);
     }
     const { state, version } = await loadStream(store, streamId, ksefDecider);
     return new OutboxStream(store, streamId, state, version);
@@ -66,7 +66,7 @@ class OutboxStream {
       const events = ksefDecider.decide(command, this.state);
       if (events.length === 0) return events;
       try {
-        const result = await this.store.append(this.streamId, events.map((e) => ({ type: e.type, data: e.data as unknown as Record<string, unknown> })), this.version);
+        const result = await this.store.append(this.streamId, events.map((e) => ({ type: e.type, data: e.data })), this.version);
         for (const e of events) this.state = ksefDecider.evolve(this.state, e);
         this.version = result.streamVersion;
         return events;
@@ -91,6 +91,12 @@ interface Access {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** A value the outbox's state guarantees at this step (a sent document has its session, say). */
+function known<T>(value: T | null | undefined, what: string): T {
+  if (value === null || value === undefined) throw new Error(`the KSeF outbox lacks ${what}`);
+  return value;
+}
+
 export class KsefSender {
   private readonly access = new Map<string, Access>();
   /** Each cluster's outbox as the last pass left it (a pass reads only what came after). */
@@ -107,7 +113,7 @@ export class KsefSender {
 
   /** Work left for the cluster: documents not yet accepted or refused, or without their UPO. */
   static pending(state: KsefState): OutboxDocument[] {
-    return state.order.map((id) => state.documents[id]!).filter((d) => d.status !== 'refused' && !(d.status === 'accepted' && d.upo));
+    return inOrder(state).filter((d) => d.status !== 'refused' && !(d.status === 'accepted' && d.upo));
   }
 
   async pass(clusterId: string): Promise<PassReport> {
@@ -129,7 +135,7 @@ export class KsefSender {
     report.queued = queued.reduce((n, e) => n + (e.type === 'KsefDocumentsQueued' ? e.data.documents.length : 0), 0);
 
     const nowIso = iso(this.now());
-    const inFlight = (s: KsefState) => s.order.map((id) => s.documents[id]!).filter((d) => d.status === 'sending' || d.status === 'sent' || (d.status === 'accepted' && !d.upo));
+    const inFlight = (s: KsefState) => inOrder(s).filter((d) => d.status === 'sending' || d.status === 'sent' || (d.status === 'accepted' && !d.upo));
     if (inFlight(outbox.state).length === 0 && sendable(outbox.state, nowIso).length === 0) return report;
 
     const work = [...inFlight(outbox.state), ...sendable(outbox.state, nowIso)].map((d) => d.invoiceId);
@@ -145,8 +151,8 @@ export class KsefSender {
       if (error instanceof KsefRefusal && (error.status === 401 || error.status === 403)) this.access.delete(clusterId);
       report.failed = error.message;
       // what this pass did not settle waits; an accepted document whose UPO is missing is asked again next pass
-      const left = work.filter((id) => !['accepted', 'refused'].includes(outbox.state.documents[id]!.status));
-      const failures = Math.max(0, ...left.map((id) => outbox.state.documents[id]!.failures)) + 1;
+      const left = work.filter((id) => !['accepted', 'refused'].includes(known(outbox.state.documents[id], 'an outbox document').status));
+      const failures = Math.max(0, ...left.map((id) => known(outbox.state.documents[id], 'an outbox document').failures)) + 1;
       const waitMs = Math.max(error instanceof KsefUnavailable ? error.retryAfterMs ?? 0 : 0, backoffMs(failures, this.passRetry.baseDelayMs, this.passRetry.maxDelayMs, this.random));
       await outbox.execute({ type: 'RecordFailure', invoiceIds: left, error: error.message, now: iso(this.now()), nextAttemptAt: iso(this.now() + waitMs) });
     }
@@ -182,7 +188,7 @@ export class KsefSender {
     const publicKey = publicKeyOf(certificate.certificate);
     const challenge = await client.challenge();
     const ksefToken = this.deps.secrets.open(clusterId, connection.token);
-    const encryptedToken = rsaOaepEncrypt(publicKey, Buffer.from(`${ksefToken}|${challenge.timestampMs}`, 'utf8')).toString('base64');
+    const encryptedToken = rsaOaepEncrypt(publicKey, Buffer.from(`${ksefToken}|${String(challenge.timestampMs)}`, 'utf8')).toString('base64');
     const init = await client.authenticateWithToken({ challenge: challenge.challenge, contextIdentifier: { type: 'Nip', value: connection.contextNip }, encryptedToken, publicKeyId: publicKeyIdOf(publicKey) });
     for (let poll = 1; ; poll++) {
       const { status } = await client.authenticationStatus(init.referenceNumber, init.authenticationToken.token);
@@ -203,11 +209,11 @@ export class KsefSender {
 
   private async settleInFlight(outbox: OutboxStream, client: KsefClient, token: string) {
     const sessions = new Map<string, SessionInvoiceStatus[] | null>();
-    for (const d of outbox.state.order.map((id) => outbox.state.documents[id]!).filter((x) => x.status === 'sending')) {
-      const ref = d.sessionReference!;
+    for (const d of inOrder(outbox.state).filter((x) => x.status === 'sending')) {
+      const ref = known(d.sessionReference, 'the session of a document being sent');
       if (!sessions.has(ref)) sessions.set(ref, await this.sessionInvoicesOrNull(client, token, ref));
       const match = sessions.get(ref)?.find((i) => i.invoiceHash === d.contentHash);
-      if (match) await outbox.execute({ type: 'MarkSent', invoiceId: d.invoiceId, contentHash: d.contentHash!, sessionReference: ref, invoiceReference: match.referenceNumber, now: iso(this.now()) });
+      if (match) await outbox.execute({ type: 'MarkSent', invoiceId: d.invoiceId, contentHash: known(d.contentHash, 'the hash of a document being sent'), sessionReference: ref, invoiceReference: match.referenceNumber, now: iso(this.now()) });
       else await outbox.execute({ type: 'ReturnToQueue', invoiceId: d.invoiceId, reason: `not received by KSeF in session ${ref}: sent again`, now: iso(this.now()) });
     }
   }
@@ -235,7 +241,7 @@ export class KsefSender {
     });
     try {
       for (const d of ready) {
-        const document = byId.get(d.invoiceId)!;
+        const document = known(byId.get(d.invoiceId), 'an issued document');
         const original = d.correctedInvoiceId ? outbox.state.documents[d.correctedInvoiceId] : undefined;
         let xml: Buffer;
         try {
@@ -283,31 +289,31 @@ export class KsefSender {
   private async pollSent(outbox: OutboxStream, client: KsefClient, token: string, environment: KsefEnvironment, report: PassReport) {
     const polls = this.deps.statusPolls ?? 5;
     for (let round = 1; round <= polls; round++) {
-      const sent = outbox.state.order.map((id) => outbox.state.documents[id]!).filter((d) => d.status === 'sent');
+      const sent = inOrder(outbox.state).filter((d) => d.status === 'sent');
       if (sent.length === 0) return;
       for (const d of sent) {
-        const status = await client.invoiceStatus(token, d.sessionReference!, d.invoiceReference!);
+        const status = await client.invoiceStatus(token, known(d.sessionReference, 'the session of a sent document'), known(d.invoiceReference, 'the reference of a sent document'));
         const code = status.status.code;
         if (code === 200 && status.ksefNumber) {
-          await outbox.execute({ type: 'Accept', invoiceId: d.invoiceId, ksefNumber: status.ksefNumber, acceptedAt: status.acquisitionDate ?? iso(this.now()), sessionReference: d.sessionReference!, duplicateOf: null, environment });
+          await outbox.execute({ type: 'Accept', invoiceId: d.invoiceId, ksefNumber: status.ksefNumber, acceptedAt: status.acquisitionDate ?? iso(this.now()), sessionReference: known(d.sessionReference, 'the session of a sent document'), duplicateOf: null, environment });
           report.accepted++;
         } else if (code === 440 && status.status.extensions?.originalKsefNumber) {
           // KSeF has this invoice already (sent before, maybe by a run that died): it is accepted under that number
           const original = status.status.extensions;
-          await outbox.execute({ type: 'Accept', invoiceId: d.invoiceId, ksefNumber: original.originalKsefNumber!, acceptedAt: status.acquisitionDate ?? status.invoicingDate, sessionReference: original.originalSessionReferenceNumber ?? d.sessionReference!, duplicateOf: original.originalSessionReferenceNumber ?? null, environment });
+          await outbox.execute({ type: 'Accept', invoiceId: d.invoiceId, ksefNumber: known(original.originalKsefNumber, 'the KSeF number of the original'), acceptedAt: status.acquisitionDate ?? status.invoicingDate, sessionReference: original.originalSessionReferenceNumber ?? known(d.sessionReference, 'the session of a sent document'), duplicateOf: original.originalSessionReferenceNumber ?? null, environment });
           report.accepted++;
         } else if (code >= 400) {
           await outbox.execute({ type: 'Refuse', invoiceId: d.invoiceId, ...plainRefusal(d, code, status.status.description, status.status.details ?? []), now: iso(this.now()) });
           report.refused++;
         }
       }
-      if (round < polls && outbox.state.order.some((id) => outbox.state.documents[id]!.status === 'sent')) await this.sleep((this.deps.statusPollDelayMs ?? 1000) * round);
+      if (round < polls && inOrder(outbox.state).some((x) => x.status === 'sent')) await this.sleep((this.deps.statusPollDelayMs ?? 1000) * round);
     }
   }
 
   private async fetchUpos(outbox: OutboxStream, client: KsefClient, token: string) {
-    for (const d of outbox.state.order.map((id) => outbox.state.documents[id]!).filter((x) => x.status === 'accepted' && !x.upo)) {
-      const upo = await client.invoiceUpo(token, d.sessionReference!, d.ksefNumber!);
+    for (const d of inOrder(outbox.state).filter((x) => x.status === 'accepted' && !x.upo)) {
+      const upo = await client.invoiceUpo(token, known(d.sessionReference, 'the session of an accepted document'), known(d.ksefNumber, 'the KSeF number of an accepted document'));
       await outbox.execute({ type: 'RecordUpo', invoiceId: d.invoiceId, upo, now: iso(this.now()) });
     }
   }
@@ -331,10 +337,10 @@ function pickCertificate(certificates: PublicKeyCertificate[], usage: PublicKeyC
 /** A refusal as people read it: a missing SelfInvoicing permission said plainly. */
 export function plainRefusal(d: OutboxDocument, code: number, description: string, details: string[]) {
   if (code === PERMISSION_REFUSAL_CODE && d.selfBilling) {
-    return { code, reason: `KSeF refused the self-billing document ${d.number}: the member has not granted the coordinator the SelfInvoicing permission in KSeF (${code} ${description}). Once it is granted, record it and the document goes again.`, details };
+    return { code, reason: `KSeF refused the self-billing document ${d.number}: the member has not granted the coordinator the SelfInvoicing permission in KSeF (${String(code)} ${description}). Once it is granted, record it and the document goes again.`, details };
   }
   if (code === PERMISSION_REFUSAL_CODE) {
-    return { code, reason: `KSeF refused ${d.number}: the KSeF token of this cluster has no permission to issue invoices for the seller (${code} ${description}).`, details };
+    return { code, reason: `KSeF refused ${d.number}: the KSeF token of this cluster has no permission to issue invoices for the seller (${String(code)} ${description}).`, details };
   }
   return { code, reason: `KSeF refused ${d.number}: ${description}`, details };
 }

@@ -4,11 +4,13 @@
 // KSeF number and its QR code; until the document has them the box says so.
 import PDFDocument from 'pdfkit';
 import { join } from 'node:path';
-import { projectRoot } from '../database/paths.js';
-import { applyRateBp } from '../shared/largest-remainder.js';
-import { printIban } from '../clusters/domain/iban.js';
-import { type InvoiceDocument, type InvoiceLine, lineRateBp, originalKind, rateTotals, settlementOf } from './documents.js';
-import { percentText } from './fa3/render.js';
+import { projectRoot } from '../../database/paths.js';
+import { applyRateBp } from '../../shared/largest-remainder.js';
+import { printIban } from '../../clusters/registry/iban.js';
+import { type InvoiceDocument, type InvoiceLine, lineRateBp, originalKind, rateTotals, settlementOf } from '../domain/documents.js';
+import { documentTitle, formatDatePl, formatKwh, formatMonthPl, formatUnitPrice, formatZloty } from '../domain/print.js';
+import { percentText } from '../domain/fa3/render.js';
+import type { KsefPrintMark } from '../domain/ksef-state.js';
 
 /** Where the KSeF number and QR code go on the first page (points, A4, origin top left). */
 export const KSEF_BOX = { x: 395, y: 36, width: 160, height: 118 } as const;
@@ -16,52 +18,6 @@ export const KSEF_BOX = { x: 395, y: 36, width: 160, height: 118 } as const;
 const LEFT = 40;
 const RIGHT = 555;
 const WIDTH = RIGHT - LEFT;
-
-/** The document's title as printed (a statement is never called an invoice). */
-export function documentTitle(document: InvoiceDocument): string {
-  switch (document.kind) {
-    case 'invoice': return 'Faktura VAT';
-    case 'self_billing': return 'Faktura VAT – samofakturowanie';
-    case 'settlement_statement': return 'Informacja o rozliczeniu energii';
-    case 'correction':
-      if (document.correctedKind === 'self_billing') return 'Faktura korygująca – samofakturowanie';
-      if (document.correctedKind === 'settlement_statement') return 'Korekta informacji o rozliczeniu energii';
-      return 'Faktura korygująca';
-  }
-}
-
-/** 123456 → "1 234,56 zł" (non-breaking space between thousands). */
-export function formatZloty(grosze: number): string {
-  const sign = grosze < 0 ? '-' : '';
-  const abs = Math.abs(grosze);
-  const zl = Math.floor(abs / 100).toString().replace(/\B(?=(\d{3})+(?!\d))/g, '\u00a0');
-  return `${sign}${zl},${String(abs % 100).padStart(2, '0')} zł`;
-}
-
-/** Wh → kWh with three decimals, by string arithmetic. */
-export function formatKwh(wh: number): string {
-  return `${Math.floor(wh / 1000).toString().replace(/\B(?=(\d{3})+(?!\d))/g, '\u00a0')},${String(wh % 1000).padStart(3, '0')}`;
-}
-
-/** grosze per MWh → zł per kWh (exactly: 1 gr/MWh = 0.00001 zł/kWh). */
-export function formatUnitPrice(groszePerMwh: number): string {
-  const text = String(groszePerMwh).padStart(6, '0');
-  return `${text.slice(0, -5)},${text.slice(-5)} zł/kWh`;
-}
-
-const MONTHS = ['styczeń', 'luty', 'marzec', 'kwiecień', 'maj', 'czerwiec', 'lipiec', 'sierpień', 'wrzesień', 'październik', 'listopad', 'grudzień'];
-
-/** 2026-06-02 → "02.06.2026", as dates are written in Poland. */
-export function formatDatePl(date: string): string {
-  const [y, m, d] = date.split('-');
-  return `${d}.${m}.${y}`;
-}
-
-/** 2026-05 → "maj 2026". */
-export function formatMonthPl(month: string): string {
-  const [y, m] = month.split('-');
-  return `${MONTHS[Number(m) - 1]} ${y}`;
-}
 
 /** The rate as printed: "23%"; a statement of a seller outside VAT says why there is no VAT. */
 function rateLabel(document: InvoiceDocument, rateBp: number): string {
@@ -75,11 +31,8 @@ const VAT_NOTE: Record<NonNullable<InvoiceDocument['sellerVat']>, string> = {
   payer: 'Sprzedawca jest czynnym podatnikiem VAT: dokument jest podstawą do wystawienia przez niego faktury na kwoty poniżej.',
 };
 
-export interface PdfOptions {
-  /** Once KSeF accepted the document: its number, and the verification QR code as a PNG. */
-  ksefNumber?: string;
-  qrCodePng?: Buffer;
-}
+/** Once KSeF accepted the document: its number, and the verification QR code as a PNG. */
+export type PdfOptions = KsefPrintMark;
 
 // the table: Lp., name, quantity, unit, unit price, net, rate, VAT, gross; widths fit 515 pt
 const COLUMNS = [
@@ -101,7 +54,9 @@ export function renderInvoicePdf(document: InvoiceDocument, options: PdfOptions 
   pdf.registerFont('bold', join(fonts, 'DejaVuSans-Bold.ttf'));
   const chunks: Buffer[] = [];
   pdf.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<Buffer>((resolve) => pdf.on('end', () => resolve(Buffer.concat(chunks))));
+  const done = new Promise<Buffer>((resolve) => pdf.on('end', () => {
+    resolve(Buffer.concat(chunks));
+  }));
   const kind = originalKind(document);
   const statement = kind === 'settlement_statement';
   const noVat = statement && document.sellerVat !== 'payer';
@@ -120,7 +75,7 @@ export function renderInvoicePdf(document: InvoiceDocument, options: PdfOptions 
   for (const [label, value] of facts) pdf.text(`${label}: `, LEFT, undefined, { continued: true, width: textWidth }).font('bold').text(value).font('regular');
   if (kind === 'self_billing') pdf.font('bold').text('Samofakturowanie', { width: textWidth }).font('regular').text('Faktura wystawiona przez nabywcę w imieniu i na rzecz sprzedawcy (art. 106d ust. 1 ustawy o VAT).', { width: textWidth });
   if (document.kind === 'correction') {
-    pdf.moveDown(0.3).text(`Korygowany dokument: nr ${document.correctedInvoiceNumber} z dnia ${formatDatePl(document.correctedIssueDate ?? document.issueDate)}`, { width: textWidth });
+    pdf.moveDown(0.3).text(`Korygowany dokument: nr ${String(document.correctedInvoiceNumber)} z dnia ${formatDatePl(document.correctedIssueDate ?? document.issueDate)}`, { width: textWidth });
     if (document.beforeDocumentNumber && document.beforeDocumentNumber !== document.correctedInvoiceNumber) pdf.text(`Stan przed korektą według dokumentu nr ${document.beforeDocumentNumber}`, { width: textWidth });
     pdf.text(`Przyczyna korekty: ${document.reason ?? ''}`, { width: textWidth });
   }
@@ -173,16 +128,19 @@ export function renderInvoicePdf(document: InvoiceDocument, options: PdfOptions 
     lines.forEach((l, i) => {
       const rate = lineRateBp(l, document.vatRateBp);
       const vat = noVat ? null : applyRateBp(l.netGrosze, rate); // per line, shown only: the totals take VAT on the sum per rate
-      const energy = l.quantityWh !== null && l.unitPriceGroszePerMwh !== null;
+      const quantityWh = l.quantityWh;
+      const unitPrice = l.unitPriceGroszePerMwh;
+      const energy = quantityWh !== null && unitPrice !== null;
       const cells = [
-        `${i + 1}.`, l.description, energy ? formatKwh(l.quantityWh!) : '1', energy ? 'kWh' : 'usł.',
-        energy ? formatUnitPrice(l.unitPriceGroszePerMwh!).replace(' zł/kWh', ' zł') : formatZloty(l.netGrosze),
+        `${String(i + 1)}.`, l.description, energy ? formatKwh(quantityWh) : '1', energy ? 'kWh' : 'usł.',
+        energy ? formatUnitPrice(unitPrice).replace(' zł/kWh', ' zł') : formatZloty(l.netGrosze),
         formatZloty(l.netGrosze), rateLabel(document, rate), vat === null ? '–' : formatZloty(vat), formatZloty(l.netGrosze + (vat ?? 0)),
       ];
-      const height = Math.max(...cells.map((cell, k) => pdf.heightOfString(cell, { width: COLUMNS[k]!.width - 4 })));
+      const row = COLUMNS.map((column, k) => ({ column, cell: cells[k] ?? '' }));
+      const height = Math.max(...row.map(({ column, cell }) => pdf.heightOfString(cell, { width: column.width - 4 })));
       ensureRoom(height + 4);
       x = LEFT;
-      cells.forEach((cell, k) => { pdf.text(cell, x + 2, y, { width: COLUMNS[k]!.width - 4, align: COLUMNS[k]!.align }); x += COLUMNS[k]!.width; });
+      row.forEach(({ column, cell }) => { pdf.text(cell, x + 2, y, { width: column.width - 4, align: column.align }); x += column.width; });
       y += height + 3;
       pdf.save().lineWidth(0.3).strokeColor('#cccccc').moveTo(LEFT, y - 1).lineTo(RIGHT, y - 1).stroke().restore();
     });
@@ -203,7 +161,7 @@ export function renderInvoicePdf(document: InvoiceDocument, options: PdfOptions 
       x = at;
       pdf.font(r.label.startsWith('Razem') || r.label.startsWith('Różnica') ? 'bold' : 'regular');
       const cells = [r.label, formatZloty(r.net), r.vat === null ? '–' : formatZloty(r.vat), formatZloty(r.net + (r.vat ?? 0))];
-      cells.forEach((cell, k) => { pdf.text(cell, x, y, { width: cols[k]!.w - 2, align: k === 0 ? 'left' : 'right' }); x += cols[k]!.w; });
+      cols.forEach((c, k) => { pdf.text(cells[k] ?? '', x, y, { width: c.w - 2, align: k === 0 ? 'left' : 'right' }); x += c.w; });
       y += 11;
     }
     y += 6;

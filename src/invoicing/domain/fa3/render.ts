@@ -33,7 +33,7 @@ export function fa3Rate(rateBp: number): string {
 export function percentText(rateBp: number, decimalSeparator: '.' | ','): string {
   const whole = Math.trunc(rateBp / 100);
   const hundredths = rateBp % 100;
-  return hundredths === 0 ? String(whole) : `${whole}${decimalSeparator}${String(hundredths).padStart(2, '0')}`;
+  return hundredths === 0 ? String(whole) : `${String(whole)}${decimalSeparator}${String(hundredths).padStart(2, '0')}`;
 }
 
 /** The P_13_x/P_14_x pair a rate is summed in (art. 106e: basic, first and second reduced, flat taxi rate, 0%). */

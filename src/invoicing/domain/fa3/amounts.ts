@@ -2,7 +2,7 @@
 
 /** Digits of a non-negative integer with `scale` decimals, trailing zeros kept. */
 function fixed(value: number, scale: number): string {
-  if (!Number.isSafeInteger(value)) throw new Error(`not a whole number: ${value}`);
+  if (!Number.isSafeInteger(value)) throw new Error(`not a whole number: ${String(value)}`);
   const sign = value < 0 ? '-' : '';
   const digits = String(Math.abs(value)).padStart(scale + 1, '0');
   return `${sign}${digits.slice(0, digits.length - scale)}.${digits.slice(digits.length - scale)}`;

@@ -1,15 +1,15 @@
 // Documents of a month and their corrections (art. 106j): series, marking, signs; and every
 // kind, generated with awkward names, zero amounts and several rates, validates as FA(3).
 import fc from 'fast-check';
-import type { AgreementVersion, ClusterProfile, Member } from '../clusters/domain/registry.js';
-import type { MemberStatement } from '../settlement/domain/engine/statement.js';
-import { fa3Schema } from '../common/xml-schema.js';
+import type { AgreementVersion, ClusterProfile, Member } from '../../src/clusters/registry/registry.js';
+import type { MemberStatement } from '../../src/settlement/engine/statement.js';
+import { fa3Schema } from '../../src/common/xml-schema.js';
 import {
   decideCorrections, decideIssue, evolveInvoicing, initialInvoicingState, type InvoiceDocument, type InvoiceLine, type InvoicingState,
   memberMonthDocuments, settlementOf, totals,
-} from './documents.js';
-import { renderFa3 } from './fa3/render.js';
-import { priceWh } from '../shared/largest-remainder.js';
+} from '../../src/invoicing/domain/documents.js';
+import { renderFa3 } from '../../src/invoicing/domain/fa3/render.js';
+import { priceWh } from '../../src/shared/largest-remainder.js';
 
 const cluster: ClusterProfile = {
   clusterId: 'c1', name: 'Klaster', coordinator: { legalName: 'Koordynator sp. z o.o.', nip: '6410000008', address: 'ul. Demonstracyjna 1, 43-180 Orzesze', bankAccount: 'PL34102010130000000000001001' },
@@ -36,13 +36,15 @@ function statement(memberId: string, receivedWh: number, suppliedWh: number): Me
 }
 
 let ids = 0;
-const base = { clusterId: 'c1', month: '2026-05', issueDate: '2026-06-02', issuedAt: '2026-06-02T07:00:00.000Z', saleDate: '2026-05-31', cluster, members, agreement, newId: () => `d${++ids}` };
+const base = { clusterId: 'c1', month: '2026-05', issueDate: '2026-06-02', issuedAt: '2026-06-02T07:00:00.000Z', saleDate: '2026-05-31', cluster, members, agreement, newId: () => `d${String(++ids)}` };
 
 function run(steps: MemberStatement[][]): InvoicingState {
   let state = initialInvoicingState();
   const apply = (events: ReturnType<typeof decideIssue>) => { for (const e of events) state = evolveInvoicing(state, e); };
-  apply(decideIssue({ ...base, statements: steps[0]! }, state));
-  steps.slice(1).forEach((statements, i) => apply(decideCorrections({ ...base, issueDate: `2026-06-1${i}`, statements, reason: 'Korekta odczytów OSD', latest: state.documents }, state)));
+  apply(decideIssue({ ...base, statements: steps[0] ?? [] }, state));
+  steps.slice(1).forEach((statements, i) => {
+    apply(decideCorrections({ ...base, issueDate: `2026-06-1${String(i)}`, statements, reason: 'Korekta odczytów OSD', latest: state.documents }, state));
+  });
   return state;
 }
 
@@ -58,11 +60,11 @@ test('a correction of a self-billing invoice is a self-billing correction: the m
   ]);
   expect(state.documents.find((d) => d.memberId === 'c' && d.correctedKind === 'self_billing')?.number).toBe('FVSK-003/2026/000001');
   // down 100 kWh: 48,00 net + 11,04 VAT the member returns to the coordinator
-  const [down, up] = corrections;
-  expect(down!.totalGrossGrosze - down!.totalGrossBeforeGrosze!).toBe(-5904);
-  expect(settlementOf(down!)).toEqual({ direction: 'do_zwrotu', payer: 'member', payee: 'coordinator', amountGrosze: 5904 });
-  expect(settlementOf(up!)).toEqual({ direction: 'do_zaplaty', payer: 'coordinator', payee: 'member', amountGrosze: 2952 });
-  const xml = renderFa3(down!, { correctedKsefNumber: null });
+  const [down, up] = corrections as [InvoiceDocument, InvoiceDocument];
+  expect(down.totalGrossGrosze - (down.totalGrossBeforeGrosze ?? 0)).toBe(-5904);
+  expect(settlementOf(down)).toEqual({ direction: 'do_zwrotu', payer: 'member', payee: 'coordinator', amountGrosze: 5904 });
+  expect(settlementOf(up)).toEqual({ direction: 'do_zaplaty', payer: 'coordinator', payee: 'member', amountGrosze: 2952 });
+  const xml = renderFa3(down, { correctedKsefNumber: null });
   expect(fa3Schema().validate(xml)).toEqual({ valid: true });
   expect(xml).toContain('<P_17>1</P_17>');
   expect(xml).toContain('<RodzajFaktury>KOR</RodzajFaktury>');
@@ -77,7 +79,7 @@ test('a correction of a self-billing invoice is a self-billing correction: the m
 
 test('an invoice correction: the coordinator\'s K series; the KSeF number of the original once it has one', () => {
   const state = run([[statement('a', 1_000_000, 0)], [statement('a', 1_100_000, 0)]]);
-  const correction = state.documents.find((d) => d.kind === 'correction')!;
+  const correction = state.documents.find((d) => d.kind === 'correction') as InvoiceDocument;
   expect(correction.number).toBe('FVK/2026/000001');
   expect(settlementOf(correction)).toMatchObject({ direction: 'do_zaplaty', payer: 'member', payee: 'coordinator' });
   const xml = renderFa3(correction, { correctedKsefNumber: '6410000008-20260602-0A1B2C-3D4E5F-01' });
@@ -95,8 +97,8 @@ test('a non-VAT payer\'s supply is a statement in its own series, without VAT; i
   const kinds = state.documents.map((d) => [d.number, d.kind, d.vatRateBp]);
   expect(kinds).toEqual([['FV/2026/000001', 'invoice', 2300], ['FVR/2026/000001', 'settlement_statement', 0], ['FVK/2026/000001', 'correction', 2300], ['FVRK/2026/000001', 'correction', 0]]);
   // the statement's 96,00 zł, corrected down by 48,00: the member is paid 48,00 for its supply
-  expect(state.documents[1]!.totalGrossGrosze).toBe(9600);
-  expect(memberMonthDocuments(state.documents, 'b', '2026-05').amountDueGrosze).toBe(state.documents[2]!.totalGrossGrosze - 4800);
+  expect(state.documents[1]?.totalGrossGrosze).toBe(9600);
+  expect(memberMonthDocuments(state.documents, 'b', '2026-05').amountDueGrosze).toBe((state.documents[2]?.totalGrossGrosze ?? 0) - 4800);
 });
 
 test('a member with nothing supplied at the close and something after gets the original, not a correction', () => {
@@ -122,17 +124,18 @@ test('every kind of FA(3) document validates: awkward names, zero amounts, sever
     (kind, seller, buyer, states, jst) => {
       const buyerParty = { name: buyer.name, nip: buyer.household && kind === 'invoice' ? null : '6410377173', address: buyer.address, ...(jst ? { jstUnit: { name: 'Szkoła Podstawowa nr 1 & <Przedszkole>', nip: '6410754345' } } : {}) };
       const sellerParty = { name: seller.name, nip: '6410000008', address: seller.address };
-      const first = states[0]!;
+      const first = states[0] ?? [];
       let previous: InvoiceDocument = {
         invoiceId: 'i0', number: kind === 'invoice' ? 'FV/2026/000001' : 'FVS-002/2026/000001', series: 'FV', sequence: 1, kind, clusterId: 'c1', memberId: 'm', month: '2026-02',
         issueDate: '2026-03-02', issuedAt: '2026-03-02T09:00:00.000Z', saleDate: '2026-02-28', seller: sellerParty, buyer: buyerParty, lines: first, vatRateBp: 2300, ...totals(first, 2300), dueDate: '2026-03-16', sellerBankAccount: kind === 'invoice' ? 'PL34102010130000000000001001' : null,
       };
       const documents = [previous];
+      const original = previous;
       states.slice(1).forEach((lines, i) => {
         const t = totals(lines, 2300);
         previous = {
-          ...previous, invoiceId: `i${i + 1}`, number: `FVK/2026/00000${i + 1}`, kind: 'correction', correctedKind: kind, issueDate: `2026-03-1${i}`, issuedAt: `2026-03-1${i}T09:00:00.000Z`, lines, ...t,
-          correctedInvoiceNumber: documents[0]!.number, correctedInvoiceId: 'i0', correctedIssueDate: documents[0]!.issueDate, reason: 'Korekta & <odczytów> "OSD"',
+          ...previous, invoiceId: `i${String(i + 1)}`, number: `FVK/2026/00000${String(i + 1)}`, kind: 'correction', correctedKind: kind, issueDate: `2026-03-1${String(i)}`, issuedAt: `2026-03-1${String(i)}T09:00:00.000Z`, lines, ...t,
+          correctedInvoiceNumber: original.number, correctedInvoiceId: 'i0', correctedIssueDate: original.issueDate, reason: 'Korekta & <odczytów> "OSD"',
           linesBefore: previous.lines, totalNetBeforeGrosze: previous.totalNetGrosze, totalVatBeforeGrosze: previous.totalVatGrosze, totalGrossBeforeGrosze: previous.totalGrossGrosze, beforeDocumentNumber: previous.number,
         };
         documents.push(previous);

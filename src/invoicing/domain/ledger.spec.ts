@@ -2,8 +2,8 @@ import fc from 'fast-check';
 import type { InvoiceDocument, InvoiceLine } from './documents.js';
 import { formatNumber, seriesOf } from './documents.js';
 import { balances, postingFor } from './ledger.js';
-import { formatKwh, formatUnitPrice, formatZloty } from './pdf.js';
-import { applyRateBp } from '../shared/largest-remainder.js';
+import { formatKwh, formatUnitPrice, formatZloty } from './print.js';
+import { applyRateBp } from '../../shared/largest-remainder.js';
 
 const line = fc.record({
   category: fc.constantFrom<'energy' | 'fee'>('energy', 'fee'),
@@ -24,7 +24,7 @@ const document = fc.record({
     seller: { name: 's', nip: null, address: '' }, buyer: { name: 'b', nip: null, address: '' }, lines, vatRateBp,
     totalNetGrosze: net, totalVatGrosze: applyRateBp(net, vatRateBp), totalGrossGrosze: net + applyRateBp(net, vatRateBp),
     ...(kind === 'correction' ? { correctedKind, linesBefore, totalNetBeforeGrosze: before, totalVatBeforeGrosze: applyRateBp(before, vatRateBp), totalGrossBeforeGrosze: before + applyRateBp(before, vatRateBp) } : {}),
-  } as InvoiceDocument;
+  } satisfies InvoiceDocument;
 });
 
 test('every document posts a balanced transaction of non-negative whole grosze; so do any number of them', () => {
@@ -38,7 +38,7 @@ test('every document posts a balanced transaction of non-negative whole grosze; 
 });
 
 test('an invoice: the member owes the gross; energy, fees and VAT are credited', () => {
-  const [doc] = fc.sample(document.filter((d) => d.kind === 'invoice'), { numRuns: 1, seed: 7 });
+  const [doc] = fc.sample(document.filter((d) => d.kind === 'invoice'), { numRuns: 1, seed: 7 }) as [InvoiceDocument];
   const entries = postingFor({ ...doc, lines: [{ description: 'e', category: 'energy', quantityWh: 1, unitPriceGroszePerMwh: 1, netGrosze: 1000 }, { description: 'f', category: 'fee', quantityWh: null, unitPriceGroszePerMwh: null, netGrosze: 200 }], totalVatGrosze: 276 }).entries;
   expect(entries).toEqual([
     { account: 'cluster_clearing', debitGrosze: 0, creditGrosze: 1000 },

@@ -1,5 +1,5 @@
 // KSEF_* settings are checked at start: a key that is not 32 bytes stops the service, naming the variable.
-import { ConfigError, loadConfig } from '../config/config.js';
+import { ConfigError, loadConfig } from '../../config/config.js';
 
 test('KSEF_SECRET_KEY: 32 bytes as base64 or hex, or absent', () => {
   expect(loadConfig({}).ksef.secretKey).toBeNull();
