@@ -1,8 +1,8 @@
 // Documents of a month and their corrections (art. 106j): series, marking, signs; and every
 // kind, generated with awkward names, zero amounts and several rates, validates as FA(3).
 import fc from 'fast-check';
-import type { AgreementVersion, ClusterProfile, Member } from '../../src/clusters/registry/registry.js';
-import type { MemberStatement } from '../../src/settlement/engine/statement.js';
+import type { AgreementVersion, ClusterProfile, Member } from '../../src/clusters/domain/registry.js';
+import type { MemberStatement } from '../../src/settlement/domain/engine/statement.js';
 import { fa3Schema } from '../../src/common/xml-schema.js';
 import {
   decideCorrections, decideIssue, evolveInvoicing, initialInvoicingState, type InvoiceDocument, type InvoiceLine, type InvoicingState,

@@ -4,11 +4,11 @@
 // corrections of corrections included, the corrected total. Over the five seed clusters and
 // every allocation method, on generated months.
 import fc from 'fast-check';
-import { allocateInterval, type AllocationMethod, type MemberFlow } from '../../src/settlement/engine/allocate.js';
-import { buildStatements, MonthAccumulator, type MemberStatement } from '../../src/settlement/engine/statement.js';
+import { allocateInterval, type AllocationMethod, type MemberFlow } from '../../src/settlement/domain/engine/allocate.js';
+import { buildStatements, MonthAccumulator, type MemberStatement } from '../../src/settlement/domain/engine/statement.js';
 import { generateReadings } from '../../src/scenarios/readings-generator.js';
 import { SCENARIOS, type Scenario } from '../../src/scenarios/seed-clusters.js';
-import type { AgreementVersion, ClusterProfile, Member } from '../../src/clusters/registry/registry.js';
+import type { AgreementVersion, ClusterProfile, Member } from '../../src/clusters/domain/registry.js';
 import { decideCorrections, decideIssue, evolveInvoicing, initialInvoicingState, type InvoiceDocument, type InvoicingState, memberMonthDocuments } from '../../src/invoicing/domain/documents.js';
 import { isFa3Document, renderFa3 } from '../../src/invoicing/domain/fa3/render.js';
 import { fa3Schema } from '../../src/common/xml-schema.js';

@@ -4,8 +4,8 @@
 // decideIssue and decideCorrections behind one decide).
 import fc from 'fast-check';
 import { DeciderSpecification } from '../../shared/decider-specification.js';
-import type { AgreementVersion, ClusterProfile, Member } from '../../clusters/registry/registry.js';
-import type { MemberStatement } from '../../settlement/engine/statement.js';
+import type { AgreementVersion, ClusterProfile, Member } from '../../clusters/domain/registry.js';
+import type { MemberStatement } from '../../settlement/domain/engine/statement.js';
 import { type InvoiceDocument, type InvoicingCommand, invoicingDecider, type InvoicingEvent, type IssueInput } from './documents.js';
 
 const invoicing = DeciderSpecification.for(invoicingDecider);

@@ -6,10 +6,10 @@
 import { DomainError } from '../../shared/domain-error.js';
 import { canonicalJson } from '../../shared/canonical-json.js';
 import { applyRateBp, priceWh } from '../../shared/largest-remainder.js';
-import type { ClusterProfile, Member } from '../../clusters/registry/registry.js';
-import type { AgreementVersion } from '../../clusters/registry/registry.js';
-import { DEFAULT_PAYMENT_TERM_DAYS } from '../../clusters/registry/registry.js';
-import type { MemberStatement } from '../../settlement/engine/statement.js';
+import type { ClusterProfile, Member } from '../../clusters/domain/registry.js';
+import type { AgreementVersion } from '../../clusters/domain/registry.js';
+import { DEFAULT_PAYMENT_TERM_DAYS } from '../../clusters/domain/registry.js';
+import type { MemberStatement } from '../../settlement/domain/engine/statement.js';
 import type { Decider } from '../../shared/decider.js';
 
 export type DocumentKind = 'invoice' | 'self_billing' | 'settlement_statement' | 'correction';

@@ -8,7 +8,7 @@ import { CurrentPrincipal } from '../../auth/principal.decorator.js';
 import { CLUSTER_READERS, type Principal, Roles } from '../../auth/roles.decorator.js';
 import { ApiProblems, ApiReadProblems, ApiWriteProblems, ProblemSchema } from '../../common/openapi.js';
 import { notFound, problem, ProblemException } from '../../common/problem.js';
-import { checkMonth } from '../../settlement/settlement.service.js';
+import { checkMonth } from '../../settlement/queries/settlement.service.js';
 import { DomainError } from '../../shared/domain-error.js';
 import { IssueCorrectionDocuments, IssueMonthDocuments } from '../commands/issue-documents.command.js';
 import { type InvoiceDocument, settlementOf } from '../domain/documents.js';

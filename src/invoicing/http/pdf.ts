@@ -6,7 +6,7 @@ import PDFDocument from 'pdfkit';
 import { join } from 'node:path';
 import { projectRoot } from '../../database/paths.js';
 import { applyRateBp } from '../../shared/largest-remainder.js';
-import { printIban } from '../../clusters/registry/iban.js';
+import { printIban } from '../../clusters/domain/iban.js';
 import { type InvoiceDocument, type InvoiceLine, lineRateBp, originalKind, rateTotals, settlementOf } from '../domain/documents.js';
 import { documentTitle, formatDatePl, formatKwh, formatMonthPl, formatUnitPrice, formatZloty } from '../domain/print.js';
 import { percentText } from '../domain/fa3/render.js';

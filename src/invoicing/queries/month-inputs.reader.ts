@@ -1,9 +1,9 @@
 // What issuing a month's documents starts from: the closed month (settlement's), the registry
 // and the agreement version the close used (clusters'), read through those modules' services.
 import { Inject, Injectable } from '@nestjs/common';
-import { ClustersService } from '../../clusters/clusters.service.js';
-import { agreementForMonth, type AgreementVersion, type ClusterState } from '../../clusters/registry/registry.js';
-import { SettlementService } from '../../settlement/settlement.service.js';
+import { ClustersService } from '../../clusters/queries/clusters.service.js';
+import { agreementForMonth, type AgreementVersion, type ClusterState } from '../../clusters/domain/registry.js';
+import { SettlementService } from '../../settlement/queries/settlement.service.js';
 import { DomainError } from '../../shared/domain-error.js';
 
 export interface MonthInputs {

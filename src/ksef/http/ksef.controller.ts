@@ -8,7 +8,7 @@ import { ApiProblems, ApiReadProblems, ApiWriteProblems, ApiXmlResponse } from '
 import { KsefDocumentListDto, KsefRetryDto, KsefStatusDto, SelfInvoicingRecordedDto } from './ksef.responses.js';
 import { IsBoolean, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { CLUSTER_READERS, type Principal, Roles } from '../../auth/roles.decorator.js';
-import { ClustersService } from '../../clusters/clusters.service.js';
+import { ClustersService } from '../../clusters/queries/clusters.service.js';
 import { InvoiceDocuments } from '../../invoicing/queries/documents.reader.js';
 import { isFa3Document } from '../../invoicing/domain/fa3/render.js';
 import { KSEF_ENVIRONMENTS, type KsefEnvironment } from '../domain/environments.js';
