@@ -4,9 +4,9 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
-import { exportLine } from '../audit/audit.controller.js';
-import { AuditService } from '../audit/audit.service.js';
-import { headsDigest } from '../audit/verify-chain.js';
+import { exportLine } from '../audit/domain/export-line.js';
+import { AuditService } from '../audit/queries/audit.service.js';
+import { headsDigest } from '../audit/domain/verify-chain.js';
 import { fail, withService } from './cli-service.js';
 
 const { values, positionals } = parseArgs({ options: { cluster: { type: 'string' } }, allowPositionals: true });

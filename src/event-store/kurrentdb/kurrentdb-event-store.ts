@@ -1,7 +1,7 @@
 // KurrentDB (formerly EventStoreDB) behind the event store port, through
 // @kurrent/kurrentdb-client. Events keep our ids, types and JSON data; KurrentDB's event
 // metadata holds ours plus schemaVersion, previousHash and hash (the chain of
-// hash-chain.ts, computed here on append from the stream's head). Cursors are $all
+// domain/hash-chain.ts, computed here on append from the stream's head). Cursors are $all
 // positions as "commit/prepare"; only streams not starting with '$' are read.
 //
 // Append: expected revision as streamState, conditional on the head the chain was
@@ -32,7 +32,7 @@ import {
   type Subscription,
   WrongExpectedVersionError,
 } from '../event-store.port.js';
-import { eventHashOfCanonical, GENESIS_HASH } from '../hash-chain.js';
+import { eventHashOfCanonical, GENESIS_HASH } from '../domain/hash-chain.js';
 import { canonicalJson } from '../../shared/canonical-json.js';
 import { eventMetadata } from '../metadata.js';
 import { conflictRetries } from '../../common/retry-policy.js';

@@ -18,7 +18,7 @@ import {
   IdempotencyConflictError,
   WrongExpectedVersionError,
 } from '../event-store.port.js';
-import { eventHashOfCanonical, GENESIS_HASH } from '../hash-chain.js';
+import { eventHashOfCanonical, GENESIS_HASH } from '../domain/hash-chain.js';
 import { canonicalJson } from '../../shared/canonical-json.js';
 import { eventMetadata } from '../metadata.js';
 import { conflictRetries, pauseBeforeRetry } from '../../common/retry-policy.js';

@@ -1,15 +1,14 @@
 // Audit: the log exported in order with its hashes, the chains verified, a month replayed
 // from the events alone and compared with what the service shows.
 import { Inject, Injectable } from '@nestjs/common';
-import type { Pool } from 'pg';
-import { PG_POOL } from '../core.module.js';
-import { EVENT_STORE, type EventStore, type RecordedEvent } from '../event-store/event-store.port.js';
-import { checkMonth, SettlementService } from '../settlement/settlement.service.js';
-import { inputDigest } from '../settlement/closing.js';
-import { toTuples } from '../settlement/engine/transfers.js';
-import { canonicalJson } from '../shared/canonical-json.js';
-import { type Anchor } from './anchor.js';
-import { ChainVerifier, streamOfCluster } from './verify-chain.js';
+import { EVENT_STORE, type EventStore, type RecordedEvent } from '../../event-store/event-store.port.js';
+import { checkMonth, SettlementService } from '../../settlement/settlement.service.js';
+import { inputDigest } from '../../settlement/closing.js';
+import { toTuples } from '../../settlement/engine/transfers.js';
+import { canonicalJson } from '../../shared/canonical-json.js';
+import { type Anchor } from '../domain/anchor.js';
+import { streamOfCluster } from '../../event-store/stream-names.js';
+import { ChainVerifier } from '../domain/verify-chain.js';
 
 const PAGE = 2000;
 const COMPARED_FIELDS = [
@@ -26,11 +25,29 @@ export interface Difference {
   replayed: number | null;
 }
 
+/** What verify answers: intact or the broken links, the heads digest, and the comparison with an anchor. */
+export type VerifyResult = ReturnType<ChainVerifier['result']>;
+
+/** What replay answers: whether the replay, the live view and the close agree, and every difference. */
+export interface ReplayResult {
+  clusterId: string;
+  month: string;
+  identical: boolean;
+  replayedIdentical: boolean;
+  liveIdentical: boolean;
+  closed: boolean;
+  digest: { closed: string; replayed: string; matches: boolean } | null;
+  transfers: { identical: boolean; closedRows: number; replayedRows: number } | null;
+  support: { identical: boolean } | null;
+  agreementVersion: number;
+  members: number;
+  differences: Difference[];
+}
+
 @Injectable()
 export class AuditService {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(SettlementService) private readonly settlement: SettlementService,
   ) {}
 
@@ -54,7 +71,7 @@ export class AuditService {
    * Every chain in scope recomputed, with the digest over the stream heads; given an
    * anchor kept earlier, the streams whose history changed since (only those in scope).
    */
-  async verify(clusterId?: string, anchor?: Anchor) {
+  async verify(clusterId?: string, anchor?: Anchor): Promise<VerifyResult> {
     return (await this.verifyWithHeads(clusterId, anchor)).result();
   }
 
@@ -74,7 +91,7 @@ export class AuditService {
    * replayedIdentical: the replay reproduces the close (or, open, the live view);
    * liveIdentical: the live view equals the close (open: the replay); identical: both.
    */
-  async replay(clusterId: string, month: string) {
+  async replay(clusterId: string, month: string): Promise<ReplayResult> {
     checkMonth(month);
     const closedMonth = await this.settlement.closedMonth(clusterId, month);
     const upTo = closedMonth ? (e: RecordedEvent) => this.store.isAtOrAfter(closedMonth.lastEventPosition, e.globalPosition) : () => true;

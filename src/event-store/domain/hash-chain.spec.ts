@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { canonicalJson } from '../shared/canonical-json.js';
+import { canonicalJson } from '../../shared/canonical-json.js';
 
 /** The definition, written out: keys sorted by code units at every level, no white space. */
 function reference(value: unknown): string {

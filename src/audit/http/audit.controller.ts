@@ -1,23 +1,19 @@
+import { QueryBus } from '@nestjs/cqrs';
 import { Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { once } from 'node:events';
-import { anchorFromJson, linesOf, readAnchor } from './anchor.js';
-import { headLine } from './verify-chain.js';
-import { CurrentPrincipal } from '../auth/principal.decorator.js';
-import { CLUSTER_READERS, type Principal, Roles } from '../auth/roles.decorator.js';
-import { DomainError } from '../shared/domain-error.js';
-import { AuditService } from './audit.service.js';
-import { ApiReadProblems, ApiWriteProblems } from '../common/openapi.js';
+import { anchorFromJson, linesOf, readAnchor } from '../domain/anchor.js';
+import { headLine } from '../domain/verify-chain.js';
+import { exportLine } from '../domain/export-line.js';
+import { CurrentPrincipal } from '../../auth/principal.decorator.js';
+import { CLUSTER_READERS, type Principal, Roles } from '../../auth/roles.decorator.js';
+import { DomainError } from '../../shared/domain-error.js';
+import { ChainHeads, ExportEvents, ReplayMonth, VerifyChains } from '../queries/audit.queries.js';
+import { ApiReadProblems, ApiWriteProblems } from '../../common/openapi.js';
 import { ReplayResultDto, VerifyResultDto } from './audit.responses.js';
 
 export const MAX_EXPORT_LIMIT = 1_000_000;
-
-/** The export line of docs/API.md: the event with its position and hashes. */
-export function exportLine(event: { globalPosition: string; streamId: string; streamPosition: number; type: string; schemaVersion: number; data: unknown; metadata: unknown; previousHash: string; hash: string }) {
-  const { globalPosition, streamId, streamPosition, type, schemaVersion, data, metadata, previousHash, hash } = event;
-  return JSON.stringify({ globalPosition, streamId, streamPosition, type, schemaVersion, data, metadata, previousHash, hash }) + '\n';
-}
 
 /** Resolves when the client takes more, or has gone (then nothing more will drain). */
 function drainedOrClosed(res: Response): Promise<void> {
@@ -36,7 +32,7 @@ function drainedOrClosed(res: Response): Promise<void> {
 @ApiBearerAuth()
 @Controller()
 export class AuditController {
-  constructor(@Inject(AuditService) private readonly audit: AuditService) {}
+  constructor(@Inject(QueryBus) private readonly queryBus: QueryBus) {}
 
   @Get('audit/events')
   @Roles('admin', 'auditor')
@@ -60,7 +56,8 @@ export class AuditController {
     res.on('error', () => undefined);
     try {
       // written as read, waiting for the client when its buffer is full: memory stays bounded
-      for await (const event of this.audit.events(after ?? null, limit, principal.role === 'admin' ? undefined : principal.clusterId ?? '')) {
+      const events = await this.queryBus.execute(new ExportEvents(after ?? null, limit, principal.role === 'admin' ? undefined : principal.clusterId ?? ''));
+      for await (const event of events) {
         if (res.destroyed) break;
         if (!res.write(exportLine(event))) await drainedOrClosed(res);
       }
@@ -78,7 +75,7 @@ export class AuditController {
   @ApiOkResponse({ type: VerifyResultDto })
   @ApiReadProblems()
   async verify(@CurrentPrincipal() principal: Principal) {
-    return this.audit.verify(principal.role === 'admin' ? undefined : principal.clusterId ?? '');
+    return this.queryBus.execute(new VerifyChains(principal.role === 'admin' ? undefined : principal.clusterId ?? ''));
   }
 
   @Get('audit/heads')
@@ -97,7 +94,7 @@ export class AuditController {
   })
   @ApiReadProblems()
   async heads(@CurrentPrincipal() principal: Principal, @Res() res: Response) {
-    const verifier = await this.audit.verifyWithHeads(principal.role === 'admin' ? undefined : principal.clusterId ?? '');
+    const verifier = await this.queryBus.execute(new ChainHeads(principal.role === 'admin' ? undefined : principal.clusterId ?? ''));
     const result = verifier.result();
     res.status(200).type('text/tab-separated-values; charset=utf-8')
       .setHeader('x-heads-digest', result.headsDigest).setHeader('x-chain-intact', String(result.intact)).setHeader('x-through', result.through ?? '')
@@ -128,7 +125,7 @@ export class AuditController {
       req.resume();
       throw DomainError.validation([{ field: 'content-type', reason: 'send the anchor as application/json, text/tab-separated-values (a heads file) or application/x-ndjson (an export)' }]);
     }
-    return this.audit.verify(principal.role === 'admin' ? undefined : principal.clusterId ?? '', anchor);
+    return this.queryBus.execute(new VerifyChains(principal.role === 'admin' ? undefined : principal.clusterId ?? '', anchor));
   }
 
   @Get('clusters/:clusterId/settlements/:month/replay')
@@ -136,6 +133,6 @@ export class AuditController {
   @ApiOkResponse({ type: ReplayResultDto })
   @ApiReadProblems()
   async replay(@Param('clusterId') clusterId: string, @Param('month') month: string) {
-    return this.audit.replay(clusterId, month);
+    return this.queryBus.execute(new ReplayMonth(clusterId, month));
   }
 }

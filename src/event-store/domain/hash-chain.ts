@@ -4,7 +4,7 @@
 // canonicalJson: JSON with object keys sorted by UTF-16 code units, no whitespace,
 // arrays kept in order; undefined members left out (as JSON does). The README repeats this.
 import { createHash } from 'node:crypto';
-import { canonicalJson } from '../shared/canonical-json.js';
+import { canonicalJson } from '../../shared/canonical-json.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
 

@@ -5,7 +5,7 @@
 // JSON verify printed (`headsDigest` and `through`: the digest is recomputed over the
 // heads as they stood at `through`, which says whether anything changed but cannot name
 // the stream). Pure: lines in, anchor out.
-import { DomainError, type FieldError } from '../shared/domain-error.js';
+import { DomainError, type FieldError } from '../../shared/domain-error.js';
 import { headsDigest, type Head } from './verify-chain.js';
 
 export interface Anchor {

@@ -4,8 +4,14 @@
 // history changed since: a chain recomputed by someone who can write the database is
 // intact on its own, but its head no longer matches what was kept.
 import { createHash } from 'node:crypto';
-import type { RecordedEvent } from '../event-store/event-store.port.js';
-import { eventHash, GENESIS_HASH } from '../event-store/hash-chain.js';
+import { eventHash, GENESIS_HASH, type HashedContent } from '../../event-store/domain/hash-chain.js';
+
+/** What the verifier reads of a recorded event: the hashed content, its place and its hashes. */
+export interface ChainedEvent extends HashedContent {
+  globalPosition: string;
+  previousHash: string;
+  hash: string;
+}
 
 export interface Head {
   streamId: string;
@@ -101,7 +107,7 @@ export class ChainVerifier {
     if (anchor?.format === 'digest' && !isAtOrAfter) throw new Error('a digest anchor needs the order of positions');
   }
 
-  add(event: RecordedEvent): void {
+  add(event: ChainedEvent): void {
     this.events++;
     this.through = event.globalPosition;
     const kept = this.anchor?.heads?.get(event.streamId);
@@ -162,5 +168,3 @@ export class ChainVerifier {
       : { intact: false as const, ...summary, broken, ...against };
   }
 }
-
-export { streamOfCluster } from '../event-store/stream-names.js';

@@ -1,0 +1,20 @@
+// One line of the audit export (GET /audit/events, audit:export, the portal's download).
+
+/** The event as an export carries it: its position, content and hashes. */
+export interface ExportedEvent {
+  globalPosition: string;
+  streamId: string;
+  streamPosition: number;
+  type: string;
+  schemaVersion: number;
+  data: unknown;
+  metadata: unknown;
+  previousHash: string;
+  hash: string;
+}
+
+/** The export line of docs/API.md: the event with its position and hashes. */
+export function exportLine(event: ExportedEvent): string {
+  const { globalPosition, streamId, streamPosition, type, schemaVersion, data, metadata, previousHash, hash } = event;
+  return JSON.stringify({ globalPosition, streamId, streamPosition, type, schemaVersion, data, metadata, previousHash, hash }) + '\n';
+}
