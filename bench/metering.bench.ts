@@ -16,7 +16,7 @@ import { pipeline } from 'node:stream/promises';
 import { createService } from '../src/app.js';
 import { loadConfig } from '../src/config/config.js';
 import { createLogger } from '../src/common/logger.js';
-import { TokenRepository } from '../src/auth/tokens.js';
+import { TokenRepository } from '../src/auth/queries/tokens.js';
 import { ProjectionRunner } from '../src/projections/projection-runner.js';
 import { monthIntervals, setUpCluster, syntheticReading } from './cluster-setup.js';
 import { type Figure, freePort, freshDatabase, peakRssMib, processCpuSeconds, processCpuSecondsOf, size, startCpuProfile, timed } from './support.js';

@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { createService } from '../src/app.js';
 import { loadConfig } from '../src/config/config.js';
 import { createLogger } from '../src/common/logger.js';
-import { TokenRepository } from '../src/auth/tokens.js';
+import { TokenRepository } from '../src/auth/queries/tokens.js';
 import { ProjectionRunner } from '../src/projections/projection-runner.js';
 import { fillMeterDays, setUpCluster } from './cluster-setup.js';
 import { type Figure, freshDatabase, size } from './support.js';

@@ -13,7 +13,7 @@ import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
-import { TokenRepository } from './auth/tokens.js';
+import { TokenRepository } from './auth/queries/tokens.js';
 import type { AppConfig } from './config/config.js';
 import { createLogger, PinoNestLogger } from './common/logger.js';
 import { flattenValidationErrors, problem, ProblemException, ProblemFilter } from './common/problem.js';

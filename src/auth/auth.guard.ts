@@ -6,7 +6,7 @@ import type { Request } from 'express';
 import { notFound, problem, ProblemException } from '../common/problem.js';
 import { setActor } from '../common/request-context.js';
 import { PUBLIC_KEY, type Principal, ROLES_KEY, type Role } from './roles.decorator.js';
-import { TokenRepository } from './tokens.js';
+import { TokenRepository } from './queries/tokens.js';
 
 export type AuthenticatedRequest = Request & { principal?: Principal };
 

@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { DateTime } from 'luxon';
 import { createService } from '../app.js';
-import { TokenRepository } from '../auth/tokens.js';
+import { TokenRepository } from '../auth/queries/tokens.js';
 import { loadConfig } from '../config/config.js';
 import { createLogger } from '../common/logger.js';
 import { type Api, closeAndIssue, issueToken, loadScenario } from '../scenarios/load-scenario.js';

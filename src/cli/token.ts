@@ -3,7 +3,7 @@
 // Prints a new token once; only its hash is stored.
 import { parseArgs } from 'node:util';
 import { ROLES, type Role } from '../auth/roles.decorator.js';
-import { TokenRepository } from '../auth/tokens.js';
+import { TokenRepository } from '../auth/queries/tokens.js';
 import { parseInstant } from '../shared/instant.js';
 import { textReason } from '../common/text.js';
 import { fail, withService } from './cli-service.js';

@@ -1,7 +1,8 @@
-// Token issue, lookup and revocation. The secret is shown once; only its hash is kept.
+// The access_tokens table: the only place it is read and written (issue, look up, revoke).
+// TokenRepository is what the guard, the portal, the CLI and the command handlers call.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
-import type { Principal, Role } from './roles.decorator.js';
+import type { Principal, Role } from '../roles.decorator.js';
 
 export interface TokenRecord extends Principal {
   expiresAt: string | null;

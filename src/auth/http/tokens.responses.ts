@@ -1,7 +1,7 @@
 // The answers of the token routes (issue 18): what POST /tokens, GET /tokens and the
 // revocation return, for the OpenAPI document. Field names are the public contract.
 import { ApiProperty } from '@nestjs/swagger';
-import { ROLES, type Role } from './roles.decorator.js';
+import { ROLES, type Role } from '../roles.decorator.js';
 
 /** POST /tokens, 201: the secret is in this answer only; only its SHA-256 is kept. */
 export class IssuedTokenDto {
