@@ -12,30 +12,32 @@ import { pipeline, type Readable, Transform } from 'node:stream';
 import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
 import { DateTime } from 'luxon';
-import { Public, type Principal } from '../auth/roles.decorator.js';
-import { TokenRepository } from '../auth/tokens.js';
-import { isDomainError } from '../shared/domain-error.js';
-import { PG_POOL } from '../core.module.js';
-import { projectRoot } from '../database/paths.js';
-import { ClustersService } from '../clusters/clusters.service.js';
-import type { ClusterState } from '../clusters/registry/registry.js';
-import { MeteringService } from '../metering/metering.service.js';
-import { ImportProfilesService } from '../metering/import-profiles.service.js';
-import type { ImportProfile } from '../metering/files/profile.js';
-import { MAX_FILE_BYTES } from '../metering/metering.controller.js';
-import { ReadingsRejected } from '../metering/readings-recorder.js';
-import { SettlementService } from '../settlement/settlement.service.js';
-import { InvoicingService } from '../invoicing/invoicing.service.js';
-import type { InvoiceDocument } from '../invoicing/documents.js';
-import { renderInvoicePdf } from '../invoicing/pdf.js';
-import { isFa3Document } from '../invoicing/fa3/render.js';
-import { AuditService } from '../audit/queries/audit.service.js';
-import { exportLine } from '../audit/domain/export-line.js';
-import { problem, ProblemException } from '../common/problem.js';
-import { cookieOptions, cookies, CSRF_COOKIE, portalState, PortalSessions, SESSION_COOKIE, SESSION_HOURS, withCsrf } from './security.js';
-import { Format, type Lang, t, type TextKey } from './i18n.js';
+import { Public, type Principal } from '../../auth/roles.decorator.js';
+import { TokenRepository } from '../../auth/queries/tokens.js';
+import { isDomainError } from '../../shared/domain-error.js';
+import { PG_POOL } from '../../core.module.js';
+import { projectRoot } from '../../database/paths.js';
+import { ClustersService } from '../../clusters/clusters.service.js';
+import type { ClusterState } from '../../clusters/registry/registry.js';
+import { MeteringService } from '../../metering/metering.service.js';
+import { ImportProfilesService } from '../../metering/import-profiles.service.js';
+import type { ImportProfile } from '../../metering/files/profile.js';
+import { MAX_FILE_BYTES } from '../../metering/metering.controller.js';
+import { ReadingsRejected } from '../../metering/readings-recorder.js';
+import { SettlementService } from '../../settlement/settlement.service.js';
+import { InvoicingService } from '../../invoicing/invoicing.service.js';
+import type { InvoiceDocument } from '../../invoicing/documents.js';
+import { renderInvoicePdf } from '../../invoicing/pdf.js';
+import { isFa3Document } from '../../invoicing/fa3/render.js';
+import { AuditService } from '../../audit/queries/audit.service.js';
+import { exportLine } from '../../audit/domain/export-line.js';
+import { problem, ProblemException } from '../../common/problem.js';
+import { cookieOptions, cookies, CSRF_COOKIE, portalState, SESSION_COOKIE, withCsrf } from './security.js';
+import { PortalSessions, SESSION_HOURS } from '../queries/portal-sessions.js';
+import { monthOf, monthsBetween } from '../domain/months.js';
+import { Format, type Lang, t, type TextKey } from '../domain/i18n.js';
 import { html, type SafeHtml } from './template.js';
-import type { SupportMonth } from '../support/domain/hourly-ledger.js';
+import type { SupportMonth } from '../../support/domain/hourly-ledger.js';
 import { layout, type SignedIn } from './views/layout.js';
 import type { DocumentRow } from './views/parts.js';
 import { errorView, homeView, type HomeMonth, signInView } from './views/simple.js';
@@ -43,11 +45,11 @@ import { memberMonthView, type MemberMonthView } from './views/member-month.js';
 import { clusterMonthView } from './views/cluster-month.js';
 import { auditView } from './views/audit.js';
 import { acceptedReport, rejectedReport } from './views/file-report.js';
-import { ClosedDetail } from './closed-detail.js';
-import { SupportService } from '../support/support.service.js';
-import type { Transfer } from '../settlement/engine/transfers.js';
-import { KsefReader } from '../ksef/queries/ksef-reader.js';
-import type { KsefView } from '../ksef/domain/outbox.js';
+import { ClosedDetail } from '../queries/closed-detail.js';
+import { SupportService } from '../../support/support.service.js';
+import type { Transfer } from '../../settlement/engine/transfers.js';
+import { KsefReader } from '../../ksef/queries/ksef-reader.js';
+import type { KsefView } from '../../ksef/domain/outbox.js';
 import type { KsefState as KsefCell } from './views/parts.js';
 
 const LANG = 'kl_lang';
@@ -76,12 +78,6 @@ function errorText(lang: Lang, error: unknown): { status: number; text: string }
   return { status, text: t(lang, key ?? (error.code === 'not_found' ? 'notFound' : error.code === 'conflict' ? 'errorConflict' : 'errorValidation')) };
 }
 
-const monthOf = (date: string) => date.slice(0, 7);
-function monthsBetween(from: string, to: string): string[] {
-  const out: string[] = [];
-  for (let m = DateTime.fromISO(`${from}-01`); m.toFormat('yyyy-MM') <= to; m = m.plus({ months: 1 })) out.push(m.toFormat('yyyy-MM'));
-  return out;
-}
 
 @ApiExcludeController()
 @Controller('portal')

@@ -6,31 +6,22 @@
 //   signed in, before that the one in the kl_csrf cookie (double submit), as the form
 //   field `_csrf` or the header `X-CSRF-Token`;
 // - a Content-Security-Policy: scripts from the portal only, nothing inline.
-// Pages put the token in their forms with withCsrf (PortalController.send does it).
+// Pages put the token in their forms with withCsrf (PortalController.send does it). The
+// sessions table is read and written by PortalSessions (queries/portal-sessions.ts).
 import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Pool } from 'pg';
-import { PG_POOL } from '../core.module.js';
+import { timingSafeEqual } from 'node:crypto';
+import { newSessionSecret, type PortalSession, PortalSessions } from '../queries/portal-sessions.js';
 
 export const SESSION_COOKIE = 'kl_session';
 export const CSRF_COOKIE = 'kl_csrf';
 export const CSRF_FIELD = '_csrf';
 export const CSRF_HEADER = 'x-csrf-token';
-/** A session ends this long after sign-in (and at once when its token is revoked or expires). */
-export const SESSION_HOURS = 12;
 
 export const PORTAL_CSP = [
   "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data:", "connect-src 'self'",
   "form-action 'self'", "frame-ancestors 'none'", "base-uri 'none'", "object-src 'none'",
 ].join('; ');
-
-export interface PortalSession {
-  sessionId: string;
-  tokenId: string;
-  csrfToken: string;
-  expiresAt: Date;
-}
 
 /** What the middleware leaves on each portal request. */
 export interface PortalRequestState {
@@ -41,8 +32,6 @@ export interface PortalRequestState {
   csrfToken: string;
 }
 
-const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
-const random = () => randomBytes(32).toString('base64url');
 
 export function cookies(request: Request): Record<string, string> {
   const result: Record<string, string> = {};
@@ -64,29 +53,6 @@ export function portalState(request: Request): PortalRequestState {
 
 export function cookieOptions(request: Request, maxAgeMs?: number) {
   return { httpOnly: true, sameSite: 'strict' as const, path: '/portal', secure: request.secure, ...(maxAgeMs ? { maxAge: maxAgeMs } : {}) };
-}
-
-@Injectable()
-export class PortalSessions {
-  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
-
-  async create(tokenId: string, now = new Date()): Promise<PortalSession> {
-    await this.pool.query('DELETE FROM portal_sessions WHERE expires_at <= $1', [now]);
-    const session = { sessionId: random(), tokenId, csrfToken: random(), expiresAt: new Date(now.getTime() + SESSION_HOURS * 3_600_000) };
-    await this.pool.query('INSERT INTO portal_sessions (session_hash, token_id, csrf_token, expires_at) VALUES ($1, $2, $3, $4)',
-      [sha256(session.sessionId), tokenId, session.csrfToken, session.expiresAt]);
-    return session;
-  }
-
-  async find(sessionId: string, now = new Date()): Promise<PortalSession | undefined> {
-    const { rows } = await this.pool.query<{ token_id: string; csrf_token: string; expires_at: Date }>(
-      'SELECT token_id, csrf_token, expires_at FROM portal_sessions WHERE session_hash = $1 AND expires_at > $2', [sha256(sessionId), now]);
-    return rows[0] ? { sessionId, tokenId: rows[0].token_id, csrfToken: rows[0].csrf_token, expiresAt: rows[0].expires_at } : undefined;
-  }
-
-  async delete(sessionId: string): Promise<void> {
-    await this.pool.query('DELETE FROM portal_sessions WHERE session_hash = $1', [sha256(sessionId)]);
-  }
 }
 
 function sameToken(a: string | undefined, b: string | undefined): boolean {
@@ -126,7 +92,7 @@ export class PortalSecurityMiddleware implements NestMiddleware {
       const session = sessionId ? await this.sessions.find(sessionId) : undefined;
       let preToken = jar[CSRF_COOKIE];
       if (!session && !preToken) {
-        preToken = random();
+        preToken = newSessionSecret();
         response.cookie(CSRF_COOKIE, preToken, cookieOptions(request));
       }
       const expected = session ? session.csrfToken : preToken;

@@ -2,8 +2,8 @@
 // formats are the locale's, from integers.
 import fc from 'fast-check';
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { ALL_TEXT_KEYS, Format, t } from './i18n.js';
+import { join, relative } from 'node:path';
+import { ALL_TEXT_KEYS, Format, t } from '../domain/i18n.js';
 import { html, jsonBlock, raw } from './template.js';
 
 test('every interpolated value is escaped, arrays too; SafeHtml from html or raw is kept', () => {
@@ -25,9 +25,11 @@ test('a JSON block cannot be ended by its data', () => {
 });
 
 test('raw() is called only in the template and the layout (the exceptions are few and visible)', () => {
-  const dir = join(process.cwd(), 'src', 'portal');
-  const files = [...readdirSync(dir).map((f) => join(dir, f)), ...readdirSync(join(dir, 'views')).map((f) => join(dir, 'views', f))].filter((f) => f.endsWith('.ts') && !f.endsWith('.spec.ts'));
-  const callers = files.filter((f) => /\braw\(/.test(readFileSync(f, 'utf8'))).map((f) => f.slice(dir.length + 1));
+  // every file of the portal (domain/, queries/, http/), named from http/ where the pages are
+  const portal = join(process.cwd(), 'src', 'portal');
+  const dir = join(portal, 'http');
+  const files = readdirSync(portal, { recursive: true, encoding: 'utf8' }).map((f) => join(portal, f)).filter((f) => f.endsWith('.ts') && !f.endsWith('.spec.ts'));
+  const callers = files.filter((f) => /\braw\(/.test(readFileSync(f, 'utf8'))).map((f) => relative(dir, f));
   expect(callers.sort()).toEqual(['template.ts', 'views/layout.ts']);
 });
 

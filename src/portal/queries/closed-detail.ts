@@ -3,10 +3,10 @@
 // the pending correction, shown apart). A closed month never changes, so each result is
 // kept (a few, by close digest) instead of reading the month's events at every page.
 import { Inject, Injectable } from '@nestjs/common';
-import { EVENT_STORE, type EventStore, type RecordedEvent } from '../event-store/event-store.port.js';
-import type { ClosedMonthData } from '../settlement/closing.js';
-import { SettlementService } from '../settlement/settlement.service.js';
-import type { CurvePoint, DayRow } from './views/member-month.js';
+import { EVENT_STORE, type EventStore, type RecordedEvent } from '../../event-store/event-store.port.js';
+import type { ClosedMonthData } from '../../settlement/closing.js';
+import { SettlementService } from '../../settlement/settlement.service.js';
+import type { CurvePoint, DayRow } from '../http/views/member-month.js';
 
 interface Detail {
   daily: DayRow[];

@@ -1,7 +1,7 @@
 // The auditor's page: the chain's verification with what its numbers mean, a month's
 // replay compared with the close and the live view (member names, field labels, zł and
 // kWh), the export.
-import { type Format, t, type TextKey } from '../i18n.js';
+import { type Format, t, type TextKey } from '../../domain/i18n.js';
 import { html, type SafeHtml } from '../template.js';
 import { table } from './parts.js';
 

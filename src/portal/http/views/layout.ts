@@ -1,6 +1,6 @@
 // The page frame every view goes out in: header (cluster, months, language, who is signed
 // in with the role in the page's language, sign-out), one h1, the message, the body.
-import { type Lang, t, type TextKey } from '../i18n.js';
+import { type Lang, t, type TextKey } from '../../domain/i18n.js';
 import { html, raw, type Html, type SafeHtml } from '../template.js';
 
 const STYLE = `

@@ -1,7 +1,7 @@
 // Pieces several pages share: tables, key-value tables, documents with their KSeF state,
 // the file report. Every value goes through `html`, so it is escaped.
-import type { Format, Lang, TextKey } from '../i18n.js';
-import { t } from '../i18n.js';
+import type { Format, Lang, TextKey } from '../../domain/i18n.js';
+import { t } from '../../domain/i18n.js';
 import { html, type Html, type SafeHtml } from '../template.js';
 
 export interface Column {

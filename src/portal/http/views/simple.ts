@@ -1,5 +1,5 @@
 // The small pages: sign-in, the months list, an error.
-import { type Format, type Lang, t } from '../i18n.js';
+import { type Format, type Lang, t } from '../../domain/i18n.js';
 import { html, type SafeHtml } from '../template.js';
 import { table } from './parts.js';
 
