@@ -5,7 +5,7 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import type { Pool } from 'pg';
-import { PG_POOL } from '../core.module.js';
+import { PG_POOL } from '../database/pool.js';
 import { AuthGuard } from './auth.guard.js';
 import { IssueTokenHandler, RevokeTokenHandler } from './commands/token.commands.js';
 import { TokensController } from './http/tokens.controller.js';

@@ -13,7 +13,7 @@ import type { Request, Response } from 'express';
 import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
 import { catchError, from, type Observable, of, switchMap, throwError } from 'rxjs';
-import { PG_POOL } from '../core.module.js';
+import { PG_POOL } from '../database/pool.js';
 import { canonicalJson } from '../shared/canonical-json.js';
 import { problem, ProblemException } from './problem.js';
 

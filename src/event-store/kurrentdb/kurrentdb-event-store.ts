@@ -35,7 +35,7 @@ import {
 import { eventHashOfCanonical, GENESIS_HASH } from '../domain/hash-chain.js';
 import { canonicalJson } from '../../shared/canonical-json.js';
 import { eventMetadata } from '../metadata.js';
-import { conflictRetries } from '../../common/retry-policy.js';
+import { conflictRetries } from '../retry-policy.js';
 import {
   classifyRepeat,
   cursorAtOrAfter,
@@ -55,7 +55,7 @@ export const MAX_COUNTED = 10_000;
 /** With 'any', a repeat is recognised among this many last events of the stream. */
 export const ANY_REPEAT_WINDOW = 100;
 /** Appends with 'any' retried after losing a race for the head. */
-const MAX_ATTEMPTS = conflictRetries + 1; // the one policy: src/common/retry-policy.ts
+const MAX_ATTEMPTS = conflictRetries + 1; // the one policy: src/event-store/retry-policy.ts
 
 interface Head {
   position: number; // -1: no stream

@@ -21,7 +21,7 @@ import {
 import { eventHashOfCanonical, GENESIS_HASH } from '../domain/hash-chain.js';
 import { canonicalJson } from '../../shared/canonical-json.js';
 import { eventMetadata } from '../metadata.js';
-import { conflictRetries, pauseBeforeRetry } from '../../common/retry-policy.js';
+import { conflictRetries, pauseBeforeRetry } from '../retry-policy.js';
 
 const CHANNEL = 'klaster_events';
 const COLUMNS = `global_position, transaction_id::text AS transaction_text, event_id, stream_id, stream_position,
@@ -102,7 +102,7 @@ export class PostgresEventStore implements EventStore {
     // (migrations/008_append_without_probe.sql). The head is known without a read for a new
     // stream, or when this process made the expected version itself; the statement checks
     // it either way. A head that moved in between is retried for 'any', on the one policy
-    // (src/common/retry-policy.ts): a bounded number of times, then a conflict like any other.
+    // (src/event-store/retry-policy.ts): a bounded number of times, then a conflict like any other.
     for (let attempt = 0; ; attempt++) {
       const retryAny = async () => {
         if (expectedVersion !== 'any' || attempt >= conflictRetries) return false;

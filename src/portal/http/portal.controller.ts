@@ -15,7 +15,7 @@ import { DateTime } from 'luxon';
 import { Public, type Principal } from '../../auth/roles.decorator.js';
 import { TokenRepository } from '../../auth/queries/tokens.js';
 import { isDomainError } from '../../shared/domain-error.js';
-import { PG_POOL } from '../../core.module.js';
+import { PG_POOL } from '../../database/pool.js';
 import { projectRoot } from '../../database/paths.js';
 import { ClustersService } from '../../clusters/clusters.service.js';
 import type { ClusterState } from '../../clusters/registry/registry.js';

@@ -4,7 +4,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
 import type { Pool } from 'pg';
-import { PG_POOL } from '../../core.module.js';
+import { PG_POOL } from '../../database/pool.js';
 
 /** A session ends this long after sign-in (and at once when its token is revoked or expires). */
 export const SESSION_HOURS = 12;

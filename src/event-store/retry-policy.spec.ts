@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { WrongExpectedVersionError } from '../event-store/event-store.port.js';
+import { WrongExpectedVersionError } from './event-store.port.js';
 import { conflictBackoffMaxMs, conflictBackoffMs, conflictRetries, isVersionConflict, withConflictRetry } from './retry-policy.js';
 
 const conflict = () => new WrongExpectedVersionError('cluster-x', 3, 4);

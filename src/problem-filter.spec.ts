@@ -1,7 +1,7 @@
 import type { ArgumentsHost } from '@nestjs/common';
 import { pino } from 'pino';
-import { ProblemFilter } from './problem.js';
-import { noteReadModelLag, noteRecorded, runWithContext } from './request-context.js';
+import { ProblemFilter } from './problem-filter.js';
+import { noteReadModelLag, noteRecorded, runWithContext } from './common/request-context.js';
 
 function fakeResponse() {
   const sent = { status: 0, type: '', body: '', headers: {} as Record<string, string> };

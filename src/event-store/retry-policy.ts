@@ -4,7 +4,7 @@
 // losers of one race do not meet again in the next. Past the bound the conflict surfaces
 // (409: the client reads again and retries), rather than a request spinning under load.
 // The clock and the random source are parameters, so the policy is tested without waiting.
-import { WrongExpectedVersionError } from '../event-store/event-store.port.js';
+import { WrongExpectedVersionError } from './event-store.port.js';
 
 /** Tries after the first, when each one lost to another writer. */
 export const conflictRetries = 5;
