@@ -67,7 +67,7 @@ export function configureApp(app: INestApplication, config: AppConfig, logger: L
     const header = req.header('x-correlation-id');
     const correlationId = header && /^[A-Za-z0-9._:-]{1,100}$/.test(header) ? header : randomUUID();
     res.setHeader('x-correlation-id', correlationId);
-    runWithContext({ correlationId, actor: { tokenId: null, role: 'anonymous' } }, () => next());
+    runWithContext({ correlationId, actor: { tokenId: null, role: 'anonymous' } }, () => { next(); });
   });
   // Per client address; generous for people, a brake on scripts gone wrong.
   app.use(rateLimit({

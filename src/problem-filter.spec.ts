@@ -37,12 +37,12 @@ test('an error after the request recorded events answers 202 with what was recor
 
 test('without recorded events an error stays what it is: 500, or 503 with Retry-After for a lost database; a 4xx after an append stays 4xx', () => {
   const bug = fakeResponse();
-  runWithContext(context(), () => filter.catch(new Error('boom'), bug.host));
+  runWithContext(context(), () => { filter.catch(new Error('boom'), bug.host); });
   expect(bug.sent.status).toBe(500);
   expect(bug.sent.type).toBe('application/problem+json');
 
   const lost = fakeResponse();
-  runWithContext(context(), () => filter.catch(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), lost.host));
+  runWithContext(context(), () => { filter.catch(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), lost.host); });
   expect(lost.sent.status).toBe(503);
   expect(lost.sent.headers['retry-after']).toBe('5');
   expect(JSON.parse(lost.sent.body)).toMatchObject({ status: 503, detail: expect.stringMatching(/database/) });

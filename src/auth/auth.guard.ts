@@ -30,7 +30,7 @@ export class AuthGuard implements CanActivate {
     const secret = /^Bearer ([A-Za-z0-9_\-.~+/]{16,200}=*)$/.exec(header)?.[1];
     if (secret === undefined) throw unauthorized('The Authorization header must be "Bearer <token>"');
     const { principal, reason } = await this.tokens.authenticate(secret);
-    if (!principal) throw unauthorized(`The access token is not valid: ${reason}`);
+    if (!principal) throw unauthorized(`The access token is not valid: ${String(reason)}`);
     request.principal = principal;
     setActor({ tokenId: principal.tokenId, role: principal.role });
 

@@ -28,5 +28,5 @@ const count = await withService(async (service) => {
 out.end();
 await once(out, 'finish');
 const digest = headsDigest([...heads].map(([streamId, h]) => ({ streamId, streamPosition: h.position, hash: h.hash })));
-console.error(`exported ${count} events to ${positionals[0]}`);
+console.error(`exported ${String(count)} events to ${String(positionals[0])}`);
 console.log(JSON.stringify({ events: count, streams: heads.size, headsDigest: digest, through }, null, 2));

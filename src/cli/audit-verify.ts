@@ -19,7 +19,7 @@ if (values.against) {
   try {
     anchor = await readAnchor(linesOf(createReadStream(values.against)));
   } catch (error) {
-    if (isDomainError(error)) fail(`${values.against}: ${error.message}\n${error.errors.map((e) => `  ${e.line !== undefined ? `line ${e.line}` : e.field}: ${e.reason}`).join('\n')}`);
+    if (isDomainError(error)) fail(`${values.against}: ${error.message}\n${error.errors.map((e) => `  ${e.line !== undefined ? `line ${String(e.line)}` : e.field}: ${e.reason}`).join('\n')}`);
     fail(`${values.against}: ${(error as Error).message}`);
   }
 }

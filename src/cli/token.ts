@@ -33,7 +33,7 @@ await withService(async (service) => {
   if (action === 'create') {
     const issued = await tokens.issue({
       role: values.role as Role, clusterId: values.cluster ?? null, memberId: values.member ?? null,
-      label: values.label ?? `${values.role} (cli)`, expiresAt: typeof expires === 'number' ? new Date(expires).toISOString() : null,
+      label: values.label ?? `${String(values.role)} (cli)`, expiresAt: typeof expires === 'number' ? new Date(expires).toISOString() : null,
     });
     console.log(`token id: ${issued.tokenId}`);
     console.log(`token (shown once): ${issued.token}`);

@@ -26,7 +26,7 @@ describe('parseInstant', () => {
       fc.integer({ min: 0, max: 25 }), fc.integer({ min: 0, max: 61 }), fc.integer({ min: 0, max: 61 }),
       fc.oneof(fc.constant('Z'), fc.tuple(fc.constantFrom('+', '-'), fc.integer({ min: 0, max: 26 }), fc.integer({ min: 0, max: 61 })).map(([s, h, m]) => `${s}${pad(h)}:${pad(m)}`)),
       (year, month, day, hour, minute, second, offset) => {
-        const text = `${year}-${pad(month)}-${pad(day)}T${pad(hour)}:${pad(minute)}:${pad(second)}${offset}`;
+        const text = `${String(year)}-${pad(month)}-${pad(day)}T${pad(hour)}:${pad(minute)}:${pad(second)}${offset}`;
         const parsed = parseInstant(text);
         const luxon = DateTime.fromISO(text, { setZone: true });
         const offsetOk = offset === 'Z' || (Number(offset.slice(4)) <= 59 && Number(offset.slice(1, 3)) * 60 + Number(offset.slice(4)) <= 14 * 60);

@@ -22,7 +22,7 @@ export const TITLES: Record<number, string> = {
 
 export function problem(status: number, detail: string, errors?: FieldError[], type?: string): Problem {
   return {
-    type: type ?? `https://klaster-ledger.pl/problems/${status}`,
+    type: type ?? `https://klaster-ledger.pl/problems/${String(status)}`,
     title: TITLES[status] ?? 'Error',
     status,
     detail,

@@ -22,7 +22,7 @@ export function textReason(text: string, multiLine = false): string | undefined 
   const match = (multiLine ? MULTI_LINE : SINGLE_LINE).exec(text);
   if (!match) return undefined;
   const unit = match[0].charCodeAt(0);
-  const at = `U+${unit.toString(16).toUpperCase().padStart(4, '0')} at position ${match.index}`;
+  const at = `U+${unit.toString(16).toUpperCase().padStart(4, '0')} at position ${String(match.index)}`;
   if (unit >= 0xd800 && unit <= 0xdfff) return `holds a lone surrogate (${at}): not valid Unicode text`;
   if (unit === 0xfffe || unit === 0xffff) return `holds a non-character (${at})`;
   return multiLine ? `holds a control character (${at}); only tabs and line breaks are allowed` : `holds a control character (${at}); this field is one line of text`;
@@ -89,14 +89,14 @@ export function findBadText(value: unknown, root = ''): FieldError[] {
     }
     if (v === null || typeof v !== 'object') continue;
     if (depth >= MAX_DEPTH) {
-      errors.push({ field: path || 'body', reason: `is nested more than ${MAX_DEPTH} levels deep` });
+      errors.push({ field: path || 'body', reason: `is nested more than ${String(MAX_DEPTH)} levels deep` });
       continue;
     }
     if (Array.isArray(v)) {
       for (let i = v.length - 1; i >= 0; i--) {
         const item = v[i];
         // a series of a million numbers: skip them without a stack entry each
-        if (item !== null && (typeof item === 'object' || typeof item === 'string')) stack.push({ value: item, path: `${path}[${i}]`, depth: depth + 1 });
+        if (item !== null && (typeof item === 'object' || typeof item === 'string')) stack.push({ value: item, path: `${path}[${String(i)}]`, depth: depth + 1 });
       }
       continue;
     }

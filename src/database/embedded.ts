@@ -180,7 +180,7 @@ function isAlive(pid: number): boolean {
 function isOurs(pid: number): boolean {
   if (!isAlive(pid)) return false;
   try {
-    const [command = ''] = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    const [command = ''] = readFileSync(`/proc/${String(pid)}/cmdline`, 'utf8').split('\0');
     return /node/.test(command);
   } catch {
     return true;
@@ -196,7 +196,7 @@ export function runningPostmaster(databaseDir: string): number | undefined {
   if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return undefined;
   try {
     // the pid may have been reused by another program since
-    const [command = ''] = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    const [command = ''] = readFileSync(`/proc/${String(pid)}/cmdline`, 'utf8').split('\0');
     if (!/postgres$/.test(command)) return undefined;
     if (dirLine && realpathSync(dirLine) !== realpathSync(databaseDir)) return undefined;
   } catch {
@@ -241,7 +241,7 @@ function writeNewPassword(dataDir: string): string {
   return password;
 }
 
-const urlFor = (password: string, port: number, database: string) => `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
+const urlFor = (password: string, port: number, database: string) => `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${String(port)}/${database}`;
 
 async function tryConnect(url: string): Promise<'ok' | 'auth' | 'down'> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
@@ -265,7 +265,7 @@ function run(command: string, args: string[], user: PostgresUser | undefined, na
     child.stdout.on('data', (c) => (output += c));
     child.stderr.on('data', (c) => (output += c));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolvePromise() : reject(new Error(`${command} failed (${code}): ${output.trim().slice(-2000)}`))));
+    child.on('close', (code) => { code === 0 ? resolvePromise() : reject(new Error(`${command} failed (${String(code)}): ${output.trim().slice(-2000)}`)); });
   });
 }
 
@@ -326,7 +326,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     }
   } else if (user) {
     const { uid } = statSync(databaseDir);
-    if (uid !== user.uid) execFileSync('chown', ['-R', `${user.uid}:${user.gid}`, databaseDir]);
+    if (uid !== user.uid) execFileSync('chown', ['-R', `${String(user.uid)}:${String(user.gid)}`, databaseDir]);
   }
 
   const settings: Record<string, string> = {
@@ -366,7 +366,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
       await sleep(100);
     }
     startedAt = Date.now();
-    writeFileSync(ownerFile, `${process.pid}\n`);
+    writeFileSync(ownerFile, `${String(process.pid)}\n`);
     process_.once('exit', (code, signal) => {
       if (stopping || child !== process_) return;
       child = undefined;

@@ -55,7 +55,7 @@ export async function readAnchor(lines: AsyncIterable<string> | Iterable<string>
     if (typeof hash !== 'string' || !HASH.test(hash)) return errors.push({ line, field: 'hash', reason: 'must be 64 lower-case hex digits' });
     const seen = heads.get(streamId);
     if (format === 'heads' && seen) return errors.push({ line, field: 'streamId', reason: `${streamId} is listed twice` });
-    if (!seen && heads.size >= MAX_STREAMS) return errors.push({ line, field: 'anchor', reason: `at most ${MAX_STREAMS} streams` });
+    if (!seen && heads.size >= MAX_STREAMS) return errors.push({ line, field: 'anchor', reason: `at most ${String(MAX_STREAMS)} streams` });
     if (!seen || position > seen.position) heads.set(streamId, { position, hash });
   };
   for await (const raw of lines) {
@@ -63,7 +63,7 @@ export async function readAnchor(lines: AsyncIterable<string> | Iterable<string>
     const line = raw.replace(/\r$/, '');
     if (json) {
       jsonChars += line.length + 1;
-      if (jsonChars > MAX_JSON_CHARS) fail([{ field: 'anchor', reason: `a verify result is at most ${MAX_JSON_CHARS} characters` }]);
+      if (jsonChars > MAX_JSON_CHARS) fail([{ field: 'anchor', reason: `a verify result is at most ${String(MAX_JSON_CHARS)} characters` }]);
       json.push(line);
       continue;
     }
@@ -126,10 +126,10 @@ export function anchorFromJson(value: unknown): Anchor {
     const heads = new Map<string, { position: number; hash: string }>();
     const errors: FieldError[] = [];
     v.heads.forEach((h: { streamId?: unknown; streamPosition?: unknown; hash?: unknown }, i) => {
-      if (typeof h?.streamId !== 'string' || h.streamId === '') errors.push({ field: `heads[${i}].streamId`, reason: 'must be a stream id' });
-      else if (heads.has(h.streamId)) errors.push({ field: `heads[${i}].streamId`, reason: `${h.streamId} is listed twice` });
-      if (typeof h?.streamPosition !== 'number' || !Number.isSafeInteger(h.streamPosition) || h.streamPosition < 0) errors.push({ field: `heads[${i}].streamPosition`, reason: 'must be a whole number, 0 or more' });
-      if (typeof h?.hash !== 'string' || !HASH.test(h.hash)) errors.push({ field: `heads[${i}].hash`, reason: 'must be 64 lower-case hex digits' });
+      if (typeof h?.streamId !== 'string' || h.streamId === '') errors.push({ field: `heads[${String(i)}].streamId`, reason: 'must be a stream id' });
+      else if (heads.has(h.streamId)) errors.push({ field: `heads[${String(i)}].streamId`, reason: `${h.streamId} is listed twice` });
+      if (typeof h?.streamPosition !== 'number' || !Number.isSafeInteger(h.streamPosition) || h.streamPosition < 0) errors.push({ field: `heads[${String(i)}].streamPosition`, reason: 'must be a whole number, 0 or more' });
+      if (typeof h?.hash !== 'string' || !HASH.test(h.hash)) errors.push({ field: `heads[${String(i)}].hash`, reason: 'must be 64 lower-case hex digits' });
       if (errors.length === 0) heads.set(h.streamId as string, { position: h.streamPosition as number, hash: h.hash as string });
     });
     if (errors.length) fail(errors);

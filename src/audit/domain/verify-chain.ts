@@ -21,7 +21,7 @@ export interface Head {
 
 /** One line of the heads file and of the digest: `streamId TAB streamPosition TAB hash LF`. */
 export function headLine(head: Head): string {
-  return `${head.streamId}\t${head.streamPosition}\t${head.hash}\n`;
+  return `${head.streamId}\t${String(head.streamPosition)}\t${head.hash}\n`;
 }
 
 /** Heads sorted by stream id (UTF-16 code units), as the digest takes them. */
@@ -124,7 +124,7 @@ export class ChainVerifier {
     const recomputed = eventHash(event.previousHash, event);
     const fail = (reason: string, expectedHash: string, foundHash: string) =>
       this.broken.set(event.streamId, { streamId: event.streamId, streamPosition: event.streamPosition, expectedHash, foundHash, reason });
-    if (event.streamPosition !== expectedPosition) fail(`position ${event.streamPosition} where ${expectedPosition} was expected (an event is missing)`, expectedPrevious, event.previousHash);
+    if (event.streamPosition !== expectedPosition) fail(`position ${String(event.streamPosition)} where ${String(expectedPosition)} was expected (an event is missing)`, expectedPrevious, event.previousHash);
     else if (event.previousHash !== expectedPrevious) fail('previousHash does not match the hash of the event before it', expectedPrevious, event.previousHash);
     else if (recomputed !== event.hash) fail('the event content does not match its hash', recomputed, event.hash);
   }

@@ -108,7 +108,7 @@ export class AuditService {
       const l = liveStatements.find((s) => s.memberId === memberId);
       const c = closed?.find((s) => s.memberId === memberId);
       for (const field of COMPARED_FIELDS) {
-        const values = { replayed: r ? (r[field] as number) : null, live: l ? (l[field] as number) : null, closed: closed ? (c ? (c[field] as number) : null) : null };
+        const values = { replayed: r ? (r[field]) : null, live: l ? (l[field]) : null, closed: closed ? (c ? (c[field]) : null) : null };
         // closed: the replay is checked against the close, the live view against the close
         // (its differences are pending corrections); open: the replay against the live view
         const replayDiffers = closed ? values.replayed !== values.closed : values.replayed !== values.live;

@@ -5,7 +5,7 @@ import { ROLES, type Role } from '../roles.decorator.js';
 const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
 export class IssueTokenDto {
-  @ApiProperty({ enum: ROLES }) @IsIn(ROLES as unknown as string[]) role!: Role;
+  @ApiProperty({ enum: ROLES }) @IsIn(ROLES) role!: Role;
   @ApiPropertyOptional() @IsOptional() @IsString() @Matches(ID_PATTERN) clusterId?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @Matches(ID_PATTERN) memberId?: string;
   @ApiProperty() @IsString() @Length(1, 200) label!: string;

@@ -282,7 +282,7 @@ export class Format {
   constructor(readonly lang: Lang) {
     this.locale = lang === 'pl' ? 'pl-PL' : 'en-GB';
     // grouping always: 9 275,105 and 10 366,356 line up in a column (pl-PL leaves 4 digits ungrouped)
-    this.integer = new Intl.NumberFormat(this.locale, { maximumFractionDigits: 0, useGrouping: 'always' } as Intl.NumberFormatOptions);
+    this.integer = new Intl.NumberFormat(this.locale, { maximumFractionDigits: 0, useGrouping: 'always' });
     this.decimal = lang === 'pl' ? ',' : '.';
     this.dateTime = new Intl.DateTimeFormat(this.locale, { timeZone: 'Europe/Warsaw', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
     this.date = new Intl.DateTimeFormat(this.locale, { timeZone: 'UTC', dateStyle: 'long' });

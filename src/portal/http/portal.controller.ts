@@ -143,7 +143,7 @@ export class PortalController {
       await render(principal, lang, state);
     } catch (error) {
       const { status, text } = errorText(lang, error);
-      this.send(response, lang, this.signedIn(principal, state, lang), `${t(lang, 'error')} ${status}`, errorView(lang), { message: text, status });
+      this.send(response, lang, this.signedIn(principal, state, lang), `${t(lang, 'error')} ${String(status)}`, errorView(lang), { message: text, status });
     }
   }
 
@@ -397,7 +397,7 @@ export class PortalController {
       return;
     }
     // the API's limit on a file, declared or streamed
-    const tooLarge = () => new ProblemException(problem(413, `The file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MB`));
+    const tooLarge = () => new ProblemException(problem(413, `The file is larger than ${String(MAX_FILE_BYTES / 1024 / 1024)} MB`));
     if (Number(request.headers['content-length'] ?? 0) > MAX_FILE_BYTES) {
       request.resume();
       throw tooLarge();
@@ -407,7 +407,7 @@ export class PortalController {
     const meter = new Transform({
       transform(chunk: Buffer, _encoding, callback) {
         bytes += chunk.length;
-        if (bytes > MAX_FILE_BYTES) return callback(tooLarge());
+        if (bytes > MAX_FILE_BYTES) { callback(tooLarge()); return; }
         hash.update(chunk);
         callback(null, chunk);
       },

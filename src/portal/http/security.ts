@@ -100,10 +100,10 @@ export class PortalSecurityMiddleware implements NestMiddleware {
       if (expected === undefined) throw new Error('the portal has neither a session nor a pre-session CSRF token');
       (request as Request & { portal?: PortalRequestState }).portal = { session, staleSession: Boolean(sessionId) && !session, csrfToken: expected };
       if (request.method === 'POST') {
-        if (!fromOwnOrigin(request)) return refuse(response, 'The request does not come from the portal (Origin or Referer of another site, or none)');
+        if (!fromOwnOrigin(request)) { refuse(response, 'The request does not come from the portal (Origin or Referer of another site, or none)'); return; }
         const body = request.body as Record<string, unknown> | undefined;
-        const sent = typeof body?.[CSRF_FIELD] === 'string' ? (body[CSRF_FIELD] as string) : request.get(CSRF_HEADER);
-        if (!sameToken(sent, expected)) return refuse(response, 'The form has expired or did not come from the portal: reload the page and try again');
+        const sent = typeof body?.[CSRF_FIELD] === 'string' ? (body[CSRF_FIELD]) : request.get(CSRF_HEADER);
+        if (!sameToken(sent, expected)) { refuse(response, 'The form has expired or did not come from the portal: reload the page and try again'); return; }
       }
       next();
     } catch (error) {

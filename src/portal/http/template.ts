@@ -33,7 +33,7 @@ function render(value: Html): string {
 /** A template whose every `${value}` is escaped (arrays joined, null/undefined/false as nothing). */
 export function html(strings: TemplateStringsArray, ...values: Html[]): SafeHtml {
   let out = strings[0]!;
-  for (let i = 0; i < values.length; i++) out += render(values[i]!) + strings[i + 1]!;
+  for (let i = 0; i < values.length; i++) out += render(values[i]) + strings[i + 1]!;
   return SafeHtml.of(out);
 }
 

@@ -41,7 +41,7 @@ export function clusterMonthView(f: Format, v: ClusterMonthView): SafeHtml {
     { testId: 'members' });
   const counts = new Map<string, number>();
   for (const d of v.documents) counts.set(d.kind, (counts.get(d.kind) ?? 0) + 1);
-  const summary = [...counts].map(([kind, n]) => `${kindName(lang, kind)}: ${n}`).join(' · ');
+  const summary = [...counts].map(([kind, n]) => `${kindName(lang, kind)}: ${String(n)}`).join(' · ');
   const documents = html`<section aria-labelledby="docs-h"><h2 id="docs-h">${t(lang, 'documentsOfMonth')}</h2>
 ${v.documents.length ? html`<p data-testid="issued-summary">${t(lang, 'issuedCount')}: <strong>${f.int(v.documents.length)}</strong> (${summary})</p>${documentsTable(f, v.documents, true, v.showKsef)}` : html`<p class="muted">${t(lang, 'noDocuments')}</p>`}
 ${v.closed && !v.documents.some((d) => d.kind !== 'correction') ? html`<form method="post" action="/portal/cluster/${v.month}/invoices"><button type="submit">${t(lang, 'issueInvoices')}</button></form>` : ''}</section>`;
