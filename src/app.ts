@@ -42,7 +42,8 @@ export const READINGS_BODY_LIMIT = '32mb';
 export async function createEventStore(config: AppConfig, database: Database): Promise<EventStore> {
   if (config.eventStore === 'kurrentdb') {
     // Fail at start, not at the first request: a short read of $all with a deadline.
-    const url = config.kurrentDbUrl!;
+    const url = config.kurrentDbUrl;
+    if (url === undefined) throw new Error('EVENT_STORE=kurrentdb needs KURRENTDB_URL');
     let store: KurrentDbEventStore | undefined;
     try {
       store = new KurrentDbEventStore(url, { pollMs: config.projectionPollMs });
@@ -50,7 +51,7 @@ export async function createEventStore(config: AppConfig, database: Database): P
       return store;
     } catch (error) {
       await store?.dispose().catch(() => undefined);
-      throw new Error(`KURRENTDB_URL (${redactConnectionString(url)}) is unreachable: ${(error as Error).message}. Start KurrentDB or set EVENT_STORE=postgres.`);
+      throw new Error(`KURRENTDB_URL (${redactConnectionString(url)}) is unreachable: ${(error as Error).message}. Start KurrentDB or set EVENT_STORE=postgres.`, { cause: error });
     }
   }
   return new PostgresEventStore(database.pool, { pollMs: config.projectionPollMs });

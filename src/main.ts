@@ -37,7 +37,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
-main().catch((error) => {
+main().catch((error: unknown) => {
   console.error('Klaster Ledger failed to start:', error instanceof Error ? error.message : error);
   process.exit(1);
 });

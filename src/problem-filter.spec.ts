@@ -29,7 +29,7 @@ test('an error after the request recorded events answers 202 with what was recor
   expect(sent.status).toBe(202);
   expect(sent.headers['read-model-status']).toBe('lagging');
   expect(JSON.parse(sent.body)).toEqual({
-    status: 'accepted', detail: expect.any(String),
+    status: 'accepted', detail: expect.any(String) as unknown,
     recorded: [{ streamId: 'cluster-1', streamVersion: 4, eventIds: ['e1'] }],
     readModel: { status: 'lagging', projections: [{ name: 'registry', position: '10:2', failed: true }] },
   });
@@ -45,7 +45,7 @@ test('without recorded events an error stays what it is: 500, or 503 with Retry-
   runWithContext(context(), () => { filter.catch(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), lost.host); });
   expect(lost.sent.status).toBe(503);
   expect(lost.sent.headers['retry-after']).toBe('5');
-  expect(JSON.parse(lost.sent.body)).toMatchObject({ status: 503, detail: expect.stringMatching(/database/) });
+  expect(JSON.parse(lost.sent.body)).toMatchObject({ status: 503, detail: expect.stringMatching(/database/) as unknown });
 
   const conflict = fakeResponse();
   runWithContext(context(), () => {

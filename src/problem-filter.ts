@@ -39,7 +39,7 @@ function describe(error: unknown): Problem {
     const status = error.getStatus();
     const body = error.getResponse();
     const message = typeof body === 'string' ? body : (body as { message?: unknown }).message;
-    return problem(status, Array.isArray(message) ? message.join('; ') : String(message ?? error.message));
+    return problem(status, Array.isArray(message) ? message.join('; ') : typeof message === 'string' ? message : message === undefined || message === null ? error.message : JSON.stringify(message));
   }
   const http = error as { status?: number; statusCode?: number; expose?: boolean; message?: string };
   const status = http.status ?? http.statusCode;

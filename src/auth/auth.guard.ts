@@ -35,7 +35,7 @@ export class AuthGuard implements CanActivate {
     setActor({ tokenId: principal.tokenId, role: principal.role });
 
     if (!roles.includes(principal.role)) throw new ProblemException(problem(403, `The role ${principal.role} may not do this`));
-    const params = request.params ?? {};
+    const params = request.params;
     if (principal.role !== 'admin' && params.clusterId !== undefined && params.clusterId !== principal.clusterId) throw notFound();
     if (principal.role === 'member' && params.memberId !== undefined && params.memberId !== principal.memberId) throw notFound();
     return true;

