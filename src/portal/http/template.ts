@@ -6,7 +6,7 @@
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '`': '&#96;' };
 
 export function escapeHtml(value: unknown): string {
-  return String(value ?? '').replace(/[&<>"'`]/g, (c) => ESCAPES[c]!);
+  return String(value ?? '').replace(/[&<>"'`]/g, (c) => ESCAPES[c] ?? c);
 }
 
 /** HTML that is safe to put in a page as it is. Only `html` and `raw` make one. */
@@ -32,8 +32,8 @@ function render(value: Html): string {
 
 /** A template whose every `${value}` is escaped (arrays joined, null/undefined/false as nothing). */
 export function html(strings: TemplateStringsArray, ...values: Html[]): SafeHtml {
-  let out = strings[0]!;
-  for (let i = 0; i < values.length; i++) out += render(values[i]) + strings[i + 1]!;
+  let out = strings[0] ?? '';
+  for (let i = 0; i < values.length; i++) out += render(values[i]) + (strings[i + 1] ?? '');
   return SafeHtml.of(out);
 }
 

@@ -39,7 +39,8 @@ export class ClosedDetail {
       })));
     });
     detail.daily.sort((a, b) => a.day.localeCompare(b.day));
-    if (this.kept.size >= KEPT) this.kept.delete(this.kept.keys().next().value!);
+    const oldest = this.kept.keys().next();
+    if (this.kept.size >= KEPT && !oldest.done) this.kept.delete(oldest.value);
     this.kept.set(key, detail);
     return detail;
   }

@@ -11,7 +11,7 @@ export interface Column {
 
 export function table(columns: Column[], rows: Html[][], options: { caption?: string; foot?: Html[]; testId?: string } = {}): SafeHtml {
   return html`<div class="scroll"><table${options.testId ? html` data-testid="${options.testId}"` : ''}>${options.caption ? html`<caption class="muted small">${options.caption}</caption>` : ''}<thead><tr>${columns.map((c) => html`<th scope="col"${c.num ? html` class="num"` : ''}>${c.label}</th>`)}</tr></thead>
-<tbody>${rows.map((r) => html`<tr>${r.map((cell, i) => (i === 0 && !columns[0]!.num ? html`<th scope="row">${cell}</th>` : html`<td${columns[i]?.num ? html` class="num"` : ''}>${cell}</td>`))}</tr>`)}</tbody>
+<tbody>${rows.map((r) => html`<tr>${r.map((cell, i) => (i === 0 && !columns[0]?.num ? html`<th scope="row">${cell}</th>` : html`<td${columns[i]?.num ? html` class="num"` : ''}>${cell}</td>`))}</tr>`)}</tbody>
 ${options.foot ? html`<tfoot><tr class="sum">${options.foot.map((cell, i) => html`<td${columns[i]?.num ? html` class="num"` : ''}>${cell}</td>`)}</tr></tfoot>` : ''}</table></div>`;
 }
 
