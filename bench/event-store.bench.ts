@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { PostgresEventStore } from '../src/event-store/postgres/postgres-event-store.js';
-import { GENESIS_HASH } from '../src/event-store/hash-chain.js';
+import { GENESIS_HASH } from '../src/event-store/domain/hash-chain.js';
 import { type Figure, freshDatabase, size, timed } from './support.js';
 
 const BATCH = 100;

@@ -13,10 +13,11 @@ import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
-import { TokenRepository } from './auth/tokens.js';
+import { TokenRepository } from './auth/queries/tokens.js';
 import type { AppConfig } from './config/config.js';
 import { createLogger, PinoNestLogger } from './common/logger.js';
-import { flattenValidationErrors, problem, ProblemException, ProblemFilter } from './common/problem.js';
+import { flattenValidationErrors, problem, ProblemException } from './common/problem.js';
+import { ProblemFilter } from './problem-filter.js';
 import { noteReadModelLag, runWithContext } from './common/request-context.js';
 import { RecordedAnswerInterceptor } from './common/recorded-answer.js';
 import { TextPipe } from './common/text.js';
@@ -41,7 +42,8 @@ export const READINGS_BODY_LIMIT = '32mb';
 export async function createEventStore(config: AppConfig, database: Database): Promise<EventStore> {
   if (config.eventStore === 'kurrentdb') {
     // Fail at start, not at the first request: a short read of $all with a deadline.
-    const url = config.kurrentDbUrl!;
+    const url = config.kurrentDbUrl;
+    if (url === undefined) throw new Error('EVENT_STORE=kurrentdb needs KURRENTDB_URL');
     let store: KurrentDbEventStore | undefined;
     try {
       store = new KurrentDbEventStore(url, { pollMs: config.projectionPollMs });
@@ -49,7 +51,7 @@ export async function createEventStore(config: AppConfig, database: Database): P
       return store;
     } catch (error) {
       await store?.dispose().catch(() => undefined);
-      throw new Error(`KURRENTDB_URL (${redactConnectionString(url)}) is unreachable: ${(error as Error).message}. Start KurrentDB or set EVENT_STORE=postgres.`);
+      throw new Error(`KURRENTDB_URL (${redactConnectionString(url)}) is unreachable: ${(error as Error).message}. Start KurrentDB or set EVENT_STORE=postgres.`, { cause: error });
     }
   }
   return new PostgresEventStore(database.pool, { pollMs: config.projectionPollMs });
@@ -66,7 +68,7 @@ export function configureApp(app: INestApplication, config: AppConfig, logger: L
     const header = req.header('x-correlation-id');
     const correlationId = header && /^[A-Za-z0-9._:-]{1,100}$/.test(header) ? header : randomUUID();
     res.setHeader('x-correlation-id', correlationId);
-    runWithContext({ correlationId, actor: { tokenId: null, role: 'anonymous' } }, () => next());
+    runWithContext({ correlationId, actor: { tokenId: null, role: 'anonymous' } }, () => { next(); });
   });
   // Per client address; generous for people, a brake on scripts gone wrong.
   app.use(rateLimit({

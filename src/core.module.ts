@@ -7,9 +7,12 @@ import type { Database } from './database/database.js';
 import { EVENT_STORE, type EventStore } from './event-store/event-store.port.js';
 import { ProjectionRunner } from './projections/projection-runner.js';
 import { recordingEventStore } from './event-store/recording-event-store.js';
+import { PG_POOL } from './database/pool.js';
+
+// the pool's token is the database's; named here too for the modules that inject it from here
+export { PG_POOL };
 
 export const CONFIG = Symbol('CONFIG');
-export const PG_POOL = Symbol('PG_POOL');
 export const LOGGER = Symbol('LOGGER');
 
 export interface CoreDependencies {

@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   const service = await createService(config, logger);
   await service.app.listen(config.port, config.host);
-  logger.info({ url: `http://${config.host}:${config.port}`, docs: `http://${config.host}:${config.port}/docs` }, 'Klaster Ledger is listening');
+  logger.info({ url: `http://${config.host}:${String(config.port)}`, docs: `http://${config.host}:${String(config.port)}/docs` }, 'Klaster Ledger is listening');
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -37,7 +37,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
-main().catch((error) => {
+main().catch((error: unknown) => {
   console.error('Klaster Ledger failed to start:', error instanceof Error ? error.message : error);
   process.exit(1);
 });

@@ -6,7 +6,7 @@ import type { Request } from 'express';
 import { notFound, problem, ProblemException } from '../common/problem.js';
 import { setActor } from '../common/request-context.js';
 import { PUBLIC_KEY, type Principal, ROLES_KEY, type Role } from './roles.decorator.js';
-import { TokenRepository } from './tokens.js';
+import { TokenRepository } from './queries/tokens.js';
 
 export type AuthenticatedRequest = Request & { principal?: Principal };
 
@@ -30,12 +30,12 @@ export class AuthGuard implements CanActivate {
     const secret = /^Bearer ([A-Za-z0-9_\-.~+/]{16,200}=*)$/.exec(header)?.[1];
     if (secret === undefined) throw unauthorized('The Authorization header must be "Bearer <token>"');
     const { principal, reason } = await this.tokens.authenticate(secret);
-    if (!principal) throw unauthorized(`The access token is not valid: ${reason}`);
+    if (!principal) throw unauthorized(`The access token is not valid: ${String(reason)}`);
     request.principal = principal;
     setActor({ tokenId: principal.tokenId, role: principal.role });
 
     if (!roles.includes(principal.role)) throw new ProblemException(problem(403, `The role ${principal.role} may not do this`));
-    const params = request.params ?? {};
+    const params = request.params;
     if (principal.role !== 'admin' && params.clusterId !== undefined && params.clusterId !== principal.clusterId) throw notFound();
     if (principal.role === 'member' && params.memberId !== undefined && params.memberId !== principal.memberId) throw notFound();
     return true;

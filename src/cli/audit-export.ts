@@ -4,9 +4,9 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
-import { exportLine } from '../audit/audit.controller.js';
-import { AuditService } from '../audit/audit.service.js';
-import { headsDigest } from '../audit/verify-chain.js';
+import { exportLine } from '../audit/domain/export-line.js';
+import { AuditService } from '../audit/queries/audit.service.js';
+import { headsDigest } from '../audit/domain/verify-chain.js';
 import { fail, withService } from './cli-service.js';
 
 const { values, positionals } = parseArgs({ options: { cluster: { type: 'string' } }, allowPositionals: true });
@@ -28,5 +28,5 @@ const count = await withService(async (service) => {
 out.end();
 await once(out, 'finish');
 const digest = headsDigest([...heads].map(([streamId, h]) => ({ streamId, streamPosition: h.position, hash: h.hash })));
-console.error(`exported ${count} events to ${positionals[0]}`);
+console.error(`exported ${String(count)} events to ${String(positionals[0])}`);
 console.log(JSON.stringify({ events: count, streams: heads.size, headsDigest: digest, through }, null, 2));

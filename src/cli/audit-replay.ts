@@ -1,7 +1,7 @@
 // npm run audit:replay -- --cluster ID --month YYYY-MM: the month from the events alone,
 // compared with the live projection (and the closed statement); exit 1 on any difference.
 import { parseArgs } from 'node:util';
-import { AuditService } from '../audit/audit.service.js';
+import { AuditService } from '../audit/queries/audit.service.js';
 import { fail, withService } from './cli-service.js';
 
 const { values } = parseArgs({ options: { cluster: { type: 'string' }, month: { type: 'string' } } });

@@ -7,9 +7,9 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
-import { type Anchor, linesOf, readAnchor } from '../audit/anchor.js';
-import { AuditService } from '../audit/audit.service.js';
-import { headLine } from '../audit/verify-chain.js';
+import { type Anchor, linesOf, readAnchor } from '../audit/domain/anchor.js';
+import { AuditService } from '../audit/queries/audit.service.js';
+import { headLine } from '../audit/domain/verify-chain.js';
 import { isDomainError } from '../shared/domain-error.js';
 import { fail, withService } from './cli-service.js';
 
@@ -19,7 +19,7 @@ if (values.against) {
   try {
     anchor = await readAnchor(linesOf(createReadStream(values.against)));
   } catch (error) {
-    if (isDomainError(error)) fail(`${values.against}: ${error.message}\n${error.errors.map((e) => `  ${e.line !== undefined ? `line ${e.line}` : e.field}: ${e.reason}`).join('\n')}`);
+    if (isDomainError(error)) fail(`${values.against}: ${error.message}\n${error.errors.map((e) => `  ${e.line !== undefined ? `line ${String(e.line)}` : e.field}: ${e.reason}`).join('\n')}`);
     fail(`${values.against}: ${(error as Error).message}`);
   }
 }

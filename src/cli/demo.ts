@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { DateTime } from 'luxon';
 import { createService } from '../app.js';
-import { TokenRepository } from '../auth/tokens.js';
+import { TokenRepository } from '../auth/queries/tokens.js';
 import { loadConfig } from '../config/config.js';
 import { createLogger } from '../common/logger.js';
 import { type Api, closeAndIssue, issueToken, loadScenario } from '../scenarios/load-scenario.js';
@@ -21,7 +21,7 @@ if (!/^2026-(0[1-9]|1[0-2])$/.test(month)) {
 const config = loadConfig({ LOG_LEVEL: 'warn', ...process.env });
 const service = await createService(config, createLogger(config.logLevel));
 await service.app.listen(config.port, config.host);
-const base = `http://${config.host}:${config.port}`;
+const base = `http://${config.host}:${String(config.port)}`;
 const { token: adminToken } = await service.app.get(TokenRepository).issue({ role: 'admin', label: 'demo admin' });
 const api: Api = async (method, path, token, body) => {
   const res = await fetch(base + path, { method, headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
@@ -34,10 +34,10 @@ for (const scenario of SCENARIOS) {
   const settlement = (await api('GET', `/clusters/${loaded.clusterId}/settlements/${month}`, loaded.coordinatorToken)).body;
   const t = settlement.totals;
   console.log(`\n${scenario.cluster.name}  (${scenario.agreement.allocation.method}${scenario.contracts.length ? ', bilateral contracts' : ''})`);
-  console.log(`  readings: ${loaded.readings.new} new, ${loaded.readings.unchanged} unchanged`);
+  console.log(`  readings: ${String(loaded.readings.new)} new, ${String(loaded.readings.unchanged)} unchanged`);
   console.log(`  ${month}: import ${(t.importWh / 1e6).toFixed(1)} MWh, export ${(t.exportWh / 1e6).toFixed(1)} MWh, shared in the cluster ${(t.receivedWh / 1e6).toFixed(1)} MWh, self-sufficiency ${(t.selfSufficiency.valueBp / 100).toFixed(2)} %`);
   const issued = await closeAndIssue(api, loaded.coordinatorToken, loaded.clusterId, month);
-  console.log(`  ${month} closed, ${issued} documents issued`);
+  console.log(`  ${month} closed, ${String(issued)} documents issued`);
   console.log(`  API: ${base}/clusters/${loaded.clusterId}/settlements/${month}`);
   const firstMember = scenario.members[0]!;
   const memberToken = await issueToken(api, loaded.coordinatorToken, { role: 'member', clusterId: loaded.clusterId, memberId: loaded.memberIds[firstMember.key], label: `${scenario.key} member (demo)` });

@@ -30,13 +30,13 @@ const hash = createHash('sha256');
 const hashing = new Transform({ transform(chunk, _e, cb) { hash.update(chunk); cb(null, chunk); } });
 
 const code = await withService(async (service) =>
-  runWithContext({ correlationId: `cli-import-${Date.now()}`, actor: { tokenId: null, role: 'cli' } }, async () => {
+  runWithContext({ correlationId: `cli-import-${String(Date.now())}`, actor: { tokenId: null, role: 'cli' } }, async () => {
     try {
       const profile = profileName ? await service.app.get(ImportProfilesService).resolve(values.cluster!, profileName, 'format') : undefined;
       if (profile && profile.ppeColumn === undefined && !values.ppe) fail(`--ppe is required: profile ${profile.name} reads one PPE a file`);
       const report = await service.app.get(MeteringService).recordFile(values.cluster!, createReadStream(file).pipe(hashing), {
         format: profile ? 'profile' : (values.format as 'generic' | 'tauron' | 'enea'), profile, ppeCode: values.ppe, balancing: (values.balancing as 'before' | 'after') ?? 'before',
-        digest: () => hash.digest('hex'), source: `cli:${values.format}:${file}`, hourlySplit: hourlySplit as HourlySplitRule | undefined,
+        digest: () => hash.digest('hex'), source: `cli:${String(values.format)}:${file}`, hourlySplit: hourlySplit as HourlySplitRule | undefined,
       });
       console.log(JSON.stringify(report, null, 2));
       return 0;
@@ -44,7 +44,7 @@ const code = await withService(async (service) =>
       if (!isDomainError(error)) throw error;
       console.error(error.message);
       for (const e of error.errors) {
-        const where = e.line === undefined ? e.field : e.count ? `lines ${e.line} to ${e.lastLine} (${e.count} lines)` : `line ${e.line}`;
+        const where = e.line === undefined ? e.field : e.count ? `lines ${String(e.line)} to ${String(e.lastLine)} (${String(e.count)} lines)` : `line ${String(e.line)}`;
         console.error(`  ${where}: ${e.reason}`);
       }
       return 1;

@@ -16,6 +16,6 @@ await withService(async (service) => {
   for (const name of names) {
     const started = Date.now();
     await runner.rebuild(name);
-    console.log(`rebuilt ${name} in ${Date.now() - started} ms`);
+    console.log(`rebuilt ${name} in ${String(Date.now() - started)} ms`);
   }
 });

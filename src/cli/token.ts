@@ -3,7 +3,7 @@
 // Prints a new token once; only its hash is stored.
 import { parseArgs } from 'node:util';
 import { ROLES, type Role } from '../auth/roles.decorator.js';
-import { TokenRepository } from '../auth/tokens.js';
+import { TokenRepository } from '../auth/queries/tokens.js';
 import { parseInstant } from '../shared/instant.js';
 import { textReason } from '../common/text.js';
 import { fail, withService } from './cli-service.js';
@@ -33,7 +33,7 @@ await withService(async (service) => {
   if (action === 'create') {
     const issued = await tokens.issue({
       role: values.role as Role, clusterId: values.cluster ?? null, memberId: values.member ?? null,
-      label: values.label ?? `${values.role} (cli)`, expiresAt: typeof expires === 'number' ? new Date(expires).toISOString() : null,
+      label: values.label ?? `${String(values.role)} (cli)`, expiresAt: typeof expires === 'number' ? new Date(expires).toISOString() : null,
     });
     console.log(`token id: ${issued.tokenId}`);
     console.log(`token (shown once): ${issued.token}`);

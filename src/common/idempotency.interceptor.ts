@@ -13,7 +13,7 @@ import type { Request, Response } from 'express';
 import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
 import { catchError, from, type Observable, of, switchMap, throwError } from 'rxjs';
-import { PG_POOL } from '../core.module.js';
+import { PG_POOL } from '../database/pool.js';
 import { canonicalJson } from '../shared/canonical-json.js';
 import { problem, ProblemException } from './problem.js';
 
@@ -52,7 +52,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
             this.pool
               .query('UPDATE idempotency_keys SET status = $4, body = $5, completed_at = now() WHERE key = $1 AND token_id IS NOT DISTINCT FROM $2 AND request_hash = $3',
                 [key, tokenId, requestHash, response.statusCode, JSON.stringify(body ?? null)])
-              .then(() => body),
+              .then((): unknown => body),
           ),
         ),
         catchError((error: unknown) =>

@@ -36,7 +36,7 @@ export class RecordedAnswerInterceptor implements NestInterceptor {
     // the portal answers with pages and redirects: it shows its own message
     if (request.method === 'GET' || request.path.startsWith('/portal')) return next.handle();
     return next.handle().pipe(
-      map((body) => {
+      map((body: unknown) => {
         const outcome = requestOutcome();
         if (!outcome?.lagging?.length || !isPlainObject(body)) return body;
         response.setHeader(READ_MODEL_HEADER, 'lagging');

@@ -1,7 +1,12 @@
 // Who is acting and under which correlation id, carried through async calls so every
 // event appended while serving a request names its actor without threading it by hand.
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Actor } from '../event-store/event-store.port.js';
+
+/** Who acts: the token and its role (anonymous before the guard knows it). Events carry it in their metadata. */
+export interface Actor {
+  tokenId: string | null;
+  role: string;
+}
 
 export interface RequestContext {
   correlationId: string;

@@ -7,8 +7,11 @@ import type { FieldError } from '../shared/domain-error.js';
 import { ProblemException } from './problem.js';
 
 // without the u flag: surrogates are code units here, so a lone one is found
-const SINGLE_LINE = /[\u0000-\u001f\u007f-\u009f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-const MULTI_LINE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+// (the control characters are written by code: the refusal of control characters is the point)
+const c = (code: number) => String.fromCharCode(code);
+const LONE_SURROGATE = '[\\ud800-\\udbff](?![\\udc00-\\udfff])|(?<![\\ud800-\\udbff])[\\udc00-\\udfff]';
+const SINGLE_LINE = new RegExp(`[${c(0x00)}-${c(0x1f)}\\u007f-\\u009f\\ufffe\\uffff]|${LONE_SURROGATE}`);
+const MULTI_LINE = new RegExp(`[${c(0x00)}-${c(0x08)}${c(0x0b)}${c(0x0c)}${c(0x0e)}-${c(0x1f)}\\u007f-\\u009f\\ufffe\\uffff]|${LONE_SURROGATE}`);
 
 /** Fields (by their last name) that may hold tabs and line breaks: the reasons people write, an import profile's sample file and its delimiter (a tab). */
 export const MULTI_LINE_FIELDS: ReadonlySet<string> = new Set(['reason', 'sample', 'delimiter']);
@@ -22,7 +25,7 @@ export function textReason(text: string, multiLine = false): string | undefined 
   const match = (multiLine ? MULTI_LINE : SINGLE_LINE).exec(text);
   if (!match) return undefined;
   const unit = match[0].charCodeAt(0);
-  const at = `U+${unit.toString(16).toUpperCase().padStart(4, '0')} at position ${match.index}`;
+  const at = `U+${unit.toString(16).toUpperCase().padStart(4, '0')} at position ${String(match.index)}`;
   if (unit >= 0xd800 && unit <= 0xdfff) return `holds a lone surrogate (${at}): not valid Unicode text`;
   if (unit === 0xfffe || unit === 0xffff) return `holds a non-character (${at})`;
   return multiLine ? `holds a control character (${at}); only tabs and line breaks are allowed` : `holds a control character (${at}); this field is one line of text`;
@@ -44,7 +47,7 @@ function mayHoldBadText(value: unknown): boolean {
   const depths: number[] = [0];
   while (values.length > 0) {
     const v = values.pop();
-    const depth = depths.pop()!;
+    const depth = depths.pop() ?? 0;
     if (typeof v === 'string') {
       if (SINGLE_LINE.test(v)) return true;
       continue;
@@ -53,7 +56,7 @@ function mayHoldBadText(value: unknown): boolean {
     if (depth >= MAX_DEPTH) return true;
     if (Array.isArray(v)) {
       for (let i = 0; i < v.length; i++) {
-        const item = v[i];
+        const item: unknown = v[i];
         if (item !== null && (typeof item === 'object' || typeof item === 'string')) {
           values.push(item);
           depths.push(depth + 1);
@@ -81,7 +84,9 @@ export function findBadText(value: unknown, root = ''): FieldError[] {
   // iterative: a body nested thousands deep must not overflow the stack
   const stack: { value: unknown; path: string; depth: number }[] = [{ value, path: root, depth: 0 }];
   while (stack.length > 0 && errors.length < MAX_ERRORS) {
-    const { value: v, path, depth } = stack.pop()!;
+    const top = stack.pop();
+    if (!top) break;
+    const { value: v, path, depth } = top;
     if (typeof v === 'string') {
       const reason = textReason(v, MULTI_LINE_FIELDS.has(lastName(path)));
       if (reason) errors.push({ field: path || 'body', reason });
@@ -89,14 +94,14 @@ export function findBadText(value: unknown, root = ''): FieldError[] {
     }
     if (v === null || typeof v !== 'object') continue;
     if (depth >= MAX_DEPTH) {
-      errors.push({ field: path || 'body', reason: `is nested more than ${MAX_DEPTH} levels deep` });
+      errors.push({ field: path || 'body', reason: `is nested more than ${String(MAX_DEPTH)} levels deep` });
       continue;
     }
     if (Array.isArray(v)) {
       for (let i = v.length - 1; i >= 0; i--) {
-        const item = v[i];
+        const item: unknown = v[i];
         // a series of a million numbers: skip them without a stack entry each
-        if (item !== null && (typeof item === 'object' || typeof item === 'string')) stack.push({ value: item, path: `${path}[${i}]`, depth: depth + 1 });
+        if (item !== null && (typeof item === 'object' || typeof item === 'string')) stack.push({ value: item, path: `${path}[${String(i)}]`, depth: depth + 1 });
       }
       continue;
     }

@@ -81,7 +81,7 @@ function toErrors(error: unknown): XmlSchemaError[] {
 // more than the XPath it gives for the root ("/*").
 function elementOf(message: string, xpath: string | undefined): string | null {
   const m = /Element '(?:\{[^}]*\})?([^']+)'/.exec(message);
-  return m ? m[1]! : (xpath ?? null);
+  return m?.[1] ?? xpath ?? null;
 }
 
 let fa3: XmlSchema | null = null;

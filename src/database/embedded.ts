@@ -180,7 +180,7 @@ function isAlive(pid: number): boolean {
 function isOurs(pid: number): boolean {
   if (!isAlive(pid)) return false;
   try {
-    const [command = ''] = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    const [command = ''] = readFileSync(`/proc/${String(pid)}/cmdline`, 'utf8').split('\0');
     return /node/.test(command);
   } catch {
     return true;
@@ -196,7 +196,7 @@ export function runningPostmaster(databaseDir: string): number | undefined {
   if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return undefined;
   try {
     // the pid may have been reused by another program since
-    const [command = ''] = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    const [command = ''] = readFileSync(`/proc/${String(pid)}/cmdline`, 'utf8').split('\0');
     if (!/postgres$/.test(command)) return undefined;
     if (dirLine && realpathSync(dirLine) !== realpathSync(databaseDir)) return undefined;
   } catch {
@@ -241,7 +241,7 @@ function writeNewPassword(dataDir: string): string {
   return password;
 }
 
-const urlFor = (password: string, port: number, database: string) => `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
+const urlFor = (password: string, port: number, database: string) => `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${String(port)}/${database}`;
 
 async function tryConnect(url: string): Promise<'ok' | 'auth' | 'down'> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
@@ -262,10 +262,13 @@ function run(command: string, args: string[], user: PostgresUser | undefined, na
   return new Promise((resolvePromise, reject) => {
     const child = spawn(command, args, { ...(user ?? {}), env: childEnv(nativeDir), stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
-    child.stdout.on('data', (c) => (output += c));
-    child.stderr.on('data', (c) => (output += c));
+    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolvePromise() : reject(new Error(`${command} failed (${code}): ${output.trim().slice(-2000)}`))));
+    child.on('close', (code) => {
+      if (code === 0) resolvePromise();
+      else reject(new Error(`${command} failed (${String(code)}): ${output.trim().slice(-2000)}`));
+    });
   });
 }
 
@@ -292,7 +295,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     const url = urlFor(password, port, database);
     if (Number.isInteger(owner) && (owner === process.pid || isOurs(owner)) && (await tryConnect(url)) === 'ok') {
       logger.info({ databaseDir, port, owner }, 'using the embedded PostgreSQL another process of ours runs');
-      return { url, databaseDir, binDir: null, pid: () => undefined, stop: async () => undefined };
+      return { url, databaseDir, binDir: null, pid: () => undefined, stop: () => Promise.resolve() };
     }
     logger.warn({ databaseDir, pid: existing }, 'stopping the embedded PostgreSQL a previous run left behind');
     await stopPostmaster(existing);
@@ -326,7 +329,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     }
   } else if (user) {
     const { uid } = statSync(databaseDir);
-    if (uid !== user.uid) execFileSync('chown', ['-R', `${user.uid}:${user.gid}`, databaseDir]);
+    if (uid !== user.uid) execFileSync('chown', ['-R', `${String(user.uid)}:${String(user.gid)}`, databaseDir]);
   }
 
   const settings: Record<string, string> = {
@@ -336,7 +339,9 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   };
   const args = ['-D', databaseDir, '-p', String(port), ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])];
   let child: ChildProcess | undefined;
-  let stopping = false;
+  const state = { stopping: false };
+  // read afresh after a pause (a stop may have come meanwhile)
+  const stopped = () => state.stopping;
   let restarts = 0;
   let startedAt = 0;
 
@@ -347,17 +352,17 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
       detached: true,
     });
     let output = '';
-    process_.stderr?.on('data', (chunk: Buffer) => {
+    process_.stderr.on('data', (chunk: Buffer) => {
       const text = chunk.toString('utf8');
       if (output.length < 8000) output += text;
       logger.debug({ postgres: text.trim() });
     });
-    let exited = false;
-    process_.once('exit', () => (exited = true));
+    const run = { exited: false };
+    process_.once('exit', () => (run.exited = true));
     child = process_;
     const probe = urlFor(password ?? LEGACY_PASSWORD, port, 'postgres');
     for (const deadline = Date.now() + 60_000; ;) {
-      if (exited) throw new Error(`the embedded PostgreSQL did not start: ${output.trim().slice(-1500)}`);
+      if (run.exited) throw new Error(`the embedded PostgreSQL did not start: ${output.trim().slice(-1500)}`);
       if ((await tryConnect(probe)) !== 'down') break;
       if (Date.now() > deadline) {
         process_.kill('SIGQUIT');
@@ -366,9 +371,9 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
       await sleep(100);
     }
     startedAt = Date.now();
-    writeFileSync(ownerFile, `${process.pid}\n`);
+    writeFileSync(ownerFile, `${String(process.pid)}\n`);
     process_.once('exit', (code, signal) => {
-      if (stopping || child !== process_) return;
+      if (state.stopping || child !== process_) return;
       child = undefined;
       if (options.watchdog === false) {
         logger.error({ code, signal }, 'the embedded PostgreSQL exited');
@@ -381,7 +386,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   // The watchdog: 1, 2, 4 ... 30 s apart, at most 8 times in a row (a run of a minute resets it).
   const restart = async (code: number | null, signal: string | null): Promise<void> => {
     if (Date.now() - startedAt > 60_000) restarts = 0;
-    while (!stopping) {
+    while (!state.stopping) {
       restarts++;
       if (restarts > 8) {
         logger.fatal({ code, signal }, 'the embedded PostgreSQL keeps failing; not restarting it again (requests answer 503 until the service is restarted)');
@@ -390,7 +395,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
       const delayMs = Math.min(30_000, 1000 * 2 ** (restarts - 1));
       logger.error({ code, signal, restartInMs: delayMs, attempt: restarts }, 'the embedded PostgreSQL exited; starting it again');
       await sleep(delayMs);
-      if (stopping) return;
+      if (stopped()) return;
       try {
         await launch();
         logger.info({ attempt: restarts }, 'the embedded PostgreSQL runs again');
@@ -436,7 +441,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     binDir: join(nativeDir, 'bin'),
     pid: () => child?.pid,
     async stop() {
-      stopping = true;
+      state.stopping = true;
       const running = child;
       child = undefined;
       if (running?.pid !== undefined && running.exitCode === null) await stopPostmaster(running.pid);

@@ -15,7 +15,7 @@ export async function migrate(pool: Pool, dir: string = migrationsDir()): Promis
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
     await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
       name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
-    const done = new Set((await client.query('SELECT name FROM schema_migrations')).rows.map((r) => r.name as string));
+    const done = new Set((await client.query('SELECT name FROM schema_migrations')).rows.map((r: { name: string }) => r.name));
     for (const file of files) {
       if (done.has(file)) continue;
       await client.query('BEGIN');
@@ -26,7 +26,7 @@ export async function migrate(pool: Pool, dir: string = migrationsDir()): Promis
         applied.push(file);
       } catch (error) {
         await client.query('ROLLBACK');
-        throw new Error(`migration ${file} failed: ${(error as Error).message}`);
+        throw new Error(`migration ${file} failed: ${(error as Error).message}`, { cause: error });
       }
     }
   } finally {

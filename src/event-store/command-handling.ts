@@ -1,8 +1,8 @@
 // Load a stream, fold it, decide, append with the expected version.
-// A version conflict is retried on fresh state (src/common/retry-policy.ts), then surfaces as 409.
+// A version conflict is retried on fresh state (src/event-store/retry-policy.ts), then surfaces as 409.
 import type { AppendResult, EventStore, NewEvent, RecordedEvent } from './event-store.port.js';
 import type { Decider, DomainEvent } from '../shared/decider.js';
-import { withConflictRetry } from '../common/retry-policy.js';
+import { withConflictRetry } from './retry-policy.js';
 
 export interface LoadedStream<State> {
   state: State;

@@ -1,13 +1,12 @@
 // The event store port: what every adapter (PostgreSQL, KurrentDB) must do.
 // The contract suite in test/event-store/contract.ts runs the same cases on each.
+import type { Actor } from '../common/request-context.js';
 import { inParallel } from '../shared/in-parallel.js';
 
 export type ExpectedVersion = number | 'no_stream' | 'any';
 
-export interface Actor {
-  tokenId: string | null;
-  role: string;
-}
+// the actor is the request context's (common/request-context.ts): events record who acted
+export type { Actor } from '../common/request-context.js';
 
 export interface EventMetadata {
   actor: Actor;

@@ -5,11 +5,12 @@ import { ClustersModule } from '../clusters/clusters.module.js';
 import { InvoicingModule } from '../invoicing/invoicing.module.js';
 import { MeteringModule } from '../metering/metering.module.js';
 import { SettlementModule } from '../settlement/settlement.module.js';
-import { PortalController } from './portal.controller.js';
-import { ClosedDetail } from './closed-detail.js';
+import { PortalController } from './http/portal.controller.js';
+import { ClosedDetail } from './queries/closed-detail.js';
 import { SupportModule } from '../support/support.module.js';
-import { KsefReadModule } from '../ksef/queries/ksef-read.module.js';
-import { PortalSecurityMiddleware, PortalSessions } from './security.js';
+import { KsefReadModule } from '../ksef/ksef-read.module.js';
+import { PortalSecurityMiddleware } from './http/security.js';
+import { PortalSessions } from './queries/portal-sessions.js';
 
 @Module({ imports: [AuthModule, ClustersModule, MeteringModule, SettlementModule, InvoicingModule, AuditModule, SupportModule, KsefReadModule], controllers: [PortalController], providers: [PortalSessions, ClosedDetail] })
 export class PortalModule implements NestModule {

@@ -14,7 +14,7 @@ export interface LoadedScenario {
 
 async function ok(api: Api, method: 'GET' | 'POST', path: string, token: string, body?: unknown) {
   const res = await api(method, path, token, body);
-  if (res.status >= 300) throw new Error(`${method} ${path} answered ${res.status}: ${JSON.stringify(res.body)}`);
+  if (res.status >= 300) throw new Error(`${method} ${path} answered ${String(res.status)}: ${JSON.stringify(res.body)}`);
   return res.body;
 }
 
@@ -75,7 +75,7 @@ export async function loadScenario(api: Api, adminToken: string, scenario: Scena
 export async function closeAndIssue(api: Api, coordinatorToken: string, clusterId: string, month: string): Promise<number> {
   const c = `/clusters/${clusterId}/settlements/${month}`;
   const closed = await api('POST', `${c}/close`, coordinatorToken, { allowGaps: true, reason: 'demo: generated readings' });
-  if (closed.status >= 300 && closed.status !== 409) throw new Error(`POST ${c}/close answered ${closed.status}: ${JSON.stringify(closed.body)}`);
+  if (closed.status >= 300 && closed.status !== 409) throw new Error(`POST ${c}/close answered ${String(closed.status)}: ${JSON.stringify(closed.body)}`);
   const issued = await ok(api, 'POST', `${c}/invoices`, coordinatorToken, {});
   return (issued.documents as unknown[]).length;
 }

@@ -64,5 +64,5 @@ test('every scenario is consistent: valid NIPs, unique PPE, keys at most 10000 b
     if (a.method === 'priority') expect(new Set(a.tiers.flat()).size).toBe(a.tiers.flat().length);
     for (const c of s.contracts) expect(keys.has(c.sellerKey) && keys.has(c.buyerKey) && c.sellerKey !== c.buyerKey).toBe(true);
   }
-  expect(new Set(SCENARIOS.map((s) => s.agreement.allocation.method === 'static' ? `static-${s.agreement.allocation.redistribute}` : s.agreement.allocation.method)).size).toBe(4);
+  expect(new Set(SCENARIOS.map((s) => s.agreement.allocation.method === 'static' ? `static-${String(s.agreement.allocation.redistribute)}` : s.agreement.allocation.method)).size).toBe(4);
 });

@@ -61,7 +61,7 @@ function loadPv(): { irradiance: Map<string, number>; yearlyWhPerM2: number } {
     const match = /^\d{4}(\d{2})(\d{2}):(\d{2})\d{2},[^,]*,[^,]*,([\d.]+),/.exec(line);
     if (!match) continue;
     const g = Number(match[4]);
-    irradiance.set(`${match[1]}-${match[2]} ${match[3]}`, g);
+    irradiance.set(`${String(match[1])}-${String(match[2])} ${String(match[3])}`, g);
     yearly += g;
   }
   return { irradiance, yearlyWhPerM2: yearly };
@@ -99,7 +99,7 @@ function easter(year: number): DateTime {
 export function polishHolidays(year: number): Set<string> {
   const fixed = ['01-01', '01-06', '05-01', '05-03', '08-15', '11-01', '11-11', '12-25', '12-26', ...(year >= 2025 ? ['12-24'] : [])];
   const e = easter(year);
-  return new Set([...fixed.map((d) => `${year}-${d}`), e.toISODate()!, e.plus({ days: 1 }).toISODate()!, e.plus({ days: 49 }).toISODate()!, e.plus({ days: 60 }).toISODate()!]);
+  return new Set([...fixed.map((d) => `${String(year)}-${d}`), e.toISODate()!, e.plus({ days: 1 }).toISODate()!, e.plus({ days: 49 }).toISODate()!, e.plus({ days: 60 }).toISODate()!]);
 }
 
 /** The interval starts of a Warsaw month (DST days have 92 or 100 quarter-hours). */

@@ -43,8 +43,8 @@ const households = (prefix: string, count: number, pvEvery: number, town: string
   const members: ScenarioMember[] = [];
   const points: ScenarioPoint[] = [];
   for (let i = 1; i <= count; i++) {
-    const key = `${prefix}-home-${i}`;
-    members.push({ key, kind: 'household', legalName: `Gospodarstwo domowe ${prefix.toUpperCase()} ${i}`, address: `ul. Przykładowa ${i * 2 + 1}, ${town}`, vatPayer: false });
+    const key = `${prefix}-home-${String(i)}`;
+    members.push({ key, kind: 'household', legalName: `Gospodarstwo domowe ${prefix.toUpperCase()} ${String(i)}`, address: `ul. Przykładowa ${String(i * 2 + 1)}, ${town}`, vatPayer: false });
     const pv = i % pvEvery === 0;
     points.push({ ppeCode: `PL${prefix.toUpperCase()}H${String(i).padStart(6, '0')}`, memberKey: key, role: pv ? 'prosumer' : 'consumer', ...(pv ? { source: 'pv' as const, capacityKw: 6, pvCapacityKw: 6 } : {}), profile: 'H25', annualConsumptionKwh: 3_000 + i * 150 });
   }

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { eventHash } from '../../src/event-store/hash-chain.js';
+import { eventHash } from '../../src/event-store/domain/hash-chain.js';
 import { canonicalJson } from '../../src/shared/canonical-json.js';
 import { clusterOfStream } from '../../src/event-store/stream-names.js';
 import { AGREEMENT, clusterWithCoordinator, tokenFor } from '../support/fixtures.js';

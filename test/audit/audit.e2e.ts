@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { ProjectionRunner } from '../../src/projections/projection-runner.js';
-import { eventHash } from '../../src/event-store/hash-chain.js';
+import { eventHash } from '../../src/event-store/domain/hash-chain.js';
 import { AGREEMENT, clusterWithCoordinator, tokenFor } from '../support/fixtures.js';
 import { ADMIN_TOKEN, startTestService, type TestService } from '../support/service.js';
 import { anyNumber, containing, defined, matching } from '../support/expect.js';

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { randomUUID } from 'node:crypto';
 import { migrate } from '../../src/database/migrate.js';
-import { eventHash, GENESIS_HASH } from '../../src/event-store/hash-chain.js';
+import { eventHash, GENESIS_HASH } from '../../src/event-store/domain/hash-chain.js';
 import { IdempotencyConflictError, WrongExpectedVersionError } from '../../src/event-store/event-store.port.js';
 import { PostgresEventStore } from '../../src/event-store/postgres/postgres-event-store.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';

@@ -4,7 +4,7 @@ import { createService, type RunningService } from '../../src/app.js';
 import { loadConfig } from '../../src/config/config.js';
 import { createLogger } from '../../src/common/logger.js';
 import request from 'supertest';
-import { ChainVerifier } from '../../src/audit/verify-chain.js';
+import { ChainVerifier } from '../../src/audit/domain/verify-chain.js';
 import { WrongExpectedVersionError } from '../../src/event-store/event-store.port.js';
 import { AGREEMENT, clusterWithCoordinator, ORZESZE, tokenFor } from '../support/fixtures.js';
 import { ADMIN_TOKEN, startTestService, type TestService } from '../support/service.js';

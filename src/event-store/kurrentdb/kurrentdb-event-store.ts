@@ -1,7 +1,7 @@
 // KurrentDB (formerly EventStoreDB) behind the event store port, through
 // @kurrent/kurrentdb-client. Events keep our ids, types and JSON data; KurrentDB's event
 // metadata holds ours plus schemaVersion, previousHash and hash (the chain of
-// hash-chain.ts, computed here on append from the stream's head). Cursors are $all
+// domain/hash-chain.ts, computed here on append from the stream's head). Cursors are $all
 // positions as "commit/prepare"; only streams not starting with '$' are read.
 //
 // Append: expected revision as streamState, conditional on the head the chain was
@@ -9,7 +9,6 @@
 // answers appended: false as KurrentDB's own idempotency does; some of them is an
 // IdempotencyConflictError. Unlike PostgreSQL, an id is not checked against other
 // streams, nor (with a numeric expectation met) against older events of the stream.
-import { randomUUID } from 'node:crypto';
 import {
   type AllStreamSubscription,
   BACKWARDS,
@@ -32,10 +31,9 @@ import {
   type Subscription,
   WrongExpectedVersionError,
 } from '../event-store.port.js';
-import { eventHashOfCanonical, GENESIS_HASH } from '../hash-chain.js';
-import { canonicalJson } from '../../shared/canonical-json.js';
-import { eventMetadata } from '../metadata.js';
-import { conflictRetries } from '../../common/retry-policy.js';
+import { GENESIS_HASH } from '../domain/hash-chain.js';
+import { chainEvents, prepareEvents } from '../append-preparation.js';
+import { conflictRetries } from '../retry-policy.js';
 import {
   classifyRepeat,
   cursorAtOrAfter,
@@ -55,7 +53,7 @@ export const MAX_COUNTED = 10_000;
 /** With 'any', a repeat is recognised among this many last events of the stream. */
 export const ANY_REPEAT_WINDOW = 100;
 /** Appends with 'any' retried after losing a race for the head. */
-const MAX_ATTEMPTS = conflictRetries + 1; // the one policy: src/common/retry-policy.ts
+const MAX_ATTEMPTS = conflictRetries + 1; // the one policy: src/event-store/retry-policy.ts
 
 interface Head {
   position: number; // -1: no stream
@@ -107,15 +105,8 @@ export class KurrentDbEventStore implements EventStore {
 
   async append(streamId: string, events: NewEvent[], expectedVersion: ExpectedVersion): Promise<AppendResult> {
     if (events.length === 0) throw new Error('append needs at least one event');
-    const now = new Date().toISOString();
     // canonical JSON once: what is hashed is exactly what is stored (as with PostgreSQL)
-    const prepared = events.map((event) => ({
-      eventId: event.eventId ?? randomUUID(),
-      type: event.type,
-      schemaVersion: event.schemaVersion ?? 1,
-      dataJson: canonicalJson(event.data),
-      metadataJson: canonicalJson(eventMetadata(event.metadata, now)),
-    }));
+    const prepared = prepareEvents(events, new Date().toISOString());
     const ids = prepared.map((e) => e.eventId);
     const expected = expectedHead(expectedVersion);
     for (let attempt = 1; ; attempt++) {
@@ -133,15 +124,9 @@ export class KurrentDbEventStore implements EventStore {
         // Not where the caller expects: the repeat of that very append, part of it, or a conflict.
         if (head.position !== expected) return this.checkRepeatAt(streamId, ids, expectedVersion, expected, head);
       }
-      let previousHash = head.hash;
-      let position = head.position;
-      const hashes: string[] = [];
-      const data = prepared.map((e) => {
-        position += 1;
-        const hash = eventHashOfCanonical(previousHash, streamId, position, e.type, e.schemaVersion, e.dataJson, e.metadataJson);
-        const metadata = toStoredMetadata(JSON.parse(e.metadataJson) as EventMetadata, e.schemaVersion, previousHash, hash);
-        previousHash = hash;
-        hashes.push(hash);
+      const chained = chainEvents(streamId, prepared, head);
+      const data = chained.map((e) => {
+        const metadata = toStoredMetadata(JSON.parse(e.metadataJson) as EventMetadata, e.schemaVersion, e.previousHash, e.hash);
         return jsonEvent({ id: e.eventId, type: e.type, data: JSON.parse(e.dataJson) as Record<string, unknown>, metadata });
       });
       let revision: number;
@@ -162,7 +147,7 @@ export class KurrentDbEventStore implements EventStore {
       const [last] = await this.read(streamId, { direction: FORWARDS, fromRevision: BigInt(revision), maxCount: 1 });
       const lastId = ids.at(-1);
       if (!last || last.eventId !== lastId) throw new Error(`stream ${streamId}: event ${String(lastId)} not found at ${String(revision)} after appending it`);
-      const appended = last.hash === hashes.at(-1);
+      const appended = last.hash === chained.at(-1)?.hash;
       if (appended) this.rememberHead(streamId, { position: revision, hash: last.hash });
       return { streamVersion: appended ? revision : await this.headPosition(streamId), lastGlobalPosition: last.globalPosition, appended };
     }

@@ -9,7 +9,7 @@ import {
   WrongExpectedVersionError as KurrentWrongExpectedVersionError,
 } from '@kurrent/kurrentdb-client';
 import { type EventMetadata, WrongExpectedVersionError } from '../event-store.port.js';
-import { eventHash, eventHashOfCanonical, GENESIS_HASH } from '../hash-chain.js';
+import { eventHash, eventHashOfCanonical, GENESIS_HASH } from '../domain/hash-chain.js';
 import { canonicalJson } from '../../shared/canonical-json.js';
 import {
   classifyRepeat,

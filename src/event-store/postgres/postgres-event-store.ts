@@ -3,7 +3,6 @@
 // multi-row INSERT (unnest), NOTIFY. Read all: only rows whose transaction is older than
 // the oldest one still running, ordered by (transaction id, position), so a reader never
 // skips an event whose transaction commits late.
-import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import '../../database/pg-types.js';
 import {
@@ -18,10 +17,9 @@ import {
   IdempotencyConflictError,
   WrongExpectedVersionError,
 } from '../event-store.port.js';
-import { eventHashOfCanonical, GENESIS_HASH } from '../hash-chain.js';
-import { canonicalJson } from '../../shared/canonical-json.js';
-import { eventMetadata } from '../metadata.js';
-import { conflictRetries, pauseBeforeRetry } from '../../common/retry-policy.js';
+import { GENESIS_HASH } from '../domain/hash-chain.js';
+import { batchMetadataJson, chainEvents, prepareEvents } from '../append-preparation.js';
+import { conflictRetries, pauseBeforeRetry } from '../retry-policy.js';
 
 const CHANNEL = 'klaster_events';
 const COLUMNS = `global_position, transaction_id::text AS transaction_text, event_id, stream_id, stream_position,
@@ -86,23 +84,15 @@ export class PostgresEventStore implements EventStore {
 
   async append(streamId: string, events: NewEvent[], expectedVersion: ExpectedVersion): Promise<AppendResult> {
     if (events.length === 0) throw new Error('append needs at least one event');
-    const now = new Date().toISOString();
     // canonical JSON once: it is what is stored, and what the chain hashes. One batch
     // shares one actor, correlation id and time unless an event brings its own.
-    const batchMetadata = canonicalJson(eventMetadata(undefined, now));
-    const prepared = events.map((event) => ({
-      eventId: event.eventId ?? randomUUID(),
-      type: event.type,
-      schemaVersion: event.schemaVersion ?? 1,
-      dataJson: canonicalJson(event.data),
-      metadataJson: event.metadata ? canonicalJson(eventMetadata(event.metadata, now)) : batchMetadata,
-    }));
+    const prepared = prepareEvents(events, new Date().toISOString());
     const ids = prepared.map((e) => e.eventId);
     // Read the head, then one statement that locks, checks and inserts
     // (migrations/008_append_without_probe.sql). The head is known without a read for a new
     // stream, or when this process made the expected version itself; the statement checks
     // it either way. A head that moved in between is retried for 'any', on the one policy
-    // (src/common/retry-policy.ts): a bounded number of times, then a conflict like any other.
+    // (src/event-store/retry-policy.ts): a bounded number of times, then a conflict like any other.
     for (let attempt = 0; ; attempt++) {
       const retryAny = async () => {
         if (expectedVersion !== 'any' || attempt >= conflictRetries) return false;
@@ -115,27 +105,19 @@ export class PostgresEventStore implements EventStore {
         : await this.pool.query<{ stream_position: number; hash: string }>('SELECT stream_position, hash FROM events WHERE stream_id = $1 ORDER BY stream_position DESC LIMIT 1', [streamId]);
       const [top] = head.rows;
       const current: number | 'no_stream' = top ? top.stream_position : 'no_stream';
-      let previousHash = top ? top.hash : GENESIS_HASH;
-      let position = current === 'no_stream' ? -1 : current;
+      const from = { position: current === 'no_stream' ? -1 : current, hash: top ? top.hash : GENESIS_HASH };
       // The head the insert requires: the caller's expectation, or what we saw for 'any'.
       // A mismatch still goes to the database, which answers duplicates before conflicts.
-      const headPosition = expectedVersion === 'any' ? position : expectedVersion === 'no_stream' ? -1 : expectedVersion;
-      const previousHashes: string[] = [];
-      const hashes: string[] = [];
-      for (const event of prepared) {
-        position += 1;
-        const hash = eventHashOfCanonical(previousHash, streamId, position, event.type, event.schemaVersion, event.dataJson, event.metadataJson);
-        previousHashes.push(previousHash);
-        hashes.push(hash);
-        previousHash = hash;
-      }
+      const headPosition = expectedVersion === 'any' ? from.position : expectedVersion === 'no_stream' ? -1 : expectedVersion;
+      const chained = chainEvents(streamId, prepared, from);
+      const { streamPosition: position, hash: lastHash } = chained.at(-1) ?? { streamPosition: from.position, hash: from.hash };
       let rows: { status: string; stream_id: string; stream_position: number; transaction_text: string; global_position: number }[];
       try {
         ({ rows } = await this.pool.query(
           'SELECT * FROM append_events($1, $2, $3::uuid[], $4::text[], $5::int[], $6::json[], $7::json[], $8::text[], $9::text[])',
           [
             streamId, headPosition, ids, prepared.map((e) => e.type), prepared.map((e) => e.schemaVersion),
-            prepared.map((e) => e.dataJson), prepared.map((e) => e.metadataJson), previousHashes, hashes,
+            prepared.map((e) => e.dataJson), prepared.map((e) => e.metadataJson), chained.map((e) => e.previousHash), chained.map((e) => e.hash),
           ],
         ));
       } catch (error) {
@@ -163,7 +145,7 @@ export class PostgresEventStore implements EventStore {
         throw new WrongExpectedVersionError(streamId, expectedVersion, actualVersion);
       }
       const last = rows.reduce((a, b) => (b.global_position > a.global_position ? b : a));
-      this.rememberHead(streamId, position, previousHash);
+      this.rememberHead(streamId, position, lastHash);
       return { streamVersion: position, lastGlobalPosition: encodeCursor(last.transaction_text, last.global_position), appended: true };
     }
   }
@@ -199,7 +181,7 @@ export class PostgresEventStore implements EventStore {
     if (new Set(ordered.map((b) => b.streamId)).size !== ordered.length) throw new Error('appendMany takes each stream once');
     if (ordered.some((b) => b.events.length === 0)) throw new Error('append needs at least one event');
     const now = new Date().toISOString();
-    const batchMetadata = canonicalJson(eventMetadata(undefined, now));
+    const batchMetadata = batchMetadataJson(now);
     const known = (b: { streamId: string; expectedVersion: ExpectedVersion }) =>
       b.expectedVersion === 'no_stream' || (typeof b.expectedVersion === 'number' && this.heads.get(b.streamId)?.position === b.expectedVersion);
     const unknown = ordered.filter((b) => !known(b)).map((b) => b.streamId);
@@ -218,27 +200,21 @@ export class PostgresEventStore implements EventStore {
       if (batch.expectedVersion !== 'any' && headPosition !== (batch.expectedVersion === 'no_stream' ? -1 : batch.expectedVersion)) {
         throw new WrongExpectedVersionError(batch.streamId, batch.expectedVersion, headPosition < 0 ? 'no_stream' : headPosition);
       }
-      let position = headPosition;
-      let previousHash = head ? head.hash : GENESIS_HASH;
-      for (const event of batch.events) {
-        position += 1;
-        const type = event.type;
-        const schemaVersion = event.schemaVersion ?? 1;
-        const dataJson = canonicalJson(event.data);
-        const metadataJson = event.metadata ? canonicalJson(eventMetadata(event.metadata, now)) : batchMetadata;
-        const hash = eventHashOfCanonical(previousHash, batch.streamId, position, type, schemaVersion, dataJson, metadataJson);
-        columns.ids.push(event.eventId ?? randomUUID());
+      const from = { position: headPosition, hash: head ? head.hash : GENESIS_HASH };
+      const chained = chainEvents(batch.streamId, prepareEvents(batch.events, now, batchMetadata), from);
+      for (const event of chained) {
+        columns.ids.push(event.eventId);
         columns.streams.push(batch.streamId);
-        columns.positions.push(position);
-        columns.types.push(type);
-        columns.schemaVersions.push(schemaVersion);
-        columns.data.push(dataJson);
-        columns.metadata.push(metadataJson);
-        columns.previousHashes.push(previousHash);
-        columns.hashes.push(hash);
-        previousHash = hash;
+        columns.positions.push(event.streamPosition);
+        columns.types.push(event.type);
+        columns.schemaVersions.push(event.schemaVersion);
+        columns.data.push(event.dataJson);
+        columns.metadata.push(event.metadataJson);
+        columns.previousHashes.push(event.previousHash);
+        columns.hashes.push(event.hash);
       }
-      lastOf.set(batch.streamId, { position, hash: previousHash });
+      const last = chained.at(-1);
+      lastOf.set(batch.streamId, last ? { position: last.streamPosition, hash: last.hash } : from);
     }
     let rows: { stream_id: string; stream_position: number; transaction_text: string; global_position: number }[];
     try {
