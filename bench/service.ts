@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createService } from '../src/app.js';
-import { TokenRepository } from '../src/auth/tokens.js';
+import { TokenRepository } from '../src/auth/queries/tokens.js';
 import { createLogger } from '../src/common/logger.js';
 import { loadConfig } from '../src/config/config.js';
 import { ProjectionRunner } from '../src/projections/projection-runner.js';

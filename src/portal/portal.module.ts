@@ -8,7 +8,7 @@ import { SettlementModule } from '../settlement/settlement.module.js';
 import { PortalController } from './http/portal.controller.js';
 import { ClosedDetail } from './queries/closed-detail.js';
 import { SupportModule } from '../support/support.module.js';
-import { KsefReadModule } from '../ksef/ksef-read.module.js';
+import { KsefReadModule } from '../ksef/queries/ksef-read.module.js';
 import { PortalSecurityMiddleware } from './http/security.js';
 import { PortalSessions } from './queries/portal-sessions.js';
 

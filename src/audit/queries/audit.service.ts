@@ -2,9 +2,9 @@
 // from the events alone and compared with what the service shows.
 import { Inject, Injectable } from '@nestjs/common';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '../../event-store/event-store.port.js';
-import { checkMonth, SettlementService } from '../../settlement/settlement.service.js';
-import { inputDigest } from '../../settlement/closing.js';
-import { toTuples } from '../../settlement/engine/transfers.js';
+import { checkMonth, SettlementService } from '../../settlement/queries/settlement.service.js';
+import { inputDigest } from '../../settlement/domain/closing.js';
+import { toTuples } from '../../settlement/domain/engine/transfers.js';
 import { canonicalJson } from '../../shared/canonical-json.js';
 import { type Anchor } from '../domain/anchor.js';
 import { streamOfCluster } from '../../event-store/stream-names.js';

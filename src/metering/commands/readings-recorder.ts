@@ -10,7 +10,7 @@ import { ProjectionRunner } from '../../projections/projection-runner.js';
 import { evolveMeterStream, legacyMeterStreamId, METER_EVENT_SCHEMA_VERSION, type MeterDay, type MeterEvent, type MeterStreamState, meterStreamId } from '../domain/meter-stream.js';
 import { type DayValues, planDay, type ReadingError, type ReadingsBatch } from '../domain/readings-batch.js';
 import { FaultTally } from '../domain/error-summary.js';
-import { withConflictRetry } from '../../common/retry-policy.js';
+import { withConflictRetry } from '../../event-store/retry-policy.js';
 import type { HourlySplitRule } from '../domain/hourly-split.js';
 import { QuarterHourProfile } from '../queries/quarter-hour-profile.js';
 

@@ -4,8 +4,8 @@
 // kept (a few, by close digest) instead of reading the month's events at every page.
 import { Inject, Injectable } from '@nestjs/common';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '../../event-store/event-store.port.js';
-import type { ClosedMonthData } from '../../settlement/closing.js';
-import { SettlementService } from '../../settlement/settlement.service.js';
+import type { ClosedMonthData } from '../../settlement/domain/closing.js';
+import { SettlementService } from '../../settlement/queries/settlement.service.js';
 import type { CurvePoint, DayRow } from '../http/views/member-month.js';
 
 interface Detail {

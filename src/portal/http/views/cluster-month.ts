@@ -1,7 +1,7 @@
 // The coordinator's month: totals and thresholds (from the close when closed), the trend,
 // members, documents with what issuing did, pending corrections, transfers, support,
 // compliance, KSeF, completeness, the DSO import and the month's actions.
-import type { ClusterMonth, MemberStatement } from '../../../settlement/engine/statement.js';
+import type { ClusterMonth, MemberStatement } from '../../../settlement/domain/engine/statement.js';
 import { type Format, t, type TextKey } from '../../domain/i18n.js';
 import { html, jsonBlock, type Html, type SafeHtml } from '../template.js';
 import { type DocumentRow, documentsTable, facts, kindName, table } from './parts.js';

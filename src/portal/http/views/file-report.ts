@@ -1,7 +1,7 @@
 // A DSO file's report in people's words: what was recorded, or why the file was refused
 // with each bad line (number and reason). The parsers' reasons are English sentences for
 // the API; here each becomes a translated reason, with the offending value quoted.
-import type { ImportReport } from '../../../metering/readings-recorder.js';
+import type { ImportReport } from '../../../metering/commands/readings-recorder.js';
 import { type Format, t, type TextKey } from '../../domain/i18n.js';
 
 export interface FileReportJson {

@@ -1,7 +1,7 @@
 // A member's month: the statement (from the close when the month is closed), what arrived
 // later as a pending correction with its signed difference, day-by-day and interval charts
 // (static script, data as JSON), whose energy it received, its documents.
-import type { MemberStatement } from '../../../settlement/engine/statement.js';
+import type { MemberStatement } from '../../../settlement/domain/engine/statement.js';
 import { type Format, t } from '../../domain/i18n.js';
 import { html, jsonBlock, type SafeHtml } from '../template.js';
 import { type DocumentRow, documentsTable, facts, table } from './parts.js';
