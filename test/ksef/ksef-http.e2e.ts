@@ -9,9 +9,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { PDFParse } from 'pdf-parse';
 import { upoSchema } from '../../src/common/xml-schema.js';
+import type { InvoiceDocument } from '../../src/invoicing/domain/documents.js';
 import { KsefWorker } from '../../src/ksef/worker/worker.js';
 import { KsefReader } from '../../src/ksef/queries/ksef-reader.js';
 import { AGREEMENT, clusterWithCoordinator, tokenFor } from '../support/fixtures.js';
+import { anyString, defined, matching } from '../support/expect.js';
 import { startTestService, type TestService } from '../support/service.js';
 import { KsefStandIn } from '../support/ksef-stand-in.js';
 
@@ -32,7 +34,7 @@ beforeAll(async () => {
   ({ clusterId, coordinator } = await clusterWithCoordinator(t));
   await t.http.put(`/clusters/${clusterId}/coordinator`).set(t.admin).send({ legalName: 'Orzeska Energia Sp. z o.o.', nip: '5261040828', address: 'ul. Zamkowa 8, 43-180 Orzesze', iban: 'PL61109010140000071219812874' });
   const admit = async (key: string, body: Record<string, unknown>) => {
-    ids[key] = (await t.http.post(`/clusters/${clusterId}/members`).set(coordinator).send({ address: 'ul. Rynek 1, 43-180 Orzesze', admittedOn: '2026-01-01', ...body }).expect(201)).body.memberId;
+    ids[key] = ((await t.http.post(`/clusters/${clusterId}/members`).set(coordinator).send({ address: 'ul. Rynek 1, 43-180 Orzesze', admittedOn: '2026-01-01', ...body }).expect(201)).body as { memberId: string }).memberId;
   };
   await admit('city', { kind: 'municipality', legalName: 'Gmina Orzesze', nip: CITY_NIP, invoiceEmail: 'um@orzesze.pl', vatPayer: true, selfBillingConsent: true });
   await admit('home', { kind: 'household', legalName: 'Zofia Wójcik', invoiceEmail: 'z@example.pl', vatPayer: false });
@@ -55,7 +57,7 @@ afterAll(async () => {
 });
 
 const worker = () => t.service.app.get(KsefWorker);
-const list = async () => (await t.http.get(`/clusters/${clusterId}/invoices`).set(coordinator).expect(200)).body.items as { invoiceId: string; number: string; kind: string; memberId: string; ksef: Record<string, unknown> }[];
+const list = async () => ((await t.http.get(`/clusters/${clusterId}/invoices`).set(coordinator).expect(200)).body as { items: { invoiceId: string; number: string; kind: string; memberId: string; ksef: Record<string, unknown> }[] }).items;
 
 test('without a connection every document is not sent, and the list says why', async () => {
   const items = await list();
@@ -69,21 +71,21 @@ test('without a connection every document is not sent, and the list says why', a
 
 test('connecting: checked, the token sealed and never returned by any read; only the coordinator may', async () => {
   const bad = await t.http.put(`/clusters/${clusterId}/ksef`).set(coordinator).send({ environment: 'prod2', contextNip: '123', token: 'short' }).expect(400);
-  expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['contextNip', 'environment', 'token']);
+  expect((bad.body as { errors: { field: string }[] }).errors.map((e: { field: string }) => e.field).sort()).toEqual(['contextNip', 'environment', 'token']);
   const other = await t.http.put(`/clusters/${clusterId}/ksef`).set(coordinator).send({ environment: 'test', contextNip: '7770001111', token: KSEF_TOKEN }).expect(400);
-  expect(other.body.errors).toEqual([{ field: 'contextNip', reason: expect.stringMatching(/coordinator's NIP \(5261040828\)/) }]);
+  expect((other.body as { errors: unknown[] }).errors).toEqual([{ field: 'contextNip', reason: matching(/coordinator's NIP \(5261040828\)/) }]);
   const auditor = await tokenFor(t, 'auditor', clusterId);
   await t.http.put(`/clusters/${clusterId}/ksef`).set(auditor).send({ environment: 'test', token: KSEF_TOKEN }).expect(403);
 
   const connected = await t.http.put(`/clusters/${clusterId}/ksef`).set(coordinator).send({ environment: 'test', token: KSEF_TOKEN }).expect(200);
   expect(connected.body).toMatchObject({ connected: true, environment: 'test', contextNip: '5261040828', secretKeyConfigured: true });
-  const secret = KSEF_TOKEN.split('|')[2]!;
+  const secret = defined(KSEF_TOKEN.split('|')[2], 'the secret part of the token');
   for (const res of [connected, await t.http.get(`/clusters/${clusterId}/ksef`).set(auditor).expect(200), await t.http.get(`/audit/events`).set(t.admin).expect(200)]) {
     expect(JSON.stringify(res.body) + res.text).not.toContain(secret);
   }
-  const stored = await t.service.database.pool.query(`SELECT data::text AS data FROM events WHERE stream_id = $1`, [`ksef-${clusterId}`]);
+  const stored = await t.service.database.pool.query<{ data: string }>(`SELECT data::text AS data FROM events WHERE stream_id = $1`, [`ksef-${clusterId}`]);
   expect(stored.rows.length).toBe(1);
-  expect(stored.rows[0].data).not.toContain(secret);
+  expect(defined(stored.rows[0], 'the stored event').data).not.toContain(secret);
   // the audit sees the cluster's KSeF stream
   const verify = await t.http.get(`/audit/verify`).query({ clusterId }).set(t.admin).expect(200);
   expect(JSON.stringify(verify.body)).not.toMatch(/broken|mismatch/i);
@@ -96,18 +98,19 @@ test('the worker sends the month: accepted with KSeF numbers in the list and the
   // two rounds at once (as two instances would): the cluster's lock lets one of them send
   const rounds = await Promise.all([worker().round(), worker().round()]);
   expect(rounds.filter((r) => r[clusterId]).length).toBe(1);
-  expect(rounds.find((r) => r[clusterId])![clusterId]).toMatchObject({ failed: null, sent: 3, accepted: 3 });
+  expect(defined(rounds.find((r) => r[clusterId]), 'the round that sent')[clusterId]).toMatchObject({ failed: null, sent: 3, accepted: 3 });
   expect(standIn.doubleSends()).toEqual([]);
   const items = await list();
   const fa3 = items.filter((d) => d.kind !== 'settlement_statement');
   expect(fa3.map((d) => d.kind).sort()).toEqual(['invoice', 'invoice', 'self_billing']);
-  for (const d of fa3) expect(d.ksef).toMatchObject({ status: 'accepted', ksefNumber: expect.stringMatching(/^\d{10}-\d{8}-[0-9A-F]{12}-[0-9A-F]{2}$/), upo: true });
-  const selfBilling = fa3.find((d) => d.kind === 'self_billing')!;
+  for (const d of fa3) expect(d.ksef).toMatchObject({ status: 'accepted', ksefNumber: matching(/^\d{10}-\d{8}-[0-9A-F]{12}-[0-9A-F]{2}$/), upo: true });
+  const selfBilling = defined(fa3.find((d) => d.kind === 'self_billing'), 'the self-billing invoice');
   expect(String(selfBilling.ksef.ksefNumber).startsWith(CITY_NIP)).toBe(true); // the member is the seller
 
-  const invoice = fa3.find((d) => d.kind === 'invoice' && d.memberId === ids.home)!;
+  const invoice = defined(fa3.find((d) => d.kind === 'invoice' && d.memberId === ids.home), "the household's invoice");
   const json = await t.http.get(`/clusters/${clusterId}/invoices/${invoice.invoiceId}`).set(coordinator).expect(200);
-  expect(json.body.ksef).toEqual(invoice.ksef);
+  const document = json.body as InvoiceDocument & { ksef: unknown };
+  expect(document.ksef).toEqual(invoice.ksef);
   const upo = await t.http.get(`/clusters/${clusterId}/invoices/${invoice.invoiceId}/upo`).set(coordinator).expect(200);
   expect(upo.headers['content-type']).toMatch(/application\/xml/);
   expect(upoSchema().validate(upo.text)).toEqual({ valid: true });
@@ -120,24 +123,24 @@ test('the worker sends the month: accepted with KSeF numbers in the list and the
   const pdf = await t.http.get(`/clusters/${clusterId}/invoices/${invoice.invoiceId}.pdf`).set(coordinator).buffer(true).parse((res, cb) => {
     const chunks: Buffer[] = [];
     res.on('data', (c: Buffer) => chunks.push(c));
-    res.on('end', () => cb(null, Buffer.concat(chunks)));
+    res.on('end', () => { cb(null, Buffer.concat(chunks)); });
   }).expect(200);
   const parser = new PDFParse({ data: new Uint8Array(pdf.body as Buffer) });
   const text = (await parser.getText()).text.replace(/\s+/g, ' ');
   expect(text.replace(/ /g, "")).toContain(`NumerKSeF:${String(invoice.ksef.ksefNumber)}`); // the box is narrow: the number may wrap
   // KOD I: the environment's QR address, the seller's NIP, the issue date DD-MM-RRRR, the hash of the XML KSeF holds
-  const sent = standIn.received.find((r) => r.invoiceNumber === invoice.number)!;
-  const issue = String(json.body.issueDate).split('-').reverse().join('-');
+  const sent = defined(standIn.received.find((r) => r.invoiceNumber === invoice.number), 'the invoice KSeF received');
+  const issue = document.issueDate.split('-').reverse().join('-');
   const hash = sent.hash.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-  const mark = await t.service.app.get(KsefReader).pdfMark(clusterId, json.body);
-  expect(mark!.url).toBe(`https://qr-test.ksef.mf.gov.pl/invoice/5261040828/${issue}/${hash}`);
-  expect(mark!.png.subarray(1, 4).toString()).toBe('PNG');
+  const mark = defined(await t.service.app.get(KsefReader).pdfMark(clusterId, document), 'the PDF mark');
+  expect(mark.url).toBe(`https://qr-test.ksef.mf.gov.pl/invoice/5261040828/${issue}/${hash}`);
+  expect(mark.png.subarray(1, 4).toString()).toBe('PNG');
   const images = await parser.getImage();
   expect(images.pages.flatMap((p) => p.images).length).toBeGreaterThanOrEqual(1);
   mkdirSync('test-output', { recursive: true });
   writeFileSync('test-output/invoice-with-ksef.pdf', pdf.body as Buffer);
   const shot = await parser.getScreenshot({ scale: 1.5 });
-  writeFileSync('test-output/invoice-with-ksef.png', Buffer.from(shot.pages[0]!.data));
+  writeFileSync('test-output/invoice-with-ksef.png', Buffer.from(defined(shot.pages[0], 'the first page').data));
   await parser.destroy();
 
   // the portal: the member's month shows its invoice accepted with the KSeF number
@@ -157,17 +160,17 @@ test('a statement is never sent; retry only of a refused document; rotating the 
   const items = await list();
   const statement = items.find((d) => d.kind === 'settlement_statement');
   if (statement) expect(statement.ksef).toEqual({ status: 'not_sent', reason: 'not an invoice: a settlement statement is not sent to KSeF' });
-  const accepted = items.find((d) => d.kind === 'invoice')!;
+  const accepted = defined(items.find((d) => d.kind === 'invoice'), 'an invoice');
   const retry = await t.http.post(`/clusters/${clusterId}/invoices/${accepted.invoiceId}/ksef/retry`).set(coordinator).expect(409);
-  expect(retry.body.detail).toMatch(/only a refused document/);
+  expect((retry.body as { detail: string }).detail).toMatch(/only a refused document/);
   const rotated = await t.http.post(`/clusters/${clusterId}/ksef/token`).set(coordinator).send({ token: KSEF_TOKEN }).expect(200);
-  expect(rotated.body.tokenRotatedAt).toEqual(expect.any(String));
+  expect((rotated.body as { tokenRotatedAt: unknown }).tokenRotatedAt).toEqual(anyString);
   const outbox = await t.http.get(`/clusters/${clusterId}/ksef/documents`).set(coordinator).expect(200);
-  expect(outbox.body.items.every((d: { ksef: { status: string } }) => d.ksef.status === 'accepted')).toBe(true);
+  expect((outbox.body as { items: { ksef: { status: string } }[] }).items.every((d: { ksef: { status: string } }) => d.ksef.status === 'accepted')).toBe(true);
   const off = await t.http.post(`/clusters/${clusterId}/ksef/disconnection`).set(coordinator).expect(200);
   expect(off.body).toMatchObject({ connected: false });
   // accepted documents keep their KSeF numbers
-  expect((await list()).find((d) => d.invoiceId === accepted.invoiceId)!.ksef).toMatchObject({ status: 'accepted' });
+  expect(defined((await list()).find((d) => d.invoiceId === accepted.invoiceId), 'the accepted invoice').ksef).toMatchObject({ status: 'accepted' });
 });
 
 test('without KSEF_SECRET_KEY connecting is refused, saying what to set', async () => {
@@ -175,7 +178,7 @@ test('without KSEF_SECRET_KEY connecting is refused, saying what to set', async 
   try {
     const { clusterId: id, coordinator: c } = await clusterWithCoordinator(plain);
     const res = await plain.http.put(`/clusters/${id}/ksef`).set(c).send({ environment: 'test', token: KSEF_TOKEN }).expect(409);
-    expect(res.body.detail).toMatch(/KSEF_SECRET_KEY/);
+    expect((res.body as { detail: string }).detail).toMatch(/KSEF_SECRET_KEY/);
     expect((await plain.http.get(`/clusters/${id}/ksef`).set(c).expect(200)).body).toEqual({ connected: false, secretKeyConfigured: false, selfInvoicing: {} });
   } finally {
     await plain.stop();

@@ -16,10 +16,13 @@ import { type KsefCommand, ksefDecider, type KsefState, ksefStreamId, viewOf } f
 import { SecretBox } from '../../src/ksef/commands/secret-box.js';
 import { KsefSender } from '../../src/ksef/worker/sender.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { defined, matching } from '../support/expect.js';
 import { type Fault, KsefStandIn } from '../support/ksef-stand-in.js';
 import { COORDINATOR_NIP, correctionOf, invoice, MEMBER_NIP, selfBilling } from '../support/ksef-documents.js';
 
 const KSEF_TOKEN = `20260601-EC-${randomBytes(8).toString('hex').toUpperCase()}|nip-${COORDINATOR_NIP}|${randomBytes(16).toString('hex')}`;
+/** jest's expect.stringContaining, held as unknown (its type is `any`). */
+const containingText = (text: string): unknown => expect.stringContaining(text);
 const OPENAPI_KSEF_NUMBER = /^([1-9](\d[1-9]|[1-9]\d)\d{7})-(20[2-9][0-9]|2[1-9]\d{2}|[3-9]\d{3})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])-([0-9A-F]{6})-?([0-9A-F]{6})-([0-9A-F]{2})$/;
 
 let db: TestDatabase;
@@ -74,7 +77,7 @@ const now = () => Date.now() + clockOffsetMs;
 function sender(cluster: Cluster, fetchImpl: typeof fetch = fetch, timeoutMs = 1000) {
   return new KsefSender({
     now,
-    store, secrets, documents: async () => cluster.documents, renderer: { render: renderFa3, isFa3: isFa3Document },
+    store, secrets, documents: () => Promise.resolve(cluster.documents), renderer: { render: renderFa3, isFa3: isFa3Document },
     client: () => new KsefClient({ baseUrl: standIn.url, timeoutMs, fetch: fetchImpl, sleep: fastSleep }),
     sleep: fastSleep, statusPolls: 3, statusPollDelayMs: 1, passRetry: { baseDelayMs: 0, maxDelayMs: 0 },
   });
@@ -106,21 +109,21 @@ test('an invoice, a self-billing invoice and a correction reach KSeF: KSeF numbe
   expect(s.documents[original.invoiceId]).toMatchObject({ status: 'accepted', upo: true });
   expect(s.documents[self.invoiceId]).toMatchObject({ status: 'accepted', upo: true });
   // the correction waited for the original's number, and went in the next pass
-  expect(s.documents[correction.invoiceId]!.status).toBe('queued');
+  expect(defined(s.documents[correction.invoiceId], "the correction's record").status).toBe('queued');
   await sender(c).pass(c.clusterId);
   s = await state(c.clusterId);
   for (const d of [original, self, correction]) {
-    const recorded = s.documents[d.invoiceId]!;
+    const recorded = defined(s.documents[d.invoiceId], `the record of ${d.number}`);
     expect(recorded.status).toBe('accepted');
     expect(recorded.ksefNumber).toMatch(OPENAPI_KSEF_NUMBER);
-    expect(isValidKsefNumber(recorded.ksefNumber!)).toBe(true);
-    const upo = (await store.readStream(ksefStreamId(c.clusterId))).find((e) => e.type === 'KsefUpoReceived' && e.data.invoiceId === d.invoiceId)!.data.upo as string;
+    expect(isValidKsefNumber(defined(recorded.ksefNumber, 'the KSeF number'))).toBe(true);
+    const upo = defined((await store.readStream(ksefStreamId(c.clusterId))).find((e) => e.type === 'KsefUpoReceived' && e.data.invoiceId === d.invoiceId), 'the UPO event').data.upo as string;
     expect(upoSchema().validate(upo)).toEqual({ valid: true });
     expect(upo).toContain(recorded.ksefNumber);
   }
-  const sentCorrection = standIn.received.find((r) => r.invoiceNumber === correction.number)!;
-  expect(sentCorrection.xml).toContain(`<NrKSeFFaKorygowanej>${String(s.documents[original.invoiceId]!.ksefNumber)}</NrKSeFFaKorygowanej>`);
-  expect(standIn.received.find((r) => r.invoiceNumber === self.number)!.sellerNip).toBe(MEMBER_NIP);
+  const sentCorrection = defined(standIn.received.find((r) => r.invoiceNumber === correction.number), 'the correction KSeF received');
+  expect(sentCorrection.xml).toContain(`<NrKSeFFaKorygowanej>${String(defined(s.documents[original.invoiceId], "the original's record").ksefNumber)}</NrKSeFFaKorygowanej>`);
+  expect(defined(standIn.received.find((r) => r.invoiceNumber === self.number), 'the self-billing invoice KSeF received').sellerNip).toBe(MEMBER_NIP);
   expect(standIn.doubleSends()).toEqual([]);
   // nothing left: another pass sends nothing
   const before = standIn.received.length;
@@ -134,13 +137,13 @@ test('self-billing waits for the recorded permission; KSeF\'s refusal for a miss
   c.documents.push(self);
   await sender(c).pass(c.clusterId);
   let s = await state(c.clusterId);
-  expect(viewOf(s, self.invoiceId, true)).toMatchObject({ status: 'queued', waiting: expect.stringMatching(/SelfInvoicing permission/) });
+  expect(viewOf(s, self.invoiceId, true)).toMatchObject({ status: 'queued', waiting: matching(/SelfInvoicing permission/) });
   expect(standIn.received.some((r) => r.invoiceNumber === self.number)).toBe(false);
   // recorded as granted, but KSeF does not have it
   await command(c.clusterId, { type: 'RecordSelfInvoicing', memberId: self.memberId, granted: true, knownMember: true, now: new Date().toISOString() });
   await sender(c).pass(c.clusterId);
   s = await state(c.clusterId);
-  expect(viewOf(s, self.invoiceId, true)).toMatchObject({ status: 'refused', code: 410, reason: expect.stringMatching(/has not granted the coordinator the SelfInvoicing permission/) });
+  expect(viewOf(s, self.invoiceId, true)).toMatchObject({ status: 'refused', code: 410, reason: matching(/has not granted the coordinator the SelfInvoicing permission/) });
   // refused: not sent again by later passes
   await sender(c).pass(c.clusterId);
   expect(standIn.received.filter((r) => r.invoiceNumber === self.number)).toHaveLength(1);
@@ -204,14 +207,14 @@ test('without a connection nothing is queued; an unknown token fails the pass an
   const clusterId = randomUUID();
   const c: Cluster = { clusterId, documents: [invoice(number())] };
   await sender(c).pass(clusterId);
-  expect(viewOf(await state(clusterId), c.documents[0]!.invoiceId, true)).toEqual({ status: 'not_sent', reason: 'KSeF is not connected for this cluster' });
+  expect(viewOf(await state(clusterId), defined(c.documents[0], 'the document').invoiceId, true)).toEqual({ status: 'not_sent', reason: 'KSeF is not connected for this cluster' });
   await command(clusterId, { type: 'Connect', environment: 'test', contextNip: COORDINATOR_NIP, token: secrets.seal(clusterId, 'not-a-token-known-to-ksef'), now: new Date().toISOString() });
   const report = await sender(c).pass(clusterId);
   expect(report.failed).toMatch(/refused the token/);
-  expect((await state(clusterId)).documents[c.documents[0]!.invoiceId]).toMatchObject({ status: 'queued', failures: 1, lastError: expect.stringMatching(/token/) });
+  expect((await state(clusterId)).documents[defined(c.documents[0], 'the document').invoiceId]).toMatchObject({ status: 'queued', failures: 1, lastError: matching(/token/) });
   await command(clusterId, { type: 'RotateToken', token: secrets.seal(clusterId, KSEF_TOKEN), now: new Date().toISOString() });
   await sender(c).pass(clusterId);
-  expect((await state(clusterId)).documents[c.documents[0]!.invoiceId]).toMatchObject({ status: 'accepted' });
+  expect((await state(clusterId)).documents[defined(c.documents[0], 'the document').invoiceId]).toMatchObject({ status: 'accepted' });
 });
 
 test('one authentication serves later passes; once the access token is near its end the refresh token renews it', async () => {
@@ -242,14 +245,14 @@ test('a document whose XML cannot be made is recorded as not sent with the reaso
   const fine = invoice(number());
   c.documents.push(broken, fine);
   const s = new KsefSender({
-    store, secrets, documents: async () => c.documents, now, sleep: fastSleep, statusPolls: 3, statusPollDelayMs: 1,
+    store, secrets, documents: () => Promise.resolve(c.documents), now, sleep: fastSleep, statusPolls: 3, statusPollDelayMs: 1,
     renderer: { isFa3: isFa3Document, render: (d, o) => { if (d.invoiceId === broken.invoiceId) throw new Error('no P_2'); return renderFa3(d, o); } },
     client: () => new KsefClient({ baseUrl: standIn.url, timeoutMs: 1000, sleep: fastSleep }),
   });
   await s.pass(c.clusterId);
   const after = await state(c.clusterId);
-  expect(viewOf(after, broken.invoiceId, true)).toMatchObject({ status: 'refused', code: 0, reason: expect.stringContaining('no P_2') });
-  expect(after.documents[fine.invoiceId]!.status).toBe('accepted');
+  expect(viewOf(after, broken.invoiceId, true)).toMatchObject({ status: 'refused', code: 0, reason: containingText('no P_2') });
+  expect(defined(after.documents[fine.invoiceId], 'the fine document').status).toBe('accepted');
 });
 
 // --- properties over fault sequences, kills included
@@ -275,7 +278,7 @@ test('property: whatever the faults and wherever the worker is killed, every doc
         const c = await connectedCluster();
         const invoices = Array.from({ length: plan.invoices }, () => invoice(number()));
         c.documents.push(...invoices);
-        if (plan.withCorrection) c.documents.push(correctionOf(invoices[0]!, number('FVK')));
+        if (plan.withCorrection) c.documents.push(correctionOf(defined(invoices[0], 'the first invoice'), number('FVK')));
         if (plan.withSelfBilling) {
           // the member's self-billing invoice, sent in its name under the permission it granted
           const self = selfBilling(number('FVS'));
@@ -283,9 +286,9 @@ test('property: whatever the faults and wherever the worker is killed, every doc
           standIn.selfInvoicing.add(MEMBER_NIP);
           await command(c.clusterId, { type: 'RecordSelfInvoicing', memberId: self.memberId, granted: true, knownMember: true, now: new Date().toISOString() });
         }
-        const refusedNumber = plan.refused !== null && plan.refused < invoices.length ? invoices[plan.refused]!.number : null;
+        const refusedNumber = plan.refused !== null && plan.refused < invoices.length ? defined(invoices[plan.refused], 'the refused invoice').number : null;
         if (refusedNumber) standIn.refuse.set(refusedNumber, { code: 450, description: 'Błąd weryfikacji semantyki dokumentu faktury' });
-        const duplicate = plan.duplicate !== null && plan.duplicate < invoices.length && invoices[plan.duplicate]!.number !== refusedNumber ? standIn.preload(COORDINATOR_NIP, 'VAT', invoices[plan.duplicate]!.number) : null;
+        const duplicate = plan.duplicate !== null && plan.duplicate < invoices.length && defined(invoices[plan.duplicate], 'the duplicate invoice').number !== refusedNumber ? standIn.preload(COORDINATOR_NIP, 'VAT', defined(invoices[plan.duplicate], 'the duplicate invoice').number) : null;
         const start = standIn.requests.length;
         const receivedBefore = standIn.received.length;
         standIn.faultFor = (n) => plan.faults[String(n - start)] ?? null;
@@ -295,7 +298,7 @@ test('property: whatever the faults and wherever the worker is killed, every doc
         for (const kill of plan.kills) {
           let count = 0;
           let died!: () => void;
-          const dead = new Promise<string>((r) => (died = () => r('killed')));
+          const dead = new Promise<string>((r) => (died = () => { r('killed'); }));
           const dying: typeof fetch = async (input, init) => {
             if (++count < kill.atRequest) return fetch(input, init);
             if (kill.afterForwarding) await fetch(input, init).catch(() => undefined); // KSeF got it; the answer dies with the process
@@ -317,22 +320,22 @@ test('property: whatever the faults and wherever the worker is killed, every doc
 
         const s = await state(c.clusterId);
         for (const d of c.documents) {
-          const recorded = s.documents[d.invoiceId]!;
-          if (d.kind === 'correction' && invoices[0]!.number === refusedNumber) {
+          if (d.kind === 'correction' && defined(invoices[0], 'the first invoice').number === refusedNumber) {
             // the correction of a refused original waits for it, and says so
-            expect(viewOf(s, d.invoiceId, true)).toMatchObject({ status: 'queued', waiting: expect.stringContaining(invoices[0]!.number) });
+            expect(viewOf(s, d.invoiceId, true)).toMatchObject({ status: 'queued', waiting: containingText(defined(invoices[0], 'the first invoice').number) });
             continue;
           }
+          const recorded = defined(s.documents[d.invoiceId], `the record of ${d.number}`);
           expect(['accepted', 'refused']).toContain(recorded.status);
           if (recorded.status === 'refused') {
             expect(d.number).toBe(refusedNumber);
-            expect(recorded.refusal).toMatchObject({ code: 450, reason: expect.stringContaining('Błąd weryfikacji') });
+            expect(recorded.refusal).toMatchObject({ code: 450, reason: containingText('Błąd weryfikacji') });
           } else {
             expect(recorded.upo).toBe(true);
-            expect(isValidKsefNumber(recorded.ksefNumber!)).toBe(true);
+            expect(isValidKsefNumber(defined(recorded.ksefNumber, 'the KSeF number'))).toBe(true);
           }
         }
-        if (duplicate) expect(s.documents[invoices[plan.duplicate!]!.invoiceId]!.ksefNumber).toBe(duplicate.ksefNumber);
+        if (duplicate) expect(defined(s.documents[defined(invoices[defined(plan.duplicate, 'the duplicate index')], 'the duplicate invoice').invoiceId], "the duplicate's record").ksefNumber).toBe(duplicate.ksefNumber);
         expect(standIn.doubleSends(receivedBefore)).toEqual([]);
         expect(standIn.violations).toEqual([]);
       },
