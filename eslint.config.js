@@ -24,4 +24,9 @@ export default defineConfig(
     extends: [js.configs.recommended],
     languageOptions: { globals: { ...globals.node } },
   },
+  {
+    // the portal's scripts run in the browser, beside Chart.js (loaded by the page first)
+    files: ['assets/portal/*.js'],
+    languageOptions: { sourceType: 'script', globals: { ...globals.browser, Chart: 'readonly' } },
+  },
 );

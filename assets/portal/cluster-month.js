@@ -72,7 +72,7 @@
         if (report.more) box.append(el('p', report.more, 'muted'));
       }
       result.replaceChildren(box);
-    } catch (error) {
+    } catch {
       result.replaceChildren(el('p', texts.failed, 'bad'));
     }
   });

@@ -51,12 +51,16 @@ import type { Transfer } from '../../settlement/domain/engine/transfers.js';
 import { KsefReader } from '../../ksef/queries/ksef-reader.js';
 import type { KsefView } from '../../ksef/domain/outbox.js';
 import type { KsefState as KsefCell } from './views/parts.js';
+import { monthsWithReadings } from '../../metering/queries/meter-days.js';
 
 const LANG = 'kl_lang';
 /** The portal's own scripts (assets/portal/), served by name: nothing inline (CSP). */
 export const SCRIPTS = ['member-month.js', 'cluster-month.js'];
 const CHART = '/portal/assets/chart.umd.min.js';
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+/** A signed-in person of a cluster (every portal page but sign-in is of one cluster). */
+type ClusterPrincipal = Principal & { clusterId: string };
 
 class PortalError extends Error {
   constructor(readonly status: number, readonly key: TextKey) {
@@ -120,7 +124,7 @@ export class PortalController {
   }
 
   /** Who is signed in, by name: the member's, the coordinator's, or the role. */
-  private signedIn(p: Principal, state: ClusterState | undefined, lang: Lang): SignedIn {
+  private signedIn(p: Principal, state: ClusterState | undefined): SignedIn {
     const name = p.role === 'member' && p.memberId ? state?.members[p.memberId]?.legalName
       : p.role === 'coordinator' ? state?.profile?.coordinator.legalName : undefined;
     return { label: name, role: p.role, clusterName: state?.profile?.name };
@@ -132,7 +136,7 @@ export class PortalController {
     response.status(extra.status ?? 200).type('html').send(withCsrf(page, portalState(response.req).csrfToken));
   }
 
-  private async guarded(request: Request, response: Response, roles: Principal['role'][], render: (p: Principal, lang: Lang, state: ClusterState) => Promise<void>) {
+  private async guarded(request: Request, response: Response, roles: Principal['role'][], render: (p: ClusterPrincipal, lang: Lang, state: ClusterState) => Promise<void>) {
     const lang = this.lang(request, response);
     const principal = await this.principal(request, response);
     if (!principal) return;
@@ -140,10 +144,10 @@ export class PortalController {
     try {
       if (!roles.includes(principal.role) || !principal.clusterId) throw new PortalError(404, 'notFound');
       state = await this.clusters.state(principal.clusterId);
-      await render(principal, lang, state);
+      await render({ ...principal, clusterId: principal.clusterId }, lang, state);
     } catch (error) {
       const { status, text } = errorText(lang, error);
-      this.send(response, lang, this.signedIn(principal, state, lang), `${t(lang, 'error')} ${String(status)}`, errorView(lang), { message: text, status });
+      this.send(response, lang, this.signedIn(principal, state), `${t(lang, 'error')} ${String(status)}`, errorView(lang), { message: text, status });
     }
   }
 
@@ -167,14 +171,14 @@ export class PortalController {
 
   @Get()
   @Public()
-  async signInPage(@Req() request: Request, @Res() response: Response, @Query('ended') ended?: string) {
+  signInPage(@Req() request: Request, @Res() response: Response, @Query('ended') ended?: string) {
     const lang = this.lang(request, response);
     this.send(response, lang, undefined, t(lang, 'signIn'), signInView(lang), { message: ended ? t(lang, 'sessionEnded') : undefined });
   }
 
   @Post('sign-in')
   @Public()
-  async signIn(@Req() request: Request, @Res() response: Response, @Body() body: { token?: string }) {
+  async signIn(@Req() request: Request, @Res() response: Response, @Body() body: { token?: string } | undefined) {
     const lang = this.lang(request, response);
     const token = typeof body?.token === 'string' ? body.token.trim() : '';
     const { principal } = token ? await this.tokens.authenticate(token) : { principal: undefined };
@@ -202,15 +206,15 @@ export class PortalController {
 
   /** Months a person may open: from the member's admission (or the cluster's first) to this month, with or without data. */
   private async monthList(clusterId: string, state: ClusterState, memberId?: string): Promise<{ month: string; status: HomeMonth['status'] }[]> {
-    const { rows } = await this.pool.query<{ month: string }>("SELECT DISTINCT to_char(day, 'YYYY-MM') AS month FROM meter_days WHERE cluster_id = $1", [clusterId]);
-    const withData = new Set(rows.map((r) => r.month));
-    const closed = new Set(await this.clusters.closedMonths(clusterId));
     const current = DateTime.now().setZone('Europe/Warsaw').toFormat('yyyy-MM');
+    const withData = new Set(await monthsWithReadings(this.pool, clusterId, '2000-01', '2100-12'));
+    const closed = new Set(await this.clusters.closedMonths(clusterId));
     const member = memberId ? state.members[memberId] : undefined;
     const starts = member ? [monthOf(member.admittedOn)] : [...Object.values(state.members).map((m) => monthOf(m.admittedOn)), ...withData];
     const first = starts.sort()[0] ?? current;
-    const last = [current, ...withData, ...closed].sort().at(-1)!;
-    const end = member?.withdrawnOn ? [monthOf(member.withdrawnOn), last].sort()[0]! : last;
+    const last = [current, ...withData, ...closed].sort().at(-1) ?? current;
+    const withdrawn = member?.withdrawnOn ? monthOf(member.withdrawnOn) : undefined;
+    const end = withdrawn !== undefined && withdrawn < last ? withdrawn : last;
     return monthsBetween(first, end).reverse().map((month) => ({ month, status: closed.has(month) ? 'closed' : withData.has(month) ? 'provisional' : 'noData' }));
   }
 
@@ -219,11 +223,11 @@ export class PortalController {
   async home(@Req() request: Request, @Res() response: Response) {
     await this.guarded(request, response, ['coordinator', 'member', 'auditor', 'admin'], async (p, lang, state) => {
       const f = new Format(lang);
-      const months = await this.monthList(p.clusterId!, state, p.role === 'member' ? p.memberId ?? undefined : undefined);
+      const months = await this.monthList(p.clusterId, state, p.role === 'member' ? p.memberId ?? undefined : undefined);
       const target = (m: string) => (p.role === 'member' ? `/portal/months/${m}` : p.role === 'auditor' ? `/portal/audit?month=${m}` : `/portal/cluster/${m}`);
       const admittedOn = p.role === 'member' && p.memberId ? state.members[p.memberId]?.admittedOn : undefined;
       const body = homeView(f, months.map((m) => ({ ...m, href: target(m.month) })), { admittedOn, auditLink: p.role === 'auditor' || p.role === 'coordinator' });
-      this.send(response, lang, this.signedIn(p, state, lang), state.profile?.name ?? t(lang, 'months'), body);
+      this.send(response, lang, this.signedIn(p, state), state.profile?.name ?? t(lang, 'months'), body);
     });
   }
 
@@ -233,7 +237,7 @@ export class PortalController {
     const ksefOf = await this.ksef.views(clusterId);
     return documents.map((d: InvoiceDocument) => ({
       invoiceId: d.invoiceId, number: d.number, kind: d.kind, correctedKind: d.correctedKind, correctedNumber: d.correctedInvoiceNumber,
-      memberName: state.members[d.memberId]?.legalName ?? d.buyer?.name ?? '—', issueDate: d.issueDate, grossGrosze: d.totalGrossGrosze,
+      memberName: state.members[d.memberId]?.legalName ?? d.buyer.name, issueDate: d.issueDate, grossGrosze: d.totalGrossGrosze,
       differenceGrossGrosze: d.kind === 'correction' && d.totalGrossBeforeGrosze !== undefined ? d.totalGrossGrosze - d.totalGrossBeforeGrosze : undefined,
       xml: isFa3Document(d),
       ksef: ksefCell(ksefOf(d), isFa3Document(d)),
@@ -257,24 +261,24 @@ export class PortalController {
   async memberMonth(@Req() request: Request, @Res() response: Response, @Param('month') month: string, @Query('day') day?: string, @Query('member') memberParam?: string) {
     await this.guarded(request, response, ['member', 'coordinator', 'auditor'], async (p, lang, state) => {
       if (!MONTH.test(month)) throw new PortalError(400, 'errorBadMonth');
-      const memberId = p.role === 'member' ? p.memberId! : memberParam ?? '';
+      const memberId = p.role === 'member' ? p.memberId ?? '' : memberParam ?? '';
       // a member opening another member's page by editing the URL sees "not found"
       if (p.role === 'member' && memberParam && memberParam !== p.memberId) throw new PortalError(404, 'notFound');
       if (!state.members[memberId]) throw new PortalError(404, 'notFound');
-      const clusterId = p.clusterId!;
+      const clusterId = p.clusterId;
       const f = new Format(lang);
       const names = (id: string) => state.members[id]?.legalName ?? '—';
       const closed = await this.settlement.closedMonth(clusterId, month);
       let statement: MemberMonthView['statement'];
       if (closed) statement = closed.statements.find((s) => s.memberId === memberId);
-      else statement = await this.settlement.memberStatement(clusterId, month, memberId).then((r) => r.statement, (e) => {
+      else statement = await this.settlement.memberStatement(clusterId, month, memberId).then((r) => r.statement, (e: unknown) => {
         if (isDomainError(e)) return undefined; // no data or no agreement yet for the month
         throw e;
       });
       const validDay = (d: string | undefined) => d !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(d) && d.startsWith(month) && DateTime.fromISO(d).isValid;
       let daily: MemberMonthView['daily'] = [];
       let curve: MemberMonthView['curve'] = [];
-      let chosen = validDay(day) ? day! : `${month}-01`;
+      let chosen = day !== undefined && validDay(day) ? day : `${month}-01`;
       if (statement && closed) {
         const detail = await this.closedDetail.of(closed, memberId);
         daily = detail.daily;
@@ -293,7 +297,7 @@ export class PortalController {
         statement, names, detailFromClose: Boolean(closed), daily, chosenDay: chosen, curve,
         receivedFrom, documents: await this.documentRows(clusterId, month, state, memberId), showKsef: true, pending,
       };
-      this.send(response, lang, this.signedIn(p, state, lang), `${t(lang, 'statementOf')} ${f.month(month)}`, memberMonthView(f, view),
+      this.send(response, lang, this.signedIn(p, state), `${t(lang, 'statementOf')} ${f.month(month)}`, memberMonthView(f, view),
         { scripts: statement ? [CHART, '/portal/assets/app/member-month.js'] : [] });
     });
   }
@@ -304,18 +308,18 @@ export class PortalController {
     await this.guarded(request, response, ['member', 'coordinator', 'auditor'], async (p) => {
       const match = /^(.+)\.(pdf|xml)$/.exec(file);
       if (!match) throw new PortalError(404, 'notFound');
-      const document = (await this.invoicing.documents(p.clusterId!)).find((d) => d.invoiceId === match[1]);
+      const document = (await this.invoicing.documents(p.clusterId)).find((d) => d.invoiceId === match[1]);
       if (!document || (p.role === 'member' && document.memberId !== p.memberId)) throw new PortalError(404, 'notFound');
       const name = document.number.replace(/\//g, '-');
       if (match[2] === 'xml') {
         // a settlement statement is no invoice: it has no FA(3) form
         if (!isFa3Document(document)) throw new PortalError(404, 'notFound');
         response.status(200).type('application/xml; charset=utf-8').setHeader('content-disposition', `attachment; filename="${name}.xml"`);
-        response.end(this.invoicing.xml(document, await this.ksef.correctedKsefNumber(p.clusterId!, document)));
+        response.end(this.invoicing.xml(document, await this.ksef.correctedKsefNumber(p.clusterId, document)));
         return;
       }
       response.status(200).type('application/pdf').setHeader('content-disposition', `attachment; filename="${name}.pdf"`);
-      response.end(await renderInvoicePdf(document, await this.ksef.pdfOptions(p.clusterId!, document)));
+      response.end(await renderInvoicePdf(document, await this.ksef.pdfOptions(p.clusterId, document)));
     });
   }
 
@@ -324,7 +328,7 @@ export class PortalController {
   async clusterMonth(@Req() request: Request, @Res() response: Response, @Param('month') month: string, @Query('done') done?: string) {
     await this.guarded(request, response, ['coordinator'], async (p, lang, state) => {
       if (!MONTH.test(month)) throw new PortalError(400, 'errorBadMonth');
-      const clusterId = p.clusterId!;
+      const clusterId = p.clusterId;
       const f = new Format(lang);
       const names = (id: string) => state.members[id]?.legalName ?? '—';
       const closed = await this.settlement.closedMonth(clusterId, month);
@@ -347,7 +351,7 @@ export class PortalController {
         gaps: completeness.ppe.filter((x) => x.missing.length > 0).map((g) => ({ ppeCode: g.ppeCode, missing: g.missing })),
       });
       const message = done === 'close' ? t(lang, 'closedDone') : done === 'invoices' ? t(lang, 'issued') : done === 'invoices-again' ? t(lang, 'issuedAlready') : done === 'corrections' ? t(lang, 'correctionsDone') : undefined;
-      this.send(response, lang, this.signedIn(p, state, lang), `${t(lang, 'clusterMonth')}: ${f.month(month)}`, body, { scripts: [CHART, '/portal/assets/app/cluster-month.js'], message });
+      this.send(response, lang, this.signedIn(p, state), `${t(lang, 'clusterMonth')}: ${f.month(month)}`, body, { scripts: [CHART, '/portal/assets/app/cluster-month.js'], message });
     });
   }
 
@@ -362,7 +366,10 @@ export class PortalController {
       else if (closed.has(m)) {
         const close = await this.settlement.closedMonth(clusterId, m);
         if (close) out.push({ month: m, selfSufficiencyBp: close.totals.selfSufficiency.valueBp });
-      } else if (stored.has(m)) out.push({ month: m, selfSufficiencyBp: stored.get(m)! });
+      } else {
+        const storedBp = stored.get(m);
+        if (storedBp !== undefined) out.push({ month: m, selfSufficiencyBp: storedBp });
+      }
     }
     return out;
   }
@@ -374,13 +381,14 @@ export class PortalController {
     const f = new Format(lang);
     const principal = await this.principal(request, response);
     if (!principal) return;
-    if (principal.role !== 'coordinator') {
+    const clusterId = principal.clusterId;
+    if (principal.role !== 'coordinator' || clusterId === null) {
       response.status(404).type('text').send(t(lang, 'notFound'));
       return;
     }
     let profile: ImportProfile | undefined;
     if (format?.startsWith('profile:')) {
-      profile = await this.profiles.resolve(principal.clusterId!, format.slice('profile:'.length)).catch(() => undefined);
+      profile = await this.profiles.resolve(clusterId, format.slice('profile:'.length)).catch(() => undefined);
       if (!profile) {
         request.resume();
         response.status(400).json(rejectedReport(f, [{ reason: 'profile' }], 1));
@@ -415,7 +423,7 @@ export class PortalController {
     // pipeline: an aborted upload ends the parse with an error instead of leaving it waiting
     const file = pipeline(request, meter, () => undefined) as unknown as Readable;
     try {
-      const report = await this.metering.recordFile(principal.clusterId!, file, { format: profile ? 'profile' : (format as 'tauron' | 'enea' | 'generic'), profile, ppeCode: ppeCode || undefined, balancing: 'before', digest: () => hash.digest('hex'), source: `portal:${format}` });
+      const report = await this.metering.recordFile(clusterId, file, { format: profile ? 'profile' : (format as 'tauron' | 'enea' | 'generic'), profile, ppeCode: ppeCode || undefined, balancing: 'before', digest: () => hash.digest('hex'), source: `portal:${format}` });
       response.status(200).json(acceptedReport(f, report));
     } catch (error) {
       if (error instanceof ProblemException) request.resume();
@@ -427,17 +435,18 @@ export class PortalController {
 
   @Post('cluster/:month/:action')
   @Public()
-  async clusterAction(@Req() request: Request, @Res() response: Response, @Param('month') month: string, @Param('action') action: string, @Body() body: { allowGaps?: string; reason?: string }) {
+  async clusterAction(@Req() request: Request, @Res() response: Response, @Param('month') month: string, @Param('action') action: string, @Body() body: { allowGaps?: string; reason?: string } | undefined) {
     await this.guarded(request, response, ['coordinator'], async (p) => {
-      const clusterId = p.clusterId!;
+      const clusterId = p.clusterId;
       if (!MONTH.test(month)) throw new PortalError(400, 'errorBadMonth');
       let done = action;
       if (action === 'close') {
         const completeness = await this.metering.completeness(clusterId, month);
         const gaps = completeness.ppe.filter((x) => x.missing.length > 0).map((x) => ({ ppeCode: x.ppeCode, missingIntervals: x.expectedIntervals - x.presentIntervals }));
         const allowGaps = body?.allowGaps === '1';
-        if (allowGaps && !body?.reason?.trim()) throw new PortalError(400, 'errorReasonRequired');
-        await this.settlement.close(clusterId, month, { allowGaps, reason: body?.reason?.trim() || null, gaps });
+        const reason = body?.reason?.trim() ?? '';
+        if (allowGaps && !reason) throw new PortalError(400, 'errorReasonRequired');
+        await this.settlement.close(clusterId, month, { allowGaps, reason: reason || null, gaps });
       } else if (action === 'invoices') {
         const result = await this.invoicing.issue(clusterId, month);
         if (!result.issued) done = 'invoices-again';
@@ -456,7 +465,7 @@ export class PortalController {
   async auditPage(@Req() request: Request, @Res() response: Response, @Query('month') month?: string) {
     await this.guarded(request, response, ['auditor', 'coordinator'], async (p, lang, state) => {
       const f = new Format(lang);
-      const clusterId = p.clusterId!;
+      const clusterId = p.clusterId;
       const verify = await this.audit.verify(clusterId);
       const months = (await this.monthList(clusterId, state)).filter((m) => m.status !== 'noData').map((m) => m.month);
       const chosen = month && MONTH.test(month) ? month : undefined;
@@ -469,7 +478,7 @@ export class PortalController {
         };
       }
       const body = auditView(f, { verify: { intact: verify.intact, streams: verify.streams, events: verify.events, headsDigest: verify.headsDigest, through: verify.through ?? null }, months, month: chosen, replay });
-      this.send(response, lang, this.signedIn(p, state, lang), t(lang, 'audit'), body);
+      this.send(response, lang, this.signedIn(p, state), t(lang, 'audit'), body);
     });
   }
 
@@ -478,7 +487,7 @@ export class PortalController {
   async auditExport(@Req() request: Request, @Res() response: Response) {
     await this.guarded(request, response, ['auditor', 'coordinator'], async (p) => {
       response.status(200).type('application/x-ndjson').setHeader('content-disposition', 'attachment; filename="events.ndjson"');
-      for await (const event of this.audit.events(null, Number.MAX_SAFE_INTEGER, p.clusterId!)) response.write(exportLine(event));
+      for await (const event of this.audit.events(null, Number.MAX_SAFE_INTEGER, p.clusterId)) response.write(exportLine(event));
       response.end();
     });
   }
@@ -504,7 +513,12 @@ function matrixOf(transfers: Transfer[], names: (id: string) => string) {
   const receivers = [...new Set(transfers.map((x) => x.toMemberId))].sort((a, b) => names(a).localeCompare(names(b), 'pl'));
   const suppliers = [...new Set(transfers.map((x) => x.fromMemberId))].sort((a, b) => names(a).localeCompare(names(b), 'pl'));
   const wh = receivers.map(() => suppliers.map(() => 0));
-  for (const x of transfers) wh[receivers.indexOf(x.toMemberId)]![suppliers.indexOf(x.fromMemberId)]! += x.wh;
+  for (const x of transfers) {
+    const row = wh[receivers.indexOf(x.toMemberId)];
+    const column = suppliers.indexOf(x.fromMemberId);
+    if (row === undefined || row[column] === undefined) throw new Error('a transfer outside the matrix');
+    row[column] += x.wh;
+  }
   return { receivers: receivers.map(names), suppliers: suppliers.map(names), wh };
 }
 
