@@ -6,6 +6,7 @@ import { fail, withService } from './cli-service.js';
 
 const { values } = parseArgs({ options: { cluster: { type: 'string' }, month: { type: 'string' } } });
 if (!values.cluster || !values.month) fail('usage: npm run audit:replay -- --cluster ID --month YYYY-MM');
-const result = await withService((service) => service.app.get(AuditService).replay(values.cluster!, values.month!));
+const { cluster, month } = values;
+const result = await withService((service) => service.app.get(AuditService).replay(cluster, month));
 console.log(JSON.stringify(result, null, 2));
 process.exit(result.identical ? 0 : 1);

@@ -23,15 +23,19 @@ const service = await createService(config, createLogger(config.logLevel));
 await service.app.listen(config.port, config.host);
 const base = `http://${config.host}:${String(config.port)}`;
 const { token: adminToken } = await service.app.get(TokenRepository).issue({ role: 'admin', label: 'demo admin' });
+/** The part of GET /clusters/:id/settlements/:month this summary prints. */
+interface SettlementTotals {
+  totals: { importWh: number; exportWh: number; receivedWh: number; selfSufficiency: { valueBp: number } };
+}
 const api: Api = async (method, path, token, body) => {
   const res = await fetch(base + path, { method, headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
-  return { status: res.status, body: await res.json() };
+  return { status: res.status, body: (await res.json()) as unknown };
 };
 
 console.log(`Loading the five seed clusters for ${month} into ${base} ...`);
 for (const scenario of SCENARIOS) {
   const loaded = await loadScenario(api, adminToken, scenario, month);
-  const settlement = (await api('GET', `/clusters/${loaded.clusterId}/settlements/${month}`, loaded.coordinatorToken)).body;
+  const settlement = (await api('GET', `/clusters/${loaded.clusterId}/settlements/${month}`, loaded.coordinatorToken)).body as SettlementTotals;
   const t = settlement.totals;
   console.log(`\n${scenario.cluster.name}  (${scenario.agreement.allocation.method}${scenario.contracts.length ? ', bilateral contracts' : ''})`);
   console.log(`  readings: ${String(loaded.readings.new)} new, ${String(loaded.readings.unchanged)} unchanged`);
@@ -39,7 +43,8 @@ for (const scenario of SCENARIOS) {
   const issued = await closeAndIssue(api, loaded.coordinatorToken, loaded.clusterId, month);
   console.log(`  ${month} closed, ${String(issued)} documents issued`);
   console.log(`  API: ${base}/clusters/${loaded.clusterId}/settlements/${month}`);
-  const firstMember = scenario.members[0]!;
+  const firstMember = scenario.members[0];
+  if (firstMember === undefined) throw new Error(`scenario ${scenario.key} has no members to issue a member token for`);
   const memberToken = await issueToken(api, loaded.coordinatorToken, { role: 'member', clusterId: loaded.clusterId, memberId: loaded.memberIds[firstMember.key], label: `${scenario.key} member (demo)` });
   const auditorToken = await issueToken(api, loaded.coordinatorToken, { role: 'auditor', clusterId: loaded.clusterId, label: `${scenario.key} auditor (demo)` });
   console.log(`  sign in at ${base}/portal with one of these tokens:`);

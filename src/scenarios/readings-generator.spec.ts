@@ -52,7 +52,10 @@ test('every scenario is consistent: valid NIPs, unique PPE, keys at most 10000 b
     const keys = new Set(s.members.map((m) => m.key));
     for (const m of s.members) {
       if (m.kind === 'household') expect(m.nip).toBeUndefined();
-      else expect(isValidNip(m.nip!)).toBe(true);
+      else {
+        if (m.nip === undefined) throw new Error(`member ${m.key} of ${s.key} (${m.kind}) has no NIP`);
+        expect(isValidNip(m.nip)).toBe(true);
+      }
     }
     for (const p of s.points) {
       expect(codes.has(p.ppeCode)).toBe(false);

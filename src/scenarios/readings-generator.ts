@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import { projectRoot } from '../database/paths.js';
+import { isoDateOf } from '../shared/calendar.js';
 
 export type LoadProfile = 'H25' | 'G25' | 'L25';
 
@@ -35,7 +36,7 @@ const dataDir = () => join(projectRoot(), 'data', 'profiles');
 
 /** profile[month 0..11][day type][quarter-hour 0..95]: kWh per quarter-hour per 1,000,000 kWh a year. */
 function loadProfile(kind: LoadProfile): number[][][] {
-  const rows = parse(readFileSync(join(dataDir(), `bdew-${kind.toLowerCase()}.csv`), 'utf8'), { relax_column_count: true }) as string[][];
+  const rows: string[][] = parse(readFileSync(join(dataDir(), `bdew-${kind.toLowerCase()}.csv`), 'utf8'), { relax_column_count: true });
   const [months, types] = rows;
   if (!months || !types) throw new Error(`bdew-${kind.toLowerCase()}.csv: no header rows (months, day types)`);
   const profile = MONTHS.map(() => DAY_TYPES.map(() => new Array<number>(96).fill(0)));
@@ -99,7 +100,7 @@ function easter(year: number): DateTime {
 export function polishHolidays(year: number): Set<string> {
   const fixed = ['01-01', '01-06', '05-01', '05-03', '08-15', '11-01', '11-11', '12-25', '12-26', ...(year >= 2025 ? ['12-24'] : [])];
   const e = easter(year);
-  return new Set([...fixed.map((d) => `${String(year)}-${d}`), e.toISODate()!, e.plus({ days: 1 }).toISODate()!, e.plus({ days: 49 }).toISODate()!, e.plus({ days: 60 }).toISODate()!]);
+  return new Set([...fixed.map((d) => `${String(year)}-${d}`), isoDateOf(e), isoDateOf(e.plus({ days: 1 })), isoDateOf(e.plus({ days: 49 })), isoDateOf(e.plus({ days: 60 }))]);
 }
 
 /** The interval starts of a Warsaw month (DST days have 92 or 100 quarter-hours). */
@@ -121,7 +122,7 @@ export function generateReadings(options: { seed: number; month: string; interva
   const calendar = quarters.map((t) => {
     const local = DateTime.fromJSDate(t, { zone: 'Europe/Warsaw' });
     const utc = DateTime.fromJSDate(t, { zone: 'utc' });
-    const dayType = local.weekday === 7 || holidays.has(local.toISODate()!) ? 1 : local.weekday === 6 ? 0 : 2;
+    const dayType = local.weekday === 7 || holidays.has(isoDateOf(local)) ? 1 : local.weekday === 6 ? 0 : 2;
     return { month: local.month - 1, dayType, q: local.hour * 4 + Math.floor(local.minute / 15), day: local.day, g: pv.irradiance.get(utc.toFormat('MM-dd HH')) ?? 0 };
   });
   const generated: GeneratedPoint[] = options.points.map((point, p) => {
