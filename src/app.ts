@@ -113,6 +113,7 @@ export async function createService(config: AppConfig, logger = createLogger(con
   const database = await openDatabase(config, logger);
   try {
     const eventStore = await createEventStore(config, database);
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- Nest types its options as a class; a plain object is how Nest's own docs pass them
     const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config, database, logger, eventStore }), {
       logger: new PinoNestLogger(logger),
       bodyParser: false,

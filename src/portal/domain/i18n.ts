@@ -257,10 +257,13 @@ const TEXTS = {
 
 export type TextKey = keyof typeof TEXTS;
 
+/** Whether a string names a text (a row label may be a text's key or a label as it is). */
+export function isTextKey(value: string): value is TextKey {
+  return Object.hasOwn(TEXTS, value);
+}
+
 export function t(lang: Lang, key: TextKey): string {
-  const entry = TEXTS[key];
-  if (!entry) throw new Error(`portal text ${String(key)} is missing`);
-  return entry[lang === 'pl' ? 0 : 1];
+  return TEXTS[key][lang === 'pl' ? 0 : 1];
 }
 
 export function hasText(key: string): key is TextKey {

@@ -5,7 +5,7 @@
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '`': '&#96;' };
 
-export function escapeHtml(value: unknown): string {
+export function escapeHtml(value: string | number | boolean | null | undefined): string {
   return String(value ?? '').replace(/[&<>"'`]/g, (c) => ESCAPES[c] ?? c);
 }
 
@@ -26,8 +26,8 @@ export type Html = SafeHtml | string | number | null | undefined | false | reado
 function render(value: Html): string {
   if (value === null || value === undefined || value === false) return '';
   if (value instanceof SafeHtml) return value.value;
-  if (Array.isArray(value)) return value.map((v) => render(v as Html)).join('');
-  return escapeHtml(value);
+  if (typeof value === 'string' || typeof value === 'number') return escapeHtml(value);
+  return value.map(render).join('');
 }
 
 /** A template whose every `${value}` is escaped (arrays joined, null/undefined/false as nothing). */

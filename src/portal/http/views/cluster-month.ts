@@ -51,11 +51,15 @@ ${v.pending.length ? html`<p>${t(lang, 'pendingCorrectionHelp')}</p>${table([{ l
     v.pending.map((p) => [p.memberName, p.document ?? t(lang, 'noDocumentYet'), f.signedZl(p.differenceNetGrosze)]), { testId: 'pending' })}
 <form method="post" action="/portal/cluster/${v.month}/corrections" class="inline"><div><label for="creason">${t(lang, 'correctionReason')}</label><input id="creason" name="reason" required size="40"></div><button type="submit">${t(lang, 'issueCorrections')}</button></form>` : html`<p class="muted">${t(lang, 'noPending')}</p>`}</section>`
     : '';
-  const transfers = v.transfers
+  const matrix = v.transfers;
+  const transfers = matrix
     ? html`<section aria-labelledby="transfers-h"><h2 id="transfers-h">${t(lang, 'transfers')}</h2><p class="muted small">${t(lang, 'transfersHelp')}</p>
-<div class="chart" style="height:${Math.min(640, 110 + 36 * v.transfers.receivers.length)}px"><canvas id="transfers" role="img" aria-label="${t(lang, 'transfers')}"></canvas></div>
-${table([{ label: t(lang, 'receiver') }, ...v.transfers.suppliers.map((s) => ({ label: s, num: true })), { label: t(lang, 'total'), num: true }],
-    v.transfers.receivers.map((r, i) => [r, ...v.transfers!.wh[i]!.map((wh) => f.kwh(wh)), f.kwh(v.transfers!.wh[i]!.reduce((a, b) => a + b, 0))]), { testId: 'transfers' })}</section>`
+<div class="chart" style="height:${Math.min(640, 110 + 36 * matrix.receivers.length)}px"><canvas id="transfers" role="img" aria-label="${t(lang, 'transfers')}"></canvas></div>
+${table([{ label: t(lang, 'receiver') }, ...matrix.suppliers.map((s) => ({ label: s, num: true })), { label: t(lang, 'total'), num: true }],
+    matrix.receivers.map((r, i) => {
+      const row = matrix.wh[i] ?? [];
+      return [r, ...row.map((wh) => f.kwh(wh)), f.kwh(row.reduce((a, b) => a + b, 0))];
+    }), { testId: 'transfers' })}</section>`
     : '';
   const support = v.supportRows ? html`<section><h2>${t(lang, 'supportLedger')}</h2>${facts(lang, v.supportRows)}</section>` : '';
   const compliance = v.compliance

@@ -64,7 +64,7 @@ ${v.status === 'closed' ? html`<p class="note">${t(lang, 'closedNote')}</p>` : '
   // what the corrections issued after the close change: an invoice's raises what the member
   // pays, a self-billing invoice's or statement's raises what it is owed
   const corrections = v.documents.filter((d) => d.kind === 'correction' && d.differenceGrossGrosze !== undefined)
-    .reduce((a, d) => a + (d.correctedKind === 'invoice' ? d.differenceGrossGrosze! : -d.differenceGrossGrosze!), 0);
+    .reduce((a, d) => a + (d.correctedKind === 'invoice' ? (d.differenceGrossGrosze ?? 0) : -(d.differenceGrossGrosze ?? 0)), 0);
   const hasCorrections = v.documents.some((d) => d.kind === 'correction');
   const due = s.netAmountGrosze + corrections;
   const headline = html`<section aria-labelledby="due"><h2 id="due">${due > 0 ? t(lang, 'toPay') : due < 0 ? t(lang, 'owedToYou') : t(lang, 'nothingDue')}${v.status === 'provisional' ? html` <span class="muted small">(${t(lang, 'provisionalShort')})</span>` : ''}</h2>

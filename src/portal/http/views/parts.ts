@@ -1,7 +1,7 @@
 // Pieces several pages share: tables, key-value tables, documents with their KSeF state,
 // the file report. Every value goes through `html`, so it is escaped.
 import type { Format, Lang, TextKey } from '../../domain/i18n.js';
-import { t } from '../../domain/i18n.js';
+import { isTextKey, t } from '../../domain/i18n.js';
 import { html, type Html, type SafeHtml } from '../template.js';
 
 export interface Column {
@@ -17,18 +17,10 @@ ${options.foot ? html`<tfoot><tr class="sum">${options.foot.map((cell, i) => htm
 
 /** Label / value rows (the statement's sections). */
 /** Label / value rows under a section's heading (no column headers: the heading says what they are). */
-export function facts(lang: Lang, rows: [TextKey | string, Html][]): SafeHtml {
-  return html`<div class="scroll"><table><tbody>${rows.map(([k, v]) => html`<tr><th scope="row">${isKey(k) ? t(lang, k) : k}</th><td class="num">${v}</td></tr>`)}</tbody></table></div>`;
+export function facts(lang: Lang, rows: [string, Html][]): SafeHtml {
+  return html`<div class="scroll"><table><tbody>${rows.map(([k, v]) => html`<tr><th scope="row">${isTextKey(k) ? t(lang, k) : k}</th><td class="num">${v}</td></tr>`)}</tbody></table></div>`;
 }
 
-function isKey(value: string): value is TextKey {
-  try {
-    t('pl', value as TextKey);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export type DocumentKind = 'invoice' | 'self_billing' | 'settlement_statement' | 'correction';
 
