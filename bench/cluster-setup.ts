@@ -25,28 +25,66 @@ function nip(seed: number): string {
 /** The cluster, its members and PPE (admitted and valid from `from`), and an agreement effective from `month`. */
 export async function setUpCluster(store: EventStore, clusterId: string, ppeCount: number, month: string, from = '2026-01-01'): Promise<{ points: SyntheticPoint[]; lastPosition: string }> {
   const commands: ClusterCommand[] = [
-    { type: 'RegisterCluster', clusterId, name: `Benchmark cluster ${String(ppeCount)}`, coordinator: { legalName: 'Koordynator', nip: '5261040828' }, distributionSystemOperator: 'Tauron', area: { powiat: 'bench' } },
+    {
+      type: 'RegisterCluster',
+      clusterId,
+      name: `Benchmark cluster ${String(ppeCount)}`,
+      coordinator: { legalName: 'Koordynator', nip: '5261040828' },
+      distributionSystemOperator: 'Tauron',
+      area: { powiat: 'bench' },
+    },
   ];
   const points: SyntheticPoint[] = [];
   const kinds = ['municipality', 'municipal_company', 'company', 'cooperative', 'household', 'household', 'household', 'household'] as const;
   let memberNo = 0;
-  for (let p = 0; p < ppeCount; ) {
+  for (let p = 0; p < ppeCount;) {
     const kind = kinds[memberNo % kinds.length] ?? 'household';
     const memberId = `m${String(memberNo).padStart(6, '0')}`;
-    commands.push({ type: 'AdmitMember', memberId, kind, legalName: `${kind} ${String(memberNo)}`, ...(kind === 'household' ? {} : { nip: nip(memberNo * 7919) }), address: 'bench', invoiceEmail: `m${String(memberNo)}@example.pl`, vatPayer: kind !== 'household', admittedOn: from });
+    commands.push({
+      type: 'AdmitMember',
+      memberId,
+      kind,
+      legalName: `${kind} ${String(memberNo)}`,
+      ...(kind === 'household' ? {} : { nip: nip(memberNo * 7919) }),
+      address: 'bench',
+      invoiceEmail: `m${String(memberNo)}@example.pl`,
+      vatPayer: kind !== 'household',
+      admittedOn: from,
+    });
     const ppeOfMember = kind === 'household' ? 1 : kind === 'municipality' ? 6 : 3;
     for (let k = 0; k < ppeOfMember && p < ppeCount; k++, p++) {
       const ppeCode = `PLBENCH${String(p).padStart(8, '0')}`;
       const producer = kind === 'municipality' && k === 0;
       const pv = producer || (kind === 'household' && memberNo % 3 === 0) || (kind === 'company' && k === 0);
       points.push({ ppeCode, memberId, pv, producer });
-      commands.push({ type: 'RegisterMeteringPoint', ppeCode, memberId, role: producer ? 'producer' : pv ? 'prosumer' : 'consumer', carrier: 'electricity', ...(pv ? { source: 'pv' as const, capacityKw: producer ? 500 : 8 } : {}), validFrom: from });
+      commands.push({
+        type: 'RegisterMeteringPoint',
+        ppeCode,
+        memberId,
+        role: producer ? 'producer' : pv ? 'prosumer' : 'consumer',
+        carrier: 'electricity',
+        ...(pv ? { source: 'pv' as const, capacityKw: producer ? 500 : 8 } : {}),
+        validFrom: from,
+      });
     }
     memberNo++;
   }
   commands.push({
-    type: 'AmendAgreement', closedMonths: [],
-    terms: { effectiveFrom: month, intervalMinutes: 15, ownNetting: true, allocation: { method: 'pro_rata' }, internalPriceGroszePerMwh: 45_000, referenceGridPriceGroszePerMwh: 90_000, feeGroszePerMwhReceived: 1_000, feeGroszePerMwhSupplied: 500, monthlyFeeGroszePerMember: 2_000, vatRateBp: 2300, invoiceSeries: 'FV' },
+    type: 'AmendAgreement',
+    closedMonths: [],
+    terms: {
+      effectiveFrom: month,
+      intervalMinutes: 15,
+      ownNetting: true,
+      allocation: { method: 'pro_rata' },
+      internalPriceGroszePerMwh: 45_000,
+      referenceGridPriceGroszePerMwh: 90_000,
+      feeGroszePerMwhReceived: 1_000,
+      feeGroszePerMwhSupplied: 500,
+      monthlyFeeGroszePerMember: 2_000,
+      vatRateBp: 2300,
+      invoiceSeries: 'FV',
+    },
   });
   let state = clusterDecider.initialState();
   const events: ClusterEvent[] = [];
@@ -58,7 +96,11 @@ export async function setUpCluster(store: EventStore, clusterId: string, ppeCoun
   }
   let lastPosition = '';
   for (let i = 0; i < events.length; i += 1000) {
-    const result = await store.append(clusterStreamId(clusterId), events.slice(i, i + 1000).map((e) => ({ type: e.type, data: e.data as unknown as Record<string, unknown> })), i === 0 ? 'no_stream' : i - 1);
+    const result = await store.append(
+      clusterStreamId(clusterId),
+      events.slice(i, i + 1000).map((e) => ({ type: e.type, data: e.data as unknown as Record<string, unknown> })),
+      i === 0 ? 'no_stream' : i - 1,
+    );
     lastPosition = result.lastGlobalPosition;
   }
   return { points, lastPosition };

@@ -55,7 +55,10 @@ function writeFiles(dir: string, points: SyntheticPoint[], hours: ReturnType<typ
         importWh += r.importWh;
         exportWh += r.exportWh;
       }
-      chunk += form === 'pge-ebok' ? `${hour.localDate};${String(hour.hourEnding)};${kWh(importWh)};${kWh(exportWh)}\n` : `${point.ppeCode},${hour.start.toISOString()},60,${String(importWh)},${String(exportWh)},measured\n`;
+      chunk +=
+        form === 'pge-ebok'
+          ? `${hour.localDate};${String(hour.hourEnding)};${kWh(importWh)};${kWh(exportWh)}\n`
+          : `${point.ppeCode},${hour.start.toISOString()},60,${String(importWh)},${String(exportWh)},measured\n`;
       if (chunk.length > 1 << 16) {
         writeSync(out, chunk);
         chunk = '';
@@ -70,24 +73,31 @@ function writeFiles(dir: string, points: SyntheticPoint[], hours: ReturnType<typ
 /** Uploads every file through the file endpoint, `concurrency` at a time; each must answer 200. */
 async function upload(base: string, token: string, files: { path: string; query: string }[], concurrency: number): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    for (let n = next++; n < files.length; n = next++) {
-      const file = files[n];
-      if (file === undefined) return;
-      const res = await fetch(`${base}/clusters/bench/readings/files?${file.query}`, {
-        method: 'POST', headers: { 'content-type': 'text/csv', authorization: `Bearer ${token}` },
-        body: Readable.toWeb(createReadStream(file.path)) as ReadableStream, duplex: 'half',
-      } as RequestInit);
-      if (res.status !== 200) throw new Error(`${file.path} answered ${String(res.status)}: ${await res.text()}`);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let n = next++; n < files.length; n = next++) {
+        const file = files[n];
+        if (file === undefined) return;
+        const res = await fetch(`${base}/clusters/bench/readings/files?${file.query}`, {
+          method: 'POST',
+          headers: { 'content-type': 'text/csv', authorization: `Bearer ${token}` },
+          body: Readable.toWeb(createReadStream(file.path)) as ReadableStream,
+          duplex: 'half',
+        } as RequestInit);
+        if (res.status !== 200) throw new Error(`${file.path} answered ${String(res.status)}: ${await res.text()}`);
+      }
+    }),
+  );
 }
 
 export async function benchDsoFiles(serverUrl: string): Promise<Figure[]> {
   const ppe = size('BENCH_DSO_PPE', 1000);
   const monthCount = Math.min(12, Math.max(1, size('BENCH_DSO_MONTHS', 12)));
   const dir = mkdtempSync(join(tmpdir(), 'bench-dso-'));
-  const runs: Record<'pge-ebok' | 'generic', { seconds: number; megabytes: number; rssMib: number }> = { 'pge-ebok': { seconds: 0, megabytes: 0, rssMib: 0 }, generic: { seconds: 0, megabytes: 0, rssMib: 0 } };
+  const runs: Record<'pge-ebok' | 'generic', { seconds: number; megabytes: number; rssMib: number }> = {
+    'pge-ebok': { seconds: 0, megabytes: 0, rssMib: 0 },
+    generic: { seconds: 0, megabytes: 0, rssMib: 0 },
+  };
   let lines = 0;
   try {
     for (const form of ['generic', 'pge-ebok'] as const) {
@@ -116,8 +126,12 @@ export async function benchDsoFiles(serverUrl: string): Promise<Figure[]> {
   return [
     { benchmark: 'dso files', figure: `${label}: generic CSV, ${runs.generic.megabytes.toFixed(0)} MB (${runs.generic.seconds.toFixed(1)} s)`, value: Math.round(rate('generic')), unit: 'lines/s' },
     {
-      benchmark: 'dso files', figure: `${label}: PGE eBOK files (profile pge-ebok), ${runs['pge-ebok'].megabytes.toFixed(0)} MB (${runs['pge-ebok'].seconds.toFixed(1)} s; baseline: the generic CSV of the same values)`,
-      value: Math.round(rate('pge-ebok')), unit: 'lines/s', baseline: Math.round(rate('generic')), ratio: Number((rate('pge-ebok') / rate('generic')).toFixed(2)),
+      benchmark: 'dso files',
+      figure: `${label}: PGE eBOK files (profile pge-ebok), ${runs['pge-ebok'].megabytes.toFixed(0)} MB (${runs['pge-ebok'].seconds.toFixed(1)} s; baseline: the generic CSV of the same values)`,
+      value: Math.round(rate('pge-ebok')),
+      unit: 'lines/s',
+      baseline: Math.round(rate('generic')),
+      ratio: Number((rate('pge-ebok') / rate('generic')).toFixed(2)),
     },
     { benchmark: 'dso files', figure: `${label}: the service's peak RSS during the uploads, PGE eBOK / generic`, value: runs['pge-ebok'].rssMib, unit: `MiB / ${String(runs.generic.rssMib)} MiB` },
   ];

@@ -12,7 +12,15 @@ const result = await autocannon({
   headers: { authorization: `Bearer ${token}` },
   requests: [{ setupRequest: (request) => ({ ...request, path: paths[next++ % paths.length] ?? '/' }) }],
 });
-console.log(JSON.stringify({
-  requests: result.requests.total, p50Ms: result.latency.p50, p99Ms: result.latency.p99, maxMs: result.latency.max,
-  errors: result.errors, timeouts: result.timeouts, non2xx: result.non2xx, rps: result.requests.average,
-}));
+console.log(
+  JSON.stringify({
+    requests: result.requests.total,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    maxMs: result.latency.max,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    non2xx: result.non2xx,
+    rps: result.requests.average,
+  }),
+);

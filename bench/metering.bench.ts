@@ -47,8 +47,14 @@ export async function benchMetering(serverUrl: string): Promise<Figure[]> {
   if (context === undefined || runs.length === 0) throw new Error('BENCH_FORMS names no body form');
   const { service, base, token, points, intervals, values, dir } = context;
   const lastRun = runs[runs.length - 1] as IngestRun;
-  const stored = (await service.database.pool.query<{ events_bytes: number; days_bytes: number; event_bytes: number }>(`SELECT pg_total_relation_size('events') AS events_bytes, pg_total_relation_size('meter_days') AS days_bytes,
-      (SELECT avg(octet_length(data::text))::int FROM events WHERE type = 'MeterReadingsRecorded') AS event_bytes`)).rows[0] ?? { events_bytes: 0, days_bytes: 0, event_bytes: 0 };
+  const stored = (
+    await service.database.pool.query<{
+      events_bytes: number;
+      days_bytes: number;
+      event_bytes: number;
+    }>(`SELECT pg_total_relation_size('events') AS events_bytes, pg_total_relation_size('meter_days') AS days_bytes,
+      (SELECT avg(octet_length(data::text))::int FROM events WHERE type = 'MeterReadingsRecorded') AS event_bytes`)
+  ).rows[0] ?? { events_bytes: 0, days_bytes: 0, event_bytes: 0 };
 
   // the audit's full rebuild: every projection from zero, from the event log alone
   const runner = service.app.get(ProjectionRunner);
@@ -90,19 +96,43 @@ export async function benchMetering(serverUrl: string): Promise<Figure[]> {
     { benchmark: 'metering ingest', figure: `COPY into a bare table, ${String(points.length)} PPE × ${String(intervals.length)} intervals`, value: Math.round(copyRate), unit: 'values/s' },
     ...runs.flatMap((run): Figure[] => [
       {
-        benchmark: 'metering ingest', figure: `HTTP JSON, ${described[run.form]} → events → interval read model (${values.toLocaleString('en-US')} values, ${run.seconds.toFixed(1)} s; ${String(services)} service processes, ${String(concurrency)} requests in flight)`,
-        value: Math.round(values / run.seconds), unit: 'values/s', baseline: Math.round(copyRate), ratio: values / run.seconds / copyRate, target: '>= 0.50 of COPY', met: values / run.seconds / copyRate >= 0.5,
+        benchmark: 'metering ingest',
+        figure: `HTTP JSON, ${described[run.form]} → events → interval read model (${values.toLocaleString('en-US')} values, ${run.seconds.toFixed(1)} s; ${String(services)} service processes, ${String(concurrency)} requests in flight)`,
+        value: Math.round(values / run.seconds),
+        unit: 'values/s',
+        baseline: Math.round(copyRate),
+        ratio: values / run.seconds / copyRate,
+        target: '>= 0.50 of COPY',
+        met: values / run.seconds / copyRate >= 0.5,
       },
-      { benchmark: 'metering ingest', figure: `${run.form}: CPU during ingest, the services / PostgreSQL; peak RSS of a service`, value: Number(run.cpu.service.toFixed(1)), unit: `s / ${run.cpu.postgres.toFixed(1)} s; ${String(run.rssMib)} MiB` },
+      {
+        benchmark: 'metering ingest',
+        figure: `${run.form}: CPU during ingest, the services / PostgreSQL; peak RSS of a service`,
+        value: Number(run.cpu.service.toFixed(1)),
+        unit: `s / ${run.cpu.postgres.toFixed(1)} s; ${String(run.rssMib)} MiB`,
+      },
     ]),
-    { benchmark: 'metering ingest', figure: `stored: events table (a day's event ${String(stored.event_bytes)} B of JSON) / interval read model`, value: Math.round(stored.events_bytes / 1048576), unit: `MiB / ${String(Math.round(stored.days_bytes / 1048576))} MiB` },
     {
-      benchmark: 'metering file', figure: `one generic CSV of ${file.megabytes.toFixed(0)} MB (${file.lines.toLocaleString('en-US')} lines) through the file endpoint, into the read model`,
-      value: Math.round(file.lines / file.seconds), unit: `lines/s (${file.seconds.toFixed(1)} s; the service's RSS rose ${String(file.rssRiseMib)} MiB)`,
+      benchmark: 'metering ingest',
+      figure: `stored: events table (a day's event ${String(stored.event_bytes)} B of JSON) / interval read model`,
+      value: Math.round(stored.events_bytes / 1048576),
+      unit: `MiB / ${String(Math.round(stored.days_bytes / 1048576))} MiB`,
     },
     {
-      benchmark: 'audit', figure: `rebuild every projection from the log (${values.toLocaleString('en-US')} values)`, value: Number(rebuild.seconds.toFixed(1)), unit: 's',
-      baseline: Number(lastRun.seconds.toFixed(1)), ratio: rebuild.seconds / lastRun.seconds, target: '<= 2x the ingest time', met: rebuild.seconds <= 2 * lastRun.seconds,
+      benchmark: 'metering file',
+      figure: `one generic CSV of ${file.megabytes.toFixed(0)} MB (${file.lines.toLocaleString('en-US')} lines) through the file endpoint, into the read model`,
+      value: Math.round(file.lines / file.seconds),
+      unit: `lines/s (${file.seconds.toFixed(1)} s; the service's RSS rose ${String(file.rssRiseMib)} MiB)`,
+    },
+    {
+      benchmark: 'audit',
+      figure: `rebuild every projection from the log (${values.toLocaleString('en-US')} values)`,
+      value: Number(rebuild.seconds.toFixed(1)),
+      unit: 's',
+      baseline: Number(lastRun.seconds.toFixed(1)),
+      ratio: rebuild.seconds / lastRun.seconds,
+      target: '<= 2x the ingest time',
+      met: rebuild.seconds <= 2 * lastRun.seconds,
     },
   ];
 }
@@ -113,7 +143,11 @@ async function prepare(serverUrl: string, name: string) {
   const intervals = monthIntervals(BENCH_MONTH).slice(0, size('BENCH_DAYS', 31) * 96);
   const dir = mkdtempSync(join(tmpdir(), 'bench-metering-'));
   return {
-    ...bench, token: bench.meterToken, intervals, dir, values: bench.points.length * intervals.length,
+    ...bench,
+    token: bench.meterToken,
+    intervals,
+    dir,
+    values: bench.points.length * intervals.length,
     async close() {
       rmSync(dir, { recursive: true, force: true });
       await bench.close();
@@ -157,15 +191,20 @@ async function startServiceProcesses(count: number, databaseUrl: string): Promis
   const urls: string[] = [];
   for (let i = 0; i < count; i++) {
     const port = await freePort();
-    children.push(spawn(process.execPath, [...process.execArgv, main], {
-      env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '1000000' },
-      stdio: 'inherit',
-    }));
+    children.push(
+      spawn(process.execPath, [...process.execArgv, main], {
+        env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '1000000' },
+        stdio: 'inherit',
+      }),
+    );
     urls.push(`http://127.0.0.1:${String(port)}`);
   }
   for (const url of urls) {
     for (let attempt = 0; ; attempt++) {
-      const up = await fetch(`${url}/health`).then((r) => r.ok, () => false);
+      const up = await fetch(`${url}/health`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (up) break;
       if (attempt > 300) throw new Error(`service at ${url} did not start`);
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -176,10 +215,15 @@ async function startServiceProcesses(count: number, databaseUrl: string): Promis
     /** CPU seconds the other services have used (Linux /proc; 0 elsewhere). */
     cpuSeconds: () => children.reduce((sum, child) => sum + (child.pid ? processCpuSecondsOf(child.pid) : 0), 0),
     async stop() {
-      await Promise.all(children.map((child) => new Promise((resolve) => {
-        child.once('exit', resolve);
-        child.kill('SIGTERM');
-      })));
+      await Promise.all(
+        children.map(
+          (child) =>
+            new Promise((resolve) => {
+              child.once('exit', resolve);
+              child.kill('SIGTERM');
+            }),
+        ),
+      );
     },
   };
 }
@@ -206,11 +250,15 @@ async function benchFileImport(base: string, token: string, points: { ppeCode: s
   closeSync(out);
   const before = process.memoryUsage().rss;
   let highest = before;
-  const sampler = setInterval(() => { highest = Math.max(highest, process.memoryUsage().rss); }, 50);
+  const sampler = setInterval(() => {
+    highest = Math.max(highest, process.memoryUsage().rss);
+  }, 50);
   const upload = await timed(async () => {
     const res = await fetch(`${base}/clusters/bench/readings/files?format=generic`, {
-      method: 'POST', headers: { 'content-type': 'text/csv', authorization: `Bearer ${token}` },
-      body: Readable.toWeb(createReadStream(path)) as ReadableStream, duplex: 'half',
+      method: 'POST',
+      headers: { 'content-type': 'text/csv', authorization: `Bearer ${token}` },
+      body: Readable.toWeb(createReadStream(path)) as ReadableStream,
+      duplex: 'half',
     } as RequestInit);
     if (res.status !== 200) throw new Error(`file import failed: ${String(res.status)} ${await res.text()}`);
   });

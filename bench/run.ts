@@ -23,7 +23,9 @@ const benchmarks: Record<string, (serverUrl: string) => Promise<Figure[]>> = {
 
 function printTable(figures: Figure[]) {
   const rows = figures.map((f) => [
-    f.benchmark, f.figure, `${f.value.toLocaleString('en-US')} ${f.unit}`,
+    f.benchmark,
+    f.figure,
+    `${f.value.toLocaleString('en-US')} ${f.unit}`,
     f.baseline !== undefined ? f.baseline.toLocaleString('en-US') : '',
     f.ratio !== undefined ? f.ratio.toFixed(2) : '',
     f.target ? `${f.target}${f.met === undefined ? '' : f.met ? ' (met)' : ' (NOT met)'}` : '',

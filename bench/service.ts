@@ -39,7 +39,12 @@ export async function startBenchService(serverUrl: string, database: string, clu
   const { points, lastPosition } = await setUpCluster(service.eventStore, 'bench', cluster.ppe, cluster.agreementFrom, cluster.memberFrom);
   await service.app.get(ProjectionRunner).waitFor(lastPosition, 300_000);
   return {
-    url, service, base, meterToken, coordinatorToken, points,
+    url,
+    service,
+    base,
+    meterToken,
+    coordinatorToken,
+    points,
     async call<T>(path: string, body?: unknown): Promise<T> {
       const res = await fetch(`${base}${path}`, {
         method: body === undefined ? 'GET' : 'POST',
@@ -83,7 +88,14 @@ export function writeDayBodies(dir: string, points: SyntheticPoint[], days: { in
         if (point === undefined) throw new Error(`no point ${String(p)}`);
         const day = intervals.map((_, k) => syntheticReading(point, p, d * 96 + k, 96));
         if (form === 'series') {
-          (body.series ??= []).push({ ppeCode: point.ppeCode, intervalStart: dayStart.toISOString(), intervalMinutes: 15, importWh: day.map((r) => r.importWh), exportWh: day.map((r) => r.exportWh), quality: 'measured' });
+          (body.series ??= []).push({
+            ppeCode: point.ppeCode,
+            intervalStart: dayStart.toISOString(),
+            intervalMinutes: 15,
+            importWh: day.map((r) => r.importWh),
+            exportWh: day.map((r) => r.exportWh),
+            quality: 'measured',
+          });
         } else {
           (body.readings ??= []).push(...day.map((r, k) => ({ ppeCode: point.ppeCode, intervalStart: intervals[k]?.toISOString(), intervalMinutes: 15, ...r, quality: 'measured' })));
         }

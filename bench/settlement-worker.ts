@@ -78,24 +78,36 @@ const flows = build.result;
 const input = { memberIds: flows.memberIds, intervalCount: flows.intervalStarts.length, exportWh: flows.exportWh, importWh: flows.importWh };
 const rules = { ownNetting: agreement.ownNetting, allocation: agreement.allocation, contractsAt: () => [] };
 const monthEngine = await timed(() => Promise.resolve(allocateMonth(input, rules)));
-const reference = process.env.BENCH_REFERENCE_ENGINE === '0' ? null : await timed(() => {
-  const n = flows.memberIds.length;
-  let receivedWh = 0;
-  for (let t = 0; t < input.intervalCount; t++) {
-    const active: MemberFlow[] = [];
-    for (let m = 0; m < n; m++) {
-      const e = flows.exportWh[t * n + m] ?? 0;
-      const imp = flows.importWh[t * n + m] ?? 0;
-      if (e !== 0 || imp !== 0) active.push({ memberId: flows.memberIds[m] ?? '', exportWh: e, importWh: imp });
-    }
-    for (const r of allocateInterval({ members: active, ownNetting: agreement.ownNetting, allocation: agreement.allocation }).members) receivedWh += r.receivedWh;
-  }
-  return Promise.resolve(receivedWh);
-});
+const reference =
+  process.env.BENCH_REFERENCE_ENGINE === '0'
+    ? null
+    : await timed(() => {
+        const n = flows.memberIds.length;
+        let receivedWh = 0;
+        for (let t = 0; t < input.intervalCount; t++) {
+          const active: MemberFlow[] = [];
+          for (let m = 0; m < n; m++) {
+            const e = flows.exportWh[t * n + m] ?? 0;
+            const imp = flows.importWh[t * n + m] ?? 0;
+            if (e !== 0 || imp !== 0) active.push({ memberId: flows.memberIds[m] ?? '', exportWh: e, importWh: imp });
+          }
+          for (const r of allocateInterval({ members: active, ownNetting: agreement.ownNetting, allocation: agreement.allocation }).members) receivedWh += r.receivedWh;
+        }
+        return Promise.resolve(receivedWh);
+      });
 if (reference && reference.result !== monthEngine.result.totals.receivedWh.reduce((a, b) => a + b, 0)) throw new Error('the month engine and the reference disagree');
 await pool.end();
-console.log(JSON.stringify({
-  settleSeconds: settle.seconds, engineSeconds: engine.seconds, members: settle.result.statements.length, peakRssMib: settleRss,
-  copySeconds: copy.seconds, copyBytes: copy.result, readings: meterRows.length * 96,
-  flowsSeconds: build.seconds, monthEngineSeconds: monthEngine.seconds, referenceEngineSeconds: reference?.seconds ?? null,
-}));
+console.log(
+  JSON.stringify({
+    settleSeconds: settle.seconds,
+    engineSeconds: engine.seconds,
+    members: settle.result.statements.length,
+    peakRssMib: settleRss,
+    copySeconds: copy.seconds,
+    copyBytes: copy.result,
+    readings: meterRows.length * 96,
+    flowsSeconds: build.seconds,
+    monthEngineSeconds: monthEngine.seconds,
+    referenceEngineSeconds: reference?.seconds ?? null,
+  }),
+);

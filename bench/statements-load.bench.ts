@@ -12,7 +12,16 @@ import { type Figure, size } from './support.js';
 const run = promisify(execFile);
 const MONTH = '2026-05';
 
-interface LoadResult { requests: number; p50Ms: number; p99Ms: number; maxMs: number; errors: number; timeouts: number; non2xx: number; rps: number }
+interface LoadResult {
+  requests: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  rps: number;
+}
 
 async function load(url: string, token: string, paths: string[], rate: number, seconds: number): Promise<LoadResult> {
   const client = fileURLToPath(new URL('./load-client.js', import.meta.url));
@@ -37,8 +46,24 @@ export async function benchStatementsLoad(serverUrl: string): Promise<Figure[]> 
     const statements = await load(base, token, paths, rate, seconds);
     const failed = statements.errors + statements.timeouts + statements.non2xx;
     return [
-      { benchmark: 'statements', figure: `${String(ppe)} PPE (${String(members.length)} members): member statements and the cluster month at ${String(rate)} req/s for ${String(seconds)} s (${String(statements.requests)} requests): p50`, value: statements.p50Ms, unit: 'ms', baseline: floor.p50Ms, ratio: floor.p50Ms > 0 ? statements.p50Ms / floor.p50Ms : undefined },
-      { benchmark: 'statements', figure: `the same: p99 (baseline: GET /health at the same rate)`, value: statements.p99Ms, unit: 'ms', baseline: floor.p99Ms, ratio: floor.p99Ms > 0 ? statements.p99Ms / floor.p99Ms : undefined, target: '<= 25 ms', met: statements.p99Ms <= 25 },
+      {
+        benchmark: 'statements',
+        figure: `${String(ppe)} PPE (${String(members.length)} members): member statements and the cluster month at ${String(rate)} req/s for ${String(seconds)} s (${String(statements.requests)} requests): p50`,
+        value: statements.p50Ms,
+        unit: 'ms',
+        baseline: floor.p50Ms,
+        ratio: floor.p50Ms > 0 ? statements.p50Ms / floor.p50Ms : undefined,
+      },
+      {
+        benchmark: 'statements',
+        figure: `the same: p99 (baseline: GET /health at the same rate)`,
+        value: statements.p99Ms,
+        unit: 'ms',
+        baseline: floor.p99Ms,
+        ratio: floor.p99Ms > 0 ? statements.p99Ms / floor.p99Ms : undefined,
+        target: '<= 25 ms',
+        met: statements.p99Ms <= 25,
+      },
       { benchmark: 'statements', figure: 'the same: errors, timeouts and non-2xx answers', value: failed, unit: 'requests', target: '0', met: failed === 0 },
     ];
   } finally {

@@ -49,8 +49,12 @@ function searchable(dir: string): string {
 export async function startBenchServer(): Promise<BenchServer> {
   if (process.env.BENCH_DATABASE_URL) return { url: process.env.BENCH_DATABASE_URL, stop: () => Promise.resolve() };
   const server = await startEmbeddedPostgres({
-    dataDir: searchable(mkdtempSync(join(tmpdir(), 'klaster-bench-pg-'))), port: await freePort(), logger: pino({ level: 'silent' }),
-    database: 'postgres', persistent: false, watchdog: false,
+    dataDir: searchable(mkdtempSync(join(tmpdir(), 'klaster-bench-pg-'))),
+    port: await freePort(),
+    logger: pino({ level: 'silent' }),
+    database: 'postgres',
+    persistent: false,
+    watchdog: false,
     settings: { shared_buffers: '512MB', max_wal_size: '4GB', max_connections: '200' },
   });
   return { url: server.url, stop: () => server.stop() };

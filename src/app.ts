@@ -68,18 +68,25 @@ export function configureApp(app: INestApplication, config: AppConfig, logger: L
     const header = req.header('x-correlation-id');
     const correlationId = header && /^[A-Za-z0-9._:-]{1,100}$/.test(header) ? header : randomUUID();
     res.setHeader('x-correlation-id', correlationId);
-    runWithContext({ correlationId, actor: { tokenId: null, role: 'anonymous' } }, () => { next(); });
+    runWithContext({ correlationId, actor: { tokenId: null, role: 'anonymous' } }, () => {
+      next();
+    });
   });
   // Per client address; generous for people, a brake on scripts gone wrong.
-  app.use(rateLimit({
-    windowMs: 60_000,
-    limit: config.rateLimitPerMinute,
-    standardHeaders: 'draft-7',
-    legacyHeaders: false,
-    handler: (_req, res) => {
-      res.status(429).type('application/problem+json').send(JSON.stringify(problem(429, 'Too many requests; slow down and retry after a minute')));
-    },
-  }));
+  app.use(
+    rateLimit({
+      windowMs: 60_000,
+      limit: config.rateLimitPerMinute,
+      standardHeaders: 'draft-7',
+      legacyHeaders: false,
+      handler: (_req, res) => {
+        res
+          .status(429)
+          .type('application/problem+json')
+          .send(JSON.stringify(problem(429, 'Too many requests; slow down and retry after a minute')));
+      },
+    }),
+  );
   // Readings come in large batches; everything else is small.
   app.use('/clusters/:clusterId/readings', express.json({ limit: READINGS_BODY_LIMIT }));
   app.use(express.json({ limit: JSON_BODY_LIMIT }));
@@ -129,7 +136,10 @@ export async function createService(config: AppConfig, logger = createLogger(con
     }
     let closed = false;
     return {
-      app, database, eventStore, logger,
+      app,
+      database,
+      eventStore,
+      logger,
       async close() {
         if (closed) return;
         closed = true;

@@ -44,7 +44,7 @@ function describe(error: unknown): Problem {
   const http = error as { status?: number; statusCode?: number; expose?: boolean; message?: string };
   const status = http.status ?? http.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
-    return problem(status, http.expose && http.message ? http.message : TITLES[status] ?? 'Client error');
+    return problem(status, http.expose && http.message ? http.message : (TITLES[status] ?? 'Client error'));
   }
   return problem(500, 'An unexpected error occurred; it has been logged');
 }

@@ -9,9 +9,11 @@
     data: {
       labels: d.days,
       datasets: [
-        { label: l.own, data: d.own, stack: 'c', backgroundColor: '#15803d' }, { label: l.cluster, data: d.cluster, stack: 'c', backgroundColor: '#65a30d' },
+        { label: l.own, data: d.own, stack: 'c', backgroundColor: '#15803d' },
+        { label: l.cluster, data: d.cluster, stack: 'c', backgroundColor: '#65a30d' },
         { label: l.grid, data: d.grid, stack: 'c', backgroundColor: '#94a3b8' },
-        { label: l.supplied, data: d.supplied.map((v) => -v), stack: 'p', backgroundColor: '#f59e0b' }, { label: l.fedIn, data: d.fedIn.map((v) => -v), stack: 'p', backgroundColor: '#a16207' },
+        { label: l.supplied, data: d.supplied.map((v) => -v), stack: 'p', backgroundColor: '#f59e0b' },
+        { label: l.fedIn, data: d.fedIn.map((v) => -v), stack: 'p', backgroundColor: '#a16207' },
       ],
     },
     options: { ...common, scales: { x: { stacked: true, title: { display: true, text: l.month } }, y: { stacked: true, title: { display: true, text: l.kwh } } } },

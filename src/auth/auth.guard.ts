@@ -16,7 +16,10 @@ function unauthorized(detail: string): ProblemException {
 
 @Injectable()
 export class AuthGuard implements CanActivate {
-  constructor(private readonly reflector: Reflector, private readonly tokens: TokenRepository) {}
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly tokens: TokenRepository,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];

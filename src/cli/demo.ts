@@ -15,7 +15,7 @@ import { SCENARIOS } from '../scenarios/seed-clusters.js';
 const { values } = parseArgs({ options: { month: { type: 'string' } } });
 const month = values.month ?? DateTime.now().setZone('Europe/Warsaw').minus({ months: 1 }).toFormat('yyyy-MM');
 if (!/^2026-(0[1-9]|1[0-2])$/.test(month)) {
-  console.error('--month must be a month of 2026 (the scenarios\' agreements start in 2026-01) that has ended');
+  console.error("--month must be a month of 2026 (the scenarios' agreements start in 2026-01) that has ended");
   process.exit(2);
 }
 const config = loadConfig({ LOG_LEVEL: 'warn', ...process.env });
@@ -28,7 +28,11 @@ interface SettlementTotals {
   totals: { importWh: number; exportWh: number; receivedWh: number; selfSufficiency: { valueBp: number } };
 }
 const api: Api = async (method, path, token, body) => {
-  const res = await fetch(base + path, { method, headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+  const res = await fetch(base + path, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
   return { status: res.status, body: (await res.json()) as unknown };
 };
 
@@ -39,13 +43,20 @@ for (const scenario of SCENARIOS) {
   const t = settlement.totals;
   console.log(`\n${scenario.cluster.name}  (${scenario.agreement.allocation.method}${scenario.contracts.length ? ', bilateral contracts' : ''})`);
   console.log(`  readings: ${String(loaded.readings.new)} new, ${String(loaded.readings.unchanged)} unchanged`);
-  console.log(`  ${month}: import ${(t.importWh / 1e6).toFixed(1)} MWh, export ${(t.exportWh / 1e6).toFixed(1)} MWh, shared in the cluster ${(t.receivedWh / 1e6).toFixed(1)} MWh, self-sufficiency ${(t.selfSufficiency.valueBp / 100).toFixed(2)} %`);
+  console.log(
+    `  ${month}: import ${(t.importWh / 1e6).toFixed(1)} MWh, export ${(t.exportWh / 1e6).toFixed(1)} MWh, shared in the cluster ${(t.receivedWh / 1e6).toFixed(1)} MWh, self-sufficiency ${(t.selfSufficiency.valueBp / 100).toFixed(2)} %`,
+  );
   const issued = await closeAndIssue(api, loaded.coordinatorToken, loaded.clusterId, month);
   console.log(`  ${month} closed, ${String(issued)} documents issued`);
   console.log(`  API: ${base}/clusters/${loaded.clusterId}/settlements/${month}`);
   const firstMember = scenario.members[0];
   if (firstMember === undefined) throw new Error(`scenario ${scenario.key} has no members to issue a member token for`);
-  const memberToken = await issueToken(api, loaded.coordinatorToken, { role: 'member', clusterId: loaded.clusterId, memberId: loaded.memberIds[firstMember.key], label: `${scenario.key} member (demo)` });
+  const memberToken = await issueToken(api, loaded.coordinatorToken, {
+    role: 'member',
+    clusterId: loaded.clusterId,
+    memberId: loaded.memberIds[firstMember.key],
+    label: `${scenario.key} member (demo)`,
+  });
   const auditorToken = await issueToken(api, loaded.coordinatorToken, { role: 'auditor', clusterId: loaded.clusterId, label: `${scenario.key} auditor (demo)` });
   console.log(`  sign in at ${base}/portal with one of these tokens:`);
   console.log(`    coordinator:             ${loaded.coordinatorToken}`);

@@ -28,7 +28,12 @@ if (!existsSync(file)) fail(`no such file: ${file}`);
 const clusterId = values.cluster;
 
 const hash = createHash('sha256');
-const hashing = new Transform({ transform(chunk: Buffer, _e, cb) { hash.update(chunk); cb(null, chunk); } });
+const hashing = new Transform({
+  transform(chunk: Buffer, _e, cb) {
+    hash.update(chunk);
+    cb(null, chunk);
+  },
+});
 
 const code = await withService(async (service) =>
   runWithContext({ correlationId: `cli-import-${String(Date.now())}`, actor: { tokenId: null, role: 'cli' } }, async () => {
@@ -36,8 +41,13 @@ const code = await withService(async (service) =>
       const profile = profileName ? await service.app.get(ImportProfilesService).resolve(clusterId, profileName, 'format') : undefined;
       if (profile && profile.ppeColumn === undefined && !values.ppe) fail(`--ppe is required: profile ${profile.name} reads one PPE a file`);
       const report = await service.app.get(MeteringService).recordFile(clusterId, createReadStream(file).pipe(hashing), {
-        format: profile ? 'profile' : (values.format as 'generic' | 'tauron' | 'enea'), profile, ppeCode: values.ppe, balancing: (values.balancing ?? 'before') as 'before' | 'after',
-        digest: () => hash.digest('hex'), source: `cli:${String(values.format)}:${file}`, hourlySplit: hourlySplit as HourlySplitRule | undefined,
+        format: profile ? 'profile' : (values.format as 'generic' | 'tauron' | 'enea'),
+        profile,
+        ppeCode: values.ppe,
+        balancing: (values.balancing ?? 'before') as 'before' | 'after',
+        digest: () => hash.digest('hex'),
+        source: `cli:${String(values.format)}:${file}`,
+        hourlySplit: hourlySplit as HourlySplitRule | undefined,
       });
       console.log(JSON.stringify(report, null, 2));
       return 0;

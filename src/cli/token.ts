@@ -12,7 +12,8 @@ const { values, positionals } = parseArgs({
   options: { role: { type: 'string' }, cluster: { type: 'string' }, member: { type: 'string' }, label: { type: 'string' }, expires: { type: 'string' } },
   allowPositionals: true,
 });
-const usage = 'usage: npm run token -- create --role admin|coordinator|member|auditor|meter-data [--cluster ID] [--member ID] [--label TEXT] [--expires ISO]\n       npm run token -- list\n       npm run token -- revoke TOKEN_ID';
+const usage =
+  'usage: npm run token -- create --role admin|coordinator|member|auditor|meter-data [--cluster ID] [--member ID] [--label TEXT] [--expires ISO]\n       npm run token -- list\n       npm run token -- revoke TOKEN_ID';
 const [action, argument] = positionals;
 const expires = values.expires === undefined ? undefined : parseInstant(values.expires);
 if (action === 'create') {
@@ -20,7 +21,11 @@ if (action === 'create') {
   if (values.role !== 'admin' && !values.cluster) fail(`--cluster is required for the role ${values.role}`);
   if (values.role === 'member' && !values.member) fail('--member is required for the role member');
   if (typeof expires === 'string') fail(`--expires: ${expires}`);
-  for (const [name, text] of [['--label', values.label], ['--cluster', values.cluster], ['--member', values.member]] as const) {
+  for (const [name, text] of [
+    ['--label', values.label],
+    ['--cluster', values.cluster],
+    ['--member', values.member],
+  ] as const) {
     const reason = text === undefined ? undefined : textReason(text);
     if (reason) fail(`${name} ${reason}`);
   }
@@ -32,13 +37,16 @@ await withService(async (service) => {
   const tokens = service.app.get(TokenRepository);
   if (action === 'create') {
     const issued = await tokens.issue({
-      role: values.role as Role, clusterId: values.cluster ?? null, memberId: values.member ?? null,
-      label: values.label ?? `${String(values.role)} (cli)`, expiresAt: typeof expires === 'number' ? new Date(expires).toISOString() : null,
+      role: values.role as Role,
+      clusterId: values.cluster ?? null,
+      memberId: values.member ?? null,
+      label: values.label ?? `${String(values.role)} (cli)`,
+      expiresAt: typeof expires === 'number' ? new Date(expires).toISOString() : null,
     });
     console.log(`token id: ${issued.tokenId}`);
     console.log(`token (shown once): ${issued.token}`);
   } else if (action === 'list') {
-    for (const t of await tokens.list()) console.log([t.tokenId, t.role, t.clusterId ?? '-', t.memberId ?? '-', t.revokedAt ? 'revoked' : t.expiresAt ?? 'no expiry', t.label].join('\t'));
+    for (const t of await tokens.list()) console.log([t.tokenId, t.role, t.clusterId ?? '-', t.memberId ?? '-', t.revokedAt ? 'revoked' : (t.expiresAt ?? 'no expiry'), t.label].join('\t'));
   } else {
     // checked above for revoke; the closure does not keep the narrowing
     if (!argument) fail(usage);

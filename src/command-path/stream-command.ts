@@ -44,9 +44,16 @@ export abstract class StreamCommandHandler<Message extends StreamCommand<Event>,
 
   async execute(message: Message): Promise<StreamCommandOutcome<Event>> {
     const command = await this.deciderCommand(message);
-    const result = await decideAndAppend(this.store, this.streamId(message), this.decider, command, (event) => this.toNewEvent(event), (events) => {
-      this.beforeAppend?.(events);
-    });
+    const result = await decideAndAppend(
+      this.store,
+      this.streamId(message),
+      this.decider,
+      command,
+      (event) => this.toNewEvent(event),
+      (events) => {
+        this.beforeAppend?.(events);
+      },
+    );
     if (result.lastGlobalPosition) await this.runner.waitFor(result.lastGlobalPosition, this.readModelWaitMs);
     return result;
   }

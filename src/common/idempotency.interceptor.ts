@@ -22,7 +22,12 @@ export const IDEMPOTENCY_WAIT_MS = 30_000;
 const STALE_MS = 10 * 60_000;
 const POLL_MS = 25;
 
-interface KeyRow { request_hash: string; status: number | null; body: unknown; stale: boolean }
+interface KeyRow {
+  request_hash: string;
+  status: number | null;
+  body: unknown;
+  stale: boolean;
+}
 
 type Claim = { kind: 'run' } | { kind: 'answer'; status: number; body: unknown };
 
@@ -39,7 +44,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
     if (!key || request.method !== 'POST' || !request.is('application/json')) return next.handle();
     if (!KEY.test(key)) throw ProblemException.validation([{ field: 'Idempotency-Key', reason: 'must be 1 to 200 letters, digits or ._:-' }]);
     const tokenId = request.principal?.tokenId ?? null;
-    const requestHash = createHash('sha256').update(`${request.method} ${request.originalUrl}\n${canonicalJson(request.body ?? null)}`).digest('hex');
+    const requestHash = createHash('sha256')
+      .update(`${request.method} ${request.originalUrl}\n${canonicalJson(request.body ?? null)}`)
+      .digest('hex');
     return (async () => {
       const claim = await this.claim(key, tokenId, requestHash);
       if (claim.kind === 'answer') {
@@ -50,14 +57,17 @@ export class IdempotencyInterceptor implements NestInterceptor {
         switchMap((body) =>
           from(
             this.pool
-              .query('UPDATE idempotency_keys SET status = $4, body = $5, completed_at = now() WHERE key = $1 AND token_id IS NOT DISTINCT FROM $2 AND request_hash = $3',
-                [key, tokenId, requestHash, response.statusCode, JSON.stringify(body ?? null)])
+              .query('UPDATE idempotency_keys SET status = $4, body = $5, completed_at = now() WHERE key = $1 AND token_id IS NOT DISTINCT FROM $2 AND request_hash = $3', [
+                key,
+                tokenId,
+                requestHash,
+                response.statusCode,
+                JSON.stringify(body ?? null),
+              ])
               .then((): unknown => body),
           ),
         ),
-        catchError((error: unknown) =>
-          from(this.release(key, tokenId, requestHash)).pipe(switchMap(() => throwError(() => error))),
-        ),
+        catchError((error: unknown) => from(this.release(key, tokenId, requestHash)).pipe(switchMap(() => throwError(() => error)))),
       );
     })();
   }
@@ -66,12 +76,17 @@ export class IdempotencyInterceptor implements NestInterceptor {
   private async claim(key: string, tokenId: string | null, requestHash: string): Promise<Claim> {
     const deadline = Date.now() + IDEMPOTENCY_WAIT_MS;
     for (;;) {
-      const inserted = await this.pool.query(
-        'INSERT INTO idempotency_keys (key, token_id, request_hash, status, body) VALUES ($1, $2, $3, NULL, NULL) ON CONFLICT DO NOTHING', [key, tokenId, requestHash]);
+      const inserted = await this.pool.query('INSERT INTO idempotency_keys (key, token_id, request_hash, status, body) VALUES ($1, $2, $3, NULL, NULL) ON CONFLICT DO NOTHING', [
+        key,
+        tokenId,
+        requestHash,
+      ]);
       if (inserted.rowCount === 1) return { kind: 'run' };
       const { rows } = await this.pool.query<KeyRow>(
         `SELECT request_hash, status, body, created_at < now() - make_interval(secs => $3::double precision / 1000) AS stale
-           FROM idempotency_keys WHERE key = $1 AND token_id IS NOT DISTINCT FROM $2`, [key, tokenId, STALE_MS]);
+           FROM idempotency_keys WHERE key = $1 AND token_id IS NOT DISTINCT FROM $2`,
+        [key, tokenId, STALE_MS],
+      );
       const row = rows[0];
       if (!row) continue; // given back meanwhile: claim it again
       if (row.request_hash !== requestHash) throw new ProblemException(problem(409, 'This Idempotency-Key was used with another request'));
@@ -79,7 +94,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
       if (row.stale) {
         const taken = await this.pool.query(
           'UPDATE idempotency_keys SET created_at = now() WHERE key = $1 AND token_id IS NOT DISTINCT FROM $2 AND status IS NULL AND created_at < now() - make_interval(secs => $3::double precision / 1000)',
-          [key, tokenId, STALE_MS]);
+          [key, tokenId, STALE_MS],
+        );
         if (taken.rowCount === 1) return { kind: 'run' };
       }
       if (Date.now() >= deadline) throw new ProblemException(problem(409, 'A request with this Idempotency-Key is still running; repeat it later for its answer'));

@@ -21,20 +21,30 @@ describe('parseInstant', () => {
   });
 
   test('any text of the shape: accepted exactly when luxon finds it valid, at the same instant', () => {
-    fc.assert(fc.property(
-      fc.integer({ min: 1900, max: 2200 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 }),
-      fc.integer({ min: 0, max: 25 }), fc.integer({ min: 0, max: 61 }), fc.integer({ min: 0, max: 61 }),
-      fc.oneof(fc.constant('Z'), fc.tuple(fc.constantFrom('+', '-'), fc.integer({ min: 0, max: 26 }), fc.integer({ min: 0, max: 61 })).map(([s, h, m]) => `${s}${pad(h)}:${pad(m)}`)),
-      (year, month, day, hour, minute, second, offset) => {
-        const text = `${String(year)}-${pad(month)}-${pad(day)}T${pad(hour)}:${pad(minute)}:${pad(second)}${offset}`;
-        const parsed = parseInstant(text);
-        const luxon = DateTime.fromISO(text, { setZone: true });
-        const offsetOk = offset === 'Z' || (Number(offset.slice(4)) <= 59 && Number(offset.slice(1, 3)) * 60 + Number(offset.slice(4)) <= 14 * 60);
-        const expected = luxon.isValid && hour <= 23 && offsetOk ? luxon.toMillis() : undefined;
-        if (expected === undefined) expect(typeof parsed).toBe('string');
-        else expect(parsed).toBe(expected);
-      },
-    ), { numRuns: 2000 });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1900, max: 2200 }),
+        fc.integer({ min: 0, max: 13 }),
+        fc.integer({ min: 0, max: 32 }),
+        fc.integer({ min: 0, max: 25 }),
+        fc.integer({ min: 0, max: 61 }),
+        fc.integer({ min: 0, max: 61 }),
+        fc.oneof(
+          fc.constant('Z'),
+          fc.tuple(fc.constantFrom('+', '-'), fc.integer({ min: 0, max: 26 }), fc.integer({ min: 0, max: 61 })).map(([s, h, m]) => `${s}${pad(h)}:${pad(m)}`),
+        ),
+        (year, month, day, hour, minute, second, offset) => {
+          const text = `${String(year)}-${pad(month)}-${pad(day)}T${pad(hour)}:${pad(minute)}:${pad(second)}${offset}`;
+          const parsed = parseInstant(text);
+          const luxon = DateTime.fromISO(text, { setZone: true });
+          const offsetOk = offset === 'Z' || (Number(offset.slice(4)) <= 59 && Number(offset.slice(1, 3)) * 60 + Number(offset.slice(4)) <= 14 * 60);
+          const expected = luxon.isValid && hour <= 23 && offsetOk ? luxon.toMillis() : undefined;
+          if (expected === undefined) expect(typeof parsed).toBe('string');
+          else expect(parsed).toBe(expected);
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 
   test('dates and months', () => {
@@ -54,13 +64,16 @@ describe('text', () => {
   });
 
   test('any string: refused exactly when it holds a forbidden code unit', () => {
-    fc.assert(fc.property(fc.string({ unit: 'binary' }), (s) => {
-      const forbidden = Array.from(s).some((ch) => {
-        const c = ch.codePointAt(0) ?? 0;
-        return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c === 0xfffe || c === 0xffff || (c >= 0xd800 && c <= 0xdfff);
-      });
-      expect(textReason(s) !== undefined).toBe(forbidden);
-    }), { numRuns: 2000 });
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (s) => {
+        const forbidden = Array.from(s).some((ch) => {
+          const c = ch.codePointAt(0) ?? 0;
+          return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c === 0xfffe || c === 0xffff || (c >= 0xd800 && c <= 0xdfff);
+        });
+        expect(textReason(s) !== undefined).toBe(forbidden);
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   test('paths name the field', () => {

@@ -32,7 +32,12 @@ export function textReason(text: string, multiLine = false): string | undefined 
 }
 
 function lastName(path: string): string {
-  return path.replace(/\[\d+\]$/g, '').split('.').pop() ?? path;
+  return (
+    path
+      .replace(/\[\d+\]$/g, '')
+      .split('.')
+      .pop() ?? path
+  );
 }
 
 /**

@@ -3,13 +3,7 @@
 // assets/ksef/ by an input provider, so validation never touches the network.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  XmlBufferInputProvider,
-  XmlDocument,
-  XmlLibError,
-  XsdValidator,
-  xmlRegisterInputProvider,
-} from 'libxml2-wasm';
+import { XmlBufferInputProvider, XmlDocument, XmlLibError, XsdValidator, xmlRegisterInputProvider } from 'libxml2-wasm';
 import { projectRoot } from '../database/paths.js';
 
 export interface XmlSchemaError {

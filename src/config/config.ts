@@ -33,7 +33,10 @@ export interface KsefConfig {
 }
 
 export class ConfigError extends Error {
-  constructor(readonly variable: string, reason: string) {
+  constructor(
+    readonly variable: string,
+    reason: string,
+  ) {
     super(`Invalid configuration: ${variable} ${reason}`);
   }
 }
@@ -89,12 +92,16 @@ function trustProxy(env: Env): false | number | string[] {
     if (hops > 10) throw new ConfigError('TRUST_PROXY', `must be at most 10 proxy hops, got ${String(hops)}`);
     return hops;
   }
-  if (raw === 'true') throw new ConfigError('TRUST_PROXY', 'must be a number of proxy hops or the proxies\' addresses, not true (any client could then choose its address)');
-  const entries = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  if (raw === 'true') throw new ConfigError('TRUST_PROXY', "must be a number of proxy hops or the proxies' addresses, not true (any client could then choose its address)");
+  const entries = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const entry of entries) {
     // split gives at least one part: the default never applies
     const [address = '', prefix, extra] = entry.split('/');
-    const ok = extra === undefined && (PROXY_NAMES.includes(entry) || (isIP(address) !== 0 && (prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (isIP(address) === 4 ? 32 : 128)))));
+    const ok =
+      extra === undefined && (PROXY_NAMES.includes(entry) || (isIP(address) !== 0 && (prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (isIP(address) === 4 ? 32 : 128)))));
     if (!ok) throw new ConfigError('TRUST_PROXY', `must be false, a number of hops, or addresses/subnets (loopback, 10.0.0.0/8); "${entry}" is none of them`);
   }
   return entries;
@@ -139,7 +146,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
       pollMs: integer(env, 'KSEF_POLL_MS', 30_000, 10, 3_600_000),
       timeoutMs: integer(env, 'KSEF_TIMEOUT_MS', 30_000, 10, 600_000),
     },
-    corsOrigins: (env.CORS_ORIGINS || '').split(',').map((s) => s.trim()).filter(Boolean),
+    corsOrigins: (env.CORS_ORIGINS || '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     trustProxy: trustProxy(env),
   };
 }

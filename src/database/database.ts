@@ -23,7 +23,11 @@ export async function openDatabase(config: Pick<AppConfig, 'databaseUrl' | 'data
   // A connection lost while its client is checked out (between the statements of a
   // transaction) is emitted on the client, where nothing listens: without this the process
   // would end. The statement in flight, or the next one, fails and is answered (503).
-  pool.on('connect', (client) => client.on('error', (error) => { logger.debug({ err: error }, 'PostgreSQL connection lost while in use'); }));
+  pool.on('connect', (client) =>
+    client.on('error', (error) => {
+      logger.debug({ err: error }, 'PostgreSQL connection lost while in use');
+    }),
+  );
   pool.on('error', (error) => {
     // 57P01: the server shut down; a lost server is reported by /health, not per idle client
     if (isDatabaseUnavailable(error)) logger.warn({ err: { code: (error as { code?: string }).code, message: error.message } }, 'PostgreSQL closed an idle connection');

@@ -7,8 +7,21 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import {
-  chmodSync, chownSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, realpathSync, renameSync,
-  rmSync, statSync, symlinkSync, writeFileSync,
+  chmodSync,
+  chownSync,
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
 } from 'node:fs';
 import { createRequire } from 'node:module';
 import { arch, platform, tmpdir } from 'node:os';
@@ -107,7 +120,10 @@ export function reachableBy(path: string, user: PostgresUser): boolean {
 /** The binaries where that user can run them: in place, or a copy under /var/lib/klaster-ledger (once per version). */
 function reachableBinaries(nativeDir: string, user: PostgresUser | undefined, logger: Logger): string {
   if (!user || reachableBy(join(nativeDir, 'bin'), user)) return nativeDir;
-  const version = createHash('sha256').update(readFileSync(join(nativeDir, 'bin', 'postgres'))).digest('hex').slice(0, 16);
+  const version = createHash('sha256')
+    .update(readFileSync(join(nativeDir, 'bin', 'postgres')))
+    .digest('hex')
+    .slice(0, 16);
   for (const base of [REACHABLE_ROOT, join(tmpdir(), 'klaster-ledger')]) {
     const target = join(base, `postgres-${version}`);
     if (existsSync(join(target, '.complete'))) return target;
@@ -132,7 +148,9 @@ function reachableBinaries(nativeDir: string, user: PostgresUser | undefined, lo
       logger.warn({ err: error, base }, 'could not copy the PostgreSQL binaries here');
     }
   }
-  throw new Error(`the embedded PostgreSQL runs as the user "postgres" when started as root, and cannot reach ${nativeDir}; copying it to ${REACHABLE_ROOT} failed: run as another user or set DATABASE_URL`);
+  throw new Error(
+    `the embedded PostgreSQL runs as the user "postgres" when started as root, and cannot reach ${nativeDir}; copying it to ${REACHABLE_ROOT} failed: run as another user or set DATABASE_URL`,
+  );
 }
 
 /**
@@ -146,7 +164,9 @@ function databaseDirectory(dataDir: string, user: PostgresUser | undefined, logg
   if (lstatExists(link) && lstatSync(link).isSymbolicLink()) return resolve(dataDir, readlinkSync(link));
   if (reachableBy(dataDir, user)) return link;
   if (existsSync(link)) {
-    throw new Error(`the embedded PostgreSQL runs as the user "postgres" when started as root, and cannot reach its data in ${link}: move it to a directory that user can enter, run as another user, or set DATABASE_URL`);
+    throw new Error(
+      `the embedded PostgreSQL runs as the user "postgres" when started as root, and cannot reach its data in ${link}: move it to a directory that user can enter, run as another user, or set DATABASE_URL`,
+    );
   }
   const key = createHash('sha256').update(realpathSync(dataDir)).digest('hex').slice(0, 16);
   const target = join(REACHABLE_ROOT, 'data', key);
@@ -216,7 +236,11 @@ async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
 
 /** Fast shutdown (SIGINT), then immediate (SIGQUIT), then SIGKILL. */
 async function stopPostmaster(pid: number): Promise<void> {
-  for (const [signal, waitMs] of [['SIGINT', 30_000], ['SIGQUIT', 5000], ['SIGKILL', 5000]] as const) {
+  for (const [signal, waitMs] of [
+    ['SIGINT', 30_000],
+    ['SIGQUIT', 5000],
+    ['SIGKILL', 5000],
+  ] as const) {
     try {
       process.kill(pid, signal);
     } catch {
@@ -320,10 +344,12 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
       chownSync(pwfile, user.uid, user.gid);
     }
     try {
-      await run(bin('initdb'), [
-        `--pgdata=${databaseDir}`, `--username=${SUPERUSER}`, `--pwfile=${pwfile}`, '--auth=scram-sha-256',
-        '--encoding=UTF8', '--locale=C', '--locale-provider=builtin', '--builtin-locale=C.UTF-8',
-      ], user, nativeDir);
+      await run(
+        bin('initdb'),
+        [`--pgdata=${databaseDir}`, `--username=${SUPERUSER}`, `--pwfile=${pwfile}`, '--auth=scram-sha-256', '--encoding=UTF8', '--locale=C', '--locale-provider=builtin', '--builtin-locale=C.UTF-8'],
+        user,
+        nativeDir,
+      );
     } finally {
       rmSync(secretDir, { recursive: true, force: true });
     }
@@ -347,7 +373,9 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
 
   const launch = async (): Promise<void> => {
     const process_ = spawn(bin('postgres'), args, {
-      ...(user ?? {}), env: childEnv(nativeDir), stdio: ['ignore', 'ignore', 'pipe'],
+      ...(user ?? {}),
+      env: childEnv(nativeDir),
+      stdio: ['ignore', 'ignore', 'pipe'],
       // its own process group: Ctrl-C reaches us, and we stop it in order
       detached: true,
     });
@@ -465,7 +493,9 @@ async function migrateLegacyPassword(dataDir: string, databaseDir: string, port:
   try {
     await legacy.connect();
   } catch {
-    throw new Error(`the embedded PostgreSQL in ${databaseDir} refuses ${filed === undefined ? `the former default password and there is no ${join(dataDir, PASSWORD_FILE)}` : `the password in ${join(dataDir, PASSWORD_FILE)}`}: write its superuser's password into that file (one line, mode 0600)`);
+    throw new Error(
+      `the embedded PostgreSQL in ${databaseDir} refuses ${filed === undefined ? `the former default password and there is no ${join(dataDir, PASSWORD_FILE)}` : `the password in ${join(dataDir, PASSWORD_FILE)}`}: write its superuser's password into that file (one line, mode 0600)`,
+    );
   }
   try {
     const password = filed ?? writeNewPassword(dataDir);

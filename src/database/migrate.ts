@@ -8,7 +8,9 @@ import { migrationsDir } from './paths.js';
 const MIGRATION_LOCK = 7_274_001;
 
 export async function migrate(pool: Pool, dir: string = migrationsDir()): Promise<string[]> {
-  const files = readdirSync(dir).filter((f) => /^\d{3}_.+\.sql$/.test(f)).sort();
+  const files = readdirSync(dir)
+    .filter((f) => /^\d{3}_.+\.sql$/.test(f))
+    .sort();
   const applied: string[] = [];
   const client = await pool.connect();
   try {

@@ -10,11 +10,7 @@ export interface LoadedStream<State> {
   events: RecordedEvent[];
 }
 
-export async function loadStream<Command, Event extends DomainEvent, State>(
-  store: EventStore,
-  streamId: string,
-  decider: Decider<Command, Event, State>,
-): Promise<LoadedStream<State>> {
+export async function loadStream<Command, Event extends DomainEvent, State>(store: EventStore, streamId: string, decider: Decider<Command, Event, State>): Promise<LoadedStream<State>> {
   const events = await store.readStream(streamId);
   const state = events.reduce((s, e) => decider.evolve(s, { type: e.type, data: e.data } as Event), decider.initialState());
   return { state, version: events.at(-1)?.streamPosition ?? 'no_stream', events };

@@ -84,13 +84,20 @@ export interface EventStore extends AppendWatcher {
 export const EVENT_STORE = Symbol('EVENT_STORE');
 
 export class WrongExpectedVersionError extends Error {
-  constructor(readonly streamId: string, readonly expected: ExpectedVersion, readonly actual: number | 'no_stream') {
+  constructor(
+    readonly streamId: string,
+    readonly expected: ExpectedVersion,
+    readonly actual: number | 'no_stream',
+  ) {
     super(`stream ${streamId}: expected version ${String(expected)}, actual ${String(actual)}`);
   }
 }
 
 export class IdempotencyConflictError extends Error {
-  constructor(readonly streamId: string, readonly eventIds: string[]) {
+  constructor(
+    readonly streamId: string,
+    readonly eventIds: string[],
+  ) {
     super(`stream ${streamId}: event ids already stored elsewhere or in part: ${eventIds.join(', ')}`);
   }
 }
@@ -107,9 +114,11 @@ export async function readManyStreams(store: EventStore, streamIds: string[]): P
   await inParallel(streamIds, 8, async (id) => {
     result.set(id, await store.readStream(id));
   });
-  return new Map(streamIds.map((id) => {
-    const events = result.get(id);
-    if (!events) throw new Error(`stream ${id} was not read`);
-    return [id, events];
-  }));
+  return new Map(
+    streamIds.map((id) => {
+      const events = result.get(id);
+      if (!events) throw new Error(`stream ${id} was not read`);
+      return [id, events];
+    }),
+  );
 }

@@ -16,15 +16,15 @@ export function recordingEventStore(store: EventStore): EventStore {
   const appendManyOf = store.appendMany?.bind(store);
   const appendMany: EventStore['appendMany'] = appendManyOf
     ? async (batches) => {
-      const identified = batches.map((b) => ({ ...b, events: withIds(b.events) }));
-      const results = await appendManyOf(identified);
-      results.forEach((result, i) => {
-        const batch = identified[i];
-        if (!batch) throw new Error('appendMany answered more results than batches');
-        if (result.appended) noteRecorded({ streamId: batch.streamId, streamVersion: result.streamVersion, eventIds: batch.events.map((e) => e.eventId) });
-      });
-      return results;
-    }
+        const identified = batches.map((b) => ({ ...b, events: withIds(b.events) }));
+        const results = await appendManyOf(identified);
+        results.forEach((result, i) => {
+          const batch = identified[i];
+          if (!batch) throw new Error('appendMany answered more results than batches');
+          if (result.appended) noteRecorded({ streamId: batch.streamId, streamVersion: result.streamVersion, eventIds: batch.events.map((e) => e.eventId) });
+        });
+        return results;
+      }
     : undefined;
   return new Proxy(store, {
     get(target, property) {

@@ -73,9 +73,11 @@ test('the stream kinds of the first release, and the trading stream that has no 
 });
 
 test('a stream belongs to at most one cluster, whatever follows the cluster id', () => {
-  fc.assert(fc.property(fc.uuid(), fc.uuid(), fc.stringMatching(/^[a-z]+(-[a-z]+)?$/), fc.string(), (a, b, kind, rest) => {
-    const id = `${kind}-${a}-${rest}`;
-    expect(clusterOfStream(id)).toBe(a);
-    expect(streamOfCluster(id, b)).toBe(a === b);
-  }));
+  fc.assert(
+    fc.property(fc.uuid(), fc.uuid(), fc.stringMatching(/^[a-z]+(-[a-z]+)?$/), fc.string(), (a, b, kind, rest) => {
+      const id = `${kind}-${a}-${rest}`;
+      expect(clusterOfStream(id)).toBe(a);
+      expect(streamOfCluster(id, b)).toBe(a === b);
+    }),
+  );
 });

@@ -13,7 +13,10 @@ const DATABASE_CHECK_MS = 2000;
 @ApiTags('service')
 @Controller('health')
 export class HealthController {
-  constructor(@Inject(PG_POOL) private readonly pool: Pool, private readonly runner: ProjectionRunner) {}
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly runner: ProjectionRunner,
+  ) {}
 
   @Get()
   @Public()
@@ -38,15 +41,27 @@ export class HealthController {
       database: 'up',
       eventStore: 'up',
       projections: projections.map(({ name, version, lag, status, position, failure }) => ({
-        name, version, lag, status, position,
-        ...(failure ? {
-          failure: {
-            // the event it cannot apply; its checkpoint (position) is the event before
-            eventPosition: failure.event?.globalPosition ?? null, streamId: failure.event?.streamId ?? null,
-            streamPosition: failure.event?.streamPosition ?? null, eventType: failure.event?.type ?? null,
-            error: failure.error, code: failure.code, since: failure.since, attempts: failure.attempts, nextRetryAt: failure.nextRetryAt,
-          },
-        } : {}),
+        name,
+        version,
+        lag,
+        status,
+        position,
+        ...(failure
+          ? {
+              failure: {
+                // the event it cannot apply; its checkpoint (position) is the event before
+                eventPosition: failure.event?.globalPosition ?? null,
+                streamId: failure.event?.streamId ?? null,
+                streamPosition: failure.event?.streamPosition ?? null,
+                eventType: failure.event?.type ?? null,
+                error: failure.error,
+                code: failure.code,
+                since: failure.since,
+                attempts: failure.attempts,
+                nextRetryAt: failure.nextRetryAt,
+              },
+            }
+          : {}),
       })),
     };
   }

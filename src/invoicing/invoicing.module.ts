@@ -21,8 +21,16 @@ import { PendingCorrectionsHandler } from './queries/pending-corrections.query.j
   imports: [ClustersModule, SettlementModule],
   controllers: [InvoicingController],
   providers: [
-    InvoiceDocuments, MonthInputsReader, InvoicingCommandHandler, IssueMonthDocumentsHandler, IssueCorrectionDocumentsHandler,
-    PendingCorrectionsHandler, MemberDocumentsHandler, ListInvoicesHandler, FindInvoiceHandler, LedgerHandler,
+    InvoiceDocuments,
+    MonthInputsReader,
+    InvoicingCommandHandler,
+    IssueMonthDocumentsHandler,
+    IssueCorrectionDocumentsHandler,
+    PendingCorrectionsHandler,
+    MemberDocumentsHandler,
+    ListInvoicesHandler,
+    FindInvoiceHandler,
+    LedgerHandler,
     // for the portal only (see invoicing.service.ts)
     InvoicingService,
   ],

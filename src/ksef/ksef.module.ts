@@ -10,7 +10,12 @@ import { KsefReadModule } from './queries/ksef-read.module.js';
 import { ksefConnectionsProjection } from './ksef.projection.js';
 import { KsefWorker } from './worker/worker.js';
 
-@Module({ imports: [ClustersModule, InvoicingModule, KsefReadModule], controllers: [KsefController], providers: [KsefCommands, KsefCommandHandler, KsefWorker, DocumentKsefStatesHandler, DocumentKsefPrintMarkHandler, CorrectedKsefNumberHandler], exports: [KsefWorker] })
+@Module({
+  imports: [ClustersModule, InvoicingModule, KsefReadModule],
+  controllers: [KsefController],
+  providers: [KsefCommands, KsefCommandHandler, KsefWorker, DocumentKsefStatesHandler, DocumentKsefPrintMarkHandler, CorrectedKsefNumberHandler],
+  exports: [KsefWorker],
+})
 export class KsefModule implements OnModuleInit {
   constructor(@Inject(ProjectionRunner) private readonly runner: ProjectionRunner) {}
 

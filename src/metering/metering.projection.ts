@@ -40,9 +40,15 @@ export const meteringProjection: Projection = {
       if (!row) {
         const size = intervalsInDay(data.day, data.intervalMinutes);
         row = {
-          cluster_id: data.clusterId, ppe_code: data.ppeCode, day: data.day, day_start: new Date(data.dayStart),
-          interval_minutes: data.intervalMinutes, import_wh: new Array<number | null>(size).fill(null), export_wh: new Array<number | null>(size).fill(null),
-          quality: '-'.repeat(size), corrections: 0,
+          cluster_id: data.clusterId,
+          ppe_code: data.ppeCode,
+          day: data.day,
+          day_start: new Date(data.dayStart),
+          interval_minutes: data.intervalMinutes,
+          import_wh: new Array<number | null>(size).fill(null),
+          export_wh: new Array<number | null>(size).fill(null),
+          quality: '-'.repeat(size),
+          corrections: 0,
         };
         days.set(k, row);
       }
@@ -64,9 +70,10 @@ export const meteringProjection: Projection = {
     }
     // emptied at every commit, and by the runner's savepoint if this batch fails
     await client.query('CREATE TEMP TABLE IF NOT EXISTS meter_days_staging (LIKE meter_days) ON COMMIT DELETE ROWS');
-    await pipeline(Readable.from([text]), client.query(copyFrom(
-      'COPY meter_days_staging (cluster_id, ppe_code, day, day_start, interval_minutes, import_wh, export_wh, quality, present, corrections) FROM STDIN',
-    )));
+    await pipeline(
+      Readable.from([text]),
+      client.query(copyFrom('COPY meter_days_staging (cluster_id, ppe_code, day, day_start, interval_minutes, import_wh, export_wh, quality, present, corrections) FROM STDIN')),
+    );
     await client.query(
       `INSERT INTO meter_days SELECT * FROM meter_days_staging
        ON CONFLICT (cluster_id, ppe_code, day) DO UPDATE SET

@@ -12,7 +12,11 @@ import { KsefReadModule } from '../ksef/queries/ksef-read.module.js';
 import { PortalSecurityMiddleware } from './http/security.js';
 import { PortalSessions } from './queries/portal-sessions.js';
 
-@Module({ imports: [AuthModule, ClustersModule, MeteringModule, SettlementModule, InvoicingModule, AuditModule, SupportModule, KsefReadModule], controllers: [PortalController], providers: [PortalSessions, ClosedDetail] })
+@Module({
+  imports: [AuthModule, ClustersModule, MeteringModule, SettlementModule, InvoicingModule, AuditModule, SupportModule, KsefReadModule],
+  controllers: [PortalController],
+  providers: [PortalSessions, ClosedDetail],
+})
 export class PortalModule implements NestModule {
   // sessions, the CSRF and origin checks and the CSP for every portal route, whatever its page
   configure(consumer: MiddlewareConsumer) {

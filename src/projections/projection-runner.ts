@@ -50,12 +50,14 @@ export interface ReadModelWait {
 export function publicErrorMessage(error: unknown): string {
   // split gives at least one part: the default never applies
   const [message = ''] = String((error as { message?: unknown } | null | undefined)?.message ?? error).split('\n');
-  return message
-    .replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s]+/gi, '[url]')
-    .replace(/\b(password|passwd|pwd|secret|token)\s*[=:]\s*\S+/gi, '$1=[hidden]')
-    // a value quoted after a colon (invalid input syntax for type uuid: "...") is data, not the reason
-    .replace(/:\s*"[^"]*"/g, ': [value]')
-    .slice(0, 300);
+  return (
+    message
+      .replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s]+/gi, '[url]')
+      .replace(/\b(password|passwd|pwd|secret|token)\s*[=:]\s*\S+/gi, '$1=[hidden]')
+      // a value quoted after a colon (invalid input syntax for type uuid: "...") is data, not the reason
+      .replace(/:\s*"[^"]*"/g, ': [value]')
+      .slice(0, 300)
+  );
 }
 
 export class ProjectionRunner {
@@ -89,9 +91,12 @@ export class ProjectionRunner {
   async start(follow = true): Promise<void> {
     for (const projection of this.projections.values()) await this.prepare(projection);
     if (follow) {
-      this.watcher = this.store.watch(() => void this.catchUp().catch((error: unknown) => {
-        this.catchUpFailed(error);
-      }));
+      this.watcher = this.store.watch(
+        () =>
+          void this.catchUp().catch((error: unknown) => {
+            this.catchUpFailed(error);
+          }),
+      );
     }
     await this.catchUp();
   }
@@ -173,8 +178,12 @@ export class ProjectionRunner {
       const position = checkpoints.get(projection.name) ?? null;
       const failure = this.failures.get(projection.name);
       result.push({
-        name: projection.name, version: projection.version, position, lag: await this.store.countAfter(position),
-        status: failure ? 'failed' : 'running', ...(failure ? { failure: { ...failure } } : {}),
+        name: projection.name,
+        version: projection.version,
+        position,
+        lag: await this.store.countAfter(position),
+        status: failure ? 'failed' : 'running',
+        ...(failure ? { failure: { ...failure } } : {}),
       });
     }
     return result;
@@ -228,9 +237,13 @@ export class ProjectionRunner {
     clearTimeout(this.retryTimer);
     if (this.stopped || this.failures.size === 0) return;
     const next = Math.min(...[...this.failures.values()].map((f) => Date.parse(f.nextRetryAt)));
-    this.retryTimer = setTimeout(() => void this.catchUp().catch((error: unknown) => {
-      this.catchUpFailed(error);
-    }), Math.max(0, next - Date.now()));
+    this.retryTimer = setTimeout(
+      () =>
+        void this.catchUp().catch((error: unknown) => {
+          this.catchUpFailed(error);
+        }),
+      Math.max(0, next - Date.now()),
+    );
     this.retryTimer.unref();
   }
 
@@ -257,7 +270,12 @@ export class ProjectionRunner {
    * moves up to the event it cannot apply and that event is known. Returns the checkpoint
    * to keep and the failing event.
    */
-  private async locateFailure(client: pg.PoolClient, projection: Projection, unseen: RecordedEvent[], position: string | null): Promise<{ checkpoint: string | null; event: RecordedEvent | null; error: unknown }> {
+  private async locateFailure(
+    client: pg.PoolClient,
+    projection: Projection,
+    unseen: RecordedEvent[],
+    position: string | null,
+  ): Promise<{ checkpoint: string | null; event: RecordedEvent | null; error: unknown }> {
     let checkpoint = position;
     for (const event of unseen) {
       if (projection.eventTypes.includes(event.type)) {

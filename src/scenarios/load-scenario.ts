@@ -13,12 +13,26 @@ export interface LoadedScenario {
 }
 
 /** The parts of the API's answers a scenario load reads. */
-interface ListBody<T> { items: T[] }
-interface ClusterCreated { clusterId: string }
-interface TokenIssued { token: string }
-interface MemberCreated { memberId: string }
-interface ReadingsReport { new: number; unchanged: number; corrected: number }
-interface DocumentsIssued { documents: unknown[] }
+interface ListBody<T> {
+  items: T[];
+}
+interface ClusterCreated {
+  clusterId: string;
+}
+interface TokenIssued {
+  token: string;
+}
+interface MemberCreated {
+  memberId: string;
+}
+interface ReadingsReport {
+  new: number;
+  unchanged: number;
+  corrected: number;
+}
+interface DocumentsIssued {
+  documents: unknown[];
+}
 
 /** A successful answer's body, as the shape the caller names (the API's own response DTOs). */
 async function ok<T>(api: Api, method: 'GET' | 'POST', path: string, token: string, body?: unknown): Promise<T> {
@@ -38,31 +52,56 @@ export async function loadScenario(api: Api, adminToken: string, scenario: Scena
   const memberIds: Record<string, string> = {};
   for (const m of scenario.members) {
     const found = existing.find((e) => e.legalName === m.legalName);
-    memberIds[m.key] = found?.memberId ?? (await ok<MemberCreated>(api, 'POST', `${c}/members`, coordinatorToken, {
-      kind: m.kind, legalName: m.legalName, ...(m.nip ? { nip: m.nip } : {}), address: m.address, invoiceEmail: `${m.key}@example.pl`,
-      vatPayer: m.vatPayer, selfBillingConsent: m.selfBillingConsent ?? false, admittedOn: '2026-01-01',
-    })).memberId;
+    memberIds[m.key] =
+      found?.memberId ??
+      (
+        await ok<MemberCreated>(api, 'POST', `${c}/members`, coordinatorToken, {
+          kind: m.kind,
+          legalName: m.legalName,
+          ...(m.nip ? { nip: m.nip } : {}),
+          address: m.address,
+          invoiceEmail: `${m.key}@example.pl`,
+          vatPayer: m.vatPayer,
+          selfBillingConsent: m.selfBillingConsent ?? false,
+          admittedOn: '2026-01-01',
+        })
+      ).memberId;
   }
   const points = new Set((await ok<ListBody<{ ppeCode: string }>>(api, 'GET', `${c}/metering-points`, coordinatorToken)).items.map((p) => p.ppeCode));
   for (const p of scenario.points) {
     if (points.has(p.ppeCode)) continue;
     await ok<unknown>(api, 'POST', `${c}/metering-points`, coordinatorToken, {
-      ppeCode: p.ppeCode, memberId: memberIds[p.memberKey], role: p.role, carrier: 'electricity',
-      ...(p.source ? { source: p.source } : {}), ...(p.capacityKw !== undefined ? { capacityKw: p.capacityKw } : {}), validFrom: '2026-01-01',
+      ppeCode: p.ppeCode,
+      memberId: memberIds[p.memberKey],
+      role: p.role,
+      carrier: 'electricity',
+      ...(p.source ? { source: p.source } : {}),
+      ...(p.capacityKw !== undefined ? { capacityKw: p.capacityKw } : {}),
+      validFrom: '2026-01-01',
     });
   }
   const versions = (await ok<ListBody<unknown>>(api, 'GET', `${c}/agreement-versions`, coordinatorToken)).items;
   if (versions.length === 0) {
     const a = scenario.agreement;
-    const allocation = a.allocation.method === 'static'
-      ? { method: 'static', redistribute: a.allocation.redistribute, keys: a.allocation.keys.map((k) => ({ memberId: memberIds[k.memberKey], shareBp: k.shareBp })) }
-      : a.allocation.method === 'priority' ? { method: 'priority', tiers: a.allocation.tiers.map((t) => t.map((k) => memberIds[k])) } : { method: 'pro_rata' };
+    const allocation =
+      a.allocation.method === 'static'
+        ? { method: 'static', redistribute: a.allocation.redistribute, keys: a.allocation.keys.map((k) => ({ memberId: memberIds[k.memberKey], shareBp: k.shareBp })) }
+        : a.allocation.method === 'priority'
+          ? { method: 'priority', tiers: a.allocation.tiers.map((t) => t.map((k) => memberIds[k])) }
+          : { method: 'pro_rata' };
     await ok<unknown>(api, 'POST', `${c}/agreement-versions`, coordinatorToken, { ...a, allocation, effectiveFrom: '2026-01' });
   }
   const contracts = (await ok<ListBody<unknown>>(api, 'GET', `${c}/contracts`, coordinatorToken)).items;
   if (contracts.length === 0) {
     for (const k of scenario.contracts) {
-      await ok<unknown>(api, 'POST', `${c}/contracts`, coordinatorToken, { sellerMemberId: memberIds[k.sellerKey], buyerMemberId: memberIds[k.buyerKey], whPerInterval: k.whPerInterval, priceGroszePerMwh: k.priceGroszePerMwh, validFrom: '2026-01-01', validTo: '2026-12-31' });
+      await ok<unknown>(api, 'POST', `${c}/contracts`, coordinatorToken, {
+        sellerMemberId: memberIds[k.sellerKey],
+        buyerMemberId: memberIds[k.buyerKey],
+        whPerInterval: k.whPerInterval,
+        priceGroszePerMwh: k.priceGroszePerMwh,
+        validFrom: '2026-01-01',
+        validTo: '2026-12-31',
+      });
     }
   }
   const generated = generateReadings({ seed, month, intervalMinutes: scenario.agreement.intervalMinutes, points: scenario.points });
@@ -70,7 +109,14 @@ export async function loadScenario(api: Api, adminToken: string, scenario: Scena
   for (const point of generated.points) {
     const body = {
       source: `scenario:${scenario.key}`,
-      readings: generated.intervalStarts.map((t, i) => ({ ppeCode: point.ppeCode, intervalStart: t.toISOString(), intervalMinutes: scenario.agreement.intervalMinutes, importWh: point.importWh[i], exportWh: point.exportWh[i], quality: 'measured' })),
+      readings: generated.intervalStarts.map((t, i) => ({
+        ppeCode: point.ppeCode,
+        intervalStart: t.toISOString(),
+        intervalMinutes: scenario.agreement.intervalMinutes,
+        importWh: point.importWh[i],
+        exportWh: point.exportWh[i],
+        quality: 'measured',
+      })),
     };
     const report = await ok<ReadingsReport>(api, 'POST', `${c}/readings`, coordinatorToken, body);
     readings.new += report.new;

@@ -28,15 +28,17 @@ test('PV is zero at night and produces at a summer noon; a household uses about 
   const [household, pv] = june.points;
   if (!household || !pv) throw new Error('two points were generated');
   const hourOf = (i: number) => Number(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Warsaw', hour: '2-digit', hourCycle: 'h23' }).format(june.intervalStarts[i] ?? NaN));
-  june.intervalStarts.forEach((_, i) => { if (hourOf(i) < 3 || hourOf(i) >= 23) expect(pv.exportWh[i]).toBe(0); });
-  expect(Math.max(...june.intervalStarts.map((_, i) => (hourOf(i) === 12 ? pv.exportWh[i] ?? 0 : 0)))).toBeGreaterThan(3_000);
+  june.intervalStarts.forEach((_, i) => {
+    if (hourOf(i) < 3 || hourOf(i) >= 23) expect(pv.exportWh[i]).toBe(0);
+  });
+  expect(Math.max(...june.intervalStarts.map((_, i) => (hourOf(i) === 12 ? (pv.exportWh[i] ?? 0) : 0)))).toBeGreaterThan(3_000);
   // 10 kWp at ~1,000 kWh/kWp a year: June well above a twelfth
   const monthKwh = pv.exportWh.reduce((a, b) => a + b, 0) / 1000;
   expect(monthKwh).toBeGreaterThan(600);
   expect(monthKwh).toBeLessThan(2_500);
   const householdKwh = household.importWh.reduce((a, b) => a + b, 0) / 1000;
-  expect(householdKwh).toBeGreaterThan(3_600 / 12 * 0.7);
-  expect(householdKwh).toBeLessThan(3_600 / 12 * 1.3);
+  expect(householdKwh).toBeGreaterThan((3_600 / 12) * 0.7);
+  expect(householdKwh).toBeLessThan((3_600 / 12) * 1.3);
 });
 
 test('Polish holidays include the movable feasts', () => {
@@ -67,5 +69,5 @@ test('every scenario is consistent: valid NIPs, unique PPE, keys at most 10000 b
     if (a.method === 'priority') expect(new Set(a.tiers.flat()).size).toBe(a.tiers.flat().length);
     for (const c of s.contracts) expect(keys.has(c.sellerKey) && keys.has(c.buyerKey) && c.sellerKey !== c.buyerKey).toBe(true);
   }
-  expect(new Set(SCENARIOS.map((s) => s.agreement.allocation.method === 'static' ? `static-${String(s.agreement.allocation.redistribute)}` : s.agreement.allocation.method)).size).toBe(4);
+  expect(new Set(SCENARIOS.map((s) => (s.agreement.allocation.method === 'static' ? `static-${String(s.agreement.allocation.redistribute)}` : s.agreement.allocation.method))).size).toBe(4);
 });

@@ -88,9 +88,18 @@ export function seededRandom(seed: number): () => number {
 
 function easter(year: number): DateTime {
   // Anonymous Gregorian algorithm
-  const a = year % 19, b = Math.floor(year / 100), c = year % 100, d = Math.floor(b / 4), e = b % 4;
-  const f = Math.floor((b + 8) / 25), g = Math.floor((b - f + 1) / 3), h = (19 * a + b - d - g + 15) % 30;
-  const i = Math.floor(c / 4), k = c % 4, l = (32 + 2 * e + 2 * i - h - k) % 7, m = Math.floor((a + 11 * h + 22 * l) / 451);
+  const a = year % 19,
+    b = Math.floor(year / 100),
+    c = year % 100,
+    d = Math.floor(b / 4),
+    e = b % 4;
+  const f = Math.floor((b + 8) / 25),
+    g = Math.floor((b - f + 1) / 3),
+    h = (19 * a + b - d - g + 15) % 30;
+  const i = Math.floor(c / 4),
+    k = c % 4,
+    l = (32 + 2 * e + 2 * i - h - k) % 7,
+    m = Math.floor((a + 11 * h + 22 * l) / 451);
   const month = Math.floor((h + l - 7 * m + 114) / 31);
   const day = ((h + l - 7 * m + 114) % 31) + 1;
   return DateTime.fromObject({ year, month, day }, { zone: 'Europe/Warsaw' });
@@ -139,8 +148,9 @@ export function generateReadings(options: { seed: number; month: string; interva
     const importWh: number[] = [];
     const exportWh: number[] = [];
     for (const c of calendar) {
-      const loadWh = point.annualConsumptionKwh ? // month 0..11, day type 0..2 and quarter-hour 0..95 are always in the profile
-        ((profile[c.month]?.[c.dayType]?.[c.q] ?? 0) * point.annualConsumptionKwh) / 1000 * (0.95 + random() * 0.1) : 0;
+      const loadWh = point.annualConsumptionKwh // month 0..11, day type 0..2 and quarter-hour 0..95 are always in the profile
+        ? (((profile[c.month]?.[c.dayType]?.[c.q] ?? 0) * point.annualConsumptionKwh) / 1000) * (0.95 + random() * 0.1)
+        : 0;
       // hourly irradiance over four quarter-hours: W/m2 × kWp × PR / 4 → Wh per quarter-hour
       const pvWh = point.pvCapacityKw ? (c.g * point.pvCapacityKw * PERFORMANCE_RATIO * pvScale * (clearness[c.day] ?? 0)) / 4 : 0;
       const baseWh = point.baseloadKw ? point.baseloadKw * 250 * (0.97 + random() * 0.06) : 0;

@@ -18,7 +18,11 @@ export class SupportPass implements MonthPass {
   flows?: HourlyFlows;
   ledger?: SupportMonth;
 
-  constructor(private readonly context: MonthPassContext, private readonly parameters: LegalParametersState, detail: boolean) {
+  constructor(
+    private readonly context: MonthPassContext,
+    private readonly parameters: LegalParametersState,
+    detail: boolean,
+  ) {
     // the law's hours from the same readings, whatever the agreement's interval
     this.builder = new HourlyFlowsBuilder(context.start, context.end, context.periods, context.members, { perPpe: detail });
   }
@@ -35,15 +39,21 @@ export class SupportPass implements MonthPass {
     for (const s of statements) {
       const r = rows.get(s.memberId);
       s.support = {
-        renewableMatchedWh: r?.renewableMatchedWh ?? 0, exemptWh: r?.exemptWh ?? 0,
-        waivedOzeGrosze: r?.waivedOzeGrosze ?? 0, waivedCogenerationGrosze: r?.waivedCogenerationGrosze ?? 0, waivedFeesGrosze: r?.waivedFeesGrosze ?? 0,
+        renewableMatchedWh: r?.renewableMatchedWh ?? 0,
+        exemptWh: r?.exemptWh ?? 0,
+        waivedOzeGrosze: r?.waivedOzeGrosze ?? 0,
+        waivedCogenerationGrosze: r?.waivedCogenerationGrosze ?? 0,
+        waivedFeesGrosze: r?.waivedFeesGrosze ?? 0,
       };
     }
     return this.ledger as unknown as Record<string, unknown>;
   }
 }
 
-export const supportPass = (parameters: LegalParametersState, detail = false): MonthPassFactory => (context) => new SupportPass(context, parameters, detail);
+export const supportPass =
+  (parameters: LegalParametersState, detail = false): MonthPassFactory =>
+  (context) =>
+    new SupportPass(context, parameters, detail);
 
 /** Registered with the settlement by SupportModule; the version is the legal parameters'. */
 @Injectable()

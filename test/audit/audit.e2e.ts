@@ -6,7 +6,17 @@ import { ADMIN_TOKEN, startTestService, type TestService } from '../support/serv
 import { anyNumber, containing, defined, matching } from '../support/expect.js';
 
 /** One line of GET /audit/events. */
-interface ExportLine { globalPosition: string; streamId: string; streamPosition: number; type: string; schemaVersion: number; data: unknown; metadata: unknown; previousHash: string; hash: string }
+interface ExportLine {
+  globalPosition: string;
+  streamId: string;
+  streamPosition: number;
+  type: string;
+  schemaVersion: number;
+  data: unknown;
+  metadata: unknown;
+  previousHash: string;
+  hash: string;
+}
 
 let t: TestService;
 let clusterId: string;
@@ -21,13 +31,33 @@ beforeAll(async () => {
   ({ clusterId, coordinator } = await clusterWithCoordinator(t));
   otherCluster = (await clusterWithCoordinator(t)).clusterId;
   auditor = await tokenFor(t, 'auditor', clusterId);
-  const admit = async (legalName: string) => ((await t.http.post(`/clusters/${clusterId}/members`).set(coordinator)
-    .send({ kind: 'household', legalName, address: 'x', invoiceEmail: 'x@example.pl', vatPayer: false, admittedOn: '2026-01-01' }).expect(201)).body as { memberId: string }).memberId;
+  const admit = async (legalName: string) =>
+    (
+      (
+        await t.http
+          .post(`/clusters/${clusterId}/members`)
+          .set(coordinator)
+          .send({ kind: 'household', legalName, address: 'x', invoiceEmail: 'x@example.pl', vatPayer: false, admittedOn: '2026-01-01' })
+          .expect(201)
+      ).body as { memberId: string }
+    ).memberId;
   const a = await admit('A');
   const b = await admit('B');
-  await t.http.post(`/clusters/${clusterId}/metering-points`).set(coordinator).send({ ppeCode: 'PLA0000001', memberId: a, role: 'prosumer', carrier: 'electricity', source: 'pv', validFrom: '2026-01-01' }).expect(201);
-  await t.http.post(`/clusters/${clusterId}/metering-points`).set(coordinator).send({ ppeCode: 'PLB0000001', memberId: b, role: 'consumer', carrier: 'electricity', validFrom: '2026-01-01' }).expect(201);
-  await t.http.post(`/clusters/${clusterId}/agreement-versions`).set(coordinator).send({ ...AGREEMENT, effectiveFrom: '2026-05', intervalMinutes: 15 }).expect(201);
+  await t.http
+    .post(`/clusters/${clusterId}/metering-points`)
+    .set(coordinator)
+    .send({ ppeCode: 'PLA0000001', memberId: a, role: 'prosumer', carrier: 'electricity', source: 'pv', validFrom: '2026-01-01' })
+    .expect(201);
+  await t.http
+    .post(`/clusters/${clusterId}/metering-points`)
+    .set(coordinator)
+    .send({ ppeCode: 'PLB0000001', memberId: b, role: 'consumer', carrier: 'electricity', validFrom: '2026-01-01' })
+    .expect(201);
+  await t.http
+    .post(`/clusters/${clusterId}/agreement-versions`)
+    .set(coordinator)
+    .send({ ...AGREEMENT, effectiveFrom: '2026-05', intervalMinutes: 15 })
+    .expect(201);
   const readings = Array.from({ length: 96 }, (_, i) => [
     { ppeCode: 'PLA0000001', intervalStart: quarter(i), intervalMinutes: 15, importWh: 50, exportWh: i % 3 === 0 ? 400 : 0 },
     { ppeCode: 'PLB0000001', intervalStart: quarter(i), intervalMinutes: 15, importWh: 120 + (i % 7), exportWh: 0 },
@@ -37,10 +67,13 @@ beforeAll(async () => {
 afterAll(() => t.stop());
 
 function ndjson(text: string) {
-  return text.trim().split('\n').map((line) => JSON.parse(line) as ExportLine);
+  return text
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as ExportLine);
 }
 
-test('the export streams NDJSON in global order with each event\'s hashes; an auditor sees its cluster only', async () => {
+test("the export streams NDJSON in global order with each event's hashes; an auditor sees its cluster only", async () => {
   const res = await t.http.get('/audit/events').set(auditor).expect(200);
   expect(res.headers['content-type']).toMatch(/application\/x-ndjson/);
   const lines = ndjson(res.text);
@@ -51,7 +84,15 @@ test('the export streams NDJSON in global order with each event\'s hashes; an au
   for (const line of lines) expect(eventHash(line.previousHash, line)).toBe(line.hash);
   // paging: after + limit resume exactly
   const first = ndjson((await t.http.get('/audit/events').query({ limit: 3 }).set(auditor).expect(200)).text);
-  const rest = ndjson((await t.http.get('/audit/events').query({ after: defined(first[2], 'a third line').globalPosition }).set(auditor).expect(200)).text);
+  const rest = ndjson(
+    (
+      await t.http
+        .get('/audit/events')
+        .query({ after: defined(first[2], 'a third line').globalPosition })
+        .set(auditor)
+        .expect(200)
+    ).text,
+  );
   expect([...first, ...rest].map((l) => l.globalPosition)).toEqual(lines.map((l) => l.globalPosition));
   const all = ndjson((await t.http.get('/audit/events').set(t.admin).expect(200)).text);
   expect(all.some((l) => l.streamId === `cluster-${otherCluster}`)).toBe(true);
@@ -62,7 +103,9 @@ test('a month replayed from the events alone equals the live projection; a chang
   const replay = await t.http.get(`/clusters/${clusterId}/settlements/2026-05/replay`).set(auditor).expect(200);
   expect(replay.body).toMatchObject({ identical: true, differences: [], members: 2, closed: false });
   const pool = t.service.database.pool;
-  await pool.query(`UPDATE settlement_member_months SET statement = jsonb_set(statement, '{receivedWh}', '1') WHERE cluster_id = $1 AND month = '2026-05' AND statement->>'receivedWh' <> '0'`, [clusterId]);
+  await pool.query(`UPDATE settlement_member_months SET statement = jsonb_set(statement, '{receivedWh}', '1') WHERE cluster_id = $1 AND month = '2026-05' AND statement->>'receivedWh' <> '0'`, [
+    clusterId,
+  ]);
   const changed = await t.http.get(`/clusters/${clusterId}/settlements/2026-05/replay`).set(auditor).expect(200);
   const changedBody = changed.body as { identical: boolean; differences: unknown[] };
   expect(changedBody.identical).toBe(false);
@@ -74,7 +117,8 @@ test('rebuilding every projection from zero ends in the same read models, table 
   const pool = t.service.database.pool;
   const snapshot = async () => ({
     registry: (await pool.query('SELECT cluster_id, name, state, stream_version FROM registry_clusters ORDER BY cluster_id')).rows,
-    meter: (await pool.query('SELECT cluster_id, ppe_code, day, day_start, interval_minutes, import_wh, export_wh, quality, present, corrections FROM meter_days ORDER BY cluster_id, ppe_code, day')).rows,
+    meter: (await pool.query('SELECT cluster_id, ppe_code, day, day_start, interval_minutes, import_wh, export_wh, quality, present, corrections FROM meter_days ORDER BY cluster_id, ppe_code, day'))
+      .rows,
     dirty: (await pool.query('SELECT cluster_id, month, marked_through FROM settlement_dirty_months ORDER BY cluster_id, month')).rows,
   });
   const before = await snapshot();
@@ -89,7 +133,10 @@ test('verify answers intact; an event changed in the database behind the trigger
   expect(intact.body).toMatchObject({ intact: true, streams: 3, events: anyNumber });
 
   const pool = t.service.database.pool;
-  const { rows } = await pool.query<{ stream_id: string; stream_position: number; hash: string }>(`SELECT stream_id, stream_position, hash FROM events WHERE type = 'MeterReadingsRecorded' AND stream_id LIKE $1 ORDER BY global_position LIMIT 1`, [`meter-${clusterId}-%`]);
+  const { rows } = await pool.query<{ stream_id: string; stream_position: number; hash: string }>(
+    `SELECT stream_id, stream_position, hash FROM events WHERE type = 'MeterReadingsRecorded' AND stream_id LIKE $1 ORDER BY global_position LIMIT 1`,
+    [`meter-${clusterId}-%`],
+  );
   const event = defined(rows[0], 'a readings event');
   // the superuser can switch the trigger off: the chain still tells
   await pool.query('ALTER TABLE events DISABLE TRIGGER events_no_update');
@@ -98,13 +145,14 @@ test('verify answers intact; an event changed in the database behind the trigger
   const broken = await t.http.get('/audit/verify').set(auditor).expect(200);
   const brokenBody = broken.body as { intact: boolean; broken: unknown[] };
   expect(brokenBody.intact).toBe(false);
-  expect(brokenBody.broken).toEqual([{ streamId: event.stream_id, streamPosition: event.stream_position, expectedHash: matching(/^[0-9a-f]{64}$/), foundHash: event.hash, reason: matching(/content/) }]);
+  expect(brokenBody.broken).toEqual([
+    { streamId: event.stream_id, streamPosition: event.stream_position, expectedHash: matching(/^[0-9a-f]{64}$/), foundHash: event.hash, reason: matching(/content/) },
+  ]);
 
   const cli = await new Promise<{ code: number; stdout: string }>((resolve) => {
-    execFile(process.execPath, ['dist/src/cli/audit-verify.js'], { env: { ...process.env, DATABASE_URL: t.db.url, LOG_LEVEL: 'silent', ADMIN_TOKEN }, encoding: 'utf8' },
-      (error, stdout) => {
-        resolve({ code: error ? Number(error.code) : 0, stdout });
-      });
+    execFile(process.execPath, ['dist/src/cli/audit-verify.js'], { env: { ...process.env, DATABASE_URL: t.db.url, LOG_LEVEL: 'silent', ADMIN_TOKEN }, encoding: 'utf8' }, (error, stdout) => {
+      resolve({ code: error ? Number(error.code) : 0, stdout });
+    });
   });
   expect(cli.code).toBe(1);
   expect(JSON.parse(cli.stdout)).toMatchObject({ intact: false });

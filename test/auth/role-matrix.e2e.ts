@@ -18,8 +18,7 @@ interface Row {
   expect: Record<RoleName, Expect>;
 }
 
-const all = (value: Expect, overrides: Partial<Record<RoleName, Expect>> = {}) =>
-  Object.fromEntries(ROLES.map((r) => [r, overrides[r] ?? value])) as Record<RoleName, Expect>;
+const all = (value: Expect, overrides: Partial<Record<RoleName, Expect>> = {}) => Object.fromEntries(ROLES.map((r) => [r, overrides[r] ?? value])) as Record<RoleName, Expect>;
 const coordinatorOnly = all(403, { coordinator: 'ok', 'other-coordinator': 404 });
 // a meter-data token submits readings and reads nothing
 const readers = all('ok', { 'meter-data': 403, 'other-coordinator': 404 });
@@ -52,8 +51,18 @@ const MATRIX: Row[] = [
   { method: 'GET', route: '/clusters/:clusterId/import-profiles', path: `${C}/import-profiles`, expect: all('ok', { member: 403, 'other-coordinator': 404 }) },
   { method: 'POST', route: '/clusters/:clusterId/readings', path: `${C}/readings`, expect: all(403, { coordinator: 'ok', 'meter-data': 'ok', 'other-coordinator': 404 }) },
   { method: 'POST', route: '/clusters/:clusterId/readings/files', path: `${C}/readings/files?format=generic`, expect: all(403, { coordinator: 'ok', 'meter-data': 'ok', 'other-coordinator': 404 }) },
-  { method: 'GET', route: '/clusters/:clusterId/metering-points/:ppeCode/readings', path: `${C}/metering-points/PLOWN00001/readings?from=2026-05-01T00:00:00Z&to=2026-05-02T00:00:00Z`, expect: readers },
-  { method: 'GET', route: '/clusters/:clusterId/metering-points/:ppeCode/readings', path: `${C}/metering-points/PLOTHER001/readings?from=2026-05-01T00:00:00Z&to=2026-05-02T00:00:00Z`, expect: { ...readers, member: 404 } },
+  {
+    method: 'GET',
+    route: '/clusters/:clusterId/metering-points/:ppeCode/readings',
+    path: `${C}/metering-points/PLOWN00001/readings?from=2026-05-01T00:00:00Z&to=2026-05-02T00:00:00Z`,
+    expect: readers,
+  },
+  {
+    method: 'GET',
+    route: '/clusters/:clusterId/metering-points/:ppeCode/readings',
+    path: `${C}/metering-points/PLOTHER001/readings?from=2026-05-01T00:00:00Z&to=2026-05-02T00:00:00Z`,
+    expect: { ...readers, member: 404 },
+  },
   { method: 'GET', route: '/clusters/:clusterId/completeness', path: `${C}/completeness?month=2026-05`, expect: all('ok', { member: 403, 'meter-data': 403, 'other-coordinator': 404 }) },
   { method: 'GET', route: '/clusters/:clusterId/settlements/:month', path: `${C}/settlements/2026-05`, expect: readers },
   { method: 'GET', route: '/clusters/:clusterId/settlements/:month/members/:memberId', path: `${C}/settlements/2026-05/members/{own}`, expect: readers },
@@ -68,7 +77,12 @@ const MATRIX: Row[] = [
   { method: 'POST', route: '/clusters/:clusterId/contracts/:contractId/termination', path: `${C}/contracts/nope/termination`, expect: coordinatorOnly },
   { method: 'POST', route: '/clusters/:clusterId/settlements/:month/close', path: `${C}/settlements/2026-05/close`, expect: coordinatorOnly },
   { method: 'POST', route: '/clusters/:clusterId/settlements/:month/invoices', path: `${C}/settlements/2026-05/invoices`, expect: coordinatorOnly },
-  { method: 'GET', route: '/clusters/:clusterId/settlements/:month/corrections', path: `${C}/settlements/2026-05/corrections`, expect: all('ok', { member: 403, 'meter-data': 403, 'other-coordinator': 404 }) },
+  {
+    method: 'GET',
+    route: '/clusters/:clusterId/settlements/:month/corrections',
+    path: `${C}/settlements/2026-05/corrections`,
+    expect: all('ok', { member: 403, 'meter-data': 403, 'other-coordinator': 404 }),
+  },
   { method: 'POST', route: '/clusters/:clusterId/settlements/:month/corrections', path: `${C}/settlements/2026-05/corrections`, expect: coordinatorOnly },
   { method: 'GET', route: '/clusters/:clusterId/invoices', path: `${C}/invoices`, expect: readers },
   { method: 'GET', route: '/clusters/:clusterId/invoices/:invoiceId', path: `${C}/invoices/no-such-invoice`, expect: all(404, { 'meter-data': 403 }) },
@@ -82,11 +96,24 @@ const MATRIX: Row[] = [
   { method: 'POST', route: '/clusters/:clusterId/invoices/:invoiceId/ksef/retry', path: `${C}/invoices/no-such-invoice/ksef/retry`, expect: all(403, { coordinator: 404, 'other-coordinator': 404 }) },
   { method: 'GET', route: '/clusters/:clusterId/invoices/:invoiceId/upo', path: `${C}/invoices/no-such-invoice/upo`, expect: all(404, { 'meter-data': 403 }) },
   // the portal authenticates by its own session cookie, not by bearer tokens: without a cookie it redirects to sign-in
-  ...['/portal', '/portal/home', '/portal/months/:month', '/portal/invoices/:file', '/portal/cluster/:month', '/portal/audit', '/portal/audit/export', '/portal/assets/chart.umd.min.js', '/portal/assets/app/:file']
-    .map((route) => ({ method: 'GET', route, path: route.replace(':month', '2026-05').replace(':file', route.includes('/assets/') ? 'cluster-month.js' : 'x.pdf'), expect: all('ok') })),
+  ...[
+    '/portal',
+    '/portal/home',
+    '/portal/months/:month',
+    '/portal/invoices/:file',
+    '/portal/cluster/:month',
+    '/portal/audit',
+    '/portal/audit/export',
+    '/portal/assets/chart.umd.min.js',
+    '/portal/assets/app/:file',
+  ].map((route) => ({ method: 'GET', route, path: route.replace(':month', '2026-05').replace(':file', route.includes('/assets/') ? 'cluster-month.js' : 'x.pdf'), expect: all('ok') })),
   // a portal POST without the portal's Origin and CSRF token is refused whatever bearer header comes with it
-  ...['/portal/sign-in', '/portal/sign-out', '/portal/import', '/portal/cluster/:month/:action']
-    .map((route) => ({ method: 'POST', route, path: route.replace(':month', '2026-05').replace(':action', 'close'), expect: all(403) })),
+  ...['/portal/sign-in', '/portal/sign-out', '/portal/import', '/portal/cluster/:month/:action'].map((route) => ({
+    method: 'POST',
+    route,
+    path: route.replace(':month', '2026-05').replace(':action', 'close'),
+    expect: all(403),
+  })),
   { method: 'GET', route: '/clusters/:clusterId/settlements/:month/transfers', path: `${C}/settlements/2026-05/transfers`, expect: readers },
   { method: 'GET', route: '/clusters/:clusterId/settlements/:month/transfers.csv', path: `${C}/settlements/2026-05/transfers.csv?day=2026-05-01`, expect: readers },
   { method: 'GET', route: '/clusters/:clusterId/support/compliance', path: `${C}/support/compliance`, expect: all('ok', { member: 403, 'meter-data': 403, 'other-coordinator': 404 }) },
@@ -95,8 +122,12 @@ const MATRIX: Row[] = [
   { method: 'GET', route: '/clusters/:clusterId/support/:month/ppe-hours', path: `${C}/support/2026-05/ppe-hours`, expect: readers },
   { method: 'GET', route: '/clusters/:clusterId/support/:month/ppe-hours.csv', path: `${C}/support/2026-05/ppe-hours.csv`, expect: readers },
   { method: 'GET', route: '/legal-parameters', path: '/legal-parameters', expect: all('ok', { 'meter-data': 403 }) },
-  ...['fee-rates', 'thresholds', 'discount-brackets', 'support-period']
-    .map((kind) => ({ method: 'POST', route: `/legal-parameters/${kind}`, path: `/legal-parameters/${kind}`, expect: all(403, { admin: 'ok' }) })),
+  ...['fee-rates', 'thresholds', 'discount-brackets', 'support-period'].map((kind) => ({
+    method: 'POST',
+    route: `/legal-parameters/${kind}`,
+    path: `/legal-parameters/${kind}`,
+    expect: all(403, { admin: 'ok' }),
+  })),
   { method: 'GET', route: '/audit/events', path: '/audit/events?limit=5', expect: all(403, { admin: 'ok', auditor: 'ok' }) },
   { method: 'GET', route: '/audit/verify', path: '/audit/verify', expect: all(403, { admin: 'ok', auditor: 'ok' }) },
   { method: 'POST', route: '/audit/verify', path: '/audit/verify', expect: all(403, { admin: 'ok', auditor: 'ok' }) },
@@ -113,14 +144,25 @@ beforeAll(async () => {
   t = await startTestService();
   const a = await clusterWithCoordinator(t);
   clusterId = a.clusterId;
-  const member = (legalName: string) => t.http.post(`/clusters/${clusterId}/members`).set(a.coordinator)
-    .send({ kind: 'household', legalName, address: 'x', invoiceEmail: 'x@example.pl', vatPayer: false, admittedOn: '2026-01-01' }).expect(201);
+  const member = (legalName: string) =>
+    t.http
+      .post(`/clusters/${clusterId}/members`)
+      .set(a.coordinator)
+      .send({ kind: 'household', legalName, address: 'x', invoiceEmail: 'x@example.pl', vatPayer: false, admittedOn: '2026-01-01' })
+      .expect(201);
   own = ((await member('Own')).body as { memberId: string }).memberId;
   other = ((await member('Other')).body as { memberId: string }).memberId;
-  for (const [ppeCode, memberId] of [['PLOWN00001', own], ['PLOTHER001', other]]) {
+  for (const [ppeCode, memberId] of [
+    ['PLOWN00001', own],
+    ['PLOTHER001', other],
+  ]) {
     await t.http.post(`/clusters/${clusterId}/metering-points`).set(a.coordinator).send({ ppeCode, memberId, role: 'consumer', carrier: 'electricity', validFrom: '2026-01-01' }).expect(201);
   }
-  await t.http.post(`/clusters/${clusterId}/agreement-versions`).set(a.coordinator).send({ ...AGREEMENT, effectiveFrom: '2026-05' }).expect(201);
+  await t.http
+    .post(`/clusters/${clusterId}/agreement-versions`)
+    .set(a.coordinator)
+    .send({ ...AGREEMENT, effectiveFrom: '2026-05' })
+    .expect(201);
   tokens.admin = t.admin;
   tokens.coordinator = a.coordinator;
   tokens.member = await tokenFor(t, 'member', clusterId, own);
@@ -132,7 +174,9 @@ afterAll(() => t.stop());
 
 test('every route of the application is in the matrix', () => {
   const inMatrix = new Set(MATRIX.map((r) => `${r.method} ${r.route}`));
-  const missing = listRoutes(t.service.app).map((r) => `${r.method} ${r.path}`).filter((r) => !inMatrix.has(r));
+  const missing = listRoutes(t.service.app)
+    .map((r) => `${r.method} ${r.path}`)
+    .filter((r) => !inMatrix.has(r));
   expect(missing).toEqual([]);
 });
 
@@ -140,7 +184,9 @@ const cases = MATRIX.flatMap((row) => ROLES.map((role) => [row.method, row.path,
 
 test.each(cases)('%s %s as %s → %s', async (method, pathTemplate, role, expected) => {
   // a throwaway member token of this cluster to revoke, so revocations change nothing else
-  const throwaway = pathTemplate.includes('{token}') ? ((await t.http.post('/tokens').set(t.admin).send({ role: 'member', clusterId, memberId: other, label: 'throwaway' }).expect(201)).body as { tokenId: string }).tokenId : randomUUID();
+  const throwaway = pathTemplate.includes('{token}')
+    ? ((await t.http.post('/tokens').set(t.admin).send({ role: 'member', clusterId, memberId: other, label: 'throwaway' }).expect(201)).body as { tokenId: string }).tokenId
+    : randomUUID();
   const path = pathTemplate.replace('{cluster}', clusterId).replace('{own}', own).replace('{other}', other).replace('{token}', throwaway);
   let request = method === 'GET' ? t.http.get(path) : method === 'PUT' ? t.http.put(path) : t.http.post(path);
   request = request.set(tokens[role]);

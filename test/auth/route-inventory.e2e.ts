@@ -15,6 +15,8 @@ test('every route of the application declares who may call it', () => {
 });
 
 test('the only public routes are the health check and the web pages', () => {
-  const publicRoutes = listRoutes(t.service.app).filter((r) => r.isPublic).map((r) => `${r.method} ${r.path}`);
+  const publicRoutes = listRoutes(t.service.app)
+    .filter((r) => r.isPublic)
+    .map((r) => `${r.method} ${r.path}`);
   for (const route of publicRoutes) expect(route).toMatch(/^GET \/health$|^(GET|POST) \/portal/);
 });

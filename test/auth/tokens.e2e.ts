@@ -4,8 +4,14 @@ import { anyString } from '../support/expect.js';
 
 let t: TestService;
 /** The answer to POST /tokens: the token, shown once, and its id. */
-interface Issued { token: string; tokenId: string }
-interface Problem { detail: string; errors: { field: string }[] }
+interface Issued {
+  token: string;
+  tokenId: string;
+}
+interface Problem {
+  detail: string;
+  errors: { field: string }[];
+}
 /** Registered clusters (a token's cluster must exist) and their members m1, m2. */
 // filled in beforeAll
 const c = {} as Record<'c1' | 'c2' | 'c3' | 'c4' | 'c5', string>;
@@ -17,8 +23,12 @@ beforeAll(async () => {
   }
   const coordinator = ((await t.http.post('/tokens').set(t.admin).send({ role: 'coordinator', clusterId: c.c4, label: 'setup' }).expect(201)).body as Issued).token;
   const coordinator5 = ((await t.http.post('/tokens').set(t.admin).send({ role: 'coordinator', clusterId: c.c5, label: 'setup' }).expect(201)).body as Issued).token;
-  const admit = (token: string, clusterId: string) => t.http.post(`/clusters/${clusterId}/members`).set(t.as(token))
-    .send({ kind: 'household', legalName: 'Anna', address: 'x', invoiceEmail: 'a@example.pl', vatPayer: false, admittedOn: '2026-01-01' }).expect(201);
+  const admit = (token: string, clusterId: string) =>
+    t.http
+      .post(`/clusters/${clusterId}/members`)
+      .set(t.as(token))
+      .send({ kind: 'household', legalName: 'Anna', address: 'x', invoiceEmail: 'a@example.pl', vatPayer: false, admittedOn: '2026-01-01' })
+      .expect(201);
   m.c4m1 = ((await admit(coordinator, c.c4)).body as { memberId: string }).memberId;
   m.c5m1 = ((await admit(coordinator5, c.c5)).body as { memberId: string }).memberId;
   m.c5m2 = ((await admit(coordinator5, c.c5)).body as { memberId: string }).memberId;
@@ -87,8 +97,12 @@ test('a member may not issue tokens', async () => {
 
 test('a body over the JSON limit is refused with 413 and records nothing', async () => {
   const before = await t.service.database.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM access_tokens');
-  const res = await t.http.post('/tokens').set(t.admin).set('content-type', 'application/json')
-    .send(JSON.stringify({ role: 'admin', label: 'x'.repeat(2 * 1024 * 1024) })).expect(413);
+  const res = await t.http
+    .post('/tokens')
+    .set(t.admin)
+    .set('content-type', 'application/json')
+    .send(JSON.stringify({ role: 'admin', label: 'x'.repeat(2 * 1024 * 1024) }))
+    .expect(413);
   expect(res.headers['content-type']).toMatch(/problem\+json/);
   const after = await t.service.database.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM access_tokens');
   expect(after.rows[0]?.n).toBe(before.rows[0]?.n);

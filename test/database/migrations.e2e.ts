@@ -36,7 +36,20 @@ test('events written before migration 010 (jsonb) read back the same after it, a
 
   // a version 1 meter event and an event with nested objects, through the old jsonb function
   const streamId = 'meter-c1-PL0001-2026-05-01';
-  const v1 = { clusterId: 'c1', ppeCode: 'PL0001', day: '2026-05-01', dayStart: '2026-04-30T22:00:00.000Z', intervalMinutes: 15, source: 'osd', fileSha256: null, indexes: [0, 1, 5], importWh: [10, 20, 30], exportWh: [0, 0, 7], quality: 'mme', lines: [2, 3, 7] };
+  const v1 = {
+    clusterId: 'c1',
+    ppeCode: 'PL0001',
+    day: '2026-05-01',
+    dayStart: '2026-04-30T22:00:00.000Z',
+    intervalMinutes: 15,
+    source: 'osd',
+    fileSha256: null,
+    indexes: [0, 1, 5],
+    importWh: [10, 20, 30],
+    exportWh: [0, 0, 7],
+    quality: 'mme',
+    lines: [2, 3, 7],
+  };
   const second = { nested: { z: 1, a: [1, { b: 'ż' }] }, big: 9007199254740991 };
   const metadata = { actor: 'test', correlationId: 'c', recordedAt: '2026-05-02T00:00:00.000Z' };
   let previousHash = GENESIS_HASH;
@@ -47,10 +60,21 @@ test('events written before migration 010 (jsonb) read back the same after it, a
     return row;
   });
   await pool.query('SELECT * FROM append_events($1, -1, $2::uuid[], $3::text[], $4::int[], $5::jsonb[], $6::jsonb[], $7::text[], $8::text[])', [
-    streamId, rows.map((r) => r.id), rows.map((r) => r.type), [1, 1], rows.map((r) => r.data), [canonicalJson(metadata), canonicalJson(metadata)], rows.map((r) => r.previousHash), rows.map((r) => r.hash),
+    streamId,
+    rows.map((r) => r.id),
+    rows.map((r) => r.type),
+    [1, 1],
+    rows.map((r) => r.data),
+    [canonicalJson(metadata), canonicalJson(metadata)],
+    rows.map((r) => r.previousHash),
+    rows.map((r) => r.hash),
   ]);
 
-  expect(await migrate(pool)).toEqual(readdirSync(migrationsDir()).filter((f) => f >= '010' && f.endsWith('.sql')).sort());
+  expect(await migrate(pool)).toEqual(
+    readdirSync(migrationsDir())
+      .filter((f) => f >= '010' && f.endsWith('.sql'))
+      .sort(),
+  );
   const { rows: types } = await pool.query<{ data_type: string }>(`SELECT data_type FROM information_schema.columns WHERE table_name = 'events' AND column_name IN ('data', 'metadata')`);
   expect(types.map((r) => r.data_type)).toEqual(['json', 'json']);
 
@@ -62,7 +86,11 @@ test('events written before migration 010 (jsonb) read back the same after it, a
   expect(verifier.result()).toMatchObject({ intact: true, events: 2 });
   // the version 1 event folds to the values it holds
   const day = defined(evolveMeterStream(new Map(), events[0] as unknown as MeterEvent).get('2026-05-01'), 'the day 2026-05-01');
-  expect([...day.values.entries()]).toEqual([[0, { importWh: 10, exportWh: 0, quality: 'm' }], [1, { importWh: 20, exportWh: 0, quality: 'm' }], [5, { importWh: 30, exportWh: 7, quality: 'e' }]]);
+  expect([...day.values.entries()]).toEqual([
+    [0, { importWh: 10, exportWh: 0, quality: 'm' }],
+    [1, { importWh: 20, exportWh: 0, quality: 'm' }],
+    [5, { importWh: 30, exportWh: 7, quality: 'e' }],
+  ]);
   // and the stream goes on with a version 2 event, chained to the old head
   await store.append(streamId, [{ type: 'Other', data: { after: true } }], 1);
   const verifyAgain = new ChainVerifier();

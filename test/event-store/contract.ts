@@ -1,12 +1,7 @@
 // The event store contract: the same cases for every adapter (PostgreSQL here,
 // KurrentDB when a server is reachable). Each case uses fresh stream names.
 import { randomUUID } from 'node:crypto';
-import {
-  type EventStore,
-  IdempotencyConflictError,
-  type RecordedEvent,
-  WrongExpectedVersionError,
-} from '../../src/event-store/event-store.port.js';
+import { type EventStore, IdempotencyConflictError, type RecordedEvent, WrongExpectedVersionError } from '../../src/event-store/event-store.port.js';
 
 export interface ContractContext {
   store: EventStore;
@@ -31,7 +26,11 @@ export function eventStoreContract(describeName: string, setup: () => Promise<Co
       expect(first.streamVersion).toBe(1);
       expect(second.streamVersion).toBe(2);
       const events = await store.readStream(id);
-      expect(events.map((e) => [e.streamPosition, e.data.n])).toEqual([[0, 1], [1, 2], [2, 3]]);
+      expect(events.map((e) => [e.streamPosition, e.data.n])).toEqual([
+        [0, 1],
+        [1, 2],
+        [2, 3],
+      ]);
       expect((await store.readStream(id, 2)).map((e) => e.data.n)).toEqual([3]);
       expect(await store.readStream(stream())).toEqual([]);
     });
@@ -113,7 +112,11 @@ export function eventStoreContract(describeName: string, setup: () => Promise<Co
     test('reading from a cursor resumes exactly after it', async () => {
       const { cursor: start } = await drain(store, null);
       const id = stream();
-      await store.append(id, [1, 2, 3, 4, 5].map((n) => event(n)), 'no_stream');
+      await store.append(
+        id,
+        [1, 2, 3, 4, 5].map((n) => event(n)),
+        'no_stream',
+      );
       const firstTwo = await store.readAll(start, 2);
       const rest = await store.readAll(firstTwo.cursor, 100);
       expect(firstTwo.events.map((e) => e.data.n)).toEqual([1, 2]);

@@ -12,11 +12,15 @@ const url = process.env.KURRENTDB_URL;
 
 if (url) {
   let store: KurrentDbEventStore;
-  eventStoreContract('event store contract: KurrentDB', async () => {
-    store = new KurrentDbEventStore(url, { pollMs: 50 });
-    await store.checkReachable();
-    return { store };
-  }, async () => store.dispose());
+  eventStoreContract(
+    'event store contract: KurrentDB',
+    async () => {
+      store = new KurrentDbEventStore(url, { pollMs: 50 });
+      await store.checkReachable();
+      return { store };
+    },
+    async () => store.dispose(),
+  );
 } else {
   console.warn('KurrentDB contract suite NOT RUN: KURRENTDB_URL not set (see README, "KurrentDB and docker compose")');
 }

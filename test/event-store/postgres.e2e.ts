@@ -63,7 +63,14 @@ describe('PostgreSQL event store specifics', () => {
 
   test('each event carries the hash of its predecessor and its own hash', async () => {
     const id = `chain-${randomUUID()}`;
-    await store.append(id, [{ type: 'A', data: { n: 1 } }, { type: 'B', data: { n: 2, nested: { z: 1, a: [1, 2] } } }], 'no_stream');
+    await store.append(
+      id,
+      [
+        { type: 'A', data: { n: 1 } },
+        { type: 'B', data: { n: 2, nested: { z: 1, a: [1, 2] } } },
+      ],
+      'no_stream',
+    );
     const [a, b] = await store.readStream(id);
     if (!a || !b) throw new Error('two events were appended');
     expect(a.previousHash).toBe(GENESIS_HASH);
@@ -76,13 +83,22 @@ describe('PostgreSQL event store specifics', () => {
     const a = `many-a-${randomUUID()}`;
     const b = `many-b-${randomUUID()}`;
     await store.append(b, [{ type: 'X', data: { n: 0 } }], 'no_stream');
-    await expect(store.appendMany([
-      { streamId: a, events: [{ type: 'X', data: { n: 1 } }], expectedVersion: 'no_stream' },
-      { streamId: b, events: [{ type: 'X', data: { n: 2 } }], expectedVersion: 'no_stream' },
-    ])).rejects.toThrow(/expected version no_stream/);
+    await expect(
+      store.appendMany([
+        { streamId: a, events: [{ type: 'X', data: { n: 1 } }], expectedVersion: 'no_stream' },
+        { streamId: b, events: [{ type: 'X', data: { n: 2 } }], expectedVersion: 'no_stream' },
+      ]),
+    ).rejects.toThrow(/expected version no_stream/);
     expect(await store.readStream(a)).toEqual([]);
     const results = await store.appendMany([
-      { streamId: a, events: [{ type: 'X', data: { n: 1 } }, { type: 'X', data: { n: 2 } }], expectedVersion: 'no_stream' },
+      {
+        streamId: a,
+        events: [
+          { type: 'X', data: { n: 1 } },
+          { type: 'X', data: { n: 2 } },
+        ],
+        expectedVersion: 'no_stream',
+      },
       { streamId: b, events: [{ type: 'X', data: { n: 3 } }], expectedVersion: 0 },
     ]);
     expect(results.map((r) => r.streamVersion)).toEqual([1, 1]);
@@ -108,9 +124,11 @@ describe('PostgreSQL event store specifics', () => {
 
   test('appendMany: of twenty writers creating the same streams at once, one wins and the others get a version conflict', async () => {
     const streams = [`race-a-${randomUUID()}`, `race-b-${randomUUID()}`];
-    const writers = Array.from({ length: 20 }, (_, i) => new PostgresEventStore(pool).appendMany(
-      (i % 2 === 0 ? streams : [...streams].reverse()).map((streamId) => ({ streamId, events: [{ type: 'X', data: { writer: i } }], expectedVersion: 'no_stream' as const })),
-    ));
+    const writers = Array.from({ length: 20 }, (_, i) =>
+      new PostgresEventStore(pool).appendMany(
+        (i % 2 === 0 ? streams : [...streams].reverse()).map((streamId) => ({ streamId, events: [{ type: 'X', data: { writer: i } }], expectedVersion: 'no_stream' as const })),
+      ),
+    );
     const outcomes = await Promise.allSettled(writers);
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
     for (const o of outcomes) if (o.status === 'rejected') expect(o.reason).toBeInstanceOf(WrongExpectedVersionError);
@@ -124,10 +142,12 @@ describe('PostgreSQL event store specifics', () => {
     const eventId = randomUUID();
     await store.append(`id-${randomUUID()}`, [{ eventId, type: 'X', data: {} }], 'no_stream');
     const fresh = `id-fresh-${randomUUID()}`;
-    await expect(store.appendMany([
-      { streamId: fresh, events: [{ type: 'X', data: {} }], expectedVersion: 'no_stream' },
-      { streamId: `id-again-${randomUUID()}`, events: [{ eventId, type: 'X', data: {} }], expectedVersion: 'no_stream' },
-    ])).rejects.toThrow(IdempotencyConflictError);
+    await expect(
+      store.appendMany([
+        { streamId: fresh, events: [{ type: 'X', data: {} }], expectedVersion: 'no_stream' },
+        { streamId: `id-again-${randomUUID()}`, events: [{ eventId, type: 'X', data: {} }], expectedVersion: 'no_stream' },
+      ]),
+    ).rejects.toThrow(IdempotencyConflictError);
     expect(await store.readStream(fresh)).toEqual([]);
   });
 });

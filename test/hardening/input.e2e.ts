@@ -21,9 +21,16 @@ beforeAll(async () => {
   t = await startTestService();
   ({ clusterId, coordinator } = await clusterWithCoordinator(t));
   memberId = ((await t.http.post(`/clusters/${clusterId}/members`).set(coordinator).send(MEMBER).expect(201)).body as { memberId: string }).memberId;
-  await t.http.post(`/clusters/${clusterId}/metering-points`).set(coordinator)
-    .send({ ppeCode: 'PLHOME0001', memberId, role: 'prosumer', carrier: 'electricity', source: 'pv', validFrom: '2026-01-01' }).expect(201);
-  await t.http.post(`/clusters/${clusterId}/agreement-versions`).set(coordinator).send({ ...AGREEMENT, intervalMinutes: 15 }).expect(201);
+  await t.http
+    .post(`/clusters/${clusterId}/metering-points`)
+    .set(coordinator)
+    .send({ ppeCode: 'PLHOME0001', memberId, role: 'prosumer', carrier: 'electricity', source: 'pv', validFrom: '2026-01-01' })
+    .expect(201);
+  await t.http
+    .post(`/clusters/${clusterId}/agreement-versions`)
+    .set(coordinator)
+    .send({ ...AGREEMENT, intervalMinutes: 15 })
+    .expect(201);
 });
 afterAll(() => t.stop());
 
@@ -43,16 +50,34 @@ describe('text that no field may hold', () => {
 
   test.each(bad.map((s) => [JSON.stringify(s), s]))('a member name %s is refused naming the field, nothing recorded', async (_label, legalName) => {
     const before = await logHead();
-    const res = await t.http.post(`/clusters/${clusterId}/members`).set(coordinator).send({ ...MEMBER, legalName });
+    const res = await t.http
+      .post(`/clusters/${clusterId}/members`)
+      .set(coordinator)
+      .send({ ...MEMBER, legalName });
     expectRefused(res, 'legalName');
     expect(await logHead()).toEqual(before);
     await t.http.get(`/clusters/${clusterId}/members`).set(coordinator).expect(200);
   });
 
   test('nested fields are named by their path; an emoji (a surrogate pair) is text like any other', async () => {
-    const res = await t.http.post('/clusters').set(t.admin).send({ ...ORZESZE, area: { gminy: [{ name: 'Orzesze', teryt: '2408031' }, { name: 'Or\u0000', teryt: '2408032' }] } });
+    const res = await t.http
+      .post('/clusters')
+      .set(t.admin)
+      .send({
+        ...ORZESZE,
+        area: {
+          gminy: [
+            { name: 'Orzesze', teryt: '2408031' },
+            { name: 'Or\u0000', teryt: '2408032' },
+          ],
+        },
+      });
     expectRefused(res, 'area.gminy[1].name');
-    const emoji = await t.http.post(`/clusters/${clusterId}/members`).set(coordinator).send({ ...MEMBER, legalName: 'Słoneczko ☀️ 😀' }).expect(201);
+    const emoji = await t.http
+      .post(`/clusters/${clusterId}/members`)
+      .set(coordinator)
+      .send({ ...MEMBER, legalName: 'Słoneczko ☀️ 😀' })
+      .expect(201);
     expect((emoji.body as { legalName: string }).legalName).toBe('Słoneczko ☀️ 😀');
   });
 
@@ -69,9 +94,17 @@ describe('text that no field may hold', () => {
     expectRefused(await t.http.get(`/clusters/${clusterId}/metering-points/PL%00X`).set(coordinator), 'ppeCode');
     expectRefused(await t.http.get(`/clusters/${clusterId}/completeness?month=2026-05&month=2026-06`).set(coordinator), 'month', /once/);
     expectRefused(await t.http.post(`/clusters/${clusterId}/readings`).set(coordinator).send({ source: 'osd\u0000', series: [] }), 'source');
-    expectRefused(await t.http.post(`/clusters/${clusterId}/readings`).set(coordinator)
-      .send({ source: 'osd', readings: [{ ppeCode: 'PLHOME0001\ud83d', intervalStart: '2026-05-01T00:00:00+02:00', intervalMinutes: 15, importWh: 1, exportWh: 0 }] }), 'readings[0].ppeCode');
-    const key = await t.http.post(`/clusters/${clusterId}/members`).set(coordinator).send({ ...MEMBER, 'a\u0000b': 1 });
+    expectRefused(
+      await t.http
+        .post(`/clusters/${clusterId}/readings`)
+        .set(coordinator)
+        .send({ source: 'osd', readings: [{ ppeCode: 'PLHOME0001\ud83d', intervalStart: '2026-05-01T00:00:00+02:00', intervalMinutes: 15, importWh: 1, exportWh: 0 }] }),
+      'readings[0].ppeCode',
+    );
+    const key = await t.http
+      .post(`/clusters/${clusterId}/members`)
+      .set(coordinator)
+      .send({ ...MEMBER, 'a\u0000b': 1 });
     expect(key.status).toBe(400);
     expect((key.body as { errors: { reason: string }[] }).errors[0]?.reason).toMatch(/field name/);
   });
@@ -83,7 +116,10 @@ describe('text that no field may hold', () => {
   test('a body nested thousands deep is refused, not a stack overflow', async () => {
     let deep: unknown = 1;
     for (let i = 0; i < 5000; i++) deep = [deep];
-    const res = await t.http.post(`/clusters/${clusterId}/members`).set(coordinator).send({ ...MEMBER, legalName: deep });
+    const res = await t.http
+      .post(`/clusters/${clusterId}/members`)
+      .set(coordinator)
+      .send({ ...MEMBER, legalName: deep });
     expect(res.status).toBe(400);
   });
 });
@@ -105,7 +141,13 @@ describe('the calendar and the numbers, exact or refused', () => {
     expectRefused(await t.http.post(`/clusters/${clusterId}/readings`).set(coordinator).send(series), 'series[0].intervalStart', reason);
     expectRefused(await t.http.get(`/clusters/${clusterId}/metering-points/PLHOME0001/readings`).query({ from: text, to: '2026-05-02T00:00:00Z' }).set(coordinator), 'from', reason);
     expectRefused(await t.http.get(`/clusters/${clusterId}/settlements/2026-05/members/${memberId}`).query({ asOf: text }).set(coordinator), 'asOf', reason);
-    expectRefused(await t.http.post('/tokens').set(t.admin).send({ role: 'auditor', clusterId, label: 'a', expiresAt: text.replace('2026', '2099') }), 'expiresAt');
+    expectRefused(
+      await t.http
+        .post('/tokens')
+        .set(t.admin)
+        .send({ role: 'auditor', clusterId, label: 'a', expiresAt: text.replace('2026', '2099') }),
+      'expiresAt',
+    );
     expect(await logHead()).toEqual(before);
   });
 
@@ -113,22 +155,78 @@ describe('the calendar and the numbers, exact or refused', () => {
     expectRefused(await t.http.get(`/clusters/${clusterId}/settlements/2026-02/members/${memberId}/intervals?day=2026-02-30`).set(coordinator), 'day');
     expectRefused(await t.http.get(`/clusters/${clusterId}/settlements/2026-13`).set(coordinator), 'month');
     expectRefused(await t.http.get(`/clusters/${clusterId}/completeness?month=2026-00`).set(coordinator), 'month');
-    expectRefused(await t.http.post(`/clusters/${clusterId}/members`).set(coordinator).send({ ...MEMBER, admittedOn: '2026-02-30' }), 'admittedOn');
+    expectRefused(
+      await t.http
+        .post(`/clusters/${clusterId}/members`)
+        .set(coordinator)
+        .send({ ...MEMBER, admittedOn: '2026-02-30' }),
+      'admittedOn',
+    );
   });
 
   test('Wh and grosze above the documented maxima are refused on every JSON path', async () => {
     const { MAX_WH_PER_VALUE, MAX_GROSZE_PER_MWH, MAX_GROSZE } = await import('../../src/shared/limits.js');
     const reading = (importWh: number) => ({ source: 'osd', readings: [{ ppeCode: 'PLHOME0001', intervalStart: '2026-05-01T00:00:00+02:00', intervalMinutes: 15, importWh, exportWh: 0 }] });
-    expectRefused(await t.http.post(`/clusters/${clusterId}/readings`).set(coordinator).send(reading(MAX_WH_PER_VALUE + 1)), 'readings[0].importWh', /at most/);
-    expectRefused(await t.http.post(`/clusters/${clusterId}/readings`).set(coordinator).send(reading(2 ** 53)), 'readings[0].importWh');
-    expectRefused(await t.http.post(`/clusters/${clusterId}/readings`).set(coordinator)
-      .send({ source: 'osd', series: [{ ppeCode: 'PLHOME0001', intervalStart: '2026-05-01T00:00:00+02:00', intervalMinutes: 15, importWh: [1, MAX_WH_PER_VALUE + 1], exportWh: [0, 0] }] }), 'series[0].importWh[1]');
-    expectRefused(await t.http.post(`/clusters/${clusterId}/agreement-versions`).set(coordinator).send({ ...AGREEMENT, effectiveFrom: '2026-07', internalPriceGroszePerMwh: MAX_GROSZE_PER_MWH + 1 }), 'internalPriceGroszePerMwh');
-    expectRefused(await t.http.post(`/clusters/${clusterId}/agreement-versions`).set(coordinator).send({ ...AGREEMENT, effectiveFrom: '2026-07', monthlyFeeGroszePerMember: MAX_GROSZE + 1 }), 'monthlyFeeGroszePerMember');
-    const other = ((await t.http.post(`/clusters/${clusterId}/members`).set(coordinator).send({ ...MEMBER, legalName: 'Kupiec' }).expect(201)).body as { memberId: string }).memberId;
+    expectRefused(
+      await t.http
+        .post(`/clusters/${clusterId}/readings`)
+        .set(coordinator)
+        .send(reading(MAX_WH_PER_VALUE + 1)),
+      'readings[0].importWh',
+      /at most/,
+    );
+    expectRefused(
+      await t.http
+        .post(`/clusters/${clusterId}/readings`)
+        .set(coordinator)
+        .send(reading(2 ** 53)),
+      'readings[0].importWh',
+    );
+    expectRefused(
+      await t.http
+        .post(`/clusters/${clusterId}/readings`)
+        .set(coordinator)
+        .send({ source: 'osd', series: [{ ppeCode: 'PLHOME0001', intervalStart: '2026-05-01T00:00:00+02:00', intervalMinutes: 15, importWh: [1, MAX_WH_PER_VALUE + 1], exportWh: [0, 0] }] }),
+      'series[0].importWh[1]',
+    );
+    expectRefused(
+      await t.http
+        .post(`/clusters/${clusterId}/agreement-versions`)
+        .set(coordinator)
+        .send({ ...AGREEMENT, effectiveFrom: '2026-07', internalPriceGroszePerMwh: MAX_GROSZE_PER_MWH + 1 }),
+      'internalPriceGroszePerMwh',
+    );
+    expectRefused(
+      await t.http
+        .post(`/clusters/${clusterId}/agreement-versions`)
+        .set(coordinator)
+        .send({ ...AGREEMENT, effectiveFrom: '2026-07', monthlyFeeGroszePerMember: MAX_GROSZE + 1 }),
+      'monthlyFeeGroszePerMember',
+    );
+    const other = (
+      (
+        await t.http
+          .post(`/clusters/${clusterId}/members`)
+          .set(coordinator)
+          .send({ ...MEMBER, legalName: 'Kupiec' })
+          .expect(201)
+      ).body as { memberId: string }
+    ).memberId;
     const contract = { sellerMemberId: memberId, buyerMemberId: other, whPerInterval: 1000, priceGroszePerMwh: 40000, validFrom: '2026-05-01', validTo: '2026-12-31' };
-    expectRefused(await t.http.post(`/clusters/${clusterId}/contracts`).set(coordinator).send({ ...contract, whPerInterval: MAX_WH_PER_VALUE + 1 }), 'whPerInterval');
-    expectRefused(await t.http.post(`/clusters/${clusterId}/contracts`).set(coordinator).send({ ...contract, priceGroszePerMwh: MAX_GROSZE_PER_MWH + 1 }), 'priceGroszePerMwh');
+    expectRefused(
+      await t.http
+        .post(`/clusters/${clusterId}/contracts`)
+        .set(coordinator)
+        .send({ ...contract, whPerInterval: MAX_WH_PER_VALUE + 1 }),
+      'whPerInterval',
+    );
+    expectRefused(
+      await t.http
+        .post(`/clusters/${clusterId}/contracts`)
+        .set(coordinator)
+        .send({ ...contract, priceGroszePerMwh: MAX_GROSZE_PER_MWH + 1 }),
+      'priceGroszePerMwh',
+    );
     // at the maxima it is accepted
     await t.http.post(`/clusters/${clusterId}/readings`).set(coordinator).send(reading(MAX_WH_PER_VALUE)).expect(200);
   });
@@ -142,14 +240,32 @@ describe('inputs that gave 500', () => {
     const withoutArea: Partial<typeof ORZESZE> = { ...ORZESZE };
     delete withoutArea.area;
     expectRefused(await t.http.post('/clusters').set(t.admin).send(withoutArea), 'area');
-    expectRefused(await t.http.post('/clusters').set(t.admin).send({ ...ORZESZE, coordinator: null }), 'coordinator');
+    expectRefused(
+      await t.http
+        .post('/clusters')
+        .set(t.admin)
+        .send({ ...ORZESZE, coordinator: null }),
+      'coordinator',
+    );
   });
 
   test('an agreement without allocation, with tiers that are not lists of ids', async () => {
     const without: Partial<typeof AGREEMENT> = { ...AGREEMENT };
     delete without.allocation;
-    expectRefused(await t.http.post(`/clusters/${clusterId}/agreement-versions`).set(coordinator).send({ ...without, effectiveFrom: '2026-08' }), 'allocation');
-    expectRefused(await t.http.post(`/clusters/${clusterId}/agreement-versions`).set(coordinator).send({ ...AGREEMENT, effectiveFrom: '2026-08', allocation: { method: 'priority', tiers: [[1], null] } }), 'allocation.tiers');
+    expectRefused(
+      await t.http
+        .post(`/clusters/${clusterId}/agreement-versions`)
+        .set(coordinator)
+        .send({ ...without, effectiveFrom: '2026-08' }),
+      'allocation',
+    );
+    expectRefused(
+      await t.http
+        .post(`/clusters/${clusterId}/agreement-versions`)
+        .set(coordinator)
+        .send({ ...AGREEMENT, effectiveFrom: '2026-08', allocation: { method: 'priority', tiers: [[1], null] } }),
+      'allocation.tiers',
+    );
   });
 });
 
@@ -190,34 +306,61 @@ describe('concurrency', () => {
   afterAll(() => second.close());
 
   async function membersNamed(legalName: string) {
-    const { rows } = await t.service.database.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM events WHERE stream_id = $1 AND type = 'MemberAdmitted' AND data->>'legalName' = $2`, [`cluster-${clusterId}`, legalName]);
+    const { rows } = await t.service.database.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM events WHERE stream_id = $1 AND type = 'MemberAdmitted' AND data->>'legalName' = $2`, [
+      `cluster-${clusterId}`,
+      legalName,
+    ]);
     return rows[0]?.n;
   }
 
   test('ten concurrent admissions with one Idempotency-Key, over two service processes: one member, ten equal answers', async () => {
     const body = { ...MEMBER, legalName: 'Idempotentna Spółdzielnia' };
-    const answers = await Promise.all(Array.from({ length: 10 }, (_, i) =>
-      (i % 2 === 0 ? t.http : secondHttp).post(`/clusters/${clusterId}/members`).set(coordinator).set('Idempotency-Key', 'admit-race-1').send(body)));
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? t.http : secondHttp).post(`/clusters/${clusterId}/members`).set(coordinator).set('Idempotency-Key', 'admit-race-1').send(body)),
+    );
     expect(answers.map((a) => a.status)).toEqual(Array(10).fill(201));
     expect(new Set(answers.map((a) => JSON.stringify(a.body))).size).toBe(1);
     expect(await membersNamed(body.legalName)).toBe(1);
     // the same key with another body is still 409
-    await t.http.post(`/clusters/${clusterId}/members`).set(coordinator).set('Idempotency-Key', 'admit-race-1').send({ ...body, legalName: 'Ktoś inny' }).expect(409);
+    await t.http
+      .post(`/clusters/${clusterId}/members`)
+      .set(coordinator)
+      .set('Idempotency-Key', 'admit-race-1')
+      .send({ ...body, legalName: 'Ktoś inny' })
+      .expect(409);
   });
 
   test('a request refused with one key gives the key back: the corrected request then runs', async () => {
-    await t.http.post(`/clusters/${clusterId}/members`).set(coordinator).set('Idempotency-Key', 'admit-fix-1').send({ ...MEMBER, legalName: 'x\u0000' }).expect(400);
-    await t.http.post(`/clusters/${clusterId}/members`).set(coordinator).set('Idempotency-Key', 'admit-fix-1').send({ ...MEMBER, legalName: 'Poprawiona' }).expect(201);
+    await t.http
+      .post(`/clusters/${clusterId}/members`)
+      .set(coordinator)
+      .set('Idempotency-Key', 'admit-fix-1')
+      .send({ ...MEMBER, legalName: 'x\u0000' })
+      .expect(400);
+    await t.http
+      .post(`/clusters/${clusterId}/members`)
+      .set(coordinator)
+      .set('Idempotency-Key', 'admit-fix-1')
+      .send({ ...MEMBER, legalName: 'Poprawiona' })
+      .expect(201);
   });
 
   test('16 concurrent writers on one stream: each admitted or 409, none lost or doubled, versions contiguous, the chain intact', async () => {
-    const answers = await Promise.all(Array.from({ length: 16 }, (_, i) =>
-      (i % 2 === 0 ? t.http : secondHttp).post(`/clusters/${clusterId}/members`).set(coordinator).send({ ...MEMBER, legalName: `Pisarz ${String(i)}` })));
+    const answers = await Promise.all(
+      Array.from({ length: 16 }, (_, i) =>
+        (i % 2 === 0 ? t.http : secondHttp)
+          .post(`/clusters/${clusterId}/members`)
+          .set(coordinator)
+          .send({ ...MEMBER, legalName: `Pisarz ${String(i)}` }),
+      ),
+    );
     expect(answers.every((a) => a.status === 201 || a.status === 409)).toBe(true);
     const admitted = answers.filter((a) => a.status === 201);
     expect(admitted.length).toBeGreaterThan(0);
     for (const [i, answer] of answers.entries()) expect(await membersNamed(`Pisarz ${String(i)}`)).toBe(answer.status === 201 ? 1 : 0);
-    const { rows } = await t.service.database.pool.query<{ stream_position: number | string }>('SELECT stream_position FROM events WHERE stream_id = $1 ORDER BY stream_position', [`cluster-${clusterId}`]);
+    const { rows } = await t.service.database.pool.query<{ stream_position: number | string }>('SELECT stream_position FROM events WHERE stream_id = $1 ORDER BY stream_position', [
+      `cluster-${clusterId}`,
+    ]);
     expect(rows.map((r) => Number(r.stream_position))).toEqual(rows.map((_, i) => i));
     const versions = admitted.map((a) => (a.body as { streamVersion: number }).streamVersion);
     expect(new Set(versions).size).toBe(versions.length);
@@ -228,23 +371,25 @@ describe('concurrency', () => {
   test('16 writers on one stream through the event store port of two processes, each retrying on a conflict: every event once, in contiguous versions', async () => {
     const streamId = `writers-${clusterId}`;
     const stores = [t.service.eventStore, second.eventStore];
-    await Promise.all(Array.from({ length: 16 }, async (_, writer) => {
-      const store = stores[writer % 2];
-      if (!store) throw new Error('two stores');
-      for (let n = 0; n < 5; n++) {
-        const eventId = `00000000-0000-4000-8000-${String(writer * 100 + n).padStart(12, '0')}`;
-        for (;;) {
-          const events = await store.readStream(streamId);
-          const expected = events.at(-1)?.streamPosition ?? 'no_stream';
-          try {
-            await store.append(streamId, [{ eventId, type: 'WriterWrote', data: { writer, n } }], expected);
-            break;
-          } catch (error) {
-            if (!(error instanceof WrongExpectedVersionError)) throw error;
+    await Promise.all(
+      Array.from({ length: 16 }, async (_, writer) => {
+        const store = stores[writer % 2];
+        if (!store) throw new Error('two stores');
+        for (let n = 0; n < 5; n++) {
+          const eventId = `00000000-0000-4000-8000-${String(writer * 100 + n).padStart(12, '0')}`;
+          for (;;) {
+            const events = await store.readStream(streamId);
+            const expected = events.at(-1)?.streamPosition ?? 'no_stream';
+            try {
+              await store.append(streamId, [{ eventId, type: 'WriterWrote', data: { writer, n } }], expected);
+              break;
+            } catch (error) {
+              if (!(error instanceof WrongExpectedVersionError)) throw error;
+            }
           }
         }
-      }
-    }));
+      }),
+    );
     const events = await t.service.eventStore.readStream(streamId);
     expect(events.map((e) => e.streamPosition)).toEqual(Array.from({ length: 80 }, (_, i) => i));
     expect(new Set(events.map((e) => `${String(e.data.writer)}/${String(e.data.n)}`)).size).toBe(80);

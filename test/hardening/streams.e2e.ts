@@ -14,11 +14,21 @@ let port: number;
 beforeAll(async () => {
   t = await startTestService();
   ({ clusterId, coordinator } = await clusterWithCoordinator(t));
-  const member = await t.http.post(`/clusters/${clusterId}/members`).set(coordinator)
-    .send({ kind: 'household', legalName: 'Anna Nowak', address: 'Orzesze', invoiceEmail: 'a@example.pl', vatPayer: false, admittedOn: '2026-01-01' }).expect(201);
-  await t.http.post(`/clusters/${clusterId}/metering-points`).set(coordinator)
-    .send({ ppeCode: 'PLHOME0001', memberId: (member.body as { memberId: string }).memberId, role: 'consumer', carrier: 'electricity', validFrom: '2026-01-01' }).expect(201);
-  await t.http.post(`/clusters/${clusterId}/agreement-versions`).set(coordinator).send({ ...AGREEMENT, intervalMinutes: 15 }).expect(201);
+  const member = await t.http
+    .post(`/clusters/${clusterId}/members`)
+    .set(coordinator)
+    .send({ kind: 'household', legalName: 'Anna Nowak', address: 'Orzesze', invoiceEmail: 'a@example.pl', vatPayer: false, admittedOn: '2026-01-01' })
+    .expect(201);
+  await t.http
+    .post(`/clusters/${clusterId}/metering-points`)
+    .set(coordinator)
+    .send({ ppeCode: 'PLHOME0001', memberId: (member.body as { memberId: string }).memberId, role: 'consumer', carrier: 'electricity', validFrom: '2026-01-01' })
+    .expect(201);
+  await t.http
+    .post(`/clusters/${clusterId}/agreement-versions`)
+    .set(coordinator)
+    .send({ ...AGREEMENT, intervalMinutes: 15 })
+    .expect(201);
   const server = t.service.app.getHttpServer();
   if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   port = (server.address() as AddressInfo).port;
@@ -30,7 +40,9 @@ function raw(head: string, body: Buffer | string, options: { end?: boolean; dest
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
     let received = '';
-    socket.on('data', (chunk) => { received += chunk.toString('utf8'); });
+    socket.on('data', (chunk) => {
+      received += chunk.toString('utf8');
+    });
     socket.on('error', () => {
       resolve(received);
     });
@@ -75,7 +87,8 @@ test('a multipart form cut off by the client mid-file does not stop the service'
   const body = `--XyZ\r\n${filePart('file', CSV.slice(0, 80))}`;
   await raw(
     `POST /clusters/${clusterId}/readings/files?format=generic HTTP/1.1\nHost: x\nAuthorization: ${coordinator.Authorization}\nContent-Type: multipart/form-data; boundary=XyZ\nContent-Length: 100000\n`,
-    body, { destroyAfterMs: 150 },
+    body,
+    { destroyAfterMs: 150 },
   );
   await stillServes();
 });
@@ -99,8 +112,7 @@ test('a multipart content type without a boundary answers 400', async () => {
 
 test('a form with two file parts is refused (400) and records nothing', async () => {
   const before = await eventCount();
-  const res = await t.http.post(`/clusters/${clusterId}/readings/files?format=generic`).set(coordinator)
-    .attach('file', Buffer.from(CSV), 'a.csv').attach('other', Buffer.from(CSV), 'b.csv');
+  const res = await t.http.post(`/clusters/${clusterId}/readings/files?format=generic`).set(coordinator).attach('file', Buffer.from(CSV), 'a.csv').attach('other', Buffer.from(CSV), 'b.csv');
   expect(res.status).toBe(400);
   expect((res.body as { errors: unknown }).errors).toEqual([{ field: 'file', reason: 'send one file per request' }]);
   expect(await eventCount()).toBe(before);
@@ -108,21 +120,20 @@ test('a form with two file parts is refused (400) and records nothing', async ()
 });
 
 test('a plain file body cut off by the client does not stop the service', async () => {
-  await raw(
-    `POST /clusters/${clusterId}/readings/files?format=generic HTTP/1.1\nHost: x\nAuthorization: ${coordinator.Authorization}\nContent-Type: text/csv\nContent-Length: 100000\n`,
-    CSV, { destroyAfterMs: 150 },
-  );
+  await raw(`POST /clusters/${clusterId}/readings/files?format=generic HTTP/1.1\nHost: x\nAuthorization: ${coordinator.Authorization}\nContent-Type: text/csv\nContent-Length: 100000\n`, CSV, {
+    destroyAfterMs: 150,
+  });
   await stillServes();
 });
 
 test("the portal's import cut off by the client does not stop the service", async () => {
   const token = coordinator.Authorization.slice('Bearer '.length);
   const signIn = await t.http.post('/portal/sign-in').type('form').send({ token });
-  const cookie = ([] as string[]).concat(signIn.headers['set-cookie'] ?? []).map((c) => c.split(';')[0]).join('; ');
-  await raw(
-    `POST /portal/import?format=generic HTTP/1.1\nHost: x\nCookie: ${cookie}\nContent-Type: text/csv\nContent-Length: 100000\n`,
-    CSV, { destroyAfterMs: 150 },
-  );
+  const cookie = ([] as string[])
+    .concat(signIn.headers['set-cookie'] ?? [])
+    .map((c) => c.split(';')[0])
+    .join('; ');
+  await raw(`POST /portal/import?format=generic HTTP/1.1\nHost: x\nCookie: ${cookie}\nContent-Type: text/csv\nContent-Length: 100000\n`, CSV, { destroyAfterMs: 150 });
   await stillServes();
 });
 

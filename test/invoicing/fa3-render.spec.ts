@@ -6,15 +6,37 @@ import { isFa3Document, renderFa3 } from '../../src/invoicing/domain/fa3/render.
 
 const coordinator = { name: 'Koordynator & <Spółka> "Zażółć" gęślą jaźń', nip: '6410000008', address: 'ul. Łąkowa 1, 43-180 Orzesze' };
 const city = { name: 'Miasto Orzesze', nip: '6410377173', address: 'ul. Gliwicka 8, 43-180 Orzesze' };
-const energy = (wh: number, price: number, netGrosze: number): InvoiceLine => ({ description: 'Energia elektryczna otrzymana z klastra (pula)', category: 'energy', quantityWh: wh, unitPriceGroszePerMwh: price, netGrosze });
+const energy = (wh: number, price: number, netGrosze: number): InvoiceLine => ({
+  description: 'Energia elektryczna otrzymana z klastra (pula)',
+  category: 'energy',
+  quantityWh: wh,
+  unitPriceGroszePerMwh: price,
+  netGrosze,
+});
 const monthly: InvoiceLine = { description: 'Opłata miesięczna koordynatora', category: 'fee', quantityWh: null, unitPriceGroszePerMwh: null, netGrosze: 2500 };
 
 function document(over: Partial<InvoiceDocument>): InvoiceDocument {
   const lines = over.lines ?? [energy(123_456, 48_000, 5926), monthly];
   return {
-    invoiceId: '00000000-0000-4000-8000-000000000001', number: 'OKE/2026/000001', series: 'OKE', sequence: 1, kind: 'invoice', clusterId: 'c1', memberId: 'm1', month: '2026-05',
-    issueDate: '2026-06-02', saleDate: '2026-05-31', issuedAt: '2026-06-02T08:15:30.123Z', seller: coordinator, buyer: city, lines, vatRateBp: 2300, ...totals(lines, 2300),
-    dueDate: '2026-06-16', sellerBankAccount: 'PL61109010140000071219812874', ...over,
+    invoiceId: '00000000-0000-4000-8000-000000000001',
+    number: 'OKE/2026/000001',
+    series: 'OKE',
+    sequence: 1,
+    kind: 'invoice',
+    clusterId: 'c1',
+    memberId: 'm1',
+    month: '2026-05',
+    issueDate: '2026-06-02',
+    saleDate: '2026-05-31',
+    issuedAt: '2026-06-02T08:15:30.123Z',
+    seller: coordinator,
+    buyer: city,
+    lines,
+    vatRateBp: 2300,
+    ...totals(lines, 2300),
+    dueDate: '2026-06-16',
+    sellerBankAccount: 'PL61109010140000071219812874',
+    ...over,
   };
 }
 
@@ -38,7 +60,10 @@ test('an invoice to a member validates, with its month, lines in kWh and totals 
 });
 
 test('a self-billing invoice: the member sells, the coordinator buys, P_17 = 1', () => {
-  const xml = renderFa3(document({ kind: 'self_billing', number: 'OKES-001/2026/000001', seller: city, buyer: coordinator, lines: [energy(500_000, 48_000, 24_000)], ...totals([energy(500_000, 48_000, 24_000)], 2300) }), { correctedKsefNumber: null });
+  const xml = renderFa3(
+    document({ kind: 'self_billing', number: 'OKES-001/2026/000001', seller: city, buyer: coordinator, lines: [energy(500_000, 48_000, 24_000)], ...totals([energy(500_000, 48_000, 24_000)], 2300) }),
+    { correctedKsefNumber: null },
+  );
   expectValid(xml);
   expect(xml).toContain('<P_17>1</P_17>');
   expect(xml.indexOf('Miasto Orzesze')).toBeLessThan(xml.indexOf('Koordynator'));

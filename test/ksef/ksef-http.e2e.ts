@@ -4,7 +4,11 @@
 import { PORTAL_HOST, portalCookie } from '../support/portal-session.js';
 
 /** A page's text as a person reads it: tags dropped, white space collapsed. */
-const visibleText = (html: string) => html.replace(/<script[\s\S]*?<\/script>/g, ' ').replace(/<[^>]+>/g, '').replace(/\s+/g, ' ');
+const visibleText = (html: string) =>
+  html
+    .replace(/<script[\s\S]*?<\/script>/g, ' ')
+    .replace(/<[^>]+>/g, '')
+    .replace(/\s+/g, ' ');
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { PDFParse } from 'pdf-parse';
@@ -32,17 +36,38 @@ beforeAll(async () => {
   standIn = await KsefStandIn.start({ tokens: { [KSEF_TOKEN]: '5261040828' } });
   t = await startTestService({ KSEF_SECRET_KEY: randomBytes(32).toString('base64'), KSEF_API_URL: standIn.url, KSEF_WORKER: 'off', KSEF_TIMEOUT_MS: '5000' });
   ({ clusterId, coordinator } = await clusterWithCoordinator(t));
-  await t.http.put(`/clusters/${clusterId}/coordinator`).set(t.admin).send({ legalName: 'Orzeska Energia Sp. z o.o.', nip: '5261040828', address: 'ul. Zamkowa 8, 43-180 Orzesze', iban: 'PL61109010140000071219812874' });
+  await t.http
+    .put(`/clusters/${clusterId}/coordinator`)
+    .set(t.admin)
+    .send({ legalName: 'Orzeska Energia Sp. z o.o.', nip: '5261040828', address: 'ul. Zamkowa 8, 43-180 Orzesze', iban: 'PL61109010140000071219812874' });
   const admit = async (key: string, body: Record<string, unknown>) => {
-    ids[key] = ((await t.http.post(`/clusters/${clusterId}/members`).set(coordinator).send({ address: 'ul. Rynek 1, 43-180 Orzesze', admittedOn: '2026-01-01', ...body }).expect(201)).body as { memberId: string }).memberId;
+    ids[key] = (
+      (
+        await t.http
+          .post(`/clusters/${clusterId}/members`)
+          .set(coordinator)
+          .send({ address: 'ul. Rynek 1, 43-180 Orzesze', admittedOn: '2026-01-01', ...body })
+          .expect(201)
+      ).body as { memberId: string }
+    ).memberId;
   };
   await admit('city', { kind: 'municipality', legalName: 'Gmina Orzesze', nip: CITY_NIP, invoiceEmail: 'um@orzesze.pl', vatPayer: true, selfBillingConsent: true });
   await admit('home', { kind: 'household', legalName: 'Zofia Wójcik', invoiceEmail: 'z@example.pl', vatPayer: false });
-  for (const [ppeCode, key, role] of [['PLCITYPV01', 'city', 'producer'], ['PLHOME0001', 'home', 'consumer']] as const) {
-    await t.http.post(`/clusters/${clusterId}/metering-points`).set(coordinator)
-      .send({ ppeCode, memberId: ids[key], role, carrier: 'electricity', ...(role === 'producer' ? { source: 'pv', capacityKw: 50 } : {}), validFrom: '2026-01-01' }).expect(201);
+  for (const [ppeCode, key, role] of [
+    ['PLCITYPV01', 'city', 'producer'],
+    ['PLHOME0001', 'home', 'consumer'],
+  ] as const) {
+    await t.http
+      .post(`/clusters/${clusterId}/metering-points`)
+      .set(coordinator)
+      .send({ ppeCode, memberId: ids[key], role, carrier: 'electricity', ...(role === 'producer' ? { source: 'pv', capacityKw: 50 } : {}), validFrom: '2026-01-01' })
+      .expect(201);
   }
-  await t.http.post(`/clusters/${clusterId}/agreement-versions`).set(coordinator).send({ ...AGREEMENT, effectiveFrom: '2026-04', intervalMinutes: 15 }).expect(201);
+  await t.http
+    .post(`/clusters/${clusterId}/agreement-versions`)
+    .set(coordinator)
+    .send({ ...AGREEMENT, effectiveFrom: '2026-04', intervalMinutes: 15 })
+    .expect(201);
   const readings = Array.from({ length: 96 }, (_, i) => [
     { ppeCode: 'PLCITYPV01', intervalStart: quarter('2026-05', i), intervalMinutes: 15, importWh: 0, exportWh: i >= 40 && i < 64 ? 1000 : 0 },
     { ppeCode: 'PLHOME0001', intervalStart: quarter('2026-05', i), intervalMinutes: 15, importWh: 300, exportWh: 0 },
@@ -57,14 +82,23 @@ afterAll(async () => {
 });
 
 const worker = () => t.service.app.get(KsefWorker);
-const list = async () => ((await t.http.get(`/clusters/${clusterId}/invoices`).set(coordinator).expect(200)).body as { items: { invoiceId: string; number: string; kind: string; memberId: string; ksef: Record<string, unknown> }[] }).items;
+const list = async () =>
+  (
+    (await t.http.get(`/clusters/${clusterId}/invoices`).set(coordinator).expect(200)).body as {
+      items: { invoiceId: string; number: string; kind: string; memberId: string; ksef: Record<string, unknown> }[];
+    }
+  ).items;
 
 test('without a connection every document is not sent, and the list says why', async () => {
   const items = await list();
   expect(items.length).toBeGreaterThanOrEqual(2);
   for (const d of items.filter((x) => x.kind !== 'settlement_statement')) expect(d.ksef).toEqual({ status: 'not_sent', reason: 'KSeF is not connected for this cluster' });
   const home = await tokenFor(t, 'member', clusterId, ids.home);
-  const portal = await t.http.get('/portal/months/2026-05').set('host', PORTAL_HOST).set('Cookie', await portalCookie(t, home)).expect(200);
+  const portal = await t.http
+    .get('/portal/months/2026-05')
+    .set('host', PORTAL_HOST)
+    .set('Cookie', await portalCookie(t, home))
+    .expect(200);
   expect(visibleText(portal.text)).toContain('nie wysłano: klaster nie jest połączony z KSeF');
   expect(await worker().round()).toEqual({});
 });
@@ -92,22 +126,37 @@ test('connecting: checked, the token sealed and never returned by any read; only
 });
 
 test('the worker sends the month: accepted with KSeF numbers in the list and the invoice; the UPO downloads; the PDF carries the number and KOD I', async () => {
-  await t.http.put(`/clusters/${clusterId}/ksef/self-invoicing/${String(ids.city)}`).set(coordinator).send({ granted: true }).expect(200);
+  await t.http
+    .put(`/clusters/${clusterId}/ksef/self-invoicing/${String(ids.city)}`)
+    .set(coordinator)
+    .send({ granted: true })
+    .expect(200);
   await t.http.put(`/clusters/${clusterId}/ksef/self-invoicing/no-such-member`).set(coordinator).send({ granted: true }).expect(404);
   standIn.selfInvoicing.add(CITY_NIP);
   // two rounds at once (as two instances would): the cluster's lock lets one of them send
   const rounds = await Promise.all([worker().round(), worker().round()]);
   expect(rounds.filter((r) => r[clusterId]).length).toBe(1);
-  expect(defined(rounds.find((r) => r[clusterId]), 'the round that sent')[clusterId]).toMatchObject({ failed: null, sent: 3, accepted: 3 });
+  expect(
+    defined(
+      rounds.find((r) => r[clusterId]),
+      'the round that sent',
+    )[clusterId],
+  ).toMatchObject({ failed: null, sent: 3, accepted: 3 });
   expect(standIn.doubleSends()).toEqual([]);
   const items = await list();
   const fa3 = items.filter((d) => d.kind !== 'settlement_statement');
   expect(fa3.map((d) => d.kind).sort()).toEqual(['invoice', 'invoice', 'self_billing']);
   for (const d of fa3) expect(d.ksef).toMatchObject({ status: 'accepted', ksefNumber: matching(/^\d{10}-\d{8}-[0-9A-F]{12}-[0-9A-F]{2}$/), upo: true });
-  const selfBilling = defined(fa3.find((d) => d.kind === 'self_billing'), 'the self-billing invoice');
+  const selfBilling = defined(
+    fa3.find((d) => d.kind === 'self_billing'),
+    'the self-billing invoice',
+  );
   expect(String(selfBilling.ksef.ksefNumber).startsWith(CITY_NIP)).toBe(true); // the member is the seller
 
-  const invoice = defined(fa3.find((d) => d.kind === 'invoice' && d.memberId === ids.home), "the household's invoice");
+  const invoice = defined(
+    fa3.find((d) => d.kind === 'invoice' && d.memberId === ids.home),
+    "the household's invoice",
+  );
   const json = await t.http.get(`/clusters/${clusterId}/invoices/${invoice.invoiceId}`).set(coordinator).expect(200);
   const document = json.body as InvoiceDocument & { ksef: unknown };
   expect(document.ksef).toEqual(invoice.ksef);
@@ -120,16 +169,26 @@ test('the worker sends the month: accepted with KSeF numbers in the list and the
   await t.http.get(`/clusters/${clusterId}/invoices/${invoice.invoiceId}/upo`).set(home).expect(200);
   await t.http.get(`/clusters/${clusterId}/invoices/${selfBilling.invoiceId}/upo`).set(home).expect(404);
 
-  const pdf = await t.http.get(`/clusters/${clusterId}/invoices/${invoice.invoiceId}.pdf`).set(coordinator).buffer(true).parse((res, cb) => {
-    const chunks: Buffer[] = [];
-    res.on('data', (c: Buffer) => chunks.push(c));
-    res.on('end', () => { cb(null, Buffer.concat(chunks)); });
-  }).expect(200);
+  const pdf = await t.http
+    .get(`/clusters/${clusterId}/invoices/${invoice.invoiceId}.pdf`)
+    .set(coordinator)
+    .buffer(true)
+    .parse((res, cb) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        cb(null, Buffer.concat(chunks));
+      });
+    })
+    .expect(200);
   const parser = new PDFParse({ data: new Uint8Array(pdf.body as Buffer) });
   const text = (await parser.getText()).text.replace(/\s+/g, ' ');
-  expect(text.replace(/ /g, "")).toContain(`NumerKSeF:${String(invoice.ksef.ksefNumber)}`); // the box is narrow: the number may wrap
+  expect(text.replace(/ /g, '')).toContain(`NumerKSeF:${String(invoice.ksef.ksefNumber)}`); // the box is narrow: the number may wrap
   // KOD I: the environment's QR address, the seller's NIP, the issue date DD-MM-RRRR, the hash of the XML KSeF holds
-  const sent = defined(standIn.received.find((r) => r.invoiceNumber === invoice.number), 'the invoice KSeF received');
+  const sent = defined(
+    standIn.received.find((r) => r.invoiceNumber === invoice.number),
+    'the invoice KSeF received',
+  );
   const issue = document.issueDate.split('-').reverse().join('-');
   const hash = sent.hash.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
   const mark = defined(await t.service.app.get(KsefReader).pdfMark(clusterId, document), 'the PDF mark');
@@ -144,7 +203,11 @@ test('the worker sends the month: accepted with KSeF numbers in the list and the
   await parser.destroy();
 
   // the portal: the member's month shows its invoice accepted with the KSeF number
-  const portal = await t.http.get('/portal/months/2026-05').set('host', PORTAL_HOST).set('Cookie', await portalCookie(t, home)).expect(200);
+  const portal = await t.http
+    .get('/portal/months/2026-05')
+    .set('host', PORTAL_HOST)
+    .set('Cookie', await portalCookie(t, home))
+    .expect(200);
   expect(portal.text).toContain(`<span data-testid="ksef-number">${String(invoice.ksef.ksefNumber)}</span>`);
   expect(visibleText(portal.text)).toContain(`przyjęto, nr KSeF ${String(invoice.ksef.ksefNumber)}`);
 
@@ -160,7 +223,10 @@ test('a statement is never sent; retry only of a refused document; rotating the 
   const items = await list();
   const statement = items.find((d) => d.kind === 'settlement_statement');
   if (statement) expect(statement.ksef).toEqual({ status: 'not_sent', reason: 'not an invoice: a settlement statement is not sent to KSeF' });
-  const accepted = defined(items.find((d) => d.kind === 'invoice'), 'an invoice');
+  const accepted = defined(
+    items.find((d) => d.kind === 'invoice'),
+    'an invoice',
+  );
   const retry = await t.http.post(`/clusters/${clusterId}/invoices/${accepted.invoiceId}/ksef/retry`).set(coordinator).expect(409);
   expect((retry.body as { detail: string }).detail).toMatch(/only a refused document/);
   const rotated = await t.http.post(`/clusters/${clusterId}/ksef/token`).set(coordinator).send({ token: KSEF_TOKEN }).expect(200);
@@ -170,7 +236,12 @@ test('a statement is never sent; retry only of a refused document; rotating the 
   const off = await t.http.post(`/clusters/${clusterId}/ksef/disconnection`).set(coordinator).expect(200);
   expect(off.body).toMatchObject({ connected: false });
   // accepted documents keep their KSeF numbers
-  expect(defined((await list()).find((d) => d.invoiceId === accepted.invoiceId), 'the accepted invoice').ksef).toMatchObject({ status: 'accepted' });
+  expect(
+    defined(
+      (await list()).find((d) => d.invoiceId === accepted.invoiceId),
+      'the accepted invoice',
+    ).ksef,
+  ).toMatchObject({ status: 'accepted' });
 });
 
 test('without KSEF_SECRET_KEY connecting is refused, saying what to set', async () => {

@@ -77,9 +77,15 @@ const now = () => Date.now() + clockOffsetMs;
 function sender(cluster: Cluster, fetchImpl: typeof fetch = fetch, timeoutMs = 1000) {
   return new KsefSender({
     now,
-    store, secrets, documents: () => Promise.resolve(cluster.documents), renderer: { render: renderFa3, isFa3: isFa3Document },
+    store,
+    secrets,
+    documents: () => Promise.resolve(cluster.documents),
+    renderer: { render: renderFa3, isFa3: isFa3Document },
     client: () => new KsefClient({ baseUrl: standIn.url, timeoutMs, fetch: fetchImpl, sleep: fastSleep }),
-    sleep: fastSleep, statusPolls: 3, statusPollDelayMs: 1, passRetry: { baseDelayMs: 0, maxDelayMs: 0 },
+    sleep: fastSleep,
+    statusPolls: 3,
+    statusPollDelayMs: 1,
+    passRetry: { baseDelayMs: 0, maxDelayMs: 0 },
   });
 }
 
@@ -117,13 +123,24 @@ test('an invoice, a self-billing invoice and a correction reach KSeF: KSeF numbe
     expect(recorded.status).toBe('accepted');
     expect(recorded.ksefNumber).toMatch(OPENAPI_KSEF_NUMBER);
     expect(isValidKsefNumber(defined(recorded.ksefNumber, 'the KSeF number'))).toBe(true);
-    const upo = defined((await store.readStream(ksefStreamId(c.clusterId))).find((e) => e.type === 'KsefUpoReceived' && e.data.invoiceId === d.invoiceId), 'the UPO event').data.upo as string;
+    const upo = defined(
+      (await store.readStream(ksefStreamId(c.clusterId))).find((e) => e.type === 'KsefUpoReceived' && e.data.invoiceId === d.invoiceId),
+      'the UPO event',
+    ).data.upo as string;
     expect(upoSchema().validate(upo)).toEqual({ valid: true });
     expect(upo).toContain(recorded.ksefNumber);
   }
-  const sentCorrection = defined(standIn.received.find((r) => r.invoiceNumber === correction.number), 'the correction KSeF received');
+  const sentCorrection = defined(
+    standIn.received.find((r) => r.invoiceNumber === correction.number),
+    'the correction KSeF received',
+  );
   expect(sentCorrection.xml).toContain(`<NrKSeFFaKorygowanej>${String(defined(s.documents[original.invoiceId], "the original's record").ksefNumber)}</NrKSeFFaKorygowanej>`);
-  expect(defined(standIn.received.find((r) => r.invoiceNumber === self.number), 'the self-billing invoice KSeF received').sellerNip).toBe(MEMBER_NIP);
+  expect(
+    defined(
+      standIn.received.find((r) => r.invoiceNumber === self.number),
+      'the self-billing invoice KSeF received',
+    ).sellerNip,
+  ).toBe(MEMBER_NIP);
   expect(standIn.doubleSends()).toEqual([]);
   // nothing left: another pass sends nothing
   const before = standIn.received.length;
@@ -131,7 +148,7 @@ test('an invoice, a self-billing invoice and a correction reach KSeF: KSeF numbe
   expect(standIn.received.length).toBe(before);
 });
 
-test('self-billing waits for the recorded permission; KSeF\'s refusal for a missing one says so plainly; granting sends it again', async () => {
+test("self-billing waits for the recorded permission; KSeF's refusal for a missing one says so plainly; granting sends it again", async () => {
   const c = await connectedCluster();
   const self = selfBilling(number('FVS'), { seller: { name: 'Spółdzielnia', nip: '7770001111', address: 'ul. Polna 1' } });
   c.documents.push(self);
@@ -245,8 +262,20 @@ test('a document whose XML cannot be made is recorded as not sent with the reaso
   const fine = invoice(number());
   c.documents.push(broken, fine);
   const s = new KsefSender({
-    store, secrets, documents: () => Promise.resolve(c.documents), now, sleep: fastSleep, statusPolls: 3, statusPollDelayMs: 1,
-    renderer: { isFa3: isFa3Document, render: (d, o) => { if (d.invoiceId === broken.invoiceId) throw new Error('no P_2'); return renderFa3(d, o); } },
+    store,
+    secrets,
+    documents: () => Promise.resolve(c.documents),
+    now,
+    sleep: fastSleep,
+    statusPolls: 3,
+    statusPollDelayMs: 1,
+    renderer: {
+      isFa3: isFa3Document,
+      render: (d, o) => {
+        if (d.invoiceId === broken.invoiceId) throw new Error('no P_2');
+        return renderFa3(d, o);
+      },
+    },
     client: () => new KsefClient({ baseUrl: standIn.url, timeoutMs: 1000, sleep: fastSleep }),
   });
   await s.pass(c.clusterId);
@@ -288,7 +317,10 @@ test('property: whatever the faults and wherever the worker is killed, every doc
         }
         const refusedNumber = plan.refused !== null && plan.refused < invoices.length ? defined(invoices[plan.refused], 'the refused invoice').number : null;
         if (refusedNumber) standIn.refuse.set(refusedNumber, { code: 450, description: 'Błąd weryfikacji semantyki dokumentu faktury' });
-        const duplicate = plan.duplicate !== null && plan.duplicate < invoices.length && defined(invoices[plan.duplicate], 'the duplicate invoice').number !== refusedNumber ? standIn.preload(COORDINATOR_NIP, 'VAT', defined(invoices[plan.duplicate], 'the duplicate invoice').number) : null;
+        const duplicate =
+          plan.duplicate !== null && plan.duplicate < invoices.length && defined(invoices[plan.duplicate], 'the duplicate invoice').number !== refusedNumber
+            ? standIn.preload(COORDINATOR_NIP, 'VAT', defined(invoices[plan.duplicate], 'the duplicate invoice').number)
+            : null;
         const start = standIn.requests.length;
         const receivedBefore = standIn.received.length;
         standIn.faultFor = (n) => plan.faults[String(n - start)] ?? null;
@@ -298,7 +330,12 @@ test('property: whatever the faults and wherever the worker is killed, every doc
         for (const kill of plan.kills) {
           let count = 0;
           let died!: () => void;
-          const dead = new Promise<string>((r) => (died = () => { r('killed'); }));
+          const dead = new Promise<string>(
+            (r) =>
+              (died = () => {
+                r('killed');
+              }),
+          );
           const dying: typeof fetch = async (input, init) => {
             if (++count < kill.atRequest) return fetch(input, init);
             if (kill.afterForwarding) await fetch(input, init).catch(() => undefined); // KSeF got it; the answer dies with the process
@@ -335,7 +372,10 @@ test('property: whatever the faults and wherever the worker is killed, every doc
             expect(isValidKsefNumber(defined(recorded.ksefNumber, 'the KSeF number'))).toBe(true);
           }
         }
-        if (duplicate) expect(defined(s.documents[defined(invoices[defined(plan.duplicate, 'the duplicate index')], 'the duplicate invoice').invoiceId], "the duplicate's record").ksefNumber).toBe(duplicate.ksefNumber);
+        if (duplicate)
+          expect(defined(s.documents[defined(invoices[defined(plan.duplicate, 'the duplicate index')], 'the duplicate invoice').invoiceId], "the duplicate's record").ksefNumber).toBe(
+            duplicate.ksefNumber,
+          );
         expect(standIn.doubleSends(receivedBefore)).toEqual([]);
         expect(standIn.violations).toEqual([]);
       },

@@ -23,20 +23,51 @@ beforeAll(async () => {
   t = await startTestService();
   ({ clusterId, coordinator } = await clusterWithCoordinator(t));
   const admit = (body: Record<string, unknown>) => t.http.post(`/clusters/${clusterId}/members`).set(coordinator).send(body).expect(201);
-  homeId = ((await admit({ kind: 'household', legalName: 'Anna Nowak', address: 'Orzesze', invoiceEmail: 'a@example.pl', vatPayer: false, admittedOn: '2026-01-01' })).body as { memberId: string }).memberId;
-  const schoolId = ((await admit({ kind: 'municipality', legalName: 'Gmina Orzesze', nip: '6351831037', address: 'Orzesze', invoiceEmail: 'um@orzesze.pl', vatPayer: true, admittedOn: '2026-01-01' })).body as { memberId: string }).memberId;
-  await t.http.post(`/clusters/${clusterId}/metering-points`).set(coordinator).send({ ppeCode: 'PLHOURLY01', memberId: homeId, role: 'consumer', carrier: 'electricity', validFrom: '2026-01-01' }).expect(201);
-  await t.http.post(`/clusters/${clusterId}/metering-points`).set(coordinator).send({ ppeCode: 'PLAMI00001', memberId: schoolId, role: 'consumer', carrier: 'electricity', validFrom: '2026-01-01' }).expect(201);
-  await t.http.post(`/clusters/${clusterId}/metering-points`).set(coordinator).send({ ppeCode: 'PLPV000001', memberId: schoolId, role: 'producer', carrier: 'electricity', source: 'pv', capacityKw: 50, validFrom: '2026-01-01' }).expect(201);
-  await t.http.post(`/clusters/${clusterId}/agreement-versions`).set(coordinator).send({ ...AGREEMENT, intervalMinutes: 15 }).expect(201);
+  homeId = ((await admit({ kind: 'household', legalName: 'Anna Nowak', address: 'Orzesze', invoiceEmail: 'a@example.pl', vatPayer: false, admittedOn: '2026-01-01' })).body as { memberId: string })
+    .memberId;
+  const schoolId = (
+    (await admit({ kind: 'municipality', legalName: 'Gmina Orzesze', nip: '6351831037', address: 'Orzesze', invoiceEmail: 'um@orzesze.pl', vatPayer: true, admittedOn: '2026-01-01' })).body as {
+      memberId: string;
+    }
+  ).memberId;
+  await t.http
+    .post(`/clusters/${clusterId}/metering-points`)
+    .set(coordinator)
+    .send({ ppeCode: 'PLHOURLY01', memberId: homeId, role: 'consumer', carrier: 'electricity', validFrom: '2026-01-01' })
+    .expect(201);
+  await t.http
+    .post(`/clusters/${clusterId}/metering-points`)
+    .set(coordinator)
+    .send({ ppeCode: 'PLAMI00001', memberId: schoolId, role: 'consumer', carrier: 'electricity', validFrom: '2026-01-01' })
+    .expect(201);
+  await t.http
+    .post(`/clusters/${clusterId}/metering-points`)
+    .set(coordinator)
+    .send({ ppeCode: 'PLPV000001', memberId: schoolId, role: 'producer', carrier: 'electricity', source: 'pv', capacityKw: 50, validFrom: '2026-01-01' })
+    .expect(201);
+  await t.http
+    .post(`/clusters/${clusterId}/agreement-versions`)
+    .set(coordinator)
+    .send({ ...AGREEMENT, intervalMinutes: 15 })
+    .expect(201);
 });
 afterAll(() => t.stop());
 
 const file = (name: string) => readFileSync(new URL(`../data/dso/${name}`, import.meta.url), 'utf8');
 /** The file's values in Wh, from its kWh with a decimal comma. */
-const fileWh = (text: string) => text.trim().split(/\r?\n/).slice(1).map((line) => Number((line.split(';')[2] ?? '').replace(',', '')));
+const fileWh = (text: string) =>
+  text
+    .trim()
+    .split(/\r?\n/)
+    .slice(1)
+    .map((line) => Number((line.split(';')[2] ?? '').replace(',', '')));
 const upload = (text: string, query: Record<string, string> = {}) =>
-  t.http.post(`/clusters/${clusterId}/readings/files`).query({ format: 'tauron', ppeCode: 'PLHOURLY01', ...query }).set(coordinator).set('content-type', 'text/csv').send(text);
+  t.http
+    .post(`/clusters/${clusterId}/readings/files`)
+    .query({ format: 'tauron', ppeCode: 'PLHOURLY01', ...query })
+    .set(coordinator)
+    .set('content-type', 'text/csv')
+    .send(text);
 
 test('an hourly Tauron file of each DST day is accepted in a 15-minute cluster and settles to the Wh of the file', async () => {
   const spring = file('tauron-hourly-2026-03-29.csv');
@@ -46,7 +77,10 @@ test('an hourly Tauron file of each DST day is accepted in a 15-minute cluster a
   const autumnRes = await upload(autumn).expect(200);
   expect(autumnRes.body).toMatchObject({ readings: 25, new: 100, hourlySplit: { hours: 25, quarterHours: 100 } });
 
-  for (const [month, text, quarterHours] of [['2026-03', spring, 92], ['2026-10', autumn, 100]] as const) {
+  for (const [month, text, quarterHours] of [
+    ['2026-03', spring, 92],
+    ['2026-10', autumn, 100],
+  ] as const) {
     const sum = fileWh(text).reduce((a, b) => a + b, 0);
     const cluster = await t.http.get(`/clusters/${clusterId}/settlements/${month}`).set(coordinator).expect(200);
     expect((cluster.body as { totals: { importWh: number; ppeSettledFromHourlyData?: unknown } }).totals.importWh).toBe(sum);
@@ -58,7 +92,11 @@ test('an hourly Tauron file of each DST day is accepted in a 15-minute cluster a
     expect((completeness.body as { ppe: { ppeCode: string }[] }).ppe.find((p: { ppeCode: string }) => p.ppeCode === 'PLHOURLY01')).toMatchObject({ hourlySplitQuarterHours: quarterHours });
   }
   // the repeated autumn hour is two hours, each in its own four quarter-hours
-  const read = await t.http.get(`/clusters/${clusterId}/metering-points/PLHOURLY01/readings`).query({ from: '2026-10-25T02:00:00+02:00', to: '2026-10-25T03:00:00+01:00' }).set(coordinator).expect(200);
+  const read = await t.http
+    .get(`/clusters/${clusterId}/metering-points/PLHOURLY01/readings`)
+    .query({ from: '2026-10-25T02:00:00+02:00', to: '2026-10-25T03:00:00+01:00' })
+    .set(coordinator)
+    .expect(200);
   expect((read.body as { items: Reading[] }).items).toHaveLength(8);
   expect((read.body as { items: Reading[] }).items.every((i: { quality: string; intervalMinutes: number }) => i.quality === 'hourly_split' && i.intervalMinutes === 15)).toBe(true);
   const [, , first, second] = fileWh(autumn);
@@ -70,13 +108,20 @@ test('an hourly Tauron file of each DST day is accepted in a 15-minute cluster a
 
 test('quarter-hour data for the same day then replaces the split values as a correction', async () => {
   const importWh = Array.from({ length: 100 }, (_, i) => 10 + i);
-  const res = await t.http.post(`/clusters/${clusterId}/readings`).set(coordinator)
-    .send({ source: 'ami', series: [{ ppeCode: 'PLHOURLY01', intervalStart: '2026-10-25T00:00:00+02:00', intervalMinutes: 15, importWh, exportWh: importWh.map(() => 0) }] }).expect(200);
+  const res = await t.http
+    .post(`/clusters/${clusterId}/readings`)
+    .set(coordinator)
+    .send({ source: 'ami', series: [{ ppeCode: 'PLHOURLY01', intervalStart: '2026-10-25T00:00:00+02:00', intervalMinutes: 15, importWh, exportWh: importWh.map(() => 0) }] })
+    .expect(200);
   expect(res.body).toMatchObject({ new: 0, corrected: 100, status: 'recorded' });
   const cluster = await t.http.get(`/clusters/${clusterId}/settlements/2026-10`).set(coordinator).expect(200);
   expect((cluster.body as { totals: { importWh: number; ppeSettledFromHourlyData?: unknown } }).totals.importWh).toBe(importWh.reduce((a, b) => a + b, 0));
   expect((cluster.body as { totals: { importWh: number; ppeSettledFromHourlyData?: unknown } }).totals.ppeSettledFromHourlyData).toBeUndefined();
-  const read = await t.http.get(`/clusters/${clusterId}/metering-points/PLHOURLY01/readings`).query({ from: '2026-10-25T00:00:00+02:00', to: '2026-10-25T00:15:00+02:00' }).set(coordinator).expect(200);
+  const read = await t.http
+    .get(`/clusters/${clusterId}/metering-points/PLHOURLY01/readings`)
+    .query({ from: '2026-10-25T00:00:00+02:00', to: '2026-10-25T00:15:00+02:00' })
+    .set(coordinator)
+    .expect(200);
   expect((read.body as { items: Reading[] }).items[0]).toMatchObject({ importWh: 10, quality: 'measured', history: [{ quality: 'hourly_split' }] });
   // an hourly file for a day measured in quarter-hours changes nothing there
   expect((await upload(file('tauron-hourly-2026-10-25.csv')).expect(200)).body).toMatchObject({ new: 0, corrected: 0, unchanged: 100 });
@@ -85,14 +130,21 @@ test('quarter-hour data for the same day then replaces the split values as a cor
 test('by the cluster profile: an hour follows the quarter-hours the other PPE measured that hour', async () => {
   // the AMI meter: 1, 0, 0, 3 Wh in each hour of 4 May
   const shape = Array.from({ length: 96 }, (_, i) => [1, 0, 0, 3][i % 4]);
-  await t.http.post(`/clusters/${clusterId}/readings`).set(coordinator)
-    .send({ source: 'ami', series: [{ ppeCode: 'PLAMI00001', intervalStart: '2026-05-04T00:00:00+02:00', intervalMinutes: 15, importWh: shape, exportWh: shape.map(() => 0) }] }).expect(200);
+  await t.http
+    .post(`/clusters/${clusterId}/readings`)
+    .set(coordinator)
+    .send({ source: 'ami', series: [{ ppeCode: 'PLAMI00001', intervalStart: '2026-05-04T00:00:00+02:00', intervalMinutes: 15, importWh: shape, exportWh: shape.map(() => 0) }] })
+    .expect(200);
   const rows = ['Data;Strefa;Wartość kWh;Rodzaj'];
   for (let h = 1; h <= 24; h++) rows.push(`2026-05-04 ${String(h)}:00;1;1,000;pobór`);
   await upload(rows.join('\n'), { hourlySplit: 'nonsense' }).expect(400);
   const res = await upload(rows.join('\n'), { hourlySplit: 'cluster-profile' }).expect(200);
   expect((res.body as { hourlySplit: unknown }).hourlySplit).toEqual({ hours: 24, quarterHours: 96, rule: 'cluster-profile' });
-  const read = await t.http.get(`/clusters/${clusterId}/metering-points/PLHOURLY01/readings`).query({ from: '2026-05-04T10:00:00+02:00', to: '2026-05-04T11:00:00+02:00' }).set(coordinator).expect(200);
+  const read = await t.http
+    .get(`/clusters/${clusterId}/metering-points/PLHOURLY01/readings`)
+    .query({ from: '2026-05-04T10:00:00+02:00', to: '2026-05-04T11:00:00+02:00' })
+    .set(coordinator)
+    .expect(200);
   expect((read.body as { items: Reading[] }).items.map((i: { importWh: number }) => i.importWh)).toEqual([250, 0, 0, 750]);
 });
 
@@ -115,13 +167,25 @@ test('a file failing for one reason says it once, with the count and the line ra
 test('after a close, quarter-hours replacing split hours are a pending correction; the closed statement keeps naming the hourly PPE', async () => {
   // the school's PV feeds the cluster on 29 March: what the household receives depends on its quarter-hours
   const pv = Array.from({ length: 92 }, () => 500);
-  await t.http.post(`/clusters/${clusterId}/readings`).set(coordinator)
-    .send({ source: 'ami', series: [{ ppeCode: 'PLPV000001', intervalStart: '2026-03-29T00:00:00+01:00', intervalMinutes: 15, importWh: pv.map(() => 0), exportWh: pv }] }).expect(200);
+  await t.http
+    .post(`/clusters/${clusterId}/readings`)
+    .set(coordinator)
+    .send({ source: 'ami', series: [{ ppeCode: 'PLPV000001', intervalStart: '2026-03-29T00:00:00+01:00', intervalMinutes: 15, importWh: pv.map(() => 0), exportWh: pv }] })
+    .expect(200);
   await t.http.post(`/clusters/${clusterId}/settlements/2026-03/close`).set(coordinator).send({ allowGaps: true, reason: 'Dane godzinowe OSD, brak innych' }).expect(201);
-  await t.http.post(`/clusters/${clusterId}/settlements/2026-03/invoices`).set(coordinator).send({}).expect((r) => { expect(r.status).toBeLessThan(300); });
+  await t.http
+    .post(`/clusters/${clusterId}/settlements/2026-03/invoices`)
+    .set(coordinator)
+    .send({})
+    .expect((r) => {
+      expect(r.status).toBeLessThan(300);
+    });
   const importWh = Array.from({ length: 92 }, (_, i) => 1 + i);
-  const res = await t.http.post(`/clusters/${clusterId}/readings`).set(coordinator)
-    .send({ source: 'ami', series: [{ ppeCode: 'PLHOURLY01', intervalStart: '2026-03-29T00:00:00+01:00', intervalMinutes: 15, importWh, exportWh: importWh.map(() => 0) }] }).expect(200);
+  const res = await t.http
+    .post(`/clusters/${clusterId}/readings`)
+    .set(coordinator)
+    .send({ source: 'ami', series: [{ ppeCode: 'PLHOURLY01', intervalStart: '2026-03-29T00:00:00+01:00', intervalMinutes: 15, importWh, exportWh: importWh.map(() => 0) }] })
+    .expect(200);
   expect(res.body).toMatchObject({ corrected: 92 });
   const pending = await t.http.get(`/clusters/${clusterId}/settlements/2026-03/corrections`).set(coordinator).expect(200);
   expect((pending.body as { pending: { memberId: string }[] }).pending.map((p: { memberId: string }) => p.memberId)).toContain(homeId);

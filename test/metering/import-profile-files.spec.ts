@@ -13,17 +13,43 @@ function found<T>(value: T | null | undefined): T {
 const parse = (text: string, profile: ImportProfile, ppeCode = 'PL1') => parseMeteringFile(Readable.from([Buffer.from(text, 'utf8')]), { format: 'profile', profile, ppeCode });
 const sample = (name: string) => readFileSync(new URL(`../data/dso/${name}`, import.meta.url), 'utf8');
 const base = {
-  name: 'osd', delimiter: ',', decimalSeparator: '.', headerRow: 2, unit: 'Wh',
+  name: 'osd',
+  delimiter: ',',
+  decimalSeparator: '.',
+  headerRow: 2,
+  unit: 'Wh',
   time: { convention: 'hour-starting', intervalMinutes: 15, timeColumn: 'Początek', dateFormat: 'DD.MM.YYYY' },
-  ppeColumn: 'PPE', values: [{ column: 'Export Wh', direction: 'export' }, { column: 'Import Wh', direction: 'import' }],
+  ppeColumn: 'PPE',
+  values: [
+    { column: 'Export Wh', direction: 'export' },
+    { column: 'Import Wh', direction: 'import' },
+  ],
 };
 
 describe('import profiles', () => {
   test('a definition is checked field by field', () => {
     expect(checkProfile(base).errors).toEqual([]);
-    const bad = checkProfile({ ...base, name: 'Bad Name', delimiter: 'x', headerRow: 0, time: { ...base.time, convention: 'middle', intervalMinutes: 30 }, values: [{ column: 'Import', direction: 'up' }], extra: 1 });
-    expect(bad.errors.map((e) => e.field)).toEqual(expect.arrayContaining(['extra', 'name', 'delimiter', 'time.convention', 'time.intervalMinutes', 'time.timeColumn', 'ppeColumn', 'values[0].column', 'values[0].direction']));
-    expect(checkProfile({ ...base, values: [{ column: 1, direction: 'import' }, { column: 2, direction: 'import' }] }).errors).toEqual([{ field: 'values[1].direction', reason: 'each direction has at most one column' }]);
+    const bad = checkProfile({
+      ...base,
+      name: 'Bad Name',
+      delimiter: 'x',
+      headerRow: 0,
+      time: { ...base.time, convention: 'middle', intervalMinutes: 30 },
+      values: [{ column: 'Import', direction: 'up' }],
+      extra: 1,
+    });
+    expect(bad.errors.map((e) => e.field)).toEqual(
+      expect.arrayContaining(['extra', 'name', 'delimiter', 'time.convention', 'time.intervalMinutes', 'time.timeColumn', 'ppeColumn', 'values[0].column', 'values[0].direction']),
+    );
+    expect(
+      checkProfile({
+        ...base,
+        values: [
+          { column: 1, direction: 'import' },
+          { column: 2, direction: 'import' },
+        ],
+      }).errors,
+    ).toEqual([{ field: 'values[1].direction', reason: 'each direction has at most one column' }]);
   });
 
   test('hour-starting quarter-hours, the date and time in one column, a PPE column, Wh, lines before the header skipped', async () => {
@@ -32,7 +58,9 @@ describe('import profiles', () => {
     const result = await parse(text, profile);
     expect(result.errors).toEqual([]);
     expect(result.readings.map((r) => [r.ppeCode, r.intervalStart.toISOString(), r.intervalMinutes, r.importWh, r.exportWh])).toEqual([
-      ['PL01', '2026-04-30T22:00:00.000Z', 15, 100, 0], ['PL02', '2026-04-30T22:15:00.000Z', 15, 5, 7], ['PL02', '2026-05-01T21:45:00.000Z', 15, 1, 2],
+      ['PL01', '2026-04-30T22:00:00.000Z', 15, 100, 0],
+      ['PL02', '2026-04-30T22:15:00.000Z', 15, 5, 7],
+      ['PL02', '2026-05-01T21:45:00.000Z', 15, 1, 2],
     ]);
   });
 
@@ -57,7 +85,10 @@ describe('import profiles', () => {
 
   test('lines that do not match are named with the column and why; a header without the columns lists what the profile reads', async () => {
     const profile = found(BUILTIN_PROFILES.find((p) => p.name === 'pge-ebok'));
-    const result = await parse(['Data;Godzina;Pobór [kWh];Oddanie [kWh]', '31.04.2026;1;1,0;0', '01.05.2026;25;1,0;0', '01.05.2026;0;1,0;0', '01.05.2026;2;1.5;0', '01.05.2026;3;;0'].join('\n'), profile);
+    const result = await parse(
+      ['Data;Godzina;Pobór [kWh];Oddanie [kWh]', '31.04.2026;1;1,0;0', '01.05.2026;25;1,0;0', '01.05.2026;0;1,0;0', '01.05.2026;2;1.5;0', '01.05.2026;3;;0'].join('\n'),
+      profile,
+    );
     expect(result.errors.map((e) => [e.line, e.field, e.reason])).toEqual([
       [2, 'Data', expect.stringMatching(/not a day of the calendar written DD.MM.YYYY/)],
       [3, 'Godzina', expect.stringMatching(/1:00 to 24:00, the end of the interval/)],

@@ -39,12 +39,32 @@ beforeAll(async () => {
     ['home', { kind: 'household', legalName: 'Zofia Wójcik', vatPayer: false }],
     ['firm', { kind: 'company', legalName: 'Piekarnia Śląska', nip: '7770001111', vatPayer: true }],
   ] as const) {
-    ids[key] = ((await t.http.post(`/clusters/${clusterId}/members`).set(coordinator).send({ ...body, address: 'Orzesze', invoiceEmail: `${key}@example.pl`, admittedOn: '2026-03-01' }).expect(201)).body as { memberId: string }).memberId;
+    ids[key] = (
+      (
+        await t.http
+          .post(`/clusters/${clusterId}/members`)
+          .set(coordinator)
+          .send({ ...body, address: 'Orzesze', invoiceEmail: `${key}@example.pl`, admittedOn: '2026-03-01' })
+          .expect(201)
+      ).body as { memberId: string }
+    ).memberId;
   }
-  for (const [ppeCode, key, role] of [['PLCITYPV01', 'city', 'producer'], ['PLHOME0001', 'home', 'consumer'], ['PLFIRM0001', 'firm', 'consumer']] as const) {
-    await t.http.post(`/clusters/${clusterId}/metering-points`).set(coordinator).send({ ppeCode, memberId: ids[key], role, carrier: 'electricity', ...(role === 'producer' ? { source: 'pv', capacityKw: 50 } : {}), validFrom: '2026-03-01' }).expect(201);
+  for (const [ppeCode, key, role] of [
+    ['PLCITYPV01', 'city', 'producer'],
+    ['PLHOME0001', 'home', 'consumer'],
+    ['PLFIRM0001', 'firm', 'consumer'],
+  ] as const) {
+    await t.http
+      .post(`/clusters/${clusterId}/metering-points`)
+      .set(coordinator)
+      .send({ ppeCode, memberId: ids[key], role, carrier: 'electricity', ...(role === 'producer' ? { source: 'pv', capacityKw: 50 } : {}), validFrom: '2026-03-01' })
+      .expect(201);
   }
-  await t.http.post(`/clusters/${clusterId}/agreement-versions`).set(coordinator).send({ ...AGREEMENT, effectiveFrom: '2026-05', intervalMinutes: 60 }).expect(201);
+  await t.http
+    .post(`/clusters/${clusterId}/agreement-versions`)
+    .set(coordinator)
+    .send({ ...AGREEMENT, effectiveFrom: '2026-05', intervalMinutes: 60 })
+    .expect(201);
   const readings = Array.from({ length: 48 }, (_, h) => [
     { ppeCode: 'PLCITYPV01', intervalStart: quarter(h * 4), intervalMinutes: 60, importWh: 0, exportWh: h % 24 >= 9 && h % 24 < 16 ? 4000 : 0 },
     { ppeCode: 'PLHOME0001', intervalStart: quarter(h * 4), intervalMinutes: 60, importWh: 400, exportWh: 0 },
@@ -69,7 +89,9 @@ const cspViolations: string[] = [];
 
 async function newPage(viewport = { width: 1200, height: 900 }): Promise<Page> {
   const page = await browser.newPage({ viewport, acceptDownloads: true, locale: 'pl-PL' }); // a Polish browser, as a member's
-  page.on('console', (message) => { if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text()); });
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+  });
   return page;
 }
 
@@ -82,10 +104,9 @@ async function signIn(token: string, viewport?: { width: number; height: number 
   return page;
 }
 
-const chartDrawn = (page: Page, id: string) =>
-  page.waitForFunction((canvas) => (window as unknown as { Chart: { getChart(id: string): unknown } }).Chart.getChart(canvas) !== undefined, id);
+const chartDrawn = (page: Page, id: string) => page.waitForFunction((canvas) => (window as unknown as { Chart: { getChart(id: string): unknown } }).Chart.getChart(canvas) !== undefined, id);
 
-test('a member sees its months from admission, its provisional month with the API\'s numbers, and not another member\'s page', async () => {
+test("a member sees its months from admission, its provisional month with the API's numbers, and not another member's page", async () => {
   const page = await signIn(secrets.home, { width: 390, height: 844 }); // a phone
   // months from the admission (March) on, with or without data
   await page.getByRole('link', { name: 'marzec 2026' }).waitFor();
@@ -100,7 +121,12 @@ test('a member sees its months from admission, its provisional month with the AP
   // the hourly support ledger's exemption, as information; whose energy it received, by name
   await expect(page.getByRole('row', { name: /^Energia zwolniona z opłat/ }).textContent()).resolves.toContain(plKwh(api.support.exemptWh));
   await chartDrawn(page, 'from-chart');
-  await expect(page.getByTestId('received-from').getByRole('row', { name: /^Gmina Orzesze/ }).textContent()).resolves.toContain(plKwh(api.receivedWh));
+  await expect(
+    page
+      .getByTestId('received-from')
+      .getByRole('row', { name: /^Gmina Orzesze/ })
+      .textContent(),
+  ).resolves.toContain(plKwh(api.receivedWh));
   expect(cspViolations).toEqual([]);
   expect(await page.getByTestId('status').textContent()).toMatch(/^wstępne/);
   await page.screenshot({ path: `${SHOTS}/member-month-provisional-phone.png`, fullPage: true });
@@ -111,7 +137,9 @@ test('a member sees its months from admission, its provisional month with the AP
   await page.getByTestId('no-data').waitFor();
   await page.goto(`${base}/portal/months/2026-05?lang=en`);
   await page.getByRole('heading', { name: 'Statement for May 2026' }).waitFor();
-  await expect(page.getByRole('row', { name: /^Received from the cluster/ }).textContent()).resolves.toContain(`${Math.floor(api.receivedWh / 1000).toLocaleString('en-GB')}.${String(api.receivedWh % 1000).padStart(3, '0')} kWh`);
+  await expect(page.getByRole('row', { name: /^Received from the cluster/ }).textContent()).resolves.toContain(
+    `${Math.floor(api.receivedWh / 1000).toLocaleString('en-GB')}.${String(api.receivedWh % 1000).padStart(3, '0')} kWh`,
+  );
   await page.close();
 });
 
@@ -172,7 +200,7 @@ test('the coordinator imports a DSO file (a readable report; a bad line named), 
   await page.close();
 });
 
-test('data arriving after the close is shown apart as the pending correction; the closed figures and charts stay the close\'s; a correction reads as its signed difference', async () => {
+test("data arriving after the close is shown apart as the pending correction; the closed figures and charts stay the close's; a correction reads as its signed difference", async () => {
   const closedStatement = (await t.http.get(`/clusters/${clusterId}/settlements/2026-05/members/${ids.home}`).set(coordinator).expect(200)).body as { importWh: number };
   // a day the close never saw: 5 May, the plant produced and the household drew 1 kWh an hour
   const late = Array.from({ length: 24 }, (_, h) => [
@@ -180,7 +208,8 @@ test('data arriving after the close is shown apart as the pending correction; th
     { ppeCode: 'PLCITYPV01', intervalStart: quarter(96 * 4 + h * 4), intervalMinutes: 60, importWh: 0, exportWh: h >= 9 && h < 16 ? 4000 : 0 },
   ]).flat();
   await t.http.post(`/clusters/${clusterId}/readings`).set(coordinator).send({ source: 'osd', readings: late }).expect(200);
-  const pending = ((await t.http.get(`/clusters/${clusterId}/settlements/2026-05/corrections`).set(coordinator).expect(200)).body as { pending: { memberId: string; differenceNetGrosze: number }[] }).pending;
+  const pending = ((await t.http.get(`/clusters/${clusterId}/settlements/2026-05/corrections`).set(coordinator).expect(200)).body as { pending: { memberId: string; differenceNetGrosze: number }[] })
+    .pending;
   const mine = pending.filter((p) => p.memberId === ids.home);
   expect(mine.length).toBeGreaterThan(0);
   const page = await signIn(secrets.home);
@@ -195,7 +224,7 @@ test('data arriving after the close is shown apart as the pending correction; th
   // the daily chart is the close's: no 5 May, which arrived later
   await page.getByTestId('detail-source').waitFor();
   await chartDrawn(page, 'daily');
-  const days = await page.evaluate(() => ((window as unknown as { Chart: { getChart(id: string): { data: { labels: string[] } } } }).Chart.getChart('daily')).data.labels);
+  const days = await page.evaluate(() => (window as unknown as { Chart: { getChart(id: string): { data: { labels: string[] } } } }).Chart.getChart('daily').data.labels);
   expect(days.some((l) => /^5\b/.test(l))).toBe(false);
   expect(days.length).toBeGreaterThan(0);
   await page.screenshot({ path: `${SHOTS}/member-month-closed-pending.png`, fullPage: true });
@@ -251,10 +280,69 @@ test('a revoked token sends the user back to sign-in with a message', async () =
 // --- every page, each role, both languages -------------------------------------------------
 
 /** English words a Polish page must not show (names and brands excepted by not being on the list). */
-const ENGLISH = ['the', 'and', 'of', 'from', 'with', 'for', 'not', 'is', 'are', 'month', 'months', 'invoice', 'invoices', 'download', 'line', 'error',
-  'found', 'member', 'members', 'coordinator', 'auditor', 'closed', 'provisional', 'identical', 'differences', 'field', 'live', 'replayed', 'sent', 'queued',
-  'accepted', 'refused', 'new', 'unchanged', 'corrected', 'self', 'billing', 'statement', 'correction', 'kind', 'number', 'total', 'show', 'sign', 'out', 'file',
-  'gross', 'net', 'day', 'energy', 'received', 'supplied', 'fees', 'shares', 'pending', 'status', 'true', 'false', 'null', 'undefined', 'nan'];
+const ENGLISH = [
+  'the',
+  'and',
+  'of',
+  'from',
+  'with',
+  'for',
+  'not',
+  'is',
+  'are',
+  'month',
+  'months',
+  'invoice',
+  'invoices',
+  'download',
+  'line',
+  'error',
+  'found',
+  'member',
+  'members',
+  'coordinator',
+  'auditor',
+  'closed',
+  'provisional',
+  'identical',
+  'differences',
+  'field',
+  'live',
+  'replayed',
+  'sent',
+  'queued',
+  'accepted',
+  'refused',
+  'new',
+  'unchanged',
+  'corrected',
+  'self',
+  'billing',
+  'statement',
+  'correction',
+  'kind',
+  'number',
+  'total',
+  'show',
+  'sign',
+  'out',
+  'file',
+  'gross',
+  'net',
+  'day',
+  'energy',
+  'received',
+  'supplied',
+  'fees',
+  'shares',
+  'pending',
+  'status',
+  'true',
+  'false',
+  'null',
+  'undefined',
+  'nan',
+];
 const BRANDS = new Set(['eBOK', 'eLicznik', 'KSeF', 'kWh', 'MWh']); // brands and units
 const IDENTIFIER = [
   { name: 'camelCase', pattern: /\b[a-z]+[A-Z][A-Za-z0-9]*\b/g },
@@ -269,8 +357,15 @@ async function checkPage(page: Page, path: string, lang: 'pl' | 'en', shot: stri
   const canvases = await page.locator('canvas[id]').evaluateAll((nodes) => nodes.map((n) => n.id));
   for (const id of canvases) await chartDrawn(page, id);
   // what a person sees: the rendered text, the select's options, labels read out
-  const visible = await page.evaluate(() => [document.title, document.body.innerText,
-    ...[...document.querySelectorAll('[aria-label],[title],[placeholder]')].map((e) => `${e.getAttribute('aria-label') ?? ''} ${e.getAttribute('title') ?? ''} ${e.getAttribute('placeholder') ?? ''}`)].join('\n'));
+  const visible = await page.evaluate(() =>
+    [
+      document.title,
+      document.body.innerText,
+      ...[...document.querySelectorAll('[aria-label],[title],[placeholder]')].map(
+        (e) => `${e.getAttribute('aria-label') ?? ''} ${e.getAttribute('title') ?? ''} ${e.getAttribute('placeholder') ?? ''}`,
+      ),
+    ].join('\n'),
+  );
   for (const { name, pattern } of IDENTIFIER) {
     const found = (visible.match(pattern) ?? []).filter((w) => !BRANDS.has(w));
     expect({ path, lang, [name]: found }).toEqual({ path, lang, [name]: [] });
@@ -282,17 +377,39 @@ async function checkPage(page: Page, path: string, lang: 'pl' | 'en', shot: stri
   const axe = await page.evaluate(async (source) => {
     (0, eval)(source);
     const result = await (window as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe.run();
-    return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map(
+        (v) =>
+          `${v.id}: ${v.nodes
+            .map((n) => n.target.join(' '))
+            .slice(0, 3)
+            .join(', ')}`,
+      );
   }, AXE);
   expect({ path, lang, axe }).toEqual({ path, lang, axe: [] });
   await page.screenshot({ path: `${SHOTS}/${shot}-${lang}.png`, fullPage: true });
 }
 
 const PAGES: Record<'member' | 'coordinator' | 'auditor', () => [path: string, shot: string][]> = {
-  member: () => [['/portal/home', 'member-home'], ['/portal/months/2026-05', 'member-month-closed'], ['/portal/months/2026-04', 'member-month-no-data']],
-  coordinator: () => [['/portal/home', 'coordinator-home'], ['/portal/cluster/2026-05', 'coordinator-month-closed'], ['/portal/cluster/2026-06', 'coordinator-month-open'],
-    [`/portal/months/2026-05?member=${ids.city}`, 'coordinator-member-month'], ['/portal/audit?month=2026-05', 'coordinator-audit']],
-  auditor: () => [['/portal/home', 'auditor-home'], ['/portal/audit', 'auditor-audit'], ['/portal/audit?month=2026-05', 'auditor-replay'], [`/portal/months/2026-05?member=${ids.home}`, 'auditor-member-month']],
+  member: () => [
+    ['/portal/home', 'member-home'],
+    ['/portal/months/2026-05', 'member-month-closed'],
+    ['/portal/months/2026-04', 'member-month-no-data'],
+  ],
+  coordinator: () => [
+    ['/portal/home', 'coordinator-home'],
+    ['/portal/cluster/2026-05', 'coordinator-month-closed'],
+    ['/portal/cluster/2026-06', 'coordinator-month-open'],
+    [`/portal/months/2026-05?member=${ids.city}`, 'coordinator-member-month'],
+    ['/portal/audit?month=2026-05', 'coordinator-audit'],
+  ],
+  auditor: () => [
+    ['/portal/home', 'auditor-home'],
+    ['/portal/audit', 'auditor-audit'],
+    ['/portal/audit?month=2026-05', 'auditor-replay'],
+    [`/portal/months/2026-05?member=${ids.home}`, 'auditor-member-month'],
+  ],
 } as const;
 
 test.each(['member', 'coordinator', 'auditor'] as const)('every page of the %s in Polish and English: translated, no identifiers, accessible', async (role) => {
@@ -320,7 +437,11 @@ test('the sign-in page and an error page in both languages: translated, accessib
 test('keyboard only: sign in, open a statement, download its document', async () => {
   const page = await newPage();
   await page.goto(`${base}/portal?lang=pl`);
-  const focused = () => page.evaluate(() => { const e = document.activeElement as HTMLElement | null; return `${String(e?.tagName)} ${e?.getAttribute('name') ?? ''} ${e?.textContent.trim() ?? ''}`; });
+  const focused = () =>
+    page.evaluate(() => {
+      const e = document.activeElement as HTMLElement | null;
+      return `${String(e?.tagName)} ${e?.getAttribute('name') ?? ''} ${e?.textContent.trim() ?? ''}`;
+    });
   // Tab to the token field: skip link, brand, language switch, the field
   for (let i = 0; i < 10 && !(await focused()).startsWith('INPUT token'); i++) await page.keyboard.press('Tab');
   expect(await focused()).toMatch(/^INPUT token/);
@@ -335,6 +456,10 @@ test('keyboard only: sign in, open a statement, download its document', async ()
   expect(await focused()).toMatch(/^A .*PDF$/);
   const download = page.waitForEvent('download');
   await page.keyboard.press('Enter');
-  expect(readFileSync(await (await download).path()).subarray(0, 5).toString()).toBe('%PDF-');
+  expect(
+    readFileSync(await (await download).path())
+      .subarray(0, 5)
+      .toString(),
+  ).toBe('%PDF-');
   await page.close();
 });

@@ -30,7 +30,11 @@ afterAll(async () => {
 
 async function appendCounted(streamId: string, count: number) {
   for (let i = 0; i < count; i += 50) {
-    await store.append(streamId, Array.from({ length: Math.min(50, count - i) }, (_, k) => ({ type: 'Counted', data: { n: i + k } })), 'any');
+    await store.append(
+      streamId,
+      Array.from({ length: Math.min(50, count - i) }, (_, k) => ({ type: 'Counted', data: { n: i + k } })),
+      'any',
+    );
   }
 }
 
@@ -65,7 +69,10 @@ test('a runner killed in the middle of a batch, restarted, applies every event e
 test('a rebuild empties the read model and applies the log again from zero; status shows no lag', async () => {
   const runner = new ProjectionRunner(pool, store, pino({ level: 'silent' }), 100);
   runner.register({
-    name: 'applied-counter', version: 1, tables: ['applied_events'], eventTypes: ['Counted'],
+    name: 'applied-counter',
+    version: 1,
+    tables: ['applied_events'],
+    eventTypes: ['Counted'],
     async apply(client, events) {
       for (const event of events) await client.query('INSERT INTO applied_events (event_id) VALUES ($1)', [event.eventId]);
     },
@@ -86,8 +93,14 @@ test('a projection whose version changed is rebuilt at start', async () => {
   const runner = new ProjectionRunner(pool, store, pino({ level: 'silent' }), 100);
   let applied = 0;
   runner.register({
-    name: 'applied-counter', version: 2, tables: ['applied_events'], eventTypes: ['Counted'],
-    apply(_client, events) { applied += events.length; return Promise.resolve(); },
+    name: 'applied-counter',
+    version: 2,
+    tables: ['applied_events'],
+    eventTypes: ['Counted'],
+    apply(_client, events) {
+      applied += events.length;
+      return Promise.resolve();
+    },
   });
   await runner.start(false);
   expect(applied).toBe(410);
@@ -100,13 +113,19 @@ test('projections read each batch once; one that fails stays at its checkpoint w
   const runner = new ProjectionRunner(pool, store, pino({ level: 'silent' }), 100);
   let failing = true;
   runner.register({
-    name: 'healthy', version: 1, tables: ['seen_by_healthy'], eventTypes: ['Counted'],
+    name: 'healthy',
+    version: 1,
+    tables: ['seen_by_healthy'],
+    eventTypes: ['Counted'],
     async apply(client, events) {
       for (const event of events) await client.query('INSERT INTO seen_by_healthy (event_id) VALUES ($1)', [event.eventId]);
     },
   });
   runner.register({
-    name: 'fragile', version: 1, tables: [], eventTypes: ['Counted'],
+    name: 'fragile',
+    version: 1,
+    tables: [],
+    eventTypes: ['Counted'],
     async apply(client) {
       await client.query('SELECT 1'); // a write that the savepoint must undo would go here
       if (failing) throw new Error('fragile projection broke');
@@ -119,7 +138,10 @@ test('projections read each batch once; one that fails stays at its checkpoint w
   expect(runner.failed().get('fragile')).toMatchObject({ attempts: 1, error: 'fragile projection broke', event: { type: 'Counted', streamId: 'counter-1', streamPosition: 0 } });
   expect((await runner.status()).find((p) => p.name === 'fragile')).toMatchObject({ status: 'failed', lag: 411 });
   expect((await runner.status()).find((p) => p.name === 'healthy')).toMatchObject({ status: 'running', lag: 0 });
-  const positions = async () => new Map((await pool.query<{ name: string; position: string | null }>(`SELECT name, position FROM projection_checkpoints WHERE name IN ('healthy', 'fragile')`)).rows.map((r) => [r.name, r.position]));
+  const positions = async () =>
+    new Map(
+      (await pool.query<{ name: string; position: string | null }>(`SELECT name, position FROM projection_checkpoints WHERE name IN ('healthy', 'fragile')`)).rows.map((r) => [r.name, r.position]),
+    );
   let checkpoints = await positions();
   expect(checkpoints.get('fragile')).toBeNull();
   expect(checkpoints.get('healthy')).not.toBeNull();
@@ -144,13 +166,20 @@ test('projections read each batch once; one that fails stays at its checkpoint w
 
 test('a projection that cannot apply one event moves up to it, names it, is retried with growing delays, and resumes once it can', async () => {
   await pool.query('CREATE TABLE IF NOT EXISTS picky_seen (n int NOT NULL)');
-  await store.append('picky-1', [1, 2, 3].map((n) => ({ type: 'Picky', data: { n } })), 'no_stream');
+  await store.append(
+    'picky-1',
+    [1, 2, 3].map((n) => ({ type: 'Picky', data: { n } })),
+    'no_stream',
+  );
   const poison = await store.append('picky-1', [{ type: 'Picky', data: { n: -1 } }], 0 + 2);
   await store.append('picky-1', [{ type: 'Picky', data: { n: 4 } }], 3);
   const runner = new ProjectionRunner(pool, store, pino({ level: 'silent' }), 100);
   let accepts = (n: number) => n > 0;
   runner.register({
-    name: 'picky', version: 1, tables: ['picky_seen'], eventTypes: ['Picky'],
+    name: 'picky',
+    version: 1,
+    tables: ['picky_seen'],
+    eventTypes: ['Picky'],
     async apply(client, events) {
       for (const event of events) {
         const n = (event.data as { n: number }).n;

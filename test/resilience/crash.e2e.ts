@@ -3,9 +3,7 @@
 // ingest, then kill -9 of the postmaster. After each: every 2xx answer's events are in the
 // log, the read models equal a full rebuild, the hash chains verify.
 import pg from 'pg';
-import {
-  closedProjectCopy, embeddedUrl, postmasterPid, PROCESS_ADMIN_TOKEN, runCli, type ServicePorts, servicePorts, startServiceProcess,
-} from '../support/service-process.js';
+import { closedProjectCopy, embeddedUrl, postmasterPid, PROCESS_ADMIN_TOKEN, runCli, type ServicePorts, servicePorts, startServiceProcess } from '../support/service-process.js';
 
 const admin = { Authorization: `Bearer ${PROCESS_ADMIN_TOKEN}`, 'Content-Type': 'application/json' };
 let copy: ReturnType<typeof closedProjectCopy>;
@@ -28,8 +26,10 @@ async function call(url: string, method: string, path: string, headers: Record<s
 async function setUpCluster(url: string, tag: string) {
   const PPES = ppes(tag);
   const cluster = await call(url, 'POST', '/clusters', admin, {
-    name: 'Klaster Awaryjny', coordinator: { legalName: 'Awaria Sp. z o.o.', nip: '5261040828', address: 'ul. Zamkowa 8, 43-180 Orzesze' },
-    distributionSystemOperator: 'Tauron Dystrybucja S.A.', area: { gminy: [{ name: 'Orzesze', teryt: '2408031' }] },
+    name: 'Klaster Awaryjny',
+    coordinator: { legalName: 'Awaria Sp. z o.o.', nip: '5261040828', address: 'ul. Zamkowa 8, 43-180 Orzesze' },
+    distributionSystemOperator: 'Tauron Dystrybucja S.A.',
+    area: { gminy: [{ name: 'Orzesze', teryt: '2408031' }] },
   });
   expect(cluster.status).toBe(201);
   const clusterId = (cluster.body as { clusterId: string }).clusterId;
@@ -37,16 +37,39 @@ async function setUpCluster(url: string, tag: string) {
   const coordinator = { Authorization: `Bearer ${(token.body as { token: string }).token}`, 'Content-Type': 'application/json' };
   const memberIds: string[] = [];
   for (const [i, ppeCode] of PPES.entries()) {
-    const member = await call(url, 'POST', `/clusters/${clusterId}/members`, coordinator, { kind: 'household', legalName: `Członek ${String(i)}`, address: 'Orzesze', invoiceEmail: `m${String(i)}@example.pl`, vatPayer: false, admittedOn: '2026-01-01' });
+    const member = await call(url, 'POST', `/clusters/${clusterId}/members`, coordinator, {
+      kind: 'household',
+      legalName: `Członek ${String(i)}`,
+      address: 'Orzesze',
+      invoiceEmail: `m${String(i)}@example.pl`,
+      vatPayer: false,
+      admittedOn: '2026-01-01',
+    });
     const memberId = (member.body as { memberId: string }).memberId;
     memberIds.push(memberId);
-    const point = await call(url, 'POST', `/clusters/${clusterId}/metering-points`, coordinator, { ppeCode, memberId, role: i === 0 ? 'producer' : 'consumer', carrier: 'electricity', ...(i === 0 ? { source: 'pv', capacityKw: 50 } : {}), validFrom: '2026-01-01' });
+    const point = await call(url, 'POST', `/clusters/${clusterId}/metering-points`, coordinator, {
+      ppeCode,
+      memberId,
+      role: i === 0 ? 'producer' : 'consumer',
+      carrier: 'electricity',
+      ...(i === 0 ? { source: 'pv', capacityKw: 50 } : {}),
+      validFrom: '2026-01-01',
+    });
     expect(point.status).toBe(201);
   }
   const agreement = await call(url, 'POST', `/clusters/${clusterId}/agreement-versions`, coordinator, {
-    effectiveFrom: '2026-01', intervalMinutes: 60, ownNetting: true, allocation: { method: 'pro_rata' },
-    internalPriceGroszePerMwh: 45000, referenceGridPriceGroszePerMwh: 90000, feeGroszePerMwhReceived: 1000, feeGroszePerMwhSupplied: 500,
-    monthlyFeeGroszePerMember: 2000, vatRateBp: 2300, invoiceSeries: 'FV', thresholds: { selfSufficiencyBp: 3000, renewableShareBp: 5000 },
+    effectiveFrom: '2026-01',
+    intervalMinutes: 60,
+    ownNetting: true,
+    allocation: { method: 'pro_rata' },
+    internalPriceGroszePerMwh: 45000,
+    referenceGridPriceGroszePerMwh: 90000,
+    feeGroszePerMwhReceived: 1000,
+    feeGroszePerMwhSupplied: 500,
+    monthlyFeeGroszePerMember: 2000,
+    vatRateBp: 2300,
+    invoiceSeries: 'FV',
+    thresholds: { selfSufficiencyBp: 3000, renewableShareBp: 5000 },
   });
   expect(agreement.status).toBe(201);
   return { clusterId, coordinator };
@@ -78,7 +101,9 @@ function ingest(url: string, tag: string, clusterId: string, coordinator: Record
       try {
         answer = await call(url, 'POST', `/clusters/${clusterId}/readings`, coordinator, {
           source: 'crash-test',
-          series: [{ ppeCode, intervalStart: `${date}T00:00:00Z`, intervalMinutes: 60, importWh: Array.from({ length: 24 }, (_, h) => n * 100 + h), exportWh: Array.from({ length: 24 }, () => n % 7) }],
+          series: [
+            { ppeCode, intervalStart: `${date}T00:00:00Z`, intervalMinutes: 60, importWh: Array.from({ length: 24 }, (_, h) => n * 100 + h), exportWh: Array.from({ length: 24 }, () => n % 7) },
+          ],
         });
       } catch {
         await new Promise((r) => setTimeout(r, 50)); // the service is gone or restarting
@@ -109,7 +134,8 @@ async function until(check: () => boolean | Promise<boolean>, what: string, time
 async function readModels(client: pg.Client): Promise<Record<string, string[]>> {
   const { rows: tables } = await client.query<{ table_name: string }>(
     `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'
-      AND table_name NOT IN ('events', 'schema_migrations', 'projection_checkpoints', 'access_tokens', 'idempotency_keys') ORDER BY table_name`);
+      AND table_name NOT IN ('events', 'schema_migrations', 'projection_checkpoints', 'access_tokens', 'idempotency_keys') ORDER BY table_name`,
+  );
   const result: Record<string, string[]> = {};
   for (const { table_name: table } of tables) {
     const { rows } = await client.query<{ row: string }>(`SELECT (to_jsonb(t) - 'updated_at' - 'computed_at' - 'created_at' - 'seq')::text AS row FROM ${client.escapeIdentifier(table)} t`);
@@ -194,12 +220,16 @@ test('kill -9 of PostgreSQL during an ingest: 503 problem+json and /health datab
     process.kill(killed, 'SIGKILL');
     const acknowledgedAtKill = writes.acknowledged.length;
     // while it is gone /health says so
-    await until(async () => {
-      const health = await call(service.url, 'GET', '/health', {});
-      const { database } = health.body as { database: string };
-      healthSeen.push(`${String(health.status)} ${database}`);
-      return health.status === 503 && database === 'down';
-    }, '/health to say the database is down', 10_000);
+    await until(
+      async () => {
+        const health = await call(service.url, 'GET', '/health', {});
+        const { database } = health.body as { database: string };
+        healthSeen.push(`${String(health.status)} ${database}`);
+        return health.status === 503 && database === 'down';
+      },
+      '/health to say the database is down',
+      10_000,
+    );
     await until(() => (writes.statuses.get(503) ?? 0) > 0, 'a write to be refused with 503', 10_000);
     // the watchdog starts it again; the pool reconnects; writes are acknowledged again
     await until(() => writes.acknowledged.length >= acknowledgedAtKill + 10, 'writes to be acknowledged again', 40_000);

@@ -35,9 +35,16 @@ test('a poisoned registry event: /health 503 naming it, other clusters answer 20
   expect(admitted.headers['read-model-status']).toBeUndefined();
 
   // below the HTTP layer: the log takes it (json keeps \u0000 as text), the registry's jsonb cannot
-  const poisoned = await t.service.eventStore.append(`cluster-${a.clusterId}`, [{
-    type: 'MemberAdmitted', data: { ...member('Zła\u0000nazwa'), memberId: randomUUID(), nip: null, selfBillingConsent: false },
-  }], 'any');
+  const poisoned = await t.service.eventStore.append(
+    `cluster-${a.clusterId}`,
+    [
+      {
+        type: 'MemberAdmitted',
+        data: { ...member('Zła\u0000nazwa'), memberId: randomUUID(), nip: null, selfBillingConsent: false },
+      },
+    ],
+    'any',
+  );
 
   let health = await t.http.get('/health');
   for (let i = 0; i < 100 && health.status === 200; i++) {
@@ -46,7 +53,10 @@ test('a poisoned registry event: /health 503 naming it, other clusters answer 20
   }
   expect(health.status).toBe(503);
   expect((health.body as Health).status).toBe('degraded');
-  const registry = defined((health.body as Health).projections.find((p: { name: string }) => p.name === 'registry'), 'the registry projection');
+  const registry = defined(
+    (health.body as Health).projections.find((p: { name: string }) => p.name === 'registry'),
+    'the registry projection',
+  );
   expect(registry.status).toBe('failed');
   expect(registry.failure).toMatchObject({ eventPosition: poisoned.lastGlobalPosition, streamId: `cluster-${a.clusterId}`, eventType: 'MemberAdmitted' });
   expect(registry.failure?.error).toMatch(/Unicode|0x00|escape/i);

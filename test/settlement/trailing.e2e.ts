@@ -10,15 +10,40 @@ const clusters: { clusterId: string; coordinator: { Authorization: string } }[] 
 
 async function loadCluster() {
   const c = await clusterWithCoordinator(t);
-  const admit = async (legalName: string) => ((await t.http.post(`/clusters/${c.clusterId}/members`).set(c.coordinator)
-    .send({ kind: 'household', legalName, address: 'x', invoiceEmail: 'x@example.pl', vatPayer: false, admittedOn: '2026-01-01' }).expect(201)).body as { memberId: string }).memberId;
+  const admit = async (legalName: string) =>
+    (
+      (
+        await t.http
+          .post(`/clusters/${c.clusterId}/members`)
+          .set(c.coordinator)
+          .send({ kind: 'household', legalName, address: 'x', invoiceEmail: 'x@example.pl', vatPayer: false, admittedOn: '2026-01-01' })
+          .expect(201)
+      ).body as { memberId: string }
+    ).memberId;
   const pv = await admit('PV');
   const home = await admit('Dom');
-  await t.http.post(`/clusters/${c.clusterId}/metering-points`).set(c.coordinator).send({ ppeCode: 'PLPV000001', memberId: pv, role: 'prosumer', carrier: 'electricity', source: 'pv', validFrom: '2026-01-01' }).expect(201);
-  await t.http.post(`/clusters/${c.clusterId}/metering-points`).set(c.coordinator).send({ ppeCode: 'PLHOME0001', memberId: home, role: 'consumer', carrier: 'electricity', validFrom: '2026-01-01' }).expect(201);
-  await t.http.post(`/clusters/${c.clusterId}/agreement-versions`).set(c.coordinator).send({ ...AGREEMENT, effectiveFrom: '2026-02' }).expect(201);
+  await t.http
+    .post(`/clusters/${c.clusterId}/metering-points`)
+    .set(c.coordinator)
+    .send({ ppeCode: 'PLPV000001', memberId: pv, role: 'prosumer', carrier: 'electricity', source: 'pv', validFrom: '2026-01-01' })
+    .expect(201);
+  await t.http
+    .post(`/clusters/${c.clusterId}/metering-points`)
+    .set(c.coordinator)
+    .send({ ppeCode: 'PLHOME0001', memberId: home, role: 'consumer', carrier: 'electricity', validFrom: '2026-01-01' })
+    .expect(201);
+  await t.http
+    .post(`/clusters/${c.clusterId}/agreement-versions`)
+    .set(c.coordinator)
+    .send({ ...AGREEMENT, effectiveFrom: '2026-02' })
+    .expect(201);
   // a day of readings in January (no agreement yet), February, March and May
-  for (const [day, exportWh] of [['2026-01-10', 100], ['2026-02-10', 300], ['2026-03-10', 900], ['2026-05-10', 1500]] as const) {
+  for (const [day, exportWh] of [
+    ['2026-01-10', 100],
+    ['2026-02-10', 300],
+    ['2026-03-10', 900],
+    ['2026-05-10', 1500],
+  ] as const) {
     const start = Date.parse(`${day}T00:00:00+01:00`) - (day >= '2026-03-29' ? 3_600_000 : 0);
     const readings = Array.from({ length: 24 }, (_, h) => [
       { ppeCode: 'PLPV000001', intervalStart: new Date(start + h * 3_600_000).toISOString(), intervalMinutes: 60, importWh: 0, exportWh: h >= 9 && h < 16 ? exportWh : 0 },
@@ -35,11 +60,15 @@ beforeAll(async () => {
 });
 afterAll(() => t.stop());
 
-interface Trailing { monthsIncluded: string[]; importWh: number; [field: string]: unknown }
+interface Trailing {
+  monthsIncluded: string[];
+  importWh: number;
+  [field: string]: unknown;
+}
 const trailing = async (c: { clusterId: string; coordinator: { Authorization: string } }, month: string) =>
   ((await t.http.get(`/clusters/${c.clusterId}/settlements/${month}`).set(c.coordinator).expect(200)).body as { trailing12Months: Trailing }).trailing12Months;
 
-test('reading another month first does not change a month\'s trailing 12 months; a rebuild does not either', async () => {
+test("reading another month first does not change a month's trailing 12 months; a rebuild does not either", async () => {
   const [a, b] = clusters;
   if (!a || !b) throw new Error('beforeAll loaded two clusters');
   await trailing(a, '2026-03'); // a: March read before May

@@ -9,9 +9,18 @@ export const ORZESZE = {
 };
 
 export const AGREEMENT = {
-  effectiveFrom: '2026-01', intervalMinutes: 60, ownNetting: true, allocation: { method: 'pro_rata' },
-  internalPriceGroszePerMwh: 45000, referenceGridPriceGroszePerMwh: 90000, feeGroszePerMwhReceived: 1000, feeGroszePerMwhSupplied: 500,
-  monthlyFeeGroszePerMember: 2000, vatRateBp: 2300, invoiceSeries: 'FV', thresholds: { selfSufficiencyBp: 3000, renewableShareBp: 5000 },
+  effectiveFrom: '2026-01',
+  intervalMinutes: 60,
+  ownNetting: true,
+  allocation: { method: 'pro_rata' },
+  internalPriceGroszePerMwh: 45000,
+  referenceGridPriceGroszePerMwh: 90000,
+  feeGroszePerMwhReceived: 1000,
+  feeGroszePerMwhSupplied: 500,
+  monthlyFeeGroszePerMember: 2000,
+  vatRateBp: 2300,
+  invoiceSeries: 'FV',
+  thresholds: { selfSufficiencyBp: 3000, renewableShareBp: 5000 },
 };
 
 export async function clusterWithCoordinator(t: TestService, body: Record<string, unknown> = ORZESZE) {
@@ -22,6 +31,10 @@ export async function clusterWithCoordinator(t: TestService, body: Record<string
 }
 
 export async function tokenFor(t: TestService, role: string, clusterId: string, memberId?: string) {
-  const res = await t.http.post('/tokens').set(t.admin).send({ role, clusterId, ...(memberId ? { memberId } : {}), label: `${role} ${memberId ?? ''}` }).expect(201);
+  const res = await t.http
+    .post('/tokens')
+    .set(t.admin)
+    .send({ role, clusterId, ...(memberId ? { memberId } : {}), label: `${role} ${memberId ?? ''}` })
+    .expect(201);
   return t.as((res.body as { token: string }).token);
 }

@@ -178,9 +178,11 @@ export class KsefStandIn {
   async stop() {
     for (const r of this.hanging) r.destroy();
     this.server.closeAllConnections();
-    await new Promise<void>((r) => this.server.close(() => {
-      r();
-    }));
+    await new Promise<void>((r) =>
+      this.server.close(() => {
+        r();
+      }),
+    );
   }
 
   /** How many times an invoice (seller, kind, number) was taken into processing while an earlier copy was not refused. */
@@ -281,7 +283,7 @@ export class KsefStandIn {
   private check(operation: Operation, params: Record<string, string>, query: URLSearchParams, req: IncomingMessage, raw: string, setBody: (b: unknown) => void): string[] {
     const problems: string[] = [];
     for (const p of operation.parameters ?? []) {
-      const value = p.in === 'path' ? params[p.name] : p.in === 'query' ? query.get(p.name) ?? undefined : (req.headers[p.name.toLowerCase()] as string | undefined);
+      const value = p.in === 'path' ? params[p.name] : p.in === 'query' ? (query.get(p.name) ?? undefined) : (req.headers[p.name.toLowerCase()] as string | undefined);
       if (value === undefined) {
         if (p.required || p.in === 'path') problems.push(`${p.in} parameter ${p.name} is missing`);
         continue;
@@ -331,11 +333,20 @@ export class KsefStandIn {
     const validUntil = (minutes: number) => new Date(now.getTime() + minutes * 60_000).toISOString();
     switch (`${method} ${template}`) {
       case 'get /security/public-key-certificates':
-        return [200, ['KsefTokenEncryption', 'SymmetricKeyEncryption'].map((usage) => ({
-          certificate: this.certificate, certificateId: createHash('sha256').update(Buffer.from(this.certificate, 'base64')).digest('base64'),
-          publicKeyId: createHash('sha256').update(new X509Certificate(Buffer.from(this.certificate, 'base64')).publicKey.export({ type: 'spki', format: 'der' })).digest('base64'),
-          validFrom: new Date(now.getTime() - 86_400_000).toISOString(), validTo: new Date(now.getTime() + 365 * 86_400_000).toISOString(), usage: [usage],
-        })), 'json'];
+        return [
+          200,
+          ['KsefTokenEncryption', 'SymmetricKeyEncryption'].map((usage) => ({
+            certificate: this.certificate,
+            certificateId: createHash('sha256').update(Buffer.from(this.certificate, 'base64')).digest('base64'),
+            publicKeyId: createHash('sha256')
+              .update(new X509Certificate(Buffer.from(this.certificate, 'base64')).publicKey.export({ type: 'spki', format: 'der' }))
+              .digest('base64'),
+            validFrom: new Date(now.getTime() - 86_400_000).toISOString(),
+            validTo: new Date(now.getTime() + 365 * 86_400_000).toISOString(),
+            usage: [usage],
+          })),
+          'json',
+        ];
       case 'post /auth/challenge': {
         const challenge = referenceNumber('CR');
         this.challenges.set(challenge, now.getTime());
@@ -364,10 +375,16 @@ export class KsefStandIn {
         // in progress at the first look, as KSeF often is
         const code = op.polls === 1 && op.code === 200 ? 100 : op.code;
         const description = code === 100 ? 'Uwierzytelnianie w toku' : code === 200 ? 'Uwierzytelnianie zakończone sukcesem' : 'Uwierzytelnianie zakończone niepowodzeniem z powodu błędnego tokenu';
-        return [200, {
-          startDate: now.toISOString(), authenticationMethod: 'Token', authenticationMethodInfo: { category: 'Token', code: 'token.ksef', displayName: 'Token KSeF' },
-          status: { code, description, ...(code === 450 ? { details: ['Nieprawidłowy token'] } : {}) },
-        }, 'json'];
+        return [
+          200,
+          {
+            startDate: now.toISOString(),
+            authenticationMethod: 'Token',
+            authenticationMethodInfo: { category: 'Token', code: 'token.ksef', displayName: 'Token KSeF' },
+            status: { code, description, ...(code === 450 ? { details: ['Nieprawidłowy token'] } : {}) },
+          },
+          'json',
+        ];
       }
       case 'post /auth/token/redeem': {
         const op = this.authOps.get(authorization.replace(/^Bearer /, ''));
@@ -389,7 +406,8 @@ export class KsefStandIn {
       case 'post /sessions/online': {
         const { contextNip } = this.access(authorization);
         const request = body as OpenOnlineSessionRequest;
-        if (request.formCode.systemCode !== 'FA (3)' || request.formCode.schemaVersion !== '1-0E' || request.formCode.value !== 'FA') throw Object.assign(new Error('Nieobsługiwany formularz'), { status: 400 });
+        if (request.formCode.systemCode !== 'FA (3)' || request.formCode.schemaVersion !== '1-0E' || request.formCode.value !== 'FA')
+          throw Object.assign(new Error('Nieobsługiwany formularz'), { status: 400 });
         const key = privateDecrypt({ key: this.privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, Buffer.from(request.encryption.encryptedSymmetricKey, 'base64'));
         const iv = Buffer.from(request.encryption.initializationVector, 'base64');
         if (key.length !== 32 || iv.length !== 16) throw Object.assign(new Error('Błąd odszyfrowania dostarczonego klucza'), { status: 400 });
@@ -416,7 +434,11 @@ export class KsefStandIn {
         const session = this.session(params.referenceNumber ?? '');
         const ok = session.invoices.filter((i) => i.final.code === 200).length;
         const status = session.open ? { code: 100, description: 'Sesja interaktywna otwarta' } : { code: 200, description: 'Sesja interaktywna przetworzona pomyślnie' };
-        return [200, { status, dateCreated: session.created, dateUpdated: now.toISOString(), invoiceCount: session.invoices.length, successfulInvoiceCount: ok, failedInvoiceCount: session.invoices.length - ok }, 'json'];
+        return [
+          200,
+          { status, dateCreated: session.created, dateUpdated: now.toISOString(), invoiceCount: session.invoices.length, successfulInvoiceCount: ok, failedInvoiceCount: session.invoices.length - ok },
+          'json',
+        ];
       }
       case 'get /sessions/{referenceNumber}/invoices': {
         this.access(authorization);
@@ -450,7 +472,11 @@ export class KsefStandIn {
     if (read) i.polled = true;
     const done = i.polled && i.final.code === 200;
     return {
-      ordinalNumber: i.ordinalNumber, referenceNumber: i.referenceNumber, invoiceHash: i.hash, invoicingDate: i.receivedAt, invoicingMode: 'Online',
+      ordinalNumber: i.ordinalNumber,
+      referenceNumber: i.referenceNumber,
+      invoiceHash: i.hash,
+      invoicingDate: i.receivedAt,
+      invoicingMode: 'Online',
       ...(i.invoiceNumber ? { invoiceNumber: i.invoiceNumber } : {}),
       ...(done ? { ksefNumber: i.ksefNumber, acquisitionDate: i.receivedAt, permanentStorageDate: i.receivedAt } : {}),
       status,
@@ -461,7 +487,14 @@ export class KsefStandIn {
   private receive(session: Session, body: SendInvoiceRequest, now: Date): ReceivedInvoice {
     const encrypted = Buffer.from(body.encryptedInvoiceContent, 'base64');
     const sha = (b: Buffer) => createHash('sha256').update(b).digest('base64');
-    const base = { sessionReference: session.referenceNumber, referenceNumber: referenceNumber('EE'), ordinalNumber: session.invoices.length + 1, receivedAt: now.toISOString(), polled: false, ksefNumber: null };
+    const base = {
+      sessionReference: session.referenceNumber,
+      referenceNumber: referenceNumber('EE'),
+      ordinalNumber: session.invoices.length + 1,
+      receivedAt: now.toISOString(),
+      polled: false,
+      ksefNumber: null,
+    };
     let plain: Buffer;
     try {
       const decipher = createDecipheriv('aes-256-cbc', session.key, session.iv);
@@ -499,7 +532,9 @@ export class KsefStandIn {
     const earlier = this.accepted.get(key);
     if (earlier) {
       return record({
-        code: 440, description: 'Duplikat faktury', details: [`Duplikat faktury. Faktura o numerze KSeF: ${String(earlier.ksefNumber)} została już prawidłowo przesłana do systemu w sesji: ${earlier.sessionReference}`],
+        code: 440,
+        description: 'Duplikat faktury',
+        details: [`Duplikat faktury. Faktura o numerze KSeF: ${String(earlier.ksefNumber)} została już prawidłowo przesłana do systemu w sesji: ${earlier.sessionReference}`],
         extensions: { originalSessionReferenceNumber: earlier.sessionReference, originalKsefNumber: earlier.ksefNumber ?? '' },
       });
     }
@@ -514,8 +549,18 @@ export class KsefStandIn {
     const session: Session = { referenceNumber: ref, contextNip: sellerNip, key: randomBytes(32), iv: randomBytes(16), open: false, created: new Date().toISOString(), invoices: [] };
     this.sessions.set(ref, session);
     const r: ReceivedInvoice = {
-      sessionReference: ref, referenceNumber: referenceNumber('EE'), ordinalNumber: 1, invoiceNumber, sellerNip, kind, hash: createHash('sha256').update(invoiceNumber).digest('base64'),
-      xml: '', receivedAt: new Date().toISOString(), polled: true, final: { code: 200, description: 'Sukces' }, ksefNumber: ksefNumber(sellerNip),
+      sessionReference: ref,
+      referenceNumber: referenceNumber('EE'),
+      ordinalNumber: 1,
+      invoiceNumber,
+      sellerNip,
+      kind,
+      hash: createHash('sha256').update(invoiceNumber).digest('base64'),
+      xml: '',
+      receivedAt: new Date().toISOString(),
+      polled: true,
+      final: { code: 200, description: 'Sukces' },
+      ksefNumber: ksefNumber(sellerNip),
     };
     session.invoices.push(r);
     this.accepted.set(`${sellerNip}|${kind}|${invoiceNumber}`, r);

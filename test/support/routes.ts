@@ -15,7 +15,13 @@ export interface RouteInfo {
 }
 
 function join(...parts: (string | undefined)[]): string {
-  return '/' + parts.flatMap((p) => (p ?? '').split('/')).filter(Boolean).join('/');
+  return (
+    '/' +
+    parts
+      .flatMap((p) => (p ?? '').split('/'))
+      .filter(Boolean)
+      .join('/')
+  );
 }
 
 export function listRoutes(app: INestApplication): RouteInfo[] {

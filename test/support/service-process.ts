@@ -62,8 +62,15 @@ export async function startServiceProcess(project: string, ports: ServicePorts, 
   const child = spawn(process.execPath, ['dist/src/main.js'], {
     cwd: project,
     env: {
-      ...process.env, PORT: String(ports.http), HOST: '127.0.0.1', EMBEDDED_PG_PORT: String(ports.postgres),
-      ADMIN_TOKEN: PROCESS_ADMIN_TOKEN, LOG_LEVEL: 'warn', PROJECTION_POLL_MS: '200', DATABASE_URL: '', ...env,
+      ...process.env,
+      PORT: String(ports.http),
+      HOST: '127.0.0.1',
+      EMBEDDED_PG_PORT: String(ports.postgres),
+      ADMIN_TOKEN: PROCESS_ADMIN_TOKEN,
+      LOG_LEVEL: 'warn',
+      PROJECTION_POLL_MS: '200',
+      DATABASE_URL: '',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -77,7 +84,13 @@ export async function startServiceProcess(project: string, ports: ServicePorts, 
   });
   const url = `http://127.0.0.1:${String(ports.http)}`;
   for (const deadline = Date.now() + 45_000; ;) {
-    const state = await Promise.race([exited.then(() => 'exited' as const), fetch(`${url}/health`).then((r) => (r.status === 200 ? 'up' : 'starting'), () => 'starting' as const)]);
+    const state = await Promise.race([
+      exited.then(() => 'exited' as const),
+      fetch(`${url}/health`).then(
+        (r) => (r.status === 200 ? 'up' : 'starting'),
+        () => 'starting' as const,
+      ),
+    ]);
     if (state === 'up') break;
     if (state === 'exited') throw new Error(`the service exited while starting:\n${output}`);
     if (Date.now() > deadline) {
@@ -92,7 +105,8 @@ export async function startServiceProcess(project: string, ports: ServicePorts, 
 /** Runs a command-line tool of the project (dist/src/cli/NAME.js) beside the service; its exit code and output. */
 export function runCli(project: string, ports: ServicePorts, name: string, args: string[] = []): Promise<{ code: number | null; output: string }> {
   const child = spawn(process.execPath, [`dist/src/cli/${name}.js`, ...args], {
-    cwd: project, env: { ...process.env, EMBEDDED_PG_PORT: String(ports.postgres), LOG_LEVEL: 'warn', DATABASE_URL: '', ADMIN_TOKEN: PROCESS_ADMIN_TOKEN },
+    cwd: project,
+    env: { ...process.env, EMBEDDED_PG_PORT: String(ports.postgres), LOG_LEVEL: 'warn', DATABASE_URL: '', ADMIN_TOKEN: PROCESS_ADMIN_TOKEN },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

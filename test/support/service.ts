@@ -25,7 +25,11 @@ export async function startTestService(env: Record<string, string> = {}): Promis
   const http = request(service.app.getHttpServer());
   const as = (token: string) => ({ Authorization: `Bearer ${token}` });
   return {
-    service, db, http, as, admin: as(ADMIN_TOKEN),
+    service,
+    db,
+    http,
+    as,
+    admin: as(ADMIN_TOKEN),
     async stop() {
       await service.close();
       await db.drop();

@@ -97,7 +97,8 @@ export async function readAnchor(lines: AsyncIterable<string> | Iterable<string>
     } else {
       const parts = line.split('\t');
       const [streamId, position, hash] = parts;
-      if (parts.length !== 3 || streamId === undefined || position === undefined || hash === undefined || !/^\d+$/.test(position)) errors.push({ line: n, field: 'line', reason: 'must be streamId TAB streamPosition TAB hash' });
+      if (parts.length !== 3 || streamId === undefined || position === undefined || hash === undefined || !/^\d+$/.test(position))
+        errors.push({ line: n, field: 'line', reason: 'must be streamId TAB streamPosition TAB hash' });
       else keep(n, streamId, Number(position), hash);
     }
     if (errors.length >= MAX_ERRORS) break;
@@ -128,7 +129,8 @@ export function anchorFromJson(value: unknown): Anchor {
     (v.heads as ({ streamId?: unknown; streamPosition?: unknown; hash?: unknown } | null)[]).forEach((h, i) => {
       if (typeof h?.streamId !== 'string' || h.streamId === '') errors.push({ field: `heads[${String(i)}].streamId`, reason: 'must be a stream id' });
       else if (heads.has(h.streamId)) errors.push({ field: `heads[${String(i)}].streamId`, reason: `${h.streamId} is listed twice` });
-      if (typeof h?.streamPosition !== 'number' || !Number.isSafeInteger(h.streamPosition) || h.streamPosition < 0) errors.push({ field: `heads[${String(i)}].streamPosition`, reason: 'must be a whole number, 0 or more' });
+      if (typeof h?.streamPosition !== 'number' || !Number.isSafeInteger(h.streamPosition) || h.streamPosition < 0)
+        errors.push({ field: `heads[${String(i)}].streamPosition`, reason: 'must be a whole number, 0 or more' });
       if (typeof h?.hash !== 'string' || !HASH.test(h.hash)) errors.push({ field: `heads[${String(i)}].hash`, reason: 'must be 64 lower-case hex digits' });
       if (errors.length === 0 && h) heads.set(h.streamId as string, { position: h.streamPosition as number, hash: h.hash as string });
     });
@@ -137,7 +139,8 @@ export function anchorFromJson(value: unknown): Anchor {
   }
   const errors: FieldError[] = [];
   if (typeof v.headsDigest !== 'string' || !HASH.test(v.headsDigest)) errors.push({ field: 'headsDigest', reason: 'must be 64 lower-case hex digits (or give heads)' });
-  if (v.through !== null && (typeof v.through !== 'string' || !/^\d+:\d+$|^\d+\/\d+$/.test(v.through))) errors.push({ field: 'through', reason: 'must be the globalPosition verify printed with the digest' });
+  if (v.through !== null && (typeof v.through !== 'string' || !/^\d+:\d+$|^\d+\/\d+$/.test(v.through)))
+    errors.push({ field: 'through', reason: 'must be the globalPosition verify printed with the digest' });
   if (errors.length) fail(errors);
   return { format: 'digest', headsDigest: v.headsDigest as string, through: v.through as string | null };
 }

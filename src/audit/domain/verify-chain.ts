@@ -103,7 +103,10 @@ export class ChainVerifier {
    * anchor: heads kept earlier (only streams in scope), or a digest with the position it
    * was computed through; isAtOrAfter is the store's order of positions.
    */
-  constructor(private readonly anchor?: VerifyAnchor, private readonly isAtOrAfter?: (a: string | null, b: string | null) => boolean) {
+  constructor(
+    private readonly anchor?: VerifyAnchor,
+    private readonly isAtOrAfter?: (a: string | null, b: string | null) => boolean,
+  ) {
     if (anchor?.format === 'digest' && !isAtOrAfter) throw new Error('a digest anchor needs the order of positions');
   }
 
@@ -124,7 +127,8 @@ export class ChainVerifier {
     const recomputed = eventHash(event.previousHash, event);
     const fail = (reason: string, expectedHash: string, foundHash: string) =>
       this.broken.set(event.streamId, { streamId: event.streamId, streamPosition: event.streamPosition, expectedHash, foundHash, reason });
-    if (event.streamPosition !== expectedPosition) fail(`position ${String(event.streamPosition)} where ${String(expectedPosition)} was expected (an event is missing)`, expectedPrevious, event.previousHash);
+    if (event.streamPosition !== expectedPosition)
+      fail(`position ${String(event.streamPosition)} where ${String(expectedPosition)} was expected (an event is missing)`, expectedPrevious, event.previousHash);
     else if (event.previousHash !== expectedPrevious) fail('previousHash does not match the hash of the event before it', expectedPrevious, event.previousHash);
     else if (recomputed !== event.hash) fail('the event content does not match its hash', recomputed, event.hash);
   }
@@ -163,8 +167,6 @@ export class ChainVerifier {
     const broken = [...this.broken.values()].sort((a, b) => (a.streamId < b.streamId ? -1 : a.streamId > b.streamId ? 1 : 0));
     const summary = { streams: this.heads.size, events: this.events, headsDigest: headsDigest(this.currentHeads()), through: this.through };
     const against = this.anchor ? { against: this.compare(this.anchor) } : {};
-    return broken.length === 0
-      ? { intact: true as const, ...summary, ...against }
-      : { intact: false as const, ...summary, broken, ...against };
+    return broken.length === 0 ? { intact: true as const, ...summary, ...against } : { intact: false as const, ...summary, broken, ...against };
   }
 }

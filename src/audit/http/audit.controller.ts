@@ -56,7 +56,7 @@ export class AuditController {
     res.on('error', () => undefined);
     try {
       // written as read, waiting for the client when its buffer is full: memory stays bounded
-      const events = await this.queryBus.execute(new ExportEvents(after ?? null, limit, principal.role === 'admin' ? undefined : principal.clusterId ?? ''));
+      const events = await this.queryBus.execute(new ExportEvents(after ?? null, limit, principal.role === 'admin' ? undefined : (principal.clusterId ?? '')));
       for await (const event of events) {
         if (res.destroyed) break;
         if (!res.write(exportLine(event))) await drainedOrClosed(res);
@@ -75,7 +75,7 @@ export class AuditController {
   @ApiOkResponse({ type: VerifyResultDto })
   @ApiReadProblems()
   async verify(@CurrentPrincipal() principal: Principal) {
-    return this.queryBus.execute(new VerifyChains(principal.role === 'admin' ? undefined : principal.clusterId ?? ''));
+    return this.queryBus.execute(new VerifyChains(principal.role === 'admin' ? undefined : (principal.clusterId ?? '')));
   }
 
   @Get('audit/heads')
@@ -94,10 +94,14 @@ export class AuditController {
   })
   @ApiReadProblems()
   async heads(@CurrentPrincipal() principal: Principal, @Res() res: Response) {
-    const verifier = await this.queryBus.execute(new ChainHeads(principal.role === 'admin' ? undefined : principal.clusterId ?? ''));
+    const verifier = await this.queryBus.execute(new ChainHeads(principal.role === 'admin' ? undefined : (principal.clusterId ?? '')));
     const result = verifier.result();
-    res.status(200).type('text/tab-separated-values; charset=utf-8')
-      .setHeader('x-heads-digest', result.headsDigest).setHeader('x-chain-intact', String(result.intact)).setHeader('x-through', result.through ?? '')
+    res
+      .status(200)
+      .type('text/tab-separated-values; charset=utf-8')
+      .setHeader('x-heads-digest', result.headsDigest)
+      .setHeader('x-chain-intact', String(result.intact))
+      .setHeader('x-through', result.through ?? '')
       .setHeader('content-disposition', 'attachment; filename="heads.tsv"');
     for (const head of verifier.currentHeads()) if (!res.write(headLine(head))) await once(res, 'drain');
     res.end();
@@ -107,7 +111,10 @@ export class AuditController {
   @HttpCode(200)
   @Roles('admin', 'auditor')
   @ApiConsumes('application/json', 'text/tab-separated-values', 'application/x-ndjson')
-  @ApiBody({ description: 'an anchor kept earlier: a heads file (GET /audit/heads) or an export (GET /audit/events) as the body, or JSON { heads: [{ streamId, streamPosition, hash }] } or { headsDigest, through } as verify printed them' })
+  @ApiBody({
+    description:
+      'an anchor kept earlier: a heads file (GET /audit/heads) or an export (GET /audit/events) as the body, or JSON { heads: [{ streamId, streamPosition, hash }] } or { headsDigest, through } as verify printed them',
+  })
   @ApiOperation({ summary: 'Verify, and compare with an anchor: names every stream whose history changed since (rewritten, shorter, missing); new events are growth' })
   @ApiOkResponse({ type: VerifyResultDto, description: 'The verification, with `against`: the comparison with the anchor' })
   @ApiWriteProblems()
@@ -125,7 +132,7 @@ export class AuditController {
       req.resume();
       throw DomainError.validation([{ field: 'content-type', reason: 'send the anchor as application/json, text/tab-separated-values (a heads file) or application/x-ndjson (an export)' }]);
     }
-    return this.queryBus.execute(new VerifyChains(principal.role === 'admin' ? undefined : principal.clusterId ?? '', anchor));
+    return this.queryBus.execute(new VerifyChains(principal.role === 'admin' ? undefined : (principal.clusterId ?? ''), anchor));
   }
 
   @Get('clusters/:clusterId/settlements/:month/replay')

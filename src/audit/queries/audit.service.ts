@@ -12,9 +12,24 @@ import { ChainVerifier } from '../domain/verify-chain.js';
 
 const PAGE = 2000;
 const COMPARED_FIELDS = [
-  'importWh', 'exportWh', 'selfConsumedWh', 'receivedWh', 'suppliedWh', 'gridImportWh', 'gridExportWh',
-  'receivedValueGrosze', 'suppliedValueGrosze', 'feesGrosze', 'vatGrosze', 'netAmountGrosze', 'savingsGrosze',
-  'exportShareBp', 'importShareBp', 'suppliedShareBp', 'receivedShareBp', 'agreementVersion',
+  'importWh',
+  'exportWh',
+  'selfConsumedWh',
+  'receivedWh',
+  'suppliedWh',
+  'gridImportWh',
+  'gridExportWh',
+  'receivedValueGrosze',
+  'suppliedValueGrosze',
+  'feesGrosze',
+  'vatGrosze',
+  'netAmountGrosze',
+  'savingsGrosze',
+  'exportShareBp',
+  'importShareBp',
+  'suppliedShareBp',
+  'receivedShareBp',
+  'agreementVersion',
 ] as const;
 
 export interface Difference {
@@ -108,7 +123,7 @@ export class AuditService {
       const l = liveStatements.find((s) => s.memberId === memberId);
       const c = closed?.find((s) => s.memberId === memberId);
       for (const field of COMPARED_FIELDS) {
-        const values = { replayed: r ? (r[field]) : null, live: l ? (l[field]) : null, closed: closed ? (c ? (c[field]) : null) : null };
+        const values = { replayed: r ? r[field] : null, live: l ? l[field] : null, closed: closed ? (c ? c[field] : null) : null };
         // closed: the replay is checked against the close, the live view against the close
         // (its differences are pending corrections); open: the replay against the live view
         const replayDiffers = closed ? values.replayed !== values.closed : values.replayed !== values.live;
@@ -123,16 +138,28 @@ export class AuditService {
     // the transfer matrix and the support ledger frozen in the close, recomputed (absent from closes before them: null)
     const closedSupport = closedMonth ? await this.settlement.closedSupport(clusterId, month) : undefined;
     const transfers = closedMonth?.transfers
-      ? { identical: canonicalJson(closedMonth.transfers) === canonicalJson(toTuples(replayed.transfers ?? [])), closedRows: closedMonth.transfers.length, replayedRows: replayed.transfers?.length ?? 0 }
+      ? {
+          identical: canonicalJson(closedMonth.transfers) === canonicalJson(toTuples(replayed.transfers ?? [])),
+          closedRows: closedMonth.transfers.length,
+          replayedRows: replayed.transfers?.length ?? 0,
+        }
       : null;
     const support = closedSupport ? { identical: canonicalJson(closedSupport.ledger) === canonicalJson(replayed.extension?.result ?? null) } : null;
     if (transfers?.identical === false || support?.identical === false) replayedIdentical = false;
     return {
-      clusterId, month,
+      clusterId,
+      month,
       // identical only when nothing differs: a listed difference never comes with true
       identical: replayedIdentical && liveIdentical && differences.length === 0,
-      replayedIdentical, liveIdentical, closed: closedMonth !== undefined, digest, transfers, support,
-      agreementVersion: replayed.agreement.version, members: members.size, differences,
+      replayedIdentical,
+      liveIdentical,
+      closed: closedMonth !== undefined,
+      digest,
+      transfers,
+      support,
+      agreementVersion: replayed.agreement.version,
+      members: members.size,
+      differences,
     };
   }
 }

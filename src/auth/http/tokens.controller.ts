@@ -51,7 +51,10 @@ export class TokensController {
   @Roles('admin', 'coordinator')
   @ApiOkResponse({ type: TokenRecordDto, description: 'The token with its revokedAt; effective at once' })
   @ApiWriteProblems()
-  async revoke(@Param('tokenId', new ParseUUIDPipe({ exceptionFactory: () => ProblemException.validation([{ field: 'tokenId', reason: 'must be a token id (a UUID)' }]) })) tokenId: string, @CurrentPrincipal() principal: Principal) {
+  async revoke(
+    @Param('tokenId', new ParseUUIDPipe({ exceptionFactory: () => ProblemException.validation([{ field: 'tokenId', reason: 'must be a token id (a UUID)' }]) })) tokenId: string,
+    @CurrentPrincipal() principal: Principal,
+  ) {
     return this.commandBus.execute(new RevokeToken(tokenId, principal));
   }
 }

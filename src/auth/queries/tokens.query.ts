@@ -16,7 +16,7 @@ export class ListTokensHandler implements IQueryHandler<ListTokens> {
   constructor(@Inject(TokenRepository) private readonly tokens: TokenRepository) {}
 
   async execute({ principal }: ListTokens): Promise<{ items: TokenRecord[] }> {
-    const items = await this.tokens.list(principal.role === 'admin' ? undefined : principal.clusterId ?? undefined);
+    const items = await this.tokens.list(principal.role === 'admin' ? undefined : (principal.clusterId ?? undefined));
     return { items };
   }
 }

@@ -28,14 +28,26 @@ export function newTokenSecret(): string {
 }
 
 interface TokenRow {
-  token_id: string; role: Role; cluster_id: string | null; member_id: string | null; label: string;
-  expires_at: Date | null; revoked_at: Date | null; created_at: Date;
+  token_id: string;
+  role: Role;
+  cluster_id: string | null;
+  member_id: string | null;
+  label: string;
+  expires_at: Date | null;
+  revoked_at: Date | null;
+  created_at: Date;
 }
 
 function toRecord(row: TokenRow): TokenRecord {
   return {
-    tokenId: row.token_id, role: row.role, clusterId: row.cluster_id, memberId: row.member_id, label: row.label,
-    expiresAt: row.expires_at?.toISOString() ?? null, revokedAt: row.revoked_at?.toISOString() ?? null, createdAt: row.created_at.toISOString(),
+    tokenId: row.token_id,
+    role: row.role,
+    clusterId: row.cluster_id,
+    memberId: row.member_id,
+    label: row.label,
+    expiresAt: row.expires_at?.toISOString() ?? null,
+    revokedAt: row.revoked_at?.toISOString() ?? null,
+    createdAt: row.created_at.toISOString(),
   };
 }
 
@@ -76,8 +88,7 @@ export class TokenRepository {
 
   /** Whether a cluster is registered (the registry read model) and the member admitted to it. */
   async scope(clusterId: string, memberId?: string): Promise<{ cluster: boolean; member: boolean }> {
-    const { rows } = await this.pool.query<{ member: boolean }>(
-      "SELECT coalesce(state->'members' ? $2, false) AS member FROM registry_clusters WHERE cluster_id = $1", [clusterId, memberId ?? '']);
+    const { rows } = await this.pool.query<{ member: boolean }>("SELECT coalesce(state->'members' ? $2, false) AS member FROM registry_clusters WHERE cluster_id = $1", [clusterId, memberId ?? '']);
     return { cluster: rows.length > 0, member: rows[0]?.member ?? false };
   }
 

@@ -24,10 +24,7 @@ export class ClusterCommandMessage extends StreamCommand<ClusterEvent> {
 }
 
 @CommandHandler(ClusterCommandMessage)
-export class ClusterCommandHandler
-  extends StreamCommandHandler<ClusterCommandMessage, ClusterCommand, ClusterEvent, ClusterState>
-  implements ICommandHandler<ClusterCommandMessage>
-{
+export class ClusterCommandHandler extends StreamCommandHandler<ClusterCommandMessage, ClusterCommand, ClusterEvent, ClusterState> implements ICommandHandler<ClusterCommandMessage> {
   protected readonly decider = clusterDecider;
 
   constructor(

@@ -53,7 +53,10 @@ const terms: Omit<AgreementTerms, 'thresholds'> = {
   vatRateBp: 2_300,
   invoiceSeries: 'FV',
 };
-const amended = (version: number, effectiveFrom: string, supersedesVersion: number | null = null): ClusterEvent => ({ type: 'AgreementAmended', data: { ...terms, version, effectiveFrom, thresholds: {}, supersedesVersion, paymentTermDays: 14 } });
+const amended = (version: number, effectiveFrom: string, supersedesVersion: number | null = null): ClusterEvent => ({
+  type: 'AgreementAmended',
+  data: { ...terms, version, effectiveFrom, thresholds: {}, supersedesVersion, paymentTermDays: 14 },
+});
 
 const admitBakery = (admittedOn: string, closedMonths: string[] = []): Extract<ClusterCommand, { type: 'AdmitMember' }> => ({
   type: 'AdmitMember',

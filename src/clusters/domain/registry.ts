@@ -15,10 +15,7 @@ export type Carrier = 'electricity' | 'heat';
 export type GenerationSource = 'pv' | 'wind' | 'hydro' | 'biogas' | 'biomass' | 'chp' | 'other';
 export const RENEWABLE_SOURCES: GenerationSource[] = ['pv', 'wind', 'hydro', 'biogas', 'biomass'];
 
-export type Allocation =
-  | { method: 'pro_rata' }
-  | { method: 'static'; redistribute: boolean; keys: { memberId: string; shareBp: number }[] }
-  | { method: 'priority'; tiers: string[][] };
+export type Allocation = { method: 'pro_rata' } | { method: 'static'; redistribute: boolean; keys: { memberId: string; shareBp: number }[] } | { method: 'priority'; tiers: string[][] };
 
 export interface AgreementTerms {
   effectiveFrom: string;
@@ -116,10 +113,31 @@ export function initialClusterState(): ClusterState {
 }
 
 export type ClusterCommand =
-  | { type: 'RegisterCluster'; clusterId: string; name: string; coordinator: Coordinator; distributionSystemOperator: string; area: { gminy?: { name: string; teryt: string }[]; powiat?: string }; ureRegisterEntry?: string }
+  | {
+      type: 'RegisterCluster';
+      clusterId: string;
+      name: string;
+      coordinator: Coordinator;
+      distributionSystemOperator: string;
+      area: { gminy?: { name: string; teryt: string }[]; powiat?: string };
+      ureRegisterEntry?: string;
+    }
   | { type: 'ChangeCoordinator'; coordinator: Coordinator }
   // closedMonths: the cluster's closed months (ClustersService.execute fills them in)
-  | { type: 'AdmitMember'; memberId: string; kind: string; legalName: string; nip?: string; address: string; invoiceEmail: string; vatPayer: boolean; selfBillingConsent?: boolean; admittedOn: string; jstUnit?: JstUnit; closedMonths?: string[] }
+  | {
+      type: 'AdmitMember';
+      memberId: string;
+      kind: string;
+      legalName: string;
+      nip?: string;
+      address: string;
+      invoiceEmail: string;
+      vatPayer: boolean;
+      selfBillingConsent?: boolean;
+      admittedOn: string;
+      jstUnit?: JstUnit;
+      closedMonths?: string[];
+    }
   | { type: 'WithdrawMember'; memberId: string; effectiveOn: string; closedMonths?: string[] }
   | { type: 'RegisterMeteringPoint'; ppeCode: string; memberId: string; role: PpeRole; carrier: Carrier; source?: GenerationSource; capacityKw?: number; validFrom: string; closedMonths?: string[] }
   | { type: 'ReassignMeteringPoint'; ppeCode: string; memberId: string; effectiveFrom: string; closedMonths?: string[] }
@@ -136,12 +154,20 @@ export type ClusterEvent =
   | { type: 'MeteringPointDecommissioned'; data: { ppeCode: string; effectiveFrom: string } }
   | { type: 'AgreementAmended'; data: AgreementVersion };
 
-export const CLUSTER_EVENT_TYPES = ['ClusterRegistered', 'CoordinatorChanged', 'MemberAdmitted', 'MemberWithdrew', 'MeteringPointRegistered', 'MeteringPointReassigned', 'MeteringPointDecommissioned', 'AgreementAmended'];
+export const CLUSTER_EVENT_TYPES = [
+  'ClusterRegistered',
+  'CoordinatorChanged',
+  'MemberAdmitted',
+  'MemberWithdrew',
+  'MeteringPointRegistered',
+  'MeteringPointReassigned',
+  'MeteringPointDecommissioned',
+  'AgreementAmended',
+];
 
 export function clusterStreamId(clusterId: string): string {
   return `cluster-${clusterId}`;
 }
-
 
 /** An agreement that names no payment term: 14 days from the issue date. */
 export const DEFAULT_PAYMENT_TERM_DAYS = 14;
@@ -164,7 +190,9 @@ function checkCoordinator(errors: FieldError[], coordinator: Coordinator): void 
 /** The coordinator as recorded: NIP normalised, the address only when given. */
 function coordinatorOf(coordinator: Coordinator): Coordinator {
   return {
-    legalName: coordinator.legalName.trim(), nip: normaliseNip(coordinator.nip), ...(coordinator.address ? { address: coordinator.address.trim() } : {}),
+    legalName: coordinator.legalName.trim(),
+    nip: normaliseNip(coordinator.nip),
+    ...(coordinator.address ? { address: coordinator.address.trim() } : {}),
     ...(coordinator.bankAccount ? { bankAccount: normaliseIban(coordinator.bankAccount) } : {}),
   };
 }
@@ -246,7 +274,9 @@ export function refuseClosedMonths(closedMonths: readonly string[] | undefined, 
   const y = Number(last.slice(0, 4));
   const m = Number(last.slice(5, 7));
   const firstOpen = `${String(m === 12 ? y + 1 : y)}-${String((m % 12) + 1).padStart(2, '0')}`;
-  throw DomainError.conflict(`Month ${reached} is closed: ${change} from ${effective} would change its settlement. Closed months stay closed; make the change effective from ${firstOpen}${effective.length > 7 ? '-01' : ''} or later`);
+  throw DomainError.conflict(
+    `Month ${reached} is closed: ${change} from ${effective} would change its settlement. Closed months stay closed; make the change effective from ${firstOpen}${effective.length > 7 ? '-01' : ''} or later`,
+  );
 }
 
 export function decide(command: ClusterCommand, state: ClusterState): ClusterEvent[] {
@@ -265,16 +295,19 @@ export function decide(command: ClusterCommand, state: ClusterState): ClusterEve
         teryts.add(g.teryt);
       });
       throwIfErrors(errors);
-      return [{
-        type: 'ClusterRegistered',
-        data: {
-          clusterId: command.clusterId, name: command.name.trim(),
-          coordinator: coordinatorOf(command.coordinator),
-          distributionSystemOperator: command.distributionSystemOperator,
-          area: { ...(command.area.gminy ? { gminy: command.area.gminy } : {}), ...(command.area.powiat ? { powiat: command.area.powiat } : {}) },
-          ureRegisterEntry: command.ureRegisterEntry ?? null,
+      return [
+        {
+          type: 'ClusterRegistered',
+          data: {
+            clusterId: command.clusterId,
+            name: command.name.trim(),
+            coordinator: coordinatorOf(command.coordinator),
+            distributionSystemOperator: command.distributionSystemOperator,
+            area: { ...(command.area.gminy ? { gminy: command.area.gminy } : {}), ...(command.area.powiat ? { powiat: command.area.powiat } : {}) },
+            ureRegisterEntry: command.ureRegisterEntry ?? null,
+          },
         },
-      }];
+      ];
     }
     case 'ChangeCoordinator': {
       requireRegistered(state);
@@ -304,15 +337,25 @@ export function decide(command: ClusterCommand, state: ClusterState): ClusterEve
       }
       throwIfErrors(errors);
       refuseClosedMonths(command.closedMonths, command.admittedOn, 'a member admitted');
-      return [{
-        type: 'MemberAdmitted',
-        data: {
-          memberId: command.memberId, kind: command.kind as MemberKind, legalName: command.legalName.trim(),
-          nip: command.nip ? normaliseNip(command.nip) : null, address: command.address, invoiceEmail: command.invoiceEmail,
-          vatPayer: command.vatPayer, selfBillingConsent: command.selfBillingConsent ?? false, admittedOn: command.admittedOn,
-          ...(command.jstUnit ? { jstUnit: { name: command.jstUnit.name.trim(), nip: normaliseNip(command.jstUnit.nip), ...(command.jstUnit.address ? { address: command.jstUnit.address.trim() } : {}) } } : {}),
+      return [
+        {
+          type: 'MemberAdmitted',
+          data: {
+            memberId: command.memberId,
+            kind: command.kind as MemberKind,
+            legalName: command.legalName.trim(),
+            nip: command.nip ? normaliseNip(command.nip) : null,
+            address: command.address,
+            invoiceEmail: command.invoiceEmail,
+            vatPayer: command.vatPayer,
+            selfBillingConsent: command.selfBillingConsent ?? false,
+            admittedOn: command.admittedOn,
+            ...(command.jstUnit
+              ? { jstUnit: { name: command.jstUnit.name.trim(), nip: normaliseNip(command.jstUnit.nip), ...(command.jstUnit.address ? { address: command.jstUnit.address.trim() } : {}) } }
+              : {}),
+          },
         },
-      }];
+      ];
     }
     case 'WithdrawMember': {
       requireRegistered(state);
@@ -341,24 +384,34 @@ export function decide(command: ClusterCommand, state: ClusterState): ClusterEve
       const member = state.members[command.memberId];
       if (!member) errors.push({ field: 'memberId', reason: `unknown member ${command.memberId}` });
       else if (isValidDate(command.validFrom) && !memberActiveOn(member, command.validFrom)) {
-        errors.push({ field: 'validFrom', reason: `member ${command.memberId} is not a member on ${command.validFrom} (admitted ${member.admittedOn}${member.withdrawnOn ? `, withdrawn ${member.withdrawnOn}` : ''})` });
+        errors.push({
+          field: 'validFrom',
+          reason: `member ${command.memberId} is not a member on ${command.validFrom} (admitted ${member.admittedOn}${member.withdrawnOn ? `, withdrawn ${member.withdrawnOn}` : ''})`,
+        });
       }
       if (NEEDS_SOURCE.includes(command.role) && !command.source) errors.push({ field: 'source', reason: `is required for a ${command.role}` });
       if (command.role === 'producer' && command.capacityKw === undefined) errors.push({ field: 'capacityKw', reason: 'is required for a producer' });
       if (command.role === 'consumer' && command.source) errors.push({ field: 'source', reason: 'a consumer has no generation source' });
       // kW arrive as a JSON number; with at most 3 decimals it is a whole number of watts
-      if (command.capacityKw !== undefined && (command.capacityKw < 0 || !/^\d+(\.\d{1,3})?$/.test(String(command.capacityKw)))) errors.push({ field: 'capacityKw', reason: 'must be 0 or more with at most 3 decimals' });
+      if (command.capacityKw !== undefined && (command.capacityKw < 0 || !/^\d+(\.\d{1,3})?$/.test(String(command.capacityKw))))
+        errors.push({ field: 'capacityKw', reason: 'must be 0 or more with at most 3 decimals' });
       throwIfErrors(errors);
       refuseClosedMonths(command.closedMonths, command.validFrom, `metering point ${ppeCode} registered`);
-      return [{
-        type: 'MeteringPointRegistered',
-        data: {
-          ppeCode, memberId: command.memberId, role: command.role, carrier: command.carrier, source: command.source ?? null,
-          // kW with up to 3 decimals is a whole number of watts
-          capacityW: command.capacityKw === undefined ? null : Math.round(command.capacityKw * 1000),
-          validFrom: command.validFrom,
+      return [
+        {
+          type: 'MeteringPointRegistered',
+          data: {
+            ppeCode,
+            memberId: command.memberId,
+            role: command.role,
+            carrier: command.carrier,
+            source: command.source ?? null,
+            // kW with up to 3 decimals is a whole number of watts
+            capacityW: command.capacityKw === undefined ? null : Math.round(command.capacityKw * 1000),
+            validFrom: command.validFrom,
+          },
         },
-      }];
+      ];
     }
     case 'ReassignMeteringPoint': {
       requireRegistered(state);
@@ -376,7 +429,8 @@ export function decide(command: ClusterCommand, state: ClusterState): ClusterEve
       }
       if (isValidDate(command.effectiveFrom)) {
         if (command.effectiveFrom <= current.from) errors.push({ field: 'effectiveFrom', reason: `must be after ${current.from}, when the current assignment began` });
-        if (point.decommissionedFrom && command.effectiveFrom >= point.decommissionedFrom) errors.push({ field: 'effectiveFrom', reason: `${ppeCode} is decommissioned from ${point.decommissionedFrom}` });
+        if (point.decommissionedFrom && command.effectiveFrom >= point.decommissionedFrom)
+          errors.push({ field: 'effectiveFrom', reason: `${ppeCode} is decommissioned from ${point.decommissionedFrom}` });
       }
       throwIfErrors(errors);
       refuseClosedMonths(command.closedMonths, command.effectiveFrom, `${ppeCode} reassigned`);
@@ -390,7 +444,8 @@ export function decide(command: ClusterCommand, state: ClusterState): ClusterEve
       if (point.decommissionedFrom) throw DomainError.conflict(`${ppeCode} is decommissioned already from ${point.decommissionedFrom}`);
       const errors: FieldError[] = [];
       checkDate(errors, 'effectiveFrom', command.effectiveFrom);
-      if (isValidDate(command.effectiveFrom) && command.effectiveFrom <= point.validFrom) errors.push({ field: 'effectiveFrom', reason: `must be after ${point.validFrom}, when the point was registered` });
+      if (isValidDate(command.effectiveFrom) && command.effectiveFrom <= point.validFrom)
+        errors.push({ field: 'effectiveFrom', reason: `must be after ${point.validFrom}, when the point was registered` });
       throwIfErrors(errors);
       refuseClosedMonths(command.closedMonths, command.effectiveFrom, `${ppeCode} decommissioned`);
       return [{ type: 'MeteringPointDecommissioned', data: { ppeCode, effectiveFrom: command.effectiveFrom } }];
@@ -422,9 +477,11 @@ export function decide(command: ClusterCommand, state: ClusterState): ClusterEve
         throw DomainError.conflict(`Version ${String(sameMonth.version)} already takes effect from ${terms.effectiveFrom}: to replace it, name it in supersedesVersion`);
       }
       if (command.supersedesVersion !== undefined && command.supersedesVersion !== inForce?.version) {
-        throw DomainError.conflict(inForce
-          ? `supersedesVersion ${String(command.supersedesVersion)} is not the version in force from ${terms.effectiveFrom}: that is version ${String(inForce.version)}`
-          : `supersedesVersion ${String(command.supersedesVersion)}: no version is in force from ${terms.effectiveFrom}`);
+        throw DomainError.conflict(
+          inForce
+            ? `supersedesVersion ${String(command.supersedesVersion)} is not the version in force from ${terms.effectiveFrom}: that is version ${String(inForce.version)}`
+            : `supersedesVersion ${String(command.supersedesVersion)}: no version is in force from ${terms.effectiveFrom}`,
+        );
       }
       refuseClosedMonths(command.closedMonths, terms.effectiveFrom, 'an agreement version effective');
       const allocation: Allocation =
@@ -433,16 +490,28 @@ export function decide(command: ClusterCommand, state: ClusterState): ClusterEve
           : terms.allocation.method === 'priority'
             ? { method: 'priority', tiers: terms.allocation.tiers.map((t) => [...t]) }
             : { method: 'pro_rata' };
-      return [{
-        type: 'AgreementAmended',
-        data: {
-          version: (latest?.version ?? 0) + 1, effectiveFrom: terms.effectiveFrom, intervalMinutes: terms.intervalMinutes, ownNetting: terms.ownNetting, allocation,
-          internalPriceGroszePerMwh: terms.internalPriceGroszePerMwh, referenceGridPriceGroszePerMwh: terms.referenceGridPriceGroszePerMwh,
-          feeGroszePerMwhReceived: terms.feeGroszePerMwhReceived, feeGroszePerMwhSupplied: terms.feeGroszePerMwhSupplied,
-          monthlyFeeGroszePerMember: terms.monthlyFeeGroszePerMember, vatRateBp: terms.vatRateBp, invoiceSeries: terms.invoiceSeries,
-          thresholds: { ...terms.thresholds }, supersedesVersion: command.supersedesVersion ?? null, paymentTermDays: terms.paymentTermDays ?? DEFAULT_PAYMENT_TERM_DAYS,
+      return [
+        {
+          type: 'AgreementAmended',
+          data: {
+            version: (latest?.version ?? 0) + 1,
+            effectiveFrom: terms.effectiveFrom,
+            intervalMinutes: terms.intervalMinutes,
+            ownNetting: terms.ownNetting,
+            allocation,
+            internalPriceGroszePerMwh: terms.internalPriceGroszePerMwh,
+            referenceGridPriceGroszePerMwh: terms.referenceGridPriceGroszePerMwh,
+            feeGroszePerMwhReceived: terms.feeGroszePerMwhReceived,
+            feeGroszePerMwhSupplied: terms.feeGroszePerMwhSupplied,
+            monthlyFeeGroszePerMember: terms.monthlyFeeGroszePerMember,
+            vatRateBp: terms.vatRateBp,
+            invoiceSeries: terms.invoiceSeries,
+            thresholds: { ...terms.thresholds },
+            supersedesVersion: command.supersedesVersion ?? null,
+            paymentTermDays: terms.paymentTermDays ?? DEFAULT_PAYMENT_TERM_DAYS,
+          },
         },
-      }];
+      ];
     }
   }
 }
@@ -561,7 +630,11 @@ export function complianceWarnings(state: ClusterState, today: string): Complian
     warnings.push({ code: 'no_public_party', message: 'No active member is a municipality (JST) or a company it controls; since 2024 the law requires one' });
   }
   if (state.profile && !state.profile.coordinator.address) {
-    warnings.push({ code: 'coordinator_address_missing', message: "The coordinator's address is not in the registry: a VAT invoice needs the seller's address, and invoices show the cluster's name in its place until it is given (PUT /clusters/{id}/coordinator)" });
+    warnings.push({
+      code: 'coordinator_address_missing',
+      message:
+        "The coordinator's address is not in the registry: a VAT invoice needs the seller's address, and invoices show the cluster's name in its place until it is given (PUT /clusters/{id}/coordinator)",
+    });
   }
   const gminy = state.profile?.area.gminy?.length ?? 0;
   if (gminy > 5) warnings.push({ code: 'too_many_gminy', message: `The area lists ${String(gminy)} gminy; a cluster covers one powiat or at most 5 gminy` });

@@ -5,19 +5,28 @@ import { randomUUID } from 'node:crypto';
 import { CurrentPrincipal } from '../../auth/principal.decorator.js';
 import { CLUSTER_READERS, type Principal, Roles } from '../../auth/roles.decorator.js';
 import { ApiReadProblems, ApiWriteProblems } from '../../common/openapi.js';
+import { AdmitMemberDto, AgreementVersionDto, DecommissionDto, PartyDto, ReassignmentDto, RegisterClusterDto, RegisterMeteringPointDto, WithdrawalDto } from './clusters.dto.js';
 import {
-  AdmitMemberDto, AgreementVersionDto, DecommissionDto, PartyDto, ReassignmentDto, RegisterClusterDto, RegisterMeteringPointDto, WithdrawalDto,
-} from './clusters.dto.js';
-import {
-  AgreementAmendedResponse, AgreementVersionListResponse, ClusterListResponse, ClusterRegisteredResponse, ClusterResponse, ComplianceResponse, CoordinatorChangedResponse,
-  DecommissioningResponse, MemberAdmittedResponse, MemberListResponse, MemberResponse, MeteringPointListResponse, MeteringPointRegisteredResponse, MeteringPointResponse,
-  ReassignmentResponse, WithdrawalResponse,
+  AgreementAmendedResponse,
+  AgreementVersionListResponse,
+  ClusterListResponse,
+  ClusterRegisteredResponse,
+  ClusterResponse,
+  ComplianceResponse,
+  CoordinatorChangedResponse,
+  DecommissioningResponse,
+  MemberAdmittedResponse,
+  MemberListResponse,
+  MemberResponse,
+  MeteringPointListResponse,
+  MeteringPointRegisteredResponse,
+  MeteringPointResponse,
+  ReassignmentResponse,
+  WithdrawalResponse,
 } from './clusters.responses.js';
 import { ClusterCommandMessage } from '../commands/cluster-command.js';
 import { type Allocation, type ClusterCommand, type ClusterEvent } from '../domain/registry.js';
-import {
-  GetCluster, GetCompliance, GetMember, GetMeteringPoint, ListAgreementVersions, ListClusters, ListMembers, ListMeteringPoints,
-} from '../queries/clusters.query.js';
+import { GetCluster, GetCompliance, GetMember, GetMeteringPoint, ListAgreementVersions, ListClusters, ListMembers, ListMeteringPoints } from '../queries/clusters.query.js';
 
 /** The event a registry command recorded: decide answers each of these commands with exactly one, of this type. */
 function recorded<T extends ClusterEvent['type']>(events: ClusterEvent[], type: T): Extract<ClusterEvent, { type: T }> {
@@ -48,7 +57,12 @@ export class ClustersController {
   async register(@Body() body: RegisterClusterDto) {
     const clusterId = randomUUID();
     const { events, streamVersion } = await this.execute(clusterId, {
-      type: 'RegisterCluster', clusterId, name: body.name, coordinator: body.coordinator, distributionSystemOperator: body.distributionSystemOperator, area: body.area,
+      type: 'RegisterCluster',
+      clusterId,
+      name: body.name,
+      coordinator: body.coordinator,
+      distributionSystemOperator: body.distributionSystemOperator,
+      area: body.area,
       ureRegisterEntry: body.ureRegisterEntry,
     });
     return { ...recorded(events, 'ClusterRegistered').data, clusterId, streamVersion };
@@ -95,8 +109,17 @@ export class ClustersController {
   async admit(@Param('clusterId') clusterId: string, @Body() body: AdmitMemberDto) {
     const memberId = randomUUID();
     const { events, streamVersion } = await this.execute(clusterId, {
-      type: 'AdmitMember', memberId, kind: body.kind, legalName: body.legalName, nip: body.nip, address: body.address, invoiceEmail: body.invoiceEmail, vatPayer: body.vatPayer,
-      selfBillingConsent: body.selfBillingConsent, admittedOn: body.admittedOn, jstUnit: body.jstUnit,
+      type: 'AdmitMember',
+      memberId,
+      kind: body.kind,
+      legalName: body.legalName,
+      nip: body.nip,
+      address: body.address,
+      invoiceEmail: body.invoiceEmail,
+      vatPayer: body.vatPayer,
+      selfBillingConsent: body.selfBillingConsent,
+      admittedOn: body.admittedOn,
+      jstUnit: body.jstUnit,
     });
     return { ...recorded(events, 'MemberAdmitted').data, memberId, streamVersion };
   }
@@ -133,7 +156,13 @@ export class ClustersController {
   @ApiWriteProblems()
   async registerPoint(@Param('clusterId') clusterId: string, @Body() body: RegisterMeteringPointDto) {
     const { events, streamVersion } = await this.execute(clusterId, {
-      type: 'RegisterMeteringPoint', ppeCode: body.ppeCode, memberId: body.memberId, role: body.role, carrier: body.carrier, source: body.source, capacityKw: body.capacityKw,
+      type: 'RegisterMeteringPoint',
+      ppeCode: body.ppeCode,
+      memberId: body.memberId,
+      role: body.role,
+      carrier: body.carrier,
+      source: body.source,
+      capacityKw: body.capacityKw,
       validFrom: body.validFrom,
     });
     const { capacityW, ...rest } = recorded(events, 'MeteringPointRegistered').data;
@@ -182,12 +211,22 @@ export class ClustersController {
   @ApiWriteProblems()
   async amend(@Param('clusterId') clusterId: string, @Body() body: AgreementVersionDto) {
     const { events, streamVersion } = await this.execute(clusterId, {
-      type: 'AmendAgreement', supersedesVersion: body.supersedesVersion, closedMonths: [],
+      type: 'AmendAgreement',
+      supersedesVersion: body.supersedesVersion,
+      closedMonths: [],
       terms: {
-        effectiveFrom: body.effectiveFrom, intervalMinutes: body.intervalMinutes, ownNetting: body.ownNetting, allocation: body.allocation as Allocation,
-        internalPriceGroszePerMwh: body.internalPriceGroszePerMwh, referenceGridPriceGroszePerMwh: body.referenceGridPriceGroszePerMwh,
-        feeGroszePerMwhReceived: body.feeGroszePerMwhReceived, feeGroszePerMwhSupplied: body.feeGroszePerMwhSupplied, monthlyFeeGroszePerMember: body.monthlyFeeGroszePerMember,
-        vatRateBp: body.vatRateBp, invoiceSeries: body.invoiceSeries, paymentTermDays: body.paymentTermDays,
+        effectiveFrom: body.effectiveFrom,
+        intervalMinutes: body.intervalMinutes,
+        ownNetting: body.ownNetting,
+        allocation: body.allocation as Allocation,
+        internalPriceGroszePerMwh: body.internalPriceGroszePerMwh,
+        referenceGridPriceGroszePerMwh: body.referenceGridPriceGroszePerMwh,
+        feeGroszePerMwhReceived: body.feeGroszePerMwhReceived,
+        feeGroszePerMwhSupplied: body.feeGroszePerMwhSupplied,
+        monthlyFeeGroszePerMember: body.monthlyFeeGroszePerMember,
+        vatRateBp: body.vatRateBp,
+        invoiceSeries: body.invoiceSeries,
+        paymentTermDays: body.paymentTermDays,
         thresholds: body.thresholds ? { selfSufficiencyBp: body.thresholds.selfSufficiencyBp, renewableShareBp: body.thresholds.renewableShareBp } : {},
       },
     });

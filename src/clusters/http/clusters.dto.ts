@@ -3,7 +3,23 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDefined, IsEmail, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested,
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsDefined,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsObject,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
   ValidateBy,
 } from 'class-validator';
 import { MAX_GROSZE, MAX_GROSZE_PER_MWH } from '../../shared/limits.js';
@@ -13,13 +29,15 @@ const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 const dateMessage = { message: 'must be a date YYYY-MM-DD' };
 
 /** Priority tiers: a list of lists of member ids (each tier at least one). */
-const IsTiers = () => ValidateBy({
-  name: 'isTiers',
-  validator: {
-    validate: (value: unknown) => Array.isArray(value) && value.every((tier) => Array.isArray(tier) && tier.length > 0 && tier.length <= 10000 && tier.every((id) => typeof id === 'string' && id.length > 0 && id.length <= 64)),
-    defaultMessage: () => 'must be a list of tiers, each a non-empty list of member ids',
-  },
-});
+const IsTiers = () =>
+  ValidateBy({
+    name: 'isTiers',
+    validator: {
+      validate: (value: unknown) =>
+        Array.isArray(value) && value.every((tier) => Array.isArray(tier) && tier.length > 0 && tier.length <= 10000 && tier.every((id) => typeof id === 'string' && id.length > 0 && id.length <= 64)),
+      defaultMessage: () => 'must be a list of tiers, each a non-empty list of member ids',
+    },
+  });
 
 export const MEMBER_KINDS = ['municipality', 'municipal_company', 'company', 'cooperative', 'research_unit', 'ngo', 'household', 'public_transport'] as const;
 export const PPE_ROLES = ['consumer', 'producer', 'prosumer', 'storage'] as const;
@@ -30,9 +48,15 @@ export class PartyDto {
   @ApiProperty() @IsString() @Length(1, 300) legalName!: string;
   @ApiProperty({ example: '5261040828' }) @IsString() @Length(10, 13) nip!: string;
   @ApiPropertyOptional({ example: 'ul. Gliwicka 8, 43-180 Orzesze', description: "printed as the seller's address on the coordinator's invoices" })
-  @IsOptional() @IsString() @Length(1, 300) address?: string;
+  @IsOptional()
+  @IsString()
+  @Length(1, 300)
+  address?: string;
   @ApiPropertyOptional({ example: 'PL61 1090 1014 0000 0712 1981 2874', description: 'IBAN members pay invoices into (checked by its checksum); printed on invoices' })
-  @IsOptional() @IsString() @Length(15, 42) bankAccount?: string;
+  @IsOptional()
+  @IsString()
+  @Length(15, 42)
+  bankAccount?: string;
 }
 
 export class JstUnitDto {
@@ -68,8 +92,11 @@ export class AdmitMemberDto {
   @ApiProperty() @IsBoolean() vatPayer!: boolean;
   @ApiPropertyOptional({ default: false }) @IsOptional() @IsBoolean() selfBillingConsent?: boolean;
   @ApiProperty({ example: '2026-01-01' }) @Matches(DATE, dateMessage) admittedOn!: string;
-  @ApiPropertyOptional({ type: JstUnitDto, description: "municipality only: the subordinate unit its invoices concern (FA(3) JST = 1, Podmiot3 role 8)" })
-  @IsOptional() @ValidateNested() @Type(() => JstUnitDto) jstUnit?: JstUnitDto;
+  @ApiPropertyOptional({ type: JstUnitDto, description: 'municipality only: the subordinate unit its invoices concern (FA(3) JST = 1, Podmiot3 role 8)' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => JstUnitDto)
+  jstUnit?: JstUnitDto;
 }
 
 export class WithdrawalDto {
@@ -103,9 +130,21 @@ export class StaticKeyDto {
 export class AllocationDto {
   @ApiProperty({ enum: ['pro_rata', 'static', 'priority'] }) @IsIn(['pro_rata', 'static', 'priority']) method!: 'pro_rata' | 'static' | 'priority';
   @ApiPropertyOptional({ description: 'static only' }) @IsOptional() @IsBoolean() redistribute?: boolean;
-  @ApiPropertyOptional({ type: [StaticKeyDto], description: 'static only' }) @IsOptional() @IsArray() @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => StaticKeyDto) @ArrayMaxSize(10000) keys?: StaticKeyDto[];
+  @ApiPropertyOptional({ type: [StaticKeyDto], description: 'static only' })
+  @IsOptional()
+  @IsArray()
+  @IsObject({ each: true })
+  @ValidateNested({ each: true })
+  @Type(() => StaticKeyDto)
+  @ArrayMaxSize(10000)
+  keys?: StaticKeyDto[];
   @ApiPropertyOptional({ type: 'array', items: { type: 'array', items: { type: 'string' } }, description: 'priority only: tiers of member ids' })
-  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(100) @IsTiers() tiers?: string[][];
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(100)
+  @IsTiers()
+  tiers?: string[][];
 }
 
 export class ThresholdsDto {
@@ -127,6 +166,9 @@ export class AgreementVersionDto {
   @ApiProperty({ example: 'FV' }) @Matches(/^[A-Z0-9]{1,10}$/, { message: 'must be 1 to 10 capital letters or digits' }) invoiceSeries!: string;
   @ApiPropertyOptional({ type: ThresholdsDto }) @IsOptional() @IsObject() @ValidateNested() @Type(() => ThresholdsDto) thresholds?: ThresholdsDto;
   @ApiPropertyOptional({ description: 'the version in force from effectiveFrom that this one replaces; required when that month already has a version (otherwise 409)' })
-  @IsOptional() @IsInt() @Min(1) supersedesVersion?: number;
-  @ApiPropertyOptional({ default: 14, description: 'days from an invoice\'s issue to its due date' }) @IsOptional() @IsInt() @Min(0) @Max(365) paymentTermDays?: number;
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  supersedesVersion?: number;
+  @ApiPropertyOptional({ default: 14, description: "days from an invoice's issue to its due date" }) @IsOptional() @IsInt() @Min(0) @Max(365) paymentTermDays?: number;
 }

@@ -8,9 +8,7 @@ import type { Principal } from '../../auth/roles.decorator.js';
 import { notFound } from '../../common/problem.js';
 import { isoDateOf, ZONE } from '../../shared/calendar.js';
 import { normalisePpeCode } from '../../shared/ppe-code.js';
-import {
-  type ClusterProfile, type ClusterState, type ComplianceWarning, complianceWarnings, currentAssignment, type Member, type MeteringPoint,
-} from '../domain/registry.js';
+import { type ClusterProfile, type ClusterState, type ComplianceWarning, complianceWarnings, currentAssignment, type Member, type MeteringPoint } from '../domain/registry.js';
 import { type AgreementVersionView, ClustersService } from './clusters.service.js';
 
 export type MemberView = Member & { status: 'active' | 'withdrawn' };
@@ -41,9 +39,16 @@ function memberView(member: Member): MemberView {
 function pointView(state: ClusterState, point: MeteringPoint): MeteringPointView {
   const current = currentAssignment(point);
   return {
-    ppeCode: point.ppeCode, memberId: current.memberId, role: point.role, carrier: point.carrier, source: point.source,
-    capacityKw: point.capacityW === null ? null : point.capacityW / 1000, validFrom: point.validFrom, decommissionedFrom: point.decommissionedFrom,
-    assignments: point.assignments, ownership: ClustersService.ownership(state, point.ppeCode),
+    ppeCode: point.ppeCode,
+    memberId: current.memberId,
+    role: point.role,
+    carrier: point.carrier,
+    source: point.source,
+    capacityKw: point.capacityW === null ? null : point.capacityW / 1000,
+    validFrom: point.validFrom,
+    decommissionedFrom: point.decommissionedFrom,
+    assignments: point.assignments,
+    ownership: ClustersService.ownership(state, point.ppeCode),
   };
 }
 
@@ -208,5 +213,12 @@ export class ListAgreementVersionsHandler implements IQueryHandler<ListAgreement
 }
 
 export const CLUSTER_QUERY_HANDLERS = [
-  ListClustersHandler, GetClusterHandler, GetComplianceHandler, ListMembersHandler, GetMemberHandler, ListMeteringPointsHandler, GetMeteringPointHandler, ListAgreementVersionsHandler,
+  ListClustersHandler,
+  GetClusterHandler,
+  GetComplianceHandler,
+  ListMembersHandler,
+  GetMemberHandler,
+  ListMeteringPointsHandler,
+  GetMeteringPointHandler,
+  ListAgreementVersionsHandler,
 ];

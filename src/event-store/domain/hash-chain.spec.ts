@@ -5,16 +5,26 @@ import { canonicalJson } from '../../shared/canonical-json.js';
 function reference(value: unknown): string {
   if (Array.isArray(value)) return '[' + value.map(reference).join(',') + ']';
   if (value !== null && typeof value === 'object') {
-    return '{' + Object.keys(value).sort().map((key) => JSON.stringify(key) + ':' + reference((value as Record<string, unknown>)[key])).join(',') + '}';
+    return (
+      '{' +
+      Object.keys(value)
+        .sort()
+        .map((key) => JSON.stringify(key) + ':' + reference((value as Record<string, unknown>)[key]))
+        .join(',') +
+      '}'
+    );
   }
   return JSON.stringify(value);
 }
 
 describe('canonical JSON', () => {
   test('equals its definition for any JSON value, keys in any order (the one-call shortcut included)', () => {
-    fc.assert(fc.property(fc.jsonValue(), (value) => {
-      expect(canonicalJson(value)).toBe(reference(value));
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        expect(canonicalJson(value)).toBe(reference(value));
+      }),
+      { numRuns: 500 },
+    );
   });
 
   test('sorts keys whatever order they were written in; integer-like keys sort as text', () => {

@@ -9,16 +9,7 @@
 // answers appended: false as KurrentDB's own idempotency does; some of them is an
 // IdempotencyConflictError. Unlike PostgreSQL, an id is not checked against other
 // streams, nor (with a numeric expectation met) against older events of the stream.
-import {
-  type AllStreamSubscription,
-  BACKWARDS,
-  END,
-  FORWARDS,
-  jsonEvent,
-  KurrentDBClient,
-  START,
-  StreamNotFoundError,
-} from '@kurrent/kurrentdb-client';
+import { type AllStreamSubscription, BACKWARDS, END, FORWARDS, jsonEvent, KurrentDBClient, START, StreamNotFoundError } from '@kurrent/kurrentdb-client';
 import {
   type AppendResult,
   type EventMetadata,
@@ -113,7 +104,10 @@ export class KurrentDbEventStore implements EventStore {
       let head: Head;
       if (expected === 'any') {
         const tail = await this.readTail(streamId, Math.max(ANY_REPEAT_WINDOW, ids.length));
-        const verdict = classifyRepeat(ids, tail.map((e) => e.eventId));
+        const verdict = classifyRepeat(
+          ids,
+          tail.map((e) => e.eventId),
+        );
         if (verdict !== 'none') return this.repeatOrConflict(streamId, ids, tail);
         const last = tail[tail.length - 1];
         head = last ? { position: last.streamPosition, hash: last.hash } : NO_HEAD;
@@ -156,7 +150,12 @@ export class KurrentDbEventStore implements EventStore {
   /** The stream moved past (or is short of) the expected head: where our events would be. */
   private async checkRepeatAt(streamId: string, ids: string[], expectedVersion: ExpectedVersion, expected: number, head: Head): Promise<AppendResult> {
     const stored = head.position > expected ? await this.read(streamId, { direction: FORWARDS, fromRevision: BigInt(expected + 1), maxCount: ids.length }) : [];
-    if (classifyRepeat(ids, stored.map((e) => e.eventId)) === 'none') {
+    if (
+      classifyRepeat(
+        ids,
+        stored.map((e) => e.eventId),
+      ) === 'none'
+    ) {
       throw new WrongExpectedVersionError(streamId, expectedVersion, head.position < 0 ? 'no_stream' : head.position);
     }
     return this.repeatOrConflict(streamId, ids, stored);
@@ -165,7 +164,16 @@ export class KurrentDbEventStore implements EventStore {
   /** All ids stored: answer as the first time did. Some: a conflict. */
   private async repeatOrConflict(streamId: string, ids: string[], stored: RecordedEvent[]): Promise<AppendResult> {
     const ours = stored.filter((e) => ids.includes(e.eventId));
-    if (classifyRepeat(ids, ours.map((e) => e.eventId)) !== 'repeat') throw new IdempotencyConflictError(streamId, ours.map((e) => e.eventId));
+    if (
+      classifyRepeat(
+        ids,
+        ours.map((e) => e.eventId),
+      ) !== 'repeat'
+    )
+      throw new IdempotencyConflictError(
+        streamId,
+        ours.map((e) => e.eventId),
+      );
     const last = ours.at(-1);
     if (!last) throw new Error(`stream ${streamId}: a repeat with none of its events stored`);
     return { streamVersion: await this.headPosition(streamId), lastGlobalPosition: last.globalPosition, appended: false };
@@ -314,7 +322,11 @@ export class KurrentDbEventStore implements EventStore {
       while (!isClosed()) {
         await follow().catch(() => undefined);
         await stopSubscription(current);
-        if (!isClosed()) await new Promise<void>((resolve) => { wakeFromPause = resolve; setTimeout(resolve, this.pollMs).unref(); });
+        if (!isClosed())
+          await new Promise<void>((resolve) => {
+            wakeFromPause = resolve;
+            setTimeout(resolve, this.pollMs).unref();
+          });
       }
     })();
     return {

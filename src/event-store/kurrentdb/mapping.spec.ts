@@ -1,13 +1,7 @@
 // The KurrentDB mapping without a server: stream states, positions as cursors, events
 // with their hash chain, repeats, errors. The adapter against a live server is covered by
 // the contract suite (test/event-store/kurrentdb.e2e.ts) when KURRENTDB_URL is set.
-import {
-  ANY,
-  jsonEvent,
-  NO_STREAM,
-  StreamNotFoundError,
-  WrongExpectedVersionError as KurrentWrongExpectedVersionError,
-} from '@kurrent/kurrentdb-client';
+import { ANY, jsonEvent, NO_STREAM, StreamNotFoundError, WrongExpectedVersionError as KurrentWrongExpectedVersionError } from '@kurrent/kurrentdb-client';
 import { type EventMetadata, WrongExpectedVersionError } from '../event-store.port.js';
 import { eventHash, eventHashOfCanonical, GENESIS_HASH } from '../domain/hash-chain.js';
 import { canonicalJson } from '../../shared/canonical-json.js';
@@ -129,14 +123,28 @@ describe('events', () => {
     const first = eventHashOfCanonical(GENESIS_HASH, 'cluster-x', 0, 'ClusterRegistered', 2, dataJson, metadataJson);
     const second = eventHashOfCanonical(first, 'cluster-x', 1, 'MemberJoined', 1, '{"ppe":"PL2"}', metadataJson);
     const stored = [
-      jsonEvent({ id: 'a9a3e0c6-2f5b-4c5e-9d57-1f3c0d7c2a01', type: 'ClusterRegistered', data: JSON.parse(dataJson), metadata: toStoredMetadata(JSON.parse(metadataJson) as EventMetadata, 2, GENESIS_HASH, first) }),
+      jsonEvent({
+        id: 'a9a3e0c6-2f5b-4c5e-9d57-1f3c0d7c2a01',
+        type: 'ClusterRegistered',
+        data: JSON.parse(dataJson),
+        metadata: toStoredMetadata(JSON.parse(metadataJson) as EventMetadata, 2, GENESIS_HASH, first),
+      }),
       jsonEvent({ id: 'a9a3e0c6-2f5b-4c5e-9d57-1f3c0d7c2a02', type: 'MemberJoined', data: { ppe: 'PL2' }, metadata: toStoredMetadata(metadata, 1, first, second) }),
     ];
     const [a, b] = stored.map((e, i) => fromKurrentEvent(throughKurrent('cluster-x', i, { commit: 500n + BigInt(i), prepare: 400n + BigInt(i) }, e)));
     if (!a || !b) throw new Error('two events were stored');
     expect(a).toEqual({
-      eventId: 'a9a3e0c6-2f5b-4c5e-9d57-1f3c0d7c2a01', streamId: 'cluster-x', streamPosition: 0, globalPosition: '500/400',
-      type: 'ClusterRegistered', schemaVersion: 2, data, metadata, recordedAt: '2026-05-01T00:00:01.000Z', previousHash: GENESIS_HASH, hash: first,
+      eventId: 'a9a3e0c6-2f5b-4c5e-9d57-1f3c0d7c2a01',
+      streamId: 'cluster-x',
+      streamPosition: 0,
+      globalPosition: '500/400',
+      type: 'ClusterRegistered',
+      schemaVersion: 2,
+      data,
+      metadata,
+      recordedAt: '2026-05-01T00:00:01.000Z',
+      previousHash: GENESIS_HASH,
+      hash: first,
     });
     expect(b.previousHash).toBe(a.hash);
     // the hashed metadata is ours alone: schemaVersion and the hashes are taken out again
@@ -154,7 +162,16 @@ describe('events', () => {
   });
 
   test('an event not written by this service is refused with a clear message', () => {
-    const base: KurrentRecord = { streamId: 'cluster-x', id: 'e1', revision: 3n, type: 'X', created: new Date(), data: {}, metadata: toStoredMetadata(metadata, 1, GENESIS_HASH, GENESIS_HASH), position: { commit: 1n, prepare: 1n } };
+    const base: KurrentRecord = {
+      streamId: 'cluster-x',
+      id: 'e1',
+      revision: 3n,
+      type: 'X',
+      created: new Date(),
+      data: {},
+      metadata: toStoredMetadata(metadata, 1, GENESIS_HASH, GENESIS_HASH),
+      position: { commit: 1n, prepare: 1n },
+    };
     expect(() => fromKurrentEvent({ ...base, data: new Uint8Array([1, 2]) })).toThrow(/e1 \(cluster-x@3\) is not a JSON event/);
     expect(() => fromKurrentEvent({ ...base, metadata: undefined })).toThrow(/not a JSON event/);
     expect(() => fromKurrentEvent({ ...base, metadata: { ...metadata } })).toThrow(/no hash chain/);
@@ -171,7 +188,7 @@ describe('repeats and errors', () => {
     expect(classifyRepeat(['c'], [])).toBe('none');
   });
 
-  test('a KurrentDB version conflict becomes the port\'s, with the actual version', () => {
+  test("a KurrentDB version conflict becomes the port's, with the actual version", () => {
     const conflict = toPortError(new KurrentWrongExpectedVersionError(undefined, { streamName: 's', expected: 3n, current: 5n }), 's', 3);
     expect(conflict).toBeInstanceOf(WrongExpectedVersionError);
     expect(conflict).toMatchObject({ streamId: 's', expected: 3, actual: 5 });

@@ -1,14 +1,7 @@
 // Pure mapping between the event store port and KurrentDB: expected versions as stream
 // states, $all positions as the port's cursor strings, our events (with the hash chain)
 // as KurrentDB event data and metadata, and client errors as the port's errors.
-import {
-  ANY,
-  NO_STREAM,
-  type Position,
-  type RegexFilter,
-  streamNameFilter,
-  WrongExpectedVersionError as KurrentWrongExpectedVersionError,
-} from '@kurrent/kurrentdb-client';
+import { ANY, NO_STREAM, type Position, type RegexFilter, streamNameFilter, WrongExpectedVersionError as KurrentWrongExpectedVersionError } from '@kurrent/kurrentdb-client';
 import { type EventMetadata, type ExpectedVersion, type RecordedEvent, WrongExpectedVersionError } from '../event-store.port.js';
 
 // ---- expected versions ------------------------------------------------------------

@@ -78,7 +78,10 @@ export class PostgresEventStore implements EventStore {
   /** Heads this process appended last, per stream: a cache the append statement verifies. */
   private readonly heads = new Map<string, { position: number; hash: string }>();
 
-  constructor(private readonly pool: pg.Pool, options: PostgresEventStoreOptions = {}) {
+  constructor(
+    private readonly pool: pg.Pool,
+    options: PostgresEventStoreOptions = {},
+  ) {
     this.pollMs = options.pollMs ?? 1000;
   }
 
@@ -99,9 +102,16 @@ export class PostgresEventStore implements EventStore {
         await pauseBeforeRetry(attempt + 1);
         return true;
       };
-      const known = attempt > 0 ? undefined : expectedVersion === 'no_stream' ? { position: -1, hash: GENESIS_HASH }
-        : typeof expectedVersion === 'number' && this.heads.get(streamId)?.position === expectedVersion ? this.heads.get(streamId) : undefined;
-      const head = known ? { rows: known.position < 0 ? [] : [{ stream_position: known.position, hash: known.hash }] }
+      const known =
+        attempt > 0
+          ? undefined
+          : expectedVersion === 'no_stream'
+            ? { position: -1, hash: GENESIS_HASH }
+            : typeof expectedVersion === 'number' && this.heads.get(streamId)?.position === expectedVersion
+              ? this.heads.get(streamId)
+              : undefined;
+      const head = known
+        ? { rows: known.position < 0 ? [] : [{ stream_position: known.position, hash: known.hash }] }
         : await this.pool.query<{ stream_position: number; hash: string }>('SELECT stream_position, hash FROM events WHERE stream_id = $1 ORDER BY stream_position DESC LIMIT 1', [streamId]);
       const [top] = head.rows;
       const current: number | 'no_stream' = top ? top.stream_position : 'no_stream';
@@ -113,13 +123,17 @@ export class PostgresEventStore implements EventStore {
       const { streamPosition: position, hash: lastHash } = chained.at(-1) ?? { streamPosition: from.position, hash: from.hash };
       let rows: { status: string; stream_id: string; stream_position: number; transaction_text: string; global_position: number }[];
       try {
-        ({ rows } = await this.pool.query(
-          'SELECT * FROM append_events($1, $2, $3::uuid[], $4::text[], $5::int[], $6::json[], $7::json[], $8::text[], $9::text[])',
-          [
-            streamId, headPosition, ids, prepared.map((e) => e.type), prepared.map((e) => e.schemaVersion),
-            prepared.map((e) => e.dataJson), prepared.map((e) => e.metadataJson), chained.map((e) => e.previousHash), chained.map((e) => e.hash),
-          ],
-        ));
+        ({ rows } = await this.pool.query('SELECT * FROM append_events($1, $2, $3::uuid[], $4::text[], $5::int[], $6::json[], $7::json[], $8::text[], $9::text[])', [
+          streamId,
+          headPosition,
+          ids,
+          prepared.map((e) => e.type),
+          prepared.map((e) => e.schemaVersion),
+          prepared.map((e) => e.dataJson),
+          prepared.map((e) => e.metadataJson),
+          chained.map((e) => e.previousHash),
+          chained.map((e) => e.hash),
+        ]));
       } catch (error) {
         const { code, constraint } = error as { code?: string; constraint?: string };
         if (code === '23505' && constraint === 'events_stream_id_stream_position_key') {
@@ -166,7 +180,10 @@ export class PostgresEventStore implements EventStore {
       if (!head) throw new Error(`stream ${streamId}: no head after a repeated append`);
       return { streamVersion: head.head, lastGlobalPosition: encodeCursor(last.transaction_text, last.global_position), appended: false };
     }
-    throw new IdempotencyConflictError(streamId, rows.map((r) => r.event_id));
+    throw new IdempotencyConflictError(
+      streamId,
+      rows.map((r) => r.event_id),
+    );
   }
 
   /**
@@ -189,13 +206,24 @@ export class PostgresEventStore implements EventStore {
     if (unknown.length > 0) {
       const { rows } = await this.pool.query<{ stream_id: string; stream_position: number; hash: string }>(
         'SELECT DISTINCT ON (stream_id) stream_id, stream_position, hash FROM events WHERE stream_id = ANY($1) ORDER BY stream_id, stream_position DESC',
-        [unknown]);
+        [unknown],
+      );
       for (const r of rows) heads.set(r.stream_id, { position: r.stream_position, hash: r.hash });
     }
-    const columns = { ids: [] as string[], streams: [] as string[], positions: [] as number[], types: [] as string[], schemaVersions: [] as number[], data: [] as string[], metadata: [] as string[], previousHashes: [] as string[], hashes: [] as string[] };
+    const columns = {
+      ids: [] as string[],
+      streams: [] as string[],
+      positions: [] as number[],
+      types: [] as string[],
+      schemaVersions: [] as number[],
+      data: [] as string[],
+      metadata: [] as string[],
+      previousHashes: [] as string[],
+      hashes: [] as string[],
+    };
     const lastOf = new Map<string, { position: number; hash: string }>();
     for (const batch of ordered) {
-      const head = batch.expectedVersion === 'no_stream' ? undefined : heads.get(batch.streamId) ?? this.heads.get(batch.streamId);
+      const head = batch.expectedVersion === 'no_stream' ? undefined : (heads.get(batch.streamId) ?? this.heads.get(batch.streamId));
       const headPosition = head ? head.position : -1;
       if (batch.expectedVersion !== 'any' && headPosition !== (batch.expectedVersion === 'no_stream' ? -1 : batch.expectedVersion)) {
         throw new WrongExpectedVersionError(batch.streamId, batch.expectedVersion, headPosition < 0 ? 'no_stream' : headPosition);
@@ -266,10 +294,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   async readStream(streamId: string, fromPosition = 0): Promise<RecordedEvent[]> {
-    const { rows } = await this.pool.query<EventRow>(
-      `SELECT ${COLUMNS} FROM events WHERE stream_id = $1 AND stream_position >= $2 ORDER BY stream_position`,
-      [streamId, fromPosition],
-    );
+    const { rows } = await this.pool.query<EventRow>(`SELECT ${COLUMNS} FROM events WHERE stream_id = $1 AND stream_position >= $2 ORDER BY stream_position`, [streamId, fromPosition]);
     return rows.map(toRecorded);
   }
 
@@ -289,10 +314,10 @@ export class PostgresEventStore implements EventStore {
 
   async countAfter(after: string | null): Promise<number> {
     const [transactionId, globalPosition] = decodeCursor(after);
-    const { rows } = await this.pool.query<{ count: number }>(
-      'SELECT count(*)::bigint AS count FROM events WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)',
-      [transactionId, globalPosition],
-    );
+    const { rows } = await this.pool.query<{ count: number }>('SELECT count(*)::bigint AS count FROM events WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)', [
+      transactionId,
+      globalPosition,
+    ]);
     const [row] = rows;
     if (!row) throw new Error('count(*) answered no row');
     return row.count;
@@ -361,12 +386,7 @@ export class PostgresEventStore implements EventStore {
 }
 
 /** A catch-up subscription built on readAll and watch, for any adapter. */
-export function subscribeByPolling(
-  store: Pick<EventStore, 'readAll' | 'watch'>,
-  after: string | null,
-  handler: (events: RecordedEvent[]) => Promise<void>,
-  batchSize: number,
-): Subscription {
+export function subscribeByPolling(store: Pick<EventStore, 'readAll' | 'watch'>, after: string | null, handler: (events: RecordedEvent[]) => Promise<void>, batchSize: number): Subscription {
   let cursor = after;
   let closed = false;
   let running: Promise<void> = Promise.resolve();
@@ -382,7 +402,12 @@ export function subscribeByPolling(
   const wake = () => {
     if (pending || closed) return;
     pending = true;
-    running = running.then(() => { pending = false; return drain(); }).catch(() => undefined);
+    running = running
+      .then(() => {
+        pending = false;
+        return drain();
+      })
+      .catch(() => undefined);
   };
   const watcher = store.watch(wake);
   wake();

@@ -19,10 +19,7 @@ export class InvoicingCommandMessage extends PlainStreamCommand<InvoicingCommand
 }
 
 @CommandHandler(InvoicingCommandMessage)
-export class InvoicingCommandHandler
-  extends PlainStreamCommandHandler<InvoicingCommandMessage, InvoicingCommand, InvoicingEvent, InvoicingState>
-  implements ICommandHandler<InvoicingCommandMessage>
-{
+export class InvoicingCommandHandler extends PlainStreamCommandHandler<InvoicingCommandMessage, InvoicingCommand, InvoicingEvent, InvoicingState> implements ICommandHandler<InvoicingCommandMessage> {
   protected readonly decider = invoicingDecider;
 
   constructor(@Inject(EVENT_STORE) store: EventStore, @Inject(ProjectionRunner) runner: ProjectionRunner) {
@@ -46,7 +43,13 @@ export function assertValidFa3(documents: InvoiceDocument[]): void {
     const result = fa3Schema().validate(xml);
     if (!result.valid) {
       const errors = result.errors.map((e) => ({ field: e.element ?? 'Faktura', reason: e.reason, line: e.line, document: document.number }));
-      throw new ProblemException(problem(422, `${document.number} (${document.kind}, member ${document.memberId}) would not be a valid FA(3) e-invoice, so nothing was issued: ${errors.map((e) => `${e.field}: ${e.reason}`).join('; ')}`, errors));
+      throw new ProblemException(
+        problem(
+          422,
+          `${document.number} (${document.kind}, member ${document.memberId}) would not be a valid FA(3) e-invoice, so nothing was issued: ${errors.map((e) => `${e.field}: ${e.reason}`).join('; ')}`,
+          errors,
+        ),
+      );
     }
   }
 }

@@ -47,8 +47,16 @@ const saleDateOf = (month: string): string => isoDateOf(DateTime.fromJSDate(new 
 function issueInput(clusterId: string, month: string, { state, agreement }: MonthInputs, statements: IssueInput['statements'], instant: Date): IssueInput {
   if (!state.profile) throw DomainError.conflict('the cluster has no profile');
   return {
-    clusterId, month, issueDate: warsawToday(instant), issuedAt: instant.toISOString(), saleDate: saleDateOf(month),
-    cluster: state.profile, members: state.members, agreement, statements, newId: randomUUID,
+    clusterId,
+    month,
+    issueDate: warsawToday(instant),
+    issuedAt: instant.toISOString(),
+    saleDate: saleDateOf(month),
+    cluster: state.profile,
+    members: state.members,
+    agreement,
+    statements,
+    newId: randomUUID,
   };
 }
 

@@ -91,7 +91,18 @@ const mayStatements = [statement('school', 800_000, 0), statement('farm', 0, 600
 
 function input(month: string, statements: MemberStatement[], issueDate = '2026-06-03'): IssueInput {
   let n = 0;
-  return { clusterId: 'orzesze', month, issueDate, issuedAt: `${issueDate}T09:00:00.000Z`, saleDate: `${month}-28`, cluster, members, agreement, statements, newId: () => `${month}-doc-${String(++n)}` };
+  return {
+    clusterId: 'orzesze',
+    month,
+    issueDate,
+    issuedAt: `${issueDate}T09:00:00.000Z`,
+    saleDate: `${month}-28`,
+    cluster,
+    members,
+    agreement,
+    statements,
+    newId: () => `${month}-doc-${String(++n)}`,
+  };
 }
 const issue = (month: string, statements = mayStatements, issueDate?: string): InvoicingCommand => ({ type: 'IssueMonth', input: input(month, statements, issueDate) });
 const correct = (month: string, statements: MemberStatement[], reason = 'Korekta danych pomiarowych OSD'): InvoicingCommand => ({
@@ -197,7 +208,7 @@ describe('corrections after late data', () => {
     invoicing.given([]).when(correct('2026-05', mayStatements)).thenNothing();
   });
 
-  test('a later correction of a self-billing invoice goes into the member\'s own self-billing correction series and names the original document', () => {
+  test("a later correction of a self-billing invoice goes into the member's own self-billing correction series and names the original document", () => {
     const first = decided(may, correct('2026-05', [statement('school', 900_000, 0), statement('farm', 0, 600_000), statement('house', 0, 200_000)]));
     invoicing
       .given([...may, ...first])

@@ -103,8 +103,7 @@ export interface InvoicingState {
 }
 
 export type InvoicingEvent =
-  | { type: 'InvoicesIssued'; data: { month: string; documents: InvoiceDocument[] } }
-  | { type: 'CorrectionInvoicesIssued'; data: { month: string; documents: InvoiceDocument[] } };
+  { type: 'InvoicesIssued'; data: { month: string; documents: InvoiceDocument[] } } | { type: 'CorrectionInvoicesIssued'; data: { month: string; documents: InvoiceDocument[] } };
 
 export const invoicingStreamId = (clusterId: string, year: string) => `invoicing-${clusterId}-${year}`;
 
@@ -120,13 +119,16 @@ export function formatNumber(series: string, year: string, sequence: number): st
  */
 export function seriesOf(prefix: string, kind: DocumentKind, options: { correctedKind?: DocumentKind; memberNumber?: number } = {}): string {
   const member = () => {
-    if (options.memberNumber === undefined) throw new Error('a self-billing series is the member\'s: give its number');
+    if (options.memberNumber === undefined) throw new Error("a self-billing series is the member's: give its number");
     return `-${String(options.memberNumber).padStart(3, '0')}`;
   };
   switch (kind) {
-    case 'invoice': return prefix;
-    case 'self_billing': return `${prefix}S${member()}`;
-    case 'settlement_statement': return `${prefix}R`;
+    case 'invoice':
+      return prefix;
+    case 'self_billing':
+      return `${prefix}S${member()}`;
+    case 'settlement_statement':
+      return `${prefix}R`;
     case 'correction':
       if (options.correctedKind === 'self_billing') return `${prefix}SK${member()}`;
       return options.correctedKind === 'settlement_statement' ? `${prefix}RK` : `${prefix}K`;
@@ -142,7 +144,7 @@ export function memberNumber(members: Record<string, Member>, memberId: string):
 }
 
 /** The kind of the original a document stands for: itself, or what a correction corrects. */
-export const originalKind = (d: Pick<InvoiceDocument, 'kind' | 'correctedKind'>): DocumentKind => (d.kind === 'correction' ? d.correctedKind ?? 'invoice' : d.kind);
+export const originalKind = (d: Pick<InvoiceDocument, 'kind' | 'correctedKind'>): DocumentKind => (d.kind === 'correction' ? (d.correctedKind ?? 'invoice') : d.kind);
 
 /** Whether the buyer pays the seller on this kind: the member on its invoice, the coordinator for what the member supplied. */
 const memberSigned = (kind: DocumentKind): 1 | -1 => (kind === 'invoice' ? 1 : -1);
@@ -177,7 +179,14 @@ export function settlementOf(d: InvoiceDocument): Settlement {
 export function memberMonthDocuments(documents: InvoiceDocument[], memberId: string, month: string) {
   const items = documents
     .filter((d) => d.memberId === memberId && d.month === month)
-    .map((d) => ({ invoiceId: d.invoiceId, number: d.number, kind: d.kind, ...(d.correctedKind ? { correctedKind: d.correctedKind } : {}), issueDate: d.issueDate, signedGrossGrosze: memberSignedGrosze(d) }));
+    .map((d) => ({
+      invoiceId: d.invoiceId,
+      number: d.number,
+      kind: d.kind,
+      ...(d.correctedKind ? { correctedKind: d.correctedKind } : {}),
+      issueDate: d.issueDate,
+      signedGrossGrosze: memberSignedGrosze(d),
+    }));
   return { items, amountDueGrosze: items.reduce((a, i) => a + i.signedGrossGrosze, 0) };
 }
 
@@ -193,16 +202,23 @@ const energyLine = (description: string, wh: number, price: number): InvoiceLine
 const feeLine = (description: string, wh: number, price: number): InvoiceLine => ({ description, category: 'fee', quantityWh: wh, unitPriceGroszePerMwh: price, netGrosze: priceWh(wh, price) });
 
 /** The lines a member's statement gives: what it buys, and what it sells to the cluster. */
-export function linesOf(statement: MemberStatement, agreement: Pick<AgreementVersion, 'internalPriceGroszePerMwh' | 'feeGroszePerMwhReceived' | 'feeGroszePerMwhSupplied' | 'monthlyFeeGroszePerMember'>, names: (memberId: string) => string) {
+export function linesOf(
+  statement: MemberStatement,
+  agreement: Pick<AgreementVersion, 'internalPriceGroszePerMwh' | 'feeGroszePerMwhReceived' | 'feeGroszePerMwhSupplied' | 'monthlyFeeGroszePerMember'>,
+  names: (memberId: string) => string,
+) {
   const bought: InvoiceLine[] = [];
   if (statement.poolReceivedWh > 0) bought.push(energyLine('Energia elektryczna otrzymana z klastra (pula)', statement.poolReceivedWh, agreement.internalPriceGroszePerMwh));
-  for (const c of statement.contracts.filter((k) => k.role === 'buyer' && k.deliveredWh > 0)) bought.push(energyLine(`Energia elektryczna z umowy z ${names(c.counterpartyMemberId)}`, c.deliveredWh, c.priceGroszePerMwh));
+  for (const c of statement.contracts.filter((k) => k.role === 'buyer' && k.deliveredWh > 0))
+    bought.push(energyLine(`Energia elektryczna z umowy z ${names(c.counterpartyMemberId)}`, c.deliveredWh, c.priceGroszePerMwh));
   if (statement.receivedWh > 0 && agreement.feeGroszePerMwhReceived > 0) bought.push(feeLine('Opłata koordynatora od energii otrzymanej', statement.receivedWh, agreement.feeGroszePerMwhReceived));
   if (statement.suppliedWh > 0 && agreement.feeGroszePerMwhSupplied > 0) bought.push(feeLine('Opłata koordynatora od energii oddanej', statement.suppliedWh, agreement.feeGroszePerMwhSupplied));
-  if (agreement.monthlyFeeGroszePerMember > 0) bought.push({ description: 'Opłata miesięczna koordynatora', category: 'fee', quantityWh: null, unitPriceGroszePerMwh: null, netGrosze: agreement.monthlyFeeGroszePerMember });
+  if (agreement.monthlyFeeGroszePerMember > 0)
+    bought.push({ description: 'Opłata miesięczna koordynatora', category: 'fee', quantityWh: null, unitPriceGroszePerMwh: null, netGrosze: agreement.monthlyFeeGroszePerMember });
   const sold: InvoiceLine[] = [];
   if (statement.poolSuppliedWh > 0) sold.push(energyLine('Energia elektryczna oddana do klastra (pula)', statement.poolSuppliedWh, agreement.internalPriceGroszePerMwh));
-  for (const c of statement.contracts.filter((k) => k.role === 'seller' && k.deliveredWh > 0)) sold.push(energyLine(`Energia elektryczna z umowy z ${names(c.counterpartyMemberId)}`, c.deliveredWh, c.priceGroszePerMwh));
+  for (const c of statement.contracts.filter((k) => k.role === 'seller' && k.deliveredWh > 0))
+    sold.push(energyLine(`Energia elektryczna z umowy z ${names(c.counterpartyMemberId)}`, c.deliveredWh, c.priceGroszePerMwh));
   return { bought, sold };
 }
 
@@ -244,7 +260,10 @@ const supplyRateOf = (member: Member, agreement: AgreementVersion): number => (m
 
 class Numbering {
   readonly sequences: Record<string, number>;
-  constructor(state: InvoicingState, private readonly year: string) {
+  constructor(
+    state: InvoicingState,
+    private readonly year: string,
+  ) {
     this.sequences = { ...state.sequences };
   }
   next(series: string) {
@@ -260,14 +279,25 @@ function original(input: IssueInput, numbering: Numbering, kind: DocumentKind, m
   const vatRateBp = buying ? input.agreement.vatRateBp : supplyRateOf(member, input.agreement);
   const numbered = numbering.next(seriesOf(input.agreement.invoiceSeries, kind, { memberNumber: memberNumber(input.members, member.memberId) }));
   return {
-    invoiceId: input.newId(), ...numbered, kind, clusterId: input.clusterId, memberId: member.memberId, month: input.month,
-    issueDate: input.issueDate, issuedAt: input.issuedAt, saleDate: input.saleDate,
-    seller: buying ? coordinator : partyOf(member), buyer: buying ? partyOf(member) : coordinator, lines, vatRateBp, ...totals(lines, vatRateBp),
+    invoiceId: input.newId(),
+    ...numbered,
+    kind,
+    clusterId: input.clusterId,
+    memberId: member.memberId,
+    month: input.month,
+    issueDate: input.issueDate,
+    issuedAt: input.issuedAt,
+    saleDate: input.saleDate,
+    seller: buying ? coordinator : partyOf(member),
+    buyer: buying ? partyOf(member) : coordinator,
+    lines,
+    vatRateBp,
+    ...totals(lines, vatRateBp),
     dueDate: dueDateOf(input.issueDate, input.agreement.paymentTermDays ?? DEFAULT_PAYMENT_TERM_DAYS),
     // the member pays into the coordinator's account; what the coordinator pays goes to the member's account, which the registry does not hold
-    sellerBankAccount: buying ? input.cluster.coordinator.bankAccount ?? null : null,
+    sellerBankAccount: buying ? (input.cluster.coordinator.bankAccount ?? null) : null,
     coordinatorBankAccount: input.cluster.coordinator.bankAccount ?? null,
-    ...(kind === 'settlement_statement' ? { sellerVat: member.vatPayer ? 'payer' as const : member.kind === 'household' ? 'not_taxpayer' as const : 'exempt' as const } : {}),
+    ...(kind === 'settlement_statement' ? { sellerVat: member.vatPayer ? ('payer' as const) : member.kind === 'household' ? ('not_taxpayer' as const) : ('exempt' as const) } : {}),
   };
 }
 
@@ -303,7 +333,10 @@ export function decideCorrections(input: IssueInput & { reason: string; latest: 
     const member = input.members[statement.memberId];
     if (!member) throw DomainError.conflict(`member ${statement.memberId} of the month is not in the registry`);
     const { bought, sold } = linesOf(statement, input.agreement, names);
-    for (const [side, lines] of [['buying', bought], ['supplying', sold]] as const) {
+    for (const [side, lines] of [
+      ['buying', bought],
+      ['supplying', sold],
+    ] as const) {
       const onSide = (d: InvoiceDocument) => d.memberId === member.memberId && (originalKind(d) === 'invoice') === (side === 'buying');
       const previous = [...input.latest].reverse().find(onSide);
       if (!previous) {
@@ -316,12 +349,29 @@ export function decideCorrections(input: IssueInput & { reason: string; latest: 
       const numbered = numbering.next(seriesOf(input.agreement.invoiceSeries, 'correction', { correctedKind, memberNumber: memberNumber(input.members, member.memberId) }));
       const after = totals(lines, previous.vatRateBp);
       documents.push({
-        invoiceId: input.newId(), ...numbered, kind: 'correction', correctedKind, clusterId: input.clusterId,
-        memberId: member.memberId, month: input.month, issueDate: input.issueDate, issuedAt: input.issuedAt, saleDate: previous.saleDate,
-        seller: previous.seller, buyer: previous.buyer, lines, vatRateBp: previous.vatRateBp, ...after,
-        correctedInvoiceNumber: previous.correctedInvoiceNumber ?? previous.number, correctedInvoiceId: previous.correctedInvoiceId ?? previous.invoiceId,
-        correctedIssueDate: previous.correctedIssueDate ?? previous.issueDate, reason: input.reason,
-        linesBefore: previous.lines, totalNetBeforeGrosze: previous.totalNetGrosze, totalVatBeforeGrosze: previous.totalVatGrosze, totalGrossBeforeGrosze: previous.totalGrossGrosze,
+        invoiceId: input.newId(),
+        ...numbered,
+        kind: 'correction',
+        correctedKind,
+        clusterId: input.clusterId,
+        memberId: member.memberId,
+        month: input.month,
+        issueDate: input.issueDate,
+        issuedAt: input.issuedAt,
+        saleDate: previous.saleDate,
+        seller: previous.seller,
+        buyer: previous.buyer,
+        lines,
+        vatRateBp: previous.vatRateBp,
+        ...after,
+        correctedInvoiceNumber: previous.correctedInvoiceNumber ?? previous.number,
+        correctedInvoiceId: previous.correctedInvoiceId ?? previous.invoiceId,
+        correctedIssueDate: previous.correctedIssueDate ?? previous.issueDate,
+        reason: input.reason,
+        linesBefore: previous.lines,
+        totalNetBeforeGrosze: previous.totalNetGrosze,
+        totalVatBeforeGrosze: previous.totalVatGrosze,
+        totalGrossBeforeGrosze: previous.totalGrossGrosze,
         beforeDocumentNumber: previous.number,
         dueDate: dueDateOf(input.issueDate, input.agreement.paymentTermDays ?? DEFAULT_PAYMENT_TERM_DAYS),
         sellerBankAccount: first?.sellerBankAccount ?? previous.sellerBankAccount ?? null,

@@ -6,9 +6,12 @@ import type { InvoiceDocument } from './documents.js';
 /** The document's title as printed (a statement is never called an invoice). */
 export function documentTitle(document: InvoiceDocument): string {
   switch (document.kind) {
-    case 'invoice': return 'Faktura VAT';
-    case 'self_billing': return 'Faktura VAT – samofakturowanie';
-    case 'settlement_statement': return 'Informacja o rozliczeniu energii';
+    case 'invoice':
+      return 'Faktura VAT';
+    case 'self_billing':
+      return 'Faktura VAT – samofakturowanie';
+    case 'settlement_statement':
+      return 'Informacja o rozliczeniu energii';
     case 'correction':
       if (document.correctedKind === 'self_billing') return 'Faktura korygująca – samofakturowanie';
       if (document.correctedKind === 'settlement_statement') return 'Korekta informacji o rozliczeniu energii';
@@ -20,13 +23,17 @@ export function documentTitle(document: InvoiceDocument): string {
 export function formatZloty(grosze: number): string {
   const sign = grosze < 0 ? '-' : '';
   const abs = Math.abs(grosze);
-  const zl = Math.floor(abs / 100).toString().replace(/\B(?=(\d{3})+(?!\d))/g, '\u00a0');
+  const zl = Math.floor(abs / 100)
+    .toString()
+    .replace(/\B(?=(\d{3})+(?!\d))/g, '\u00a0');
   return `${sign}${zl},${String(abs % 100).padStart(2, '0')} zł`;
 }
 
 /** Wh → kWh with three decimals, by string arithmetic. */
 export function formatKwh(wh: number): string {
-  return `${Math.floor(wh / 1000).toString().replace(/\B(?=(\d{3})+(?!\d))/g, '\u00a0')},${String(wh % 1000).padStart(3, '0')}`;
+  return `${Math.floor(wh / 1000)
+    .toString()
+    .replace(/\B(?=(\d{3})+(?!\d))/g, '\u00a0')},${String(wh % 1000).padStart(3, '0')}`;
 }
 
 /** grosze per MWh → zł per kWh (exactly: 1 gr/MWh = 0.00001 zł/kWh). */

@@ -39,7 +39,7 @@ export class InvoicingController {
   @Post('settlements/:month/invoices')
   @HttpCode(200)
   @Roles('coordinator')
-  @ApiOkResponse({ type: IssuedDocumentsDto, description: 'The month\'s documents: issued now, or (issued: false) those issued before' })
+  @ApiOkResponse({ type: IssuedDocumentsDto, description: "The month's documents: issued now, or (issued: false) those issued before" })
   @ApiWriteProblems()
   @ApiProblems(422)
   async issue(@Param('clusterId') clusterId: string, @Param('month') month: string) {
@@ -103,8 +103,18 @@ export class InvoicingController {
   })
   @ApiExtraModels(InvoiceViewDto)
   @ApiReadProblems()
-  @ApiResponse({ status: 406, description: 'Accept: application/xml for a settlement statement, which has no FA(3) form', content: { 'application/problem+json': { schema: { $ref: getSchemaPath(ProblemSchema) } } } })
-  async get(@Param('clusterId') clusterId: string, @Param('invoiceId') invoiceId: string, @CurrentPrincipal() principal: Principal, @Headers('accept') accept: string | undefined, @Res() res: Response) {
+  @ApiResponse({
+    status: 406,
+    description: 'Accept: application/xml for a settlement statement, which has no FA(3) form',
+    content: { 'application/problem+json': { schema: { $ref: getSchemaPath(ProblemSchema) } } },
+  })
+  async get(
+    @Param('clusterId') clusterId: string,
+    @Param('invoiceId') invoiceId: string,
+    @CurrentPrincipal() principal: Principal,
+    @Headers('accept') accept: string | undefined,
+    @Res() res: Response,
+  ) {
     const suffix = /\.(pdf|xml)$/.exec(invoiceId)?.[1];
     const wanted = suffix ?? (/application\/pdf/.test(accept ?? '') ? 'pdf' : /(application|text)\/xml/.test(accept ?? '') ? 'xml' : 'json');
     const id = suffix ? invoiceId.slice(0, -4) : invoiceId;
@@ -119,12 +129,18 @@ export class InvoicingController {
         const detail = `${document.number} is a settlement statement, not an invoice: it has no FA(3) form (JSON and PDF only)`;
         throw suffix ? notFound(detail) : new ProblemException(problem(406, detail));
       }
-      res.status(200).type('application/xml; charset=utf-8').setHeader('content-disposition', `inline; filename="${document.number.replace(/\//g, '-')}.xml"`);
+      res
+        .status(200)
+        .type('application/xml; charset=utf-8')
+        .setHeader('content-disposition', `inline; filename="${document.number.replace(/\//g, '-')}.xml"`);
       res.end(renderFa3(document, { correctedKsefNumber: await this.queryBus.execute(new CorrectedKsefNumber(clusterId, document)) }));
       return;
     }
     const bytes = await renderInvoicePdf(document, await this.queryBus.execute(new DocumentKsefPrintMark(clusterId, document)));
-    res.status(200).type('application/pdf').setHeader('content-disposition', `inline; filename="${document.number.replace(/\//g, '-')}.pdf"`);
+    res
+      .status(200)
+      .type('application/pdf')
+      .setHeader('content-disposition', `inline; filename="${document.number.replace(/\//g, '-')}.pdf"`);
     res.end(bytes);
   }
 

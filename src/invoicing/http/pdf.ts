@@ -54,9 +54,11 @@ export function renderInvoicePdf(document: InvoiceDocument, options: PdfOptions 
   pdf.registerFont('bold', join(fonts, 'DejaVuSans-Bold.ttf'));
   const chunks: Buffer[] = [];
   pdf.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<Buffer>((resolve) => pdf.on('end', () => {
-    resolve(Buffer.concat(chunks));
-  }));
+  const done = new Promise<Buffer>((resolve) =>
+    pdf.on('end', () => {
+      resolve(Buffer.concat(chunks));
+    }),
+  );
   const kind = originalKind(document);
   const statement = kind === 'settlement_statement';
   const noVat = statement && document.sellerVat !== 'payer';
@@ -73,31 +75,56 @@ export function renderInvoicePdf(document: InvoiceDocument, options: PdfOptions 
   ];
   if (document.dueDate) facts.push(['Termin płatności', formatDatePl(document.dueDate)]);
   for (const [label, value] of facts) pdf.text(`${label}: `, LEFT, undefined, { continued: true, width: textWidth }).font('bold').text(value).font('regular');
-  if (kind === 'self_billing') pdf.font('bold').text('Samofakturowanie', { width: textWidth }).font('regular').text('Faktura wystawiona przez nabywcę w imieniu i na rzecz sprzedawcy (art. 106d ust. 1 ustawy o VAT).', { width: textWidth });
+  if (kind === 'self_billing')
+    pdf
+      .font('bold')
+      .text('Samofakturowanie', { width: textWidth })
+      .font('regular')
+      .text('Faktura wystawiona przez nabywcę w imieniu i na rzecz sprzedawcy (art. 106d ust. 1 ustawy o VAT).', { width: textWidth });
   if (document.kind === 'correction') {
     pdf.moveDown(0.3).text(`Korygowany dokument: nr ${String(document.correctedInvoiceNumber)} z dnia ${formatDatePl(document.correctedIssueDate ?? document.issueDate)}`, { width: textWidth });
-    if (document.beforeDocumentNumber && document.beforeDocumentNumber !== document.correctedInvoiceNumber) pdf.text(`Stan przed korektą według dokumentu nr ${document.beforeDocumentNumber}`, { width: textWidth });
+    if (document.beforeDocumentNumber && document.beforeDocumentNumber !== document.correctedInvoiceNumber)
+      pdf.text(`Stan przed korektą według dokumentu nr ${document.beforeDocumentNumber}`, { width: textWidth });
     pdf.text(`Przyczyna korekty: ${document.reason ?? ''}`, { width: textWidth });
   }
   const afterHeader = pdf.y;
 
   // the KSeF box: framed, the number and QR code once KSeF has given them
   pdf.save().lineWidth(0.6).strokeColor('#888888').rect(KSEF_BOX.x, KSEF_BOX.y, KSEF_BOX.width, KSEF_BOX.height).stroke().restore();
-  pdf.font('bold').fontSize(7.5).text('KSeF', KSEF_BOX.x + 6, KSEF_BOX.y + 5, { width: KSEF_BOX.width - 12 });
+  pdf
+    .font('bold')
+    .fontSize(7.5)
+    .text('KSeF', KSEF_BOX.x + 6, KSEF_BOX.y + 5, { width: KSEF_BOX.width - 12 });
   if (statement) {
-    pdf.font('regular').fontSize(7).text('Dokument nie jest fakturą: nie jest przesyłany do KSeF.', KSEF_BOX.x + 6, KSEF_BOX.y + 18, { width: KSEF_BOX.width - 12 });
+    pdf
+      .font('regular')
+      .fontSize(7)
+      .text('Dokument nie jest fakturą: nie jest przesyłany do KSeF.', KSEF_BOX.x + 6, KSEF_BOX.y + 18, { width: KSEF_BOX.width - 12 });
   } else if (options.ksefNumber) {
-    pdf.font('regular').fontSize(7).text(`Numer KSeF: ${options.ksefNumber}`, KSEF_BOX.x + 6, KSEF_BOX.y + 18, { width: KSEF_BOX.width - 12 });
+    pdf
+      .font('regular')
+      .fontSize(7)
+      .text(`Numer KSeF: ${options.ksefNumber}`, KSEF_BOX.x + 6, KSEF_BOX.y + 18, { width: KSEF_BOX.width - 12 });
     if (options.qrCodePng) pdf.image(options.qrCodePng, KSEF_BOX.x + (KSEF_BOX.width - 80) / 2, KSEF_BOX.y + 34, { width: 80, height: 80 });
   } else {
-    pdf.font('regular').fontSize(7).fillColor('#555555').text('Numer KSeF i kod QR pojawią się tu po przyjęciu faktury przez Krajowy System e-Faktur.', KSEF_BOX.x + 6, KSEF_BOX.y + 18, { width: KSEF_BOX.width - 12 }).fillColor('black');
+    pdf
+      .font('regular')
+      .fontSize(7)
+      .fillColor('#555555')
+      .text('Numer KSeF i kod QR pojawią się tu po przyjęciu faktury przez Krajowy System e-Faktur.', KSEF_BOX.x + 6, KSEF_BOX.y + 18, { width: KSEF_BOX.width - 12 })
+      .fillColor('black');
   }
 
   // the parties
   let y = Math.max(afterHeader, KSEF_BOX.y + KSEF_BOX.height) + 14;
   const party = (label: string, p: InvoiceDocument['seller'], x: number, note?: string) => {
     pdf.font('bold').fontSize(9).text(label, x, y, { width: 245 });
-    pdf.font('regular').fontSize(8.5).text(p.name, x, undefined, { width: 245 }).text(p.address, { width: 245 }).text(p.nip ? `NIP: ${p.nip}` : 'Bez NIP (osoba fizyczna)', { width: 245 });
+    pdf
+      .font('regular')
+      .fontSize(8.5)
+      .text(p.name, x, undefined, { width: 245 })
+      .text(p.address, { width: 245 })
+      .text(p.nip ? `NIP: ${p.nip}` : 'Bez NIP (osoba fizyczna)', { width: 245 });
     if (p.jstUnit) pdf.text(`Odbiorca (jednostka podrzędna JST): ${p.jstUnit.name}, NIP: ${p.jstUnit.nip}`, { width: 245 });
     if (note) pdf.fontSize(7.5).text(note, { width: 245 });
     return pdf.y;
@@ -107,24 +134,43 @@ export function renderInvoicePdf(document: InvoiceDocument, options: PdfOptions 
   const buyerEnd = party('Nabywca', document.buyer, LEFT + 270);
   y = Math.max(sellerEnd, buyerEnd) + 12;
   if (statement) {
-    pdf.font('regular').fontSize(8).text(VAT_NOTE[document.sellerVat ?? 'not_taxpayer'], LEFT, y, { width: WIDTH });
+    pdf
+      .font('regular')
+      .fontSize(8)
+      .text(VAT_NOTE[document.sellerVat ?? 'not_taxpayer'], LEFT, y, { width: WIDTH });
     y = pdf.y + 8;
   }
 
   const ensureRoom = (height: number) => {
-    if (y + height > 800) { pdf.addPage(); y = 40; }
+    if (y + height > 800) {
+      pdf.addPage();
+      y = 40;
+    }
   };
   const table = (lines: InvoiceLine[], heading?: string) => {
     ensureRoom(40);
-    if (heading) { pdf.font('bold').fontSize(9).text(heading, LEFT, y); y = pdf.y + 3; }
+    if (heading) {
+      pdf.font('bold').fontSize(9).text(heading, LEFT, y);
+      y = pdf.y + 3;
+    }
     pdf.font('bold').fontSize(7);
     let x = LEFT;
     const headHeight = Math.max(...COLUMNS.map((c) => pdf.heightOfString(c.title, { width: c.width - 4 })));
-    pdf.save().rect(LEFT, y - 2, WIDTH, headHeight + 4).fill('#eeeeee').restore();
-    for (const c of COLUMNS) { pdf.fillColor('black').text(c.title, x + 2, y, { width: c.width - 4, align: c.align }); x += c.width; }
+    pdf
+      .save()
+      .rect(LEFT, y - 2, WIDTH, headHeight + 4)
+      .fill('#eeeeee')
+      .restore();
+    for (const c of COLUMNS) {
+      pdf.fillColor('black').text(c.title, x + 2, y, { width: c.width - 4, align: c.align });
+      x += c.width;
+    }
     y += headHeight + 5;
     pdf.font('regular').fontSize(7.5);
-    if (lines.length === 0) { pdf.text('(brak pozycji)', LEFT + 22, y); y += 12; }
+    if (lines.length === 0) {
+      pdf.text('(brak pozycji)', LEFT + 22, y);
+      y += 12;
+    }
     lines.forEach((l, i) => {
       const rate = lineRateBp(l, document.vatRateBp);
       const vat = noVat ? null : applyRateBp(l.netGrosze, rate); // per line, shown only: the totals take VAT on the sum per rate
@@ -132,17 +178,33 @@ export function renderInvoicePdf(document: InvoiceDocument, options: PdfOptions 
       const unitPrice = l.unitPriceGroszePerMwh;
       const energy = quantityWh !== null && unitPrice !== null;
       const cells = [
-        `${String(i + 1)}.`, l.description, energy ? formatKwh(quantityWh) : '1', energy ? 'kWh' : 'usł.',
+        `${String(i + 1)}.`,
+        l.description,
+        energy ? formatKwh(quantityWh) : '1',
+        energy ? 'kWh' : 'usł.',
         energy ? formatUnitPrice(unitPrice).replace(' zł/kWh', ' zł') : formatZloty(l.netGrosze),
-        formatZloty(l.netGrosze), rateLabel(document, rate), vat === null ? '–' : formatZloty(vat), formatZloty(l.netGrosze + (vat ?? 0)),
+        formatZloty(l.netGrosze),
+        rateLabel(document, rate),
+        vat === null ? '–' : formatZloty(vat),
+        formatZloty(l.netGrosze + (vat ?? 0)),
       ];
       const row = COLUMNS.map((column, k) => ({ column, cell: cells[k] ?? '' }));
       const height = Math.max(...row.map(({ column, cell }) => pdf.heightOfString(cell, { width: column.width - 4 })));
       ensureRoom(height + 4);
       x = LEFT;
-      row.forEach(({ column, cell }) => { pdf.text(cell, x + 2, y, { width: column.width - 4, align: column.align }); x += column.width; });
+      row.forEach(({ column, cell }) => {
+        pdf.text(cell, x + 2, y, { width: column.width - 4, align: column.align });
+        x += column.width;
+      });
       y += height + 3;
-      pdf.save().lineWidth(0.3).strokeColor('#cccccc').moveTo(LEFT, y - 1).lineTo(RIGHT, y - 1).stroke().restore();
+      pdf
+        .save()
+        .lineWidth(0.3)
+        .strokeColor('#cccccc')
+        .moveTo(LEFT, y - 1)
+        .lineTo(RIGHT, y - 1)
+        .stroke()
+        .restore();
     });
     y += 6;
   };
@@ -150,18 +212,32 @@ export function renderInvoicePdf(document: InvoiceDocument, options: PdfOptions 
   const summary = (rows: { label: string; net: number; vat: number | null }[], heading: string) => {
     ensureRoom(16 + rows.length * 12);
     const at = LEFT + 205;
-    pdf.font('bold').fontSize(8).text(heading, at, y, { width: RIGHT - at });
+    pdf
+      .font('bold')
+      .fontSize(8)
+      .text(heading, at, y, { width: RIGHT - at });
     y = pdf.y + 2;
-    const cols = [{ t: '', w: 100 }, { t: 'Netto', w: 70 }, { t: 'VAT', w: 70 }, { t: 'Brutto', w: 70 }];
+    const cols = [
+      { t: '', w: 100 },
+      { t: 'Netto', w: 70 },
+      { t: 'VAT', w: 70 },
+      { t: 'Brutto', w: 70 },
+    ];
     let x = at;
     pdf.font('bold').fontSize(7.5);
-    for (const c of cols) { pdf.text(c.t, x, y, { width: c.w - 2, align: c.t ? 'right' : 'left' }); x += c.w; }
+    for (const c of cols) {
+      pdf.text(c.t, x, y, { width: c.w - 2, align: c.t ? 'right' : 'left' });
+      x += c.w;
+    }
     y += 11;
     for (const r of rows) {
       x = at;
       pdf.font(r.label.startsWith('Razem') || r.label.startsWith('Różnica') ? 'bold' : 'regular');
       const cells = [r.label, formatZloty(r.net), r.vat === null ? '–' : formatZloty(r.vat), formatZloty(r.net + (r.vat ?? 0))];
-      cols.forEach((c, k) => { pdf.text(cells[k] ?? '', x, y, { width: c.w - 2, align: k === 0 ? 'left' : 'right' }); x += c.w; });
+      cols.forEach((c, k) => {
+        pdf.text(cells[k] ?? '', x, y, { width: c.w - 2, align: k === 0 ? 'left' : 'right' });
+        x += c.w;
+      });
       y += 11;
     }
     y += 6;
@@ -206,11 +282,24 @@ export function renderInvoicePdf(document: InvoiceDocument, options: PdfOptions 
   pdf.font('regular').fontSize(8.5);
   if (s.amountGrosze > 0 && document.dueDate) {
     const coordinatorAccount = document.coordinatorBankAccount ?? (kind === 'invoice' ? document.sellerBankAccount : null);
-    const account = s.payee === 'coordinator' && coordinatorAccount ? `na rachunek ${printIban(coordinatorAccount)}` : s.payee === 'coordinator' ? 'na rachunek koordynatora' : 'na rachunek wskazany przez członka klastra';
+    const account =
+      s.payee === 'coordinator' && coordinatorAccount
+        ? `na rachunek ${printIban(coordinatorAccount)}`
+        : s.payee === 'coordinator'
+          ? 'na rachunek koordynatora'
+          : 'na rachunek wskazany przez członka klastra';
     pdf.text(`Forma płatności: przelew ${account}, w terminie do ${formatDatePl(document.dueDate)}.`, { width: WIDTH });
   }
-  pdf.moveDown(1.2).fontSize(7).fillColor('#555555')
-    .text(`Dokument wygenerowany przez Klaster Ledger z rozliczenia klastra energii (${document.clusterId}) za ${formatMonthPl(document.month)}; identyfikator dokumentu ${document.invoiceId}.`, LEFT, undefined, { width: WIDTH })
+  pdf
+    .moveDown(1.2)
+    .fontSize(7)
+    .fillColor('#555555')
+    .text(
+      `Dokument wygenerowany przez Klaster Ledger z rozliczenia klastra energii (${document.clusterId}) za ${formatMonthPl(document.month)}; identyfikator dokumentu ${document.invoiceId}.`,
+      LEFT,
+      undefined,
+      { width: WIDTH },
+    )
     .fillColor('black');
   pdf.end();
   return done;

@@ -59,8 +59,17 @@ export class ListInvoicesHandler implements IQueryHandler<ListInvoices> {
     const ksef = await this.queryBus.execute(new DocumentKsefStates(clusterId, documents));
     return {
       items: documents.map((d) => ({
-        invoiceId: d.invoiceId, number: d.number, kind: d.kind, memberId: d.memberId, month: d.month, issueDate: d.issueDate,
-        totalNetGrosze: d.totalNetGrosze, totalVatGrosze: d.totalVatGrosze, totalGrossGrosze: d.totalGrossGrosze, fa3: isFa3Document(d), ksef: ksefOf(ksef, d),
+        invoiceId: d.invoiceId,
+        number: d.number,
+        kind: d.kind,
+        memberId: d.memberId,
+        month: d.month,
+        issueDate: d.issueDate,
+        totalNetGrosze: d.totalNetGrosze,
+        totalVatGrosze: d.totalVatGrosze,
+        totalGrossGrosze: d.totalGrossGrosze,
+        fa3: isFa3Document(d),
+        ksef: ksefOf(ksef, d),
         ...(d.correctedKind ? { correctedKind: d.correctedKind } : {}),
         ...(d.correctedInvoiceNumber ? { correctedInvoiceNumber: d.correctedInvoiceNumber } : {}),
       })),

@@ -39,9 +39,13 @@ export class MemberDocumentsHandler implements IQueryHandler<MemberDocuments> {
     if (!state.members[memberId]) throw DomainError.notFound('The member was not found');
     const { items, amountDueGrosze } = memberMonthDocuments(await this.documents.documents(clusterId), memberId, month);
     const closed = (await this.inputs.closedStatements(clusterId, month))?.find((s) => s.memberId === memberId) ?? null;
-    const current = items.length === 0 ? null : (await this.inputs.currentStatements(clusterId, month)).find((s) => s.memberId === memberId) ?? null;
+    const current = items.length === 0 ? null : ((await this.inputs.currentStatements(clusterId, month)).find((s) => s.memberId === memberId) ?? null);
     return {
-      clusterId, month, memberId, documents: items, amountDueGrosze,
+      clusterId,
+      month,
+      memberId,
+      documents: items,
+      amountDueGrosze,
       closedStatementAmountGrosze: closed?.netAmountGrosze ?? null,
       currentStatementAmountGrosze: current?.netAmountGrosze ?? null,
       // what corrections still have to move: the data now against the documents issued

@@ -42,7 +42,10 @@ export class PendingCorrectionsHandler implements IQueryHandler<PendingCorrectio
     const pending: PendingCorrection[] = [];
     for (const statement of now) {
       const { bought, sold } = linesOf(statement, agreement, names);
-      for (const [side, lines] of [['buying', bought], ['supplying', sold]] as const) {
+      for (const [side, lines] of [
+        ['buying', bought],
+        ['supplying', sold],
+      ] as const) {
         // the latest document of the side: the original or its last correction (the one a correction would correct)
         const latest = [...documents].reverse().find((d) => d.memberId === statement.memberId && (originalKind(d) === 'invoice') === (side === 'buying'));
         const recomputedNet = lines.reduce((a, l) => a + l.netGrosze, 0);
@@ -52,7 +55,13 @@ export class PendingCorrectionsHandler implements IQueryHandler<PendingCorrectio
           continue;
         }
         if (recomputedNet !== latest.totalNetGrosze || canonicalJson(lines) !== canonicalJson(latest.lines)) {
-          pending.push({ memberId: statement.memberId, document: latest.number, originalNetGrosze: latest.totalNetGrosze, recomputedNetGrosze: recomputedNet, differenceNetGrosze: recomputedNet - latest.totalNetGrosze });
+          pending.push({
+            memberId: statement.memberId,
+            document: latest.number,
+            originalNetGrosze: latest.totalNetGrosze,
+            recomputedNetGrosze: recomputedNet,
+            differenceNetGrosze: recomputedNet - latest.totalNetGrosze,
+          });
         }
       }
     }

@@ -16,14 +16,22 @@ export interface KsefClientOptions {
 
 /** KSeF answered and said no (4xx other than 408/429): not to be repeated as it is. */
 export class KsefRefusal extends Error {
-  constructor(readonly status: number, readonly code: number, readonly reason: string, readonly details: string[]) {
+  constructor(
+    readonly status: number,
+    readonly code: number,
+    readonly reason: string,
+    readonly details: string[],
+  ) {
     super(`KSeF answered ${String(status)}: ${String(code)} ${reason}${details.length ? ` (${details.join('; ')})` : ''}`);
   }
 }
 
 /** No usable answer within the retry limits (network, timeouts, 429, 5xx). */
 export class KsefUnavailable extends Error {
-  constructor(readonly reason: string, readonly retryAfterMs: number | null = null) {
+  constructor(
+    readonly reason: string,
+    readonly retryAfterMs: number | null = null,
+  ) {
     super(`KSeF unavailable: ${reason}`);
   }
 }
@@ -151,12 +159,19 @@ export class KsefClient {
     return (await this.request('POST', '/auth/token/refresh', { token: refreshToken, idempotent: true })).body as { accessToken: TokenInfo };
   }
 
-  async openOnlineSession(accessToken: string, body: { formCode: { systemCode: string; schemaVersion: string; value: string }; encryption: { encryptedSymmetricKey: string; initializationVector: string; publicKeyId?: string } }) {
+  async openOnlineSession(
+    accessToken: string,
+    body: { formCode: { systemCode: string; schemaVersion: string; value: string }; encryption: { encryptedSymmetricKey: string; initializationVector: string; publicKeyId?: string } },
+  ) {
     // an extra empty session costs nothing: KSeF cancels a session with no invoices
     return (await this.request('POST', '/sessions/online', { token: accessToken, body, idempotent: true })).body as { referenceNumber: string; validUntil: string };
   }
 
-  async sendInvoice(accessToken: string, sessionReference: string, body: { invoiceHash: string; invoiceSize: number; encryptedInvoiceHash: string; encryptedInvoiceSize: number; encryptedInvoiceContent: string; offlineMode: false }) {
+  async sendInvoice(
+    accessToken: string,
+    sessionReference: string,
+    body: { invoiceHash: string; invoiceSize: number; encryptedInvoiceHash: string; encryptedInvoiceSize: number; encryptedInvoiceContent: string; offlineMode: false },
+  ) {
     return (await this.request('POST', `/sessions/online/${sessionReference}/invoices`, { token: accessToken, body, idempotent: false })).body as { referenceNumber: string };
   }
 

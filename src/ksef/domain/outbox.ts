@@ -81,8 +81,19 @@ export type KsefEvent =
   | { type: 'KsefRetryRequested'; data: { invoiceId: string; at: string } };
 
 export const KSEF_EVENT_TYPES: KsefEvent['type'][] = [
-  'KsefConnected', 'KsefTokenRotated', 'KsefDisconnected', 'KsefSelfInvoicingRecorded', 'KsefDocumentsQueued', 'KsefDocumentSending', 'KsefDocumentSent',
-  'KsefDocumentReturnedToQueue', 'KsefDocumentAccepted', 'KsefUpoReceived', 'KsefDocumentRefused', 'KsefSendFailed', 'KsefRetryRequested',
+  'KsefConnected',
+  'KsefTokenRotated',
+  'KsefDisconnected',
+  'KsefSelfInvoicingRecorded',
+  'KsefDocumentsQueued',
+  'KsefDocumentSending',
+  'KsefDocumentSent',
+  'KsefDocumentReturnedToQueue',
+  'KsefDocumentAccepted',
+  'KsefUpoReceived',
+  'KsefDocumentRefused',
+  'KsefSendFailed',
+  'KsefRetryRequested',
 ];
 
 export type KsefCommand =
@@ -155,7 +166,12 @@ export function decide(command: KsefCommand, state: KsefState): KsefEvent[] {
       const d = document(state, command.invoiceId);
       inStatus(d, ['sending'], 'record it as sent');
       if (d.contentHash !== command.contentHash) throw DomainError.conflict(`document ${d.number}: KSeF has another content than the one being sent`);
-      return [{ type: 'KsefDocumentSent', data: { invoiceId: d.invoiceId, contentHash: command.contentHash, sessionReference: command.sessionReference, invoiceReference: command.invoiceReference, at: command.now } }];
+      return [
+        {
+          type: 'KsefDocumentSent',
+          data: { invoiceId: d.invoiceId, contentHash: command.contentHash, sessionReference: command.sessionReference, invoiceReference: command.invoiceReference, at: command.now },
+        },
+      ];
     }
     case 'ReturnToQueue': {
       const d = document(state, command.invoiceId);
@@ -166,7 +182,19 @@ export function decide(command: KsefCommand, state: KsefState): KsefEvent[] {
       const d = document(state, command.invoiceId);
       if (d.status === 'accepted' && d.ksefNumber === command.ksefNumber) return [];
       inStatus(d, ['sending', 'sent'], 'record it as accepted');
-      return [{ type: 'KsefDocumentAccepted', data: { invoiceId: d.invoiceId, ksefNumber: command.ksefNumber, acceptedAt: command.acceptedAt, sessionReference: command.sessionReference, duplicateOf: command.duplicateOf, environment: command.environment } }];
+      return [
+        {
+          type: 'KsefDocumentAccepted',
+          data: {
+            invoiceId: d.invoiceId,
+            ksefNumber: command.ksefNumber,
+            acceptedAt: command.acceptedAt,
+            sessionReference: command.sessionReference,
+            duplicateOf: command.duplicateOf,
+            environment: command.environment,
+          },
+        },
+      ];
     }
     case 'RecordUpo': {
       const d = document(state, command.invoiceId);
@@ -219,8 +247,19 @@ export function evolve(state: KsefState, event: KsefEvent): KsefState {
       for (const q of event.data.documents) {
         if (state.documents[q.invoiceId]) continue;
         state.documents[q.invoiceId] = {
-          ...q, status: 'queued', queuedAt: event.data.queuedAt, contentHash: null, sessionReference: null, invoiceReference: null, sentAt: null,
-          ksefNumber: null, acceptedAt: null, environment: null, upo: false, refusal: null, ...progress,
+          ...q,
+          status: 'queued',
+          queuedAt: event.data.queuedAt,
+          contentHash: null,
+          sessionReference: null,
+          invoiceReference: null,
+          sentAt: null,
+          ksefNumber: null,
+          acceptedAt: null,
+          environment: null,
+          upo: false,
+          refusal: null,
+          ...progress,
         };
         state.order.push(q.invoiceId);
       }
@@ -235,7 +274,14 @@ export function evolve(state: KsefState, event: KsefEvent): KsefState {
       update(event.data.invoiceId, { status: 'queued', sessionReference: null, invoiceReference: null, lastError: event.data.reason });
       break;
     case 'KsefDocumentAccepted':
-      update(event.data.invoiceId, { status: 'accepted', ksefNumber: event.data.ksefNumber, acceptedAt: event.data.acceptedAt, sessionReference: event.data.sessionReference, environment: event.data.environment, ...progress });
+      update(event.data.invoiceId, {
+        status: 'accepted',
+        ksefNumber: event.data.ksefNumber,
+        acceptedAt: event.data.acceptedAt,
+        sessionReference: event.data.sessionReference,
+        environment: event.data.environment,
+        ...progress,
+      });
       break;
     case 'KsefUpoReceived':
       update(event.data.invoiceId, { upo: true });
@@ -261,7 +307,7 @@ export const ksefDecider = { initialState: initialKsefState, evolve, decide };
 /** Why a queued document is held back now, or null when it may go. */
 export function heldBecause(state: KsefState, d: OutboxDocument): string | null {
   if (d.selfBilling && state.selfInvoicing[d.memberId]?.granted !== true) {
-    return 'waiting for the member\'s SelfInvoicing permission in KSeF for the coordinator (record it when granted)';
+    return "waiting for the member's SelfInvoicing permission in KSeF for the coordinator (record it when granted)";
   }
   if (d.correctedInvoiceId) {
     const original = state.documents[d.correctedInvoiceId];

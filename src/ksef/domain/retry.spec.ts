@@ -18,13 +18,15 @@ test('Retry-After in seconds or as an HTTP date', () => {
 });
 
 test('property: the delay stays within [0, min(max, base·2^(n-1))] and attempts stop at the limit', () => {
-  fc.assert(fc.property(fc.integer({ min: 1, max: 60 }), fc.double({ min: 0, max: 0.999999, noNaN: true }), (attempt, r) => {
-    const delay = backoffMs(attempt, 500, 30_000, () => r);
-    expect(Number.isInteger(delay)).toBe(true);
-    expect(delay).toBeGreaterThanOrEqual(0);
-    expect(delay).toBeLessThanOrEqual(Math.min(30_000, 500 * 2 ** (attempt - 1)));
-    expect(nextDelayMs(REQUEST_RETRY, REQUEST_RETRY.maxAttempts + attempt, null, () => r)).toBeNull();
-  }));
+  fc.assert(
+    fc.property(fc.integer({ min: 1, max: 60 }), fc.double({ min: 0, max: 0.999999, noNaN: true }), (attempt, r) => {
+      const delay = backoffMs(attempt, 500, 30_000, () => r);
+      expect(Number.isInteger(delay)).toBe(true);
+      expect(delay).toBeGreaterThanOrEqual(0);
+      expect(delay).toBeLessThanOrEqual(Math.min(30_000, 500 * 2 ** (attempt - 1)));
+      expect(nextDelayMs(REQUEST_RETRY, REQUEST_RETRY.maxAttempts + attempt, null, () => r)).toBeNull();
+    }),
+  );
 });
 
 test('KSeF numbers carry a CRC-8 (the documented example); KOD I as the docs build it', () => {
@@ -32,6 +34,8 @@ test('KSeF numbers carry a CRC-8 (the documented example); KOD I as the docs bui
   expect(isValidKsefNumber('5265877635-20250826-0100001AF629-AF')).toBe(true);
   expect(isValidKsefNumber('5265877635-20250826-0100001AF629-AE')).toBe(false);
   // the example of CIRFMF/ksef-docs/kody-qr.md: NIP 1111111111, 01-02-2026, hash UtQp9Gpc51y-u3xApZjIjgkpZ01js-J8KflSPW8WzIE
-  expect(invoiceVerificationUrl('test', '1111111111', '2026-02-01', 'UtQp9Gpc51y+u3xApZjIjgkpZ01js+J8KflSPW8WzIE=')).toBe('https://qr-test.ksef.mf.gov.pl/invoice/1111111111/01-02-2026/UtQp9Gpc51y-u3xApZjIjgkpZ01js-J8KflSPW8WzIE');
+  expect(invoiceVerificationUrl('test', '1111111111', '2026-02-01', 'UtQp9Gpc51y+u3xApZjIjgkpZ01js+J8KflSPW8WzIE=')).toBe(
+    'https://qr-test.ksef.mf.gov.pl/invoice/1111111111/01-02-2026/UtQp9Gpc51y-u3xApZjIjgkpZ01js-J8KflSPW8WzIE',
+  );
   expect(invoiceVerificationUrl('prod', '1111111111', '2026-02-01', 'a/b+c=')).toBe('https://qr.ksef.mf.gov.pl/invoice/1111111111/01-02-2026/a_b-c');
 });

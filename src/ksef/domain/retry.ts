@@ -22,10 +22,7 @@ export function backoffMs(attempt: number, base: number, max: number, random: ()
   return Math.floor(random() * ceiling);
 }
 
-export type Outcome =
-  | { kind: 'ok' }
-  | { kind: 'transient'; reason: string; retryAfterMs: number | null }
-  | { kind: 'permanent'; reason: string };
+export type Outcome = { kind: 'ok' } | { kind: 'transient'; reason: string; retryAfterMs: number | null } | { kind: 'permanent'; reason: string };
 
 /** An HTTP status (or none: no answer) as the retry policy sees it. */
 export function classify(status: number | null, retryAfterHeader: string | null, reason: string, now: number): Outcome {

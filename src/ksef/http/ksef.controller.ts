@@ -21,7 +21,11 @@ const TOKEN = /^\S+$/;
 export class ConnectKsefDto {
   @ApiProperty({ enum: KSEF_ENVIRONMENTS }) @IsIn([...KSEF_ENVIRONMENTS]) environment!: KsefEnvironment;
   @ApiPropertyOptional({ description: "the coordinator's NIP (the default)" }) @IsOptional() @IsString() @Length(10, 13) contextNip?: string;
-  @ApiProperty({ description: 'the KSeF token, kept encrypted; never shown again', writeOnly: true }) @IsString() @Length(16, 2000) @Matches(TOKEN, { message: 'must have no white space' }) token!: string;
+  @ApiProperty({ description: 'the KSeF token, kept encrypted; never shown again', writeOnly: true })
+  @IsString()
+  @Length(16, 2000)
+  @Matches(TOKEN, { message: 'must have no white space' })
+  token!: string;
 }
 
 export class RotateKsefTokenDto {
@@ -107,7 +111,14 @@ export class KsefController {
     return {
       items: documents.filter(isFa3Document).map((d) => {
         const queued = state.documents[d.invoiceId];
-        return { invoiceId: d.invoiceId, number: d.number, kind: d.kind, memberId: d.memberId, ksef: viewOf(state, d.invoiceId, true), ...(queued ? { waiting: heldBecause(state, queued), failures: queued.failures } : {}) };
+        return {
+          invoiceId: d.invoiceId,
+          number: d.number,
+          kind: d.kind,
+          memberId: d.memberId,
+          ksef: viewOf(state, d.invoiceId, true),
+          ...(queued ? { waiting: heldBecause(state, queued), failures: queued.failures } : {}),
+        };
       }),
     };
   }
@@ -134,7 +145,10 @@ export class KsefController {
     if (!document || (principal.role === 'member' && document.memberId !== principal.memberId)) throw notFound('The document was not found');
     const upo = await this.reader.upo(clusterId, document.invoiceId);
     if (!upo) throw notFound(`${document.number} has no UPO: KSeF has not accepted it yet`);
-    res.status(200).type('application/xml; charset=utf-8').setHeader('content-disposition', `attachment; filename="UPO-${document.number.replace(/\//g, '-')}.xml"`);
+    res
+      .status(200)
+      .type('application/xml; charset=utf-8')
+      .setHeader('content-disposition', `attachment; filename="UPO-${document.number.replace(/\//g, '-')}.xml"`);
     res.end(upo);
   }
 }

@@ -11,7 +11,17 @@ import { aesCbcEncrypt, newSessionKey, publicKeyIdOf, publicKeyOf, rsaOaepEncryp
 import { KsefClient, KsefRefusal, KsefUnavailable, type PublicKeyCertificate, type SessionInvoiceStatus } from '../client/ksef-client.js';
 import { FA3_FORM_CODE, type KsefEnvironment } from '../domain/environments.js';
 import {
-  type KsefCommand, type KsefConnection, ksefDecider, type KsefEvent, type KsefState, ksefStreamId, type OutboxDocument, inOrder, PERMISSION_REFUSAL_CODE, type QueuedDocument, sendable,
+  type KsefCommand,
+  type KsefConnection,
+  ksefDecider,
+  type KsefEvent,
+  type KsefState,
+  ksefStreamId,
+  type OutboxDocument,
+  inOrder,
+  PERMISSION_REFUSAL_CODE,
+  type QueuedDocument,
+  sendable,
 } from '../domain/outbox.js';
 import { backoffMs, PASS_RETRY } from '../domain/retry.js';
 import type { SecretBox } from '../commands/secret-box.js';
@@ -46,7 +56,12 @@ export interface PassReport {
 
 /** The outbox stream of one cluster, folded, with its version: decide, append, evolve. */
 class OutboxStream {
-  private constructor(private readonly store: EventStore, readonly streamId: string, public state: KsefState, public version: number | 'no_stream') {}
+  private constructor(
+    private readonly store: EventStore,
+    readonly streamId: string,
+    public state: KsefState,
+    public version: number | 'no_stream',
+  ) {}
 
   /** Folds the stream; from a folded state kept from the last pass, only the events after it are read. */
   static async load(store: EventStore, clusterId: string, kept?: { state: KsefState; version: number | 'no_stream' }): Promise<OutboxStream> {
@@ -66,7 +81,11 @@ class OutboxStream {
       const events = ksefDecider.decide(command, this.state);
       if (events.length === 0) return events;
       try {
-        const result = await this.store.append(this.streamId, events.map((e) => ({ type: e.type, data: e.data })), this.version);
+        const result = await this.store.append(
+          this.streamId,
+          events.map((e) => ({ type: e.type, data: e.data })),
+          this.version,
+        );
         for (const e of events) this.state = ksefDecider.evolve(this.state, e);
         this.version = result.streamVersion;
         return events;
@@ -153,7 +172,7 @@ export class KsefSender {
       // what this pass did not settle waits; an accepted document whose UPO is missing is asked again next pass
       const left = work.filter((id) => !['accepted', 'refused'].includes(known(outbox.state.documents[id], 'an outbox document').status));
       const failures = Math.max(0, ...left.map((id) => known(outbox.state.documents[id], 'an outbox document').failures)) + 1;
-      const waitMs = Math.max(error instanceof KsefUnavailable ? error.retryAfterMs ?? 0 : 0, backoffMs(failures, this.passRetry.baseDelayMs, this.passRetry.maxDelayMs, this.random));
+      const waitMs = Math.max(error instanceof KsefUnavailable ? (error.retryAfterMs ?? 0) : 0, backoffMs(failures, this.passRetry.baseDelayMs, this.passRetry.maxDelayMs, this.random));
       await outbox.execute({ type: 'RecordFailure', invoiceIds: left, error: error.message, now: iso(this.now()), nextAttemptAt: iso(this.now() + waitMs) });
     }
     return report;
@@ -189,7 +208,12 @@ export class KsefSender {
     const challenge = await client.challenge();
     const ksefToken = this.deps.secrets.open(clusterId, connection.token);
     const encryptedToken = rsaOaepEncrypt(publicKey, Buffer.from(`${ksefToken}|${String(challenge.timestampMs)}`, 'utf8')).toString('base64');
-    const init = await client.authenticateWithToken({ challenge: challenge.challenge, contextIdentifier: { type: 'Nip', value: connection.contextNip }, encryptedToken, publicKeyId: publicKeyIdOf(publicKey) });
+    const init = await client.authenticateWithToken({
+      challenge: challenge.challenge,
+      contextIdentifier: { type: 'Nip', value: connection.contextNip },
+      encryptedToken,
+      publicKeyId: publicKeyIdOf(publicKey),
+    });
     for (let poll = 1; ; poll++) {
       const { status } = await client.authenticationStatus(init.referenceNumber, init.authenticationToken.token);
       if (status.code === 200) break;
@@ -199,8 +223,11 @@ export class KsefSender {
     }
     const tokens = await client.redeem(init.authenticationToken.token);
     this.access.set(clusterId, {
-      key, accessToken: tokens.accessToken.token, accessValidUntil: Date.parse(tokens.accessToken.validUntil),
-      refreshToken: tokens.refreshToken.token, refreshValidUntil: Date.parse(tokens.refreshToken.validUntil),
+      key,
+      accessToken: tokens.accessToken.token,
+      accessValidUntil: Date.parse(tokens.accessToken.validUntil),
+      refreshToken: tokens.refreshToken.token,
+      refreshValidUntil: Date.parse(tokens.refreshToken.validUntil),
     });
     return tokens.accessToken.token;
   }
@@ -213,7 +240,15 @@ export class KsefSender {
       const ref = known(d.sessionReference, 'the session of a document being sent');
       if (!sessions.has(ref)) sessions.set(ref, await this.sessionInvoicesOrNull(client, token, ref));
       const match = sessions.get(ref)?.find((i) => i.invoiceHash === d.contentHash);
-      if (match) await outbox.execute({ type: 'MarkSent', invoiceId: d.invoiceId, contentHash: known(d.contentHash, 'the hash of a document being sent'), sessionReference: ref, invoiceReference: match.referenceNumber, now: iso(this.now()) });
+      if (match)
+        await outbox.execute({
+          type: 'MarkSent',
+          invoiceId: d.invoiceId,
+          contentHash: known(d.contentHash, 'the hash of a document being sent'),
+          sessionReference: ref,
+          invoiceReference: match.referenceNumber,
+          now: iso(this.now()),
+        });
       else await outbox.execute({ type: 'ReturnToQueue', invoiceId: d.invoiceId, reason: `not received by KSeF in session ${ref}: sent again`, now: iso(this.now()) });
     }
   }
@@ -237,7 +272,11 @@ export class KsefSender {
     const sessionKey = newSessionKey();
     const session = await client.openOnlineSession(token, {
       formCode: { ...FA3_FORM_CODE },
-      encryption: { encryptedSymmetricKey: rsaOaepEncrypt(publicKey, sessionKey.key).toString('base64'), initializationVector: sessionKey.iv.toString('base64'), publicKeyId: publicKeyIdOf(publicKey) },
+      encryption: {
+        encryptedSymmetricKey: rsaOaepEncrypt(publicKey, sessionKey.key).toString('base64'),
+        initializationVector: sessionKey.iv.toString('base64'),
+        publicKeyId: publicKeyIdOf(publicKey),
+      },
     });
     try {
       for (const d of ready) {
@@ -248,7 +287,14 @@ export class KsefSender {
           xml = Buffer.from(this.deps.renderer.render(document, { correctedKsefNumber: original?.ksefNumber ?? null }), 'utf8');
         } catch (error) {
           // never expected (a document is validated before it is issued); one that cannot be written must not hold up the rest
-          await outbox.execute({ type: 'Refuse', invoiceId: d.invoiceId, code: 0, reason: `not sent: its FA(3) XML could not be made (${(error as Error).message})`, details: [], now: iso(this.now()) });
+          await outbox.execute({
+            type: 'Refuse',
+            invoiceId: d.invoiceId,
+            code: 0,
+            reason: `not sent: its FA(3) XML could not be made (${(error as Error).message})`,
+            details: [],
+            now: iso(this.now()),
+          });
           report.refused++;
           continue;
         }
@@ -257,8 +303,12 @@ export class KsefSender {
         await outbox.execute({ type: 'StartSending', invoiceId: d.invoiceId, contentHash, sessionReference: session.referenceNumber, now: iso(this.now()) });
         try {
           const sent = await client.sendInvoice(token, session.referenceNumber, {
-            invoiceHash: contentHash, invoiceSize: xml.length, encryptedInvoiceHash: sha256Base64(encrypted), encryptedInvoiceSize: encrypted.length,
-            encryptedInvoiceContent: encrypted.toString('base64'), offlineMode: false,
+            invoiceHash: contentHash,
+            invoiceSize: xml.length,
+            encryptedInvoiceHash: sha256Base64(encrypted),
+            encryptedInvoiceSize: encrypted.length,
+            encryptedInvoiceContent: encrypted.toString('base64'),
+            offlineMode: false,
           });
           await outbox.execute({ type: 'MarkSent', invoiceId: d.invoiceId, contentHash, sessionReference: session.referenceNumber, invoiceReference: sent.referenceNumber, now: iso(this.now()) });
           report.sent++;
@@ -295,12 +345,28 @@ export class KsefSender {
         const status = await client.invoiceStatus(token, known(d.sessionReference, 'the session of a sent document'), known(d.invoiceReference, 'the reference of a sent document'));
         const code = status.status.code;
         if (code === 200 && status.ksefNumber) {
-          await outbox.execute({ type: 'Accept', invoiceId: d.invoiceId, ksefNumber: status.ksefNumber, acceptedAt: status.acquisitionDate ?? iso(this.now()), sessionReference: known(d.sessionReference, 'the session of a sent document'), duplicateOf: null, environment });
+          await outbox.execute({
+            type: 'Accept',
+            invoiceId: d.invoiceId,
+            ksefNumber: status.ksefNumber,
+            acceptedAt: status.acquisitionDate ?? iso(this.now()),
+            sessionReference: known(d.sessionReference, 'the session of a sent document'),
+            duplicateOf: null,
+            environment,
+          });
           report.accepted++;
         } else if (code === 440 && status.status.extensions?.originalKsefNumber) {
           // KSeF has this invoice already (sent before, maybe by a run that died): it is accepted under that number
           const original = status.status.extensions;
-          await outbox.execute({ type: 'Accept', invoiceId: d.invoiceId, ksefNumber: known(original.originalKsefNumber, 'the KSeF number of the original'), acceptedAt: status.acquisitionDate ?? status.invoicingDate, sessionReference: original.originalSessionReferenceNumber ?? known(d.sessionReference, 'the session of a sent document'), duplicateOf: original.originalSessionReferenceNumber ?? null, environment });
+          await outbox.execute({
+            type: 'Accept',
+            invoiceId: d.invoiceId,
+            ksefNumber: known(original.originalKsefNumber, 'the KSeF number of the original'),
+            acceptedAt: status.acquisitionDate ?? status.invoicingDate,
+            sessionReference: original.originalSessionReferenceNumber ?? known(d.sessionReference, 'the session of a sent document'),
+            duplicateOf: original.originalSessionReferenceNumber ?? null,
+            environment,
+          });
           report.accepted++;
         } else if (code >= 400) {
           await outbox.execute({ type: 'Refuse', invoiceId: d.invoiceId, ...plainRefusal(d, code, status.status.description, status.status.details ?? []), now: iso(this.now()) });
@@ -321,9 +387,12 @@ export class KsefSender {
 
 export function queuedOf(d: InvoiceDocument): QueuedDocument {
   return {
-    invoiceId: d.invoiceId, number: d.number, kind: d.kind, memberId: d.memberId,
+    invoiceId: d.invoiceId,
+    number: d.number,
+    kind: d.kind,
+    memberId: d.memberId,
     selfBilling: d.kind === 'self_billing' || (d.kind === 'correction' && d.correctedKind === 'self_billing'),
-    correctedInvoiceId: d.kind === 'correction' ? d.correctedInvoiceId ?? null : null,
+    correctedInvoiceId: d.kind === 'correction' ? (d.correctedInvoiceId ?? null) : null,
   };
 }
 
@@ -337,7 +406,11 @@ function pickCertificate(certificates: PublicKeyCertificate[], usage: PublicKeyC
 /** A refusal as people read it: a missing SelfInvoicing permission said plainly. */
 export function plainRefusal(d: OutboxDocument, code: number, description: string, details: string[]) {
   if (code === PERMISSION_REFUSAL_CODE && d.selfBilling) {
-    return { code, reason: `KSeF refused the self-billing document ${d.number}: the member has not granted the coordinator the SelfInvoicing permission in KSeF (${String(code)} ${description}). Once it is granted, record it and the document goes again.`, details };
+    return {
+      code,
+      reason: `KSeF refused the self-billing document ${d.number}: the member has not granted the coordinator the SelfInvoicing permission in KSeF (${String(code)} ${description}). Once it is granted, record it and the document goes again.`,
+      details,
+    };
   }
   if (code === PERMISSION_REFUSAL_CODE) {
     return { code, reason: `KSeF refused ${d.number}: the KSeF token of this cluster has no permission to issue invoices for the seller (${String(code)} ${description}).`, details };

@@ -63,15 +63,17 @@ export class KsefWorker implements OnApplicationBootstrap, BeforeApplicationShut
       this.again = true;
       return;
     }
-    this.running = this.round().then(() => undefined).finally(() => {
-      this.running = null;
-      if (this.again && !this.stopped) {
-        this.again = false;
-        setTimeout(() => {
-          this.wake();
-        }, 1000).unref();
-      }
-    });
+    this.running = this.round()
+      .then(() => undefined)
+      .finally(() => {
+        this.running = null;
+        if (this.again && !this.stopped) {
+          this.again = false;
+          setTimeout(() => {
+            this.wake();
+          }, 1000).unref();
+        }
+      });
   }
 
   /** One round over every connected cluster; what each pass did, by cluster (a cluster another instance holds is left out). */

@@ -36,8 +36,18 @@ interface StreamPlan {
 }
 
 export class ReadingsRejected extends DomainError {
-  constructor(readonly lineErrors: FieldError[], readonly totalErrors: number, what: string, message?: string) {
-    super('validation', message ?? `${what} was rejected: ${String(totalErrors)} bad ${totalErrors === 1 ? 'entry' : 'entries'}${totalErrors > lineErrors.length ? ` (first ${String(lineErrors.length)} listed)` : ''}; nothing was recorded`, lineErrors);
+  constructor(
+    readonly lineErrors: FieldError[],
+    readonly totalErrors: number,
+    what: string,
+    message?: string,
+  ) {
+    super(
+      'validation',
+      message ??
+        `${what} was rejected: ${String(totalErrors)} bad ${totalErrors === 1 ? 'entry' : 'entries'}${totalErrors > lineErrors.length ? ` (first ${String(lineErrors.length)} listed)` : ''}; nothing was recorded`,
+      lineErrors,
+    );
   }
 
   /**
@@ -48,9 +58,10 @@ export class ReadingsRejected extends DomainError {
     const summary = tally.summary(MAX_REPORTED_ERRORS).map((e) => ({ ...e, field: e.field ?? 'line' }));
     const only = tally.only();
     const described = summary.reduce((n, e) => n + (e.count ?? 1), 0);
-    const message = only && only.count === totalErrors
-      ? `${what} was rejected: all ${String(only.count)} bad lines (${String(only.line)} to ${String(only.lastLine)}) fail for one reason: ${only.reason}; nothing was recorded`
-      : `${what} was rejected: ${String(totalErrors)} bad ${totalErrors === 1 ? 'line' : 'lines'}${described < totalErrors ? ` (${String(described)} described)` : ''}; nothing was recorded`;
+    const message =
+      only && only.count === totalErrors
+        ? `${what} was rejected: all ${String(only.count)} bad lines (${String(only.line)} to ${String(only.lastLine)}) fail for one reason: ${only.reason}; nothing was recorded`
+        : `${what} was rejected: ${String(totalErrors)} bad ${totalErrors === 1 ? 'line' : 'lines'}${described < totalErrors ? ` (${String(described)} described)` : ''}; nothing was recorded`;
     return new ReadingsRejected(summary, totalErrors, what, message);
   }
 }
@@ -99,7 +110,12 @@ export class MeteringRecorder {
       return;
     }
     const days = batch.days().filter((d) => d.hours);
-    batch.splitHours(await this.profile.shapeOf(clusterId, days.map((d) => d.day)));
+    batch.splitHours(
+      await this.profile.shapeOf(
+        clusterId,
+        days.map((d) => d.day),
+      ),
+    );
   }
 
   async record(
@@ -141,7 +157,14 @@ export class MeteringRecorder {
         for (const e of errors) tally.add({ line: e.line, field: 'intervalMinutes', reason: e.reason });
         throw ReadingsRejected.ofFile(tally, errors.length, options.what);
       }
-      throw new ReadingsRejected(describeAll(errors.slice(0, MAX_REPORTED_ERRORS).map((e) => ({ ...e, field: 'intervalMinutes' })), options.describe), errors.length, options.what);
+      throw new ReadingsRejected(
+        describeAll(
+          errors.slice(0, MAX_REPORTED_ERRORS).map((e) => ({ ...e, field: 'intervalMinutes' })),
+          options.describe,
+        ),
+        errors.length,
+        options.what,
+      );
     }
 
     // Counted from what is appended, so a plan made again after a conflict counts right.
@@ -163,7 +186,10 @@ export class MeteringRecorder {
     counts.unchanged = batch.uniqueCount - counts.new - counts.corrected;
     if (lastPosition !== null) await this.runner.waitFor(lastPosition, 60_000);
     return {
-      linesRead: options.linesRead, readings: batch.readingCount, ...counts, eventsAppended,
+      linesRead: options.linesRead,
+      readings: batch.readingCount,
+      ...counts,
+      eventsAppended,
       status: eventsAppended > 0 ? 'recorded' : 'nothing new',
       ...(batch.hourCount > 0 ? { hourlySplit: { hours: batch.hourCount, quarterHours: batch.hourCount * 4, rule: options.hourlySplit ?? 'even' } } : {}),
     };

@@ -61,7 +61,12 @@ export class RecordFileHandler implements ICommandHandler<RecordFile> {
     const rule = options.hourlySplit ?? 'even';
     await this.recorder.splitHours(clusterId, batch, rule);
     return this.recorder.record(clusterId, batch, {
-      source: options.source ?? (options.profile ? `file:profile:${options.profile.name}` : `file:${options.format}`), fileSha256: options.digest(), describe: describeLine, linesRead: parsed.linesRead, what: 'The file', hourlySplit: rule,
+      source: options.source ?? (options.profile ? `file:profile:${options.profile.name}` : `file:${options.format}`),
+      fileSha256: options.digest(),
+      describe: describeLine,
+      linesRead: parsed.linesRead,
+      what: 'The file',
+      hourlySplit: rule,
     });
   }
 }

@@ -56,9 +56,8 @@ export class RecordReadingsHandler implements ICommandHandler<RecordReadings> {
       const quality = QUALITY_CODES[s.quality ?? 'measured'];
       // quarter-hours and hours follow each other in absolute time (an autumn day has 100
       // quarter-hours); days follow the Warsaw calendar (a 23- or 25-hour day is one day)
-      const startOf = s.intervalMinutes === 1440
-        ? (j: number) => DateTime.fromMillis(startMs, { zone: 'Europe/Warsaw' }).plus({ days: j }).toMillis()
-        : (j: number) => startMs + j * s.intervalMinutes * 60_000;
+      const startOf =
+        s.intervalMinutes === 1440 ? (j: number) => DateTime.fromMillis(startMs, { zone: 'Europe/Warsaw' }).plus({ days: j }).toMillis() : (j: number) => startMs + j * s.intervalMinutes * 60_000;
       // a series gives as many export values as import values (parseReadingsBatch checks it)
       s.importWh.forEach((importWh, j) => {
         batch.add(++entry, ppeCode, startOf(j), s.intervalMinutes, importWh, s.exportWh[j] ?? Number.NaN, quality);

@@ -50,19 +50,30 @@ export class SaveImportProfileHandler implements ICommandHandler<SaveImportProfi
     const text = sample;
     // the sample is read as an upload would be, as UTF-8 text
     const parsed = await parseMeteringFile(Readable.from([Buffer.from(text, 'utf8')]), {
-      format: 'profile', profile: { ...profile, encoding: 'utf-8' }, ppeCode: SAMPLE_PPE, maxErrors: MAX_REPORTED_ERRORS,
+      format: 'profile',
+      profile: { ...profile, encoding: 'utf-8' },
+      ppeCode: SAMPLE_PPE,
+      maxErrors: MAX_REPORTED_ERRORS,
     });
     if (parsed.errorCount > 0) {
       throw DomainError.validation(
-        parsed.tally.summary(MAX_REPORTED_ERRORS).map((e) => ({ field: 'sample', line: e.line, reason: e.field ? `${e.field}: ${e.reason}` : e.reason, ...(e.count ? { count: e.count, lastLine: e.lastLine } : {}) })),
+        parsed.tally
+          .summary(MAX_REPORTED_ERRORS)
+          .map((e) => ({ field: 'sample', line: e.line, reason: e.field ? `${e.field}: ${e.reason}` : e.reason, ...(e.count ? { count: e.count, lastLine: e.lastLine } : {}) })),
         `The sample does not match the profile: ${String(parsed.errorCount)} bad ${parsed.errorCount === 1 ? 'line' : 'lines'}; the profile was not saved`,
       );
     }
-    if (parsed.readingCount === 0) throw DomainError.validation([{ field: 'sample', reason: 'holds no readings: give a few lines of a real export' }], 'The sample does not match the profile; the profile was not saved');
+    if (parsed.readingCount === 0)
+      throw DomainError.validation([{ field: 'sample', reason: 'holds no readings: give a few lines of a real export' }], 'The sample does not match the profile; the profile was not saved');
     const { byName, version } = await this.profiles.saved(clusterId);
     const data: ImportProfileSavedData = {
-      clusterId, name: profile.name, revision: (byName.get(profile.name)?.data.revision ?? 0) + 1, profile,
-      sample: text, sampleSha256: createHash('sha256').update(text, 'utf8').digest('hex'), sampleReadings: parsed.readingCount,
+      clusterId,
+      name: profile.name,
+      revision: (byName.get(profile.name)?.data.revision ?? 0) + 1,
+      profile,
+      sample: text,
+      sampleSha256: createHash('sha256').update(text, 'utf8').digest('hex'),
+      sampleReadings: parsed.readingCount,
     };
     await this.store.append(importProfilesStreamId(clusterId), [{ type: 'ImportProfileSaved', data }], version);
     return { ...profile, builtIn: false, revision: data.revision, sampleSha256: data.sampleSha256, sampleReadings: data.sampleReadings };

@@ -26,14 +26,7 @@ export interface PpeCompleteness {
   missing: { from: string; to: string }[];
 }
 
-export function monthCompleteness(
-  monthStart: Date,
-  monthEnd: Date,
-  intervalMinutes: number,
-  activity: PpeActivity[],
-  days: DayPresence[],
-  now: Date,
-): PpeCompleteness[] {
+export function monthCompleteness(monthStart: Date, monthEnd: Date, intervalMinutes: number, activity: PpeActivity[], days: DayPresence[], now: Date): PpeCompleteness[] {
   const intervalMs = intervalMinutes * 60_000;
   const start = monthStart.getTime();
   // Only intervals that have ended are expected: a month in progress is not "missing" its future.

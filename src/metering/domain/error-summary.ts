@@ -22,7 +22,10 @@ const MAX_KINDS = 1000;
 
 /** A reason without the values it quotes: `"x" is not a number` and `"y" is not a number` are one reason. */
 export function reasonKind(field: string | undefined, reason: string): string {
-  return `${field ?? ''}|${reason.replace(/"[^"]*"/g, '""').replace(/\d{4}-\d{2}-\d{2}T[\d:.]+Z/g, 'T').replace(/\d+/g, '#')}`;
+  return `${field ?? ''}|${reason
+    .replace(/"[^"]*"/g, '""')
+    .replace(/\d{4}-\d{2}-\d{2}T[\d:.]+Z/g, 'T')
+    .replace(/\d+/g, '#')}`;
 }
 
 interface Kind {
@@ -55,7 +58,10 @@ export class FaultTally {
     const kinds = [...this.kinds.values()];
     const shared = kinds.filter((k) => k.count >= SAME_REASON_MIN).sort((a, b) => b.count - a.count || a.first.line - b.first.line);
     const result: SummarisedFault[] = shared.map((k) => ({ ...k.first, count: k.count, lastLine: k.lastLine }));
-    const single = kinds.filter((k) => k.count < SAME_REASON_MIN).flatMap((k) => k.examples).sort((a, b) => a.line - b.line);
+    const single = kinds
+      .filter((k) => k.count < SAME_REASON_MIN)
+      .flatMap((k) => k.examples)
+      .sort((a, b) => a.line - b.line);
     return [...result, ...single].slice(0, max);
   }
 

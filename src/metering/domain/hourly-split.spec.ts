@@ -14,17 +14,15 @@ const plan = (state: MeterStreamState, batch: ReadingsBatch) => batch.days().fla
 
 describe('an hour divided into its quarter-hours', () => {
   test('the four parts always sum to the hour, evenly or by any weights, and none is negative', () => {
-    fc.assert(fc.property(
-      fc.integer({ min: 0, max: MAX_WH_PER_VALUE }),
-      fc.option(fc.array(fc.integer({ min: 0, max: 1e12 }), { minLength: 4, maxLength: 4 }), { nil: undefined }),
-      (hourWh, weights) => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: MAX_WH_PER_VALUE }), fc.option(fc.array(fc.integer({ min: 0, max: 1e12 }), { minLength: 4, maxLength: 4 }), { nil: undefined }), (hourWh, weights) => {
         const parts = splitHour(hourWh, weights);
         expect(parts.reduce((a, b) => a + b, 0)).toBe(hourWh);
         for (const p of parts) expect(Number.isInteger(p) && p >= 0).toBe(true);
         // even: no two parts differ by more than one Wh
         if (!weights || weights.every((w) => w === 0)) expect(Math.max(...parts) - Math.min(...parts)).toBeLessThanOrEqual(1);
-      },
-    ));
+      }),
+    );
   });
 
   test('evenly by largest remainder: the leftover Wh go to the earliest quarters', () => {
@@ -35,7 +33,10 @@ describe('an hour divided into its quarter-hours', () => {
   });
 
   test('hours in a quarter-hour agreement become quarter-hours marked hourly_split, on both DST days', () => {
-    for (const [day, firstUtc, hours] of [['2026-03-29', '2026-03-28T23:00:00Z', 23], ['2026-10-25', '2026-10-24T22:00:00Z', 25]] as const) {
+    for (const [day, firstUtc, hours] of [
+      ['2026-03-29', '2026-03-28T23:00:00Z', 23],
+      ['2026-10-25', '2026-10-24T22:00:00Z', 25],
+    ] as const) {
       const batch = new ReadingsBatch(registry, NOW, 'line');
       let sum = 0;
       for (let h = 0; h < hours; h++) {
@@ -62,7 +63,9 @@ describe('an hour divided into its quarter-hours', () => {
     hourly.splitHours();
     const state = plan(new Map(), hourly).reduce<MeterStreamState>(evolveMeterStream, new Map());
     const quarters = new ReadingsBatch(registry, NOW, 'line');
-    [100, 200, 300, 400].forEach((wh, q) => { quarters.add(q + 2, 'PPE1', Date.parse('2026-05-01T08:00:00Z') + q * 900_000, 15, wh, 0, 'm'); });
+    [100, 200, 300, 400].forEach((wh, q) => {
+      quarters.add(q + 2, 'PPE1', Date.parse('2026-05-01T08:00:00Z') + q * 900_000, 15, wh, 0, 'm');
+    });
     const corrections = plan(state, quarters);
     expect(corrections.map((e) => e.type)).toEqual(['MeterReadingsCorrected']);
     expect(corrections[0]?.data).toMatchObject({ importWh: [100, 200, 300, 400], quality: 'mmmm', previousImportWh: [250, 250, 250, 250], previousQuality: 'hhhh' });

@@ -20,7 +20,10 @@ const QUARTERS = ['0', '1', '2', '3'];
 /** The hour's four quarter-hours; weights (four non-negative integers) shape them, none or all zero is even. */
 export function splitHour(hourWh: number, weights?: readonly number[]): [number, number, number, number] {
   const shaped = weights !== undefined && weights.length === 4 && weights.some((w) => w > 0);
-  const parts = splitByLargestRemainder(hourWh, QUARTERS.map((id, i) => ({ id, weight: shaped ? (weights[i] ?? 0) : 1 })));
+  const parts = splitByLargestRemainder(
+    hourWh,
+    QUARTERS.map((id, i) => ({ id, weight: shaped ? (weights[i] ?? 0) : 1 })),
+  );
   const [a, b, c, d] = parts;
   if (a === undefined || b === undefined || c === undefined || d === undefined) throw new Error(`splitHour: ${String(parts.length)} parts of an hour, not 4`);
   return [a, b, c, d];

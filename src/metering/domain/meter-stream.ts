@@ -69,9 +69,7 @@ export interface MeterCorrectionData extends MeterDayEventData {
   previousQuality: string;
 }
 
-export type MeterEvent =
-  | { type: 'MeterReadingsRecorded'; data: MeterDayEventData }
-  | { type: 'MeterReadingsCorrected'; data: MeterCorrectionData };
+export type MeterEvent = { type: 'MeterReadingsRecorded'; data: MeterDayEventData } | { type: 'MeterReadingsCorrected'; data: MeterCorrectionData };
 
 export interface MeterDay {
   dayStart: string;

@@ -101,39 +101,63 @@ export class ReadingsBatch {
 
   add(line: number, ppeCode: string, startMs: number, intervalMinutes: number, importWh: number, exportWh: number, quality: QualityCode): void {
     this.readingCount++;
-    if (!isWh(importWh)) { this.error(line, 'importWh', `${String(importWh)} is not a whole number of Wh from 0 to ${String(MAX_WH_PER_VALUE)} (the maximum a value)`); return; }
-    if (!isWh(exportWh)) { this.error(line, 'exportWh', `${String(exportWh)} is not a whole number of Wh from 0 to ${String(MAX_WH_PER_VALUE)} (the maximum a value)`); return; }
+    if (!isWh(importWh)) {
+      this.error(line, 'importWh', `${String(importWh)} is not a whole number of Wh from 0 to ${String(MAX_WH_PER_VALUE)} (the maximum a value)`);
+      return;
+    }
+    if (!isWh(exportWh)) {
+      this.error(line, 'exportWh', `${String(exportWh)} is not a whole number of Wh from 0 to ${String(MAX_WH_PER_VALUE)} (the maximum a value)`);
+      return;
+    }
     let point = this.points.get(ppeCode);
     if (point === undefined) {
       const found = this.registry.point(ppeCode);
       point = found ? { carrier: found.carrier, held: found.held, days: new Map() } : null;
       this.points.set(ppeCode, point);
     }
-    if (point === null) { this.error(line, 'ppeCode', `unknown metering point ${ppeCode} in this cluster`); return; }
+    if (point === null) {
+      this.error(line, 'ppeCode', `unknown metering point ${ppeCode} in this cluster`);
+      return;
+    }
     const carrier = point.carrier;
     const allowed: readonly number[] = ALLOWED_MINUTES[carrier];
     if (carrier === 'heat' && intervalMinutes > 1440) {
       // a heat meter read once a month: the interval is the whole Warsaw month
       const monthMinutes = minutesOfMonthStartingAt(startMs);
-      if (monthMinutes === undefined) { this.error(line, 'intervalStart', `a month-long reading must start at the beginning of a month in Warsaw, not at ${iso(startMs)}`); return; }
-      if (monthMinutes !== intervalMinutes) { this.error(line, 'intervalMinutes', `the month starting ${iso(startMs)} is ${String(monthMinutes)} minutes long, not ${String(intervalMinutes)}`); return; }
+      if (monthMinutes === undefined) {
+        this.error(line, 'intervalStart', `a month-long reading must start at the beginning of a month in Warsaw, not at ${iso(startMs)}`);
+        return;
+      }
+      if (monthMinutes !== intervalMinutes) {
+        this.error(line, 'intervalMinutes', `the month starting ${iso(startMs)} is ${String(monthMinutes)} minutes long, not ${String(intervalMinutes)}`);
+        return;
+      }
     } else if (!allowed.includes(intervalMinutes)) {
       const heatMonth = carrier === 'heat' ? ', or the whole month in minutes' : '';
-      this.error(line, 'intervalMinutes', `${String(intervalMinutes)} minutes is not an interval for ${carrier} (allowed: ${allowed.join(', ')}${heatMonth})`); return;
+      this.error(line, 'intervalMinutes', `${String(intervalMinutes)} minutes is not an interval for ${carrier} (allowed: ${allowed.join(', ')}${heatMonth})`);
+      return;
     }
     const { day, dayStartMs, month } = warsawDayOfMs(startMs);
     const intervalMs = intervalMinutes * 60_000;
-    if ((startMs - dayStartMs) % Math.min(intervalMs, 86_400_000) !== 0) { this.error(line, 'intervalStart', `${iso(startMs)} is not on the ${String(intervalMinutes)}-minute grid`); return; }
-    if (startMs + intervalMs > this.nowMs) { this.error(line, 'intervalStart', `the interval starting ${iso(startMs)} has not ended yet`); return; }
+    if ((startMs - dayStartMs) % Math.min(intervalMs, 86_400_000) !== 0) {
+      this.error(line, 'intervalStart', `${iso(startMs)} is not on the ${String(intervalMinutes)}-minute grid`);
+      return;
+    }
+    if (startMs + intervalMs > this.nowMs) {
+      this.error(line, 'intervalStart', `the interval starting ${iso(startMs)} has not ended yet`);
+      return;
+    }
     if (!this.settlementMinutes.has(month)) this.settlementMinutes.set(month, this.registry.intervalMinutesFor(month));
     const settlement = this.settlementMinutes.get(month);
     // an hour where the agreement settles quarter-hours is split into its four (splitHours)
     const hourInQuarters = carrier === 'electricity' && settlement === 15 && intervalMinutes === 60;
     if (carrier === 'electricity' && settlement !== undefined && settlement % intervalMinutes !== 0 && !hourInQuarters) {
-      this.error(line, 'intervalMinutes', `${String(intervalMinutes)}-minute readings cannot be settled in the agreement's ${String(settlement)}-minute intervals of ${month}`); return;
+      this.error(line, 'intervalMinutes', `${String(intervalMinutes)}-minute readings cannot be settled in the agreement's ${String(settlement)}-minute intervals of ${month}`);
+      return;
     }
     if (!point.held.some((p) => p.fromMs <= startMs && (p.toMs === null || startMs < p.toMs))) {
-      this.error(line, 'ppeCode', `${ppeCode} is not assigned to any member at ${iso(startMs)}`); return;
+      this.error(line, 'ppeCode', `${ppeCode} is not assigned to any member at ${iso(startMs)}`);
+      return;
     }
     const dayMinutes = hourInQuarters ? 15 : intervalMinutes;
     let values = point.last?.day === day ? point.last : point.days.get(day);
@@ -146,18 +170,32 @@ export class ReadingsBatch {
         return;
       }
       const size = intervalsInDay(day, dayMinutes);
-      values = { ppeCode, day, dayStartMs, intervalMinutes: dayMinutes, lines: new Int32Array(size), importWh: new Float64Array(size), exportWh: new Float64Array(size), quality: new Uint8Array(size) };
+      values = {
+        ppeCode,
+        day,
+        dayStartMs,
+        intervalMinutes: dayMinutes,
+        lines: new Int32Array(size),
+        importWh: new Float64Array(size),
+        exportWh: new Float64Array(size),
+        quality: new Uint8Array(size),
+      };
       point.days.set(day, values);
       this.dayCount++;
     } else if (values.intervalMinutes !== dayMinutes) {
-      this.error(line, 'intervalMinutes', `interval of ${String(intervalMinutes)} minutes, but ${day} is given in ${String(values.intervalMinutes)}-minute intervals`); return;
+      this.error(line, 'intervalMinutes', `interval of ${String(intervalMinutes)} minutes, but ${day} is given in ${String(values.intervalMinutes)}-minute intervals`);
+      return;
     }
     point.last = values;
-    if (hourInQuarters) { this.addHour(values, line, ppeCode, startMs, importWh, exportWh); return; }
+    if (hourInQuarters) {
+      this.addHour(values, line, ppeCode, startMs, importWh, exportWh);
+      return;
+    }
     const position = intervalMinutes > 1440 ? 0 : (startMs - dayStartMs) / intervalMs;
     const twin = values.lines[position];
     if (twin !== 0 && values.quality[position] === HOURLY_CODE) {
-      this.error(line, 'intervalStart', `the quarter-hour ${iso(startMs)} of ${ppeCode} is also given by the hourly value at ${this.lineWord} ${String(twin)}`); return;
+      this.error(line, 'intervalStart', `the quarter-hour ${iso(startMs)} of ${ppeCode} is also given by the hourly value at ${this.lineWord} ${String(twin)}`);
+      return;
     }
     if (twin !== 0) {
       if (values.importWh[position] !== importWh || values.exportWh[position] !== exportWh || values.quality[position] !== quality.charCodeAt(0)) {
@@ -178,11 +216,15 @@ export class ReadingsBatch {
     values.hours ??= new Map();
     const twin = values.hours.get(position);
     if (twin) {
-      if (twin.importWh !== importWh || twin.exportWh !== exportWh) this.error(line, 'intervalStart', `the hour ${iso(startMs)} of ${ppeCode} appears twice with different values (first at ${this.lineWord} ${String(twin.line)})`);
+      if (twin.importWh !== importWh || twin.exportWh !== exportWh)
+        this.error(line, 'intervalStart', `the hour ${iso(startMs)} of ${ppeCode} appears twice with different values (first at ${this.lineWord} ${String(twin.line)})`);
       return;
     }
     for (let q = position; q < position + 4; q++) {
-      if (values.lines[q] !== 0) { this.error(line, 'intervalStart', `the hour ${iso(startMs)} of ${ppeCode} overlaps the quarter-hour values given at ${this.lineWord} ${String(values.lines[q])}`); return; }
+      if (values.lines[q] !== 0) {
+        this.error(line, 'intervalStart', `the hour ${iso(startMs)} of ${ppeCode} overlaps the quarter-hour values given at ${this.lineWord} ${String(values.lines[q])}`);
+        return;
+      }
     }
     values.hours.set(position, { importWh, exportWh, line });
     for (let q = position; q < position + 4; q++) {
@@ -237,13 +279,24 @@ export function planDay(existing: MeterDay | undefined, values: DayValues, conte
   const { day, dayStartMs, intervalMinutes } = values;
   if (existing && existing.intervalMinutes !== intervalMinutes) {
     const errors = [];
-    for (const line of values.lines) if (line !== 0) errors.push({ line, reason: `interval of ${String(intervalMinutes)} minutes, but ${day} is recorded in ${String(existing.intervalMinutes)}-minute intervals` });
+    for (const line of values.lines)
+      if (line !== 0) errors.push({ line, reason: `interval of ${String(intervalMinutes)} minutes, but ${day} is recorded in ${String(existing.intervalMinutes)}-minute intervals` });
     return { events: [], errors };
   }
   // keys in canonical order: the event store then prints the data with one JSON.stringify
   const base = (): MeterDayEventData => ({
-    clusterId: context.clusterId, day, dayStart: iso(dayStartMs), exportWh: [], fileSha256: context.fileSha256, importWh: [],
-    indexRanges: [], intervalMinutes, lineRanges: [], ppeCode: values.ppeCode, quality: '', source: context.source,
+    clusterId: context.clusterId,
+    day,
+    dayStart: iso(dayStartMs),
+    exportWh: [],
+    fileSha256: context.fileSha256,
+    importWh: [],
+    indexRanges: [],
+    intervalMinutes,
+    lineRanges: [],
+    ppeCode: values.ppeCode,
+    quality: '',
+    source: context.source,
   });
   const fresh = base();
   const corrected: MeterCorrectionData = { ...base(), previousImportWh: [], previousExportWh: [], previousQuality: '' };

@@ -30,7 +30,8 @@ export class ImportProfilesController {
   @ApiCreatedResponse({ type: ImportProfileDto, description: 'the profile as saved, its sample read' })
   @ApiWriteProblems()
   @ApiBody({
-    description: 'name, delimiter, decimalSeparator, encoding (auto, utf-8, windows-1250), headerRow (0: none), time { convention: hour-ending|hour-starting, intervalMinutes: 15|60, dateColumn?, timeColumn, dateFormat }, ppeColumn?, unit (kWh|Wh), values [{ column, direction: import|export }], sample (the text of an export, checked before saving)',
+    description:
+      'name, delimiter, decimalSeparator, encoding (auto, utf-8, windows-1250), headerRow (0: none), time { convention: hour-ending|hour-starting, intervalMinutes: 15|60, dateColumn?, timeColumn, dateFormat }, ppeColumn?, unit (kWh|Wh), values [{ column, direction: import|export }], sample (the text of an export, checked before saving)',
   })
   async save(@Param('clusterId') clusterId: string, @Body() body: unknown) {
     return this.commandBus.execute(new SaveImportProfile(clusterId, body));

@@ -93,14 +93,16 @@ export class MeteringController {
     }
     refuseDeclaredSize(request);
     const file = await uploadedFile(request, multipart);
-    return this.commandBus.execute(new RecordFile(clusterId, file.stream, {
-      format: profile ? 'profile' : (format as (typeof FORMATS)[number]),
-      profile,
-      ppeCode,
-      balancing: (balancing as 'before' | 'after' | undefined) ?? 'before',
-      hourlySplit: hourlySplit as HourlySplitRule | undefined,
-      digest: file.digest,
-    }));
+    return this.commandBus.execute(
+      new RecordFile(clusterId, file.stream, {
+        format: profile ? 'profile' : (format as (typeof FORMATS)[number]),
+        profile,
+        ppeCode,
+        balancing: (balancing as 'before' | 'after' | undefined) ?? 'before',
+        hourlySplit: hourlySplit as HourlySplitRule | undefined,
+        digest: file.digest,
+      }),
+    );
   }
 
   @Get('metering-points/:ppeCode/readings')
@@ -122,4 +124,3 @@ export class MeteringController {
     return this.queryBus.execute(new MonthCompleteness(clusterId, month));
   }
 }
-

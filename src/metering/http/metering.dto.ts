@@ -70,12 +70,14 @@ const schema = {
   properties: {
     source: { type: 'string', minLength: 1, maxLength: 200 },
     readings: {
-      type: 'array', maxItems: MAX_READINGS_PER_BATCH,
+      type: 'array',
+      maxItems: MAX_READINGS_PER_BATCH,
       items: entry({ anyOf: [{ enum: INTERVAL_MINUTES }, { type: 'integer', ...MONTH_MINUTES }] }, whValue),
     },
     // a heat month's length varies: a series of months is not consecutive by fixed minutes
     series: {
-      type: 'array', maxItems: MAX_READINGS_PER_BATCH,
+      type: 'array',
+      maxItems: MAX_READINGS_PER_BATCH,
       items: entry({ enum: INTERVAL_MINUTES }, { type: 'array', minItems: 1, maxItems: MAX_VALUES_PER_BATCH, items: whValue }),
     },
   },
@@ -88,7 +90,12 @@ const validate = ajv.compile<ReadingsBatchDto>(schema);
 
 /** ajv's "/readings/3/importWh" as "readings[3].importWh", with the reason in words. */
 function fieldError(error: ErrorObject): FieldError {
-  let field = error.instancePath.split('/').slice(1).map((part) => (/^\d+$/.test(part) ? `[${part}]` : `.${part}`)).join('').replace(/^\./, '');
+  let field = error.instancePath
+    .split('/')
+    .slice(1)
+    .map((part) => (/^\d+$/.test(part) ? `[${part}]` : `.${part}`))
+    .join('')
+    .replace(/^\./, '');
   const join = (name: string) => (field ? `${field}.${name}` : name);
   const params = error.params as Record<string, unknown>;
   switch (error.keyword) {
@@ -118,7 +125,8 @@ function batchErrors(batch: ReadingsBatchDto): FieldError[] {
   let values = batch.readings?.length ?? 0;
   batch.series?.forEach((series, i) => {
     values += series.importWh.length;
-    if (series.exportWh.length !== series.importWh.length) errors.push({ field: `series[${String(i)}].exportWh`, reason: `must hold as many values as importWh (${String(series.importWh.length)}), not ${String(series.exportWh.length)}` });
+    if (series.exportWh.length !== series.importWh.length)
+      errors.push({ field: `series[${String(i)}].exportWh`, reason: `must hold as many values as importWh (${String(series.importWh.length)}), not ${String(series.exportWh.length)}` });
   });
   if (values === 0) errors.push({ field: 'readings', reason: 'the batch holds no readings: give readings, series, or both' });
   if (values > MAX_VALUES_PER_BATCH) errors.push({ field: 'series', reason: `a batch holds at most ${String(MAX_VALUES_PER_BATCH)} values, this one ${String(values)}` });
@@ -132,14 +140,20 @@ export function parseReadingsBatch(body: unknown): ReadingsBatchDto {
     errors.push(...batchErrors(body));
     if (errors.length === 0) return body;
   }
-  for (const error of errors.length > 0 ? [] : validate.errors ?? []) {
+  for (const error of errors.length > 0 ? [] : (validate.errors ?? [])) {
     // anyOf reports each branch; the one line that matters says what intervalMinutes may be
     if (error.schemaPath.includes('/intervalMinutes/anyOf/')) continue;
     if (error.keyword === 'anyOf' && error.instancePath.endsWith('/intervalMinutes')) {
-      errors.push({ field: fieldError(error).field, reason: `must be one of ${INTERVAL_MINUTES.join(', ')}, or a whole month (${String(MONTH_MINUTES.minimum)} to ${String(MONTH_MINUTES.maximum)}) for heat` });
+      errors.push({
+        field: fieldError(error).field,
+        reason: `must be one of ${INTERVAL_MINUTES.join(', ')}, or a whole month (${String(MONTH_MINUTES.minimum)} to ${String(MONTH_MINUTES.maximum)}) for heat`,
+      });
       continue;
     }
     errors.push(fieldError(error));
   }
-  throw ProblemException.validation(errors.slice(0, 100), `The batch was rejected: ${String(errors.length)} bad ${errors.length === 1 ? 'field' : 'fields'}${errors.length > 100 ? ' (first 100 listed)' : ''}; nothing was recorded`);
+  throw ProblemException.validation(
+    errors.slice(0, 100),
+    `The batch was rejected: ${String(errors.length)} bad ${errors.length === 1 ? 'field' : 'fields'}${errors.length > 100 ? ' (first 100 listed)' : ''}; nothing was recorded`,
+  );
 }

@@ -101,5 +101,5 @@ export class ImportProfileDto {
 }
 
 export class ImportProfileListDto {
-  @ApiProperty({ type: [ImportProfileDto], description: 'the built-in profiles, then the cluster\'s by name' }) items!: ImportProfileDto[];
+  @ApiProperty({ type: [ImportProfileDto], description: "the built-in profiles, then the cluster's by name" }) items!: ImportProfileDto[];
 }

@@ -51,9 +51,18 @@ export class MonthCompletenessHandler implements IQueryHandler<MonthCompleteness
       `SELECT ppe_code, day_start, interval_minutes, quality FROM meter_days WHERE cluster_id = $1 AND day_start >= $2 AND day_start < $3`,
       [clusterId, start, end],
     );
-    const ppe = monthCompleteness(start, end, intervalMinutes, activity, rows.map((r) => ({ ppeCode: r.ppe_code, dayStart: r.day_start, intervalMinutes: r.interval_minutes, quality: r.quality })), now);
+    const ppe = monthCompleteness(
+      start,
+      end,
+      intervalMinutes,
+      activity,
+      rows.map((r) => ({ ppeCode: r.ppe_code, dayStart: r.day_start, intervalMinutes: r.interval_minutes, quality: r.quality })),
+      now,
+    );
     return {
-      month, intervalMinutes, complete: ppe.every((p) => p.missing.length === 0),
+      month,
+      intervalMinutes,
+      complete: ppe.every((p) => p.missing.length === 0),
       ppeFromHourlyData: ppe.filter((p) => p.hourlySplitQuarterHours > 0).map((p) => p.ppeCode),
       ppe,
     };

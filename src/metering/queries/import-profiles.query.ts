@@ -30,7 +30,8 @@ export class ImportProfilesService {
   async saved(clusterId: string): Promise<{ byName: Map<string, SavedProfile>; version: number | 'no_stream' }> {
     const events = await this.store.readStream(importProfilesStreamId(clusterId));
     const byName = new Map<string, SavedProfile>();
-    for (const e of events) if (e.type === 'ImportProfileSaved') byName.set((e.data as ImportProfileSavedData).name, { data: e.data as ImportProfileSavedData, savedAt: e.recordedAt, savedBy: e.metadata.actor });
+    for (const e of events)
+      if (e.type === 'ImportProfileSaved') byName.set((e.data as ImportProfileSavedData).name, { data: e.data as ImportProfileSavedData, savedAt: e.recordedAt, savedBy: e.metadata.actor });
     return { byName, version: events.at(-1)?.streamPosition ?? ('no_stream' as const) };
   }
 
@@ -40,9 +41,17 @@ export class ImportProfilesService {
     return {
       items: [
         ...BUILTIN_PROFILES.map((profile) => ({ ...profile, builtIn: true })),
-        ...[...byName.values()].sort((a, b) => (a.data.name < b.data.name ? -1 : 1)).map((s) => ({
-          ...s.data.profile, builtIn: false, revision: s.data.revision, savedAt: s.savedAt, savedBy: s.savedBy, sampleSha256: s.data.sampleSha256, sampleReadings: s.data.sampleReadings,
-        })),
+        ...[...byName.values()]
+          .sort((a, b) => (a.data.name < b.data.name ? -1 : 1))
+          .map((s) => ({
+            ...s.data.profile,
+            builtIn: false,
+            revision: s.data.revision,
+            savedAt: s.savedAt,
+            savedBy: s.savedBy,
+            sampleSha256: s.data.sampleSha256,
+            sampleReadings: s.data.sampleReadings,
+          })),
       ],
     };
   }

@@ -42,7 +42,8 @@ export async function* readMeterDays(db: Pool | PoolClient, clusterId: string, f
 export async function monthsWithReadings(db: Pool | PoolClient, clusterId: string, fromMonth: string, toMonth: string): Promise<string[]> {
   const { rows } = await db.query<{ month: string }>(
     `SELECT DISTINCT to_char(day, 'YYYY-MM') AS month FROM meter_days WHERE cluster_id = $1 AND day >= $2::date AND day < ($3::date + interval '1 month') ORDER BY month`,
-    [clusterId, `${fromMonth}-01`, `${toMonth}-01`]);
+    [clusterId, `${fromMonth}-01`, `${toMonth}-01`],
+  );
   return rows.map((r) => r.month);
 }
 

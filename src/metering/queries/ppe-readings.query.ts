@@ -86,8 +86,12 @@ export class PpeReadingsHandler implements IQueryHandler<PpeReadings> {
         if (start < fromUtc || start >= toUtc || !visible(start)) continue;
         const key = start.toISOString();
         items.push({
-          intervalStart: key, intervalMinutes: row.interval_minutes, importWh: row.import_wh[j], exportWh: row.export_wh[j],
-          quality: QUALITY_NAMES[row.quality.charAt(j)], history: history.get(key) ?? [],
+          intervalStart: key,
+          intervalMinutes: row.interval_minutes,
+          importWh: row.import_wh[j],
+          exportWh: row.export_wh[j],
+          quality: QUALITY_NAMES[row.quality.charAt(j)],
+          history: history.get(key) ?? [],
         });
       }
     }

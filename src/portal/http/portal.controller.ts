@@ -63,7 +63,10 @@ const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 type ClusterPrincipal = Principal & { clusterId: string };
 
 class PortalError extends Error {
-  constructor(readonly status: number, readonly key: TextKey) {
+  constructor(
+    readonly status: number,
+    readonly key: TextKey,
+  ) {
     super(key);
   }
 }
@@ -74,14 +77,16 @@ function errorText(lang: Lang, error: unknown): { status: number; text: string }
   if (!isDomainError(error)) return { status: 500, text: t(lang, 'errorGeneric') };
   const message = error.message;
   const known: [RegExp, TextKey][] = [
-    [/has not ended yet/, 'errorMonthNotEnded'], [/missing readings/, 'errorMonthGaps'], [/closed already/, 'errorAlreadyClosed'],
-    [/not closed|close it first|must be closed/i, 'errorNotClosed'], [/no documents were issued/, 'errorNoDocuments'],
+    [/has not ended yet/, 'errorMonthNotEnded'],
+    [/missing readings/, 'errorMonthGaps'],
+    [/closed already/, 'errorAlreadyClosed'],
+    [/not closed|close it first|must be closed/i, 'errorNotClosed'],
+    [/no documents were issued/, 'errorNoDocuments'],
   ];
   const key = known.find(([pattern]) => pattern.test(message))?.[1];
   const status = error.code === 'not_found' ? 404 : error.code === 'conflict' ? 409 : 400;
   return { status, text: t(lang, key ?? (error.code === 'not_found' ? 'notFound' : error.code === 'conflict' ? 'errorConflict' : 'errorValidation')) };
 }
-
 
 @ApiExcludeController()
 @Controller('portal')
@@ -125,15 +130,17 @@ export class PortalController {
 
   /** Who is signed in, by name: the member's, the coordinator's, or the role. */
   private signedIn(p: Principal, state: ClusterState | undefined): SignedIn {
-    const name = p.role === 'member' && p.memberId ? state?.members[p.memberId]?.legalName
-      : p.role === 'coordinator' ? state?.profile?.coordinator.legalName : undefined;
+    const name = p.role === 'member' && p.memberId ? state?.members[p.memberId]?.legalName : p.role === 'coordinator' ? state?.profile?.coordinator.legalName : undefined;
     return { label: name, role: p.role, clusterName: state?.profile?.name };
   }
 
   /** Every page goes out through here: the CSRF token goes into its POST forms. */
   private send(response: Response, lang: Lang, signedIn: SignedIn | undefined, title: string, body: SafeHtml, extra: { message?: string; scripts?: string[]; status?: number } = {}) {
     const page = layout({ lang, title, body, here: response.req.originalUrl, signedIn, message: extra.message, scripts: extra.scripts });
-    response.status(extra.status ?? 200).type('html').send(withCsrf(page, portalState(response.req).csrfToken));
+    response
+      .status(extra.status ?? 200)
+      .type('html')
+      .send(withCsrf(page, portalState(response.req).csrfToken));
   }
 
   private async guarded(request: Request, response: Response, roles: Principal['role'][], render: (p: ClusterPrincipal, lang: Lang, state: ClusterState) => Promise<void>) {
@@ -215,7 +222,9 @@ export class PortalController {
     const last = [current, ...withData, ...closed].sort().at(-1) ?? current;
     const withdrawn = member?.withdrawnOn ? monthOf(member.withdrawnOn) : undefined;
     const end = withdrawn !== undefined && withdrawn < last ? withdrawn : last;
-    return monthsBetween(first, end).reverse().map((month) => ({ month, status: closed.has(month) ? 'closed' : withData.has(month) ? 'provisional' : 'noData' }));
+    return monthsBetween(first, end)
+      .reverse()
+      .map((month) => ({ month, status: closed.has(month) ? 'closed' : withData.has(month) ? 'provisional' : 'noData' }));
   }
 
   @Get('home')
@@ -223,10 +232,14 @@ export class PortalController {
   async home(@Req() request: Request, @Res() response: Response) {
     await this.guarded(request, response, ['coordinator', 'member', 'auditor', 'admin'], async (p, lang, state) => {
       const f = new Format(lang);
-      const months = await this.monthList(p.clusterId, state, p.role === 'member' ? p.memberId ?? undefined : undefined);
+      const months = await this.monthList(p.clusterId, state, p.role === 'member' ? (p.memberId ?? undefined) : undefined);
       const target = (m: string) => (p.role === 'member' ? `/portal/months/${m}` : p.role === 'auditor' ? `/portal/audit?month=${m}` : `/portal/cluster/${m}`);
       const admittedOn = p.role === 'member' && p.memberId ? state.members[p.memberId]?.admittedOn : undefined;
-      const body = homeView(f, months.map((m) => ({ ...m, href: target(m.month) })), { admittedOn, auditLink: p.role === 'auditor' || p.role === 'coordinator' });
+      const body = homeView(
+        f,
+        months.map((m) => ({ ...m, href: target(m.month) })),
+        { admittedOn, auditLink: p.role === 'auditor' || p.role === 'coordinator' },
+      );
       this.send(response, lang, this.signedIn(p, state), state.profile?.name ?? t(lang, 'months'), body);
     });
   }
@@ -236,8 +249,14 @@ export class PortalController {
     const documents = (await this.invoicing.documents(clusterId)).filter((d) => d.month === month && (!memberId || d.memberId === memberId));
     const ksefOf = await this.ksef.views(clusterId);
     return documents.map((d: InvoiceDocument) => ({
-      invoiceId: d.invoiceId, number: d.number, kind: d.kind, correctedKind: d.correctedKind, correctedNumber: d.correctedInvoiceNumber,
-      memberName: state.members[d.memberId]?.legalName ?? d.buyer.name, issueDate: d.issueDate, grossGrosze: d.totalGrossGrosze,
+      invoiceId: d.invoiceId,
+      number: d.number,
+      kind: d.kind,
+      correctedKind: d.correctedKind,
+      correctedNumber: d.correctedInvoiceNumber,
+      memberName: state.members[d.memberId]?.legalName ?? d.buyer.name,
+      issueDate: d.issueDate,
+      grossGrosze: d.totalGrossGrosze,
       differenceGrossGrosze: d.kind === 'correction' && d.totalGrossBeforeGrosze !== undefined ? d.totalGrossGrosze - d.totalGrossBeforeGrosze : undefined,
       xml: isFa3Document(d),
       ksef: ksefCell(ksefOf(d), isFa3Document(d)),
@@ -253,7 +272,10 @@ export class PortalController {
   }
 
   private async pendingOf(clusterId: string, month: string) {
-    return this.invoicing.pendingCorrections(clusterId, month).then((r) => r.pending as { memberId: string; document: string | null; differenceNetGrosze: number }[], () => []);
+    return this.invoicing.pendingCorrections(clusterId, month).then(
+      (r) => r.pending as { memberId: string; document: string | null; differenceNetGrosze: number }[],
+      () => [],
+    );
   }
 
   @Get('months/:month')
@@ -261,7 +283,7 @@ export class PortalController {
   async memberMonth(@Req() request: Request, @Res() response: Response, @Param('month') month: string, @Query('day') day?: string, @Query('member') memberParam?: string) {
     await this.guarded(request, response, ['member', 'coordinator', 'auditor'], async (p, lang, state) => {
       if (!MONTH.test(month)) throw new PortalError(400, 'errorBadMonth');
-      const memberId = p.role === 'member' ? p.memberId ?? '' : memberParam ?? '';
+      const memberId = p.role === 'member' ? (p.memberId ?? '') : (memberParam ?? '');
       // a member opening another member's page by editing the URL sees "not found"
       if (p.role === 'member' && memberParam && memberParam !== p.memberId) throw new PortalError(404, 'notFound');
       if (!state.members[memberId]) throw new PortalError(404, 'notFound');
@@ -271,10 +293,14 @@ export class PortalController {
       const closed = await this.settlement.closedMonth(clusterId, month);
       let statement: MemberMonthView['statement'];
       if (closed) statement = closed.statements.find((s) => s.memberId === memberId);
-      else statement = await this.settlement.memberStatement(clusterId, month, memberId).then((r) => r.statement, (e: unknown) => {
-        if (isDomainError(e)) return undefined; // no data or no agreement yet for the month
-        throw e;
-      });
+      else
+        statement = await this.settlement.memberStatement(clusterId, month, memberId).then(
+          (r) => r.statement,
+          (e: unknown) => {
+            if (isDomainError(e)) return undefined; // no data or no agreement yet for the month
+            throw e;
+          },
+        );
       const validDay = (d: string | undefined) => d !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(d) && d.startsWith(month) && DateTime.fromISO(d).isValid;
       let daily: MemberMonthView['daily'] = [];
       let curve: MemberMonthView['curve'] = [];
@@ -292,13 +318,26 @@ export class PortalController {
       const pending = closed ? (await this.pendingOf(clusterId, month)).filter((x) => x.memberId === memberId) : [];
       const receivedFrom = statement ? await this.receivedFrom(clusterId, month, memberId, names) : undefined;
       const view: MemberMonthView = {
-        month, memberName: names(memberId), memberParam: p.role === 'member' ? undefined : memberId, backToCluster: p.role === 'coordinator',
-        status: closed ? 'closed' : statement ? 'provisional' : 'noData', closedAt: closed?.closedAt,
-        statement, names, detailFromClose: Boolean(closed), daily, chosenDay: chosen, curve,
-        receivedFrom, documents: await this.documentRows(clusterId, month, state, memberId), showKsef: true, pending,
+        month,
+        memberName: names(memberId),
+        memberParam: p.role === 'member' ? undefined : memberId,
+        backToCluster: p.role === 'coordinator',
+        status: closed ? 'closed' : statement ? 'provisional' : 'noData',
+        closedAt: closed?.closedAt,
+        statement,
+        names,
+        detailFromClose: Boolean(closed),
+        daily,
+        chosenDay: chosen,
+        curve,
+        receivedFrom,
+        documents: await this.documentRows(clusterId, month, state, memberId),
+        showKsef: true,
+        pending,
       };
-      this.send(response, lang, this.signedIn(p, state), `${t(lang, 'statementOf')} ${f.month(month)}`, memberMonthView(f, view),
-        { scripts: statement ? [CHART, '/portal/assets/app/member-month.js'] : [] });
+      this.send(response, lang, this.signedIn(p, state), `${t(lang, 'statementOf')} ${f.month(month)}`, memberMonthView(f, view), {
+        scripts: statement ? [CHART, '/portal/assets/app/member-month.js'] : [],
+      });
     });
   }
 
@@ -343,14 +382,33 @@ export class PortalController {
         this.support.compliance(clusterId).then((r) => ({ warnings: r.warnings.map((w) => (lang === 'pl' ? w.pl : w.en)) })),
       ]);
       const body = clusterMonthView(f, {
-        transfers, supportRows: support, compliance,
-        month, closed: Boolean(closed), closedAt: closed?.closedAt, totals: data.cluster, statements: data.statements, names, trend,
-        documents: await this.documentRows(clusterId, month, state), showKsef: true, pending,
+        transfers,
+        supportRows: support,
+        compliance,
+        month,
+        closed: Boolean(closed),
+        closedAt: closed?.closedAt,
+        totals: data.cluster,
+        statements: data.statements,
+        names,
+        trend,
+        documents: await this.documentRows(clusterId, month, state),
+        showKsef: true,
+        pending,
         ksefConnection: { connected: ksefState.connection !== null, environment: ksefState.connection?.environment },
         profiles: (await this.profiles.list(clusterId)).items.map((x) => ({ name: x.name, description: x.description })),
         gaps: completeness.ppe.filter((x) => x.missing.length > 0).map((g) => ({ ppeCode: g.ppeCode, missing: g.missing })),
       });
-      const message = done === 'close' ? t(lang, 'closedDone') : done === 'invoices' ? t(lang, 'issued') : done === 'invoices-again' ? t(lang, 'issuedAlready') : done === 'corrections' ? t(lang, 'correctionsDone') : undefined;
+      const message =
+        done === 'close'
+          ? t(lang, 'closedDone')
+          : done === 'invoices'
+            ? t(lang, 'issued')
+            : done === 'invoices-again'
+              ? t(lang, 'issuedAlready')
+              : done === 'corrections'
+                ? t(lang, 'correctionsDone')
+                : undefined;
       this.send(response, lang, this.signedIn(p, state), `${t(lang, 'clusterMonth')}: ${f.month(month)}`, body, { scripts: [CHART, '/portal/assets/app/cluster-month.js'], message });
     });
   }
@@ -415,7 +473,10 @@ export class PortalController {
     const meter = new Transform({
       transform(chunk: Buffer, _encoding, callback) {
         bytes += chunk.length;
-        if (bytes > MAX_FILE_BYTES) { callback(tooLarge()); return; }
+        if (bytes > MAX_FILE_BYTES) {
+          callback(tooLarge());
+          return;
+        }
         hash.update(chunk);
         callback(null, chunk);
       },
@@ -423,7 +484,14 @@ export class PortalController {
     // pipeline: an aborted upload ends the parse with an error instead of leaving it waiting
     const file = pipeline(request, meter, () => undefined) as unknown as Readable;
     try {
-      const report = await this.metering.recordFile(clusterId, file, { format: profile ? 'profile' : (format as 'tauron' | 'enea' | 'generic'), profile, ppeCode: ppeCode || undefined, balancing: 'before', digest: () => hash.digest('hex'), source: `portal:${format}` });
+      const report = await this.metering.recordFile(clusterId, file, {
+        format: profile ? 'profile' : (format as 'tauron' | 'enea' | 'generic'),
+        profile,
+        ppeCode: ppeCode || undefined,
+        balancing: 'before',
+        digest: () => hash.digest('hex'),
+        source: `portal:${format}`,
+      });
       response.status(200).json(acceptedReport(f, report));
     } catch (error) {
       if (error instanceof ProblemException) request.resume();
@@ -435,7 +503,13 @@ export class PortalController {
 
   @Post('cluster/:month/:action')
   @Public()
-  async clusterAction(@Req() request: Request, @Res() response: Response, @Param('month') month: string, @Param('action') action: string, @Body() body: { allowGaps?: string; reason?: string } | undefined) {
+  async clusterAction(
+    @Req() request: Request,
+    @Res() response: Response,
+    @Param('month') month: string,
+    @Param('action') action: string,
+    @Body() body: { allowGaps?: string; reason?: string } | undefined,
+  ) {
     await this.guarded(request, response, ['coordinator'], async (p) => {
       const clusterId = p.clusterId;
       if (!MONTH.test(month)) throw new PortalError(400, 'errorBadMonth');
@@ -473,11 +547,21 @@ export class PortalController {
       if (chosen) {
         const r = await this.audit.replay(clusterId, chosen);
         replay = {
-          closed: r.closed, identical: r.identical, replayedIdentical: r.replayedIdentical, liveIdentical: r.liveIdentical, digestMatches: r.digest ? r.digest.matches : null, members: r.members,
+          closed: r.closed,
+          identical: r.identical,
+          replayedIdentical: r.replayedIdentical,
+          liveIdentical: r.liveIdentical,
+          digestMatches: r.digest ? r.digest.matches : null,
+          members: r.members,
           differences: r.differences.map((d) => ({ memberName: state.members[d.memberId]?.legalName ?? '—', field: d.field, live: d.live, closed: d.closed, replayed: d.replayed })),
         };
       }
-      const body = auditView(f, { verify: { intact: verify.intact, streams: verify.streams, events: verify.events, headsDigest: verify.headsDigest, through: verify.through ?? null }, months, month: chosen, replay });
+      const body = auditView(f, {
+        verify: { intact: verify.intact, streams: verify.streams, events: verify.events, headsDigest: verify.headsDigest, through: verify.through ?? null },
+        months,
+        month: chosen,
+        replay,
+      });
       this.send(response, lang, this.signedIn(p, state), t(lang, 'audit'), body);
     });
   }
@@ -526,7 +610,7 @@ function matrixOf(transfers: Transfer[], names: (id: string) => string) {
 function supportRows(f: Format, ledger: SupportMonth): [string, SafeHtml | string][] {
   const lang = f.lang;
   const check = (c: { valueBp: number; thresholdBp: number | null; met: boolean | null }) =>
-    html`${f.percentBp(c.valueBp)}${c.thresholdBp !== null ? html`<br><span class="small">${t(lang, 'threshold')} ${f.percentBp(c.thresholdBp)}: <span class="${c.met ? 'ok' : 'bad'}">${t(lang, c.met ? 'met' : 'notMet')}</span></span>` : ''}`;
+    html`${f.percentBp(c.valueBp)}${c.thresholdBp !== null ? html`<br /><span class="small">${t(lang, 'threshold')} ${f.percentBp(c.thresholdBp)}: <span class="${c.met ? 'ok' : 'bad'}">${t(lang, c.met ? 'met' : 'notMet')}</span></span>` : ''}`;
   return [
     [t(lang, 'renewableMatchedWh'), f.kwh(ledger.totals.renewableMatchedWh)],
     [t(lang, 'exemptWh'), f.kwh(ledger.totals.exemptWh)],

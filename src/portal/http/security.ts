@@ -19,8 +19,15 @@ export const CSRF_FIELD = '_csrf';
 export const CSRF_HEADER = 'x-csrf-token';
 
 export const PORTAL_CSP = [
-  "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data:", "connect-src 'self'",
-  "form-action 'self'", "frame-ancestors 'none'", "base-uri 'none'", "object-src 'none'",
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+  "object-src 'none'",
 ].join('; ');
 
 /** What the middleware leaves on each portal request. */
@@ -31,7 +38,6 @@ export interface PortalRequestState {
   /** The token this request's pages put in their forms. */
   csrfToken: string;
 }
-
 
 export function cookies(request: Request): Record<string, string> {
   const result: Record<string, string> = {};
@@ -74,7 +80,10 @@ function fromOwnOrigin(request: Request): boolean {
 }
 
 function refuse(response: Response, reason: string): void {
-  response.status(403).type('application/problem+json').send(JSON.stringify({ type: 'about:blank', title: 'Forbidden', status: 403, detail: reason }));
+  response
+    .status(403)
+    .type('application/problem+json')
+    .send(JSON.stringify({ type: 'about:blank', title: 'Forbidden', status: 403, detail: reason }));
 }
 
 @Injectable()
@@ -100,10 +109,16 @@ export class PortalSecurityMiddleware implements NestMiddleware {
       if (expected === undefined) throw new Error('the portal has neither a session nor a pre-session CSRF token');
       (request as Request & { portal?: PortalRequestState }).portal = { session, staleSession: Boolean(sessionId) && !session, csrfToken: expected };
       if (request.method === 'POST') {
-        if (!fromOwnOrigin(request)) { refuse(response, 'The request does not come from the portal (Origin or Referer of another site, or none)'); return; }
+        if (!fromOwnOrigin(request)) {
+          refuse(response, 'The request does not come from the portal (Origin or Referer of another site, or none)');
+          return;
+        }
         const body = request.body as Record<string, unknown> | undefined;
-        const sent = typeof body?.[CSRF_FIELD] === 'string' ? (body[CSRF_FIELD]) : request.get(CSRF_HEADER);
-        if (!sameToken(sent, expected)) { refuse(response, 'The form has expired or did not come from the portal: reload the page and try again'); return; }
+        const sent = typeof body?.[CSRF_FIELD] === 'string' ? body[CSRF_FIELD] : request.get(CSRF_HEADER);
+        if (!sameToken(sent, expected)) {
+          refuse(response, 'The form has expired or did not come from the portal: reload the page and try again');
+          return;
+        }
       }
       next();
     } catch (error) {

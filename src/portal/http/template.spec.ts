@@ -9,13 +9,19 @@ import { html, jsonBlock, raw } from './template.js';
 test('every interpolated value is escaped, arrays too; SafeHtml from html or raw is kept', () => {
   const name = '<img src=x onerror=alert(1)>"\'&`';
   expect(html`<p title="${name}">${name}</p>`.toString()).toBe('<p title="&lt;img src=x onerror=alert(1)&gt;&quot;&#39;&amp;&#96;">&lt;img src=x onerror=alert(1)&gt;&quot;&#39;&amp;&#96;</p>');
-  expect(html`<ul>${['<a>', html`<li>${'<b>'}</li>`]}</ul>`.toString()).toBe('<ul>&lt;a&gt;<li>&lt;b&gt;</li></ul>');
+  expect(
+    html`<ul>
+      ${['<a>', html`<li>${'<b>'}</li>`]}
+    </ul>`.toString(),
+  ).toBe('<ul>&lt;a&gt;<li>&lt;b&gt;</li></ul>');
   expect(html`${null}${undefined}${false}${0}`.toString()).toBe('0');
   expect(html`${raw('<br>')}`.toString()).toBe('<br>');
-  fc.assert(fc.property(fc.string(), (s) => {
-    const out = html`<td>${s}</td>`.toString();
-    return !/[<>"'`]/.test(out.slice(4, -5));
-  }));
+  fc.assert(
+    fc.property(fc.string(), (s) => {
+      const out = html`<td>${s}</td>`.toString();
+      return !/[<>"'`]/.test(out.slice(4, -5));
+    }),
+  );
 });
 
 test('a JSON block cannot be ended by its data', () => {
@@ -28,7 +34,9 @@ test('raw() is called only in the template and the layout (the exceptions are fe
   // every file of the portal (domain/, queries/, http/), named from http/ where the pages are
   const portal = join(process.cwd(), 'src', 'portal');
   const dir = join(portal, 'http');
-  const files = readdirSync(portal, { recursive: true, encoding: 'utf8' }).map((f) => join(portal, f)).filter((f) => f.endsWith('.ts') && !f.endsWith('.spec.ts'));
+  const files = readdirSync(portal, { recursive: true, encoding: 'utf8' })
+    .map((f) => join(portal, f))
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.spec.ts'));
   const callers = files.filter((f) => /\braw\(/.test(readFileSync(f, 'utf8'))).map((f) => relative(dir, f));
   expect(callers.sort()).toEqual(['template.ts', 'views/layout.ts']);
 });
@@ -41,7 +49,7 @@ test('every text has a Polish and an English version', () => {
   expect(() => t('pl', 'noSuchKey' as never)).toThrow(/missing/);
 });
 
-test('money, energy and shares in the locale\'s format, from integers, signs written', () => {
+test("money, energy and shares in the locale's format, from integers, signs written", () => {
   const pl = new Format('pl');
   const en = new Format('en');
   expect(pl.zl(123456)).toBe('1\u00a0234,56 zł');
@@ -55,8 +63,13 @@ test('money, energy and shares in the locale\'s format, from integers, signs wri
   expect(pl.percentBp(4567)).toBe('45,67 %');
   expect(pl.month('2026-05')).toBe('maj 2026');
   expect(en.month('2026-05')).toBe('May 2026');
-  fc.assert(fc.property(fc.integer({ min: -1e12, max: 1e12 }), (grosze) => {
-    const text = en.zl(grosze).replace(/[,\s zł]/g, '').replace('−', '-');
-    return BigInt(text.replace('.', '')) === BigInt(grosze);
-  }));
+  fc.assert(
+    fc.property(fc.integer({ min: -1e12, max: 1e12 }), (grosze) => {
+      const text = en
+        .zl(grosze)
+        .replace(/[,\s zł]/g, '')
+        .replace('−', '-');
+      return BigInt(text.replace('.', '')) === BigInt(grosze);
+    }),
+  );
 });

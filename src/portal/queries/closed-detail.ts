@@ -30,14 +30,34 @@ export class ClosedDetail {
     if (hit) return hit;
     const detail: Detail = { daily: [], curves: new Map() };
     const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
-    await this.settlement.calculateFromEvents(closed.clusterId, closed.month, (e: RecordedEvent) => this.store.isAtOrAfter(closed.lastEventPosition, e.globalPosition), {}, undefined, (details) => {
-      const d = details.find((x) => x.memberId === memberId);
-      if (!d) return;
-      detail.daily.push({ day: d.day, selfConsumedWh: sum(d.selfConsumedWh), receivedWh: sum(d.receivedWh), gridImportWh: sum(d.gridImportWh), suppliedWh: sum(d.suppliedWh), gridExportWh: sum(d.gridExportWh) });
-      detail.curves.set(d.day, d.importWh.map((_, j) => ({
-        intervalStart: new Date(d.dayStart.getTime() + j * d.intervalMinutes * 60_000).toISOString(), importWh: d.importWh[j] ?? null, receivedWh: d.receivedWh[j] ?? null, exportWh: d.exportWh[j] ?? null,
-      })));
-    });
+    await this.settlement.calculateFromEvents(
+      closed.clusterId,
+      closed.month,
+      (e: RecordedEvent) => this.store.isAtOrAfter(closed.lastEventPosition, e.globalPosition),
+      {},
+      undefined,
+      (details) => {
+        const d = details.find((x) => x.memberId === memberId);
+        if (!d) return;
+        detail.daily.push({
+          day: d.day,
+          selfConsumedWh: sum(d.selfConsumedWh),
+          receivedWh: sum(d.receivedWh),
+          gridImportWh: sum(d.gridImportWh),
+          suppliedWh: sum(d.suppliedWh),
+          gridExportWh: sum(d.gridExportWh),
+        });
+        detail.curves.set(
+          d.day,
+          d.importWh.map((_, j) => ({
+            intervalStart: new Date(d.dayStart.getTime() + j * d.intervalMinutes * 60_000).toISOString(),
+            importWh: d.importWh[j] ?? null,
+            receivedWh: d.receivedWh[j] ?? null,
+            exportWh: d.exportWh[j] ?? null,
+          })),
+        );
+      },
+    );
     detail.daily.sort((a, b) => a.day.localeCompare(b.day));
     const oldest = this.kept.keys().next();
     if (this.kept.size >= KEPT && !oldest.done) this.kept.delete(oldest.value);

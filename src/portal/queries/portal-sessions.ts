@@ -28,14 +28,20 @@ export class PortalSessions {
   async create(tokenId: string, now = new Date()): Promise<PortalSession> {
     await this.pool.query('DELETE FROM portal_sessions WHERE expires_at <= $1', [now]);
     const session = { sessionId: newSessionSecret(), tokenId, csrfToken: newSessionSecret(), expiresAt: new Date(now.getTime() + SESSION_HOURS * 3_600_000) };
-    await this.pool.query('INSERT INTO portal_sessions (session_hash, token_id, csrf_token, expires_at) VALUES ($1, $2, $3, $4)',
-      [sha256(session.sessionId), tokenId, session.csrfToken, session.expiresAt]);
+    await this.pool.query('INSERT INTO portal_sessions (session_hash, token_id, csrf_token, expires_at) VALUES ($1, $2, $3, $4)', [
+      sha256(session.sessionId),
+      tokenId,
+      session.csrfToken,
+      session.expiresAt,
+    ]);
     return session;
   }
 
   async find(sessionId: string, now = new Date()): Promise<PortalSession | undefined> {
     const { rows } = await this.pool.query<{ token_id: string; csrf_token: string; expires_at: Date }>(
-      'SELECT token_id, csrf_token, expires_at FROM portal_sessions WHERE session_hash = $1 AND expires_at > $2', [sha256(sessionId), now]);
+      'SELECT token_id, csrf_token, expires_at FROM portal_sessions WHERE session_hash = $1 AND expires_at > $2',
+      [sha256(sessionId), now],
+    );
     return rows[0] ? { sessionId, tokenId: rows[0].token_id, csrfToken: rows[0].csrf_token, expiresAt: rows[0].expires_at } : undefined;
   }
 

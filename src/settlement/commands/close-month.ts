@@ -50,9 +50,18 @@ export class CloseMonthHandler extends StreamCommandHandler<CloseMonth, CloseMon
     const calculation = await this.settlement.calculateFromEvents(clusterId, month, () => true, { transfers: withMatrix });
     const last = calculation.inputs.reduce<string | null>((a, e) => (a === null || this.store.isAtOrAfter(e.globalPosition, a) ? e.globalPosition : a), null);
     const data: ClosedMonthData = {
-      clusterId, month, agreementVersion: calculation.agreement.version, statements: calculation.statements, totals: calculation.cluster,
-      lastEventPosition: last ?? '', inputEvents: calculation.inputs.length, inputDigest: inputDigest(calculation.inputs),
-      allowGaps: options.allowGaps, reason: options.reason, gaps: options.gaps, closedAt: now.toISOString(),
+      clusterId,
+      month,
+      agreementVersion: calculation.agreement.version,
+      statements: calculation.statements,
+      totals: calculation.cluster,
+      lastEventPosition: last ?? '',
+      inputEvents: calculation.inputs.length,
+      inputDigest: inputDigest(calculation.inputs),
+      allowGaps: options.allowGaps,
+      reason: options.reason,
+      gaps: options.gaps,
+      closedAt: now.toISOString(),
       ...(calculation.transfers ? { transfers: toTuples(calculation.transfers) } : {}),
     };
     const support = calculation.extension ? { clusterId, month, ledger: calculation.extension.result, parametersVersion: calculation.extensionVersion, closedAt: now.toISOString() } : undefined;

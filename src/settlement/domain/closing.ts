@@ -79,7 +79,10 @@ export function closeRefusal(request: CloseRequest, closedAt: string | null): Do
   const { end } = monthBounds(request.month);
   if (end > new Date(request.closedAt)) return DomainError.conflict(`${request.month} has not ended yet in Warsaw time; it can be closed from ${end.toISOString()}`);
   if (request.gaps.length > 0 && !request.allowGaps) {
-    const list = request.gaps.slice(0, 10).map((g) => `${g.ppeCode} (${String(g.missingIntervals)} intervals)`).join(', ');
+    const list = request.gaps
+      .slice(0, 10)
+      .map((g) => `${g.ppeCode} (${String(g.missingIntervals)} intervals)`)
+      .join(', ');
     return DomainError.conflict(`${request.month} has missing readings: ${list}${request.gaps.length > 10 ? ', ...' : ''}. Send allowGaps with a reason to close it anyway`);
   }
   if (closedAt !== null) return DomainError.conflict(`${request.month} was closed at ${closedAt}: it is closed already, and a closed month's statements never change`);

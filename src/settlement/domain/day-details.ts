@@ -25,7 +25,11 @@ export class DayDetails {
   private day: MemberDayDetail[] | null = null;
   private dayKey = '';
 
-  constructor(private readonly flows: MonthFlows, private readonly intervalMinutes: number, private readonly onDay: (details: MemberDayDetail[]) => void) {}
+  constructor(
+    private readonly flows: MonthFlows,
+    private readonly intervalMinutes: number,
+    private readonly onDay: (details: MemberDayDetail[]) => void,
+  ) {}
 
   add(view: IntervalView): void {
     const { flows } = this;
@@ -35,8 +39,17 @@ export class DayDetails {
       this.flush();
       this.dayKey = key;
       this.day = flows.memberIds.map((memberId) => ({
-        memberId, day: key, dayStart: at, intervalMinutes: this.intervalMinutes,
-        importWh: [], exportWh: [], selfConsumedWh: [], receivedWh: [], suppliedWh: [], gridImportWh: [], gridExportWh: [],
+        memberId,
+        day: key,
+        dayStart: at,
+        intervalMinutes: this.intervalMinutes,
+        importWh: [],
+        exportWh: [],
+        selfConsumedWh: [],
+        receivedWh: [],
+        suppliedWh: [],
+        gridImportWh: [],
+        gridExportWh: [],
       }));
     }
     const n = flows.memberIds.length;

@@ -127,12 +127,13 @@ export async function calculateMonth(
   const detail = onDay ? new DayDetails(flows, agreement.intervalMinutes, onDay) : null;
   // the transfer matrix: a pass of its own over each interval's pool and contract deliveries
   const transfers = extras.transfers ? new TransferAccumulator(flows.memberIds) : null;
-  const onInterval = detail || transfers
-    ? (view: IntervalView) => {
-      detail?.add(view);
-      transfers?.addView(flows.memberIds, view, contractsAt(view.interval));
-    }
-    : undefined;
+  const onInterval =
+    detail || transfers
+      ? (view: IntervalView) => {
+          detail?.add(view);
+          transfers?.addView(flows.memberIds, view, contractsAt(view.interval));
+        }
+      : undefined;
   const allocation = allocateMonth(
     { memberIds: flows.memberIds, intervalCount: flows.intervalStarts.length, exportWh: flows.exportWh, importWh: flows.importWh },
     { ownNetting: agreement.ownNetting, allocation: agreement.allocation, contractsAt },
@@ -144,7 +145,11 @@ export async function calculateMonth(
     accumulator.members.set(memberId, Object.fromEntries(MEMBER_TOTAL_FIELDS.map((f) => [f, allocation.totals[f][m] ?? 0])) as EnergyTotals);
   });
   for (const [contractId, totals] of allocation.contracts) accumulator.contracts.set(contractId, totals);
-  const vatPayers = new Set(Object.values(state.members).filter((m) => m.vatPayer).map((m) => m.memberId));
+  const vatPayers = new Set(
+    Object.values(state.members)
+      .filter((m) => m.vatPayer)
+      .map((m) => m.memberId),
+  );
   const { members: statements, cluster } = buildStatements(accumulator, { ...agreement }, contracts.terms, flows.renewableExportWh, vatPayers);
   // Only when there are some: statements closed before this was shown stay equal to a replay.
   if (hourly.size > 0) {

@@ -39,7 +39,13 @@ export class MonthFlowsBuilder {
   private readonly renewableExportWh: Map<string, number>;
   private readonly periodsByPpe = new Map<string, OwnershipPeriod[]>();
 
-  constructor(private readonly monthStart: Date, private readonly monthEnd: Date, private readonly intervalMinutes: number, periods: OwnershipPeriod[], memberIds: string[]) {
+  constructor(
+    private readonly monthStart: Date,
+    private readonly monthEnd: Date,
+    private readonly intervalMinutes: number,
+    periods: OwnershipPeriod[],
+    memberIds: string[],
+  ) {
     this.intervalMs = intervalMinutes * 60_000;
     this.count = Math.round((monthEnd.getTime() - monthStart.getTime()) / this.intervalMs);
     this.members = [...memberIds].sort();

@@ -60,20 +60,28 @@ export class SettlementController {
   @Get('transfers')
   @Roles(...CLUSTER_READERS, 'member')
   @ApiResponse({
-    status: 200, description: 'The transfer matrix: JSON, or CSV with Accept: text/csv',
+    status: 200,
+    description: 'The transfer matrix: JSON, or CSV with Accept: text/csv',
     content: { 'application/json': { schema: { $ref: getSchemaPath(TransfersDto) } }, 'text/csv': { schema: { type: 'string' } } },
   })
   @ApiExtraModels(TransfersDto)
   @ApiReadProblems()
   @ApiQuery({ name: 'day', required: false, description: 'one day YYYY-MM-DD of the month' })
   async transfers(
-    @Param('clusterId') clusterId: string, @Param('month') month: string, @CurrentPrincipal() principal: Principal,
-    @Headers('accept') accept: string | undefined, @Res() res: Response, @Query('day') day?: string,
+    @Param('clusterId') clusterId: string,
+    @Param('month') month: string,
+    @CurrentPrincipal() principal: Principal,
+    @Headers('accept') accept: string | undefined,
+    @Res() res: Response,
+    @Query('day') day?: string,
   ) {
     const { status, transfers } = await this.queryBus.execute(new GetTransfers(clusterId, month, day, principal));
     if ((accept ?? '').includes('text/csv')) {
       const lines = ['from_member_id,to_member_id,kind,wh', ...transfers.map((t) => `${t.fromMemberId},${t.toMemberId},${t.kind},${String(t.wh)}`)];
-      res.status(200).type('text/csv; charset=utf-8').setHeader('content-disposition', `attachment; filename="transfers-${clusterId}-${day ?? month}.csv"`);
+      res
+        .status(200)
+        .type('text/csv; charset=utf-8')
+        .setHeader('content-disposition', `attachment; filename="transfers-${clusterId}-${day ?? month}.csv"`);
       res.send(lines.join('\r\n') + '\r\n');
       return;
     }

@@ -41,7 +41,7 @@ export class ClusterMonthDto {
   @ApiPropertyOptional({ description: 'provisional only' }) computedAt?: string;
   @ApiProperty({ ...OPEN, description: 'The cluster totals and KPIs of the month' }) totals!: Record<string, unknown>;
   @ApiProperty({ ...OPEN, description: 'Totals and KPIs over the 12 months up to this one' }) trailing12Months!: Record<string, unknown>;
-  @ApiProperty({ type: 'array', items: OPEN, description: "Member statements (a member sees its own only)" }) members!: Record<string, unknown>[];
+  @ApiProperty({ type: 'array', items: OPEN, description: 'Member statements (a member sees its own only)' }) members!: Record<string, unknown>[];
 }
 
 export class TransferDto {

@@ -15,16 +15,24 @@ export interface StoredMonth {
 
 export async function readStoredMonth(db: Db, clusterId: string, month: string): Promise<StoredMonth | undefined> {
   const { rows } = await db.query<{ agreement_version: number; totals: ClusterMonth; computed_through: string | null; computed_at: Date }>(
-    'SELECT agreement_version, totals, computed_through, computed_at FROM settlement_cluster_months WHERE cluster_id = $1 AND month = $2', [clusterId, month]);
+    'SELECT agreement_version, totals, computed_through, computed_at FROM settlement_cluster_months WHERE cluster_id = $1 AND month = $2',
+    [clusterId, month],
+  );
   const row = rows[0];
   if (!row) return undefined;
   return { agreementVersion: row.agreement_version, cluster: row.totals, computedThrough: row.computed_through, computedAt: row.computed_at.toISOString() };
 }
 
 /** What the plugged-in pass stored with the month (null: none ran). */
-export async function readStoredExtension(db: Db, clusterId: string, month: string): Promise<{ result: Record<string, unknown> | null; computedThrough: string | null; computedAt: string } | undefined> {
+export async function readStoredExtension(
+  db: Db,
+  clusterId: string,
+  month: string,
+): Promise<{ result: Record<string, unknown> | null; computedThrough: string | null; computedAt: string } | undefined> {
   const { rows } = await db.query<{ support: Record<string, unknown> | null; computed_through: string | null; computed_at: Date }>(
-    'SELECT support, computed_through, computed_at FROM settlement_cluster_months WHERE cluster_id = $1 AND month = $2', [clusterId, month]);
+    'SELECT support, computed_through, computed_at FROM settlement_cluster_months WHERE cluster_id = $1 AND month = $2',
+    [clusterId, month],
+  );
   const row = rows[0];
   return row ? { result: row.support, computedThrough: row.computed_through, computedAt: row.computed_at.toISOString() } : undefined;
 }
@@ -46,7 +54,9 @@ export async function isStoredMonthFresh(db: Db, clusterId: string, month: strin
              AND ($4::int IS NULL OR (s.parameters_version = $4 AND s.support IS NOT NULL))) AS fresh
        FROM settlement_cluster_months s
        LEFT JOIN settlement_dirty_months d ON d.cluster_id = s.cluster_id AND d.month = s.month
-      WHERE s.cluster_id = $1 AND s.month = $2`, [clusterId, month, registryVersion, extensionVersion]);
+      WHERE s.cluster_id = $1 AND s.month = $2`,
+    [clusterId, month, registryVersion, extensionVersion],
+  );
   return rows[0]?.fresh === true;
 }
 
@@ -70,6 +80,17 @@ export async function insertStoredMonth(client: PoolClient, clusterId: string, m
   await client.query(
     `INSERT INTO settlement_cluster_months (cluster_id, month, agreement_version, registry_version, dirty_seq, totals, computed_through, computed_at, parameters_version, support)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-    [clusterId, month, row.agreementVersion, row.registryVersion, row.dirtySeq, JSON.stringify(row.totals), row.computedThrough, row.computedAt, row.parametersVersion, row.support ? JSON.stringify(row.support) : null],
+    [
+      clusterId,
+      month,
+      row.agreementVersion,
+      row.registryVersion,
+      row.dirtySeq,
+      JSON.stringify(row.totals),
+      row.computedThrough,
+      row.computedAt,
+      row.parametersVersion,
+      row.support ? JSON.stringify(row.support) : null,
+    ],
   );
 }

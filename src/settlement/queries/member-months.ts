@@ -7,14 +7,16 @@ type Db = Pool | PoolClient;
 
 /** Every member's statement of the month, by member id. */
 export async function readMemberStatements(db: Db, clusterId: string, month: string): Promise<MemberStatement[]> {
-  const { rows } = await db.query<{ statement: MemberStatement }>(
-    'SELECT statement FROM settlement_member_months WHERE cluster_id = $1 AND month = $2 ORDER BY member_id', [clusterId, month]);
+  const { rows } = await db.query<{ statement: MemberStatement }>('SELECT statement FROM settlement_member_months WHERE cluster_id = $1 AND month = $2 ORDER BY member_id', [clusterId, month]);
   return rows.map((r) => r.statement);
 }
 
 export async function readMemberStatement(db: Db, clusterId: string, month: string, memberId: string): Promise<MemberStatement | undefined> {
-  const { rows } = await db.query<{ statement: MemberStatement }>(
-    'SELECT statement FROM settlement_member_months WHERE cluster_id = $1 AND month = $2 AND member_id = $3', [clusterId, month, memberId]);
+  const { rows } = await db.query<{ statement: MemberStatement }>('SELECT statement FROM settlement_member_months WHERE cluster_id = $1 AND month = $2 AND member_id = $3', [
+    clusterId,
+    month,
+    memberId,
+  ]);
   return rows[0]?.statement;
 }
 
@@ -23,7 +25,11 @@ export async function deleteMemberStatements(client: PoolClient, clusterId: stri
 }
 
 export async function insertMemberStatements(
-  client: PoolClient, clusterId: string, month: string, computed: { agreementVersion: number; computedThrough: string | null; computedAt: Date }, statements: MemberStatement[],
+  client: PoolClient,
+  clusterId: string,
+  month: string,
+  computed: { agreementVersion: number; computedThrough: string | null; computedAt: Date },
+  statements: MemberStatement[],
 ): Promise<void> {
   await client.query(
     `INSERT INTO settlement_member_months (cluster_id, month, member_id, agreement_version, statement, computed_through, computed_at)

@@ -68,7 +68,12 @@ export async function calculateFromEvents(
     const streams = await readManyStreams(store, [legacyMeterStreamId(clusterId, ppeCode, month), ...monthDays.map((day) => meterStreamId(clusterId, ppeCode, day))]);
     const events = [...streams.values()].flat().filter(upTo);
     inputs.push(...events);
-    days.push(...meterDaysOf(ppeCode, events.reduce<MeterStreamState>((s, e) => evolveMeterStream(s, { type: e.type, data: e.data } as MeterEvent), new Map())));
+    days.push(
+      ...meterDaysOf(
+        ppeCode,
+        events.reduce<MeterStreamState>((s, e) => evolveMeterStream(s, { type: e.type, data: e.data } as MeterEvent), new Map()),
+      ),
+    );
   }
   const contracts = await contractsFromLog(store, clusterId, upTo, inputs);
   // what the plugged-in pass reads (the law in force), up to the same point: part of the inputs and of the digest

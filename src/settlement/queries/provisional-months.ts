@@ -64,11 +64,19 @@ export class ProvisionalMonths {
       await deleteStoredMonth(client, clusterId, month);
       // meter days through the metering reader: one COPY, in pages (bounded memory)
       const prepared = await this.extension()?.prepare({});
-      const calculation = await calculateMonth(registry.state, month, readMeterDays(client, clusterId, ...monthDays(month)), await this.contracts(clusterId), undefined, undefined, { pass: prepared?.pass });
+      const calculation = await calculateMonth(registry.state, month, readMeterDays(client, clusterId, ...monthDays(month)), await this.contracts(clusterId), undefined, undefined, {
+        pass: prepared?.pass,
+      });
       const now = new Date();
       await insertStoredMonth(client, clusterId, month, {
-        agreementVersion: calculation.agreement.version, registryVersion: registry.streamVersion, dirtySeq, totals: calculation.cluster, computedThrough: through, computedAt: now,
-        parametersVersion: prepared?.version ?? -2, support: calculation.extension?.result ?? null,
+        agreementVersion: calculation.agreement.version,
+        registryVersion: registry.streamVersion,
+        dirtySeq,
+        totals: calculation.cluster,
+        computedThrough: through,
+        computedAt: now,
+        parametersVersion: prepared?.version ?? -2,
+        support: calculation.extension?.result ?? null,
       });
       await insertMemberStatements(client, clusterId, month, { agreementVersion: calculation.agreement.version, computedThrough: through, computedAt: now }, calculation.statements);
       await client.query('COMMIT');

@@ -20,10 +20,7 @@ export type ClusterMonthView = {
   totals: ClusterMonth;
   trailing12Months: TrailingYear;
   members: MemberStatement[];
-} & (
-  | { status: 'closed'; closedAt: string; lastEventPosition: string; inputDigest: string }
-  | { status: 'provisional'; computedThrough: string | null; computedAt: string }
-);
+} & ({ status: 'closed'; closedAt: string; lastEventPosition: string; inputDigest: string } | { status: 'provisional'; computedThrough: string | null; computedAt: string });
 
 const visibleTo = (principal: Principal, statements: MemberStatement[]) => (principal.role === 'member' ? statements.filter((s) => s.memberId === principal.memberId) : statements);
 
@@ -47,14 +44,29 @@ export class GetClusterMonthHandler implements IQueryHandler<GetClusterMonth> {
     const closed = await this.settlement.closedMonth(clusterId, month);
     if (closed) {
       return {
-        clusterId, month, status: 'closed', agreementVersion: closed.agreementVersion, closedAt: closed.closedAt, lastEventPosition: closed.lastEventPosition,
-        inputDigest: closed.inputDigest, totals: closed.totals, trailing12Months: await this.settlement.trailingYear(clusterId, month), members: visibleTo(principal, closed.statements),
+        clusterId,
+        month,
+        status: 'closed',
+        agreementVersion: closed.agreementVersion,
+        closedAt: closed.closedAt,
+        lastEventPosition: closed.lastEventPosition,
+        inputDigest: closed.inputDigest,
+        totals: closed.totals,
+        trailing12Months: await this.settlement.trailingYear(clusterId, month),
+        members: visibleTo(principal, closed.statements),
       };
     }
     const data = await this.settlement.clusterMonth(clusterId, month);
     return {
-      clusterId, month, status: 'provisional', agreementVersion: data.agreementVersion, computedThrough: data.computedThrough, computedAt: data.computedAt,
-      totals: data.cluster, trailing12Months: await this.settlement.trailingYear(clusterId, month), members: visibleTo(principal, data.statements),
+      clusterId,
+      month,
+      status: 'provisional',
+      agreementVersion: data.agreementVersion,
+      computedThrough: data.computedThrough,
+      computedAt: data.computedAt,
+      totals: data.cluster,
+      trailing12Months: await this.settlement.trailingYear(clusterId, month),
+      members: visibleTo(principal, data.statements),
     };
   }
 }
@@ -85,10 +97,8 @@ export class GetTransfersHandler implements IQueryHandler<GetTransfers> {
 }
 
 export type MemberStatementView = MemberStatement & { clusterId: string; month: string; agreementVersion: number } & (
-  | { status: 'as_of'; asOf: string }
-  | { status: 'closed'; closedAt: string }
-  | { status: 'provisional'; computedThrough: string | null; computedAt: string }
-);
+    { status: 'as_of'; asOf: string } | { status: 'closed'; closedAt: string } | { status: 'provisional'; computedThrough: string | null; computedAt: string }
+  );
 
 /** One member's statement: as of an instant (from the events recorded up to then), closed, or provisional. */
 export class GetMemberStatement extends Query<MemberStatementView> {

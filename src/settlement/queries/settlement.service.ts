@@ -47,7 +47,13 @@ export class SettlementService {
     @Inject(CommandBus) private readonly commandBus?: CommandBus,
   ) {
     this.closes = new Closes(store);
-    this.provisional = new ProvisionalMonths(pool, clusters, () => this.extension, (clusterId) => this.contracts(clusterId), runner);
+    this.provisional = new ProvisionalMonths(
+      pool,
+      clusters,
+      () => this.extension,
+      (clusterId) => this.contracts(clusterId),
+      runner,
+    );
   }
 
   /** The close of a month, when it is closed. */
@@ -86,7 +92,10 @@ export class SettlementService {
     const [first, last] = monthDays(month);
     const day = range ? isoDateOf(DateTime.fromJSDate(range.start, { zone: ZONE })) : null;
     const prepared = extras.detail ? await this.extension?.prepare({ detail: true }) : undefined;
-    return calculateMonth(state, month, readMeterDays(this.pool, clusterId, day ?? first, day ?? last), await this.contracts(clusterId), undefined, range, { transfers: extras.transfers, pass: prepared?.pass });
+    return calculateMonth(state, month, readMeterDays(this.pool, clusterId, day ?? first, day ?? last), await this.contracts(clusterId), undefined, range, {
+      transfers: extras.transfers,
+      pass: prepared?.pass,
+    });
   }
 
   /** Closes a month through the CommandBus (commands/close-month.ts): what the close recorded, with the stream version. */
@@ -183,18 +192,30 @@ export class SettlementService {
     const state = await this.clusters.state(clusterId);
     const range = { start: startOfWarsawDay(day), end: startOfWarsawDay(isoDateOf(DateTime.fromISO(day).plus({ days: 1 }))) };
     const details: MemberDayDetail[] = [];
-    await calculateMonth(state, month, readMeterDays(this.pool, clusterId, day, day), await this.contracts(clusterId), (d) => {
-      details.push(...d.filter((x) => x.memberId === memberId));
-    }, range);
+    await calculateMonth(
+      state,
+      month,
+      readMeterDays(this.pool, clusterId, day, day),
+      await this.contracts(clusterId),
+      (d) => {
+        details.push(...d.filter((x) => x.memberId === memberId));
+      },
+      range,
+    );
     const detail = details[0];
     const count = Math.round((range.end.getTime() - range.start.getTime()) / 60_000 / (detail?.intervalMinutes ?? 60));
     const items = detail
       ? detail.importWh.map((importWh, j) => ({
-        intervalStart: new Date(detail.dayStart.getTime() + j * detail.intervalMinutes * 60_000).toISOString(),
-        // the detail's series are one value per interval each, as long as importWh
-        importWh, exportWh: detail.exportWh[j] ?? 0, selfConsumedWh: detail.selfConsumedWh[j] ?? 0, receivedWh: detail.receivedWh[j] ?? 0,
-        suppliedWh: detail.suppliedWh[j] ?? 0, gridImportWh: detail.gridImportWh[j] ?? 0, gridExportWh: detail.gridExportWh[j] ?? 0,
-      }))
+          intervalStart: new Date(detail.dayStart.getTime() + j * detail.intervalMinutes * 60_000).toISOString(),
+          // the detail's series are one value per interval each, as long as importWh
+          importWh,
+          exportWh: detail.exportWh[j] ?? 0,
+          selfConsumedWh: detail.selfConsumedWh[j] ?? 0,
+          receivedWh: detail.receivedWh[j] ?? 0,
+          suppliedWh: detail.suppliedWh[j] ?? 0,
+          gridImportWh: detail.gridImportWh[j] ?? 0,
+          gridExportWh: detail.gridExportWh[j] ?? 0,
+        }))
       : [];
     return { memberId, month, day, intervals: count, items };
   }
@@ -205,11 +226,18 @@ export class SettlementService {
     const state = await this.clusters.state(clusterId);
     const days: { day: string; selfConsumedWh: number; receivedWh: number; gridImportWh: number; suppliedWh: number; gridExportWh: number }[] = [];
     const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
-    await calculateMonth(state, month, readMeterDays(this.pool, clusterId, ...monthDays(month)),
-      await this.contracts(clusterId), (details) => {
-        const d = details.find((x) => x.memberId === memberId);
-        if (d) days.push({ day: d.day, selfConsumedWh: sum(d.selfConsumedWh), receivedWh: sum(d.receivedWh), gridImportWh: sum(d.gridImportWh), suppliedWh: sum(d.suppliedWh), gridExportWh: sum(d.gridExportWh) });
-      });
+    await calculateMonth(state, month, readMeterDays(this.pool, clusterId, ...monthDays(month)), await this.contracts(clusterId), (details) => {
+      const d = details.find((x) => x.memberId === memberId);
+      if (d)
+        days.push({
+          day: d.day,
+          selfConsumedWh: sum(d.selfConsumedWh),
+          receivedWh: sum(d.receivedWh),
+          gridImportWh: sum(d.gridImportWh),
+          suppliedWh: sum(d.suppliedWh),
+          gridExportWh: sum(d.gridExportWh),
+        });
+    });
     return days;
   }
 
@@ -237,7 +265,14 @@ export class SettlementService {
    * (recorded up to an instant, or up to the position a close read). Returns the input
    * events too, for the close's digest.
    */
-  calculateFromEvents(clusterId: string, month: string, upTo: EventFilter = () => true, extras: { transfers?: boolean; detail?: boolean } = {}, range?: { start: Date; end: Date }, onDay?: (details: MemberDayDetail[]) => void): Promise<MonthFromEvents> {
+  calculateFromEvents(
+    clusterId: string,
+    month: string,
+    upTo: EventFilter = () => true,
+    extras: { transfers?: boolean; detail?: boolean } = {},
+    range?: { start: Date; end: Date },
+    onDay?: (details: MemberDayDetail[]) => void,
+  ): Promise<MonthFromEvents> {
     return calculateFromEvents(this.store, this.extension, clusterId, month, upTo, extras, range, onDay);
   }
 

@@ -5,13 +5,7 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { PlainStreamCommand, PlainStreamCommandHandler } from '../../command-path/stream-command.js';
 import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port.js';
 import { ProjectionRunner } from '../../projections/projection-runner.js';
-import {
-  LEGAL_PARAMETERS_STREAM,
-  type LegalParametersCommand,
-  legalParametersDecider,
-  type LegalParametersEvent,
-  type LegalParametersState,
-} from '../domain/legal-parameters.js';
+import { LEGAL_PARAMETERS_STREAM, type LegalParametersCommand, legalParametersDecider, type LegalParametersEvent, type LegalParametersState } from '../domain/legal-parameters.js';
 
 export class LegalParametersMessage extends PlainStreamCommand<LegalParametersCommand, LegalParametersEvent> {
   constructor(command: LegalParametersCommand) {

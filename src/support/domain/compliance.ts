@@ -113,7 +113,14 @@ export function complianceReport(today: string, months: MonthFigures[], params: 
         // at least the renewable share; above the self-consumption ("above 60%")
         const met = trailing === null ? null : name === 'renewableShare' ? trailing >= requiredBp : trailing > requiredBp;
         checks.push({
-          threshold: name, from, requiredBp, trailing12MonthsBp: trailing, yearToDateBp: value(ytd, name), met, status, basis: entry.basis,
+          threshold: name,
+          from,
+          requiredBp,
+          trailing12MonthsBp: trailing,
+          yearToDateBp: value(ytd, name),
+          met,
+          status,
+          basis: entry.basis,
           warning: trailing !== null && met === false && status !== 'past' ? warningFor(name, status, from, requiredBp, trailing) : null,
         });
       }
@@ -124,6 +131,8 @@ export function complianceReport(today: string, months: MonthFigures[], params: 
     today,
     trailing12Months: { ...window, monthsIncluded: inWindow.map((m) => m.month), renewableShareBp: value(inWindow, 'renewableShare'), selfConsumptionBp: value(inWindow, 'selfConsumption') },
     years,
-    warnings: years.flatMap((y) => y.checks.map((c) => c.warning).filter((w): w is Warning => w !== null)).filter((w, i, all) => all.findIndex((o) => o.key === w.key && o.params.from === w.params.from) === i),
+    warnings: years
+      .flatMap((y) => y.checks.map((c) => c.warning).filter((w): w is Warning => w !== null))
+      .filter((w, i, all) => all.findIndex((o) => o.key === w.key && o.params.from === w.params.from) === i),
   };
 }

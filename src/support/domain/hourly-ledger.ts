@@ -45,7 +45,13 @@ export class HourlyFlowsBuilder {
   private readonly periodsByPpe = new Map<string, OwnershipPeriod[]>();
   private readonly ppe?: Map<string, PpeHours>;
 
-  constructor(private readonly start: Date, end: Date, periods: OwnershipPeriod[], memberIds: string[], options: { perPpe?: boolean } = {}) {
+  constructor(
+    private readonly start: Date,
+    end: Date,
+    periods: OwnershipPeriod[],
+    memberIds: string[],
+    options: { perPpe?: boolean } = {},
+  ) {
     this.hours = Math.round((end.getTime() - start.getTime()) / HOUR_MS);
     this.members = [...memberIds].sort();
     this.memberIndex = new Map(this.members.map((m, i) => [m, i]));

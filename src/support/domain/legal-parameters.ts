@@ -67,7 +67,7 @@ export type LegalParametersEvent =
 
 export const LEGAL_PARAMETER_EVENT_TYPES = ['FeeRatesSet', 'DiscountBracketsSet', 'ThresholdsSet', 'SupportPeriodSet'];
 
-const CHECK = 'not confirmed in the act\'s text: the coordinator must check it';
+const CHECK = "not confirmed in the act's text: the coordinator must check it";
 
 /**
  * What ships. Fee rates: opłata OZE 0 zł/MWh in 2024, 3.50 zł/MWh from 2025-01-01 (URE
@@ -82,20 +82,42 @@ export function defaultLegalParameters(): LegalParametersState {
   return {
     version: -1,
     feeRates: [
-      { validFrom: '2024-01-01', ozeGroszePerMwh: 0, cogenerationGroszePerMwh: 618, basis: `default: opłata OZE 0 zł/MWh (URE), opłata kogeneracyjna 6.18 zł/MWh for 2024 (regulation of 20 October 2023, as reported); ${CHECK}` },
-      { validFrom: '2025-01-01', ozeGroszePerMwh: 350, cogenerationGroszePerMwh: 300, basis: `default: opłata OZE 3.50 zł/MWh (URE notice for 2025), opłata kogeneracyjna 3.00 zł/MWh for 2025 (as reported); ${CHECK}` },
-      { validFrom: '2026-01-01', ozeGroszePerMwh: 730, cogenerationGroszePerMwh: 300, basis: `default: opłata OZE 7.30 zł/MWh for 2026 (URE, as reported in November 2025), opłata kogeneracyjna 3.00 zł/MWh for 2026 (regulation of 28 November 2025, as reported); ${CHECK}` },
+      {
+        validFrom: '2024-01-01',
+        ozeGroszePerMwh: 0,
+        cogenerationGroszePerMwh: 618,
+        basis: `default: opłata OZE 0 zł/MWh (URE), opłata kogeneracyjna 6.18 zł/MWh for 2024 (regulation of 20 October 2023, as reported); ${CHECK}`,
+      },
+      {
+        validFrom: '2025-01-01',
+        ozeGroszePerMwh: 350,
+        cogenerationGroszePerMwh: 300,
+        basis: `default: opłata OZE 3.50 zł/MWh (URE notice for 2025), opłata kogeneracyjna 3.00 zł/MWh for 2025 (as reported); ${CHECK}`,
+      },
+      {
+        validFrom: '2026-01-01',
+        ozeGroszePerMwh: 730,
+        cogenerationGroszePerMwh: 300,
+        basis: `default: opłata OZE 7.30 zł/MWh for 2026 (URE, as reported in November 2025), opłata kogeneracyjna 3.00 zł/MWh for 2026 (regulation of 28 November 2025, as reported); ${CHECK}`,
+      },
     ],
     discountBrackets: [
-      { validFrom: '2024-07-02', brackets: [{ fromSelfConsumptionBp: 6000, discountBp: null }], basis: `default: above 60% self-consumption the variable network rate and the quality fee are discounted by the DSO (issue 22); the rate is not set here; ${CHECK}` },
+      {
+        validFrom: '2024-07-02',
+        brackets: [{ fromSelfConsumptionBp: 6000, discountBp: null }],
+        basis: `default: above 60% self-consumption the variable network rate and the quality fee are discounted by the DSO (issue 22); the rate is not set here; ${CHECK}`,
+      },
     ],
     thresholds: [
-      { validFrom: '2024-07-02', renewableShareBp: 3000, selfConsumptionBp: 6000, basis: `default: at least 30% renewable share of generation, 60% self-consumption for the discount (issue 22); ${CHECK}` },
+      {
+        validFrom: '2024-07-02',
+        renewableShareBp: 3000,
+        selfConsumptionBp: 6000,
+        basis: `default: at least 30% renewable share of generation, 60% self-consumption for the discount (issue 22); ${CHECK}`,
+      },
       { validFrom: '2027-01-01', renewableShareBp: 5000, selfConsumptionBp: 6000, basis: `default: at least 50% renewable share of generation from 2027-01-01 (issue 22); ${CHECK}` },
     ],
-    supportPeriods: [
-      { validFrom: '2024-07-02', supportFrom: '2024-07-02', supportTo: '2029-12-31', basis: `default: hourly support from 2 July 2024 to 31 December 2029 (issue 22); ${CHECK}` },
-    ],
+    supportPeriods: [{ validFrom: '2024-07-02', supportFrom: '2024-07-02', supportTo: '2029-12-31', basis: `default: hourly support from 2 July 2024 to 31 December 2029 (issue 22); ${CHECK}` }],
   };
 }
 
@@ -116,11 +138,16 @@ export function evolveLegalParameters(state: LegalParametersState, event: LegalP
   delete data.reason;
   const next = { ...state, version: state.version + 1 };
   switch (event.type) {
-    case 'FeeRatesSet': return { ...next, feeRates: put(state.feeRates, data as unknown as FeeRates) };
-    case 'DiscountBracketsSet': return { ...next, discountBrackets: put(state.discountBrackets, data as unknown as DiscountBrackets) };
-    case 'ThresholdsSet': return { ...next, thresholds: put(state.thresholds, data as unknown as Thresholds) };
-    case 'SupportPeriodSet': return { ...next, supportPeriods: put(state.supportPeriods, data as unknown as SupportPeriod) };
-    default: return state;
+    case 'FeeRatesSet':
+      return { ...next, feeRates: put(state.feeRates, data as unknown as FeeRates) };
+    case 'DiscountBracketsSet':
+      return { ...next, discountBrackets: put(state.discountBrackets, data as unknown as DiscountBrackets) };
+    case 'ThresholdsSet':
+      return { ...next, thresholds: put(state.thresholds, data as unknown as Thresholds) };
+    case 'SupportPeriodSet':
+      return { ...next, supportPeriods: put(state.supportPeriods, data as unknown as SupportPeriod) };
+    default:
+      return state;
   }
 }
 
@@ -162,8 +189,10 @@ export const legalParametersDecider: Decider<LegalParametersCommand, LegalParame
           const bracket = b as DiscountBracket | null | undefined;
           const from = bracket?.fromSelfConsumptionBp;
           if (!isBp(from)) errors.push({ field: `brackets[${String(i)}].fromSelfConsumptionBp`, reason: 'must be whole basis points, 0 to 10000' });
-          if (bracket?.discountBp !== null && !isBp(bracket?.discountBp)) errors.push({ field: `brackets[${String(i)}].discountBp`, reason: 'must be whole basis points, 0 to 10000, or null (set by the DSO)' });
-          if (i > 0 && isBp(from) && from <= (command.brackets[i - 1]?.fromSelfConsumptionBp ?? -1)) errors.push({ field: `brackets[${String(i)}].fromSelfConsumptionBp`, reason: 'brackets must rise' });
+          if (bracket?.discountBp !== null && !isBp(bracket?.discountBp))
+            errors.push({ field: `brackets[${String(i)}].discountBp`, reason: 'must be whole basis points, 0 to 10000, or null (set by the DSO)' });
+          if (i > 0 && isBp(from) && from <= (command.brackets[i - 1]?.fromSelfConsumptionBp ?? -1))
+            errors.push({ field: `brackets[${String(i)}].fromSelfConsumptionBp`, reason: 'brackets must rise' });
         });
         break;
       case 'SetSupportPeriod':
@@ -175,10 +204,16 @@ export const legalParametersDecider: Decider<LegalParametersCommand, LegalParame
     if (errors.length > 0) throw DomainError.validation(errors);
     const { validFrom, basis, reason } = command;
     switch (command.type) {
-      case 'SetFeeRates': return [{ type: 'FeeRatesSet', data: { validFrom, ozeGroszePerMwh: command.ozeGroszePerMwh, cogenerationGroszePerMwh: command.cogenerationGroszePerMwh, basis, reason } }];
-      case 'SetDiscountBrackets': return [{ type: 'DiscountBracketsSet', data: { validFrom, brackets: command.brackets.map((b) => ({ fromSelfConsumptionBp: b.fromSelfConsumptionBp, discountBp: b.discountBp })), basis, reason } }];
-      case 'SetThresholds': return [{ type: 'ThresholdsSet', data: { validFrom, renewableShareBp: command.renewableShareBp, selfConsumptionBp: command.selfConsumptionBp, basis, reason } }];
-      case 'SetSupportPeriod': return [{ type: 'SupportPeriodSet', data: { validFrom, supportFrom: command.supportFrom, supportTo: command.supportTo, basis, reason } }];
+      case 'SetFeeRates':
+        return [{ type: 'FeeRatesSet', data: { validFrom, ozeGroszePerMwh: command.ozeGroszePerMwh, cogenerationGroszePerMwh: command.cogenerationGroszePerMwh, basis, reason } }];
+      case 'SetDiscountBrackets':
+        return [
+          { type: 'DiscountBracketsSet', data: { validFrom, brackets: command.brackets.map((b) => ({ fromSelfConsumptionBp: b.fromSelfConsumptionBp, discountBp: b.discountBp })), basis, reason } },
+        ];
+      case 'SetThresholds':
+        return [{ type: 'ThresholdsSet', data: { validFrom, renewableShareBp: command.renewableShareBp, selfConsumptionBp: command.selfConsumptionBp, basis, reason } }];
+      case 'SetSupportPeriod':
+        return [{ type: 'SupportPeriodSet', data: { validFrom, supportFrom: command.supportFrom, supportTo: command.supportTo, basis, reason } }];
     }
   },
 };
@@ -193,5 +228,12 @@ export function parametersForMonth(state: LegalParametersState, month: string, d
     }
     return [...used.values()];
   };
-  return { month, version: state.version, feeRates: pick(state.feeRates), discountBrackets: pick(state.discountBrackets), thresholds: pick(state.thresholds), supportPeriods: pick(state.supportPeriods) };
+  return {
+    month,
+    version: state.version,
+    feeRates: pick(state.feeRates),
+    discountBrackets: pick(state.discountBrackets),
+    thresholds: pick(state.thresholds),
+    supportPeriods: pick(state.supportPeriods),
+  };
 }

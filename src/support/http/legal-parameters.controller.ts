@@ -39,7 +39,14 @@ export class LegalParametersController {
   @ApiCreatedResponse({ type: LegalParametersChangedDto, description: 'the parameters as now recorded, and what the change recorded' })
   @ApiWriteProblems()
   async feeRates(@Body() body: FeeRatesDto) {
-    return this.change({ type: 'SetFeeRates', validFrom: body.validFrom, ozeGroszePerMwh: body.ozeGroszePerMwh, cogenerationGroszePerMwh: body.cogenerationGroszePerMwh, basis: body.basis, reason: body.reason });
+    return this.change({
+      type: 'SetFeeRates',
+      validFrom: body.validFrom,
+      ozeGroszePerMwh: body.ozeGroszePerMwh,
+      cogenerationGroszePerMwh: body.cogenerationGroszePerMwh,
+      basis: body.basis,
+      reason: body.reason,
+    });
   }
 
   @Post('thresholds')
@@ -48,7 +55,14 @@ export class LegalParametersController {
   @ApiCreatedResponse({ type: LegalParametersChangedDto, description: 'the parameters as now recorded, and what the change recorded' })
   @ApiWriteProblems()
   async thresholds(@Body() body: ThresholdsDto) {
-    return this.change({ type: 'SetThresholds', validFrom: body.validFrom, renewableShareBp: body.renewableShareBp, selfConsumptionBp: body.selfConsumptionBp, basis: body.basis, reason: body.reason });
+    return this.change({
+      type: 'SetThresholds',
+      validFrom: body.validFrom,
+      renewableShareBp: body.renewableShareBp,
+      selfConsumptionBp: body.selfConsumptionBp,
+      basis: body.basis,
+      reason: body.reason,
+    });
   }
 
   @Post('discount-brackets')
@@ -57,7 +71,13 @@ export class LegalParametersController {
   @ApiCreatedResponse({ type: LegalParametersChangedDto, description: 'the parameters as now recorded, and what the change recorded' })
   @ApiWriteProblems()
   async discountBrackets(@Body() body: DiscountBracketsDto) {
-    return this.change({ type: 'SetDiscountBrackets', validFrom: body.validFrom, basis: body.basis, reason: body.reason, brackets: body.brackets.map((b) => ({ fromSelfConsumptionBp: b.fromSelfConsumptionBp, discountBp: b.discountBp ?? null })) });
+    return this.change({
+      type: 'SetDiscountBrackets',
+      validFrom: body.validFrom,
+      basis: body.basis,
+      reason: body.reason,
+      brackets: body.brackets.map((b) => ({ fromSelfConsumptionBp: b.fromSelfConsumptionBp, discountBp: b.discountBp ?? null })),
+    });
   }
 
   @Post('support-period')

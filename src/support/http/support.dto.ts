@@ -23,7 +23,7 @@ export class ThresholdsDto extends ChangeDto {
 
 export class BracketDto {
   @ApiProperty({ example: 6000 }) @IsInt() @Min(0) @Max(10_000) fromSelfConsumptionBp!: number;
-  @ApiPropertyOptional({ nullable: true, description: 'null: the rate is the DSO tariff\'s' }) @IsOptional() @IsInt() @Min(0) @Max(10_000) discountBp?: number | null;
+  @ApiPropertyOptional({ nullable: true, description: "null: the rate is the DSO tariff's" }) @IsOptional() @IsInt() @Min(0) @Max(10_000) discountBp?: number | null;
 }
 
 export class DiscountBracketsDto extends ChangeDto {

@@ -134,10 +134,19 @@ export class GetSupportMonth extends Query<ReturnType<typeof monthView>> {
 
 function monthView(clusterId: string, month: string, principal: Viewer, { status, ledger, ...when }: SupportMonthResult) {
   return {
-    clusterId, month, status, ...when, hourCount: ledger.hourCount, hours: ledger.hours, totals: ledger.totals,
-    renewableShare: ledger.renewableShare, selfConsumption: ledger.selfConsumption, networkDiscount: ledger.networkDiscount,
+    clusterId,
+    month,
+    status,
+    ...when,
+    hourCount: ledger.hourCount,
+    hours: ledger.hours,
+    totals: ledger.totals,
+    renewableShare: ledger.renewableShare,
+    selfConsumption: ledger.selfConsumption,
+    networkDiscount: ledger.networkDiscount,
     // a member sees the cluster's hours and totals and its own row, as for settlements
-    members: own(principal, ledger.members), parameters: ledger.parameters,
+    members: own(principal, ledger.members),
+    parameters: ledger.parameters,
   };
 }
 
@@ -168,8 +177,19 @@ export class GetSupportYear extends Query<ReturnType<typeof yearView>> {
 
 function yearView(clusterId: string, principal: Viewer, result: Awaited<ReturnType<SupportService['year']>>) {
   return {
-    clusterId, year: result.year, hourCount: result.hourCount, totals: result.totals, members: own(principal, result.members),
-    months: result.months.map((m) => ({ month: m.month, status: m.status, hourCount: m.ledger.hourCount, totals: m.ledger.totals, renewableShare: m.ledger.renewableShare, selfConsumption: m.ledger.selfConsumption })),
+    clusterId,
+    year: result.year,
+    hourCount: result.hourCount,
+    totals: result.totals,
+    members: own(principal, result.members),
+    months: result.months.map((m) => ({
+      month: m.month,
+      status: m.status,
+      hourCount: m.ledger.hourCount,
+      totals: m.ledger.totals,
+      renewableShare: m.ledger.renewableShare,
+      selfConsumption: m.ledger.selfConsumption,
+    })),
   };
 }
 

@@ -3,12 +3,24 @@ import { type ClusterState, initialClusterState } from '../../clusters/domain/re
 import { type Contract, contractMonths, contractsActiveAt, decideTrading, evolveTrading, initialTradingState, isWorkingDay, type TradingState } from './contracts.js';
 
 const registry: ClusterState = initialClusterState();
-for (const [memberId, admittedOn, withdrawnOn] of [['plant', '2026-01-01', null], ['city', '2026-01-01', null], ['late', '2026-06-01', null], ['gone', '2026-01-01', '2026-07-01']] as const) {
+for (const [memberId, admittedOn, withdrawnOn] of [
+  ['plant', '2026-01-01', null],
+  ['city', '2026-01-01', null],
+  ['late', '2026-06-01', null],
+  ['gone', '2026-01-01', '2026-07-01'],
+] as const) {
   registry.members[memberId] = { memberId, kind: 'company', legalName: memberId, nip: null, address: '', invoiceEmail: '', vatPayer: true, selfBillingConsent: false, admittedOn, withdrawnOn };
 }
 const contract: Omit<Contract, 'terminatedFrom'> = {
-  contractId: 'k1', sellerMemberId: 'plant', buyerMemberId: 'city', whPerInterval: 500, priceGroszePerMwh: 30_000,
-  validFrom: '2026-05-01', validTo: '2026-12-31', window: null, signedAt: '2026-04-20T10:00:00Z',
+  contractId: 'k1',
+  sellerMemberId: 'plant',
+  buyerMemberId: 'city',
+  whPerInterval: 500,
+  priceGroszePerMwh: 30_000,
+  validFrom: '2026-05-01',
+  validTo: '2026-12-31',
+  window: null,
+  signedAt: '2026-04-20T10:00:00Z',
 };
 const signed = (c = contract): TradingState => evolveTrading(initialTradingState(), { type: 'BilateralContractSigned', data: c });
 
@@ -29,10 +41,16 @@ test('a contract between two active members is signed', () => {
 });
 
 test('the same member on both sides, a negative price, members not active the whole validity are refused', () => {
-  rejects(() => decideTrading({ type: 'SignContract', contract: { ...contract, buyerMemberId: 'plant', priceGroszePerMwh: -1 }, registry }, initialTradingState()), 'validation', ['buyerMemberId', 'priceGroszePerMwh']);
+  rejects(() => decideTrading({ type: 'SignContract', contract: { ...contract, buyerMemberId: 'plant', priceGroszePerMwh: -1 }, registry }, initialTradingState()), 'validation', [
+    'buyerMemberId',
+    'priceGroszePerMwh',
+  ]);
   rejects(() => decideTrading({ type: 'SignContract', contract: { ...contract, buyerMemberId: 'late' }, registry }, initialTradingState()), 'validation', ['buyerMemberId']);
   rejects(() => decideTrading({ type: 'SignContract', contract: { ...contract, sellerMemberId: 'gone' }, registry }, initialTradingState()), 'validation', ['sellerMemberId']);
-  rejects(() => decideTrading({ type: 'SignContract', contract: { ...contract, validTo: '2026-04-01', whPerInterval: 0 }, registry }, initialTradingState()), 'validation', ['validTo', 'whPerInterval']);
+  rejects(() => decideTrading({ type: 'SignContract', contract: { ...contract, validTo: '2026-04-01', whPerInterval: 0 }, registry }, initialTradingState()), 'validation', [
+    'validTo',
+    'whPerInterval',
+  ]);
 });
 
 test('a termination reaches forward only and is refused twice', () => {

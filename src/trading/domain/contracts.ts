@@ -8,7 +8,6 @@ import { DomainError, type FieldError } from '../../shared/domain-error.js';
 import { isoDateOf, isValidDate, ZONE } from '../../shared/calendar.js';
 import { type ClusterState, memberActiveOn, refuseClosedMonths } from '../../clusters/domain/registry.js';
 
-
 export interface DeliveryWindow {
   /** Local time HH:MM from which the contract delivers (inclusive). */
   from: string;
@@ -43,8 +42,7 @@ export type TradingCommand =
   | { type: 'TerminateContract'; contractId: string; effectiveFrom: string; today: string };
 
 export type TradingEvent =
-  | { type: 'BilateralContractSigned'; data: Omit<Contract, 'terminatedFrom'> }
-  | { type: 'BilateralContractTerminated'; data: { contractId: string; effectiveFrom: string; validTo: string } };
+  { type: 'BilateralContractSigned'; data: Omit<Contract, 'terminatedFrom'> } | { type: 'BilateralContractTerminated'; data: { contractId: string; effectiveFrom: string; validTo: string } };
 
 export const TRADING_EVENT_TYPES = ['BilateralContractSigned', 'BilateralContractTerminated'];
 
@@ -78,7 +76,10 @@ export function decideTrading(command: TradingCommand, state: TradingState): Tra
     }
     // both members active for the whole validity
     if (errors.every((e) => !e.field.startsWith('valid'))) {
-      for (const [field, memberId] of [['sellerMemberId', c.sellerMemberId], ['buyerMemberId', c.buyerMemberId]] as const) {
+      for (const [field, memberId] of [
+        ['sellerMemberId', c.sellerMemberId],
+        ['buyerMemberId', c.buyerMemberId],
+      ] as const) {
         const member = command.registry.members[memberId];
         if (!member) errors.push({ field, reason: `unknown member ${memberId}` });
         else if (!daysBetween(c.validFrom, c.validTo).every((d) => memberActiveOn(member, d))) {

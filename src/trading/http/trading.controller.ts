@@ -35,7 +35,17 @@ export class TradingController {
   async sign(@Param('clusterId') clusterId: string, @Body() body: SignContractDto) {
     const registry = await this.clusters.state(clusterId);
     const { sellerMemberId, buyerMemberId, whPerInterval, priceGroszePerMwh, validFrom, validTo } = body;
-    const contract = { contractId: randomUUID(), sellerMemberId, buyerMemberId, whPerInterval, priceGroszePerMwh, validFrom, validTo, window: body.window ? { from: body.window.from, to: body.window.to, workingDaysOnly: body.window.workingDaysOnly } : null, signedAt: new Date().toISOString() };
+    const contract = {
+      contractId: randomUUID(),
+      sellerMemberId,
+      buyerMemberId,
+      whPerInterval,
+      priceGroszePerMwh,
+      validFrom,
+      validTo,
+      window: body.window ? { from: body.window.from, to: body.window.to, workingDaysOnly: body.window.workingDaysOnly } : null,
+      signedAt: new Date().toISOString(),
+    };
     const { streamVersion } = await this.execute(clusterId, { type: 'SignContract', contract, registry, closedMonths: await this.clusters.closedMonths(clusterId) });
     return { ...contract, terminatedFrom: null, streamVersion };
   }

@@ -39,12 +39,21 @@ export function percentText(rateBp: number, decimalSeparator: '.' | ','): string
 /** The P_13_x/P_14_x pair a rate is summed in (art. 106e: basic, first and second reduced, flat taxi rate, 0%). */
 function rateGroup(rateBp: number): { net: string; vat: string | null; order: number } | null {
   switch (rateBp) {
-    case 2300: case 2200: return { net: 'P_13_1', vat: 'P_14_1', order: 1 };
-    case 800: case 700: return { net: 'P_13_2', vat: 'P_14_2', order: 2 };
-    case 500: return { net: 'P_13_3', vat: 'P_14_3', order: 3 };
-    case 400: case 300: return { net: 'P_13_4', vat: 'P_14_4', order: 4 };
-    case 0: return { net: 'P_13_6_1', vat: null, order: 6 };
-    default: return null;
+    case 2300:
+    case 2200:
+      return { net: 'P_13_1', vat: 'P_14_1', order: 1 };
+    case 800:
+    case 700:
+      return { net: 'P_13_2', vat: 'P_14_2', order: 2 };
+    case 500:
+      return { net: 'P_13_3', vat: 'P_14_3', order: 3 };
+    case 400:
+    case 300:
+      return { net: 'P_13_4', vat: 'P_14_4', order: 4 };
+    case 0:
+      return { net: 'P_13_6_1', vat: null, order: 6 };
+    default:
+      return null;
   }
 }
 

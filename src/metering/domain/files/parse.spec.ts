@@ -57,7 +57,9 @@ describe('Tauron eLicznik', () => {
     expect(result.readings).toHaveLength(count);
     const starts = result.readings.map((r) => r.intervalStart.getTime());
     expect(new Set(starts).size).toBe(count);
-    starts.slice(1).forEach((start, i) => { expect(start - (starts[i] ?? Number.NaN)).toBe(3_600_000); });
+    starts.slice(1).forEach((start, i) => {
+      expect(start - (starts[i] ?? Number.NaN)).toBe(3_600_000);
+    });
     // the hour 02:00-03:00 does not exist: a row for it is an error with its line
     const bad = await parseText(tauronDay(date, [3], ['pobór']), { format: 'tauron', ppeCode: 'P1' });
     expect(bad.errors).toEqual([{ line: 2, field: 'Data', reason: expect.stringMatching(/does not exist/) as unknown }]);
@@ -72,14 +74,17 @@ describe('Tauron eLicznik', () => {
     expect(result.errors).toEqual([]);
     expect(result.readings).toHaveLength(count);
     const starts = result.readings.map((r) => r.intervalStart.getTime());
-    starts.slice(1).forEach((start, i) => { expect(start - (starts[i] ?? Number.NaN)).toBe(3_600_000); });
+    starts.slice(1).forEach((start, i) => {
+      expect(start - (starts[i] ?? Number.NaN)).toBe(3_600_000);
+    });
     const third = 'Data;Strefa;Wartość kWh;Rodzaj\n' + [1, 2, 3].map((v) => `${date} 3:00;1;${String(v)};pobór`).join('\n');
     const tooMany = await parseText(third, { format: 'tauron', ppeCode: 'P1' });
     expect(tooMany.errors).toEqual([{ line: 4, reason: expect.stringMatching(/twice with different values/) as unknown }]);
   });
 
   test('after balancing is chosen explicitly; newer column names and a leading space are understood', async () => {
-    const text = 'Data i godzina;Strefa; Wartosc[kWh/kvar];Rodzaj energii\n2026-05-01 1:00;1;1,000;pobór\n2026-05-01 1:00;1;0,400;pobrana po zbilansowaniu\n2026-05-01 1:00;1;0,000;oddana po zbilansowaniu\n';
+    const text =
+      'Data i godzina;Strefa; Wartosc[kWh/kvar];Rodzaj energii\n2026-05-01 1:00;1;1,000;pobór\n2026-05-01 1:00;1;0,400;pobrana po zbilansowaniu\n2026-05-01 1:00;1;0,000;oddana po zbilansowaniu\n';
     const before = await parseText(text, { format: 'tauron', ppeCode: 'P1' });
     expect(before.readings).toEqual([expect.objectContaining({ importWh: 1000, exportWh: 0 })]);
     const after = await parseText(text, { format: 'tauron', ppeCode: 'P1', balancing: 'after' });
@@ -96,7 +101,8 @@ describe('Tauron eLicznik', () => {
   });
 
   test('every bad line is reported with its number and reason', async () => {
-    const text = 'Data;Strefa;Wartość kWh;Rodzaj\n2026-05-01 1:00;1;abc;pobór\n2026-05-01 25:00;1;1;pobór\n2026-05-01 2:00;1;-1;pobór\n2026-05-01 3:00;1;1;prąd\n2026-05-01 4:00;1;1;pobór\n2026-05-01 4:00;1;2;pobór\n';
+    const text =
+      'Data;Strefa;Wartość kWh;Rodzaj\n2026-05-01 1:00;1;abc;pobór\n2026-05-01 25:00;1;1;pobór\n2026-05-01 2:00;1;-1;pobór\n2026-05-01 3:00;1;1;prąd\n2026-05-01 4:00;1;1;pobór\n2026-05-01 4:00;1;2;pobór\n';
     const result = await parseText(text, { format: 'tauron', ppeCode: 'P1' });
     expect(result.errors.map((e) => e.line)).toEqual([2, 3, 4, 5, 7]);
     expect(result.errors[4]?.reason).toMatch(/twice with different values/);
@@ -104,7 +110,8 @@ describe('Tauron eLicznik', () => {
 });
 
 describe('Enea eBOK', () => {
-  const header = 'Data;Wolumen energii elektrycznej pobranej z sieci przed bilansowaniem godzinowym;Wolumen energii elektrycznej oddanej do sieci przed bilansowaniem godzinowym;Wolumen energii elektrycznej pobranej z sieci po bilansowaniu godzinowym;Wolumen energii elektrycznej oddanej do sieci po bilansowaniu godzinowym';
+  const header =
+    'Data;Wolumen energii elektrycznej pobranej z sieci przed bilansowaniem godzinowym;Wolumen energii elektrycznej oddanej do sieci przed bilansowaniem godzinowym;Wolumen energii elektrycznej pobranej z sieci po bilansowaniu godzinowym;Wolumen energii elektrycznej oddanej do sieci po bilansowaniu godzinowym';
   const row = (date: string, hour: number, values = ['"1,5"', '"0,25"', '"1,25"', '"0"']) => `"=""${date} ${String(hour).padStart(2, '0')}:59""";${values.join(';')}`;
 
   test('Excel-quoted hours: 10:59 is the hour 10:00-11:00; before balancing by default', async () => {
@@ -143,23 +150,34 @@ describe('Enea eBOK', () => {
       expect(after.readings[0]).toMatchObject({ importWh: 1250, exportWh: 0 });
     }
     const unknown = await parseText(['Data;Zużycie;Produkcja', row('2024-05-01', 10)].join('\n'), { format: 'enea', ppeCode: 'P2' });
-    expect(unknown.errors).toEqual([{ line: 1, reason: expect.stringMatching(/not an Enea eBOK header \(Data;Zużycie;Produkcja\).*Wolumen energii elektrycznej pobranej z sieci przed bilansowaniem godzinowym.*pobrana/) as unknown }]);
+    expect(unknown.errors).toEqual([
+      {
+        line: 1,
+        reason: expect.stringMatching(/not an Enea eBOK header \(Data;Zużycie;Produkcja\).*Wolumen energii elektrycznej pobranej z sieci przed bilansowaniem godzinowym.*pobrana/) as unknown,
+      },
+    ]);
   });
 });
 
 describe('generic CSV', () => {
   test('Wh or kWh columns, instants with an offset, quality defaulting to measured', async () => {
-    const wh = await parseText('ppe_code,interval_start,interval_minutes,import_wh,export_wh,quality\nPL1,2026-05-01T00:00:00+02:00,15,100,0,estimated\nPL1,2026-05-01T00:15:00+02:00,15,90,5,\n', { format: 'generic' });
+    const wh = await parseText('ppe_code,interval_start,interval_minutes,import_wh,export_wh,quality\nPL1,2026-05-01T00:00:00+02:00,15,100,0,estimated\nPL1,2026-05-01T00:15:00+02:00,15,90,5,\n', {
+      format: 'generic',
+    });
     expect(wh.errors).toEqual([]);
     expect(wh.readings.map((r) => [r.intervalStart.toISOString(), r.importWh, r.exportWh, r.quality])).toEqual([
-      ['2026-04-30T22:00:00.000Z', 100, 0, 'estimated'], ['2026-04-30T22:15:00.000Z', 90, 5, 'measured'],
+      ['2026-04-30T22:00:00.000Z', 100, 0, 'estimated'],
+      ['2026-04-30T22:15:00.000Z', 90, 5, 'measured'],
     ]);
     const kwh = await parseText('ppe_code,interval_start,interval_minutes,import_kwh,export_kwh\nPL1,2026-05-01T00:00:00Z,60,1.5,0.001\n', { format: 'generic' });
     expect(kwh.readings[0]).toMatchObject({ importWh: 1500, exportWh: 1 });
   });
 
   test('a local time without an offset, a bad interval and a negative value are line errors', async () => {
-    const result = await parseText('ppe_code,interval_start,interval_minutes,import_wh,export_wh\nPL1,2026-05-01T00:00:00,15,1,0\nPL1,2026-05-01T00:00:00Z,30,1,0\nPL1,2026-05-01T00:00:00Z,15,-1,0\n', { format: 'generic' });
+    const result = await parseText(
+      'ppe_code,interval_start,interval_minutes,import_wh,export_wh\nPL1,2026-05-01T00:00:00,15,1,0\nPL1,2026-05-01T00:00:00Z,30,1,0\nPL1,2026-05-01T00:00:00Z,15,-1,0\n',
+      { format: 'generic' },
+    );
     expect(result.errors).toEqual([
       { line: 2, field: 'interval_start', reason: expect.any(String) as unknown },
       { line: 3, field: 'interval_minutes', reason: expect.any(String) as unknown },
@@ -170,8 +188,7 @@ describe('generic CSV', () => {
   });
 
   test('dates off the calendar, 24:00, offsets beyond ±14:00, local times and values past the maximum are refused with the line', async () => {
-    const rows = ['2026-02-30T00:00:00+01:00', '2026-11-31T00:00:00+01:00', '2026-05-01T24:00:00+02:00', '2026-05-01T10:00:00+25:00', '2026-05-01T10:00:00']
-      .map((start) => `PL1,${start},15,1,0`);
+    const rows = ['2026-02-30T00:00:00+01:00', '2026-11-31T00:00:00+01:00', '2026-05-01T24:00:00+02:00', '2026-05-01T10:00:00+25:00', '2026-05-01T10:00:00'].map((start) => `PL1,${start},15,1,0`);
     rows.push('PL1,2026-05-01T10:00:00Z,15,9007199254740991,0', 'PL1,2026-05-01T10:15:00Z,15,250000001,0', 'PL1,2026-05-01T10:30:00Z,15,250000000,0');
     const result = await parseText(['ppe_code,interval_start,interval_minutes,import_wh,export_wh', ...rows].join('\n'), { format: 'generic' });
     expect(result.errors.map((e) => [e.line, e.field, e.reason])).toEqual([

@@ -66,7 +66,10 @@ class Collector {
   readonly tally = new FaultTally();
   errorCount = 0;
   readingCount = 0;
-  constructor(private readonly maxErrors: number, private readonly onReading?: (reading: FileReading) => void) {}
+  constructor(
+    private readonly maxErrors: number,
+    private readonly onReading?: (reading: FileReading) => void,
+  ) {}
   emit(reading: FileReading) {
     this.readingCount++;
     if (this.onReading) this.onReading(reading);
@@ -81,7 +84,13 @@ class Collector {
 
 /** Header names compared without case, spaces or Polish diacritics. */
 export function headerKey(name: string): string {
-  return name.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/ł/g, 'l').replace(/Ł/g, 'l').toLowerCase().replace(/[^a-z0-9[\]/]/g, '');
+  return name
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/ł/g, 'l')
+    .replace(/Ł/g, 'l')
+    .toLowerCase()
+    .replace(/[^a-z0-9[\]/]/g, '');
 }
 
 async function* rows(input: Readable, delimiter: string, encoding?: 'utf8' | 'win1250'): AsyncGenerator<Row> {
@@ -109,8 +118,7 @@ export async function parseMeteringFile(input: Readable, options: ParseOptions):
     if (!profile) throw new Error('a profile file needs its import profile');
     const encoding = profile.encoding === 'utf-8' ? 'utf8' : profile.encoding === 'windows-1250' ? 'win1250' : undefined;
     await parseProfile(counted(rows(input, profile.delimiter, encoding)), collector, profile, options);
-  }
-  else await parseEnea(counted(rows(input, ';')), collector, options);
+  } else await parseEnea(counted(rows(input, ';')), collector, options);
   return { readings: collector.readings, readingCount: collector.readingCount, errors: collector.errors, errorCount: collector.errorCount, tally: collector.tally, linesRead };
 }
 
@@ -195,8 +203,14 @@ class HourResolver {
 function combineHours(values: Map<number, HourValue>, kinds: Set<'import' | 'export'>, ppeCode: string, out: Collector) {
   for (const value of [...values.values()].sort((a, b) => a.start.getTime() - b.start.getTime())) {
     // A file with both kinds must have both for every hour: a missing value is never invented.
-    if (kinds.has('import') && value.importWh === undefined) { out.error(value.line, `no import (pobór) value for the hour starting ${value.start.toISOString()}`); continue; }
-    if (kinds.has('export') && value.exportWh === undefined) { out.error(value.line, `no export (oddanie) value for the hour starting ${value.start.toISOString()}`); continue; }
+    if (kinds.has('import') && value.importWh === undefined) {
+      out.error(value.line, `no import (pobór) value for the hour starting ${value.start.toISOString()}`);
+      continue;
+    }
+    if (kinds.has('export') && value.exportWh === undefined) {
+      out.error(value.line, `no export (oddanie) value for the hour starting ${value.start.toISOString()}`);
+      continue;
+    }
     out.emit({ line: value.line, ppeCode, intervalStart: value.start, intervalMinutes: 60, importWh: value.importWh ?? 0, exportWh: value.exportWh ?? 0, quality: 'measured' });
   }
 }
@@ -205,13 +219,17 @@ function setValue(values: Map<number, HourValue>, start: Date, line: number, kin
   const value = values.get(start.getTime()) ?? { line, start };
   const field = kind === 'import' ? 'importWh' : 'exportWh';
   const previous = value[field];
-  if (previous !== undefined && previous !== wh) { out.error(line, `the hour starting ${start.toISOString()} appears twice with different values`); return; }
+  if (previous !== undefined && previous !== wh) {
+    out.error(line, `the hour starting ${start.toISOString()} appears twice with different values`);
+    return;
+  }
   value[field] = wh;
   values.set(start.getTime(), value);
 }
 
 // Tauron eLicznik: Data;Strefa;Wartość kWh;Rodzaj — Data is the hour ENDING at that local time (1..24).
-export const TAURON_ACCEPTS = 'a Tauron eLicznik export is ;-separated with the columns Data (or Data i godzina), Strefa, Wartość kWh (or Wartosc[kWh/kvar]) and Rodzaj (or Rodzaj energii); Data is the hour ending at that local time, 2024-05-01 1:00 to 2024-05-01 24:00';
+export const TAURON_ACCEPTS =
+  'a Tauron eLicznik export is ;-separated with the columns Data (or Data i godzina), Strefa, Wartość kWh (or Wartosc[kWh/kvar]) and Rodzaj (or Rodzaj energii); Data is the hour ending at that local time, 2024-05-01 1:00 to 2024-05-01 24:00';
 const TAURON_KINDS: Record<string, { kind: 'import' | 'export'; balancing: 'before' | 'after' }> = {
   pobor: { kind: 'import', balancing: 'before' },
   oddanie: { kind: 'export', balancing: 'before' },
@@ -241,7 +259,10 @@ async function parseTauron(source: AsyncGenerator<Row>, out: Collector, options:
     }
     const kindText = headerKey(cells[columns.kind] ?? '');
     const kind = TAURON_KINDS[kindText];
-    if (!kind) { out.error(line, `"${(cells[columns.kind] ?? '').trim()}" is not pobór, oddanie, pobrana po zbilansowaniu or oddana po zbilansowaniu`, 'Rodzaj'); continue; }
+    if (!kind) {
+      out.error(line, `"${(cells[columns.kind] ?? '').trim()}" is not pobór, oddanie, pobrana po zbilansowaniu or oddana po zbilansowaniu`, 'Rodzaj');
+      continue;
+    }
     if (kind.balancing !== balancing) continue;
     const match = /^(\d{4}-\d{2}-\d{2}) (\d{1,2}):(\d{2})(?::\d{2})?$/.exec((cells[columns.date] ?? '').trim());
     const [, day, hourText, minuteText] = match ?? [];
@@ -250,23 +271,33 @@ async function parseTauron(source: AsyncGenerator<Row>, out: Collector, options:
       continue;
     }
     const wh = kwhToWh(cells[columns.value] ?? '');
-    if (typeof wh === 'string') { out.error(line, wh, 'Wartość kWh'); continue; }
+    if (typeof wh === 'string') {
+      out.error(line, wh, 'Wartość kWh');
+      continue;
+    }
     // hour ending H is the hour starting H-1, on the same calendar day (24:00 ends the day)
     const start = hours.resolve(kind.kind, day, Number(hourText) - 1);
-    if (typeof start === 'string') { out.error(line, start, 'Data'); continue; }
+    if (typeof start === 'string') {
+      out.error(line, start, 'Data');
+      continue;
+    }
     kinds.add(kind.kind);
     setValue(values, start, line, kind.kind, wh, out);
   }
-  if (!columns) { out.error(1, 'the file is empty'); return; }
+  if (!columns) {
+    out.error(1, 'the file is empty');
+    return;
+  }
   combineHours(values, kinds, ppeCode, out);
 }
 
 // Enea eBOK: Data;pobrana przed;oddana przed;pobrana po;oddana po — Data like ="2024-05-01 10:59" is the hour 10:00–11:00.
-export const ENEA_ACCEPTS = 'an Enea eBOK export is ;-separated with the column Data and a column for energy drawn and one for energy fed in, '
-  + 'before and after hourly balancing; accepted headers: "Wolumen energii elektrycznej pobranej z sieci przed bilansowaniem godzinowym", '
-  + '"... oddanej do sieci przed bilansowaniem godzinowym", "... pobranej z sieci po bilansowaniu godzinowym", "... oddanej do sieci po bilansowaniu godzinowym", '
-  + 'with or without "Wolumen energii", with "pobrana"/"oddana" in place of "pobranej"/"oddanej" (e.g. "Energia pobrana przed bilansowaniem"); '
-  + 'Data like ="2024-05-01 10:59" is the hour 10:00 to 11:00';
+export const ENEA_ACCEPTS =
+  'an Enea eBOK export is ;-separated with the column Data and a column for energy drawn and one for energy fed in, ' +
+  'before and after hourly balancing; accepted headers: "Wolumen energii elektrycznej pobranej z sieci przed bilansowaniem godzinowym", ' +
+  '"... oddanej do sieci przed bilansowaniem godzinowym", "... pobranej z sieci po bilansowaniu godzinowym", "... oddanej do sieci po bilansowaniu godzinowym", ' +
+  'with or without "Wolumen energii", with "pobrana"/"oddana" in place of "pobranej"/"oddanej" (e.g. "Energia pobrana przed bilansowaniem"); ' +
+  'Data like ="2024-05-01 10:59" is the hour 10:00 to 11:00';
 async function parseEnea(source: AsyncGenerator<Row>, out: Collector, options: ParseOptions) {
   const ppeCode = normalisePpeCode(options.ppeCode ?? '');
   const balancing = options.balancing ?? 'before';
@@ -283,7 +314,13 @@ async function parseEnea(source: AsyncGenerator<Row>, out: Collector, options: P
       const imp = find('pobran');
       const exp = find('oddan');
       if (date < 0 || imp < 0 || exp < 0) {
-        out.error(line, `not an Enea eBOK header (${cells.map((c) => c.trim()).join(';').slice(0, 300)}): ${ENEA_ACCEPTS}`);
+        out.error(
+          line,
+          `not an Enea eBOK header (${cells
+            .map((c) => c.trim())
+            .join(';')
+            .slice(0, 300)}): ${ENEA_ACCEPTS}`,
+        );
         return;
       }
       columns = { date, import: imp, export: exp };
@@ -292,18 +329,27 @@ async function parseEnea(source: AsyncGenerator<Row>, out: Collector, options: P
     const dateText = (cells[columns.date] ?? '').trim().replace(/^="?/, '').replace(/"$/, '').trim();
     const match = /^(\d{4}-\d{2}-\d{2}) (\d{2}):59$/.exec(dateText);
     const [, day, hourText] = match ?? [];
-    if (day === undefined || hourText === undefined || !isCalendarDate(day) || Number(hourText) > 23) { out.error(line, `"${dateText}" is not an hour like 2024-05-01 10:59 (00:59 to 23:59 of a day of the calendar)`, 'Data'); continue; }
+    if (day === undefined || hourText === undefined || !isCalendarDate(day) || Number(hourText) > 23) {
+      out.error(line, `"${dateText}" is not an hour like 2024-05-01 10:59 (00:59 to 23:59 of a day of the calendar)`, 'Data');
+      continue;
+    }
     const importWh = kwhToWh((cells[columns.import] ?? '').replace(/"/g, ''));
     const exportWh = kwhToWh((cells[columns.export] ?? '').replace(/"/g, ''));
     if (typeof importWh === 'string') out.error(line, importWh, 'pobrana');
     if (typeof exportWh === 'string') out.error(line, exportWh, 'oddana');
     if (typeof importWh === 'string' || typeof exportWh === 'string') continue;
     const start = hours.resolve('row', day, Number(hourText));
-    if (typeof start === 'string') { out.error(line, start, 'Data'); continue; }
+    if (typeof start === 'string') {
+      out.error(line, start, 'Data');
+      continue;
+    }
     setValue(values, start, line, 'import', importWh, out);
     setValue(values, start, line, 'export', exportWh, out);
   }
-  if (!columns) { out.error(1, 'the file is empty'); return; }
+  if (!columns) {
+    out.error(1, 'the file is empty');
+    return;
+  }
   combineHours(values, new Set(['import', 'export']), ppeCode, out);
 }
 
@@ -319,7 +365,13 @@ const DATE_PATTERNS: Record<ImportProfile['time']['dateFormat'], RegExp> = {
 const TIME = /^(\d{1,2})(?::(\d{2})(?::(\d{2}))?)?$/;
 const RANGE = /^(\d{1,2}:\d{2})(?::\d{2})?\s*-\s*(\d{1,2}:\d{2})(?::\d{2})?$/;
 /** A profile's column names compared without case, blanks or Polish diacritics (signs such as A+ and A- kept). */
-const columnKey = (name: string) => name.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[łŁ]/g, 'l').toLowerCase().replace(/\s+/g, '');
+const columnKey = (name: string) =>
+  name
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[łŁ]/g, 'l')
+    .toLowerCase()
+    .replace(/\s+/g, '');
 /** A cell without Excel's ="..." quoting and surrounding blanks. */
 const bare = (cell: string | undefined) => (cell ?? '').trim().replace(/^="?/, '').replace(/"$/, '').trim();
 
@@ -352,7 +404,12 @@ async function parseProfile(source: AsyncGenerator<Row>, out: Collector, profile
       if (line < profile.headerRow) continue;
       const keys = cells.map((c) => columnKey(bare(c)));
       const find = (ref: ColumnRef) => (typeof ref === 'number' ? ref - 1 : keys.indexOf(columnKey(ref)));
-      const refs = [profile.time.timeColumn, ...(profile.time.dateColumn !== undefined ? [profile.time.dateColumn] : []), ...(profile.ppeColumn !== undefined ? [profile.ppeColumn] : []), ...profile.values.map((v) => v.column)];
+      const refs = [
+        profile.time.timeColumn,
+        ...(profile.time.dateColumn !== undefined ? [profile.time.dateColumn] : []),
+        ...(profile.ppeColumn !== undefined ? [profile.ppeColumn] : []),
+        ...profile.values.map((v) => v.column),
+      ];
       const missing = refs.filter((ref) => find(ref) < 0 || find(ref) >= cells.length);
       if (missing.length > 0) {
         out.error(line, `the header (${cells.map(bare).join(profile.delimiter).slice(0, 300)}) lacks ${missing.map((m) => `"${name(m)}"`).join(', ')}: ${describeProfile(profile)}`);
@@ -374,7 +431,10 @@ async function parseProfile(source: AsyncGenerator<Row>, out: Collector, profile
     }
     const date = profileDate(dateText, profile.time.dateFormat);
     const timeField = name(profile.time.dateColumn ?? profile.time.timeColumn);
-    if (!date) { out.error(line, `"${dateText}" is not a day of the calendar written ${profile.time.dateFormat}`, timeField); continue; }
+    if (!date) {
+      out.error(line, `"${dateText}" is not a day of the calendar written ${profile.time.dateFormat}`, timeField);
+      continue;
+    }
     // a range "10:00-11:00" gives its start whatever the convention
     const range = RANGE.exec(clock);
     const time = TIME.exec(range?.[1] ?? clock);
@@ -384,21 +444,32 @@ async function parseProfile(source: AsyncGenerator<Row>, out: Collector, profile
     const startMinutes = hour * 60 + minute - (endsInterval ? interval : 0);
     const lastStart = 24 * 60 - interval;
     if (!time || minute > 59 || (time[3] !== undefined && time[3] !== '00') || minute % interval !== 0 || startMinutes < 0 || startMinutes > lastStart) {
-      const accepted = endsInterval ? `${String(Math.floor(interval / 60))}:${String(interval % 60).padStart(2, '0')} to 24:00, the end of the interval` : `0:00 to ${String(Math.floor(lastStart / 60))}:${String(lastStart % 60).padStart(2, '0')}, the start of the interval`;
+      const accepted = endsInterval
+        ? `${String(Math.floor(interval / 60))}:${String(interval % 60).padStart(2, '0')} to 24:00, the end of the interval`
+        : `0:00 to ${String(Math.floor(lastStart / 60))}:${String(lastStart % 60).padStart(2, '0')}, the start of the interval`;
       out.error(line, `"${clock}" is not a time of this profile (${String(interval)}-minute intervals, ${accepted})`, name(profile.time.timeColumn));
       continue;
     }
     const ppeCode = profile.ppeColumn !== undefined ? normalisePpeCode(bare(cells[index(profile.ppeColumn)])) : fixedPpe;
-    if (!ppeCode) { out.error(line, 'is empty', profile.ppeColumn === undefined ? undefined : name(profile.ppeColumn)); continue; }
+    if (!ppeCode) {
+      out.error(line, 'is empty', profile.ppeColumn === undefined ? undefined : name(profile.ppeColumn));
+      continue;
+    }
     const whs = { import: 0, export: 0 };
     let bad = false;
     for (const v of profile.values) {
       const wh = profileWh(cells[index(v.column)] ?? '', profile);
-      if (typeof wh === 'string') { out.error(line, wh, name(v.column)); bad = true; } else whs[v.direction] = wh;
+      if (typeof wh === 'string') {
+        out.error(line, wh, name(v.column));
+        bad = true;
+      } else whs[v.direction] = wh;
     }
     if (bad) continue;
     const start = hours.resolve(ppeCode, date, Math.floor(startMinutes / 60), startMinutes % 60);
-    if (typeof start === 'string') { out.error(line, start, timeField); continue; }
+    if (typeof start === 'string') {
+      out.error(line, start, timeField);
+      continue;
+    }
     out.emit({ line, ppeCode, intervalStart: start, intervalMinutes: interval, importWh: whs.import, exportWh: whs.export, quality: 'measured' });
   }
   if (rowsSeen === 0) out.error(1, 'the file is empty');

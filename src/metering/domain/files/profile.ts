@@ -60,14 +60,16 @@ export function checkProfile(body: unknown): { profile?: ImportProfile; errors: 
   const b = body as Record<string, unknown>;
   for (const key of Object.keys(b)) if (!KEYS.includes(key) && key !== 'sample') errors.push({ field: key, reason: 'is not a field of an import profile' });
   if (typeof b.name !== 'string' || !PROFILE_NAME.test(b.name)) errors.push({ field: 'name', reason: 'must be 1 to 40 lower-case letters, digits or hyphens, starting with a letter or digit' });
-  if (b.description !== undefined && (typeof b.description !== 'string' || b.description.length > 500 || hasControlCharacter(b.description))) errors.push({ field: 'description', reason: 'must be text of at most 500 characters without control characters' });
+  if (b.description !== undefined && (typeof b.description !== 'string' || b.description.length > 500 || hasControlCharacter(b.description)))
+    errors.push({ field: 'description', reason: 'must be text of at most 500 characters without control characters' });
   if (![';', ',', '\t', '|'].includes(b.delimiter as string)) errors.push({ field: 'delimiter', reason: 'must be ";", ",", "|" or a tab' });
   if (![',', '.'].includes(b.decimalSeparator as string)) errors.push({ field: 'decimalSeparator', reason: 'must be "," or "."' });
   if (b.decimalSeparator === b.delimiter) errors.push({ field: 'decimalSeparator', reason: 'must differ from the delimiter' });
   const encoding = b.encoding ?? 'auto';
   if (!['auto', 'utf-8', 'windows-1250'].includes(encoding as string)) errors.push({ field: 'encoding', reason: 'must be auto, utf-8 or windows-1250' });
   const headerRow = b.headerRow ?? 1;
-  if (typeof headerRow !== 'number' || !Number.isInteger(headerRow) || headerRow < 0 || headerRow > 50) errors.push({ field: 'headerRow', reason: 'must be the number of the header line (1 to 50), or 0 for none' });
+  if (typeof headerRow !== 'number' || !Number.isInteger(headerRow) || headerRow < 0 || headerRow > 50)
+    errors.push({ field: 'headerRow', reason: 'must be the number of the header line (1 to 50), or 0 for none' });
   const byNumber = headerRow === 0;
   const unit = b.unit ?? 'kWh';
   if (unit !== 'kWh' && unit !== 'Wh') errors.push({ field: 'unit', reason: 'must be kWh or Wh' });
@@ -127,10 +129,15 @@ export function checkProfile(body: unknown): { profile?: ImportProfile; errors: 
 export function describeProfile(p: ImportProfile): string {
   const col = (c: ColumnRef) => (typeof c === 'number' ? `column ${String(c)}` : `"${c}"`);
   const delimiter = p.delimiter === '\t' ? 'tab' : `"${p.delimiter}"`;
-  const when = p.time.dateColumn !== undefined ? `the date (${p.time.dateFormat}) in ${col(p.time.dateColumn)} and the time in ${col(p.time.timeColumn)}` : `date (${p.time.dateFormat}) and time in ${col(p.time.timeColumn)}`;
-  return `profile ${p.name}: ${delimiter}-separated, ${p.headerRow === 0 ? 'no header' : `the header on line ${String(p.headerRow)}`}, ${when}, `
-    + `${String(p.time.intervalMinutes)}-minute intervals, the time ${p.time.convention === 'hour-ending' ? 'ending' : 'starting'} its interval (local Warsaw time), `
-    + `${p.ppeColumn !== undefined ? `the PPE in ${col(p.ppeColumn)}` : 'one PPE a file (ppeCode)'}, `
-    + `values in ${p.unit}${p.unit === 'kWh' ? ` with a decimal "${p.decimalSeparator}" (at most 3 decimals)` : ' (whole numbers)'}: `
-    + p.values.map((v) => `${v.direction} in ${col(v.column)}`).join(', ');
+  const when =
+    p.time.dateColumn !== undefined
+      ? `the date (${p.time.dateFormat}) in ${col(p.time.dateColumn)} and the time in ${col(p.time.timeColumn)}`
+      : `date (${p.time.dateFormat}) and time in ${col(p.time.timeColumn)}`;
+  return (
+    `profile ${p.name}: ${delimiter}-separated, ${p.headerRow === 0 ? 'no header' : `the header on line ${String(p.headerRow)}`}, ${when}, ` +
+    `${String(p.time.intervalMinutes)}-minute intervals, the time ${p.time.convention === 'hour-ending' ? 'ending' : 'starting'} its interval (local Warsaw time), ` +
+    `${p.ppeColumn !== undefined ? `the PPE in ${col(p.ppeColumn)}` : 'one PPE a file (ppeCode)'}, ` +
+    `values in ${p.unit}${p.unit === 'kWh' ? ` with a decimal "${p.decimalSeparator}" (at most 3 decimals)` : ' (whole numbers)'}: ` +
+    p.values.map((v) => `${v.direction} in ${col(v.column)}`).join(', ')
+  );
 }

@@ -50,8 +50,8 @@ export function acceptedReport(f: Format, report: ImportReport): FileReportJson 
 export function rejectedReport(f: Format, errors: { line?: number; field?: string; reason: string; count?: number; lastLine?: number }[], total: number): FileReportJson {
   const lang = f.lang;
   // a reason many lines share comes once, with the range of lines and how many
-  const lineOf = (e: (typeof errors)[number]) => (e.line === undefined ? '—'
-    : e.count && e.count > 1 && e.lastLine !== undefined ? `${f.int(e.line)}–${f.int(e.lastLine)} (${f.int(e.count)} ${t(lang, 'importLinesShort')})` : f.int(e.line));
+  const lineOf = (e: (typeof errors)[number]) =>
+    e.line === undefined ? '—' : e.count && e.count > 1 && e.lastLine !== undefined ? `${f.int(e.line)}–${f.int(e.lastLine)} (${f.int(e.count)} ${t(lang, 'importLinesShort')})` : f.int(e.line);
   const bad = errors.map((e) => ({ line: lineOf(e), reason: fileReason(f, e.reason) }));
   return {
     ok: false,

@@ -10,17 +10,47 @@ export interface Column {
 }
 
 export function table(columns: Column[], rows: Html[][], options: { caption?: string; foot?: Html[]; testId?: string } = {}): SafeHtml {
-  return html`<div class="scroll"><table${options.testId ? html` data-testid="${options.testId}"` : ''}>${options.caption ? html`<caption class="muted small">${options.caption}</caption>` : ''}<thead><tr>${columns.map((c) => html`<th scope="col"${c.num ? html` class="num"` : ''}>${c.label}</th>`)}</tr></thead>
-<tbody>${rows.map((r) => html`<tr>${r.map((cell, i) => (i === 0 && !columns[0]?.num ? html`<th scope="row">${cell}</th>` : html`<td${columns[i]?.num ? html` class="num"` : ''}>${cell}</td>`))}</tr>`)}</tbody>
-${options.foot ? html`<tfoot><tr class="sum">${options.foot.map((cell, i) => html`<td${columns[i]?.num ? html` class="num"` : ''}>${cell}</td>`)}</tr></tfoot>` : ''}</table></div>`;
+  return html`<div class="scroll"><table${options.testId ? html` data-testid="${options.testId}"` : ''}>${
+    options.caption
+      ? html`<caption class="muted small">
+          ${options.caption}
+        </caption>`
+      : ''
+  }<thead><tr>${columns.map((c) => html`<th scope="col" ${c.num ? html` class="num"` : ''}>${c.label}</th>`)}</tr></thead>
+<tbody>${rows.map(
+    (r) =>
+      html`<tr>
+        ${r.map((cell, i) => (i === 0 && !columns[0]?.num ? html`<th scope="row">${cell}</th>` : html`<td${columns[i]?.num ? html` class="num"` : ''}>${cell}</td>`))}
+      </tr>`,
+  )}</tbody>
+${
+  options.foot
+    ? html`<tfoot>
+        <tr class="sum">
+          ${options.foot.map((cell, i) => html`<td${columns[i]?.num ? html` class="num"` : ''}>${cell}</td>`)}
+        </tr>
+      </tfoot>`
+    : ''
+}</table></div>`;
 }
 
 /** Label / value rows (the statement's sections). */
 /** Label / value rows under a section's heading (no column headers: the heading says what they are). */
 export function facts(lang: Lang, rows: [string, Html][]): SafeHtml {
-  return html`<div class="scroll"><table><tbody>${rows.map(([k, v]) => html`<tr><th scope="row">${isTextKey(k) ? t(lang, k) : k}</th><td class="num">${v}</td></tr>`)}</tbody></table></div>`;
+  return html`<div class="scroll">
+    <table>
+      <tbody>
+        ${rows.map(
+          ([k, v]) =>
+            html`<tr>
+              <th scope="row">${isTextKey(k) ? t(lang, k) : k}</th>
+              <td class="num">${v}</td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>
+  </div>`;
 }
-
 
 export type DocumentKind = 'invoice' | 'self_billing' | 'settlement_statement' | 'correction';
 
@@ -72,13 +102,16 @@ export function ksefLabel(lang: Lang, view: KsefState, compact = false): SafeHtm
 
 export function amountOf(f: Format, d: DocumentRow): SafeHtml {
   return d.differenceGrossGrosze !== undefined
-    ? html`<span data-testid="difference" class="${d.differenceGrossGrosze > 0 ? 'pos' : 'neg'}">${f.signedZl(d.differenceGrossGrosze)}</span><br><span class="muted small">${t(f.lang, 'differenceGross')}</span>`
+    ? html`<span data-testid="difference" class="${d.differenceGrossGrosze > 0 ? 'pos' : 'neg'}">${f.signedZl(d.differenceGrossGrosze)}</span><br /><span class="muted small"
+          >${t(f.lang, 'differenceGross')}</span
+        >`
     : html`${f.zl(d.grossGrosze)}`;
 }
 
 export function downloads(lang: Lang, d: DocumentRow): SafeHtml {
   // read out as "PDF, FV/2026/000001": the visible text first (WCAG 2.5.3), then which document
-  const link = (ext: 'pdf' | 'xml', label: TextKey) => html`<a href="/portal/invoices/${encodeURIComponent(d.invoiceId)}.${ext}" aria-label="${t(lang, label)}, ${d.number}" download>${t(lang, label)}</a>`;
+  const link = (ext: 'pdf' | 'xml', label: TextKey) =>
+    html`<a href="/portal/invoices/${encodeURIComponent(d.invoiceId)}.${ext}" aria-label="${t(lang, label)}, ${d.number}" download>${t(lang, label)}</a>`;
   return html`${link('pdf', 'downloadPdf')}${d.xml ? html` · ${link('xml', 'downloadXml')}` : ''}`;
 }
 
@@ -86,16 +119,25 @@ export function documentsTable(f: Format, documents: DocumentRow[], withMember: 
   const compact = withMember;
   const lang = f.lang;
   const columns: Column[] = [
-    { label: t(lang, 'number') }, { label: t(lang, 'kind') }, ...(withMember ? [{ label: t(lang, 'member') }] : []),
-    { label: t(lang, 'issueDate') }, { label: t(lang, 'gross'), num: true }, ...(showKsef ? [{ label: t(lang, 'ksef') }] : []), { label: t(lang, 'download') },
+    { label: t(lang, 'number') },
+    { label: t(lang, 'kind') },
+    ...(withMember ? [{ label: t(lang, 'member') }] : []),
+    { label: t(lang, 'issueDate') },
+    { label: t(lang, 'gross'), num: true },
+    ...(showKsef ? [{ label: t(lang, 'ksef') }] : []),
+    { label: t(lang, 'download') },
   ];
-  return table(columns, documents.map((d) => [
-    d.number,
-    html`${kindName(lang, d.kind, d.correctedKind)}${d.correctedNumber ? html`<br><span class="muted small">${t(lang, 'corrects')} ${d.correctedNumber}</span>` : ''}`,
-    ...(withMember ? [d.memberName] : []),
-    f.day(d.issueDate),
-    amountOf(f, d),
-    ...(showKsef ? [d.ksef ? ksefLabel(lang, d.ksef, compact) : ''] : []),
-    downloads(lang, d),
-  ]), { testId: 'documents' });
+  return table(
+    columns,
+    documents.map((d) => [
+      d.number,
+      html`${kindName(lang, d.kind, d.correctedKind)}${d.correctedNumber ? html`<br /><span class="muted small">${t(lang, 'corrects')} ${d.correctedNumber}</span>` : ''}`,
+      ...(withMember ? [d.memberName] : []),
+      f.day(d.issueDate),
+      amountOf(f, d),
+      ...(showKsef ? [d.ksef ? ksefLabel(lang, d.ksef, compact) : ''] : []),
+      downloads(lang, d),
+    ]),
+    { testId: 'documents' },
+  );
 }

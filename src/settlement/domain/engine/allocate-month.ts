@@ -37,8 +37,17 @@ export interface IntervalView {
 }
 
 export const MEMBER_TOTAL_FIELDS = [
-  'importWh', 'exportWh', 'selfConsumedWh', 'receivedWh', 'poolReceivedWh', 'contractReceivedWh',
-  'suppliedWh', 'poolSuppliedWh', 'contractSuppliedWh', 'gridImportWh', 'gridExportWh',
+  'importWh',
+  'exportWh',
+  'selfConsumedWh',
+  'receivedWh',
+  'poolReceivedWh',
+  'contractReceivedWh',
+  'suppliedWh',
+  'poolSuppliedWh',
+  'contractSuppliedWh',
+  'gridImportWh',
+  'gridExportWh',
 ] as const;
 export type MemberTotalField = (typeof MEMBER_TOTAL_FIELDS)[number];
 
@@ -178,7 +187,12 @@ class PoolSplitter {
   /** Key of each member for static keys, in basis points. */
   private readonly key: Float64Array;
 
-  constructor(n: number, private readonly allocation: AllocationMethod, private readonly ids: readonly string[], indexOf: Map<string, number>) {
+  constructor(
+    n: number,
+    private readonly allocation: AllocationMethod,
+    private readonly ids: readonly string[],
+    indexOf: Map<string, number>,
+  ) {
     // per-member arrays of length n (remainder n + 1), indexed by member indices < n (`!` below)
     this.weights = new Float64Array(n);
     this.open = new Float64Array(n);
@@ -189,10 +203,12 @@ class PoolSplitter {
     this.key = new Float64Array(n);
     if (allocation.method === 'priority') {
       this.tier.fill(allocation.tiers.length);
-      allocation.tiers.forEach((members, t) => { members.forEach((id) => {
-        const m = indexOf.get(id);
-        if (m !== undefined) this.tier[m] = t;
-      }); });
+      allocation.tiers.forEach((members, t) => {
+        members.forEach((id) => {
+          const m = indexOf.get(id);
+          if (m !== undefined) this.tier[m] = t;
+        });
+      });
     }
     if (allocation.method === 'static') {
       for (const k of allocation.keys) {
@@ -305,7 +321,13 @@ class PoolSplitter {
       const product = total * w;
       let q = Math.floor(product / sum);
       let r = product - q * sum;
-      if (r < 0) { q -= 1; r += sum; } else if (r >= sum) { q += 1; r -= sum; }
+      if (r < 0) {
+        q -= 1;
+        r += sum;
+      } else if (r >= sum) {
+        q += 1;
+        r -= sum;
+      }
       if (j < k) out[active[j]!] = q;
       else extraShare = q;
       given += q;

@@ -17,7 +17,13 @@ function rowOf<T extends { memberId: string }>(rows: T[] | Map<string, T>, membe
 }
 const received = (input: IntervalInput) => Object.fromEntries(allocateInterval(input).members.map((m) => [m.memberId, m.receivedWh]));
 const toGrid = (input: IntervalInput) => rowOf(allocateInterval(input).members, 'S').gridExportWh;
-const keys = { keys: [{ memberId: 'A', shareBp: 2000 }, { memberId: 'B', shareBp: 3000 }, { memberId: 'C', shareBp: 5000 }] };
+const keys = {
+  keys: [
+    { memberId: 'A', shareBp: 2000 },
+    { memberId: 'B', shareBp: 3000 },
+    { memberId: 'C', shareBp: 5000 },
+  ],
+};
 
 describe('the worked example of docs/DOMAIN.md', () => {
   test('surplus 6, pro rata: 3.0 / 1.8 / 1.2, nothing to the grid', () => {
@@ -43,7 +49,7 @@ describe('the worked example of docs/DOMAIN.md', () => {
 });
 
 describe('examples', () => {
-  test('own netting covers a member\'s import with its own export first', () => {
+  test("own netting covers a member's import with its own export first", () => {
     const [m] = allocateInterval({ members: [{ memberId: 'P', exportWh: 700, importWh: 300 }], ownNetting: true, allocation: { method: 'pro_rata' } }).members;
     expect(m).toMatchObject({ selfConsumedWh: 300, receivedWh: 0, gridExportWh: 400, gridImportWh: 0 });
     const [off] = allocateInterval({ members: [{ memberId: 'P', exportWh: 700, importWh: 300 }], ownNetting: false, allocation: { method: 'pro_rata' } }).members;
@@ -52,8 +58,22 @@ describe('examples', () => {
   });
 
   test('static keys without redistribution: a keyed member absent from the interval leaves its share to the grid', () => {
-    const allocation = { method: 'static' as const, redistribute: false, keys: [{ memberId: 'A', shareBp: 5000 }, { memberId: 'Z', shareBp: 5000 }] };
-    const result = allocateInterval({ members: [{ memberId: 'A', exportWh: 0, importWh: 9000 }, { memberId: 'S', exportWh: 6000, importWh: 0 }], ownNetting: false, allocation });
+    const allocation = {
+      method: 'static' as const,
+      redistribute: false,
+      keys: [
+        { memberId: 'A', shareBp: 5000 },
+        { memberId: 'Z', shareBp: 5000 },
+      ],
+    };
+    const result = allocateInterval({
+      members: [
+        { memberId: 'A', exportWh: 0, importWh: 9000 },
+        { memberId: 'S', exportWh: 6000, importWh: 0 },
+      ],
+      ownNetting: false,
+      allocation,
+    });
     // A is offered 6000 × 50% = 3000, not the whole surplus; Z's half goes to the grid
     expect(rowOf(result.members, 'A').receivedWh).toBe(3000);
     expect(rowOf(result.members, 'S').gridExportWh).toBe(3000);
@@ -67,15 +87,30 @@ describe('examples', () => {
   });
 
   test('leftover Wh go by largest remainder, ties by member id', () => {
-    expect(splitByLargestRemainder(10, [{ id: 'b', weight: 1 }, { id: 'a', weight: 1 }, { id: 'c', weight: 1 }])).toEqual([3, 4, 3]);
-    expect(splitByLargestRemainder(Number.MAX_SAFE_INTEGER, [{ id: 'x', weight: 3 }, { id: 'y', weight: Number.MAX_SAFE_INTEGER }]).reduce((a, b) => a + b)).toBe(Number.MAX_SAFE_INTEGER);
+    expect(
+      splitByLargestRemainder(10, [
+        { id: 'b', weight: 1 },
+        { id: 'a', weight: 1 },
+        { id: 'c', weight: 1 },
+      ]),
+    ).toEqual([3, 4, 3]);
+    expect(
+      splitByLargestRemainder(Number.MAX_SAFE_INTEGER, [
+        { id: 'x', weight: 3 },
+        { id: 'y', weight: Number.MAX_SAFE_INTEGER },
+      ]).reduce((a, b) => a + b),
+    ).toBe(Number.MAX_SAFE_INTEGER);
     expect(priceWh(1, 500_000)).toBe(1); // 0.5 grosz rounds half up
     expect(priceWh(1, 499_999)).toBe(0);
     expect(basisPoints(1, 3)).toBe(3333);
   });
 
-  test('two contracts compete for one seller\'s surplus in their order; the rest is a shortfall, then the pool', () => {
-    const members = [{ memberId: 'plant', exportWh: 1000, importWh: 0 }, { memberId: 'school', exportWh: 0, importWh: 800 }, { memberId: 'water', exportWh: 0, importWh: 800 }];
+  test("two contracts compete for one seller's surplus in their order; the rest is a shortfall, then the pool", () => {
+    const members = [
+      { memberId: 'plant', exportWh: 1000, importWh: 0 },
+      { memberId: 'school', exportWh: 0, importWh: 800 },
+      { memberId: 'water', exportWh: 0, importWh: 800 },
+    ];
     const contracts: ActiveContract[] = [
       { contractId: 'k1', sellerMemberId: 'plant', buyerMemberId: 'school', contractedWh: 700 },
       { contractId: 'k2', sellerMemberId: 'plant', buyerMemberId: 'water', contractedWh: 500 },
@@ -103,12 +138,19 @@ const cluster = fc.uniqueArray(fc.stringMatching(/^[a-z]{1,6}$/), { minLength: 1
       fc.record({ redistribute: fc.boolean(), raw: fc.array(fc.nat(3000), { minLength: ids.length, maxLength: ids.length }) }).map(({ redistribute, raw }): AllocationMethod => {
         // keys summing to at most 10000
         let left = 10_000;
-        const keys = ids.map((memberId, i) => { const shareBp = Math.min(left, raw[i] ?? 0); left -= shareBp; return { memberId, shareBp }; });
+        const keys = ids.map((memberId, i) => {
+          const shareBp = Math.min(left, raw[i] ?? 0);
+          left -= shareBp;
+          return { memberId, shareBp };
+        });
         return { method: 'static', redistribute, keys };
       }),
-      fc.shuffledSubarray(ids).chain((chosen) => fc.integer({ min: 1, max: 4 }).map((tiers): AllocationMethod => ({
-        method: 'priority', tiers: Array.from({ length: tiers }, (_, t) => chosen.filter((_, i) => i % tiers === t)).filter((t) => t.length > 0),
-      }))),
+      fc.shuffledSubarray(ids).chain((chosen) =>
+        fc.integer({ min: 1, max: 4 }).map((tiers): AllocationMethod => ({
+          method: 'priority',
+          tiers: Array.from({ length: tiers }, (_, t) => chosen.filter((_, i) => i % tiers === t)).filter((t) => t.length > 0),
+        })),
+      ),
     ),
     contracts: fc.array(fc.record({ s: fc.nat(ids.length - 1), b: fc.nat(ids.length - 1), contractedWh: wh }), { maxLength: 5 }).map((list) => {
       const idAt = (i: number): string => {
@@ -123,66 +165,81 @@ const cluster = fc.uniqueArray(fc.stringMatching(/^[a-z]{1,6}$/), { minLength: 1
 
 describe('properties (every method, with and without contracts)', () => {
   test('the invariants of docs/DOMAIN.md hold in every interval', () => {
-    fc.assert(fc.property(cluster, (input) => {
-      const result = allocateInterval(input);
-      let totalReceived = 0;
-      let totalSupplied = 0;
-      let poolReceived = 0;
-      let surplusAfterContracts = 0;
-      let deficitAfterContracts = 0;
-      for (const m of result.members) {
-        const self = input.ownNetting ? Math.min(m.exportWh, m.importWh) : 0;
-        expect(m.selfConsumedWh).toBe(self);
-        expect(m.receivedWh).toBeGreaterThanOrEqual(0);
-        expect(m.receivedWh).toBeLessThanOrEqual(m.importWh - self);
-        expect(m.exportWh).toBe(m.selfConsumedWh + m.suppliedWh + m.gridExportWh);
-        expect(m.importWh).toBe(m.selfConsumedWh + m.receivedWh + m.gridImportWh);
-        totalReceived += m.receivedWh;
-        totalSupplied += m.suppliedWh;
-        poolReceived += m.poolReceivedWh;
-        surplusAfterContracts += m.exportWh - self - m.contractSuppliedWh;
-        deficitAfterContracts += m.importWh - self - m.contractReceivedWh;
-      }
-      expect(totalReceived).toBe(totalSupplied);
-      expect(poolReceived).toBeLessThanOrEqual(Math.min(surplusAfterContracts, deficitAfterContracts));
-      if (input.allocation.method !== 'static') expect(poolReceived).toBe(Math.min(surplusAfterContracts, deficitAfterContracts));
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(cluster, (input) => {
+        const result = allocateInterval(input);
+        let totalReceived = 0;
+        let totalSupplied = 0;
+        let poolReceived = 0;
+        let surplusAfterContracts = 0;
+        let deficitAfterContracts = 0;
+        for (const m of result.members) {
+          const self = input.ownNetting ? Math.min(m.exportWh, m.importWh) : 0;
+          expect(m.selfConsumedWh).toBe(self);
+          expect(m.receivedWh).toBeGreaterThanOrEqual(0);
+          expect(m.receivedWh).toBeLessThanOrEqual(m.importWh - self);
+          expect(m.exportWh).toBe(m.selfConsumedWh + m.suppliedWh + m.gridExportWh);
+          expect(m.importWh).toBe(m.selfConsumedWh + m.receivedWh + m.gridImportWh);
+          totalReceived += m.receivedWh;
+          totalSupplied += m.suppliedWh;
+          poolReceived += m.poolReceivedWh;
+          surplusAfterContracts += m.exportWh - self - m.contractSuppliedWh;
+          deficitAfterContracts += m.importWh - self - m.contractReceivedWh;
+        }
+        expect(totalReceived).toBe(totalSupplied);
+        expect(poolReceived).toBeLessThanOrEqual(Math.min(surplusAfterContracts, deficitAfterContracts));
+        if (input.allocation.method !== 'static') expect(poolReceived).toBe(Math.min(surplusAfterContracts, deficitAfterContracts));
+      }),
+      { numRuns: 300 },
+    );
   });
 
-  test('a contract never delivers more than contracted, than the seller\'s surplus or the buyer\'s deficit', () => {
-    fc.assert(fc.property(cluster, (input) => {
-      const result = allocateInterval(input);
-      const byId = new Map(result.members.map((m) => [m.memberId, m]));
-      for (const [k, c] of result.contracts.entries()) {
-        const contract = input.contracts[k];
-        if (!contract) throw new Error(`no input contract for result ${String(k)}`);
-        expect(c.deliveredWh + c.shortfallWh).toBe(contract.contractedWh);
-        const seller = rowOf(byId, contract.sellerMemberId);
-        const buyer = rowOf(byId, contract.buyerMemberId);
-        expect(c.deliveredWh).toBeLessThanOrEqual(seller.exportWh - seller.selfConsumedWh);
-        expect(c.deliveredWh).toBeLessThanOrEqual(buyer.importWh - buyer.selfConsumedWh);
-        if (seller.exportWh === seller.selfConsumedWh) expect(c.deliveredWh).toBe(0);
-      }
-    }), { numRuns: 200 });
+  test("a contract never delivers more than contracted, than the seller's surplus or the buyer's deficit", () => {
+    fc.assert(
+      fc.property(cluster, (input) => {
+        const result = allocateInterval(input);
+        const byId = new Map(result.members.map((m) => [m.memberId, m]));
+        for (const [k, c] of result.contracts.entries()) {
+          const contract = input.contracts[k];
+          if (!contract) throw new Error(`no input contract for result ${String(k)}`);
+          expect(c.deliveredWh + c.shortfallWh).toBe(contract.contractedWh);
+          const seller = rowOf(byId, contract.sellerMemberId);
+          const buyer = rowOf(byId, contract.buyerMemberId);
+          expect(c.deliveredWh).toBeLessThanOrEqual(seller.exportWh - seller.selfConsumedWh);
+          expect(c.deliveredWh).toBeLessThanOrEqual(buyer.importWh - buyer.selfConsumedWh);
+          if (seller.exportWh === seller.selfConsumedWh) expect(c.deliveredWh).toBe(0);
+        }
+      }),
+      { numRuns: 200 },
+    );
   });
 
   test('same input, same output, whatever the order of members', () => {
-    fc.assert(fc.property(cluster.chain((input) => fc.shuffledSubarray(input.members, { minLength: input.members.length }).map((shuffled) => [input, shuffled] as const)), ([input, shuffled]) => {
-      expect(allocateInterval({ ...input, members: shuffled })).toEqual(allocateInterval(input));
-    }), { numRuns: 200 });
+    fc.assert(
+      fc.property(
+        cluster.chain((input) => fc.shuffledSubarray(input.members, { minLength: input.members.length }).map((shuffled) => [input, shuffled] as const)),
+        ([input, shuffled]) => {
+          expect(allocateInterval({ ...input, members: shuffled })).toEqual(allocateInterval(input));
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 
   test('splits conserve the total and stay within one unit of the exact share', () => {
-    fc.assert(fc.property(fc.integer({ min: 0, max: 2 ** 40 }), fc.array(fc.nat(1_000_000), { minLength: 1, maxLength: 30 }), (total, weights) => {
-      const parts = weights.map((weight, i) => ({ id: `p${String(i)}`, weight }));
-      const shares = splitByLargestRemainder(total, parts);
-      const sum = weights.reduce((a, b) => a + b, 0);
-      expect(shares.reduce((a, b) => a + b, 0)).toBe(sum === 0 ? 0 : total);
-      shares.forEach((s, i) => {
-        const weight = weights[i];
-        if (weight === undefined) throw new Error(`a share without a weight at ${String(i)}`);
-        if (sum > 0) expect(Math.abs(s - (total * weight) / sum)).toBeLessThan(1.0000001);
-      });
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 ** 40 }), fc.array(fc.nat(1_000_000), { minLength: 1, maxLength: 30 }), (total, weights) => {
+        const parts = weights.map((weight, i) => ({ id: `p${String(i)}`, weight }));
+        const shares = splitByLargestRemainder(total, parts);
+        const sum = weights.reduce((a, b) => a + b, 0);
+        expect(shares.reduce((a, b) => a + b, 0)).toBe(sum === 0 ? 0 : total);
+        shares.forEach((s, i) => {
+          const weight = weights[i];
+          if (weight === undefined) throw new Error(`a share without a weight at ${String(i)}`);
+          if (sum > 0) expect(Math.abs(s - (total * weight) / sum)).toBeLessThan(1.0000001);
+        });
+      }),
+      { numRuns: 300 },
+    );
   });
 });

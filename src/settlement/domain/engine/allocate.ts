@@ -20,7 +20,6 @@ export interface MemberFlow {
   importWh: number;
 }
 
-
 export interface IntervalInput {
   members: MemberFlow[];
   ownNetting: boolean;
@@ -66,7 +65,10 @@ function assertWh(value: number, what: string) {
 function split(total: number, ids: string[], weights: number[]): number[] {
   if (weights.length !== ids.length) throw new Error(`split: ${String(ids.length)} members but ${String(weights.length)} weights`);
   // index-aligned, lengths asserted above
-  return splitByLargestRemainder(total, ids.map((id, i) => ({ id, weight: weights[i]! })));
+  return splitByLargestRemainder(
+    total,
+    ids.map((id, i) => ({ id, weight: weights[i]! })),
+  );
 }
 
 export function allocateInterval(input: IntervalInput): IntervalResult {
@@ -126,9 +128,18 @@ export function allocateInterval(input: IntervalInput): IntervalResult {
     const receivedWh = contractReceivedWh + poolReceivedWh;
     const suppliedWh = contractSuppliedWh + poolSuppliedWh;
     return {
-      memberId: m.memberId, exportWh: m.exportWh, importWh: m.importWh, selfConsumedWh,
-      contractReceivedWh, contractSuppliedWh, poolReceivedWh, poolSuppliedWh,
-      receivedWh, suppliedWh, gridImportWh: m.importWh - selfConsumedWh - receivedWh, gridExportWh: m.exportWh - selfConsumedWh - suppliedWh,
+      memberId: m.memberId,
+      exportWh: m.exportWh,
+      importWh: m.importWh,
+      selfConsumedWh,
+      contractReceivedWh,
+      contractSuppliedWh,
+      poolReceivedWh,
+      poolSuppliedWh,
+      receivedWh,
+      suppliedWh,
+      gridImportWh: m.importWh - selfConsumedWh - receivedWh,
+      gridExportWh: m.exportWh - selfConsumedWh - suppliedWh,
     };
   });
   assertInvariants(result);
@@ -147,7 +158,9 @@ function poolShares(allocation: AllocationMethod, ids: string[], surplus: number
 
   if (allocation.method === 'priority') {
     const tierOf = new Map<string, number>();
-    allocation.tiers.forEach((tier, t) => { tier.forEach((id) => tierOf.set(id, t)); });
+    allocation.tiers.forEach((tier, t) => {
+      tier.forEach((id) => tierOf.set(id, t));
+    });
     const lastTier = allocation.tiers.length; // members in no tier
     let remaining = totalSurplus;
     for (let t = 0; t <= lastTier && remaining > 0; t++) {

@@ -9,8 +9,15 @@ import type { IntervalResult } from './allocate.js';
 /** The terms of the agreement version that price a month. */
 export type PricingTerms = Pick<
   AgreementVersion,
-  'version' | 'effectiveFrom' | 'internalPriceGroszePerMwh' | 'referenceGridPriceGroszePerMwh' | 'feeGroszePerMwhReceived'
-  | 'feeGroszePerMwhSupplied' | 'monthlyFeeGroszePerMember' | 'vatRateBp' | 'thresholds'
+  | 'version'
+  | 'effectiveFrom'
+  | 'internalPriceGroszePerMwh'
+  | 'referenceGridPriceGroszePerMwh'
+  | 'feeGroszePerMwhReceived'
+  | 'feeGroszePerMwhSupplied'
+  | 'monthlyFeeGroszePerMember'
+  | 'vatRateBp'
+  | 'thresholds'
 >;
 
 export interface ContractTerms {
@@ -21,8 +28,17 @@ export interface ContractTerms {
 }
 
 const ENERGY_FIELDS = [
-  'importWh', 'exportWh', 'selfConsumedWh', 'receivedWh', 'poolReceivedWh', 'contractReceivedWh',
-  'suppliedWh', 'poolSuppliedWh', 'contractSuppliedWh', 'gridImportWh', 'gridExportWh',
+  'importWh',
+  'exportWh',
+  'selfConsumedWh',
+  'receivedWh',
+  'poolReceivedWh',
+  'contractReceivedWh',
+  'suppliedWh',
+  'poolSuppliedWh',
+  'contractSuppliedWh',
+  'gridImportWh',
+  'gridExportWh',
 ] as const;
 type EnergyField = (typeof ENERGY_FIELDS)[number];
 export type EnergyTotals = Record<EnergyField, number>;
@@ -165,8 +181,12 @@ export function buildStatements(
       const sums = month.contracts.get(c.contractId);
       if (!role || !sums) continue;
       lines.push({
-        contractId: c.contractId, counterpartyMemberId: role === 'buyer' ? c.sellerMemberId : c.buyerMemberId, role,
-        ...sums, priceGroszePerMwh: c.priceGroszePerMwh, valueGrosze: priceWh(sums.deliveredWh, c.priceGroszePerMwh),
+        contractId: c.contractId,
+        counterpartyMemberId: role === 'buyer' ? c.sellerMemberId : c.buyerMemberId,
+        role,
+        ...sums,
+        priceGroszePerMwh: c.priceGroszePerMwh,
+        valueGrosze: priceWh(sums.deliveredWh, c.priceGroszePerMwh),
       });
     }
     const poolReceivedValueGrosze = priceWh(totals.poolReceivedWh, terms.internalPriceGroszePerMwh);
@@ -185,10 +205,22 @@ export function buildStatements(
     const invoiceGrossGrosze = receivedValueGrosze + feesGrosze + vatGrosze;
     const suppliedGrossGrosze = suppliedValueGrosze + suppliedVatGrosze;
     statements.push({
-      memberId, agreementVersion: terms.version, ...totals,
-      poolReceivedValueGrosze, receivedValueGrosze, poolSuppliedValueGrosze, suppliedValueGrosze,
-      feeReceivedGrosze, feeSuppliedGrosze, monthlyFeeGrosze: terms.monthlyFeeGroszePerMember, feesGrosze,
-      vatRateBp: terms.vatRateBp, vatGrosze, suppliedVatGrosze, invoiceGrossGrosze, suppliedGrossGrosze,
+      memberId,
+      agreementVersion: terms.version,
+      ...totals,
+      poolReceivedValueGrosze,
+      receivedValueGrosze,
+      poolSuppliedValueGrosze,
+      suppliedValueGrosze,
+      feeReceivedGrosze,
+      feeSuppliedGrosze,
+      monthlyFeeGrosze: terms.monthlyFeeGroszePerMember,
+      feesGrosze,
+      vatRateBp: terms.vatRateBp,
+      vatGrosze,
+      suppliedVatGrosze,
+      invoiceGrossGrosze,
+      suppliedGrossGrosze,
       netAmountGrosze: invoiceGrossGrosze - suppliedGrossGrosze,
       savingsGrosze: priceWh(totals.receivedWh, terms.referenceGridPriceGroszePerMwh) - receivedValueGrosze,
       exportShareBp: basisPoints(totals.exportWh, cluster.exportWh),
@@ -209,11 +241,23 @@ export function buildStatements(
   return {
     members: statements,
     cluster: {
-      agreementVersion: terms.version, members: statements.length, ...cluster, renewableExportWh: renewable,
+      agreementVersion: terms.version,
+      members: statements.length,
+      ...cluster,
+      renewableExportWh: renewable,
       ...kpis(cluster, renewable, terms.thresholds),
-      receivedValueGrosze: exactOrRefused(statements.reduce((a, s) => a + s.receivedValueGrosze, 0), "The cluster's month receivedValueGrosze"),
-      feesGrosze: exactOrRefused(statements.reduce((a, s) => a + s.feesGrosze, 0), "The cluster's month feesGrosze"),
-      vatGrosze: exactOrRefused(statements.reduce((a, s) => a + s.vatGrosze, 0), "The cluster's month vatGrosze"),
+      receivedValueGrosze: exactOrRefused(
+        statements.reduce((a, s) => a + s.receivedValueGrosze, 0),
+        "The cluster's month receivedValueGrosze",
+      ),
+      feesGrosze: exactOrRefused(
+        statements.reduce((a, s) => a + s.feesGrosze, 0),
+        "The cluster's month feesGrosze",
+      ),
+      vatGrosze: exactOrRefused(
+        statements.reduce((a, s) => a + s.vatGrosze, 0),
+        "The cluster's month vatGrosze",
+      ),
     },
   };
 }

@@ -32,7 +32,8 @@ export type TransferTuple = [string, string, TransferKind, number];
  * interval, not per receiver, and ranks remainders with a native numeric sort.
  */
 export function poolTransfers(ids: readonly string[], suppliedWh: ArrayLike<number>, receivedWh: ArrayLike<number>, emit: (supplier: number, receiver: number, wh: number) => void): void {
-  if (suppliedWh.length < ids.length || receivedWh.length < ids.length) throw new Error(`pool transfers: ${String(ids.length)} members but ${String(suppliedWh.length)} supplied and ${String(receivedWh.length)} received values`);
+  if (suppliedWh.length < ids.length || receivedWh.length < ids.length)
+    throw new Error(`pool transfers: ${String(ids.length)} members but ${String(suppliedWh.length)} supplied and ${String(receivedWh.length)} received values`);
   // below, i and r < ids.length index suppliedWh and receivedWh (lengths asserted above), and
   // k < count indexes supplierIndex, left, shares and keys (all of length count)
   let count = 0;
@@ -230,7 +231,10 @@ export class TransferAccumulator {
       }
     }
     const rows: Transfer[] = [];
-    for (const [kind, map] of [['contract', this.contract], ['pool', pool]] as const) {
+    for (const [kind, map] of [
+      ['contract', this.contract],
+      ['pool', pool],
+    ] as const) {
       for (const [key, wh] of map) {
         const fromMemberId = this.ids[Math.floor(key / 2_097_152)];
         const toMemberId = this.ids[key % 2_097_152];
