@@ -1,4 +1,4 @@
-// Kept for the portal (src/portal/portal.controller.ts injects it; that folder is not this
+// Kept for the portal (src/portal/http/portal.controller.ts injects it; that folder is not this
 // module's): the portal's calls, each passed to the CommandBus, the QueryBus or the reader.
 // The invoicing HTTP routes and the KSeF module do not use it. Goes when the portal calls
 // the buses itself.
