@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import { CurrentPrincipal } from '../../auth/principal.decorator.js';
 import { notFound } from '../../common/problem.js';
 import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { ApiProblems, ApiReadProblems, ApiWriteProblems, ApiXmlResponse } from '../../common/openapi.js';
+import { ApiReadProblems, ApiWriteProblems, ApiXmlResponse } from '../../common/openapi.js';
 import { KsefDocumentListDto, KsefRetryDto, KsefStatusDto, SelfInvoicingRecordedDto } from './ksef.responses.js';
 import { IsBoolean, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { CLUSTER_READERS, type Principal, Roles } from '../../auth/roles.decorator.js';
@@ -128,7 +128,6 @@ export class KsefController {
   @Roles('coordinator')
   @ApiOkResponse({ type: KsefRetryDto, description: 'The refused document queued again: its KSeF state' })
   @ApiWriteProblems()
-  @ApiProblems(422)
   async retry(@Param('clusterId') clusterId: string, @Param('invoiceId') invoiceId: string) {
     await this.commands.retry(clusterId, invoiceId);
     const state = await this.reader.state(clusterId);
