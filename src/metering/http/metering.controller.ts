@@ -18,8 +18,6 @@ import { refuseDeclaredSize, uploadedFile } from './file-upload.js';
 import { parseReadingsBatch, ReadingsBatchDto } from './metering.dto.js';
 import { CompletenessDto, ImportReportDto, PpeReadingsDto } from './metering.responses.js';
 
-/** The portal names the maximum from here. */
-export { MAX_FILE_BYTES } from './file-upload.js';
 const FORMATS = ['generic', 'tauron', 'enea'] as const;
 
 @ApiTags('metering')

@@ -8,8 +8,6 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
-import { pipeline, type Readable, Transform } from 'node:stream';
-import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
 import { DateTime } from 'luxon';
 import { Public, type Principal } from '../../auth/roles.decorator.js';
@@ -22,7 +20,7 @@ import type { ClusterState } from '../../clusters/domain/registry.js';
 import { MeteringService } from '../../metering/metering.service.js';
 import { ImportProfilesService } from '../../metering/queries/import-profiles.query.js';
 import type { ImportProfile } from '../../metering/domain/files/profile.js';
-import { MAX_FILE_BYTES } from '../../metering/http/metering.controller.js';
+import { refuseDeclaredSize, uploadedFile } from '../../metering/http/file-upload.js';
 import { ReadingsRejected } from '../../metering/commands/readings-recorder.js';
 import { SettlementService } from '../../settlement/queries/settlement.service.js';
 import { InvoicingService } from '../../invoicing/invoicing.service.js';
@@ -31,7 +29,7 @@ import { renderInvoicePdf } from '../../invoicing/http/pdf.js';
 import { isFa3Document } from '../../invoicing/domain/fa3/render.js';
 import { AuditService } from '../../audit/queries/audit.service.js';
 import { exportLine } from '../../audit/domain/export-line.js';
-import { problem, ProblemException } from '../../common/problem.js';
+import { ProblemException } from '../../common/problem.js';
 import { cookieOptions, cookies, CSRF_COOKIE, portalState, SESSION_COOKIE, withCsrf } from './security.js';
 import { PortalSessions, SESSION_HOURS } from '../queries/portal-sessions.js';
 import { monthOf, monthsBetween } from '../domain/months.js';
@@ -462,34 +460,16 @@ export class PortalController {
       response.status(400).json(rejectedReport(f, [{ reason: 'ppeCode' }], 1));
       return;
     }
-    // the API's limit on a file, declared or streamed
-    const tooLarge = () => new ProblemException(problem(413, `The file is larger than ${String(MAX_FILE_BYTES / 1024 / 1024)} MB`));
-    if (Number(request.headers['content-length'] ?? 0) > MAX_FILE_BYTES) {
-      request.resume();
-      throw tooLarge();
-    }
-    const hash = createHash('sha256');
-    let bytes = 0;
-    const meter = new Transform({
-      transform(chunk: Buffer, _encoding, callback) {
-        bytes += chunk.length;
-        if (bytes > MAX_FILE_BYTES) {
-          callback(tooLarge());
-          return;
-        }
-        hash.update(chunk);
-        callback(null, chunk);
-      },
-    });
-    // pipeline: an aborted upload ends the parse with an error instead of leaving it waiting
-    const file = pipeline(request, meter, () => undefined) as unknown as Readable;
+    // the API's limit on a file, declared or streamed, and its digest (metering's upload)
+    refuseDeclaredSize(request);
+    const { stream: file, digest } = await uploadedFile(request, false);
     try {
       const report = await this.metering.recordFile(clusterId, file, {
         format: profile ? 'profile' : (format as 'tauron' | 'enea' | 'generic'),
         profile,
         ppeCode: ppeCode || undefined,
         balancing: 'before',
-        digest: () => hash.digest('hex'),
+        digest,
         source: `portal:${format}`,
       });
       response.status(200).json(acceptedReport(f, report));
