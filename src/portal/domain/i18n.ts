@@ -272,15 +272,13 @@ const TEXTS = {
 
 export type TextKey = keyof typeof TEXTS;
 
-/** Whether a string names a text (a row label may be a text's key or a label as it is). */
-export function isTextKey(value: string): value is TextKey {
-  return Object.hasOwn(TEXTS, value);
-}
-
 export function t(lang: Lang, key: TextKey): string {
+  // a key built at run time (a reason code, a role) may name no text: say which
+  if (!hasText(key)) throw new Error(`portal text ${String(key)} is missing`);
   return TEXTS[key][lang === 'pl' ? 0 : 1];
 }
 
+/** Whether a string names a text (a row label may be a text's key or a label as it is). */
 export function hasText(key: string): key is TextKey {
   return Object.prototype.hasOwnProperty.call(TEXTS, key);
 }

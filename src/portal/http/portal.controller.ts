@@ -590,7 +590,7 @@ function matrixOf(transfers: Transfer[], names: (id: string) => string) {
 function supportRows(f: Format, ledger: SupportMonth): [string, SafeHtml | string][] {
   const lang = f.lang;
   const check = (c: { valueBp: number; thresholdBp: number | null; met: boolean | null }) =>
-    html`${f.percentBp(c.valueBp)}${c.thresholdBp !== null ? html`<br /><span class="small">${t(lang, 'threshold')} ${f.percentBp(c.thresholdBp)}: <span class="${c.met ? 'ok' : 'bad'}">${t(lang, c.met ? 'met' : 'notMet')}</span></span>` : ''}`;
+    html`${f.percentBp(c.valueBp)}${c.thresholdBp !== null ? html`<br><span class="small">${t(lang, 'threshold')} ${f.percentBp(c.thresholdBp)}: <span class="${c.met ? 'ok' : 'bad'}">${t(lang, c.met ? 'met' : 'notMet')}</span></span>` : ''}`;
   return [
     [t(lang, 'renewableMatchedWh'), f.kwh(ledger.totals.renewableMatchedWh)],
     [t(lang, 'exemptWh'), f.kwh(ledger.totals.exemptWh)],

@@ -9,11 +9,7 @@ import { html, jsonBlock, raw } from './template.js';
 test('every interpolated value is escaped, arrays too; SafeHtml from html or raw is kept', () => {
   const name = '<img src=x onerror=alert(1)>"\'&`';
   expect(html`<p title="${name}">${name}</p>`.toString()).toBe('<p title="&lt;img src=x onerror=alert(1)&gt;&quot;&#39;&amp;&#96;">&lt;img src=x onerror=alert(1)&gt;&quot;&#39;&amp;&#96;</p>');
-  expect(
-    html`<ul>
-      ${['<a>', html`<li>${'<b>'}</li>`]}
-    </ul>`.toString(),
-  ).toBe('<ul>&lt;a&gt;<li>&lt;b&gt;</li></ul>');
+  expect(html`<ul>${['<a>', html`<li>${'<b>'}</li>`]}</ul>`.toString()).toBe('<ul>&lt;a&gt;<li>&lt;b&gt;</li></ul>');
   expect(html`${null}${undefined}${false}${0}`.toString()).toBe('0');
   expect(html`${raw('<br>')}`.toString()).toBe('<br>');
   fc.assert(

@@ -44,7 +44,5 @@ export function raw(trustedHtml: string): SafeHtml {
 
 /** Data for a page's script, as a JSON block (not executed, so the CSP allows it); `<` escaped so no text ends the block. */
 export function jsonBlock(id: string, value: unknown): SafeHtml {
-  return html`<script type="application/json" id="${id}">
-    ${raw(JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026'))}
-  </script>`;
+  return html`<script type="application/json" id="${id}">${raw(JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026'))}</script>`;
 }

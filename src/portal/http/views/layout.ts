@@ -75,44 +75,22 @@ export function layout(o: LayoutOptions): string {
   const other: Lang = o.lang === 'pl' ? 'en' : 'pl';
   const scripts: Html = (o.scripts ?? []).map((s) => html`<script src="${s}" defer></script>`);
   return html`<!doctype html>
-    <html lang="${o.lang}">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>${o.title} · ${t(o.lang, 'title')}</title>
-        <style>
-          ${raw(STYLE)}
-        </style>
-        ${scripts}
-      </head>
-      <body>
-        <a class="skip" href="#main">${t(o.lang, 'skip')}</a>
-        <header>
-          <a class="brand" href="${o.signedIn ? '/portal/home' : '/portal'}">${o.signedIn?.clusterName ?? t(o.lang, 'title')}</a>
-          ${
-            o.signedIn
-              ? html`<nav aria-label="${t(o.lang, 'nav')}">
-                  <ul>
-                    <li><a href="/portal/home">${t(o.lang, 'months')}</a></li>
-                    ${o.signedIn.role === 'auditor' || o.signedIn.role === 'coordinator' ? html`<li><a href="/portal/audit">${t(o.lang, 'audit')}</a></li>` : ''}
-                  </ul>
-                </nav>`
-              : ''
-          }
-          <span class="spacer"></span>
-          <a href="${switched(o.here, other)}" hreflang="${other}" lang="${other}">${t(o.lang, 'language')}</a>
-          ${
-            o.signedIn
-              ? html`<span>${o.signedIn.label ? html`${o.signedIn.label} · ` : ''}${roleName(o.lang, o.signedIn.role)}</span>
-                  <form method="post" action="/portal/sign-out"><button type="submit">${t(o.lang, 'signOut')}</button></form>`
-              : ''
-          }
-        </header>
-        <main id="main">
-          ${o.message ? html`<p class="msg" role="status">${o.message}</p>` : ''}
-          <h1>${o.title}</h1>
-          ${o.body}
-        </main>
-      </body>
-    </html>`.toString();
+<html lang="${o.lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${o.title} · ${t(o.lang, 'title')}</title><style>${raw(STYLE)}</style>${scripts}</head>
+<body><a class="skip" href="#main">${t(o.lang, 'skip')}</a>
+<header><a class="brand" href="${o.signedIn ? '/portal/home' : '/portal'}">${o.signedIn?.clusterName ?? t(o.lang, 'title')}</a>
+${o.signedIn ? html`<nav aria-label="${t(o.lang, 'nav')}"><ul><li><a href="/portal/home">${t(o.lang, 'months')}</a></li>${o.signedIn.role === 'auditor' || o.signedIn.role === 'coordinator' ? html`<li><a href="/portal/audit">${t(o.lang, 'audit')}</a></li>` : ''}</ul></nav>` : ''}
+<span class="spacer"></span>
+<a href="${switched(o.here, other)}" hreflang="${other}" lang="${other}">${t(o.lang, 'language')}</a>
+${
+  o.signedIn
+    ? html`<span>${o.signedIn.label ? html`${o.signedIn.label} · ` : ''}${roleName(o.lang, o.signedIn.role)}</span>
+<form method="post" action="/portal/sign-out"><button type="submit">${t(o.lang, 'signOut')}</button></form>`
+    : ''
+}
+</header><main id="main">
+${o.message ? html`<p class="msg" role="status">${o.message}</p>` : ''}
+<h1>${o.title}</h1>
+${o.body}
+</main></body></html>`.toString();
 }

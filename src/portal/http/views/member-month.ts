@@ -56,16 +56,10 @@ export function memberMonthView(f: Format, v: MemberMonthView): SafeHtml {
   const lang = f.lang;
   const s = v.statement;
   const statusText = v.status === 'closed' ? t(lang, 'closed') : v.status === 'provisional' ? t(lang, 'provisional') : t(lang, 'noData');
-  const head = html`${v.backToCluster ? html`<p><a href="/portal/cluster/${v.month}">${t(lang, 'backToCluster')}</a></p>` : ''}
-    <p>
-      ${t(lang, 'member')}: <strong>${v.memberName}</strong> · ${t(lang, 'status')}:
-      <strong data-testid="status">${statusText}</strong>${v.closedAt ? html` <span class="muted">(${t(lang, 'closedOn')} ${f.instant(v.closedAt)})</span>` : ''}
-    </p>
-    ${v.status === 'closed' ? html`<p class="note">${t(lang, 'closedNote')}</p>` : ''}`;
+  const head = html`${v.backToCluster ? html`<p><a href="/portal/cluster/${v.month}">${t(lang, 'backToCluster')}</a></p>` : ''}<p>${t(lang, 'member')}: <strong>${v.memberName}</strong> · ${t(lang, 'status')}: <strong data-testid="status">${statusText}</strong>${v.closedAt ? html` <span class="muted">(${t(lang, 'closedOn')} ${f.instant(v.closedAt)})</span>` : ''}</p>
+${v.status === 'closed' ? html`<p class="note">${t(lang, 'closedNote')}</p>` : ''}`;
   if (!s) {
-    return html`${head}
-      <p class="note" data-testid="no-data">${t(lang, 'noDataYet')}</p>
-      ${documentsSection(f, v)}`;
+    return html`${head}<p class="note" data-testid="no-data">${t(lang, 'noDataYet')}</p>${documentsSection(f, v)}`;
   }
   // what the corrections issued after the close change: an invoice's raises what the member
   // pays, a self-billing invoice's or statement's raises what it is owed
@@ -74,23 +68,16 @@ export function memberMonthView(f: Format, v: MemberMonthView): SafeHtml {
     .reduce((a, d) => a + (d.correctedKind === 'invoice' ? (d.differenceGrossGrosze ?? 0) : -(d.differenceGrossGrosze ?? 0)), 0);
   const hasCorrections = v.documents.some((d) => d.kind === 'correction');
   const due = s.netAmountGrosze + corrections;
-  const headline = html`<section aria-labelledby="due">
-    <h2 id="due">
-      ${due > 0 ? t(lang, 'toPay') : due < 0 ? t(lang, 'owedToYou') : t(lang, 'nothingDue')}${v.status === 'provisional' ? html` <span class="muted small">(${t(lang, 'provisionalShort')})</span>` : ''}
-    </h2>
-    <p class="big" data-testid="net-amount">${f.zl(Math.abs(due))}</p>
-    ${hasCorrections ? html`<p class="small">${t(lang, 'netAmountGrosze')}: ${f.zl(s.netAmountGrosze)}<br />${t(lang, 'correctionsIssued')}: <span data-testid="corrections-total">${f.signedZl(corrections)}</span></p>` : ''}
-    <p class="muted small">${t(lang, 'headlineHelp')}</p>
-  </section>`;
+  const headline = html`<section aria-labelledby="due"><h2 id="due">${due > 0 ? t(lang, 'toPay') : due < 0 ? t(lang, 'owedToYou') : t(lang, 'nothingDue')}${v.status === 'provisional' ? html` <span class="muted small">(${t(lang, 'provisionalShort')})</span>` : ''}</h2>
+<p class="big" data-testid="net-amount">${f.zl(Math.abs(due))}</p>
+${hasCorrections ? html`<p class="small">${t(lang, 'netAmountGrosze')}: ${f.zl(s.netAmountGrosze)}<br>${t(lang, 'correctionsIssued')}: <span data-testid="corrections-total">${f.signedZl(corrections)}</span></p>` : ''}
+<p class="muted small">${t(lang, 'headlineHelp')}</p></section>`;
   const pending = v.pending.length
-    ? html`<section class="warn" aria-labelledby="pending" data-testid="pending">
-        <h2 id="pending">${t(lang, 'pendingCorrection')}</h2>
-        <p>${t(lang, 'pendingCorrectionHelp')}</p>
-        ${table(
-          [{ label: t(lang, 'toDocument') }, { label: t(lang, 'pendingDifference'), num: true }],
-          v.pending.map((p) => [p.document ?? t(lang, 'noDocumentYet'), f.signedZl(p.differenceNetGrosze)]),
-        )}
-      </section>`
+    ? html`<section class="warn" aria-labelledby="pending" data-testid="pending"><h2 id="pending">${t(lang, 'pendingCorrection')}</h2><p>${t(lang, 'pendingCorrectionHelp')}</p>
+${table(
+  [{ label: t(lang, 'toDocument') }, { label: t(lang, 'pendingDifference'), num: true }],
+  v.pending.map((p) => [p.document ?? t(lang, 'noDocumentYet'), f.signedZl(p.differenceNetGrosze)]),
+)}</section>`
     : '';
   const energy = facts(
     lang,
@@ -105,36 +92,30 @@ export function memberMonthView(f: Format, v: MemberMonthView): SafeHtml {
     (['exportShareBp', 'importShareBp', 'suppliedShareBp', 'receivedShareBp'] as const).map((k) => [k, f.percentBp(s[k])]),
   );
   const support = s.support
-    ? html`<section>
-        <h2>${t(lang, 'support')}</h2>
-        ${facts(lang, [
-          ['renewableMatchedWh', f.kwh(s.support.renewableMatchedWh)],
-          ['exemptWh', f.kwh(s.support.exemptWh)],
-          ['waivedOzeGrosze', f.zl(s.support.waivedOzeGrosze)],
-          ['waivedCogenerationGrosze', f.zl(s.support.waivedCogenerationGrosze)],
-        ])}
-      </section>`
+    ? html`<section><h2>${t(lang, 'support')}</h2>${facts(lang, [
+        ['renewableMatchedWh', f.kwh(s.support.renewableMatchedWh)],
+        ['exemptWh', f.kwh(s.support.exemptWh)],
+        ['waivedOzeGrosze', f.zl(s.support.waivedOzeGrosze)],
+        ['waivedCogenerationGrosze', f.zl(s.support.waivedCogenerationGrosze)],
+      ])}</section>`
     : '';
   const contracts = s.contracts.length
-    ? html`<section>
-        <h2>${t(lang, 'contracts')}</h2>
-        ${table(
-          [
-            { label: t(lang, 'counterparty') },
-            { label: t(lang, 'contracted'), num: true },
-            { label: t(lang, 'delivered'), num: true },
-            { label: t(lang, 'shortfall'), num: true },
-            { label: t(lang, 'value'), num: true },
-          ],
-          s.contracts.map((c) => [
-            `${t(lang, c.role === 'seller' ? 'contractSeller' : 'contractBuyer')}: ${v.names(c.counterpartyMemberId)}`,
-            f.kwh(c.contractedWh),
-            f.kwh(c.deliveredWh),
-            f.kwh(c.shortfallWh),
-            f.zl(c.valueGrosze),
-          ]),
-        )}
-      </section>`
+    ? html`<section><h2>${t(lang, 'contracts')}</h2>${table(
+        [
+          { label: t(lang, 'counterparty') },
+          { label: t(lang, 'contracted'), num: true },
+          { label: t(lang, 'delivered'), num: true },
+          { label: t(lang, 'shortfall'), num: true },
+          { label: t(lang, 'value'), num: true },
+        ],
+        s.contracts.map((c) => [
+          `${t(lang, c.role === 'seller' ? 'contractSeller' : 'contractBuyer')}: ${v.names(c.counterpartyMemberId)}`,
+          f.kwh(c.contractedWh),
+          f.kwh(c.deliveredWh),
+          f.kwh(c.shortfallWh),
+          f.zl(c.valueGrosze),
+        ]),
+      )}</section>`
     : '';
   const chartLabels = {
     own: t(lang, 'selfConsumedWh'),
@@ -178,65 +159,33 @@ export function memberMonthView(f: Format, v: MemberMonthView): SafeHtml {
     v.daily.map((d) => [f.day(d.day), f.kwh(d.selfConsumedWh), f.kwh(d.receivedWh), f.kwh(d.gridImportWh), f.kwh(d.suppliedWh), f.kwh(d.gridExportWh)]),
   );
   const receivedFrom = v.receivedFrom
-    ? html`<section aria-labelledby="from">
-        <h2 id="from">${t(lang, 'receivedFrom')}</h2>
-        <p class="muted small">${t(lang, 'receivedFromHelp')}</p>
-        ${v.receivedFrom.length ? html`<div class="chart" style="height:${Math.min(480, 100 + 36 * v.receivedFrom.length)}px"><canvas id="from-chart" role="img" aria-label="${t(lang, 'receivedFrom')}"></canvas></div>` : ''}
-        ${table(
-          [{ label: t(lang, 'supplier') }, { label: t(lang, 'receivedWh'), num: true }],
-          v.receivedFrom.map((r) => [r.name, f.kwh(r.wh)]),
-          { testId: 'received-from' },
-        )}
-      </section>`
+    ? html`<section aria-labelledby="from"><h2 id="from">${t(lang, 'receivedFrom')}</h2><p class="muted small">${t(lang, 'receivedFromHelp')}</p>
+${v.receivedFrom.length ? html`<div class="chart" style="height:${Math.min(480, 100 + 36 * v.receivedFrom.length)}px"><canvas id="from-chart" role="img" aria-label="${t(lang, 'receivedFrom')}"></canvas></div>` : ''}
+${table(
+  [{ label: t(lang, 'supplier') }, { label: t(lang, 'receivedWh'), num: true }],
+  v.receivedFrom.map((r) => [r.name, f.kwh(r.wh)]),
+  { testId: 'received-from' },
+)}</section>`
     : '';
   return html`${head}${pending}
-    <div class="grid">
-      ${headline}
-      <section>
-        <h2>${t(lang, 'energy')}</h2>
-        ${energy}
-      </section>
-      <section>
-        <h2>${t(lang, 'money')}</h2>
-        ${money}
-      </section>
-      <section>
-        <h2>${t(lang, 'shares')}</h2>
-        ${shares}
-      </section>
-      ${support}
-    </div>
-    ${contracts} ${receivedFrom}
-    <section aria-labelledby="daily-h">
-      <h2 id="daily-h">${t(lang, 'daily')}</h2>
-      <p class="muted small">${t(lang, 'dailyHelp')}</p>
-      ${detailNote}
-      <div class="chart"><canvas id="daily" role="img" aria-label="${t(lang, 'daily')}"></canvas></div>
-      <details>
-        <summary>${t(lang, 'chartTable')}</summary>
-        ${dailyTable}
-      </details>
-    </section>
-    <section aria-labelledby="curve-h">
-      <h2 id="curve-h">${t(lang, 'dayCurve')}</h2>
-      <form class="inline" method="get">
-        <div>
-          <label for="day">${t(lang, 'day')}</label><input id="day" name="day" type="date" value="${v.chosenDay}" min="${v.month}-01" max="${v.month}-${String(daysIn(v.month)).padStart(2, '0')}" />
-        </div>
-        ${v.memberParam ? html`<input type="hidden" name="member" value="${v.memberParam}" />` : ''}<button type="submit">${t(lang, 'show')}</button>
-      </form>
-      <p class="muted small">${f.day(v.chosenDay)}</p>
-      <div class="chart"><canvas id="curve" role="img" aria-label="${t(lang, 'dayCurve')}: ${f.day(v.chosenDay)}"></canvas></div>
-    </section>
-    ${documentsSection(f, v)} ${jsonBlock('member-month-data', { chart, labels: chartLabels })}`;
+<div class="grid">${headline}<section><h2>${t(lang, 'energy')}</h2>${energy}</section>
+<section><h2>${t(lang, 'money')}</h2>${money}</section>
+<section><h2>${t(lang, 'shares')}</h2>${shares}</section>${support}</div>${contracts}
+${receivedFrom}
+<section aria-labelledby="daily-h"><h2 id="daily-h">${t(lang, 'daily')}</h2><p class="muted small">${t(lang, 'dailyHelp')}</p>${detailNote}
+<div class="chart"><canvas id="daily" role="img" aria-label="${t(lang, 'daily')}"></canvas></div>
+<details><summary>${t(lang, 'chartTable')}</summary>${dailyTable}</details></section>
+<section aria-labelledby="curve-h"><h2 id="curve-h">${t(lang, 'dayCurve')}</h2>
+<form class="inline" method="get"><div><label for="day">${t(lang, 'day')}</label><input id="day" name="day" type="date" value="${v.chosenDay}" min="${v.month}-01" max="${v.month}-${String(daysIn(v.month)).padStart(2, '0')}"></div>${v.memberParam ? html`<input type="hidden" name="member" value="${v.memberParam}">` : ''}<button type="submit">${t(lang, 'show')}</button></form>
+<p class="muted small">${f.day(v.chosenDay)}</p>
+<div class="chart"><canvas id="curve" role="img" aria-label="${t(lang, 'dayCurve')}: ${f.day(v.chosenDay)}"></canvas></div></section>
+${documentsSection(f, v)}
+${jsonBlock('member-month-data', { chart, labels: chartLabels })}`;
 }
 
 function documentsSection(f: Format, v: MemberMonthView): SafeHtml {
   const lang = f.lang;
-  return html`<section aria-labelledby="docs-h">
-    <h2 id="docs-h">${t(lang, 'documents')}</h2>
-    ${v.documents.length ? documentsTable(f, v.documents, false, v.showKsef) : html`<p class="muted">${t(lang, 'noDocuments')}</p>`}
-  </section>`;
+  return html`<section aria-labelledby="docs-h"><h2 id="docs-h">${t(lang, 'documents')}</h2>${v.documents.length ? documentsTable(f, v.documents, false, v.showKsef) : html`<p class="muted">${t(lang, 'noDocuments')}</p>`}</section>`;
 }
 
 function daysIn(month: string): number {

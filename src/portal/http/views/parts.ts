@@ -1,7 +1,7 @@
 // Pieces several pages share: tables, key-value tables, documents with their KSeF state,
 // the file report. Every value goes through `html`, so it is escaped.
 import type { Format, Lang, TextKey } from '../../domain/i18n.js';
-import { isTextKey, t } from '../../domain/i18n.js';
+import { hasText, t } from '../../domain/i18n.js';
 import { html, type Html, type SafeHtml } from '../template.js';
 
 export interface Column {
@@ -10,46 +10,15 @@ export interface Column {
 }
 
 export function table(columns: Column[], rows: Html[][], options: { caption?: string; foot?: Html[]; testId?: string } = {}): SafeHtml {
-  return html`<div class="scroll"><table${options.testId ? html` data-testid="${options.testId}"` : ''}>${
-    options.caption
-      ? html`<caption class="muted small">
-          ${options.caption}
-        </caption>`
-      : ''
-  }<thead><tr>${columns.map((c) => html`<th scope="col" ${c.num ? html` class="num"` : ''}>${c.label}</th>`)}</tr></thead>
-<tbody>${rows.map(
-    (r) =>
-      html`<tr>
-        ${r.map((cell, i) => (i === 0 && !columns[0]?.num ? html`<th scope="row">${cell}</th>` : html`<td${columns[i]?.num ? html` class="num"` : ''}>${cell}</td>`))}
-      </tr>`,
-  )}</tbody>
-${
-  options.foot
-    ? html`<tfoot>
-        <tr class="sum">
-          ${options.foot.map((cell, i) => html`<td${columns[i]?.num ? html` class="num"` : ''}>${cell}</td>`)}
-        </tr>
-      </tfoot>`
-    : ''
-}</table></div>`;
+  return html`<div class="scroll"><table${options.testId ? html` data-testid="${options.testId}"` : ''}>${options.caption ? html`<caption class="muted small">${options.caption}</caption>` : ''}<thead><tr>${columns.map((c) => html`<th scope="col"${c.num ? html` class="num"` : ''}>${c.label}</th>`)}</tr></thead>
+<tbody>${rows.map((r) => html`<tr>${r.map((cell, i) => (i === 0 && !columns[0]?.num ? html`<th scope="row">${cell}</th>` : html`<td${columns[i]?.num ? html` class="num"` : ''}>${cell}</td>`))}</tr>`)}</tbody>
+${options.foot ? html`<tfoot><tr class="sum">${options.foot.map((cell, i) => html`<td${columns[i]?.num ? html` class="num"` : ''}>${cell}</td>`)}</tr></tfoot>` : ''}</table></div>`;
 }
 
 /** Label / value rows (the statement's sections). */
 /** Label / value rows under a section's heading (no column headers: the heading says what they are). */
 export function facts(lang: Lang, rows: [string, Html][]): SafeHtml {
-  return html`<div class="scroll">
-    <table>
-      <tbody>
-        ${rows.map(
-          ([k, v]) =>
-            html`<tr>
-              <th scope="row">${isTextKey(k) ? t(lang, k) : k}</th>
-              <td class="num">${v}</td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>
-  </div>`;
+  return html`<div class="scroll"><table><tbody>${rows.map(([k, v]) => html`<tr><th scope="row">${hasText(k) ? t(lang, k) : k}</th><td class="num">${v}</td></tr>`)}</tbody></table></div>`;
 }
 
 export type DocumentKind = 'invoice' | 'self_billing' | 'settlement_statement' | 'correction';
@@ -102,9 +71,7 @@ export function ksefLabel(lang: Lang, view: KsefState, compact = false): SafeHtm
 
 export function amountOf(f: Format, d: DocumentRow): SafeHtml {
   return d.differenceGrossGrosze !== undefined
-    ? html`<span data-testid="difference" class="${d.differenceGrossGrosze > 0 ? 'pos' : 'neg'}">${f.signedZl(d.differenceGrossGrosze)}</span><br /><span class="muted small"
-          >${t(f.lang, 'differenceGross')}</span
-        >`
+    ? html`<span data-testid="difference" class="${d.differenceGrossGrosze > 0 ? 'pos' : 'neg'}">${f.signedZl(d.differenceGrossGrosze)}</span><br><span class="muted small">${t(f.lang, 'differenceGross')}</span>`
     : html`${f.zl(d.grossGrosze)}`;
 }
 
@@ -131,7 +98,7 @@ export function documentsTable(f: Format, documents: DocumentRow[], withMember: 
     columns,
     documents.map((d) => [
       d.number,
-      html`${kindName(lang, d.kind, d.correctedKind)}${d.correctedNumber ? html`<br /><span class="muted small">${t(lang, 'corrects')} ${d.correctedNumber}</span>` : ''}`,
+      html`${kindName(lang, d.kind, d.correctedKind)}${d.correctedNumber ? html`<br><span class="muted small">${t(lang, 'corrects')} ${d.correctedNumber}</span>` : ''}`,
       ...(withMember ? [d.memberName] : []),
       f.day(d.issueDate),
       amountOf(f, d),
