@@ -12,6 +12,17 @@ import { createLogger } from '../common/logger.js';
 import { type Api, closeAndIssue, issueToken, loadScenario } from '../scenarios/load-scenario.js';
 import { SCENARIOS } from '../scenarios/seed-clusters.js';
 
+/** Wh as MWh to a tenth, rounded half up, in integers (no float touches the value). */
+function mwh(wh: number): string {
+  const tenths = (wh + 50_000 - ((wh + 50_000) % 100_000)) / 100_000;
+  return `${String((tenths - (tenths % 10)) / 10)}.${String(tenths % 10)}`;
+}
+
+/** Basis points as a percentage with two decimals. */
+function percent(bp: number): string {
+  return `${String((bp - (bp % 100)) / 100)}.${String(bp % 100).padStart(2, '0')}`;
+}
+
 const { values } = parseArgs({ options: { month: { type: 'string' } } });
 const month = values.month ?? DateTime.now().setZone('Europe/Warsaw').minus({ months: 1 }).toFormat('yyyy-MM');
 if (!/^2026-(0[1-9]|1[0-2])$/.test(month)) {
@@ -43,9 +54,7 @@ for (const scenario of SCENARIOS) {
   const t = settlement.totals;
   console.log(`\n${scenario.cluster.name}  (${scenario.agreement.allocation.method}${scenario.contracts.length ? ', bilateral contracts' : ''})`);
   console.log(`  readings: ${String(loaded.readings.new)} new, ${String(loaded.readings.unchanged)} unchanged`);
-  console.log(
-    `  ${month}: import ${(t.importWh / 1e6).toFixed(1)} MWh, export ${(t.exportWh / 1e6).toFixed(1)} MWh, shared in the cluster ${(t.receivedWh / 1e6).toFixed(1)} MWh, self-sufficiency ${(t.selfSufficiency.valueBp / 100).toFixed(2)} %`,
-  );
+  console.log(`  ${month}: import ${mwh(t.importWh)} MWh, export ${mwh(t.exportWh)} MWh, shared in the cluster ${mwh(t.receivedWh)} MWh, self-sufficiency ${percent(t.selfSufficiency.valueBp)} %`);
   const issued = await closeAndIssue(api, loaded.coordinatorToken, loaded.clusterId, month);
   console.log(`  ${month} closed, ${String(issued)} documents issued`);
   console.log(`  API: ${base}/clusters/${loaded.clusterId}/settlements/${month}`);

@@ -94,6 +94,12 @@ export interface MeteringPoint {
 }
 
 /** The point's current owner: the last assignment (a point is registered with its first one). */
+/** kW with at most 3 decimals (checked by the decider) as whole W, from its decimal digits: no float product. */
+function wattsOfKw(kw: number): number {
+  const [whole = '0', fraction = ''] = String(kw).split('.');
+  return Number(whole) * 1000 + Number(fraction.padEnd(3, '0'));
+}
+
 export function currentAssignment(point: MeteringPoint): { memberId: string; from: string } {
   const current = point.assignments.at(-1);
   if (!current) throw new Error(`Metering point ${point.ppeCode} has no assignment; it is registered with one`);
@@ -407,7 +413,7 @@ export function decide(command: ClusterCommand, state: ClusterState): ClusterEve
             carrier: command.carrier,
             source: command.source ?? null,
             // kW with up to 3 decimals is a whole number of watts
-            capacityW: command.capacityKw === undefined ? null : Math.round(command.capacityKw * 1000),
+            capacityW: command.capacityKw === undefined ? null : wattsOfKw(command.capacityKw),
             validFrom: command.validFrom,
           },
         },

@@ -203,7 +203,11 @@ export class SettlementService {
       range,
     );
     const detail = details[0];
-    const count = Math.round((range.end.getTime() - range.start.getTime()) / 60_000 / (detail?.intervalMinutes ?? 60));
+    // a Warsaw day is a whole number of intervals (23, 24 or 25 hours): integer milliseconds, exact division
+    const stepMs = (detail?.intervalMinutes ?? 60) * 60_000;
+    const spanMs = range.end.getTime() - range.start.getTime();
+    if (spanMs % stepMs !== 0) throw new Error(`the day ${String(spanMs)} ms is not a whole number of ${String(stepMs)} ms intervals`);
+    const count = spanMs / stepMs;
     const items = detail
       ? detail.importWh.map((importWh, j) => ({
           intervalStart: new Date(detail.dayStart.getTime() + j * detail.intervalMinutes * 60_000).toISOString(),
