@@ -1,6 +1,6 @@
 // Marks the cluster months whose provisional settlement must be computed again when
 // readings arrive. Registry and agreement changes are caught by the registry version
-// each stored settlement remembers (see queries/cluster-months.ts, isStoredMonthFresh).
+// each stored settlement remembers (see queries/cluster-months.ts, readFreshStoredMonth).
 import type { PoolClient } from 'pg';
 import type { RecordedEvent } from '../event-store/event-store.port.js';
 import type { Projection } from '../projections/projection.js';

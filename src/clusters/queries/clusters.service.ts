@@ -3,6 +3,7 @@
 // from the cluster stream. Writes go through the CommandBus (commands/cluster-command.ts).
 import { Inject, Injectable } from '@nestjs/common';
 import type { Pool, PoolClient } from 'pg';
+import { deepFreeze } from '../../shared/deep-freeze.js';
 import { DomainError } from '../../shared/domain-error.js';
 import { PG_POOL } from '../../core.module.js';
 import { CLOSED_MONTHS, type ClosedMonthsSource } from '../commands/cluster-command.js';
@@ -12,8 +13,18 @@ import { type AgreementVersion, type ClusterState, clusterStreamId, ownershipPer
 /** An agreement version with who added it and when, what it replaced and what replaced it. */
 export type AgreementVersionView = AgreementVersion & { addedBy: Actor; addedAt: string; supersedesVersion: number | null; supersededBy: number | null };
 
+/** How many parsed cluster states a process keeps (one is a few MiB for 10,000 PPE). */
+const STATES_KEPT = 32;
+
 @Injectable()
 export class ClustersService {
+  /**
+   * Parsed states by cluster, reused while the stream version stands: parsing the state of
+   * a 1,000-PPE cluster on every request was most of what a statement GET cost. Frozen, as
+   * every request shares it.
+   */
+  private readonly parsed = new Map<string, { state: ClusterState; streamVersion: number }>();
+
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(PG_POOL) private readonly pool: Pool,
@@ -56,9 +67,21 @@ export class ClustersService {
    * when the version moved); on the caller's connection when it holds one (a transaction).
    */
   async versionedState(clusterId: string, db: Pool | PoolClient = this.pool): Promise<{ state: ClusterState; streamVersion: number } | undefined> {
-    const { rows } = await db.query<{ state: ClusterState; stream_version: number }>('SELECT state, stream_version FROM registry_clusters WHERE cluster_id = $1', [clusterId]);
-    const row = rows[0];
-    return row ? { state: row.state, streamVersion: row.stream_version } : undefined;
+    const { rows } = await db.query<{ stream_version: number }>('SELECT stream_version FROM registry_clusters WHERE cluster_id = $1', [clusterId]);
+    const version = rows[0]?.stream_version;
+    if (version === undefined) return undefined;
+    const known = this.parsed.get(clusterId);
+    if (known?.streamVersion === version) return known;
+    const { rows: full } = await db.query<{ state: ClusterState; stream_version: number }>('SELECT state, stream_version FROM registry_clusters WHERE cluster_id = $1', [clusterId]);
+    const row = full[0];
+    if (!row) return undefined;
+    const parsed = { state: deepFreeze(row.state), streamVersion: row.stream_version };
+    // bounded: the entry stored longest ago leaves first
+    this.parsed.delete(clusterId);
+    const oldest = this.parsed.keys().next();
+    if (this.parsed.size >= STATES_KEPT && !oldest.done) this.parsed.delete(oldest.value);
+    this.parsed.set(clusterId, parsed);
+    return parsed;
   }
 
   async list(clusterIds?: string[]): Promise<{ clusterId: string; name: string; state: ClusterState }[]> {

@@ -41,7 +41,10 @@ export async function* readMeterDays(db: Pool | PoolClient, clusterId: string, f
 /** The months (YYYY-MM) in [fromMonth, toMonth] in which the cluster has meter days, in order. */
 export async function monthsWithReadings(db: Pool | PoolClient, clusterId: string, fromMonth: string, toMonth: string): Promise<string[]> {
   const { rows } = await db.query<{ month: string }>(
-    `SELECT DISTINCT to_char(day, 'YYYY-MM') AS month FROM meter_days WHERE cluster_id = $1 AND day >= $2::date AND day < ($3::date + interval '1 month') ORDER BY month`,
+    // one index probe a month (meter_days_cluster_day), not a scan of every PPE-day of the year
+    `SELECT to_char(m, 'YYYY-MM') AS month FROM generate_series($2::date, $3::date, interval '1 month') AS m
+      WHERE EXISTS (SELECT 1 FROM meter_days WHERE cluster_id = $1 AND day >= m::date AND day < (m + interval '1 month')::date)
+      ORDER BY m`,
     [clusterId, `${fromMonth}-01`, `${toMonth}-01`],
   );
   return rows.map((r) => r.month);

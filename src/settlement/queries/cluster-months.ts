@@ -44,20 +44,24 @@ export async function readStoredMonths(db: Db, clusterId: string): Promise<{ mon
 }
 
 /**
- * Whether the stored month is still what its inputs give: computed at this registry version,
+ * The stored month when it is still what its inputs give: computed at this registry version,
  * after the month's last dirty mark (settlement.projection.ts) and, with a pass plugged in,
- * at the version of what the pass reads and with its result. False when nothing is stored.
+ * at the version of what the pass reads and with its result. Undefined when stale or when
+ * nothing is stored. One query: hundreds of statement GETs ask it at once.
  */
-export async function isStoredMonthFresh(db: Db, clusterId: string, month: string, registryVersion: number, extensionVersion: number | null): Promise<boolean> {
-  const { rows } = await db.query<{ fresh: boolean }>(
-    `SELECT (s.registry_version = $3 AND s.dirty_seq >= coalesce(d.seq, 0)
-             AND ($4::int IS NULL OR (s.parameters_version = $4 AND s.support IS NOT NULL))) AS fresh
+export async function readFreshStoredMonth(db: Db, clusterId: string, month: string, registryVersion: number, extensionVersion: number | null): Promise<StoredMonth | undefined> {
+  const { rows } = await db.query<{ agreement_version: number; totals: ClusterMonth; computed_through: string | null; computed_at: Date }>(
+    `SELECT s.agreement_version, s.totals, s.computed_through, s.computed_at
        FROM settlement_cluster_months s
        LEFT JOIN settlement_dirty_months d ON d.cluster_id = s.cluster_id AND d.month = s.month
-      WHERE s.cluster_id = $1 AND s.month = $2`,
+      WHERE s.cluster_id = $1 AND s.month = $2
+        AND s.registry_version = $3 AND s.dirty_seq >= coalesce(d.seq, 0)
+        AND ($4::int IS NULL OR (s.parameters_version = $4 AND s.support IS NOT NULL))`,
     [clusterId, month, registryVersion, extensionVersion],
   );
-  return rows[0]?.fresh === true;
+  const row = rows[0];
+  if (!row) return undefined;
+  return { agreementVersion: row.agreement_version, cluster: row.totals, computedThrough: row.computed_through, computedAt: row.computed_at.toISOString() };
 }
 
 export interface ClusterMonthRow {

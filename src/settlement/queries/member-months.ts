@@ -7,8 +7,16 @@ type Db = Pool | PoolClient;
 
 /** Every member's statement of the month, by member id. */
 export async function readMemberStatements(db: Db, clusterId: string, month: string): Promise<MemberStatement[]> {
-  const { rows } = await db.query<{ statement: MemberStatement }>('SELECT statement FROM settlement_member_months WHERE cluster_id = $1 AND month = $2 ORDER BY member_id', [clusterId, month]);
-  return rows.map((r) => r.statement);
+  return (await readComputedStatements(db, clusterId, month)).statements;
+}
+
+/** Every member's statement of the month with when they were computed (null: none stored). */
+export async function readComputedStatements(db: Db, clusterId: string, month: string): Promise<{ computedAt: string | null; statements: MemberStatement[] }> {
+  const { rows } = await db.query<{ statement: MemberStatement; computed_at: Date }>(
+    'SELECT statement, computed_at FROM settlement_member_months WHERE cluster_id = $1 AND month = $2 ORDER BY member_id',
+    [clusterId, month],
+  );
+  return { computedAt: rows[0]?.computed_at.toISOString() ?? null, statements: rows.map((r) => r.statement) };
 }
 
 export async function readMemberStatement(db: Db, clusterId: string, month: string, memberId: string): Promise<MemberStatement | undefined> {

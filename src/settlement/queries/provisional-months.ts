@@ -11,7 +11,7 @@ import { calculateMonth, type ContractsAt, type MonthCalculation } from '../doma
 import type { ContractTerms } from '../domain/engine/statement.js';
 import { monthDays } from '../domain/months.js';
 import type { MonthExtension } from '../month-extension.js';
-import { deleteStoredMonth, insertStoredMonth, isStoredMonthFresh } from './cluster-months.js';
+import { deleteStoredMonth, insertStoredMonth, readFreshStoredMonth, readStoredMonth, type StoredMonth } from './cluster-months.js';
 import { readDirtySeq } from './dirty-months.js';
 import { deleteMemberStatements, insertMemberStatements } from './member-months.js';
 
@@ -29,19 +29,22 @@ export class ProvisionalMonths {
     private readonly runner?: ProjectionRunner,
   ) {}
 
-  /** Computes the month again when its inputs changed since it was stored (an unknown cluster is 404). */
-  async ensureFresh(clusterId: string, month: string): Promise<void> {
-    if (await this.isFresh(clusterId, month)) return;
+  /** The stored month, computed again first when its inputs changed since it was stored (an unknown cluster is 404). */
+  async ensureFresh(clusterId: string, month: string): Promise<StoredMonth> {
+    const fresh = await this.freshStored(clusterId, month);
+    if (fresh) return fresh;
     await this.recompute(clusterId, month);
+    const stored = await readStoredMonth(this.pool, clusterId, month);
+    if (!stored) throw new Error(`settlement_cluster_months has no row for ${clusterId} ${month} after its recompute`);
+    return stored;
   }
 
-  private async isFresh(clusterId: string, month: string): Promise<boolean> {
-    const registry = await this.clusters.versionedState(clusterId, this.pool);
-    if (!registry) return false;
+  private async freshStored(clusterId: string, month: string): Promise<StoredMonth | undefined> {
     // with a pass plugged in: stale when what it reads changed, or when it never ran on the month
     const extension = this.extension();
-    const extensionVersion = extension ? await extension.version() : null;
-    return isStoredMonthFresh(this.pool, clusterId, month, registry.streamVersion, extensionVersion);
+    const [registry, extensionVersion] = await Promise.all([this.clusters.versionedState(clusterId, this.pool), extension ? extension.version() : null]);
+    if (!registry) return undefined;
+    return readFreshStoredMonth(this.pool, clusterId, month, registry.streamVersion, extensionVersion);
   }
 
   /** The metering projection's checkpoint, through the runner (null without one, or before its first event). */

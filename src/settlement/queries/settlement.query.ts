@@ -19,10 +19,10 @@ export type ClusterMonthView = {
   agreementVersion: number;
   totals: ClusterMonth;
   trailing12Months: TrailingYear;
-  members: MemberStatement[];
+  members: readonly MemberStatement[];
 } & ({ status: 'closed'; closedAt: string; lastEventPosition: string; inputDigest: string } | { status: 'provisional'; computedThrough: string | null; computedAt: string });
 
-const visibleTo = (principal: Principal, statements: MemberStatement[]) => (principal.role === 'member' ? statements.filter((s) => s.memberId === principal.memberId) : statements);
+const visibleTo = (principal: Principal, statements: readonly MemberStatement[]) => (principal.role === 'member' ? statements.filter((s) => s.memberId === principal.memberId) : statements);
 
 /** The cluster month: closed (from its close) or provisional, with the trailing 12 months. */
 export class GetClusterMonth extends Query<ClusterMonthView> {

@@ -29,6 +29,7 @@ import { readStoredExtension, readStoredMonth, readStoredMonths, type StoredMont
 import { readMemberStatement, readMemberStatements } from './member-months.js';
 import { calculateFromEvents, contractsFromLog, type EventFilter, type MonthFromEvents } from './month-from-events.js';
 import { ProvisionalMonths } from './provisional-months.js';
+import { StoredStatements } from './stored-statements.js';
 
 export { checkMonth } from '../domain/months.js';
 export type { EventFilter } from './month-from-events.js';
@@ -38,6 +39,7 @@ export class SettlementService {
   private extension: MonthExtension | null = null;
   private readonly closes: Closes;
   private readonly provisional: ProvisionalMonths;
+  private readonly statements: StoredStatements;
 
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
@@ -47,6 +49,7 @@ export class SettlementService {
     @Inject(CommandBus) private readonly commandBus?: CommandBus,
   ) {
     this.closes = new Closes(store);
+    this.statements = new StoredStatements(pool);
     this.provisional = new ProvisionalMonths(
       pool,
       clusters,
@@ -130,22 +133,18 @@ export class SettlementService {
   }
 
   /** The cluster month with every member's statement, computed again first if its inputs changed. */
-  async clusterMonth(clusterId: string, month: string): Promise<StoredMonth & { statements: MemberStatement[] }> {
+  async clusterMonth(clusterId: string, month: string): Promise<StoredMonth & { statements: readonly MemberStatement[] }> {
     checkMonth(month);
-    await this.clusters.state(clusterId);
-    await this.ensureFresh(clusterId, month);
-    const stored = await readStoredMonth(this.pool, clusterId, month);
-    if (!stored) throw new Error(`settlement_cluster_months has no row for ${clusterId} ${month} after ensureFresh`);
-    return { ...stored, statements: await readMemberStatements(this.pool, clusterId, month) };
+    const stored = await this.ensureFresh(clusterId, month); // an unknown cluster is 404 there
+    return { ...stored, statements: await this.statements.all(clusterId, month, stored) };
   }
 
   /** One member's provisional statement: its own row, not the month's (hundreds read it at once). */
   async memberStatement(clusterId: string, month: string, memberId: string): Promise<StoredMonth & { statement: MemberStatement }> {
     checkMonth(month);
-    await this.ensureFresh(clusterId, month); // an unknown cluster is 404 there
-    const stored = await readStoredMonth(this.pool, clusterId, month);
-    const statement = await readMemberStatement(this.pool, clusterId, month, memberId);
-    if (!stored || !statement) throw DomainError.notFound('The member has no statement for this month');
+    const stored = await this.ensureFresh(clusterId, month); // an unknown cluster is 404 there
+    const statement = await this.statements.one(clusterId, month, stored, memberId);
+    if (!statement) throw DomainError.notFound('The member has no statement for this month');
     return { ...stored, statement };
   }
 
@@ -168,9 +167,7 @@ export class SettlementService {
         rows.push({ month: each, totals: close.totals });
         continue;
       }
-      await this.ensureFresh(clusterId, each);
-      const stored = await readStoredMonth(this.pool, clusterId, each);
-      if (stored) rows.push({ month: each, totals: stored.cluster });
+      rows.push({ month: each, totals: (await this.ensureFresh(clusterId, each)).cluster });
     }
     const sum = (f: 'importWh' | 'exportWh' | 'selfConsumedWh' | 'receivedWh' | 'renewableExportWh') => rows.reduce((a, r) => a + r.totals[f], 0);
     const totals = { importWh: sum('importWh'), exportWh: sum('exportWh'), selfConsumedWh: sum('selfConsumedWh'), receivedWh: sum('receivedWh') };
@@ -280,8 +277,8 @@ export class SettlementService {
     return calculateFromEvents(this.store, this.extension, clusterId, month, upTo, extras, range, onDay);
   }
 
-  /** Computes the month again when its inputs changed since it was stored. */
-  ensureFresh(clusterId: string, month: string): Promise<void> {
+  /** The stored month, computed again first when its inputs changed since it was stored. */
+  ensureFresh(clusterId: string, month: string): Promise<StoredMonth> {
     return this.provisional.ensureFresh(clusterId, month);
   }
 

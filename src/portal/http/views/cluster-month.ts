@@ -11,7 +11,7 @@ export interface ClusterMonthView {
   closed: boolean;
   closedAt?: string;
   totals: ClusterMonth;
-  statements: MemberStatement[];
+  statements: readonly MemberStatement[];
   names: (memberId: string) => string;
   trend: { month: string; selfSufficiencyBp: number }[];
   documents: DocumentRow[];
