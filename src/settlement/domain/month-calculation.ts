@@ -2,11 +2,11 @@
 // contracts. Pure: the live projection, the as-of query and the audit replay all feed
 // the same function, so they cannot disagree about the arithmetic.
 import { DateTime } from 'luxon';
-import { isoDateOf, monthBounds } from '../../shared/calendar.js';
+import { isoDateOf, monthBounds, ZONE } from '../../shared/calendar.js';
 import { agreementForMonth, type AgreementVersion, type ClusterState, ownershipPeriods, RENEWABLE_SOURCES } from '../../clusters/domain/registry.js';
 import { DomainError } from '../../shared/domain-error.js';
 import type { ActiveContract } from './engine/allocate.js';
-import { allocateMonth, type IntervalView, MEMBER_TOTAL_FIELDS } from './engine/allocate-month.js';
+import { allocateMonth, type IntervalView, MEMBER_TOTAL_FIELDS, type MemberTotalField, type MonthAllocation } from './engine/allocate-month.js';
 import { buildStatements, type ClusterMonth, type ContractTerms, type EnergyTotals, type MemberStatement, MonthAccumulator } from './engine/statement.js';
 import type { MeterDayValues } from '../../metering/domain/meter-day-values.js';
 import { MonthFlowsBuilder, type OwnershipPeriod } from './month-flows.js';
@@ -47,6 +47,30 @@ export interface MonthCalculation {
   extension?: { result: Record<string, unknown>; pass: MonthPass };
   /** The transfer matrix, when asked for. */
   transfers?: Transfer[];
+  /** What each day gave before pricing: summed, the days give the month exactly (a late day is computed alone). */
+  days: DayPart[];
+}
+
+/**
+ * What a run of intervals gives before pricing, per member index-aligned with the month's
+ * memberIds: whole Wh, so the parts of the days sum to the month's exactly, and a month
+ * whose one day changed is the stored days with that day computed again.
+ */
+export interface SettlementPart {
+  totals: Record<MemberTotalField, number[]>;
+  /** Each contract's totals, in the order the contracts were first in force (the statements list them so). */
+  contracts: [string, { contractedWh: number; deliveredWh: number; shortfallWh: number }][];
+  renewableExportWh: number[];
+  /** Quarter-hours divided from hourly values, by PPE. */
+  hourlyQuarterHours: [string, number][];
+}
+
+export interface DayPart {
+  /** The Warsaw day, YYYY-MM-DD. */
+  day: string;
+  /** The month's active members (activeMembers), in the order of the part's arrays. */
+  memberIds: string[];
+  part: SettlementPart;
 }
 
 /** What a calculation computes beside the statements (each costs a pass of its own). */
@@ -89,30 +113,25 @@ export async function calculateMonth(
   const bounds = monthBounds(month);
   const start = range ? new Date(Math.max(range.start.getTime(), bounds.start.getTime())) : bounds.start;
   const end = range ? new Date(Math.min(range.end.getTime(), bounds.end.getTime())) : bounds.end;
-  const periods: OwnershipPeriod[] = [];
-  for (const point of Object.values(state.points)) {
-    if (point.carrier !== 'electricity') continue;
-    for (const p of ownershipPeriods(state, point.ppeCode)) {
-      if (p.fromUtc >= end || (p.toUtc !== null && p.toUtc <= start)) continue;
-      periods.push({ ...p, renewable: point.source !== null && RENEWABLE_SOURCES.includes(point.source) });
-    }
-  }
+  const periods = electricityPeriods(state, start, end);
   const members = activeMembers(state, month);
-  const builder = new MonthFlowsBuilder(start, end, agreement.intervalMinutes, periods, members);
+  const intervalMs = agreement.intervalMinutes * 60_000;
+  const days = daysOf(start, end, intervalMs);
+  const builder = new MonthFlowsBuilder(start, end, agreement.intervalMinutes, periods, members, days.intervalDay, days.list.length);
   const pass = extras.pass?.({ month, start, end, periods, members }) ?? null;
-  // quarter-hours divided from hourly values, by PPE: the statements name those PPE
-  const hourly = new Map<string, number>();
+  // quarter-hours divided from hourly values, by day and PPE: the statements name those PPE
+  const hourly = days.list.map(() => new Map<string, number>());
   const addDay = (day: MeterDayValues) => {
     builder.addDay(day);
     pass?.addDay(day);
     if (!day.quality?.includes('h')) return;
     const stepMs = day.intervalMinutes * 60_000;
-    let count = 0;
     for (let j = 0; j < day.quality.length; j++) {
       const t = day.dayStart.getTime() + j * stepMs;
-      if (day.quality[j] === 'h' && t >= start.getTime() && t < end.getTime()) count++;
+      if (day.quality[j] !== 'h' || t < start.getTime() || t >= end.getTime()) continue;
+      const counts = hourly[days.intervalDay[Math.floor((t - start.getTime()) / intervalMs)] ?? -1];
+      if (counts) counts.set(day.ppeCode, (counts.get(day.ppeCode) ?? 0) + 1);
     }
-    if (count > 0) hourly.set(day.ppeCode, (hourly.get(day.ppeCode) ?? 0) + count);
   };
   if (Symbol.asyncIterator in meterDays) {
     for await (const page of meterDays) for (const day of page) addDay(day);
@@ -134,34 +153,152 @@ export async function calculateMonth(
           transfers?.addView(flows.memberIds, view, contractsAt(view.interval));
         }
       : undefined;
-  const allocation = allocateMonth(
-    { memberIds: flows.memberIds, intervalCount: flows.intervalStarts.length, exportWh: flows.exportWh, importWh: flows.importWh },
-    { ownNetting: agreement.ownNetting, allocation: agreement.allocation, contractsAt },
-    onInterval,
-  );
-  detail?.flush();
-  const accumulator = new MonthAccumulator([]);
-  flows.memberIds.forEach((memberId, m) => {
-    accumulator.members.set(memberId, Object.fromEntries(MEMBER_TOTAL_FIELDS.map((f) => [f, allocation.totals[f][m] ?? 0])) as EnergyTotals);
+  // the engine a day at a time over that day's run of intervals (flows are [interval × member]):
+  // each day's part is kept, and the month is their sum
+  const n = flows.memberIds.length;
+  const dayParts: DayPart[] = days.list.map(({ day, from, to }, d) => {
+    const allocation = allocateMonth(
+      { memberIds: flows.memberIds, intervalCount: to - from, exportWh: flows.exportWh.subarray(from * n, to * n), importWh: flows.importWh.subarray(from * n, to * n) },
+      { ownNetting: agreement.ownNetting, allocation: agreement.allocation, contractsAt: (i) => contractsAt(from + i) },
+      onInterval &&
+        ((view) => {
+          view.interval += from; // the month's interval, as the detail and the matrix index them
+          onInterval(view);
+        }),
+    );
+    const renewable = Array.from(flows.renewableExportWhByDay.subarray(d * n, (d + 1) * n));
+    return { day, memberIds: flows.memberIds, part: partOf(allocation, renewable, hourly[d] ?? new Map<string, number>()) };
   });
-  for (const [contractId, totals] of allocation.contracts) accumulator.contracts.set(contractId, totals);
+  detail?.flush();
+  const { statements, cluster } = settleParts(
+    state,
+    agreement,
+    flows.memberIds,
+    periods,
+    sumParts(
+      dayParts.map((d) => d.part),
+      n,
+    ),
+    contracts.terms,
+  );
+  const calculation: MonthCalculation = { month, agreement, statements, cluster, days: dayParts };
+  if (transfers) calculation.transfers = transfers.transfers();
+  if (pass) calculation.extension = { result: pass.finish(statements), pass };
+  return calculation;
+}
+
+/** Electricity PPE owned in [start, end), by ownership period, with the renewable flag. */
+export function electricityPeriods(state: ClusterState, start: Date, end: Date): OwnershipPeriod[] {
+  const periods: OwnershipPeriod[] = [];
+  for (const point of Object.values(state.points)) {
+    if (point.carrier !== 'electricity') continue;
+    for (const p of ownershipPeriods(state, point.ppeCode)) {
+      if (p.fromUtc >= end || (p.toUtc !== null && p.toUtc <= start)) continue;
+      periods.push({ ...p, renewable: point.source !== null && RENEWABLE_SOURCES.includes(point.source) });
+    }
+  }
+  return periods;
+}
+
+/** The Warsaw days in [start, end), each with its run of intervals [from, to), and the day of each interval. */
+function daysOf(start: Date, end: Date, intervalMs: number): { list: { day: string; from: number; to: number }[]; intervalDay: Int32Array } {
+  const count = Math.round((end.getTime() - start.getTime()) / intervalMs);
+  const intervalDay = new Int32Array(count);
+  const list: { day: string; from: number; to: number }[] = [];
+  let nextDayMs = -Infinity; // the next Warsaw midnight: the calendar is asked once a day, not once an interval
+  for (let i = 0; i < count; i++) {
+    const t = start.getTime() + i * intervalMs;
+    const last = list[list.length - 1];
+    if (last && t < nextDayMs) last.to = i + 1;
+    else {
+      const at = DateTime.fromMillis(t, { zone: ZONE });
+      list.push({ day: isoDateOf(at), from: i, to: i + 1 });
+      nextDayMs = at.startOf('day').plus({ days: 1 }).toMillis();
+    }
+    intervalDay[i] = list.length - 1;
+  }
+  return { list, intervalDay };
+}
+
+function partOf(allocation: MonthAllocation, renewableExportWh: number[], hourly: Map<string, number>): SettlementPart {
+  const totals = Object.fromEntries(MEMBER_TOTAL_FIELDS.map((f) => [f, Array.from(allocation.totals[f])])) as Record<MemberTotalField, number[]>;
+  return { totals, contracts: [...allocation.contracts].map(([id, t]) => [id, { ...t }]), renewableExportWh, hourlyQuarterHours: [...hourly] };
+}
+
+/** The parts summed, in the order given (contracts keep the order they first appear in). */
+export function sumParts(parts: SettlementPart[], memberCount: number): SettlementPart {
+  const totals = Object.fromEntries(MEMBER_TOTAL_FIELDS.map((f) => [f, new Array<number>(memberCount).fill(0)])) as Record<MemberTotalField, number[]>;
+  const renewableExportWh = new Array<number>(memberCount).fill(0);
+  const contracts = new Map<string, { contractedWh: number; deliveredWh: number; shortfallWh: number }>();
+  const hourly = new Map<string, number>();
+  const add = (into: number[], from: number[], what: string) => {
+    if (from.length !== memberCount) throw new Error(`a part's ${what} has ${String(from.length)} members, the month ${String(memberCount)}`);
+    for (let m = 0; m < memberCount; m++) into[m] = (into[m] ?? 0) + (from[m] ?? 0);
+  };
+  for (const part of parts) {
+    for (const f of MEMBER_TOTAL_FIELDS) add(totals[f], part.totals[f], f);
+    add(renewableExportWh, part.renewableExportWh, 'renewableExportWh');
+    for (const [id, t] of part.contracts) {
+      const sums = contracts.get(id) ?? { contractedWh: 0, deliveredWh: 0, shortfallWh: 0 };
+      contracts.set(id, { contractedWh: sums.contractedWh + t.contractedWh, deliveredWh: sums.deliveredWh + t.deliveredWh, shortfallWh: sums.shortfallWh + t.shortfallWh });
+    }
+    for (const [ppeCode, quarterHours] of part.hourlyQuarterHours) hourly.set(ppeCode, (hourly.get(ppeCode) ?? 0) + quarterHours);
+  }
+  for (const f of MEMBER_TOTAL_FIELDS) if (!totals[f].every(Number.isSafeInteger)) throw new Error(`${f} of a member passes 2^53 Wh in a month`);
+  return { totals, contracts: [...contracts], renewableExportWh, hourlyQuarterHours: [...hourly] };
+}
+
+/** The statements of the month from its summed part: prices, fees, KPIs and the notes on hourly data. */
+export function settleParts(
+  state: ClusterState,
+  agreement: AgreementVersion,
+  memberIds: readonly string[],
+  periods: OwnershipPeriod[],
+  part: SettlementPart,
+  terms: ContractTerms[],
+): { statements: MemberStatement[]; cluster: ClusterMonth } {
+  const accumulator = new MonthAccumulator([]);
+  memberIds.forEach((memberId, m) => {
+    accumulator.members.set(memberId, Object.fromEntries(MEMBER_TOTAL_FIELDS.map((f) => [f, part.totals[f][m] ?? 0])) as EnergyTotals);
+  });
+  for (const [contractId, totals] of part.contracts) accumulator.contracts.set(contractId, { ...totals });
   const vatPayers = new Set(
     Object.values(state.members)
       .filter((m) => m.vatPayer)
       .map((m) => m.memberId),
   );
-  const { members: statements, cluster } = buildStatements(accumulator, { ...agreement }, contracts.terms, flows.renewableExportWh, vatPayers);
+  const renewable = new Map(memberIds.map((memberId, m) => [memberId, part.renewableExportWh[m] ?? 0]));
+  const { members: statements, cluster } = buildStatements(accumulator, { ...agreement }, terms, renewable, vatPayers);
   // Only when there are some: statements closed before this was shown stay equal to a replay.
-  if (hourly.size > 0) {
-    const notes = [...hourly].map(([ppeCode, quarterHours]) => ({ ppeCode, quarterHours })).sort((a, b) => (a.ppeCode < b.ppeCode ? -1 : a.ppeCode > b.ppeCode ? 1 : 0));
+  const hourly = part.hourlyQuarterHours.filter(([, quarterHours]) => quarterHours > 0);
+  if (hourly.length > 0) {
+    const notes = hourly.map(([ppeCode, quarterHours]) => ({ ppeCode, quarterHours })).sort((a, b) => (a.ppeCode < b.ppeCode ? -1 : a.ppeCode > b.ppeCode ? 1 : 0));
     (cluster as ClusterMonth & HourlyNote).ppeSettledFromHourlyData = notes;
     for (const statement of statements) {
       const own = notes.filter(({ ppeCode }) => periods.some((p) => p.ppeCode === ppeCode && p.memberId === statement.memberId));
       if (own.length > 0) (statement as MemberStatement & HourlyNote).ppeSettledFromHourlyData = own.map((note) => ({ ...note }));
     }
   }
-  const calculation: MonthCalculation = { month, agreement, statements, cluster };
-  if (transfers) calculation.transfers = transfers.transfers();
-  if (pass) calculation.extension = { result: pass.finish(statements), pass };
-  return calculation;
+  return { statements, cluster };
+}
+
+/**
+ * The month from the parts of its days (stored ones, some computed again): what
+ * calculateMonth gives for the same inputs, as the month is the sum of its days. Null when
+ * the parts are not one for each day of the month with the month's members (then the
+ * month is computed whole).
+ */
+export function settleDays(state: ClusterState, month: string, days: DayPart[], terms: ContractTerms[]): { agreement: AgreementVersion; statements: MemberStatement[]; cluster: ClusterMonth } | null {
+  const agreement = agreementForMonth(state, month);
+  if (!agreement) throw DomainError.conflict(`No agreement version is in force for ${month}: add one before settling`);
+  const bounds = monthBounds(month);
+  const expected = daysOf(bounds.start, bounds.end, agreement.intervalMinutes * 60_000).list;
+  const members = [...activeMembers(state, month)].sort(); // as MonthFlowsBuilder orders them
+  const sameMembers = (ids: string[]) => ids.length === members.length && ids.every((id, i) => id === members[i]);
+  if (days.length !== expected.length || days.some((d, i) => d.day !== expected[i]?.day || !sameMembers(d.memberIds))) return null;
+  const part = sumParts(
+    days.map((d) => d.part),
+    members.length,
+  );
+  return { agreement, ...settleParts(state, agreement, members, electricityPeriods(state, bounds.start, bounds.end), part, terms) };
 }

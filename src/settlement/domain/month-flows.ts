@@ -26,6 +26,8 @@ export interface MonthFlows {
   importWh: Float64Array;
   /** Per member over the month: export from renewable sources (for the renewable share). */
   renewableExportWh: Map<string, number>;
+  /** The same by day of the range: [day * members + member] (days as the builder was given them). */
+  renewableExportWhByDay: Float64Array;
 }
 
 /** Accumulates meter days into per-member interval flows, one day at a time (bounded memory). */
@@ -36,7 +38,7 @@ export class MonthFlowsBuilder {
   private readonly memberIndex: Map<string, number>;
   private readonly exportWh: Float64Array;
   private readonly importWh: Float64Array;
-  private readonly renewableExportWh: Map<string, number>;
+  private readonly renewableExportWhByDay: Float64Array;
   private readonly periodsByPpe = new Map<string, OwnershipPeriod[]>();
 
   constructor(
@@ -45,6 +47,9 @@ export class MonthFlowsBuilder {
     private readonly intervalMinutes: number,
     periods: OwnershipPeriod[],
     memberIds: string[],
+    /** The day (0 … dayCount - 1) of each interval, for the renewable export by day; none: one day. */
+    private readonly intervalDay?: Int32Array,
+    dayCount = 1,
   ) {
     this.intervalMs = intervalMinutes * 60_000;
     this.count = Math.round((monthEnd.getTime() - monthStart.getTime()) / this.intervalMs);
@@ -52,7 +57,8 @@ export class MonthFlowsBuilder {
     this.memberIndex = new Map(this.members.map((m, i) => [m, i]));
     this.exportWh = new Float64Array(this.count * this.members.length);
     this.importWh = new Float64Array(this.count * this.members.length);
-    this.renewableExportWh = new Map(this.members.map((m) => [m, 0]));
+    this.renewableExportWhByDay = new Float64Array(dayCount * this.members.length);
+    if (intervalDay && intervalDay.length !== this.count) throw new Error('intervalDay must name the day of every interval');
     for (const p of periods) {
       const list = this.periodsByPpe.get(p.ppeCode) ?? [];
       list.push(p);
@@ -90,7 +96,6 @@ export class MonthFlowsBuilder {
     const end = this.monthEnd.getTime();
     const stepMs = day.intervalMinutes * 60_000;
     const dayStart = day.dayStart.getTime();
-    let renewableWh = 0;
     for (let j = from; j < to; j++) {
       const imp = day.importWh[j];
       const exp = day.exportWh[j];
@@ -101,14 +106,29 @@ export class MonthFlowsBuilder {
       // start <= t < end, so 0 <= i < count, and m < n: within the arrays of count × n
       this.exportWh[i * n + m]! += exp;
       this.importWh[i * n + m]! += imp;
-      renewableWh += exp;
+      // intervalDay holds count entries (checked in the constructor), each a day < dayCount
+      if (period.renewable) this.renewableExportWhByDay[(this.intervalDay ? this.intervalDay[i]! : 0) * n + m]! += exp;
     }
-    if (period.renewable && renewableWh > 0) this.renewableExportWh.set(period.memberId, (this.renewableExportWh.get(period.memberId) ?? 0) + renewableWh);
   }
 
   build(): MonthFlows {
     const start = this.monthStart.getTime();
     const intervalStarts = Array.from({ length: this.count }, (_, i) => new Date(start + i * this.intervalMs));
-    return { intervalStarts, intervalMinutes: this.intervalMinutes, memberIds: this.members, exportWh: this.exportWh, importWh: this.importWh, renewableExportWh: this.renewableExportWh };
+    const n = this.members.length;
+    const renewableExportWh = new Map<string, number>();
+    this.members.forEach((memberId, m) => {
+      let wh = 0;
+      for (let d = m; d < this.renewableExportWhByDay.length; d += n) wh += this.renewableExportWhByDay[d]!;
+      renewableExportWh.set(memberId, wh);
+    });
+    return {
+      intervalStarts,
+      intervalMinutes: this.intervalMinutes,
+      memberIds: this.members,
+      exportWh: this.exportWh,
+      importWh: this.importWh,
+      renewableExportWh,
+      renewableExportWhByDay: this.renewableExportWhByDay,
+    };
   }
 }

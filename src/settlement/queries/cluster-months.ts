@@ -23,6 +23,16 @@ export async function readStoredMonth(db: Db, clusterId: string, month: string):
   return { agreementVersion: row.agreement_version, cluster: row.totals, computedThrough: row.computed_through, computedAt: row.computed_at.toISOString() };
 }
 
+/** The inputs the stored month was computed at: the registry version and the dirty mark (a bigint, as text). */
+export async function readStoredInputs(db: Db, clusterId: string, month: string): Promise<{ registryVersion: number; dirtySeq: string } | undefined> {
+  const { rows } = await db.query<{ registry_version: number; dirty_seq: string }>(
+    'SELECT registry_version, dirty_seq::text AS dirty_seq FROM settlement_cluster_months WHERE cluster_id = $1 AND month = $2',
+    [clusterId, month],
+  );
+  const row = rows[0];
+  return row ? { registryVersion: row.registry_version, dirtySeq: row.dirty_seq } : undefined;
+}
+
 /** What the plugged-in pass stored with the month (null: none ran). */
 export async function readStoredExtension(
   db: Db,

@@ -7,11 +7,13 @@ import { DomainError } from '../../shared/domain-error.js';
 import type { ProjectionRunner } from '../../projections/projection-runner.js';
 import type { ClustersService } from '../../clusters/queries/clusters.service.js';
 import { readMeterDays } from '../../metering/queries/meter-days.js';
-import { calculateMonth, type ContractsAt, type MonthCalculation } from '../domain/month-calculation.js';
+import { calculateMonth, type ContractsAt, type DayPart, type MonthCalculation, settleDays } from '../domain/month-calculation.js';
+import { dayRange } from '../domain/day-range.js';
 import type { ContractTerms } from '../domain/engine/statement.js';
 import { monthDays } from '../domain/months.js';
 import type { MonthExtension } from '../month-extension.js';
-import { deleteStoredMonth, insertStoredMonth, readFreshStoredMonth, readStoredMonth, type StoredMonth } from './cluster-months.js';
+import { deleteStoredMonth, insertStoredMonth, readFreshStoredMonth, readStoredInputs, readStoredMonth, type StoredMonth } from './cluster-months.js';
+import { daysMarkedSince, readDayParts, writeDayParts } from './day-parts.js';
 import { readDirtySeq } from './dirty-months.js';
 import { deleteMemberStatements, insertMemberStatements } from './member-months.js';
 
@@ -31,20 +33,28 @@ export class ProvisionalMonths {
 
   /** The stored month, computed again first when its inputs changed since it was stored (an unknown cluster is 404). */
   async ensureFresh(clusterId: string, month: string): Promise<StoredMonth> {
-    const fresh = await this.freshStored(clusterId, month);
+    // with a pass plugged in: stale when what it reads changed, or when it never ran on the month
+    const extension = this.extension();
+    return this.fresh(clusterId, month, extension ? await extension.version() : null);
+  }
+
+  /**
+   * The stored month with its statements fresh, the plugged-in pass's result maybe not (what
+   * a pending correction needs): after a late file, only the days it changed are computed.
+   */
+  ensureStatementsFresh(clusterId: string, month: string): Promise<StoredMonth> {
+    return this.fresh(clusterId, month, null);
+  }
+
+  /** extensionVersion null: the pass's result is not asked for, so the days alone may be computed again. */
+  private async fresh(clusterId: string, month: string, extensionVersion: number | null): Promise<StoredMonth> {
+    const registry = await this.clusters.versionedState(clusterId, this.pool);
+    const fresh = registry ? await readFreshStoredMonth(this.pool, clusterId, month, registry.streamVersion, extensionVersion) : undefined;
     if (fresh) return fresh;
-    await this.recompute(clusterId, month);
+    if (extensionVersion !== null || !(await this.recomputeDays(clusterId, month))) await this.recompute(clusterId, month);
     const stored = await readStoredMonth(this.pool, clusterId, month);
     if (!stored) throw new Error(`settlement_cluster_months has no row for ${clusterId} ${month} after its recompute`);
     return stored;
-  }
-
-  private async freshStored(clusterId: string, month: string): Promise<StoredMonth | undefined> {
-    // with a pass plugged in: stale when what it reads changed, or when it never ran on the month
-    const extension = this.extension();
-    const [registry, extensionVersion] = await Promise.all([this.clusters.versionedState(clusterId, this.pool), extension ? extension.version() : null]);
-    if (!registry) return undefined;
-    return readFreshStoredMonth(this.pool, clusterId, month, registry.streamVersion, extensionVersion);
   }
 
   /** The metering projection's checkpoint, through the runner (null without one, or before its first event). */
@@ -82,8 +92,75 @@ export class ProvisionalMonths {
         support: calculation.extension?.result ?? null,
       });
       await insertMemberStatements(client, clusterId, month, { agreementVersion: calculation.agreement.version, computedThrough: through, computedAt: now }, calculation.statements);
+      await writeDayParts(client, clusterId, month, calculation.days, true);
       await client.query('COMMIT');
       return calculation;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  /**
+   * The month again from its stored days with the days marked since it was stored computed
+   * alone (one day of 10,000 PPE reads 1/31 of the month): the cost grows with the late
+   * days, not with the month. False, with nothing changed, when that cannot be done: the
+   * registry moved, a mark reaches the whole month (a contract), or the days are not all
+   * stored. The pass's result is left stale (it is computed whole when next asked for).
+   */
+  async recomputeDays(clusterId: string, month: string): Promise<boolean> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await lockMonth(client, clusterId, month);
+      const registry = await this.clusters.versionedState(clusterId, client);
+      const stored = await readStoredInputs(client, clusterId, month);
+      const late = stored && registry && stored.registryVersion === registry.streamVersion ? await daysMarkedSince(client, clusterId, month, stored.dirtySeq) : null;
+      if (!registry || !late) {
+        await client.query('ROLLBACK');
+        return false;
+      }
+      const dirtySeq = await readDirtySeq(client, clusterId, month);
+      const through = await this.meteringCheckpoint();
+      const contracts = await this.contracts(clusterId);
+      const days = new Map((await readDayParts(client, clusterId, month)).map((d) => [d.day, d]));
+      const computed: DayPart[] = [];
+      for (const day of late) {
+        const calculation = await calculateMonth(registry.state, month, readMeterDays(client, clusterId, day, day), contracts, undefined, dayRange(month, day));
+        const [part] = calculation.days;
+        if (calculation.days.length !== 1 || part?.day !== day) throw new Error(`the calculation of ${day} gave ${String(calculation.days.length)} days`);
+        days.set(day, part);
+        computed.push(part);
+      }
+      const settled = settleDays(
+        registry.state,
+        month,
+        [...days.values()].sort((a, b) => (a.day < b.day ? -1 : 1)),
+        contracts.terms,
+      );
+      if (!settled) {
+        await client.query('ROLLBACK');
+        return false;
+      }
+      const now = new Date();
+      await deleteMemberStatements(client, clusterId, month);
+      await deleteStoredMonth(client, clusterId, month);
+      await insertStoredMonth(client, clusterId, month, {
+        agreementVersion: settled.agreement.version,
+        registryVersion: registry.streamVersion,
+        dirtySeq,
+        totals: settled.cluster,
+        computedThrough: through,
+        computedAt: now,
+        parametersVersion: -2,
+        support: null,
+      });
+      await insertMemberStatements(client, clusterId, month, { agreementVersion: settled.agreement.version, computedThrough: through, computedAt: now }, settled.statements);
+      await writeDayParts(client, clusterId, month, computed, false);
+      await client.query('COMMIT');
+      return true;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;

@@ -128,7 +128,7 @@ export class SettlementService {
 
   /** What the read models say now, closed month or not (a closed month's pending corrections). */
   async provisionalStatements(clusterId: string, month: string): Promise<MemberStatement[]> {
-    await this.ensureFresh(clusterId, month);
+    await this.provisional.ensureStatementsFresh(clusterId, month); // after a late file: its days alone
     return readMemberStatements(this.pool, clusterId, month);
   }
 
