@@ -5,6 +5,8 @@ import { PostgresEventStore } from '../src/event-store/postgres/postgres-event-s
 import { ProjectionRunner } from '../src/projections/projection-runner.js';
 import { registryProjection } from '../src/clusters/registry.projection.js';
 import { SettlementService } from '../src/settlement/queries/settlement.service.js';
+import { settlementInputsProjection } from '../src/settlement/settlement.projection.js';
+import type { RecordedEvent } from '../src/event-store/event-store.port.js';
 import { SupportExtension } from '../src/support/support.extension.js';
 import { activeMembers, calculateMonth } from '../src/settlement/domain/month-calculation.js';
 import { allocateMonth } from '../src/settlement/domain/engine/allocate-month.js';
@@ -44,6 +46,26 @@ const settlement = new SettlementService(pool, store, clusters);
 settlement.registerExtension(new SupportExtension(store));
 const settle = await timed(() => settlement.recompute('bench', month));
 const settleRss = peakRssMib();
+
+// A late file: one PPE's day corrected in the read model (as the metering projection writes
+// it) and marked by the settlement's inputs projection (its own code); then the pending
+// statements, as the corrections query asks for them: that day computed alone, summed with
+// the 30 stored days. Baseline: the whole month (the settle above).
+const latePpe = points[0]?.ppeCode ?? '';
+await pool.query(
+  `UPDATE meter_days SET import_wh = (SELECT array_agg(v + 100 ORDER BY i) FROM unnest(import_wh) WITH ORDINALITY AS u(v, i)), corrections = corrections + 1
+    WHERE cluster_id = 'bench' AND ppe_code = $1 AND day = $2`,
+  [latePpe, `${month}-17`],
+);
+const marking = await pool.connect();
+await settlementInputsProjection.apply(marking, [
+  { type: 'MeterReadingsCorrected', data: { clusterId: 'bench', day: `${month}-17` }, globalPosition: '0', streamId: 'metering-bench' } as unknown as RecordedEvent,
+]);
+marking.release();
+const late = await timed(() => settlement.provisionalStatements('bench', month));
+const lateMember = points[0]?.memberId ?? '';
+const importOf = (statements: { memberId: string; importWh: number }[]) => statements.find((x) => x.memberId === lateMember)?.importWh ?? 0;
+if (importOf(late.result) - importOf(settle.result.statements) !== 9_600) throw new Error('the late day did not reach the pending statements');
 const { start, end } = monthBounds(month);
 // the rows as the settlement reads them (metering's reader), held in memory for the engine-only figures
 const meterRows: MeterDayValues[] = [];
@@ -100,6 +122,7 @@ await pool.end();
 console.log(
   JSON.stringify({
     settleSeconds: settle.seconds,
+    lateDaySeconds: late.seconds,
     engineSeconds: engine.seconds,
     members: settle.result.statements.length,
     peakRssMib: settleRss,

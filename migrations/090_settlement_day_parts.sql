@@ -16,12 +16,13 @@ CREATE TABLE settlement_dirty_days (
 );
 
 -- One row a day of a stored month: each member's totals before pricing (the arrays of
--- month-calculation.ts SettlementPart, in the order of member_ids), replaced with the month.
+-- month-calculation.ts SettlementPart, in the order of the month's members, whose SHA-256
+-- is members_digest), replaced with the month.
 CREATE TABLE settlement_day_parts (
-  cluster_id text  NOT NULL,
-  month      text  NOT NULL,
-  day        date  NOT NULL,
-  member_ids json  NOT NULL,
-  part       json  NOT NULL,
+  cluster_id     text NOT NULL,
+  month          text NOT NULL,
+  day            date NOT NULL,
+  members_digest text NOT NULL,
+  part           json NOT NULL,
   PRIMARY KEY (cluster_id, month, day)
 );

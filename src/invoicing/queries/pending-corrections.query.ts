@@ -39,6 +39,9 @@ export class PendingCorrectionsHandler implements IQueryHandler<PendingCorrectio
     if (documents.length === 0) throw DomainError.conflict(`no documents were issued for ${month} yet`);
     const now = await this.inputs.currentStatements(clusterId, month);
     const names = (id: string) => state.members[id]?.legalName ?? id;
+    // the latest document of each member's side: the original or its last correction (the one a correction would correct)
+    const latestOf = new Map<string, (typeof documents)[number]>();
+    for (const d of documents) latestOf.set(`${d.memberId}|${originalKind(d) === 'invoice' ? 'buying' : 'supplying'}`, d);
     const pending: PendingCorrection[] = [];
     for (const statement of now) {
       const { bought, sold } = linesOf(statement, agreement, names);
@@ -46,8 +49,7 @@ export class PendingCorrectionsHandler implements IQueryHandler<PendingCorrectio
         ['buying', bought],
         ['supplying', sold],
       ] as const) {
-        // the latest document of the side: the original or its last correction (the one a correction would correct)
-        const latest = [...documents].reverse().find((d) => d.memberId === statement.memberId && (originalKind(d) === 'invoice') === (side === 'buying'));
+        const latest = latestOf.get(`${statement.memberId}|${side}`);
         const recomputedNet = lines.reduce((a, l) => a + l.netGrosze, 0);
         if (!latest) {
           // nothing on this side at the close, something now: its original document is due

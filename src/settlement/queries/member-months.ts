@@ -40,8 +40,9 @@ export async function insertMemberStatements(
   statements: MemberStatement[],
 ): Promise<void> {
   await client.query(
+    // one JSON array, not an array of JSON texts: a text[] parameter escapes every quote of every statement
     `INSERT INTO settlement_member_months (cluster_id, month, member_id, agreement_version, statement, computed_through, computed_at)
-     SELECT $1, $2, m, $3, st, $4, $5 FROM unnest($6::text[], $7::jsonb[]) AS t(m, st)`,
-    [clusterId, month, computed.agreementVersion, computed.computedThrough, computed.computedAt, statements.map((x) => x.memberId), statements.map((x) => JSON.stringify(x))],
+     SELECT $1, $2, st->>'memberId', $3, st, $4, $5 FROM jsonb_array_elements($6::jsonb) AS t(st)`,
+    [clusterId, month, computed.agreementVersion, computed.computedThrough, computed.computedAt, JSON.stringify(statements)],
   );
 }

@@ -7,7 +7,7 @@ import { DomainError } from '../../shared/domain-error.js';
 import type { ProjectionRunner } from '../../projections/projection-runner.js';
 import type { ClustersService } from '../../clusters/queries/clusters.service.js';
 import { readMeterDays } from '../../metering/queries/meter-days.js';
-import { calculateMonth, type ContractsAt, type DayPart, type MonthCalculation, settleDays } from '../domain/month-calculation.js';
+import { activeMembers, calculateMonth, type ContractsAt, type DayPart, type MonthCalculation, settleDays } from '../domain/month-calculation.js';
 import { dayRange } from '../domain/day-range.js';
 import type { ContractTerms } from '../domain/engine/statement.js';
 import { monthDays } from '../domain/months.js';
@@ -124,8 +124,11 @@ export class ProvisionalMonths {
       }
       const dirtySeq = await readDirtySeq(client, clusterId, month);
       const through = await this.meteringCheckpoint();
-      const contracts = await this.contracts(clusterId);
-      const days = new Map((await readDayParts(client, clusterId, month)).map((d) => [d.day, d]));
+      // the stored days read beside the late ones' computation, on a connection of their own:
+      // the lock held here keeps any other recompute of the month from committing meanwhile
+      const members = [...activeMembers(registry.state, month)].sort();
+      const [storedDays, contracts] = await Promise.all([readDayParts(this.pool, clusterId, month, members), this.contracts(clusterId)]);
+      const days = new Map(storedDays.map((d) => [d.day, d]));
       const computed: DayPart[] = [];
       for (const day of late) {
         const calculation = await calculateMonth(registry.state, month, readMeterDays(client, clusterId, day, day), contracts, undefined, dayRange(month, day));
