@@ -66,7 +66,7 @@ export class TokenRepository {
 
   /** The principal of a valid token: known, not expired, not revoked. */
   async authenticate(secret: string, now = new Date()): Promise<{ principal?: Principal; reason?: string }> {
-    const { rows } = await this.pool.query<TokenRow>('SELECT * FROM access_tokens WHERE token_hash = $1', [hashToken(secret)]);
+    const { rows } = await this.pool.query<TokenRow>({ name: 'access-token-by-hash', text: 'SELECT * FROM access_tokens WHERE token_hash = $1', values: [hashToken(secret)] });
     const [row] = rows;
     if (!row) return { reason: 'unknown token' };
     const record = toRecord(row);

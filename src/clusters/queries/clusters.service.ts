@@ -67,7 +67,7 @@ export class ClustersService {
    * when the version moved); on the caller's connection when it holds one (a transaction).
    */
   async versionedState(clusterId: string, db: Pool | PoolClient = this.pool): Promise<{ state: ClusterState; streamVersion: number } | undefined> {
-    const { rows } = await db.query<{ stream_version: number }>('SELECT stream_version FROM registry_clusters WHERE cluster_id = $1', [clusterId]);
+    const { rows } = await db.query<{ stream_version: number }>({ name: 'registry-stream-version', text: 'SELECT stream_version FROM registry_clusters WHERE cluster_id = $1', values: [clusterId] });
     const version = rows[0]?.stream_version;
     if (version === undefined) return undefined;
     const known = this.parsed.get(clusterId);

@@ -294,7 +294,11 @@ export class PostgresEventStore implements EventStore {
   }
 
   async readStream(streamId: string, fromPosition = 0): Promise<RecordedEvent[]> {
-    const { rows } = await this.pool.query<EventRow>(`SELECT ${COLUMNS} FROM events WHERE stream_id = $1 AND stream_position >= $2 ORDER BY stream_position`, [streamId, fromPosition]);
+    const { rows } = await this.pool.query<EventRow>({
+      name: 'events-of-stream',
+      text: `SELECT ${COLUMNS} FROM events WHERE stream_id = $1 AND stream_position >= $2 ORDER BY stream_position`,
+      values: [streamId, fromPosition],
+    });
     return rows.map(toRecorded);
   }
 

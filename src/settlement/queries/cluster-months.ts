@@ -60,15 +60,16 @@ export async function readStoredMonths(db: Db, clusterId: string): Promise<{ mon
  * nothing is stored. One query: hundreds of statement GETs ask it at once.
  */
 export async function readFreshStoredMonth(db: Db, clusterId: string, month: string, registryVersion: number, extensionVersion: number | null): Promise<StoredMonth | undefined> {
-  const { rows } = await db.query<{ agreement_version: number; totals: ClusterMonth; computed_through: string | null; computed_at: Date }>(
-    `SELECT s.agreement_version, s.totals, s.computed_through, s.computed_at
+  const { rows } = await db.query<{ agreement_version: number; totals: ClusterMonth; computed_through: string | null; computed_at: Date }>({
+    name: 'settlement-fresh-month',
+    text: `SELECT s.agreement_version, s.totals, s.computed_through, s.computed_at
        FROM settlement_cluster_months s
        LEFT JOIN settlement_dirty_months d ON d.cluster_id = s.cluster_id AND d.month = s.month
       WHERE s.cluster_id = $1 AND s.month = $2
         AND s.registry_version = $3 AND s.dirty_seq >= coalesce(d.seq, 0)
         AND ($4::int IS NULL OR (s.parameters_version = $4 AND s.support IS NOT NULL))`,
-    [clusterId, month, registryVersion, extensionVersion],
-  );
+    values: [clusterId, month, registryVersion, extensionVersion],
+  });
   const row = rows[0];
   if (!row) return undefined;
   return { agreementVersion: row.agreement_version, cluster: row.totals, computedThrough: row.computed_through, computedAt: row.computed_at.toISOString() };
