@@ -52,7 +52,17 @@ export function chainEvents(streamId: string, prepared: readonly PreparedEvent[]
   return prepared.map((event) => {
     position += 1;
     const hash = eventHashOfCanonical(previousHash, streamId, position, event.type, event.schemaVersion, event.dataJson, event.metadataJson);
-    const chained = { ...event, streamPosition: position, previousHash, hash };
+    // each field named: a spread of the prepared event was a third of an append's own time
+    const chained: ChainedEvent = {
+      eventId: event.eventId,
+      type: event.type,
+      schemaVersion: event.schemaVersion,
+      dataJson: event.dataJson,
+      metadataJson: event.metadataJson,
+      streamPosition: position,
+      previousHash,
+      hash,
+    };
     previousHash = hash;
     return chained;
   });

@@ -123,14 +123,15 @@ export class PostgresEventStore implements EventStore {
       const { streamPosition: position, hash: lastHash } = chained.at(-1) ?? { streamPosition: from.position, hash: from.hash };
       let rows: { status: string; stream_id: string; stream_position: number; transaction_text: string; global_position: number }[];
       try {
-        ({ rows } = await this.pool.query('SELECT * FROM append_events($1, $2, $3::uuid[], $4::text[], $5::int[], $6::json[], $7::json[], $8::text[], $9::text[])', [
+        // data and metadata as one JSON array each (migrations/091): no array literal to escape
+        ({ rows } = await this.pool.query('SELECT * FROM append_events($1, $2, $3::uuid[], $4::text[], $5::int[], $6::json, $7::json, $8::text[], $9::text[])', [
           streamId,
           headPosition,
           ids,
           prepared.map((e) => e.type),
           prepared.map((e) => e.schemaVersion),
-          prepared.map((e) => e.dataJson),
-          prepared.map((e) => e.metadataJson),
+          jsonArray(prepared.map((e) => e.dataJson)),
+          jsonArray(prepared.map((e) => e.metadataJson)),
           chained.map((e) => e.previousHash),
           chained.map((e) => e.hash),
         ]));
@@ -249,12 +250,16 @@ export class PostgresEventStore implements EventStore {
       ({ rows } = await this.pool.query(
         `WITH inserted AS (
            INSERT INTO events (event_id, stream_id, stream_position, type, schema_version, data, metadata, previous_hash, hash)
-           SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::int[], $6::json[], $7::json[], $8::text[], $9::text[])
+           SELECT t.event_id, t.stream_id, t.stream_position, t.type, t.schema_version, d.data, m.metadata, t.previous_hash, t.hash
+             FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::int[], $8::text[], $9::text[])
+                  WITH ORDINALITY AS t(event_id, stream_id, stream_position, type, schema_version, previous_hash, hash, ord)
+             JOIN json_array_elements($6::json) WITH ORDINALITY AS d(data, ord) ON d.ord = t.ord
+             JOIN json_array_elements($7::json) WITH ORDINALITY AS m(metadata, ord) ON m.ord = t.ord
            RETURNING stream_id, stream_position, transaction_id, global_position)
          SELECT stream_id, max(stream_position) AS stream_position, max(transaction_id::text) AS transaction_text,
                 max(global_position) AS global_position, pg_notify('${CHANNEL}', '') IS NULL AS notified
            FROM inserted GROUP BY stream_id`,
-        [columns.ids, columns.streams, columns.positions, columns.types, columns.schemaVersions, columns.data, columns.metadata, columns.previousHashes, columns.hashes],
+        [columns.ids, columns.streams, columns.positions, columns.types, columns.schemaVersions, jsonArray(columns.data), jsonArray(columns.metadata), columns.previousHashes, columns.hashes],
       ));
     } catch (error) {
       for (const batch of ordered) this.heads.delete(batch.streamId);
@@ -422,4 +427,9 @@ export function subscribeByPolling(store: Pick<EventStore, 'readAll' | 'watch'>,
       await running;
     },
   };
+}
+
+/** Canonical JSON texts as one JSON array (each is a complete JSON value: joined, they are one). */
+function jsonArray(texts: string[]): string {
+  return `[${texts.join(',')}]`;
 }
