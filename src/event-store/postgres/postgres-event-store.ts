@@ -123,7 +123,7 @@ export class PostgresEventStore implements EventStore {
       const { streamPosition: position, hash: lastHash } = chained.at(-1) ?? { streamPosition: from.position, hash: from.hash };
       let rows: { status: string; stream_id: string; stream_position: number; transaction_text: string; global_position: number }[];
       try {
-        // data and metadata as one JSON array each (migrations/091): no array literal to escape
+        // data and metadata as one JSON array each (migrations/091_append_events_json_arrays.sql): no array literal to escape
         ({ rows } = await this.pool.query('SELECT * FROM append_events($1, $2, $3::uuid[], $4::text[], $5::int[], $6::json, $7::json, $8::text[], $9::text[])', [
           streamId,
           headPosition,
