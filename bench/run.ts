@@ -10,7 +10,7 @@ import { benchMetering } from './metering.bench.js';
 import { benchStatementsLoad } from './statements-load.bench.js';
 import { benchSettlement } from './settlement.bench.js';
 import { benchYear } from './year.bench.js';
-import { type Figure, machine, peakRssMib, startBenchServer } from './support.js';
+import { dropBenchDatabases, type Figure, machine, peakRssMib, startBenchServer } from './support.js';
 
 const benchmarks: Record<string, (serverUrl: string) => Promise<Figure[]>> = {
   'event-store': benchEventStore,
@@ -52,6 +52,7 @@ async function main() {
       if (only.length > 0 && !only.includes(name)) continue;
       console.error(`running ${name} ...`);
       figures.push(...(await run(server.url)));
+      await dropBenchDatabases(server.url);
     }
   } finally {
     await server.stop();

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { fillMeterDays } from './cluster-setup.js';
 import { startBenchService } from './service.js';
-import { type Figure, size } from './support.js';
+import { type Figure, settle, size } from './support.js';
 
 const run = promisify(execFile);
 const MONTH = '2026-05';
@@ -44,6 +44,8 @@ export async function benchStatementsLoad(serverUrl: string): Promise<Figure[]> 
     // the first read settles the month and stores it; the load reads what is stored
     const first = await fetch(`${base}/clusters/bench/settlements/${MONTH}`, { headers: { authorization: `Bearer ${token}` } });
     if (first.status !== 200) throw new Error(`the cluster month answered ${String(first.status)}`);
+    // the month's rows vacuumed and checkpointed first: the minute measured is the statements', not autovacuum's
+    await settle(bench.service.database.pool);
     const paths = members.slice(0, 200).flatMap((m, i) => (i % 4 === 0 ? [`/clusters/bench/settlements/${MONTH}`] : []).concat(`/clusters/bench/settlements/${MONTH}/members/${m}`));
     const figures: Figure[] = [];
     for (const generator of ['paced', 'autocannon'] as const) {

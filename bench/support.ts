@@ -74,6 +74,28 @@ export async function freshDatabase(serverUrl: string, name: string): Promise<{ 
   return { url: url.toString(), pool };
 }
 
+/**
+ * Drops every benchmark database and checkpoints: what one benchmark left (a month of
+ * 10,000 PPE is a gigabyte) must not be vacuumed while the next one measures.
+ */
+export async function dropBenchDatabases(serverUrl: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    const { rows } = await admin.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'bench\\_%'");
+    for (const { datname } of rows) await admin.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
+    await admin.query('CHECKPOINT');
+  } finally {
+    await admin.end();
+  }
+}
+
+/** VACUUM ANALYZE and a CHECKPOINT of a benchmark's database once it is filled: autovacuum then has nothing to do while it measures. */
+export async function settle(pool: pg.Pool): Promise<void> {
+  await pool.query('VACUUM ANALYZE');
+  await pool.query('CHECKPOINT');
+}
+
 export async function timed<T>(fn: () => Promise<T>): Promise<{ result: T; seconds: number }> {
   const start = process.hrtime.bigint();
   const result = await fn();

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { ProjectionRunner } from '../../src/projections/projection-runner.js';
 import { eventHash } from '../../src/event-store/domain/hash-chain.js';
-import { AGREEMENT, clusterWithCoordinator, tokenFor } from '../support/fixtures.js';
+import { AGREEMENT, clusterWithCoordinator, prosumerAndConsumer, tokenFor } from '../support/fixtures.js';
 import { ADMIN_TOKEN, startTestService, type TestService } from '../support/service.js';
 import { anyNumber, containing, defined, matching } from '../support/expect.js';
 
@@ -31,33 +31,7 @@ beforeAll(async () => {
   ({ clusterId, coordinator } = await clusterWithCoordinator(t));
   otherCluster = (await clusterWithCoordinator(t)).clusterId;
   auditor = await tokenFor(t, 'auditor', clusterId);
-  const admit = async (legalName: string) =>
-    (
-      (
-        await t.http
-          .post(`/clusters/${clusterId}/members`)
-          .set(coordinator)
-          .send({ kind: 'household', legalName, address: 'x', invoiceEmail: 'x@example.pl', vatPayer: false, admittedOn: '2026-01-01' })
-          .expect(201)
-      ).body as { memberId: string }
-    ).memberId;
-  const a = await admit('A');
-  const b = await admit('B');
-  await t.http
-    .post(`/clusters/${clusterId}/metering-points`)
-    .set(coordinator)
-    .send({ ppeCode: 'PLA0000001', memberId: a, role: 'prosumer', carrier: 'electricity', source: 'pv', validFrom: '2026-01-01' })
-    .expect(201);
-  await t.http
-    .post(`/clusters/${clusterId}/metering-points`)
-    .set(coordinator)
-    .send({ ppeCode: 'PLB0000001', memberId: b, role: 'consumer', carrier: 'electricity', validFrom: '2026-01-01' })
-    .expect(201);
-  await t.http
-    .post(`/clusters/${clusterId}/agreement-versions`)
-    .set(coordinator)
-    .send({ ...AGREEMENT, effectiveFrom: '2026-05', intervalMinutes: 15 })
-    .expect(201);
+  await prosumerAndConsumer(t, clusterId, coordinator, { prosumer: ['A', 'PLA0000001'], consumer: ['B', 'PLB0000001'], agreement: { ...AGREEMENT, effectiveFrom: '2026-05', intervalMinutes: 15 } });
   const readings = Array.from({ length: 96 }, (_, i) => [
     { ppeCode: 'PLA0000001', intervalStart: quarter(i), intervalMinutes: 15, importWh: 50, exportWh: i % 3 === 0 ? 400 : 0 },
     { ppeCode: 'PLB0000001', intervalStart: quarter(i), intervalMinutes: 15, importWh: 120 + (i % 7), exportWh: 0 },

@@ -3,7 +3,7 @@
 // computed alone, and equal the whole month computed again; a month whose days are not all
 // stored is computed whole, and the next GET computes the support ledger with it again.
 import { SettlementService } from '../../src/settlement/queries/settlement.service.js';
-import { AGREEMENT, clusterWithCoordinator } from '../support/fixtures.js';
+import { AGREEMENT, clusterWithCoordinator, prosumerAndConsumer } from '../support/fixtures.js';
 import { startTestService, type TestService } from '../support/service.js';
 
 let t: TestService;
@@ -25,33 +25,7 @@ const withoutSupport = (statements: object[]) => statements.map((statement) => O
 beforeAll(async () => {
   t = await startTestService();
   ({ clusterId, coordinator } = await clusterWithCoordinator(t));
-  const admit = async (legalName: string) =>
-    (
-      (
-        await t.http
-          .post(`/clusters/${clusterId}/members`)
-          .set(coordinator)
-          .send({ kind: 'household', legalName, address: 'x', invoiceEmail: 'x@example.pl', vatPayer: false, admittedOn: '2026-01-01' })
-          .expect(201)
-      ).body as { memberId: string }
-    ).memberId;
-  const pv = await admit('PV');
-  const home = await admit('Dom');
-  await t.http
-    .post(`/clusters/${clusterId}/metering-points`)
-    .set(coordinator)
-    .send({ ppeCode: 'PLPV000001', memberId: pv, role: 'prosumer', carrier: 'electricity', source: 'pv', validFrom: '2026-01-01' })
-    .expect(201);
-  await t.http
-    .post(`/clusters/${clusterId}/metering-points`)
-    .set(coordinator)
-    .send({ ppeCode: 'PLHOME0001', memberId: home, role: 'consumer', carrier: 'electricity', validFrom: '2026-01-01' })
-    .expect(201);
-  await t.http
-    .post(`/clusters/${clusterId}/agreement-versions`)
-    .set(coordinator)
-    .send({ ...AGREEMENT, effectiveFrom: MONTH })
-    .expect(201);
+  await prosumerAndConsumer(t, clusterId, coordinator, { prosumer: ['PV', 'PLPV000001'], consumer: ['Dom', 'PLHOME0001'], agreement: { ...AGREEMENT, effectiveFrom: MONTH } });
   for (const day of ['2026-05-10', '2026-05-11'])
     await t.http
       .post(`/clusters/${clusterId}/readings`)

@@ -2,7 +2,7 @@
 // after a rebuild: two clusters with the same data, one read month by month, the other
 // asked for the last month only; then every read model rebuilt and the stored months gone.
 import { ProjectionRunner } from '../../src/projections/projection-runner.js';
-import { AGREEMENT, clusterWithCoordinator } from '../support/fixtures.js';
+import { AGREEMENT, clusterWithCoordinator, prosumerAndConsumer } from '../support/fixtures.js';
 import { startTestService, type TestService } from '../support/service.js';
 
 let t: TestService;
@@ -10,33 +10,7 @@ const clusters: { clusterId: string; coordinator: { Authorization: string } }[] 
 
 async function loadCluster() {
   const c = await clusterWithCoordinator(t);
-  const admit = async (legalName: string) =>
-    (
-      (
-        await t.http
-          .post(`/clusters/${c.clusterId}/members`)
-          .set(c.coordinator)
-          .send({ kind: 'household', legalName, address: 'x', invoiceEmail: 'x@example.pl', vatPayer: false, admittedOn: '2026-01-01' })
-          .expect(201)
-      ).body as { memberId: string }
-    ).memberId;
-  const pv = await admit('PV');
-  const home = await admit('Dom');
-  await t.http
-    .post(`/clusters/${c.clusterId}/metering-points`)
-    .set(c.coordinator)
-    .send({ ppeCode: 'PLPV000001', memberId: pv, role: 'prosumer', carrier: 'electricity', source: 'pv', validFrom: '2026-01-01' })
-    .expect(201);
-  await t.http
-    .post(`/clusters/${c.clusterId}/metering-points`)
-    .set(c.coordinator)
-    .send({ ppeCode: 'PLHOME0001', memberId: home, role: 'consumer', carrier: 'electricity', validFrom: '2026-01-01' })
-    .expect(201);
-  await t.http
-    .post(`/clusters/${c.clusterId}/agreement-versions`)
-    .set(c.coordinator)
-    .send({ ...AGREEMENT, effectiveFrom: '2026-02' })
-    .expect(201);
+  await prosumerAndConsumer(t, c.clusterId, c.coordinator, { prosumer: ['PV', 'PLPV000001'], consumer: ['Dom', 'PLHOME0001'], agreement: { ...AGREEMENT, effectiveFrom: '2026-02' } });
   // a day of readings in January (no agreement yet), February, March and May
   for (const [day, exportWh] of [
     ['2026-01-10', 100],

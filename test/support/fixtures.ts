@@ -38,3 +38,41 @@ export async function tokenFor(t: TestService, role: string, clusterId: string, 
     .expect(201);
   return t.as((res.body as { token: string }).token);
 }
+
+/**
+ * Two households admitted from 2026-01-01, one with a PV prosumer PPE and one with a
+ * consumer PPE, and an agreement version: the smallest cluster that shares energy.
+ */
+export async function prosumerAndConsumer(
+  t: TestService,
+  clusterId: string,
+  coordinator: { Authorization: string },
+  options: { prosumer: [string, string]; consumer: [string, string]; agreement: Record<string, unknown> },
+) {
+  const admit = async (legalName: string) =>
+    (
+      (
+        await t.http
+          .post(`/clusters/${clusterId}/members`)
+          .set(coordinator)
+          .send({ kind: 'household', legalName, address: 'x', invoiceEmail: 'x@example.pl', vatPayer: false, admittedOn: '2026-01-01' })
+          .expect(201)
+      ).body as { memberId: string }
+    ).memberId;
+  const [prosumerName, prosumerPpe] = options.prosumer;
+  const [consumerName, consumerPpe] = options.consumer;
+  const prosumer = await admit(prosumerName);
+  const consumer = await admit(consumerName);
+  await t.http
+    .post(`/clusters/${clusterId}/metering-points`)
+    .set(coordinator)
+    .send({ ppeCode: prosumerPpe, memberId: prosumer, role: 'prosumer', carrier: 'electricity', source: 'pv', validFrom: '2026-01-01' })
+    .expect(201);
+  await t.http
+    .post(`/clusters/${clusterId}/metering-points`)
+    .set(coordinator)
+    .send({ ppeCode: consumerPpe, memberId: consumer, role: 'consumer', carrier: 'electricity', validFrom: '2026-01-01' })
+    .expect(201);
+  await t.http.post(`/clusters/${clusterId}/agreement-versions`).set(coordinator).send(options.agreement).expect(201);
+  return { prosumer, consumer };
+}

@@ -9,10 +9,10 @@ import type { ClustersService } from '../../clusters/queries/clusters.service.js
 import { readMeterDays } from '../../metering/queries/meter-days.js';
 import { activeMembers, calculateMonth, type ContractsAt, type DayPart, type MonthCalculation, settleDays } from '../domain/month-calculation.js';
 import { dayRange } from '../domain/day-range.js';
-import type { ContractTerms } from '../domain/engine/statement.js';
+import type { ContractTerms, MemberStatement } from '../domain/engine/statement.js';
 import { monthDays } from '../domain/months.js';
 import type { MonthExtension } from '../month-extension.js';
-import { deleteStoredMonth, insertStoredMonth, readFreshStoredMonth, readStoredInputs, readStoredMonth, type StoredMonth } from './cluster-months.js';
+import { type ClusterMonthRow, deleteStoredMonth, insertStoredMonth, readFreshStoredMonth, readStoredInputs, readStoredMonth, type StoredMonth } from './cluster-months.js';
 import { daysMarkedSince, readDayParts, writeDayParts } from './day-parts.js';
 import { readDirtySeq } from './dirty-months.js';
 import { deleteMemberStatements, insertMemberStatements } from './member-months.js';
@@ -64,43 +64,36 @@ export class ProvisionalMonths {
   }
 
   /** Computes the month from the read models and replaces its stored settlement, in one transaction. */
-  async recompute(clusterId: string, month: string): Promise<MonthCalculation> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      await lockMonth(client, clusterId, month);
+  recompute(clusterId: string, month: string): Promise<MonthCalculation> {
+    return this.underMonthLock(clusterId, month, async (client) => {
       const registry = await this.clusters.versionedState(clusterId, client);
       if (!registry) throw DomainError.notFound('The cluster was not found');
       const dirtySeq = await readDirtySeq(client, clusterId, month);
       const through = await this.meteringCheckpoint();
-      await deleteMemberStatements(client, clusterId, month);
-      await deleteStoredMonth(client, clusterId, month);
       // meter days through the metering reader: one COPY, in pages (bounded memory)
       const prepared = await this.extension()?.prepare({});
       const calculation = await calculateMonth(registry.state, month, readMeterDays(client, clusterId, ...monthDays(month)), await this.contracts(clusterId), undefined, undefined, {
         pass: prepared?.pass,
       });
-      const now = new Date();
-      await insertStoredMonth(client, clusterId, month, {
-        agreementVersion: calculation.agreement.version,
-        registryVersion: registry.streamVersion,
-        dirtySeq,
-        totals: calculation.cluster,
-        computedThrough: through,
-        computedAt: now,
-        parametersVersion: prepared?.version ?? -2,
-        support: calculation.extension?.result ?? null,
-      });
-      await insertMemberStatements(client, clusterId, month, { agreementVersion: calculation.agreement.version, computedThrough: through, computedAt: now }, calculation.statements);
-      await writeDayParts(client, clusterId, month, calculation.days, true);
-      await client.query('COMMIT');
-      return calculation;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+      await storeMonth(
+        client,
+        clusterId,
+        month,
+        {
+          agreementVersion: calculation.agreement.version,
+          registryVersion: registry.streamVersion,
+          dirtySeq,
+          totals: calculation.cluster,
+          computedThrough: through,
+          computedAt: new Date(),
+          parametersVersion: prepared?.version ?? -2,
+          support: calculation.extension?.result ?? null,
+        },
+        calculation.statements,
+        { days: calculation.days, all: true },
+      );
+      return { commit: true, value: calculation };
+    });
   }
 
   /**
@@ -110,18 +103,12 @@ export class ProvisionalMonths {
    * registry moved, a mark reaches the whole month (a contract), or the days are not all
    * stored. The pass's result is left stale (it is computed whole when next asked for).
    */
-  async recomputeDays(clusterId: string, month: string): Promise<boolean> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      await lockMonth(client, clusterId, month);
+  recomputeDays(clusterId: string, month: string): Promise<boolean> {
+    return this.underMonthLock(clusterId, month, async (client) => {
       const registry = await this.clusters.versionedState(clusterId, client);
       const stored = await readStoredInputs(client, clusterId, month);
       const late = stored && registry && stored.registryVersion === registry.streamVersion ? await daysMarkedSince(client, clusterId, month, stored.dirtySeq) : null;
-      if (!registry || !late) {
-        await client.query('ROLLBACK');
-        return false;
-      }
+      if (!registry || !late) return { commit: false, value: false };
       const dirtySeq = await readDirtySeq(client, clusterId, month);
       const through = await this.meteringCheckpoint();
       // the stored days read beside the late ones' computation, on a connection of their own:
@@ -143,27 +130,37 @@ export class ProvisionalMonths {
         [...days.values()].sort((a, b) => (a.day < b.day ? -1 : 1)),
         contracts.terms,
       );
-      if (!settled) {
-        await client.query('ROLLBACK');
-        return false;
-      }
-      const now = new Date();
-      await deleteMemberStatements(client, clusterId, month);
-      await deleteStoredMonth(client, clusterId, month);
-      await insertStoredMonth(client, clusterId, month, {
-        agreementVersion: settled.agreement.version,
-        registryVersion: registry.streamVersion,
-        dirtySeq,
-        totals: settled.cluster,
-        computedThrough: through,
-        computedAt: now,
-        parametersVersion: -2,
-        support: null,
-      });
-      await insertMemberStatements(client, clusterId, month, { agreementVersion: settled.agreement.version, computedThrough: through, computedAt: now }, settled.statements);
-      await writeDayParts(client, clusterId, month, computed, false);
-      await client.query('COMMIT');
-      return true;
+      if (!settled) return { commit: false, value: false };
+      await storeMonth(
+        client,
+        clusterId,
+        month,
+        {
+          agreementVersion: settled.agreement.version,
+          registryVersion: registry.streamVersion,
+          dirtySeq,
+          totals: settled.cluster,
+          computedThrough: through,
+          computedAt: new Date(),
+          parametersVersion: -2,
+          support: null,
+        },
+        settled.statements,
+        { days: computed, all: false },
+      );
+      return { commit: true, value: true };
+    });
+  }
+
+  /** The work in one transaction holding the month's lock: committed when it says so, rolled back otherwise or on an error. */
+  private async underMonthLock<T>(clusterId: string, month: string, work: (client: PoolClient) => Promise<{ commit: boolean; value: T }>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await lockMonth(client, clusterId, month);
+      const { commit, value } = await work(client);
+      await client.query(commit ? 'COMMIT' : 'ROLLBACK');
+      return value;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
@@ -171,6 +168,15 @@ export class ProvisionalMonths {
       client.release();
     }
   }
+}
+
+/** Replaces the stored month, its statements and its days (all of them, or the ones given). */
+async function storeMonth(client: PoolClient, clusterId: string, month: string, row: ClusterMonthRow, statements: MemberStatement[], days: { days: DayPart[]; all: boolean }): Promise<void> {
+  await deleteMemberStatements(client, clusterId, month);
+  await deleteStoredMonth(client, clusterId, month);
+  await insertStoredMonth(client, clusterId, month, row);
+  await insertMemberStatements(client, clusterId, month, { agreementVersion: row.agreementVersion, computedThrough: row.computedThrough, computedAt: row.computedAt }, statements);
+  await writeDayParts(client, clusterId, month, days.days, days.all);
 }
 
 /** One recompute of a month at a time, across processes, until the transaction ends. */
