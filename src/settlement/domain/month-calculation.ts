@@ -202,7 +202,9 @@ export function electricityPeriods(state: ClusterState, start: Date, end: Date):
 
 /** The Warsaw days in [start, end), each with its run of intervals [from, to), and the day of each interval. */
 function daysOf(start: Date, end: Date, intervalMs: number): { list: { day: string; from: number; to: number }[]; intervalDay: Int32Array } {
-  const count = Math.round((end.getTime() - start.getTime()) / intervalMs);
+  const spanMs = end.getTime() - start.getTime();
+  if (spanMs % intervalMs !== 0) throw new Error(`the range is not a whole number of ${String(intervalMs / 60_000)}-minute intervals`);
+  const count = spanMs / intervalMs;
   const intervalDay = new Int32Array(count);
   const list: { day: string; from: number; to: number }[] = [];
   let nextDayMs = -Infinity; // the next Warsaw midnight: the calendar is asked once a day, not once an interval
