@@ -34,17 +34,44 @@ export function whInteger(text: string): number | string {
  * two in the repeated autumn hour (summer time first), otherwise one.
  */
 export function warsawWallTimeInstants(date: string, hour: number, minute: number): Date[] {
+  const key = `${date}T${String(hour)}:${String(minute)}`;
+  let instants = instantsByWallTime.get(key);
+  if (instants === undefined) {
+    instants = wallTimeInstantsMs(date, hour, minute);
+    remember(instantsByWallTime, key, instants);
+  }
+  return instants.map((ms) => new Date(ms));
+}
+
+function wallTimeInstantsMs(date: string, hour: number, minute: number): number[] {
   const [y, m, d] = date.split('-').map(Number);
   if (y === undefined || m === undefined || d === undefined) throw new Error(`warsawWallTimeInstants: "${date}" is not a date YYYY-MM-DD`);
-  const found: Date[] = [];
+  const found: number[] = [];
   for (const offsetHours of [2, 1]) {
     const utc = Date.UTC(y, m - 1, d, hour, minute) - offsetHours * 3_600_000;
     const local = DateTime.fromMillis(utc, { zone: ZONE });
-    if (local.year === y && local.month === m && local.day === d && local.hour === hour && local.minute === minute) found.push(new Date(utc));
+    if (local.year === y && local.month === m && local.day === d && local.hour === hour && local.minute === minute) found.push(utc);
   }
   return found;
 }
 
 export function isCalendarDate(date: string): boolean {
-  return /^\d{4}-\d{2}-\d{2}$/.test(date) && DateTime.fromISO(date).isValid;
+  let valid = calendarDates.get(date);
+  if (valid === undefined) {
+    valid = /^\d{4}-\d{2}-\d{2}$/.test(date) && DateTime.fromISO(date).isValid;
+    remember(calendarDates, date, valid);
+  }
+  return valid;
+}
+
+// The calendar's answers, kept: every file of a month asks the same dates and hours again
+// (1,000 PPE files of a year are 8.8 million lines over 8,760 hours), and asking the time
+// zone rules was half of parsing a DSO file. Bounded: emptied when full.
+const KEPT = 100_000;
+const instantsByWallTime = new Map<string, number[]>();
+const calendarDates = new Map<string, boolean>();
+
+function remember<T>(kept: Map<string, T>, key: string, value: T): void {
+  if (kept.size >= KEPT) kept.clear();
+  kept.set(key, value);
 }
