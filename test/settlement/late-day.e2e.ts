@@ -22,6 +22,22 @@ function dayReadings(day: string, pvExportWh: number, homeImportWh: number) {
 /** The energy and money of each statement (the support ledger's note on them is computed with the whole month only). */
 const withoutSupport = (statements: object[]) => statements.map((statement) => Object.fromEntries(Object.entries(statement).filter(([field]) => field !== 'support')));
 
+/** The month's stored days, each with its part. */
+async function dayParts() {
+  return (
+    await t.service.database.pool.query<{ day: string; part: unknown }>(`SELECT to_char(day, 'YYYY-MM-DD') AS day, part FROM settlement_day_parts WHERE cluster_id = $1 ORDER BY day`, [clusterId])
+  ).rows;
+}
+
+async function dayPartCount() {
+  return (await t.service.database.pool.query('SELECT count(*)::int AS n FROM settlement_day_parts WHERE cluster_id = $1 AND month = $2', [clusterId, MONTH])).rows[0] as unknown;
+}
+
+/** Whether the stored month's support ledger is left to be computed again. */
+async function supportStale() {
+  return (await t.service.database.pool.query('SELECT support IS NULL AS stale FROM settlement_cluster_months WHERE cluster_id = $1 AND month = $2', [clusterId, MONTH])).rows[0] as unknown;
+}
+
 beforeAll(async () => {
   t = await startTestService();
   ({ clusterId, coordinator } = await clusterWithCoordinator(t));
@@ -38,11 +54,9 @@ afterAll(() => t.stop());
 
 test('a late day is computed alone, and the month equals the whole month computed again', async () => {
   const settlement = t.service.app.get(SettlementService);
-  const pool = t.service.database.pool;
   const stored = await t.http.get(`/clusters/${clusterId}/settlements/${MONTH}`).set(coordinator).expect(200);
-  expect((await pool.query('SELECT count(*)::int AS n FROM settlement_day_parts WHERE cluster_id = $1 AND month = $2', [clusterId, MONTH])).rows[0]).toEqual({ n: 31 });
-  const partsBefore = (await pool.query<{ day: string; part: unknown }>(`SELECT to_char(day, 'YYYY-MM-DD') AS day, part FROM settlement_day_parts WHERE cluster_id = $1 ORDER BY day`, [clusterId]))
-    .rows;
+  expect(await dayPartCount()).toEqual({ n: 31 });
+  const partsBefore = await dayParts();
 
   // the late file: a day that had no readings
   await t.http
@@ -55,15 +69,14 @@ test('a late day is computed alone, and the month equals the whole month compute
   expect(withoutSupport(pending)).toEqual(withoutSupport(whole.statements));
   expect(withoutSupport(pending)).not.toEqual(withoutSupport((stored.body as { members: object[] }).members));
   // the day path was taken: that day's part alone changed, the support ledger left for the next GET
-  const partsAfter = (await pool.query<{ day: string; part: unknown }>(`SELECT to_char(day, 'YYYY-MM-DD') AS day, part FROM settlement_day_parts WHERE cluster_id = $1 ORDER BY day`, [clusterId]))
-    .rows;
+  const partsAfter = await dayParts();
   expect(partsAfter.filter((p, i) => JSON.stringify(p) !== JSON.stringify(partsBefore[i])).map((p) => p.day)).toEqual(['2026-05-20']);
-  expect((await pool.query('SELECT support IS NULL AS stale FROM settlement_cluster_months WHERE cluster_id = $1 AND month = $2', [clusterId, MONTH])).rows[0]).toEqual({ stale: true });
+  expect(await supportStale()).toEqual({ stale: true });
 
   // the next GET needs the support ledger: the month is computed whole, with the same statements
   const again = await t.http.get(`/clusters/${clusterId}/settlements/${MONTH}`).set(coordinator).expect(200);
   expect(withoutSupport((again.body as { members: object[] }).members)).toEqual(withoutSupport(pending));
-  expect((await pool.query('SELECT support IS NULL AS stale FROM settlement_cluster_months WHERE cluster_id = $1 AND month = $2', [clusterId, MONTH])).rows[0]).toEqual({ stale: false });
+  expect(await supportStale()).toEqual({ stale: false });
 });
 
 test('a month whose days are not all stored is computed whole', async () => {
@@ -78,5 +91,5 @@ test('a month whose days are not all stored is computed whole', async () => {
     .expect(200);
   const pending = await settlement.provisionalStatements(clusterId, MONTH);
   expect(withoutSupport(pending)).toEqual(withoutSupport((await settlement.calculateWith(clusterId, MONTH, {})).statements));
-  expect((await pool.query('SELECT count(*)::int AS n FROM settlement_day_parts WHERE cluster_id = $1 AND month = $2', [clusterId, MONTH])).rows[0]).toEqual({ n: 31 });
+  expect(await dayPartCount()).toEqual({ n: 31 });
 });

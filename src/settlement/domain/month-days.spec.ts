@@ -64,7 +64,9 @@ function meterDays(ppeCount: number, seed: number): MeterDayValues[] {
   for (let d = 1; d <= 31; d++) {
     const date = `${MONTH}-${String(d).padStart(2, '0')}`;
     const start = startOfWarsawDay(date);
-    const hours = Math.round((DateTime.fromISO(date, { zone: ZONE }).plus({ days: 1 }).toMillis() - start.getTime()) / 3_600_000);
+    const dayMs = DateTime.fromISO(date, { zone: ZONE }).plus({ days: 1 }).toMillis() - start.getTime();
+    if (dayMs % 3_600_000 !== 0) throw new Error(`${date} is not a whole number of hours`);
+    const hours = dayMs / 3_600_000; // 23, 24 or 25
     for (let p = 0; p < ppeCount; p++) {
       const value = (h: number, k: number) => ((seed * 7919 + d * 131 + p * 31 + h * 17 + k) % 23) * 40;
       days.push({
