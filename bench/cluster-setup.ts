@@ -5,6 +5,7 @@ import type pg from 'pg';
 import { type ClusterCommand, type ClusterEvent, clusterDecider, clusterStreamId } from '../src/clusters/domain/registry.js';
 import type { EventStore } from '../src/event-store/event-store.port.js';
 import { nipCheckDigit } from '../src/clusters/domain/nip.js';
+import { packWh } from '../src/metering/domain/packed-wh.js';
 
 export interface SyntheticPoint {
   ppeCode: string;
@@ -162,14 +163,14 @@ export async function fillMeterDays(pool: pg.Pool, clusterId: string, points: Sy
         ppeCodes.push(point.ppeCode);
         dates.push(dayStart.toISOString().slice(0, 10));
         dayStarts.push(dayStart);
-        imports.push(`{${imp.join(',')}}`);
-        exports.push(`{${exp.join(',')}}`);
+        imports.push(packWh(imp).toString('hex'));
+        exports.push(packWh(exp).toString('hex'));
         qualities.push('m'.repeat(imp.length));
       }
     }
     await pool.query(
       `INSERT INTO meter_days (cluster_id, ppe_code, day, day_start, interval_minutes, import_wh, export_wh, quality, present)
-       SELECT $7, p, d::date + 1, ds, 15, i::bigint[], e::bigint[], q, length(q) FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[]) AS t(p, d, ds, i, e, q)`,
+       SELECT $7, p, d::date + 1, ds, 15, decode(i, 'hex'), decode(e, 'hex'), q, length(q) FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[]) AS t(p, d, ds, i, e, q)`,
       [ppeCodes, dates, dayStarts, imports, exports, qualities, clusterId],
     );
   }

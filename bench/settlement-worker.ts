@@ -19,6 +19,7 @@ import { ClustersService } from '../src/clusters/queries/clusters.service.js';
 import { ClosedMonthsReader } from '../src/clusters/queries/closed-months.js';
 import { readMeterDays } from '../src/metering/queries/meter-days.js';
 import type { MeterDayValues } from '../src/metering/domain/meter-day-values.js';
+import { packWh, unpackWh } from '../src/metering/domain/packed-wh.js';
 import { DateTime } from 'luxon';
 import type { ClusterState } from '../src/clusters/domain/registry.js';
 import { fillMeterDays, setUpCluster } from './cluster-setup.js';
@@ -52,11 +53,13 @@ const settleRss = peakRssMib();
 // statements, as the corrections query asks for them: that day computed alone, summed with
 // the 30 stored days. Baseline: the whole month (the settle above).
 const latePpe = points[0]?.ppeCode ?? '';
-await pool.query(
-  `UPDATE meter_days SET import_wh = (SELECT array_agg(v + 100 ORDER BY i) FROM unnest(import_wh) WITH ORDINALITY AS u(v, i)), corrections = corrections + 1
-    WHERE cluster_id = 'bench' AND ppe_code = $1 AND day = $2`,
-  [latePpe, `${month}-17`],
-);
+const lateRow = (await pool.query<{ import_wh: Buffer }>(`SELECT import_wh FROM meter_days WHERE cluster_id = 'bench' AND ppe_code = $1 AND day = $2`, [latePpe, `${month}-17`])).rows[0];
+if (lateRow === undefined) throw new Error('the late PPE-day is not in the read model');
+await pool.query(`UPDATE meter_days SET import_wh = $3, corrections = corrections + 1 WHERE cluster_id = 'bench' AND ppe_code = $1 AND day = $2`, [
+  latePpe,
+  `${month}-17`,
+  packWh(unpackWh(lateRow.import_wh).map((wh) => (wh ?? 0) + 100)),
+]);
 const marking = await pool.connect();
 await settlementInputsProjection.apply(marking, [
   { type: 'MeterReadingsCorrected', data: { clusterId: 'bench', day: `${month}-17` }, globalPosition: '0', streamId: 'metering-bench' } as unknown as RecordedEvent,
@@ -72,12 +75,13 @@ const meterRows: MeterDayValues[] = [];
 for await (const page of readMeterDays(pool, 'bench', `${month}-01`, isoDateOf(DateTime.fromJSDate(end, { zone: ZONE }).minus({ days: 1 })))) meterRows.push(...page);
 const engine = await timed(() => calculateMonth(state, month, meterRows));
 
-// The floor: the same rows read with one COPY ... TO STDOUT, bytes counted, nothing parsed.
+// The floor: the same rows read with one binary COPY ... TO STDOUT, as the reader asks for
+// them, bytes counted, nothing decoded.
 const copy = await timed(async () => {
   const client = await pool.connect();
   try {
     let bytes = 0;
-    const stream = client.query(copyTo(`COPY (SELECT ppe_code, day_start, interval_minutes, import_wh, export_wh FROM meter_days WHERE cluster_id = 'bench') TO STDOUT`));
+    const stream = client.query(copyTo(`COPY (SELECT ppe_code, day_start, interval_minutes, import_wh, export_wh, quality FROM meter_days WHERE cluster_id = 'bench') TO STDOUT (FORMAT binary)`));
     for await (const chunk of stream) bytes += (chunk as Buffer).length;
     return bytes;
   } finally {

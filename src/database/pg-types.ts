@@ -12,16 +12,3 @@ pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value: string) => {
   if (!Number.isSafeInteger(n)) throw new Error(`numeric ${value} is not a safe integer`);
   return n;
 });
-
-// bigint[] (Wh per interval): '{1,2,NULL}' holds no quoted elements, so a split suffices.
-const INT8_ARRAY = 1016 as unknown as typeof pg.types.builtins.INT8;
-pg.types.setTypeParser(INT8_ARRAY, (value: string) => {
-  const body = value.slice(1, -1);
-  if (body === '') return [];
-  return body.split(',').map((item) => {
-    if (item === 'NULL') return null;
-    const n = Number(item);
-    if (!Number.isSafeInteger(n)) throw new Error(`bigint ${item} exceeds the safe integer range`);
-    return n;
-  });
-});

@@ -163,15 +163,15 @@ export function evolveMeterStream(state: MeterStreamState, event: MeterEvent): M
   return state;
 }
 
-/** A row of the interval read model (meter_days), as pg returns it. */
+/** A row of the interval read model (meter_days), as pg returns it: the values as bytes (packed-wh.ts). */
 export interface MeterDayRow {
   cluster_id: string;
   ppe_code: string;
   day: string;
   day_start: Date;
   interval_minutes: number;
-  import_wh: (number | null)[];
-  export_wh: (number | null)[];
+  import_wh: Buffer;
+  export_wh: Buffer;
   quality: string;
   corrections: number;
 }

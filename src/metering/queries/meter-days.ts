@@ -1,10 +1,12 @@
 // The metering read model's meter days, read for settlement (its only reader outside
-// metering): one COPY ... TO STDOUT over the days asked for, parsed as it streams (no row
-// objects from the driver, no string split per value), handed out in pages so a month of
-// 10,000 PPE is never held as rows; and the months that have any.
+// metering): one binary COPY ... TO STDOUT over the days asked for, decoded as it streams
+// (no row objects from the driver; the values are stored as bytes, domain/packed-wh.ts, so
+// PostgreSQL sends them as they are), handed out in pages so a month of 10,000 PPE is
+// never held as rows; and the months that have any.
 import type { Pool, PoolClient } from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import type { MeterDayValues } from '../domain/meter-day-values.js';
+import { unpackWh } from '../domain/packed-wh.js';
 
 const PAGE_ROWS = 2_000;
 
@@ -14,24 +16,40 @@ export async function* readMeterDays(db: Pool | PoolClient, clusterId: string, f
   const own = client !== db;
   try {
     const sql = `COPY (SELECT ppe_code, (extract(epoch FROM day_start) * 1000)::bigint, interval_minutes, import_wh, export_wh, quality
-                   FROM meter_days WHERE cluster_id = ${literal(clusterId)} AND day BETWEEN ${literal(fromDay)}::date AND ${literal(toDay)}::date) TO STDOUT`;
+                   FROM meter_days WHERE cluster_id = ${literal(clusterId)} AND day BETWEEN ${literal(fromDay)}::date AND ${literal(toDay)}::date) TO STDOUT (FORMAT binary)`;
     const stream = client.query(copyTo(sql));
-    let rest = '';
+    let rest: Buffer | null = null;
+    let headerRead = false;
+    let ended = false;
     let page: MeterDayValues[] = [];
     for await (const chunk of stream) {
-      const text = rest + (chunk as Buffer).toString('utf8');
-      let lineStart = 0;
-      for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', lineStart)) {
-        page.push(parseLine(text, lineStart, nl));
-        lineStart = nl + 1;
+      const bytes: Buffer = rest ? Buffer.concat([rest, chunk as Buffer]) : (chunk as Buffer);
+      let at = 0;
+      if (!headerRead) {
+        if (bytes.length < HEADER_BYTES) {
+          rest = bytes;
+          continue;
+        }
+        at = headerLength(bytes);
+        headerRead = true;
+      }
+      for (;;) {
+        const row = decodeRow(bytes, at);
+        if (row === undefined) break; // the row goes on in the next chunk
+        at = row.next;
+        if (row.day === null) {
+          ended = true;
+          break;
+        }
+        page.push(row.day);
         if (page.length >= PAGE_ROWS) {
           yield page;
           page = [];
         }
       }
-      rest = text.slice(lineStart);
+      rest = at < bytes.length ? bytes.subarray(at) : null;
     }
-    if (rest.length > 0) page.push(parseLine(rest, 0, rest.length));
+    if (!ended || rest !== null) throw new Error('meter_days: the binary COPY ended without its trailer');
     if (page.length > 0) yield page;
   } finally {
     if (own) client.release();
@@ -50,56 +68,51 @@ export async function monthsWithReadings(db: Pool | PoolClient, clusterId: strin
   return rows.map((r) => r.month);
 }
 
-// COPY's text format: fields split by tabs; a PPE code and the quality codes have no tab,
-// backslash or newline (the registry and the recorder refuse them), so no field needs
-// unescaping.
-function parseLine(text: string, from: number, to: number): MeterDayValues {
-  const t1 = text.indexOf('\t', from);
-  const t2 = text.indexOf('\t', t1 + 1);
-  const t3 = text.indexOf('\t', t2 + 1);
-  const t4 = text.indexOf('\t', t3 + 1);
-  const t5 = text.indexOf('\t', t4 + 1);
-  if (t1 < 0 || t5 < 0 || t5 > to) throw new Error('meter_days: a COPY line without its six fields');
-  const quality = text.slice(t5 + 1, to);
-  return {
-    ppeCode: text.slice(from, t1),
-    dayStart: new Date(Number(text.slice(t1 + 1, t2))),
-    intervalMinutes: Number(text.slice(t2 + 1, t3)),
-    importWh: parseArray(text, t3 + 1, t4),
-    exportWh: parseArray(text, t4 + 1, t5),
-    quality,
-  };
+// COPY's binary format (PostgreSQL docs, "COPY", Binary Format): an 11-byte signature, a
+// 32-bit flags field and a 32-bit header extension length with that many bytes after it;
+// then per row a 16-bit field count (-1: the trailer) and per field a 32-bit byte length
+// and the bytes, in network byte order. The six fields are NOT NULL.
+const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
+const HEADER_BYTES = 19;
+const FIELDS = 6;
+
+function headerLength(bytes: Buffer): number {
+  if (!bytes.subarray(0, SIGNATURE.length).equals(SIGNATURE)) throw new Error('meter_days: not a binary COPY');
+  return HEADER_BYTES + bytes.readUInt32BE(15);
 }
 
-/** '{1,2,NULL}' → [1, 2, null], digit by digit. */
-function parseArray(text: string, from: number, to: number): (number | null)[] {
-  const values: (number | null)[] = [];
-  if (text.charCodeAt(from) !== 123 /* { */ || text.charCodeAt(to - 1) !== 125 /* } */) throw new Error('meter_days: an array field is not {...}');
-  let value = 0;
-  let digits = 0;
-  let isNull = false;
-  for (let i = from + 1; i < to; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 48 && c <= 57) {
-      value = value * 10 + (c - 48);
-      digits++;
-    } else if (c === 44 /* , */ || c === 125 /* } */) {
-      if (isNull) values.push(null);
-      else if (digits > 0) {
-        if (digits > 15 && !Number.isSafeInteger(value)) throw new Error('meter_days: a value beyond 2^53 Wh');
-        values.push(value);
-      }
-      value = 0;
-      digits = 0;
-      isNull = false;
-    } else if (c === 78 /* N of NULL */) {
-      isNull = true;
-      i += 3;
-    } else {
-      throw new Error(`meter_days: unexpected character ${JSON.stringify(text[i])} in an array`);
-    }
+/** The row at `at` (day null: the trailer), or undefined when its bytes are not all here yet. */
+function decodeRow(bytes: Buffer, at: number): { day: MeterDayValues | null; next: number } | undefined {
+  if (at + 2 > bytes.length) return undefined;
+  const fieldCount = bytes.readInt16BE(at);
+  if (fieldCount === -1) return { day: null, next: at + 2 };
+  if (fieldCount !== FIELDS) throw new Error(`meter_days: a COPY row of ${String(fieldCount)} fields, not ${String(FIELDS)}`);
+  const starts: number[] = [];
+  const ends: number[] = [];
+  let p = at + 2;
+  for (let f = 0; f < FIELDS; f++) {
+    if (p + 4 > bytes.length) return undefined;
+    const length = bytes.readInt32BE(p);
+    if (length < 0) throw new Error('meter_days: a NULL field in a COPY row');
+    starts.push(p + 4);
+    p += 4 + length;
+    ends.push(p);
   }
-  return values;
+  if (p > bytes.length) return undefined;
+  const [ppeFrom = 0, msFrom = 0, minutesFrom = 0, importFrom = 0, exportFrom = 0, qualityFrom = 0] = starts;
+  const [ppeTo = 0, , , importTo = 0, exportTo = 0, qualityTo = 0] = ends;
+  return {
+    day: {
+      ppeCode: bytes.toString('utf8', ppeFrom, ppeTo),
+      // an int8 of milliseconds since 1970, far below 2^53
+      dayStart: new Date(bytes.readInt32BE(msFrom) * 4_294_967_296 + bytes.readUInt32BE(msFrom + 4)),
+      intervalMinutes: bytes.readInt32BE(minutesFrom),
+      importWh: unpackWh(bytes, importFrom, importTo),
+      exportWh: unpackWh(bytes, exportFrom, exportTo),
+      quality: bytes.toString('latin1', qualityFrom, qualityTo),
+    },
+    next: p,
+  };
 }
 
 /** A SQL string literal (COPY takes no parameters). */

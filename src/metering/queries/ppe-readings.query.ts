@@ -12,6 +12,7 @@ import { EVENT_STORE, type EventStore, readManyStreams } from '../../event-store
 import { DomainError } from '../../shared/domain-error.js';
 import { INSTANT_ACCEPTED, parseInstant } from '../../shared/instant.js';
 import { normalisePpeCode } from '../../shared/ppe-code.js';
+import { unpackWh } from '../domain/packed-wh.js';
 import { legacyMeterStreamId, type MeterDayRow, type MeterEvent, meterStreamId, positionsOf, QUALITY_NAMES, warsawDayOf, warsawDayOfMs } from '../domain/meter-stream.js';
 
 type DayRow = Pick<MeterDayRow, 'ppe_code' | 'day' | 'day_start' | 'interval_minutes' | 'import_wh' | 'export_wh' | 'quality'>;
@@ -80,6 +81,8 @@ export class PpeReadingsHandler implements IQueryHandler<PpeReadings> {
     const history = await this.correctionHistory(clusterId, ppeCode, fromUtc, toUtc);
     const items: PpeReadingsResult['items'] = [];
     for (const row of rows) {
+      const importWh = unpackWh(row.import_wh);
+      const exportWh = unpackWh(row.export_wh);
       for (let j = 0; j < row.quality.length; j++) {
         if (row.quality[j] === '-') continue;
         const start = new Date(row.day_start.getTime() + j * row.interval_minutes * 60_000);
@@ -88,8 +91,8 @@ export class PpeReadingsHandler implements IQueryHandler<PpeReadings> {
         items.push({
           intervalStart: key,
           intervalMinutes: row.interval_minutes,
-          importWh: row.import_wh[j],
-          exportWh: row.export_wh[j],
+          importWh: importWh[j],
+          exportWh: exportWh[j],
           quality: QUALITY_NAMES[row.quality.charAt(j)],
           history: history.get(key) ?? [],
         });

@@ -6,12 +6,20 @@ import type { Pool } from 'pg';
 import { PG_POOL } from '../../core.module.js';
 import { HOURLY_SPLIT_QUALITY } from '../domain/hourly-split.js';
 import type { HourShape } from '../domain/readings-batch.js';
+import { unpackWh } from '../domain/packed-wh.js';
 
 interface ProfileRow {
   ppe_code: string;
   day: string;
-  import_wh: (number | null)[];
-  export_wh: (number | null)[];
+  import_wh: Buffer;
+  export_wh: Buffer;
+  quality: string;
+}
+
+interface ProfileDay {
+  ppeCode: string;
+  importWh: (number | null)[];
+  exportWh: (number | null)[];
   quality: string;
 }
 
@@ -26,17 +34,17 @@ export class QuarterHourProfile {
         WHERE cluster_id = $1 AND day = ANY($2::date[]) AND interval_minutes = 15`,
       [clusterId, [...new Set(days)]],
     );
-    const profile = new Map<string, ProfileRow[]>();
+    const profile = new Map<string, ProfileDay[]>();
     for (const row of rows) {
       const list = profile.get(row.day) ?? [];
-      list.push(row);
+      list.push({ ppeCode: row.ppe_code, importWh: unpackWh(row.import_wh), exportWh: unpackWh(row.export_wh), quality: row.quality });
       profile.set(row.day, list);
     }
     return (values, position, direction) => {
       const weights = [0, 0, 0, 0];
       for (const row of profile.get(values.day) ?? []) {
-        if (row.ppe_code === values.ppeCode) continue;
-        const wh = direction === 'import' ? row.import_wh : row.export_wh;
+        if (row.ppeCode === values.ppeCode) continue;
+        const wh = direction === 'import' ? row.importWh : row.exportWh;
         for (let q = 0; q < 4; q++) {
           const quality = row.quality[position + q];
           if (quality === '-' || quality === HOURLY_SPLIT_QUALITY || quality === undefined) continue;

@@ -1,0 +1,41 @@
+import fc from 'fast-check';
+import { MAX_WH_PER_VALUE } from './limits.js';
+import { packedWhCopyText, packWh, unpackWh } from './packed-wh.js';
+
+const whOrMissing = fc.option(fc.integer({ min: 0, max: MAX_WH_PER_VALUE }), { nil: null });
+
+describe('a day of Wh as meter_days stores it', () => {
+  test('any values up to the maximum, missing ones included, read back as written, 4 bytes each', () => {
+    fc.assert(
+      fc.property(fc.array(whOrMissing, { maxLength: 1_500 }), (values) => {
+        const bytes = packWh(values);
+        expect(bytes.length).toBe(4 * values.length);
+        expect(unpackWh(bytes)).toEqual(values);
+      }),
+    );
+  });
+
+  test('a value read from its place among other bytes (a COPY row)', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 9 }), fc.array(whOrMissing, { maxLength: 100 }), fc.uint8Array({ maxLength: 9 }), (before, values, after) => {
+        const row = Buffer.concat([before, packWh(values), after]);
+        expect(unpackWh(row, before.length, before.length + 4 * values.length)).toEqual(values);
+      }),
+    );
+  });
+
+  test('network byte order, -1 for a missing value, as PostgreSQL int4send writes them', () => {
+    expect(packWh([1, null, 250_000_000]).toString('hex')).toBe('00000001' + 'ffffffff' + '0ee6b280');
+    expect(packedWhCopyText([1, null])).toBe('\\\\x00000001ffffffff');
+  });
+
+  test('a value that is negative, fractional or above the maximum is refused, not stored wrapped', () => {
+    for (const wh of [-1, 0.5, MAX_WH_PER_VALUE + 1, 2 ** 32, Number.NaN]) expect(() => packWh([wh])).toThrow(/not a whole number/);
+  });
+
+  test('bytes that are not whole values, or a stored value out of range, are refused', () => {
+    expect(() => unpackWh(Buffer.alloc(7))).toThrow(/not whole 4-byte values/);
+    expect(() => unpackWh(Buffer.from('fffffffe', 'hex'))).toThrow(/out of range/);
+    expect(() => unpackWh(Buffer.from('7fffffff', 'hex'))).toThrow(/out of range/);
+  });
+});

@@ -1,0 +1,37 @@
+// How meter_days stores a day's Wh per interval: 4 bytes a value, a signed 32-bit integer
+// in network byte order (PostgreSQL's int4send), -1 where no value was recorded. A value
+// never passes MAX_WH_PER_VALUE (250,000,000 < 2^31 - 1) and is never negative, so the
+// encoding is exact and -1 is free. Why bytes and not bigint[]: reading a month of 10,000
+// PPE as bigint[] text made PostgreSQL print and Node parse 60 million numbers; bytes are
+// copied as they are (ADR 0009). Pure.
+import { MAX_WH_PER_VALUE } from './limits.js';
+
+const NO_VALUE = -1;
+
+/** The bytes of one direction's values (null: no value for that interval). */
+export function packWh(values: readonly (number | null | undefined)[]): Buffer {
+  const bytes = Buffer.allocUnsafe(values.length * 4);
+  for (let i = 0; i < values.length; i++) {
+    const wh = values[i] ?? null;
+    if (wh !== null && !(Number.isInteger(wh) && wh >= 0 && wh <= MAX_WH_PER_VALUE)) throw new Error(`meter_days: ${String(wh)} Wh is not a whole number from 0 to ${String(MAX_WH_PER_VALUE)}`);
+    bytes.writeInt32BE(wh ?? NO_VALUE, i * 4);
+  }
+  return bytes;
+}
+
+/** The values held in bytes [from, to) of a buffer (a whole bytea, or its place in a COPY row). */
+export function unpackWh(bytes: Buffer, from = 0, to = bytes.length): (number | null)[] {
+  if ((to - from) % 4 !== 0) throw new Error(`meter_days: ${String(to - from)} bytes are not whole 4-byte values`);
+  const values: (number | null)[] = [];
+  for (let at = from; at < to; at += 4) {
+    const wh = bytes.readInt32BE(at);
+    if (wh < NO_VALUE || wh > MAX_WH_PER_VALUE) throw new Error(`meter_days: a stored value of ${String(wh)} Wh is out of range`);
+    values.push(wh === NO_VALUE ? null : wh);
+  }
+  return values;
+}
+
+/** A bytea in COPY's text format: \x and hex digits, the backslash escaped. */
+export function packedWhCopyText(values: readonly (number | null | undefined)[]): string {
+  return '\\\\x' + packWh(values).toString('hex');
+}
