@@ -10,7 +10,7 @@ import { migrate } from '../../src/database/migrate.js';
 import { migrationsDir } from '../../src/database/paths.js';
 import { readMeterDays } from '../../src/metering/queries/meter-days.js';
 import { packWh } from '../../src/metering/domain/packed-wh.js';
-import type { MeterDayValues } from '../../src/metering/domain/meter-day-values.js';
+import { type MeterDayValues, whList } from '../../src/metering/domain/meter-day-values.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
 const databases: TestDatabase[] = [];
@@ -30,18 +30,22 @@ afterAll(async () => {
   for (const db of databases) await db.drop();
 });
 
-async function readAll(pool: pg.Pool, clusterId: string, fromDay: string, toDay: string) {
+/** A day as written: its values as lists with null where none was recorded. */
+type WrittenDay = Omit<MeterDayValues, 'importWh' | 'exportWh'> & { importWh: (number | null)[]; exportWh: (number | null)[] };
+
+/** The pages read, each day's values as lists (every page kept: one page's values must outlive the next). */
+async function readAll(pool: pg.Pool, clusterId: string, fromDay: string, toDay: string): Promise<WrittenDay[][]> {
   const pages: MeterDayValues[][] = [];
   for await (const page of readMeterDays(pool, clusterId, fromDay, toDay)) pages.push(page);
-  return pages;
+  return pages.map((page) => page.map((d) => ({ ...d, importWh: whList(d.importWh), exportWh: whList(d.exportWh) })));
 }
 
-const byPpeAndDay = (a: MeterDayValues, b: MeterDayValues) => a.ppeCode.localeCompare(b.ppeCode) || a.dayStart.getTime() - b.dayStart.getTime();
+const byPpeAndDay = (a: WrittenDay, b: WrittenDay) => a.ppeCode.localeCompare(b.ppeCode) || a.dayStart.getTime() - b.dayStart.getTime();
 
 test('5,000 PPE-days written as bytes read back value for value, a missing interval as null, in pages of at most 2,000', async () => {
   const pool = await database();
   await migrate(pool);
-  const written: MeterDayValues[] = [];
+  const written: WrittenDay[] = [];
   for (let p = 0; p < 250; p++) {
     for (let d = 1; d <= 20; d++) {
       const day = `2026-05-${String(d).padStart(2, '0')}`;
@@ -87,6 +91,16 @@ test('a row must hold one value per quality character in each direction', async 
       [packWh([1, 2]), packWh([1])],
     ),
   ).rejects.toThrow(/meter_days_values_per_interval/);
+});
+
+test('a stored value out of range stops the read with an error, not a wrapped number in the settlement', async () => {
+  const pool = await database();
+  await migrate(pool);
+  await pool.query(
+    `INSERT INTO meter_days (cluster_id, ppe_code, day, day_start, interval_minutes, import_wh, export_wh, quality, present) VALUES ('c', 'PL1', '2026-05-01', '2026-04-30T22:00:00Z', 60, $1, $2, 'mm', 2)`,
+    [Buffer.from('000000017fffffff', 'hex'), packWh([1, 2])],
+  );
+  await expect(readAll(pool, 'c', '2026-05-01', '2026-05-01')).rejects.toThrow(/out of range/);
 });
 
 test('days written as bigint[] before migration 092 read back the same after it, the 25-hour day and missing values included', async () => {

@@ -5,8 +5,7 @@
 // PPE as bigint[] text made PostgreSQL print and Node parse 60 million numbers; bytes are
 // copied as they are (ADR 0009). Pure.
 import { MAX_WH_PER_VALUE } from './limits.js';
-
-const NO_VALUE = -1;
+import { NO_WH as NO_VALUE } from './meter-day-values.js';
 
 /** The bytes of one direction's values (null: no value for that interval). */
 export function packWh(values: readonly (number | null | undefined)[]): Buffer {
@@ -34,4 +33,53 @@ export function unpackWh(bytes: Buffer, from = 0, to = bytes.length): (number | 
 /** A bytea in COPY's text format: \x and hex digits, the backslash escaped. */
 export function packedWhCopyText(values: readonly (number | null | undefined)[]): string {
   return '\\\\x' + packWh(values).toString('hex');
+}
+
+const HOST_IS_LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/**
+ * Packed values of many days copied into one Int32Array, each day a view of it: a page of
+ * the settlement's read makes one buffer, not two arrays a row. The bytes are copied as
+ * they are; seal() turns them to the host's byte order and checks every value's range in
+ * one pass, and only then may the views be read.
+ */
+export class PackedWhPage {
+  private readonly values: Int32Array;
+  private readonly bytes: Buffer;
+  private used = 0;
+  private sealed = false;
+
+  constructor(capacityValues: number) {
+    this.values = new Int32Array(capacityValues);
+    this.bytes = Buffer.from(this.values.buffer, this.values.byteOffset, this.values.byteLength);
+  }
+
+  /** Room for this many more values. */
+  fits(valueCount: number): boolean {
+    return this.used + valueCount <= this.values.length;
+  }
+
+  /** The values held in bytes [from, to) of a buffer, as a view to be read after seal(). */
+  take(bytes: Buffer, from: number, to: number): Int32Array {
+    if (this.sealed) throw new Error('meter_days: a sealed page takes no more values');
+    if ((to - from) % 4 !== 0) throw new Error(`meter_days: ${String(to - from)} bytes are not whole 4-byte values`);
+    const count = (to - from) / 4;
+    if (!this.fits(count)) throw new Error('meter_days: a page of values is full');
+    bytes.copy(this.bytes, this.used * 4, from, to);
+    const view = this.values.subarray(this.used, this.used + count);
+    this.used += count;
+    return view;
+  }
+
+  /** The values in the host's byte order, every one checked: -1 (none) or 0 to MAX_WH_PER_VALUE. */
+  seal(): void {
+    if (this.sealed) return;
+    this.sealed = true;
+    if (HOST_IS_LITTLE_ENDIAN) this.bytes.subarray(0, this.used * 4).swap32();
+    const values = this.values;
+    for (let i = 0; i < this.used; i++) {
+      const wh = values[i] ?? NO_VALUE;
+      if (wh < NO_VALUE || wh > MAX_WH_PER_VALUE) throw new Error(`meter_days: a stored value of ${String(wh)} Wh is out of range`);
+    }
+  }
 }

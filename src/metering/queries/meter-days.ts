@@ -6,9 +6,11 @@
 import type { Pool, PoolClient } from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import type { MeterDayValues } from '../domain/meter-day-values.js';
-import { unpackWh } from '../domain/packed-wh.js';
+import { PackedWhPage } from '../domain/packed-wh.js';
 
 const PAGE_ROWS = 2_000;
+/** Room for a page of quarter-hour days, 25-hour ones included (100 values a direction). */
+const PAGE_VALUES = PAGE_ROWS * 200;
 
 /** Meter days of a cluster whose Warsaw day lies in [fromDay, toDay], in pages. */
 export async function* readMeterDays(db: Pool | PoolClient, clusterId: string, fromDay: string, toDay: string): AsyncGenerator<MeterDayValues[]> {
@@ -21,7 +23,7 @@ export async function* readMeterDays(db: Pool | PoolClient, clusterId: string, f
     let rest: Buffer | null = null;
     let headerRead = false;
     let ended = false;
-    let page: MeterDayValues[] = [];
+    let page = new MeterDayPage(PAGE_VALUES);
     for await (const chunk of stream) {
       const bytes: Buffer = rest ? Buffer.concat([rest, chunk as Buffer]) : (chunk as Buffer);
       let at = 0;
@@ -34,23 +36,23 @@ export async function* readMeterDays(db: Pool | PoolClient, clusterId: string, f
         headerRead = true;
       }
       for (;;) {
-        const row = decodeRow(bytes, at);
+        const row = rowAt(bytes, at);
         if (row === undefined) break; // the row goes on in the next chunk
         at = row.next;
-        if (row.day === null) {
+        if (row.fields === null) {
           ended = true;
           break;
         }
-        page.push(row.day);
-        if (page.length >= PAGE_ROWS) {
-          yield page;
-          page = [];
+        if (page.days.length >= PAGE_ROWS || !page.values.fits(row.valueCount)) {
+          if (page.days.length > 0) yield page.sealed();
+          page = new MeterDayPage(Math.max(PAGE_VALUES, row.valueCount));
         }
+        page.days.push(dayOf(bytes, row.fields, page.values));
       }
       rest = at < bytes.length ? bytes.subarray(at) : null;
     }
     if (!ended || rest !== null) throw new Error('meter_days: the binary COPY ended without its trailer');
-    if (page.length > 0) yield page;
+    if (page.days.length > 0) yield page.sealed();
   } finally {
     if (own) client.release();
   }
@@ -81,38 +83,61 @@ function headerLength(bytes: Buffer): number {
   return HEADER_BYTES + bytes.readUInt32BE(15);
 }
 
-/** The row at `at` (day null: the trailer), or undefined when its bytes are not all here yet. */
-function decodeRow(bytes: Buffer, at: number): { day: MeterDayValues | null; next: number } | undefined {
+/** Where each field of the row at `at` starts and ends (null: the trailer), or undefined when its bytes are not all here yet. */
+function rowAt(bytes: Buffer, at: number): { fields: Int32Array | null; valueCount: number; next: number } | undefined {
   if (at + 2 > bytes.length) return undefined;
   const fieldCount = bytes.readInt16BE(at);
-  if (fieldCount === -1) return { day: null, next: at + 2 };
+  if (fieldCount === -1) return { fields: null, valueCount: 0, next: at + 2 };
   if (fieldCount !== FIELDS) throw new Error(`meter_days: a COPY row of ${String(fieldCount)} fields, not ${String(FIELDS)}`);
-  const starts: number[] = [];
-  const ends: number[] = [];
+  const fields = new Int32Array(FIELDS * 2); // [start, end) of each field
   let p = at + 2;
   for (let f = 0; f < FIELDS; f++) {
     if (p + 4 > bytes.length) return undefined;
     const length = bytes.readInt32BE(p);
     if (length < 0) throw new Error('meter_days: a NULL field in a COPY row');
-    starts.push(p + 4);
+    fields[2 * f] = p + 4;
     p += 4 + length;
-    ends.push(p);
+    fields[2 * f + 1] = p;
   }
   if (p > bytes.length) return undefined;
-  const [ppeFrom = 0, msFrom = 0, minutesFrom = 0, importFrom = 0, exportFrom = 0, qualityFrom = 0] = starts;
-  const [ppeTo = 0, , , importTo = 0, exportTo = 0, qualityTo = 0] = ends;
+  // the import and export fields (4 and 5) hold 4 bytes a value
+  const valueCount = Math.ceil((field(fields, 3, 1) - field(fields, 3, 0) + field(fields, 4, 1) - field(fields, 4, 0)) / 4);
+  return { fields, valueCount, next: p };
+}
+
+/** Byte `end` (0: start, 1: end) of field f. */
+function field(fields: Int32Array, f: number, end: 0 | 1): number {
+  return fields[2 * f + end] ?? 0; // f < FIELDS: always there
+}
+
+/** The day of a whole row, its values taken into the page's buffer. */
+function dayOf(bytes: Buffer, fields: Int32Array, values: PackedWhPage): MeterDayValues {
+  const msFrom = field(fields, 1, 0);
   return {
-    day: {
-      ppeCode: bytes.toString('utf8', ppeFrom, ppeTo),
-      // an int8 of milliseconds since 1970, far below 2^53
-      dayStart: new Date(bytes.readInt32BE(msFrom) * 4_294_967_296 + bytes.readUInt32BE(msFrom + 4)),
-      intervalMinutes: bytes.readInt32BE(minutesFrom),
-      importWh: unpackWh(bytes, importFrom, importTo),
-      exportWh: unpackWh(bytes, exportFrom, exportTo),
-      quality: bytes.toString('latin1', qualityFrom, qualityTo),
-    },
-    next: p,
+    ppeCode: bytes.toString('utf8', field(fields, 0, 0), field(fields, 0, 1)),
+    // an int8 of milliseconds since 1970, far below 2^53
+    dayStart: new Date(bytes.readInt32BE(msFrom) * 4_294_967_296 + bytes.readUInt32BE(msFrom + 4)),
+    intervalMinutes: bytes.readInt32BE(field(fields, 2, 0)),
+    importWh: values.take(bytes, field(fields, 3, 0), field(fields, 3, 1)),
+    exportWh: values.take(bytes, field(fields, 4, 0), field(fields, 4, 1)),
+    quality: bytes.toString('latin1', field(fields, 5, 0), field(fields, 5, 1)),
   };
+}
+
+/** A page of days whose values share one buffer. */
+class MeterDayPage {
+  readonly days: MeterDayValues[] = [];
+  readonly values: PackedWhPage;
+
+  constructor(capacityValues: number) {
+    this.values = new PackedWhPage(capacityValues);
+  }
+
+  /** The days, their values readable (in the host's byte order and checked). */
+  sealed(): MeterDayValues[] {
+    this.values.seal();
+    return this.days;
+  }
 }
 
 /** A SQL string literal (COPY takes no parameters). */

@@ -73,8 +73,8 @@ function meterDays(ppeCount: number, seed: number): MeterDayValues[] {
         ppeCode: `PL${String(p).padStart(4, '0')}`,
         dayStart: start,
         intervalMinutes: 60,
-        importWh: Array.from({ length: hours }, (_, h) => value(h, 1)),
-        exportWh: Array.from({ length: hours }, (_, h) => (h > 6 && h < 18 ? value(h, 2) : 0)),
+        importWh: Int32Array.from({ length: hours }, (_, h) => value(h, 1)),
+        exportWh: Int32Array.from({ length: hours }, (_, h) => (h > 6 && h < 18 ? value(h, 2) : 0)),
         quality: Array.from({ length: hours }, (_, h) => ((seed + d + p + h) % 11 === 0 ? 'h' : 'm')).join(''),
       });
     }
@@ -107,7 +107,7 @@ test('a late day computed alone and put with the stored days gives what the whol
       // one PPE's day corrected: more import, every hour
       const day = `${MONTH}-${String(lateDay).padStart(2, '0')}`;
       const dayStart = startOfWarsawDay(day).getTime();
-      const after = before.map((d) => (d.ppeCode === 'PL0000' && d.dayStart.getTime() === dayStart ? { ...d, importWh: d.importWh.map((v) => (v ?? 0) + 500) } : d));
+      const after = before.map((d) => (d.ppeCode === 'PL0000' && d.dayStart.getTime() === dayStart ? { ...d, importWh: d.importWh.map((v) => v + 500) } : d));
       const alone = await calculateMonth(
         state,
         MONTH,

@@ -1,12 +1,13 @@
 /* eslint-disable @typescript-eslint/no-non-null-assertion -- hot code: addValues runs for every value of
-   the month (10,000 PPE × 2,976 quarter-hours); `!` only on the typed arrays indexed within count × members */
+   the month (10,000 PPE × 2,976 quarter-hours); `!` only on typed arrays indexed within their length */
 // From meter days and PPE ownership to each member's export and import per settlement
 // interval: E_m(t) = Σ export over the PPE the member owns at t, likewise I_m(t).
 // Finer readings (15 min in a 60-min agreement) are summed into the interval. Pure.
-import type { MeterDayValues } from '../../metering/domain/meter-day-values.js';
+import { type MeterDayValues, NO_WH } from '../../metering/domain/meter-day-values.js';
 
 /** Support's name for metering's MeterDayValues (src/support imports it); one type. */
 export type MeterDayInput = MeterDayValues;
+export { NO_WH };
 
 export interface OwnershipPeriod {
   ppeCode: string;
@@ -96,10 +97,12 @@ export class MonthFlowsBuilder {
     const end = this.monthEnd.getTime();
     const stepMs = day.intervalMinutes * 60_000;
     const dayStart = day.dayStart.getTime();
+    const { importWh, exportWh } = day;
+    const renewableByDay = period.renewable ? this.renewableExportWhByDay : null;
     for (let j = from; j < to; j++) {
-      const imp = day.importWh[j];
-      const exp = day.exportWh[j];
-      if (imp === null || exp === null || imp === undefined || exp === undefined) continue;
+      const imp = importWh[j]!;
+      const exp = exportWh[j]!;
+      if (imp === NO_WH || exp === NO_WH) continue; // j < to <= length
       const t = dayStart + j * stepMs;
       if (t < start || t >= end) continue;
       const i = Math.floor((t - start) / this.intervalMs);
@@ -107,7 +110,7 @@ export class MonthFlowsBuilder {
       this.exportWh[i * n + m]! += exp;
       this.importWh[i * n + m]! += imp;
       // intervalDay holds count entries (checked in the constructor), each a day < dayCount
-      if (period.renewable) this.renewableExportWhByDay[(this.intervalDay ? this.intervalDay[i]! : 0) * n + m]! += exp;
+      if (renewableByDay) renewableByDay[(this.intervalDay ? this.intervalDay[i]! : 0) * n + m]! += exp;
     }
   }
 

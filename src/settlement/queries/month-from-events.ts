@@ -9,7 +9,7 @@ import { contractsActiveAt, contractsInOrder, evolveTrading, initialTradingState
 import { DomainError } from '../../shared/domain-error.js';
 import type { ContractTerms } from '../domain/engine/statement.js';
 import { calculateMonth, type ContractsAt, type MemberDayDetail, type MonthCalculation } from '../domain/month-calculation.js';
-import type { MeterDayValues } from '../../metering/domain/meter-day-values.js';
+import { type MeterDayValues, whValues } from '../../metering/domain/meter-day-values.js';
 import type { MonthExtension } from '../month-extension.js';
 
 export type EventFilter = (event: RecordedEvent) => boolean;
@@ -28,7 +28,7 @@ export async function contractsFromLog(store: EventStore, clusterId: string, upT
   };
 }
 
-/** A PPE's days as its meter streams folded give them: a value per interval, null where none was recorded. */
+/** A PPE's days as its meter streams folded give them: a value per interval, NO_WH where none was recorded (whValues checks each). */
 function meterDaysOf(ppeCode: string, meter: MeterStreamState): MeterDayValues[] {
   const days: MeterDayValues[] = [];
   for (const [day, values] of meter) {
@@ -41,7 +41,7 @@ function meterDaysOf(ppeCode: string, meter: MeterStreamState): MeterDayValues[]
       exportWh[index] = v.exportWh;
       quality[index] = v.quality;
     }
-    days.push({ ppeCode, dayStart: new Date(values.dayStart), intervalMinutes: values.intervalMinutes, importWh, exportWh, quality: quality.join('') });
+    days.push({ ppeCode, dayStart: new Date(values.dayStart), intervalMinutes: values.intervalMinutes, importWh: whValues(importWh), exportWh: whValues(exportWh), quality: quality.join('') });
   }
   return days;
 }

@@ -1,3 +1,5 @@
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- hot code: addValues runs for every value of
+   the month; `!` only on typed arrays indexed within their length */
 // The hourly support ledger (RES act, cluster support hour by hour). Per Warsaw hour h,
 // from the metered flows of every electricity PPE summed over the hour's intervals:
 // fed-in E(h), taken I(h), renewable fed-in Eres(h) (PPE with a renewable source);
@@ -7,7 +9,7 @@
 // 743, 744 or 745 of them. Pure; integers only.
 import { DateTime } from 'luxon';
 import { basisPoints, priceWh, splitSorted } from '../../shared/largest-remainder.js';
-import type { MeterDayInput, OwnershipPeriod } from '../../settlement/domain/month-flows.js';
+import { type MeterDayInput, NO_WH, type OwnershipPeriod } from '../../settlement/domain/month-flows.js';
 import { type DiscountBracket, inForce, type LegalParametersState, parametersForMonth } from './legal-parameters.js';
 
 const HOUR_MS = 3_600_000;
@@ -70,8 +72,6 @@ export class HourlyFlowsBuilder {
   addDay(day: MeterDayInput): void {
     const owned = this.periodsByPpe.get(day.ppeCode);
     if (!owned) return; // not an electricity PPE of this cluster in this month
-    const n = this.members.length;
-    const start = this.start.getTime();
     const stepMs = day.intervalMinutes * 60_000;
     if (stepMs > HOUR_MS) return; // only quarter-hours and hours are electricity readings
     const dayStart = day.dayStart.getTime();
@@ -82,25 +82,47 @@ export class HourlyFlowsBuilder {
       ppe = { ppeCode: day.ppeCode, renewable: first.renewable, member: new Int32Array(this.hours).fill(-1), fedInWh: new Float64Array(this.hours), takenWh: new Float64Array(this.hours) };
       this.ppe.set(day.ppeCode, ppe);
     }
+    const dayEnd = dayStart + day.importWh.length * stepMs;
+    // the usual case: one ownership period covers the whole day, found once for the day
+    const whole = owned.filter((p) => p.fromUtc.getTime() <= dayStart && (p.toUtc === null || dayEnd <= p.toUtc.getTime()));
+    const [only] = whole;
+    if (whole.length === 1 && only) {
+      this.addValues(day, 0, day.importWh.length, only, ppe);
+      return;
+    }
+    // an ownership change inside the day: each value by the period in force at its instant
     for (let j = 0; j < day.importWh.length; j++) {
-      const imp = day.importWh[j];
-      const exp = day.exportWh[j];
-      if (imp === null || exp === null || imp === undefined || exp === undefined) continue;
       const t = dayStart + j * stepMs;
-      const h = Math.floor((t - start) / HOUR_MS);
-      if (h < 0 || h >= this.hours) continue;
       const period = owned.find((p) => p.fromUtc.getTime() <= t && (p.toUtc === null || t < p.toUtc.getTime()));
-      if (!period) continue;
-      const m = this.memberIndex.get(period.memberId);
-      if (m === undefined) continue;
+      if (period) this.addValues(day, j, j + 1, period, ppe);
+    }
+  }
+
+  /** Adds values [from, to) of a day to the member of one period (and to the PPE's hours, when kept). */
+  private addValues(day: MeterDayInput, from: number, to: number, period: OwnershipPeriod, ppe: PpeHours | undefined): void {
+    const m = this.memberIndex.get(period.memberId);
+    if (m === undefined) return;
+    const n = this.members.length;
+    const start = this.start.getTime();
+    const stepMs = day.intervalMinutes * 60_000;
+    const dayStart = day.dayStart.getTime();
+    const { importWh, exportWh } = day;
+    const renewableFedIn = period.renewable ? this.renewableFedIn : null;
+    for (let j = from; j < to; j++) {
+      const imp = importWh[j]!;
+      const exp = exportWh[j]!;
+      if (imp === NO_WH || exp === NO_WH) continue; // j < to <= length
+      const h = Math.floor((dayStart + j * stepMs - start) / HOUR_MS);
+      if (h < 0 || h >= this.hours) continue;
+      // 0 <= h < hours and m < n: within the arrays of hours × n
       const k = h * n + m;
-      this.fedIn[k] = (this.fedIn[k] ?? 0) + exp;
-      this.taken[k] = (this.taken[k] ?? 0) + imp;
-      if (period.renewable) this.renewableFedIn[k] = (this.renewableFedIn[k] ?? 0) + exp;
+      this.fedIn[k]! += exp;
+      this.taken[k]! += imp;
+      if (renewableFedIn) renewableFedIn[k]! += exp;
       if (ppe) {
         ppe.member[h] = m;
-        ppe.fedInWh[h] = (ppe.fedInWh[h] ?? 0) + exp;
-        ppe.takenWh[h] = (ppe.takenWh[h] ?? 0) + imp;
+        ppe.fedInWh[h]! += exp;
+        ppe.takenWh[h]! += imp;
       }
     }
   }

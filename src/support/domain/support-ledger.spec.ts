@@ -24,8 +24,8 @@ function day(ppeCode: string, date: string, minutes: number, values: Record<stri
   const start = warsaw(`${date}T00:00`);
   const end = DateTime.fromJSDate(start).plus({ days: 1 }).toJSDate();
   const n = Math.round((end.getTime() - start.getTime()) / (minutes * 60_000));
-  const importWh = new Array<number>(n).fill(0);
-  const exportWh = new Array<number>(n).fill(0);
+  const importWh = new Int32Array(n);
+  const exportWh = new Int32Array(n);
   for (const [key, v] of Object.entries(values)) {
     // a key is a local time or a UTC instant (for the repeated hour)
     const at = key.endsWith('Z') ? new Date(key) : warsaw(`${date}T${key}`);
