@@ -74,9 +74,8 @@ export class MonthFlowsBuilder {
     const dayStart = day.dayStart.getTime();
     const dayEnd = dayStart + day.importWh.length * stepMs;
     // the usual case: one ownership period covers the whole day, found once for the day
-    const whole = owned.filter((p) => p.fromUtc.getTime() <= dayStart && (p.toUtc === null || dayEnd <= p.toUtc.getTime()));
-    const [only] = whole;
-    if (whole.length === 1 && only) {
+    const only = wholeDayPeriod(owned, dayStart, dayEnd);
+    if (only) {
       this.addValues(day, 0, day.importWh.length, only);
       return;
     }
@@ -94,7 +93,7 @@ export class MonthFlowsBuilder {
     if (m === undefined) return;
     const n = this.members.length;
     const start = this.monthStart.getTime();
-    const end = this.monthEnd.getTime();
+    const count = this.count;
     const stepMs = day.intervalMinutes * 60_000;
     const dayStart = day.dayStart.getTime();
     const { importWh, exportWh } = day;
@@ -103,10 +102,9 @@ export class MonthFlowsBuilder {
       const imp = importWh[j]!;
       const exp = exportWh[j]!;
       if (imp === NO_WH || exp === NO_WH) continue; // j < to <= length
-      const t = dayStart + j * stepMs;
-      if (t < start || t >= end) continue;
-      const i = Math.floor((t - start) / this.intervalMs);
-      // start <= t < end, so 0 <= i < count, and m < n: within the arrays of count × n
+      const i = Math.floor((dayStart + j * stepMs - start) / this.intervalMs);
+      if (i < 0 || i >= count) continue; // before the range or after it
+      // 0 <= i < count and m < n: within the arrays of count × n
       this.exportWh[i * n + m]! += exp;
       this.importWh[i * n + m]! += imp;
       // intervalDay holds count entries (checked in the constructor), each a day < dayCount
@@ -134,4 +132,15 @@ export class MonthFlowsBuilder {
       renewableExportWhByDay: this.renewableExportWhByDay,
     };
   }
+}
+
+/** The one period that covers [dayStart, dayEnd) whole, if exactly one does (no array made: this runs for every meter day). */
+export function wholeDayPeriod(owned: readonly OwnershipPeriod[], dayStart: number, dayEnd: number): OwnershipPeriod | undefined {
+  let only: OwnershipPeriod | undefined;
+  for (const p of owned) {
+    if (p.fromUtc.getTime() > dayStart || (p.toUtc !== null && dayEnd > p.toUtc.getTime())) continue;
+    if (only) return undefined; // two periods over the same day: each value by its instant
+    only = p;
+  }
+  return only;
 }

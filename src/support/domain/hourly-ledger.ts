@@ -9,7 +9,7 @@
 // 743, 744 or 745 of them. Pure; integers only.
 import { DateTime } from 'luxon';
 import { basisPoints, priceWh, splitSorted } from '../../shared/largest-remainder.js';
-import { type MeterDayInput, NO_WH, type OwnershipPeriod } from '../../settlement/domain/month-flows.js';
+import { type MeterDayInput, NO_WH, type OwnershipPeriod, wholeDayPeriod } from '../../settlement/domain/month-flows.js';
 import { type DiscountBracket, inForce, type LegalParametersState, parametersForMonth } from './legal-parameters.js';
 
 const HOUR_MS = 3_600_000;
@@ -84,9 +84,8 @@ export class HourlyFlowsBuilder {
     }
     const dayEnd = dayStart + day.importWh.length * stepMs;
     // the usual case: one ownership period covers the whole day, found once for the day
-    const whole = owned.filter((p) => p.fromUtc.getTime() <= dayStart && (p.toUtc === null || dayEnd <= p.toUtc.getTime()));
-    const [only] = whole;
-    if (whole.length === 1 && only) {
+    const only = wholeDayPeriod(owned, dayStart, dayEnd);
+    if (only) {
       this.addValues(day, 0, day.importWh.length, only, ppe);
       return;
     }
