@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { NO_WH } from '../../metering/domain/meter-day-values.js';
-import { MonthFlowsBuilder, type OwnershipPeriod, wholeDayPeriod } from './month-flows.js';
+import { forEachOwner, MonthFlowsBuilder, type OwnershipPeriod } from './month-flows.js';
 
 const DAY = Date.parse('2026-05-01T22:00:00Z'); // a Warsaw day of 24 hours
 const HOUR = 3_600_000;
@@ -12,14 +12,20 @@ const period = (memberId: string, fromMs: number, toMs: number | null): Ownershi
   renewable: memberId === 'a',
 });
 
-test('the period over a whole day: the one that covers it, none when the owner changes inside it or nobody owns the PPE all day', () => {
-  const before = period('a', DAY - 10 * 24 * HOUR, null);
-  expect(wholeDayPeriod([before], DAY, DAY + 24 * HOUR)).toBe(before);
-  const untilNoon = period('a', DAY - 10 * 24 * HOUR, DAY + 12 * HOUR);
-  const fromNoon = period('b', DAY + 12 * HOUR, null);
-  expect(wholeDayPeriod([untilNoon, fromNoon], DAY, DAY + 24 * HOUR)).toBeUndefined();
-  expect(wholeDayPeriod([period('a', DAY + HOUR, null)], DAY, DAY + 24 * HOUR)).toBeUndefined();
-  expect(wholeDayPeriod([untilNoon, fromNoon], DAY + 13 * HOUR, DAY + 24 * HOUR)).toBe(fromNoon);
+test('a day owned by one period is one run; an owner changing inside the day, or a day partly owned, goes value by value', () => {
+  const runs = (owned: OwnershipPeriod[]) => {
+    const found: [number, number, string][] = [];
+    forEachOwner({ ppeCode: 'PL1', dayStart: new Date(DAY), intervalMinutes: 60, importWh: new Int32Array(24), exportWh: new Int32Array(24) }, owned, (from, to, p) =>
+      found.push([from, to, p.memberId]),
+    );
+    return found;
+  };
+  expect(runs([period('a', DAY - 10 * 24 * HOUR, null)])).toEqual([[0, 24, 'a']]);
+  const byHour = (memberOf: (h: number) => string | null) =>
+    Array.from({ length: 24 }, (_, h) => [h, h + 1, memberOf(h)] as [number, number, string | null]).filter((r): r is [number, number, string] => r[2] !== null);
+  expect(runs([period('a', DAY - 10 * 24 * HOUR, DAY + 12 * HOUR), period('b', DAY + 12 * HOUR, null)])).toEqual(byHour((h) => (h < 12 ? 'a' : 'b')));
+  expect(runs([period('a', DAY + HOUR, null)])).toEqual(byHour((h) => (h >= 1 ? 'a' : null)));
+  expect(runs([])).toEqual([]);
 });
 
 test('every value of a day goes to the member owning the PPE at its instant, a missing value to nobody, and the sums are conserved', () => {

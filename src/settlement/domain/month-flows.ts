@@ -70,21 +70,9 @@ export class MonthFlowsBuilder {
   addDay(day: MeterDayValues): void {
     const owned = this.periodsByPpe.get(day.ppeCode);
     if (!owned) return; // not an electricity PPE of this cluster in this month
-    const stepMs = day.intervalMinutes * 60_000;
-    const dayStart = day.dayStart.getTime();
-    const dayEnd = dayStart + day.importWh.length * stepMs;
-    // the usual case: one ownership period covers the whole day, found once for the day
-    const only = wholeDayPeriod(owned, dayStart, dayEnd);
-    if (only) {
-      this.addValues(day, 0, day.importWh.length, only);
-      return;
-    }
-    // an ownership change inside the day: each value by the period in force at its instant
-    for (let j = 0; j < day.importWh.length; j++) {
-      const t = dayStart + j * stepMs;
-      const period = owned.find((p) => p.fromUtc.getTime() <= t && (p.toUtc === null || t < p.toUtc.getTime()));
-      if (period) this.addValues(day, j, j + 1, period);
-    }
+    forEachOwner(day, owned, (from, to, period) => {
+      this.addValues(day, from, to, period);
+    });
   }
 
   /** Adds values [from, to) of a day to the member of one period. */
@@ -134,13 +122,30 @@ export class MonthFlowsBuilder {
   }
 }
 
-/** The one period that covers [dayStart, dayEnd) whole, if exactly one does (no array made: this runs for every meter day). */
-export function wholeDayPeriod(owned: readonly OwnershipPeriod[], dayStart: number, dayEnd: number): OwnershipPeriod | undefined {
+/**
+ * Runs of a day's values [from, to) with the ownership period in force over each: the
+ * whole day in one run in the usual case, found once for the day with no array made (this
+ * runs for every meter day of the month); value by value when the owner changes inside
+ * the day. A value no period covers is in no run.
+ */
+export function forEachOwner(day: MeterDayValues, owned: readonly OwnershipPeriod[], run: (from: number, to: number, period: OwnershipPeriod) => void): void {
+  const stepMs = day.intervalMinutes * 60_000;
+  const dayStart = day.dayStart.getTime();
+  const dayEnd = dayStart + day.importWh.length * stepMs;
   let only: OwnershipPeriod | undefined;
+  let covering = 0;
   for (const p of owned) {
     if (p.fromUtc.getTime() > dayStart || (p.toUtc !== null && dayEnd > p.toUtc.getTime())) continue;
-    if (only) return undefined; // two periods over the same day: each value by its instant
     only = p;
+    covering++;
   }
-  return only;
+  if (covering === 1 && only) {
+    run(0, day.importWh.length, only);
+    return;
+  }
+  for (let j = 0; j < day.importWh.length; j++) {
+    const t = dayStart + j * stepMs;
+    const period = owned.find((p) => p.fromUtc.getTime() <= t && (p.toUtc === null || t < p.toUtc.getTime()));
+    if (period) run(j, j + 1, period);
+  }
 }

@@ -9,7 +9,7 @@
 // 743, 744 or 745 of them. Pure; integers only.
 import { DateTime } from 'luxon';
 import { basisPoints, priceWh, splitSorted } from '../../shared/largest-remainder.js';
-import { type MeterDayInput, NO_WH, type OwnershipPeriod, wholeDayPeriod } from '../../settlement/domain/month-flows.js';
+import { type MeterDayInput, NO_WH, type OwnershipPeriod, forEachOwner } from '../../settlement/domain/month-flows.js';
 import { type DiscountBracket, inForce, type LegalParametersState, parametersForMonth } from './legal-parameters.js';
 
 const HOUR_MS = 3_600_000;
@@ -74,7 +74,6 @@ export class HourlyFlowsBuilder {
     if (!owned) return; // not an electricity PPE of this cluster in this month
     const stepMs = day.intervalMinutes * 60_000;
     if (stepMs > HOUR_MS) return; // only quarter-hours and hours are electricity readings
-    const dayStart = day.dayStart.getTime();
     let ppe = this.ppe?.get(day.ppeCode);
     if (this.ppe && !ppe) {
       const [first] = owned;
@@ -82,19 +81,9 @@ export class HourlyFlowsBuilder {
       ppe = { ppeCode: day.ppeCode, renewable: first.renewable, member: new Int32Array(this.hours).fill(-1), fedInWh: new Float64Array(this.hours), takenWh: new Float64Array(this.hours) };
       this.ppe.set(day.ppeCode, ppe);
     }
-    const dayEnd = dayStart + day.importWh.length * stepMs;
-    // the usual case: one ownership period covers the whole day, found once for the day
-    const only = wholeDayPeriod(owned, dayStart, dayEnd);
-    if (only) {
-      this.addValues(day, 0, day.importWh.length, only, ppe);
-      return;
-    }
-    // an ownership change inside the day: each value by the period in force at its instant
-    for (let j = 0; j < day.importWh.length; j++) {
-      const t = dayStart + j * stepMs;
-      const period = owned.find((p) => p.fromUtc.getTime() <= t && (p.toUtc === null || t < p.toUtc.getTime()));
-      if (period) this.addValues(day, j, j + 1, period, ppe);
-    }
+    forEachOwner(day, owned, (from, to, period) => {
+      this.addValues(day, from, to, period, ppe);
+    });
   }
 
   /** Adds values [from, to) of a day to the member of one period (and to the PPE's hours, when kept). */
