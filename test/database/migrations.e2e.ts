@@ -97,3 +97,26 @@ test('events written before migration 010 (jsonb) read back the same after it, a
   for (const event of (await store.readAll(null, 100)).events) verifyAgain.add(event);
   expect(verifyAgain.result()).toMatchObject({ intact: true, events: 3 });
 });
+
+test('the values read and written whole at every settlement are stored uncompressed (migrations 092 and 093)', async () => {
+  const fresh = await createTestDatabase();
+  const freshPool = new pg.Pool({ connectionString: fresh.url });
+  try {
+    await migrate(freshPool);
+    const { rows } = await freshPool.query<{ relname: string; attname: string; attstorage: string }>(
+      `SELECT c.relname, a.attname, a.attstorage FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+        WHERE (c.relname, a.attname) IN (('meter_days', 'import_wh'), ('meter_days', 'export_wh'), ('settlement_day_parts', 'part'), ('settlement_cluster_months', 'support'))
+        ORDER BY 1, 2`,
+    );
+    // 'e': EXTERNAL, out of line and never compressed
+    expect(rows.map((r) => `${r.relname}.${r.attname} ${r.attstorage}`)).toEqual([
+      'meter_days.export_wh e',
+      'meter_days.import_wh e',
+      'settlement_cluster_months.support e',
+      'settlement_day_parts.part e',
+    ]);
+  } finally {
+    await freshPool.end();
+    await fresh.drop();
+  }
+});
