@@ -100,8 +100,10 @@ function rowAt(bytes: Buffer, at: number): { fields: Int32Array | null; valueCou
     fields[2 * f + 1] = p;
   }
   if (p > bytes.length) return undefined;
-  // the import and export fields (4 and 5) hold 4 bytes a value
-  const valueCount = Math.ceil((field(fields, 3, 1) - field(fields, 3, 0) + field(fields, 4, 1) - field(fields, 4, 0)) / 4);
+  // the import and export fields (4 and 5) hold 4 bytes a value (PackedWhPage.take checks each)
+  const valueBytes = field(fields, 3, 1) - field(fields, 3, 0) + field(fields, 4, 1) - field(fields, 4, 0);
+  if (valueBytes % 4 !== 0) throw new Error(`meter_days: ${String(valueBytes)} bytes of values are not whole 4-byte values`);
+  const valueCount = valueBytes / 4;
   return { fields, valueCount, next: p };
 }
 
