@@ -108,6 +108,39 @@ export async function calculateMonth(
   range?: { start: Date; end: Date },
   extras: CalculationExtras = {},
 ): Promise<MonthCalculation> {
+  const computed = await calculateDays(state, month, meterDays, contracts, onDay, range, extras);
+  const { agreement, memberIds, periods, days: dayParts, transfers, pass } = computed;
+  const { statements, cluster } = settleParts(
+    state,
+    agreement,
+    memberIds,
+    periods,
+    sumParts(
+      dayParts.map((d) => d.part),
+      memberIds.length,
+    ),
+    contracts.terms,
+  );
+  const calculation: MonthCalculation = { month, agreement, statements, cluster, days: dayParts };
+  if (transfers) calculation.transfers = transfers;
+  if (pass) calculation.extension = { result: pass.finish(statements), pass };
+  return calculation;
+}
+
+/**
+ * What each day of the range gives before pricing (and the transfer matrix, the detail and
+ * the plugged-in pass's sums, when asked for), with no statements: a late day needs only
+ * its part, summed with the stored days' (settleDays) into the month's statements.
+ */
+export async function calculateDays(
+  state: ClusterState,
+  month: string,
+  meterDays: Iterable<MeterDayValues> | AsyncIterable<MeterDayValues[]>,
+  contracts: { terms: ContractTerms[]; at: ContractsAt } = { terms: [], at: () => [] },
+  onDay?: (details: MemberDayDetail[]) => void,
+  range?: { start: Date; end: Date },
+  extras: CalculationExtras = {},
+): Promise<{ agreement: AgreementVersion; memberIds: string[]; periods: OwnershipPeriod[]; days: DayPart[]; transfers?: Transfer[]; pass: MonthPass | null }> {
   const agreement = agreementForMonth(state, month);
   if (!agreement) throw DomainError.conflict(`No agreement version is in force for ${month}: add one before settling`);
   const bounds = monthBounds(month);
@@ -170,21 +203,7 @@ export async function calculateMonth(
     return { day, memberIds: flows.memberIds, part: partOf(allocation, renewable, hourly[d] ?? new Map<string, number>()) };
   });
   detail?.flush();
-  const { statements, cluster } = settleParts(
-    state,
-    agreement,
-    flows.memberIds,
-    periods,
-    sumParts(
-      dayParts.map((d) => d.part),
-      n,
-    ),
-    contracts.terms,
-  );
-  const calculation: MonthCalculation = { month, agreement, statements, cluster, days: dayParts };
-  if (transfers) calculation.transfers = transfers.transfers();
-  if (pass) calculation.extension = { result: pass.finish(statements), pass };
-  return calculation;
+  return { agreement, memberIds: flows.memberIds, periods, days: dayParts, ...(transfers ? { transfers: transfers.transfers() } : {}), pass };
 }
 
 /** Electricity PPE owned in [start, end), by ownership period, with the renewable flag. */

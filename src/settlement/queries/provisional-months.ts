@@ -7,7 +7,7 @@ import { DomainError } from '../../shared/domain-error.js';
 import type { ProjectionRunner } from '../../projections/projection-runner.js';
 import type { ClustersService } from '../../clusters/queries/clusters.service.js';
 import { readMeterDays } from '../../metering/queries/meter-days.js';
-import { activeMembers, calculateMonth, type ContractsAt, type DayPart, type MonthCalculation, settleDays } from '../domain/month-calculation.js';
+import { activeMembers, calculateDays, calculateMonth, type ContractsAt, type DayPart, type MonthCalculation, settleDays } from '../domain/month-calculation.js';
 import { dayRange } from '../domain/day-range.js';
 import type { ContractTerms, MemberStatement } from '../domain/engine/statement.js';
 import { monthDays } from '../domain/months.js';
@@ -118,7 +118,8 @@ export class ProvisionalMonths {
       const days = new Map(storedDays.map((d) => [d.day, d]));
       const computed: DayPart[] = [];
       for (const day of late) {
-        const calculation = await calculateMonth(registry.state, month, readMeterDays(client, clusterId, day, day), contracts, undefined, dayRange(month, day));
+        // the day's part alone: its statements would be thrown away (settleDays prices the month)
+        const calculation = await calculateDays(registry.state, month, readMeterDays(client, clusterId, day, day), contracts, undefined, dayRange(month, day));
         const [part] = calculation.days;
         if (calculation.days.length !== 1 || part?.day !== day) throw new Error(`the calculation of ${day} gave ${String(calculation.days.length)} days`);
         days.set(day, part);
