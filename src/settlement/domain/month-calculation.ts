@@ -84,6 +84,8 @@ export interface CalculationExtras {
 /** Contracts in force in an interval, in the order they are served. */
 export type ContractsAt = (intervalStart: Date) => ActiveContract[];
 
+const NO_CONTRACTS: { terms: ContractTerms[]; at: ContractsAt } = { terms: [], at: () => [] };
+
 /** Members who belong to the cluster on at least one day of the month. */
 export function activeMembers(state: ClusterState, month: string): string[] {
   const first = `${month}-01`;
@@ -97,18 +99,11 @@ export function activeMembers(state: ClusterState, month: string): string[] {
 /**
  * Meter days may come in pages (an async iterable of arrays), so a month of 10,000 PPE
  * never sits in memory as rows; per-interval detail goes out a day at a time to onDay.
+ * The inputs are calculateDays'; the month is its days priced together.
  */
-export async function calculateMonth(
-  state: ClusterState,
-  month: string,
-  meterDays: Iterable<MeterDayValues> | AsyncIterable<MeterDayValues[]>,
-  contracts: { terms: ContractTerms[]; at: ContractsAt } = { terms: [], at: () => [] },
-  onDay?: (details: MemberDayDetail[]) => void,
-  /** Only the intervals in [start, end): interval detail of one day without the whole month. */
-  range?: { start: Date; end: Date },
-  extras: CalculationExtras = {},
-): Promise<MonthCalculation> {
-  const computed = await calculateDays(state, month, meterDays, contracts, onDay, range, extras);
+export async function calculateMonth(...inputs: Parameters<typeof calculateDays>): Promise<MonthCalculation> {
+  const [state, month, , contracts = NO_CONTRACTS] = inputs;
+  const computed = await calculateDays(...inputs);
   const { agreement, memberIds, periods, days: dayParts, transfers, pass } = computed;
   const { statements, cluster } = settleParts(
     state,
@@ -136,8 +131,9 @@ export async function calculateDays(
   state: ClusterState,
   month: string,
   meterDays: Iterable<MeterDayValues> | AsyncIterable<MeterDayValues[]>,
-  contracts: { terms: ContractTerms[]; at: ContractsAt } = { terms: [], at: () => [] },
+  contracts: { terms: ContractTerms[]; at: ContractsAt } = NO_CONTRACTS,
   onDay?: (details: MemberDayDetail[]) => void,
+  /** Only the intervals in [start, end): interval detail of one day without the whole month. */
   range?: { start: Date; end: Date },
   extras: CalculationExtras = {},
 ): Promise<{ agreement: AgreementVersion; memberIds: string[]; periods: OwnershipPeriod[]; days: DayPart[]; transfers?: Transfer[]; pass: MonthPass | null }> {
