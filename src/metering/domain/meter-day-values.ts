@@ -20,13 +20,17 @@ export interface MeterDayValues {
   quality?: string;
 }
 
+/** A value a meter day may hold: a whole number of Wh from 0 to MAX_WH_PER_VALUE (packed and unpacked the same). */
+export function isWh(value: number): boolean {
+  return Number.isInteger(value) && value >= 0 && value <= MAX_WH_PER_VALUE;
+}
+
 /** A day's values from a list with null (or undefined) where none was recorded. */
 export function whValues(values: readonly (number | null | undefined)[]): Int32Array {
   const wh = new Int32Array(values.length);
   for (let j = 0; j < values.length; j++) {
     const value = values[j] ?? null;
-    if (value !== null && !(Number.isInteger(value) && value >= 0 && value <= MAX_WH_PER_VALUE))
-      throw new Error(`a meter value of ${String(value)} Wh is not a whole number from 0 to ${String(MAX_WH_PER_VALUE)}`);
+    if (value !== null && !isWh(value)) throw new Error(`a meter value of ${String(value)} Wh is not a whole number from 0 to ${String(MAX_WH_PER_VALUE)}`);
     wh[j] = value ?? NO_WH;
   }
   return wh;

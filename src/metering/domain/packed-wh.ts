@@ -5,15 +5,15 @@
 // PPE as bigint[] text made PostgreSQL print and Node parse 60 million numbers; bytes are
 // copied as they are (ADR 0009). Pure.
 import { MAX_WH_PER_VALUE } from './limits.js';
-import { NO_WH as NO_VALUE } from './meter-day-values.js';
+import { isWh, NO_WH } from './meter-day-values.js';
 
 /** The bytes of one direction's values (null: no value for that interval). */
 export function packWh(values: readonly (number | null | undefined)[]): Buffer {
   const bytes = Buffer.allocUnsafe(values.length * 4);
   for (let i = 0; i < values.length; i++) {
     const wh = values[i] ?? null;
-    if (wh !== null && !(Number.isInteger(wh) && wh >= 0 && wh <= MAX_WH_PER_VALUE)) throw new Error(`meter_days: ${String(wh)} Wh is not a whole number from 0 to ${String(MAX_WH_PER_VALUE)}`);
-    bytes.writeInt32BE(wh ?? NO_VALUE, i * 4);
+    if (wh !== null && !isWh(wh)) throw new Error(`meter_days: ${String(wh)} Wh is not a whole number from 0 to ${String(MAX_WH_PER_VALUE)}`);
+    bytes.writeInt32BE(wh ?? NO_WH, i * 4);
   }
   return bytes;
 }
@@ -24,8 +24,8 @@ export function unpackWh(bytes: Buffer, from = 0, to = bytes.length): (number | 
   const values: (number | null)[] = [];
   for (let at = from; at < to; at += 4) {
     const wh = bytes.readInt32BE(at);
-    if (wh < NO_VALUE || wh > MAX_WH_PER_VALUE) throw new Error(`meter_days: a stored value of ${String(wh)} Wh is out of range`);
-    values.push(wh === NO_VALUE ? null : wh);
+    checkStored(wh);
+    values.push(wh === NO_WH ? null : wh);
   }
   return values;
 }
@@ -78,8 +78,13 @@ export class PackedWhPage {
     if (HOST_IS_LITTLE_ENDIAN) this.bytes.subarray(0, this.used * 4).swap32();
     const values = this.values;
     for (let i = 0; i < this.used; i++) {
-      const wh = values[i] ?? NO_VALUE;
-      if (wh < NO_VALUE || wh > MAX_WH_PER_VALUE) throw new Error(`meter_days: a stored value of ${String(wh)} Wh is out of range`);
+      const wh = values[i] ?? NO_WH;
+      checkStored(wh);
     }
   }
+}
+
+/** A value read from meter_days: NO_WH or 0 to MAX_WH_PER_VALUE (anything else is a corrupt row, never a number to settle). */
+function checkStored(wh: number): void {
+  if (wh !== NO_WH && !isWh(wh)) throw new Error(`meter_days: a stored value of ${String(wh)} Wh is out of range`);
 }
