@@ -174,6 +174,10 @@ test('the cluster month: totals, KPIs against thresholds, one row per member', a
   });
   expect(body.members).toHaveLength(4);
   expect(body.trailing12Months).toMatchObject({ monthsIncluded: ['2026-05'], selfSufficiency: { valueBp: 2500 } });
+  // the statements are sent from their serialized bytes: still JSON, and unchanged content answers 304
+  expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+  expect(Object.keys(body).at(-1)).toBe('members');
+  await t.http.get(`/clusters/${clusterId}/settlements/2026-05`).set(coordinator).set('if-none-match', String(res.headers.etag)).expect(304);
 });
 
 test('as of an instant: the statement from the events recorded up to then', async () => {
@@ -218,9 +222,19 @@ test('the provisional settlement follows a correction', async () => {
     .expect(200);
   // the firm's 200 Wh in that quarter-hour no longer draw from the pool
   expect(await statement('firm')).toMatchObject({ importWh: 38_200, receivedWh: 9_400 });
-  const month = await t.http.get(`/clusters/${clusterId}/settlements/2026-05`).set(coordinator).expect(200);
+  const before = await t.http.get(`/clusters/${clusterId}/settlements/2026-05`).set(coordinator).expect(200);
+  await t.http
+    .post(`/clusters/${clusterId}/readings`)
+    .set(coordinator)
+    .send({ source: 'osd-correction', readings: [{ ppeCode: 'PLFIRM0001', intervalStart: quarter(41), intervalMinutes: 15, importWh: 0, exportWh: 0 }] })
+    .expect(200);
+  expect(await statement('firm')).toMatchObject({ importWh: 38_000, receivedWh: 9_200 });
+  // the month changed: its old tag no longer matches, and the answer is the new month
+  const month = await t.http.get(`/clusters/${clusterId}/settlements/2026-05`).set(coordinator).set('if-none-match', String(before.headers.etag)).expect(200);
+  expect(month.headers.etag).not.toBe(before.headers.etag);
   const { totals } = month.body as MonthBody;
   expect(totals.receivedWh).toBe(totals.suppliedWh);
+  expect((month.body as MonthBody).members.find((m: { memberId: string }) => m.memberId === ids.firm)).toMatchObject({ importWh: 38_000, receivedWh: 9_200 });
 });
 
 test('a month without an agreement in force is a 409 with the reason; a bad month is 400', async () => {

@@ -3,6 +3,7 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { Response } from 'express';
 import { ApiBearerAuth, ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiQuery, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { MeteringService } from '../../metering/metering.service.js';
+import { sendJsonWithTail } from '../../common/json-answer.js';
 import { ApiCsvResponse, ApiReadProblems, ApiWriteProblems } from '../../common/openapi.js';
 import { CurrentPrincipal } from '../../auth/principal.decorator.js';
 import { CLUSTER_READERS, type Principal, Roles } from '../../auth/roles.decorator.js';
@@ -43,8 +44,10 @@ export class SettlementController {
   @Roles(...CLUSTER_READERS, 'member')
   @ApiOkResponse({ type: ClusterMonthDto })
   @ApiReadProblems()
-  async clusterMonth(@Param('clusterId') clusterId: string, @Param('month') month: string, @CurrentPrincipal() principal: Principal) {
-    return this.queryBus.execute(new GetClusterMonth(clusterId, month, principal));
+  async clusterMonth(@Param('clusterId') clusterId: string, @Param('month') month: string, @CurrentPrincipal() principal: Principal, @Res() res: Response) {
+    const { members, ...head } = await this.queryBus.execute(new GetClusterMonth(clusterId, month, principal));
+    // the members' statements serialized once per stored month or close, not per request
+    sendJsonWithTail(res, head, 'members', members);
   }
 
   /** Who got whose energy: JSON, or CSV with Accept: text/csv or the .csv suffix. */

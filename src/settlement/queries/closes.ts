@@ -1,6 +1,8 @@
 // The closes of a cluster's months, read from their settlement-{cluster}-{month} stream. A
-// close never changes, so each is read from the log once a process (a bounded few kept).
+// close never changes, so each is read from the log once a process (a bounded few kept),
+// frozen: every reader shares it (and the cluster month GET its serialized statements).
 import type { EventStore } from '../../event-store/event-store.port.js';
+import { deepFreeze } from '../../shared/deep-freeze.js';
 import { type ClosedMonthData, type ClosedSupportData, settlementStreamId } from '../domain/closing.js';
 
 /** How many closes a process keeps in memory (each holds every member's statement). */
@@ -17,7 +19,8 @@ export class Closes {
     const known = this.known.get(key);
     if (known) return known;
     const events = await this.store.readStream(settlementStreamId(clusterId, month));
-    const closed = events.find((e) => e.type === 'SettlementPeriodClosed')?.data as ClosedMonthData | undefined;
+    const data = events.find((e) => e.type === 'SettlementPeriodClosed')?.data as ClosedMonthData | undefined;
+    const closed = data && deepFreeze(data);
     if (closed) {
       // bounded: the oldest read close leaves first
       const oldest = this.known.keys().next();

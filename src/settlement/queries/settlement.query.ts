@@ -52,7 +52,7 @@ export class GetClusterMonthHandler implements IQueryHandler<GetClusterMonth> {
         lastEventPosition: closed.lastEventPosition,
         inputDigest: closed.inputDigest,
         totals: closed.totals,
-        trailing12Months: await this.settlement.trailingYear(clusterId, month),
+        trailing12Months: await this.settlement.trailingYear(clusterId, month, closed.totals),
         members: visibleTo(principal, closed.statements),
       };
     }
@@ -65,7 +65,7 @@ export class GetClusterMonthHandler implements IQueryHandler<GetClusterMonth> {
       computedThrough: data.computedThrough,
       computedAt: data.computedAt,
       totals: data.cluster,
-      trailing12Months: await this.settlement.trailingYear(clusterId, month),
+      trailing12Months: await this.settlement.trailingYear(clusterId, month, data.cluster),
       members: visibleTo(principal, data.statements),
     };
   }

@@ -152,9 +152,10 @@ export class SettlementService {
    * Totals and KPIs over the 12 months up to this one. The same for every reader, live or
    * after a rebuild: each month with readings and an agreement in force counts, a closed
    * month with its closed totals, an open one computed from the read models first if its
-   * inputs changed (never "whatever months happen to have been read before").
+   * inputs changed (never "whatever months happen to have been read before"). `current`:
+   * the month's own totals when the caller has just read them (not read a second time).
    */
-  async trailingYear(clusterId: string, month: string) {
+  async trailingYear(clusterId: string, month: string, current?: ClusterMonth) {
     const from = trailingYearStart(month);
     const state = await this.clusters.state(clusterId);
     const withReadings = await monthsWithReadings(this.pool, clusterId, from, month);
@@ -162,6 +163,10 @@ export class SettlementService {
     const rows: { month: string; totals: ClusterMonth }[] = [];
     for (const each of withReadings) {
       if (!agreementForMonth(state, each)) continue;
+      if (each === month && current) {
+        rows.push({ month: each, totals: current });
+        continue;
+      }
       const close = closed.has(each) ? await this.closedMonth(clusterId, each) : undefined;
       if (close) {
         rows.push({ month: each, totals: close.totals });
