@@ -8,8 +8,10 @@ import type { MonthPassFactory } from './domain/month-calculation.js';
 export type { MonthPass, MonthPassContext, MonthPassFactory } from './domain/month-calculation.js';
 
 export interface MonthExtension {
-  /** The version of what it reads besides the cluster's inputs: a change makes stored months stale. */
-  version(): Promise<number>;
+  /** The streams it reads besides the cluster's inputs: read with the month's close, in one round trip. */
+  readonly versionStreams: readonly string[];
+  /** The version of what it reads, from those streams' events: a change makes stored months stale. */
+  versionFrom(streams: ReadonlyMap<string, readonly RecordedEvent[]>): number;
   /** Its pass, with what it reads from the log up to a point (pushed to inputs: part of the close's digest). */
   prepare(options: { upTo?: (event: RecordedEvent) => boolean; inputs?: RecordedEvent[]; detail?: boolean }): Promise<{ version: number; pass: MonthPassFactory }>;
 }

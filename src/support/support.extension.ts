@@ -10,8 +10,8 @@ import type { MemberStatement } from '../settlement/domain/engine/statement.js';
 import type { MonthExtension, MonthPass, MonthPassContext, MonthPassFactory } from '../settlement/month-extension.js';
 import type { MeterDayInput } from '../settlement/domain/month-flows.js';
 import { type HourlyFlows, HourlyFlowsBuilder, type SupportMonth, supportLedger } from './domain/hourly-ledger.js';
-import type { LegalParametersState } from './domain/legal-parameters.js';
-import { readLegalParameters } from './queries/legal-parameters.query.js';
+import { LEGAL_PARAMETERS_STREAM, type LegalParametersState } from './domain/legal-parameters.js';
+import { legalParametersOf, readLegalParameters } from './queries/legal-parameters.query.js';
 
 export class SupportPass implements MonthPass {
   private readonly builder: HourlyFlowsBuilder;
@@ -65,8 +65,12 @@ export class SupportExtension implements MonthExtension {
     return readLegalParameters(this.store, upTo, inputs);
   }
 
-  async version(): Promise<number> {
-    return (await this.parameters()).version;
+  readonly versionStreams = [LEGAL_PARAMETERS_STREAM];
+
+  versionFrom(streams: ReadonlyMap<string, readonly RecordedEvent[]>): number {
+    const events = streams.get(LEGAL_PARAMETERS_STREAM);
+    if (!events) throw new Error(`the ${LEGAL_PARAMETERS_STREAM} stream was not read`);
+    return legalParametersOf(events).version;
   }
 
   async prepare(options: { upTo?: (event: RecordedEvent) => boolean; inputs?: RecordedEvent[]; detail?: boolean }) {

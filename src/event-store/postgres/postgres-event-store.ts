@@ -289,7 +289,11 @@ export class PostgresEventStore implements EventStore {
 
   async readStreams(streamIds: string[]): Promise<Map<string, RecordedEvent[]>> {
     const result = new Map<string, RecordedEvent[]>(streamIds.map((id) => [id, []]));
-    const { rows } = await this.pool.query<EventRow>(`SELECT ${COLUMNS} FROM events WHERE stream_id = ANY($1) ORDER BY stream_id, stream_position`, [streamIds]);
+    const { rows } = await this.pool.query<EventRow>({
+      name: 'events-of-streams',
+      text: `SELECT ${COLUMNS} FROM events WHERE stream_id = ANY($1) ORDER BY stream_id, stream_position`,
+      values: [streamIds],
+    });
     for (const row of rows) {
       const events = result.get(row.stream_id);
       if (!events) throw new Error(`stream ${row.stream_id} was read but not asked for`);

@@ -31,11 +31,14 @@ export class ProvisionalMonths {
     private readonly runner?: ProjectionRunner,
   ) {}
 
-  /** The stored month, computed again first when its inputs changed since it was stored (an unknown cluster is 404). */
-  async ensureFresh(clusterId: string, month: string): Promise<StoredMonth> {
-    // with a pass plugged in: stale when what it reads changed, or when it never ran on the month
-    const extension = this.extension();
-    return this.fresh(clusterId, month, extension ? await extension.version() : null);
+  /**
+   * The stored month, computed again first when its inputs changed since it was stored (an
+   * unknown cluster is 404). With a pass plugged in, its version as now read: the month is
+   * stale when what the pass reads changed, or when the pass never ran on it.
+   */
+  ensureFresh(clusterId: string, month: string, extensionVersion: number | null): Promise<StoredMonth> {
+    if ((extensionVersion === null) !== (this.extension() === null)) throw new Error('ensureFresh needs the plugged-in pass version, and only with a pass');
+    return this.fresh(clusterId, month, extensionVersion);
   }
 
   /**

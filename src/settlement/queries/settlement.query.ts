@@ -40,8 +40,7 @@ export class GetClusterMonthHandler implements IQueryHandler<GetClusterMonth> {
   constructor(@Inject(SettlementService) private readonly settlement: SettlementService) {}
 
   async execute({ clusterId, month, principal }: GetClusterMonth): Promise<ClusterMonthView> {
-    checkMonth(month);
-    const closed = await this.settlement.closedMonth(clusterId, month);
+    const { closed, stored } = await this.settlement.current(clusterId, month);
     if (closed) {
       return {
         clusterId,
@@ -56,17 +55,16 @@ export class GetClusterMonthHandler implements IQueryHandler<GetClusterMonth> {
         members: visibleTo(principal, closed.statements),
       };
     }
-    const data = await this.settlement.clusterMonth(clusterId, month);
     return {
       clusterId,
       month,
       status: 'provisional',
-      agreementVersion: data.agreementVersion,
-      computedThrough: data.computedThrough,
-      computedAt: data.computedAt,
-      totals: data.cluster,
-      trailing12Months: await this.settlement.trailingYear(clusterId, month, data.cluster),
-      members: visibleTo(principal, data.statements),
+      agreementVersion: stored.agreementVersion,
+      computedThrough: stored.computedThrough,
+      computedAt: stored.computedAt,
+      totals: stored.cluster,
+      trailing12Months: await this.settlement.trailingYear(clusterId, month, stored.cluster),
+      members: visibleTo(principal, await this.settlement.statementsOf(clusterId, month, stored)),
     };
   }
 }
@@ -122,14 +120,14 @@ export class GetMemberStatementHandler implements IQueryHandler<GetMemberStateme
       const { calculation, statement } = await this.settlement.memberStatementAsOf(clusterId, month, memberId, asOf);
       return { clusterId, month, status: 'as_of', asOf: asOf.toISOString(), ...statement, agreementVersion: calculation.agreement.version };
     }
-    const closed = await this.settlement.closedMonth(clusterId, month);
+    const { closed, stored } = await this.settlement.current(clusterId, month);
     if (closed) {
       const statement = closed.statements.find((s) => s.memberId === memberId);
       if (!statement) throw DomainError.notFound('The member has no statement for this month');
       return { clusterId, month, status: 'closed', closedAt: closed.closedAt, ...statement, agreementVersion: closed.agreementVersion };
     }
-    const data = await this.settlement.memberStatement(clusterId, month, memberId);
-    return { clusterId, month, status: 'provisional', computedThrough: data.computedThrough, computedAt: data.computedAt, ...data.statement, agreementVersion: data.agreementVersion };
+    const statement = await this.settlement.statementOf(clusterId, month, stored, memberId);
+    return { clusterId, month, status: 'provisional', computedThrough: stored.computedThrough, computedAt: stored.computedAt, ...statement, agreementVersion: stored.agreementVersion };
   }
 }
 

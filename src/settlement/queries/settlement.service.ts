@@ -10,7 +10,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { DateTime } from 'luxon';
 import type { Pool } from 'pg';
 import { PG_POOL } from '../../core.module.js';
-import { EVENT_STORE, type EventStore, type RecordedEvent } from '../../event-store/event-store.port.js';
+import { EVENT_STORE, type EventStore, readManyStreams, type RecordedEvent } from '../../event-store/event-store.port.js';
 import { ProjectionRunner } from '../../projections/projection-runner.js';
 import { DomainError } from '../../shared/domain-error.js';
 import { isoDateOf, isValidDate, startOfWarsawDay, ZONE } from '../../shared/calendar.js';
@@ -62,6 +62,31 @@ export class SettlementService {
   /** The close of a month, when it is closed. */
   closedMonth(clusterId: string, month: string): Promise<ClosedMonthData | undefined> {
     return this.closes.closedMonth(clusterId, month);
+  }
+
+  /**
+   * The month as its readers see it now: its close, or its provisional month (computed again
+   * first if its inputs changed). The close and the plugged-in pass's version come from one
+   * read of the log: hundreds of statement GETs ask both at once.
+   */
+  async current(clusterId: string, month: string): Promise<{ closed: ClosedMonthData; stored?: undefined } | { closed?: undefined; stored: StoredMonth }> {
+    checkMonth(month);
+    const extension = this.extension;
+    const read = await this.closes.closedMonthWith(clusterId, month, extension?.versionStreams ?? []);
+    if (read.closed) return { closed: read.closed };
+    return { stored: await this.provisional.ensureFresh(clusterId, month, extension ? extension.versionFrom(read.others) : null) };
+  }
+
+  /** Every member's statement of a stored month (frozen, shared by every reader). */
+  statementsOf(clusterId: string, month: string, stored: StoredMonth): Promise<readonly MemberStatement[]> {
+    return this.statements.all(clusterId, month, stored);
+  }
+
+  /** One member's statement of a stored month; 404 when the member has none. */
+  async statementOf(clusterId: string, month: string, stored: StoredMonth, memberId: string): Promise<MemberStatement> {
+    const statement = await this.statements.one(clusterId, month, stored, memberId);
+    if (!statement) throw DomainError.notFound('The member has no statement for this month');
+    return statement;
   }
 
   /** The support ledger frozen in a close (absent for months closed before it existed). */
@@ -136,16 +161,14 @@ export class SettlementService {
   async clusterMonth(clusterId: string, month: string): Promise<StoredMonth & { statements: readonly MemberStatement[] }> {
     checkMonth(month);
     const stored = await this.ensureFresh(clusterId, month); // an unknown cluster is 404 there
-    return { ...stored, statements: await this.statements.all(clusterId, month, stored) };
+    return { ...stored, statements: await this.statementsOf(clusterId, month, stored) };
   }
 
   /** One member's provisional statement: its own row, not the month's (hundreds read it at once). */
   async memberStatement(clusterId: string, month: string, memberId: string): Promise<StoredMonth & { statement: MemberStatement }> {
     checkMonth(month);
     const stored = await this.ensureFresh(clusterId, month); // an unknown cluster is 404 there
-    const statement = await this.statements.one(clusterId, month, stored, memberId);
-    if (!statement) throw DomainError.notFound('The member has no statement for this month');
-    return { ...stored, statement };
+    return { ...stored, statement: await this.statementOf(clusterId, month, stored, memberId) };
   }
 
   /**
@@ -283,8 +306,10 @@ export class SettlementService {
   }
 
   /** The stored month, computed again first when its inputs changed since it was stored. */
-  ensureFresh(clusterId: string, month: string): Promise<StoredMonth> {
-    return this.provisional.ensureFresh(clusterId, month);
+  async ensureFresh(clusterId: string, month: string): Promise<StoredMonth> {
+    const extension = this.extension;
+    const version = extension ? extension.versionFrom(await readManyStreams(this.store, [...extension.versionStreams])) : null;
+    return this.provisional.ensureFresh(clusterId, month, version);
   }
 
   /** Computes the month from the read models and replaces its stored settlement, in one transaction. */

@@ -10,6 +10,11 @@ import { defaultLegalParameters, evolveLegalParameters, LEGAL_PARAMETERS_STREAM,
 export async function readLegalParameters(store: EventStore, upTo: (event: RecordedEvent) => boolean = () => true, inputs?: RecordedEvent[]): Promise<LegalParametersState> {
   const events = (await store.readStream(LEGAL_PARAMETERS_STREAM)).filter(upTo);
   inputs?.push(...events);
+  return legalParametersOf(events);
+}
+
+/** The parameters the stream's events give (read by the caller). */
+export function legalParametersOf(events: readonly RecordedEvent[]): LegalParametersState {
   return events.reduce<LegalParametersState>((s, e) => evolveLegalParameters(s, { type: e.type, data: e.data } as unknown as LegalParametersEvent), defaultLegalParameters());
 }
 
