@@ -65,6 +65,21 @@ test('a revoked token is refused at once', async () => {
   expect((res.body as Problem).detail).toMatch(/revoked/);
 });
 
+test('a token revoked outside the service (the CLI, an operator in SQL) is refused as soon as the change commits', async () => {
+  const body = (await issue({ role: 'coordinator', clusterId: c.c2, label: 'revoked in SQL' }).expect(201)).body as Issued;
+  // asked twice: the second answer comes from the token kept by the first
+  await t.http.get('/tokens').set(t.as(body.token)).expect(200);
+  await t.http.get('/tokens').set(t.as(body.token)).expect(200);
+  await t.service.database.pool.query('UPDATE access_tokens SET revoked_at = now() WHERE token_id = $1', [body.tokenId]);
+  // the notification comes at commit; bounded: 50 tries 20 ms apart
+  let status = 200;
+  for (let i = 0; i < 50 && status === 200; i++) {
+    status = (await t.http.get('/tokens').set(t.as(body.token))).status;
+    if (status === 200) await new Promise((r) => setTimeout(r, 20));
+  }
+  expect(status).toBe(401);
+});
+
 test('an expired token is refused', async () => {
   const body = (await issue({ role: 'coordinator', clusterId: c.c3, label: 'short', expiresAt: new Date(Date.now() + 1500).toISOString() }).expect(201)).body as Issued;
   await t.http.get('/tokens').set(t.as(body.token)).expect(200);

@@ -1,8 +1,10 @@
 // The access_tokens table: the only place it is read and written (issue, look up, revoke).
-// TokenRepository is what the guard, the portal, the CLI and the command handlers call.
+// TokenRepository is what the guard, the portal, the CLI and the command handlers call; the
+// guard's lookups are kept between requests while that is safe (token-cache.ts).
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import type { Principal, Role } from '../roles.decorator.js';
+import { TokenCache } from './token-cache.js';
 
 export interface TokenRecord extends Principal {
   expiresAt: string | null;
@@ -51,8 +53,21 @@ function toRecord(row: TokenRow): TokenRecord {
   };
 }
 
+/** The principal of a token record while it is valid, or why not. */
+function principalOf(record: TokenRecord | undefined, now: Date): { principal?: Principal; reason?: string } {
+  if (!record) return { reason: 'unknown token' };
+  if (record.revokedAt) return { reason: 'token revoked' };
+  if (record.expiresAt && new Date(record.expiresAt) <= now) return { reason: 'token expired' };
+  const { tokenId, role, clusterId, memberId, label } = record;
+  return { principal: { tokenId, role, clusterId, memberId, label } };
+}
+
 export class TokenRepository {
-  constructor(private readonly pool: Pool) {}
+  private readonly cache: TokenCache;
+
+  constructor(private readonly pool: Pool) {
+    this.cache = new TokenCache(pool);
+  }
 
   async issue(input: IssueTokenInput, secret = newTokenSecret()): Promise<{ tokenId: string; token: string }> {
     const tokenId = randomUUID();
@@ -64,26 +79,28 @@ export class TokenRepository {
     return { tokenId, token: secret };
   }
 
-  /** The principal of a valid token: known, not expired, not revoked. */
+  /** The principal of a valid token: known, not expired, not revoked (kept from an earlier read while that is safe: token-cache.ts). */
   async authenticate(secret: string, now = new Date()): Promise<{ principal?: Principal; reason?: string }> {
-    const { rows } = await this.pool.query<TokenRow>({ name: 'access-token-by-hash', text: 'SELECT * FROM access_tokens WHERE token_hash = $1', values: [hashToken(secret)] });
-    const [row] = rows;
-    if (!row) return { reason: 'unknown token' };
-    const record = toRecord(row);
-    if (record.revokedAt) return { reason: 'token revoked' };
-    if (record.expiresAt && new Date(record.expiresAt) <= now) return { reason: 'token expired' };
-    const { tokenId, role, clusterId, memberId, label } = record;
-    return { principal: { tokenId, role, clusterId, memberId, label } };
+    const hash = hashToken(secret);
+    return principalOf(this.cache.get(hash) ?? (await this.readByHash(hash)), now);
   }
 
   /** The principal of a token by its id, while it is valid (a portal session's token). */
   async principalById(tokenId: string, now = new Date()): Promise<{ principal?: Principal; reason?: string }> {
-    const record = await this.get(tokenId);
-    if (!record) return { reason: 'unknown token' };
-    if (record.revokedAt) return { reason: 'token revoked' };
-    if (record.expiresAt && new Date(record.expiresAt) <= now) return { reason: 'token expired' };
-    const { role, clusterId, memberId, label } = record;
-    return { principal: { tokenId, role, clusterId, memberId, label } };
+    return principalOf(await this.get(tokenId), now);
+  }
+
+  private async readByHash(hash: string): Promise<TokenRecord | undefined> {
+    const startedAt = this.cache.readStartedAt;
+    const { rows } = await this.pool.query<TokenRow>({ name: 'access-token-by-hash', text: 'SELECT * FROM access_tokens WHERE token_hash = $1', values: [hash] });
+    const record = rows[0] && toRecord(rows[0]);
+    if (record && !record.revokedAt) this.cache.keep(hash, record, startedAt);
+    return record;
+  }
+
+  /** Stops listening for token changes (the service's shutdown). */
+  onModuleDestroy(): Promise<void> {
+    return this.cache.close();
   }
 
   /** Whether a cluster is registered (the registry read model) and the member admitted to it. */
@@ -105,7 +122,9 @@ export class TokenRepository {
   }
 
   async revoke(tokenId: string): Promise<TokenRecord | undefined> {
-    await this.pool.query('UPDATE access_tokens SET revoked_at = now() WHERE token_id = $1 AND revoked_at IS NULL', [tokenId]);
+    const { rows } = await this.pool.query<{ token_hash: string }>('UPDATE access_tokens SET revoked_at = now() WHERE token_id = $1 AND revoked_at IS NULL RETURNING token_hash', [tokenId]);
+    // at once in this process; the others hear it from the table's trigger
+    for (const row of rows) this.cache.forget(row.token_hash);
     return this.get(tokenId);
   }
 
