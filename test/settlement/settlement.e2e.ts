@@ -215,19 +215,18 @@ test('a member sees its own statement and the totals, and 404 for another member
 });
 
 test('the provisional settlement follows a correction', async () => {
-  await t.http
-    .post(`/clusters/${clusterId}/readings`)
-    .set(coordinator)
-    .send({ source: 'osd-correction', readings: [{ ppeCode: 'PLFIRM0001', intervalStart: quarter(40), intervalMinutes: 15, importWh: 0, exportWh: 0 }] })
-    .expect(200);
+  // the DSO corrects one of the firm's quarter-hours to nothing
+  const correct = (q: number) =>
+    t.http
+      .post(`/clusters/${clusterId}/readings`)
+      .set(coordinator)
+      .send({ source: 'osd-correction', readings: [{ ppeCode: 'PLFIRM0001', intervalStart: quarter(q), intervalMinutes: 15, importWh: 0, exportWh: 0 }] })
+      .expect(200);
+  await correct(40);
   // the firm's 200 Wh in that quarter-hour no longer draw from the pool
   expect(await statement('firm')).toMatchObject({ importWh: 38_200, receivedWh: 9_400 });
   const before = await t.http.get(`/clusters/${clusterId}/settlements/2026-05`).set(coordinator).expect(200);
-  await t.http
-    .post(`/clusters/${clusterId}/readings`)
-    .set(coordinator)
-    .send({ source: 'osd-correction', readings: [{ ppeCode: 'PLFIRM0001', intervalStart: quarter(41), intervalMinutes: 15, importWh: 0, exportWh: 0 }] })
-    .expect(200);
+  await correct(41);
   expect(await statement('firm')).toMatchObject({ importWh: 38_000, receivedWh: 9_200 });
   // the month changed: its old tag no longer matches, and the answer is the new month
   const month = await t.http.get(`/clusters/${clusterId}/settlements/2026-05`).set(coordinator).set('if-none-match', String(before.headers.etag)).expect(200);
