@@ -6,10 +6,10 @@ import type { TokenRecord } from '../../src/auth/queries/tokens.js';
 import { startTestService, type TestService } from '../support/service.js';
 
 let t: TestService;
-let cache: TokenCache;
+let cache: TokenCache<TokenRecord>;
 beforeAll(async () => {
   t = await startTestService();
-  cache = new TokenCache(t.service.database.pool);
+  cache = new TokenCache<TokenRecord>(t.service.database.pool);
 });
 afterAll(async () => {
   await cache.close();
@@ -34,7 +34,7 @@ async function until(done: () => boolean): Promise<boolean> {
 }
 
 test('nothing is served before it listens; once listening a kept token is served', async () => {
-  const fresh = new TokenCache(t.service.database.pool);
+  const fresh = new TokenCache<TokenRecord>(t.service.database.pool);
   fresh.keep('h1', record, fresh.readStartedAt);
   expect(fresh.get('h1')).toBeUndefined();
   await fresh.close();

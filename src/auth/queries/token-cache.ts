@@ -5,7 +5,6 @@
 // here before the next request, in every process. While not listening (not yet connected,
 // the connection lost), nothing is served from here and every request reads the table.
 import type { Pool, PoolClient } from 'pg';
-import type { TokenRecord } from './tokens.js';
 
 const CHANNEL = 'access_tokens_changed';
 /** How many tokens a process keeps (the oldest read leaves first). */
@@ -13,8 +12,9 @@ const TOKENS_KEPT = 10_000;
 /** How soon a lost listening connection is made again. */
 const RETRY_MS = 1000;
 
-export class TokenCache {
-  private readonly known = new Map<string, TokenRecord>();
+/** Keyed by the token's hash; `T` is the token's record (tokens.ts). */
+export class TokenCache<T> {
+  private readonly known = new Map<string, T>();
   /** Moves at every change heard and every loss of the connection: a read that began before it is not kept. */
   private generation = 0;
   private client: PoolClient | undefined;
@@ -26,7 +26,7 @@ export class TokenCache {
   constructor(private readonly pool: Pool) {}
 
   /** The token read earlier, while listening; undefined otherwise (read it from the table). */
-  get(hash: string): TokenRecord | undefined {
+  get(hash: string): T | undefined {
     this.start();
     return this.listening ? this.known.get(hash) : undefined;
   }
@@ -37,7 +37,7 @@ export class TokenCache {
   }
 
   /** Keeps a token read from the table, unless something changed since the read began. */
-  keep(hash: string, record: TokenRecord, readStartedAt: number): void {
+  keep(hash: string, record: T, readStartedAt: number): void {
     if (!this.listening || readStartedAt !== this.generation) return;
     this.known.delete(hash);
     const oldest = this.known.keys().next();

@@ -63,10 +63,10 @@ function principalOf(record: TokenRecord | undefined, now: Date): { principal?: 
 }
 
 export class TokenRepository {
-  private readonly cache: TokenCache;
+  private readonly cache: TokenCache<TokenRecord>;
 
   constructor(private readonly pool: Pool) {
-    this.cache = new TokenCache(pool);
+    this.cache = new TokenCache<TokenRecord>(pool);
   }
 
   async issue(input: IssueTokenInput, secret = newTokenSecret()): Promise<{ tokenId: string; token: string }> {
