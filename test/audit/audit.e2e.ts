@@ -77,9 +77,10 @@ test('a month replayed from the events alone equals the live projection; a chang
   const replay = await t.http.get(`/clusters/${clusterId}/settlements/2026-05/replay`).set(auditor).expect(200);
   expect(replay.body).toMatchObject({ identical: true, differences: [], members: 2, closed: false });
   const pool = t.service.database.pool;
-  await pool.query(`UPDATE settlement_member_months SET statement = jsonb_set(statement, '{receivedWh}', '1') WHERE cluster_id = $1 AND month = '2026-05' AND statement->>'receivedWh' <> '0'`, [
-    clusterId,
-  ]);
+  await pool.query(
+    `UPDATE settlement_member_months SET statement = jsonb_set(statement::jsonb, '{receivedWh}', '1')::text WHERE cluster_id = $1 AND month = '2026-05' AND statement::jsonb->>'receivedWh' <> '0'`,
+    [clusterId],
+  );
   const changed = await t.http.get(`/clusters/${clusterId}/settlements/2026-05/replay`).set(auditor).expect(200);
   const changedBody = changed.body as { identical: boolean; differences: unknown[] };
   expect(changedBody.identical).toBe(false);

@@ -29,6 +29,15 @@ async function dayParts() {
   ).rows;
 }
 
+/** The statements as the table holds them (the text written, parsed). */
+async function storedStatements() {
+  const { rows } = await t.service.database.pool.query<{ statement: string }>('SELECT statement FROM settlement_member_months WHERE cluster_id = $1 AND month = $2 ORDER BY member_id', [
+    clusterId,
+    MONTH,
+  ]);
+  return rows.map((r) => JSON.parse(r.statement) as unknown);
+}
+
 async function dayPartCount() {
   return (await t.service.database.pool.query('SELECT count(*)::int AS n FROM settlement_day_parts WHERE cluster_id = $1 AND month = $2', [clusterId, MONTH])).rows[0] as unknown;
 }
@@ -67,6 +76,8 @@ test('a late day is computed alone, and the month equals the whole month compute
   const pending = await settlement.provisionalStatements(clusterId, MONTH);
   const whole = await settlement.calculateWith(clusterId, MONTH, {});
   expect(withoutSupport(pending)).toEqual(withoutSupport(whole.statements));
+  // answered as computed, not read back: what was stored
+  expect(await storedStatements()).toEqual(pending);
   expect(withoutSupport(pending)).not.toEqual(withoutSupport((stored.body as { members: object[] }).members));
   // the day path was taken: that day's part alone changed, the support ledger left for the next GET
   const partsAfter = await dayParts();

@@ -5,6 +5,7 @@ import { DateTime } from 'luxon';
 import { isoDateOf, monthBounds, ZONE } from '../../shared/calendar.js';
 import { agreementForMonth, type AgreementVersion, type ClusterState, ownershipPeriods, RENEWABLE_SOURCES } from '../../clusters/domain/registry.js';
 import { DomainError } from '../../shared/domain-error.js';
+import { deepFreeze } from '../../shared/deep-freeze.js';
 import type { ActiveContract } from './engine/allocate.js';
 import { allocateMonth, type IntervalView, MEMBER_TOTAL_FIELDS, type MemberTotalField, type MonthAllocation } from './engine/allocate-month.js';
 import { buildStatements, type ClusterMonth, type ContractTerms, type EnergyTotals, type MemberStatement, MonthAccumulator } from './engine/statement.js';
@@ -21,7 +22,7 @@ export interface MonthPassContext {
   start: Date;
   end: Date;
   /** Electricity PPE owned in the month, with the renewable flag. */
-  periods: OwnershipPeriod[];
+  periods: readonly OwnershipPeriod[];
   members: string[];
 }
 
@@ -136,13 +137,14 @@ export async function calculateDays(
   /** Only the intervals in [start, end): interval detail of one day without the whole month. */
   range?: { start: Date; end: Date },
   extras: CalculationExtras = {},
-): Promise<{ agreement: AgreementVersion; memberIds: string[]; periods: OwnershipPeriod[]; days: DayPart[]; transfers?: Transfer[]; pass: MonthPass | null }> {
+): Promise<{ agreement: AgreementVersion; memberIds: string[]; periods: readonly OwnershipPeriod[]; days: DayPart[]; transfers?: Transfer[]; pass: MonthPass | null }> {
   const agreement = agreementForMonth(state, month);
   if (!agreement) throw DomainError.conflict(`No agreement version is in force for ${month}: add one before settling`);
   const bounds = monthBounds(month);
   const start = range ? new Date(Math.max(range.start.getTime(), bounds.start.getTime())) : bounds.start;
   const end = range ? new Date(Math.min(range.end.getTime(), bounds.end.getTime())) : bounds.end;
-  const periods = electricityPeriods(state, start, end);
+  // the month's periods (computed once a registry state), those of the range among them
+  const periods = range ? electricityPeriods(state, bounds.start, bounds.end).filter((p) => p.fromUtc < end && (p.toUtc === null || p.toUtc > start)) : electricityPeriods(state, start, end);
   const members = activeMembers(state, month);
   const intervalMs = agreement.intervalMinutes * 60_000;
   const days = daysOf(start, end, intervalMs);
@@ -202,8 +204,22 @@ export async function calculateDays(
   return { agreement, memberIds: flows.memberIds, periods, days: dayParts, ...(transfers ? { transfers: transfers.transfers() } : {}), pass };
 }
 
+/** Each frozen registry state's periods by range: a late day asks for them twice, for 10,000 PPE. */
+const periodsOfFrozenState = new WeakMap<ClusterState, Map<string, readonly OwnershipPeriod[]>>();
+
 /** Electricity PPE owned in [start, end), by ownership period, with the renewable flag. */
-export function electricityPeriods(state: ClusterState, start: Date, end: Date): OwnershipPeriod[] {
+export function electricityPeriods(state: ClusterState, start: Date, end: Date): readonly OwnershipPeriod[] {
+  // a frozen state never changes, so its periods are computed once (a state being folded is not kept)
+  if (!Object.isFrozen(state)) return computeElectricityPeriods(state, start, end);
+  const key = `${String(start.getTime())}|${String(end.getTime())}`;
+  let byRange = periodsOfFrozenState.get(state);
+  if (!byRange) periodsOfFrozenState.set(state, (byRange = new Map<string, readonly OwnershipPeriod[]>()));
+  let periods = byRange.get(key);
+  if (!periods) byRange.set(key, (periods = deepFreeze(computeElectricityPeriods(state, start, end))));
+  return periods;
+}
+
+function computeElectricityPeriods(state: ClusterState, start: Date, end: Date): OwnershipPeriod[] {
   const periods: OwnershipPeriod[] = [];
   for (const point of Object.values(state.points)) {
     if (point.carrier !== 'electricity') continue;
@@ -270,7 +286,7 @@ export function settleParts(
   state: ClusterState,
   agreement: AgreementVersion,
   memberIds: readonly string[],
-  periods: OwnershipPeriod[],
+  periods: readonly OwnershipPeriod[],
   part: SettlementPart,
   terms: ContractTerms[],
 ): { statements: MemberStatement[]; cluster: ClusterMonth } {

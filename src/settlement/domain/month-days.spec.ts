@@ -5,9 +5,10 @@ import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { type ClusterCommand, clusterDecider, type ClusterState } from '../../clusters/domain/registry.js';
 import type { MeterDayValues } from '../../metering/domain/meter-day-values.js';
-import { startOfWarsawDay, ZONE } from '../../shared/calendar.js';
+import { monthBounds, startOfWarsawDay, ZONE } from '../../shared/calendar.js';
 import { dayRange } from './day-range.js';
-import { calculateDays, calculateMonth, settleDays } from './month-calculation.js';
+import { calculateDays, calculateMonth, electricityPeriods, settleDays } from './month-calculation.js';
+import { deepFreeze } from '../../shared/deep-freeze.js';
 
 const MONTH = '2026-03'; // 31 days, with the change to summer time (a 23-hour day)
 
@@ -147,4 +148,22 @@ test('days that are not each day of the month with its members are refused (the 
     ),
   ).toBeNull();
   expect(settleDays(state, MONTH, whole.days, [])?.statements).toEqual(whole.statements);
+});
+
+test('a frozen registry state gives the same periods and days as the state it was frozen from (its periods are kept)', async () => {
+  const ppe = [
+    { member: 'a', pv: true },
+    { member: 'b', pv: false },
+    { member: 'b', pv: true },
+  ];
+  const live = clusterOf(ppe, 'pro_rata');
+  const frozen = deepFreeze(clusterOf(ppe, 'pro_rata'));
+  const { start, end } = monthBounds(MONTH);
+  const day = dayRange(MONTH, '2026-03-29'); // the 23-hour day
+  expect(electricityPeriods(frozen, start, end)).toEqual(electricityPeriods(live, start, end));
+  expect(electricityPeriods(frozen, start, end)).toBe(electricityPeriods(frozen, start, end));
+  expect(electricityPeriods(frozen, day.start, day.end)).toEqual(electricityPeriods(live, day.start, day.end));
+  const days = meterDays(3, 1);
+  expect((await calculateDays(frozen, MONTH, days, undefined, undefined, day)).days).toEqual((await calculateDays(live, MONTH, days, undefined, undefined, day)).days);
+  expect((await calculateMonth(frozen, MONTH, days)).statements).toEqual((await calculateMonth(live, MONTH, days)).statements);
 });

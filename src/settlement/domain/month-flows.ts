@@ -46,7 +46,7 @@ export class MonthFlowsBuilder {
     private readonly monthStart: Date,
     private readonly monthEnd: Date,
     private readonly intervalMinutes: number,
-    periods: OwnershipPeriod[],
+    periods: readonly OwnershipPeriod[],
     memberIds: string[],
     /** The day (0 … dayCount - 1) of each interval, for the renewable export by day; none: one day. */
     private readonly intervalDay?: Int32Array,

@@ -36,28 +36,29 @@ export class ProvisionalMonths {
    * unknown cluster is 404). With a pass plugged in, its version as now read: the month is
    * stale when what the pass reads changed, or when the pass never ran on it.
    */
-  ensureFresh(clusterId: string, month: string, extensionVersion: number | null): Promise<StoredMonth> {
+  async ensureFresh(clusterId: string, month: string, extensionVersion: number | null): Promise<StoredMonth> {
     if ((extensionVersion === null) !== (this.extension() === null)) throw new Error('ensureFresh needs the plugged-in pass version, and only with a pass');
-    return this.fresh(clusterId, month, extensionVersion);
+    return (await this.fresh(clusterId, month, extensionVersion)).stored;
   }
 
   /**
    * The stored month with its statements fresh, the plugged-in pass's result maybe not (what
    * a pending correction needs): after a late file, only the days it changed are computed.
+   * With the statements when they were computed here (what was just stored, not read back).
    */
-  ensureStatementsFresh(clusterId: string, month: string): Promise<StoredMonth> {
+  ensureStatementsFresh(clusterId: string, month: string): Promise<{ stored: StoredMonth; statements: MemberStatement[] | null }> {
     return this.fresh(clusterId, month, null);
   }
 
   /** extensionVersion null: the pass's result is not asked for, so the days alone may be computed again. */
-  private async fresh(clusterId: string, month: string, extensionVersion: number | null): Promise<StoredMonth> {
+  private async fresh(clusterId: string, month: string, extensionVersion: number | null): Promise<{ stored: StoredMonth; statements: MemberStatement[] | null }> {
     const registry = await this.clusters.versionedState(clusterId, this.pool);
     const fresh = registry ? await readFreshStoredMonth(this.pool, clusterId, month, registry.streamVersion, extensionVersion) : undefined;
-    if (fresh) return fresh;
-    if (extensionVersion !== null || !(await this.recomputeDays(clusterId, month))) await this.recompute(clusterId, month);
+    if (fresh) return { stored: fresh, statements: null };
+    const statements = (extensionVersion === null ? await this.recomputeDays(clusterId, month) : null) ?? (await this.recompute(clusterId, month)).statements;
     const stored = await readStoredMonth(this.pool, clusterId, month);
     if (!stored) throw new Error(`settlement_cluster_months has no row for ${clusterId} ${month} after its recompute`);
-    return stored;
+    return { stored, statements };
   }
 
   /** The metering projection's checkpoint, through the runner (null without one, or before its first event). */
@@ -105,13 +106,14 @@ export class ProvisionalMonths {
    * days, not with the month. False, with nothing changed, when that cannot be done: the
    * registry moved, a mark reaches the whole month (a contract), or the days are not all
    * stored. The pass's result is left stale (it is computed whole when next asked for).
+   * The statements stored, or null when nothing was done.
    */
-  recomputeDays(clusterId: string, month: string): Promise<boolean> {
+  recomputeDays(clusterId: string, month: string): Promise<MemberStatement[] | null> {
     return this.underMonthLock(clusterId, month, async (client) => {
       const registry = await this.clusters.versionedState(clusterId, client);
       const stored = await readStoredInputs(client, clusterId, month);
       const late = stored && registry && stored.registryVersion === registry.streamVersion ? await daysMarkedSince(client, clusterId, month, stored.dirtySeq) : null;
-      if (!registry || !late) return { commit: false, value: false };
+      if (!registry || !late) return { commit: false, value: null };
       const dirtySeq = await readDirtySeq(client, clusterId, month);
       const through = await this.meteringCheckpoint();
       // the stored days read beside the late ones' computation, on a connection of their own:
@@ -134,7 +136,7 @@ export class ProvisionalMonths {
         [...days.values()].sort((a, b) => (a.day < b.day ? -1 : 1)),
         contracts.terms,
       );
-      if (!settled) return { commit: false, value: false };
+      if (!settled) return { commit: false, value: null };
       await storeMonth(
         client,
         clusterId,
@@ -152,7 +154,7 @@ export class ProvisionalMonths {
         settled.statements,
         { days: computed, all: false },
       );
-      return { commit: true, value: true };
+      return { commit: true, value: settled.statements };
     });
   }
 

@@ -153,8 +153,8 @@ export class SettlementService {
 
   /** What the read models say now, closed month or not (a closed month's pending corrections). */
   async provisionalStatements(clusterId: string, month: string): Promise<MemberStatement[]> {
-    await this.provisional.ensureStatementsFresh(clusterId, month); // after a late file: its days alone
-    return readMemberStatements(this.pool, clusterId, month);
+    const fresh = await this.provisional.ensureStatementsFresh(clusterId, month); // after a late file: its days alone
+    return fresh.statements ?? readMemberStatements(this.pool, clusterId, month);
   }
 
   /** The cluster month with every member's statement, computed again first if its inputs changed. */

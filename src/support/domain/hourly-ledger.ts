@@ -50,7 +50,7 @@ export class HourlyFlowsBuilder {
   constructor(
     private readonly start: Date,
     end: Date,
-    periods: OwnershipPeriod[],
+    periods: readonly OwnershipPeriod[],
     memberIds: string[],
     options: { perPpe?: boolean } = {},
   ) {
