@@ -241,3 +241,14 @@ test('a month without an agreement in force is a 409 with the reason; a bad mont
   expect((res.body as { detail: string }).detail).toMatch(/No agreement version is in force for 2026-03/);
   await t.http.get(`/clusters/${clusterId}/settlements/2026-5`).set(coordinator).expect(400);
 });
+
+test("a registry change after the month was stored reaches its statements (the stored month's registry version)", async () => {
+  const before = (await statement('school')) as { feesGrosze: number };
+  await t.http
+    .post(`/clusters/${clusterId}/agreement-versions`)
+    .set(coordinator)
+    .send({ ...AGREEMENT, effectiveFrom: '2026-05', intervalMinutes: 15, monthlyFeeGroszePerMember: 3000, supersedesVersion: 1 })
+    .expect(201);
+  // the monthly fee 20 zł → 30 zł, nothing else changed
+  expect(((await statement('school')) as { feesGrosze: number }).feesGrosze - before.feesGrosze).toBe(1000);
+});

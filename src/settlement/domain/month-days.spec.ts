@@ -159,7 +159,7 @@ test('a frozen registry state gives the same periods and days as the state it wa
   const live = clusterOf(ppe, 'pro_rata');
   const frozen = deepFreeze(clusterOf(ppe, 'pro_rata'));
   const { start, end } = monthBounds(MONTH);
-  const day = dayRange(MONTH, '2026-03-29'); // the 23-hour day
+  const day = { start: startOfWarsawDay('2026-03-29'), end: startOfWarsawDay('2026-03-30') }; // the 23-hour day
   expect(electricityPeriods(frozen, start, end)).toEqual(electricityPeriods(live, start, end));
   expect(electricityPeriods(frozen, start, end)).toBe(electricityPeriods(frozen, start, end));
   expect(electricityPeriods(frozen, day.start, day.end)).toEqual(electricityPeriods(live, day.start, day.end));

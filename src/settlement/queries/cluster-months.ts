@@ -54,21 +54,23 @@ export async function readStoredMonths(db: Db, clusterId: string): Promise<{ mon
 }
 
 /**
- * The stored month when it is still what its inputs give: computed at this registry version,
+ * The stored month when it is still what its inputs give: computed at the cluster's
+ * registry version as it is now (the registry's registry_stream_version, migration 096),
  * after the month's last dirty mark (settlement.projection.ts) and, with a pass plugged in,
- * at the version of what the pass reads and with its result. Undefined when stale or when
- * nothing is stored. One query: hundreds of statement GETs ask it at once.
+ * at the version of what the pass reads and with its result. Undefined when stale, when
+ * nothing is stored or when the cluster is unknown. One query: hundreds of statement GETs
+ * ask it at once.
  */
-export async function readFreshStoredMonth(db: Db, clusterId: string, month: string, registryVersion: number, extensionVersion: number | null): Promise<StoredMonth | undefined> {
+export async function readFreshStoredMonth(db: Db, clusterId: string, month: string, extensionVersion: number | null): Promise<StoredMonth | undefined> {
   const { rows } = await db.query<{ agreement_version: number; totals: ClusterMonth; computed_through: string | null; computed_at: Date }>({
     name: 'settlement-fresh-month',
     text: `SELECT s.agreement_version, s.totals, s.computed_through, s.computed_at
        FROM settlement_cluster_months s
        LEFT JOIN settlement_dirty_months d ON d.cluster_id = s.cluster_id AND d.month = s.month
       WHERE s.cluster_id = $1 AND s.month = $2
-        AND s.registry_version = $3 AND s.dirty_seq >= coalesce(d.seq, 0)
-        AND ($4::int IS NULL OR (s.parameters_version = $4 AND s.support IS NOT NULL))`,
-    values: [clusterId, month, registryVersion, extensionVersion],
+        AND s.registry_version = registry_stream_version($1) AND s.dirty_seq >= coalesce(d.seq, 0)
+        AND ($3::int IS NULL OR (s.parameters_version = $3 AND s.support IS NOT NULL))`,
+    values: [clusterId, month, extensionVersion],
   });
   const row = rows[0];
   if (!row) return undefined;

@@ -52,8 +52,8 @@ export class ProvisionalMonths {
 
   /** extensionVersion null: the pass's result is not asked for, so the days alone may be computed again. */
   private async fresh(clusterId: string, month: string, extensionVersion: number | null): Promise<{ stored: StoredMonth; statements: MemberStatement[] | null }> {
-    const registry = await this.clusters.versionedState(clusterId, this.pool);
-    const fresh = registry ? await readFreshStoredMonth(this.pool, clusterId, month, registry.streamVersion, extensionVersion) : undefined;
+    // the registry version is compared inside that query; an unknown cluster is 404 in the recompute
+    const fresh = await readFreshStoredMonth(this.pool, clusterId, month, extensionVersion);
     if (fresh) return { stored: fresh, statements: null };
     const statements = (extensionVersion === null ? await this.recomputeDays(clusterId, month) : null) ?? (await this.recompute(clusterId, month)).statements;
     const stored = await readStoredMonth(this.pool, clusterId, month);
