@@ -180,9 +180,9 @@ export class SettlementService {
    */
   async trailingYear(clusterId: string, month: string, current?: ClusterMonth) {
     const from = trailingYearStart(month);
-    const state = await this.clusters.state(clusterId);
-    const withReadings = await monthsWithReadings(this.pool, clusterId, from, month);
-    const closed = new Set(await this.clusters.closedMonths(clusterId));
+    // three readers, asked at once
+    const [state, withReadings, closedMonths] = await Promise.all([this.clusters.state(clusterId), monthsWithReadings(this.pool, clusterId, from, month), this.clusters.closedMonths(clusterId)]);
+    const closed = new Set(closedMonths);
     const rows: { month: string; totals: ClusterMonth }[] = [];
     for (const each of withReadings) {
       if (!agreementForMonth(state, each)) continue;
